@@ -1,0 +1,42 @@
+"""ictindex: composite ICT development indices (ITU Digital Opportunity Index, IDI)
+with gender-disaggregated sub-indices, from country indicator tables.
+
+>>> import ictindex
+>>> fw = ictindex.load_framework("doi")
+>>> fw.name
+'Digital Opportunity Index'
+"""
+
+from ictindex.build import build_index
+from ictindex.errors import (
+    CoverageError,
+    FrameworkError,
+    IctIndexError,
+    MethodError,
+    PanelError,
+    SourceFileError,
+)
+from ictindex.framework import Framework, available_frameworks, load_framework
+from ictindex.panel import to_panel, validate_panel
+from ictindex.result import IndexResult
+from ictindex.weight import effective_weights, weights_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "build_index",
+    "load_framework",
+    "available_frameworks",
+    "Framework",
+    "IndexResult",
+    "to_panel",
+    "validate_panel",
+    "effective_weights",
+    "weights_table",
+    "IctIndexError",
+    "FrameworkError",
+    "PanelError",
+    "SourceFileError",
+    "CoverageError",
+    "MethodError",
+]

@@ -1,0 +1,190 @@
+"""``build_index``: the pipeline composed, with no arithmetic of its own.
+
+load/validate (:mod:`~ictindex.panel`, :mod:`~ictindex.derive`) -> impute
+(:mod:`~ictindex.impute`) -> normalise (:mod:`~ictindex.normalise`) -> weight and
+aggregate (:mod:`~ictindex.aggregate`) -> rank -> :class:`~ictindex.result.IndexResult`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ictindex.aggregate import COVERAGE_COLUMNS, aggregate
+from ictindex.derive import indicator_values
+from ictindex.errors import CoverageError, PanelError
+from ictindex.framework import Framework, load_framework
+from ictindex.impute import impute
+from ictindex.normalise import normalise
+from ictindex.panel import to_panel
+from ictindex.result import IndexResult
+
+__all__ = ["build_index"]
+
+
+def _library_version() -> str:
+    try:
+        return version("ictindex")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "unknown"
+
+
+def _panel_hash(panel: pd.DataFrame) -> str:
+    ordered = panel.sort_values(["economy", "year", "indicator", "sex"]).reset_index(drop=True)
+    digest = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    return hashlib.sha256(digest.tobytes()).hexdigest()
+
+
+def _absent_economies(panel: pd.DataFrame, values: pd.DataFrame, years: list[int], index: str
+                      ) -> pd.DataFrame:
+    """Coverage rows for economies in the input that have no row at all in the years built."""
+    present = set(values.index.get_level_values("economy"))
+    absent = sorted(set(panel["economy"]) - present)
+    rows = [
+        {"economy": e, "year": y, "node": index, "status": "not scored", "present": 0,
+         "expected": 0, "missing": "", "reason": f"no data for this economy in {y}"}
+        for e in absent for y in years
+    ]
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
+    return (scores[index].groupby(scores["year"]).rank(method="min", ascending=False)
+            .astype("Int64"))
+
+
+def build_index(
+    data: pd.DataFrame | str | Path,
+    framework: str | Path | Framework = "doi",
+    *,
+    years: int | Iterable[int] | None = None,
+    sex: str = "total",
+    imputation: str = "none",
+    max_gap: int = 3,
+    reference_year: int | None = None,
+    min_coverage: float | None = None,
+    extra_names: Mapping[str, str] | None = None,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
+) -> IndexResult:
+    """Build a composite index from an indicator panel.
+
+    Parameters
+    ----------
+    data
+        Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`.
+    framework
+        A bundled framework name (``"doi"``, ``"doi_current"``...), a YAML path or a
+        :class:`~ictindex.framework.Framework`.
+    years
+        Year(s) to score (default: every year in which any framework indicator has data).
+    sex
+        ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
+        the female/male values, the others the common value.
+    imputation
+        ``none`` (default) or ``latest`` (latest available value, at most ``max_gap`` years
+        old; every imputed value is recorded).
+    reference_year
+        Fit data-driven normalisation (min-max, z-score, frontier) on this year and apply it
+        to all years, so scores are comparable over time. Goalposts need no fitting.
+    min_coverage
+        Share of a node's children that must be present for it to be scored (overrides the
+        framework's default; a node's own rule still wins).
+    extra_names
+        Extra economy ``name -> ISO3`` entries.
+    known_series
+        Source-series codes that may be in the panel without being used by the framework.
+
+    Returns
+    -------
+    IndexResult
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({
+    ...     "economy": ["KOR", "KOR", "KOR", "ARG", "ARG", "ARG"], "year": 2023,
+    ...     "indicator": ["mobile_coverage", "hh_internet", "internet_users"] * 2,
+    ...     "value": [100, 99.9, 97.2, 99.0, 80.0, 88.4]})
+    >>> result = build_index(panel, "doi", min_coverage=0.3)
+    >>> result.scores[["economy", "DOI", "rank"]].round(4).values.tolist()
+    [['ARG', 0.937, 2], ['KOR', 0.986, 1]]
+    """
+    fw = load_framework(framework)
+    if sex not in {"total", "female", "male"}:
+        raise PanelError(f"sex must be 'total', 'female' or 'male', got '{sex}'")
+    checked = to_panel(data, fw, extra_names=extra_names, known_series=known_series)
+    panel = checked.panel
+    if panel.empty:
+        raise CoverageError("the panel holds no usable values", hint="check the file and its columns")
+
+    values, sources = indicator_values(panel, fw, sex=sex)
+    filled, imputations = impute(values, imputation, max_gap=max_gap)
+
+    with_data = filled.notna().any(axis=1)
+    data_years = sorted(set(filled.index.get_level_values("year")[with_data.to_numpy()]))
+    if years is None:
+        wanted = data_years
+    else:
+        wanted = sorted({int(y) for y in ([years] if isinstance(years, int | np.integer) else years)})
+        empty = [y for y in wanted if y not in data_years]
+        if len(empty) == len(wanted):
+            raise CoverageError(
+                f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
+                year=", ".join(map(str, wanted)),
+                hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
+                if data_years else "check the indicator codes",
+            )
+    in_years = filled.index.get_level_values("year").isin(wanted)
+    raw, filled, sources = values[in_years], filled[in_years], sources[in_years]
+    imputations = imputations[imputations["year"].isin(wanted)].reset_index(drop=True)
+
+    normalised = normalise(filled, fw, reference_year=reference_year)
+    node_scores, coverage, floored = aggregate(normalised, fw, min_coverage=min_coverage)
+    coverage = pd.concat(
+        [c for c in (coverage, _absent_economies(panel, filled, wanted, fw.index)) if not c.empty]
+        or [coverage], ignore_index=True,
+    )
+
+    top_down = fw.top_down_order
+    scores = (node_scores[top_down] * fw.scale).reset_index()
+    scores = scores[scores[top_down].notna().any(axis=1)].reset_index(drop=True)
+    scores["rank"] = _rank(scores, fw.index)
+    if scores[fw.index].notna().sum() == 0:
+        reasons = coverage[coverage["node"] == fw.index]["reason"]
+        raise CoverageError(
+            f"no economy could be scored on '{fw.code}' in year(s) {wanted}",
+            year=", ".join(map(str, wanted)),
+            hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
+            + "add data, use imputation='latest', or lower min_coverage",
+        )
+
+    provenance = {
+        "library_version": _library_version(),
+        "framework": fw.code,
+        "framework_version": fw.version,
+        "framework_sha256": fw.sha256,
+        "input_sha256": _panel_hash(panel),
+        "years": wanted,
+        "sex": sex,
+        "imputation": imputation,
+        "max_gap": max_gap if imputation != "none" else None,
+        "reference_year": reference_year,
+        "min_coverage": fw.min_coverage if min_coverage is None else min_coverage,
+    }
+    return IndexResult(
+        framework=fw,
+        _scores=scores,
+        _raw=raw,
+        _imputed=filled,
+        _normalised=normalised,
+        _sources=sources,
+        _imputations=imputations,
+        _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
+        _issues=checked.issues,
+        _floored=floored,
+        provenance=provenance,
+    )

@@ -1,0 +1,100 @@
+"""Command line: ``ictindex build | validate | frameworks``.
+
+Errors from the library print one line on stderr (``error: ...``) and exit with
+status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ictindex.build import build_index
+from ictindex.errors import IctIndexError
+from ictindex.framework import available_frameworks, load_framework
+from ictindex.panel import validate_panel
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Composite ICT development indices (ITU DOI, IDI) from indicator tables.")
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except IctIndexError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(code=2) from None
+        except OSError as err:
+            typer.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+@app.command()
+@_friendly
+def frameworks() -> None:
+    """List the bundled index frameworks."""
+    for name in available_frameworks():
+        fw = load_framework(name)
+        typer.echo(f"{name:<16} {fw.name} ({fw.version or 'no version'}): "
+                   f"{len(fw.indicators)} indicators, {len(fw.nodes)} nodes")
+
+
+@app.command()
+@_friendly
+def validate(
+    data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).")],
+    framework: Annotated[str | None, typer.Option(help="Check indicator codes and ranges "
+                                                  "against this framework.")] = None,
+) -> None:
+    """Check a panel and print every problem found (exit status 1 if there are errors)."""
+    fw = load_framework(framework) if framework else None
+    checked = validate_panel(data, fw)
+    issues = checked.issues
+    for row in issues.itertuples(index=False):
+        typer.echo(f"{row.severity}: {row.problem}: {row.message} "
+                   f"[economy {row.economy}, indicator {row.indicator}, year {row.year}]")
+    n_errors = int((issues["severity"] == "error").sum())
+    typer.echo(f"{len(checked.panel)} usable values; {n_errors} error(s), "
+               f"{len(issues) - n_errors} warning(s)")
+    if n_errors:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@_friendly
+def build(
+    data: Annotated[Path, typer.Option(help="Panel file (CSV or XLSX, long or wide).")],
+    out: Annotated[Path, typer.Option(help="Output folder (created if needed).")],
+    framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi",
+    year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
+    imputation: Annotated[str, typer.Option(help="none or latest (latest available value).")] = "none",
+    max_gap: Annotated[int, typer.Option(help="With --imputation latest: oldest value, in years.")] = 3,
+) -> None:
+    """Build an index and write scores.csv, coverage.csv, imputations.csv and provenance.json."""
+    result = build_index(data, framework, years=year or None, imputation=imputation, max_gap=max_gap)
+    out.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(out / "scores.csv", index=False)
+    result.coverage.to_csv(out / "coverage.csv", index=False)
+    result.imputations.to_csv(out / "imputations.csv", index=False)
+    (out / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
+    typer.echo(result.summary())
+    typer.echo(f"wrote {out}/scores.csv, coverage.csv, imputations.csv, provenance.json")
+
+
+def main() -> None:
+    """Entry point of the ``ictindex`` console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The library's own exception hierarchy.
+
+Every error raised by ictindex derives from :class:`IctIndexError`, itself a
+:class:`ValueError`, so ``except ValueError`` keeps working for callers that do
+not know the library. Each message names what is at fault (file and field,
+economy, indicator, year) and says what to do about it.
+
+>>> try:
+...     raise PanelError("duplicate rows", economy="KOR", indicator="internet_users", year=2018,
+...                      hint="keep one row per economy, year, indicator and sex")
+... except IctIndexError as err:
+...     print(err)
+duplicate rows [economy KOR, indicator internet_users, year 2018]. What to do: keep one row per economy, year, indicator and sex
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "IctIndexError",
+    "FrameworkError",
+    "PanelError",
+    "SourceFileError",
+    "CoverageError",
+    "MethodError",
+]
+
+
+class IctIndexError(ValueError):
+    """Base class of every error ictindex raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What went wrong.
+    economy, indicator, year, node, file, field
+        The place at fault; whichever are known are appended to the message.
+    hint
+        What the user should do about it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        economy: str | None = None,
+        indicator: str | None = None,
+        year: int | str | None = None,
+        node: str | None = None,
+        file: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.economy = economy
+        self.indicator = indicator
+        self.year = year
+        self.node = node
+        self.file = None if file is None else str(file)
+        self.field = field
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        place = [
+            f"{label} {value}"
+            for label, value in (
+                ("file", self.file),
+                ("field", self.field),
+                ("economy", self.economy),
+                ("indicator", self.indicator),
+                ("node", self.node),
+                ("year", self.year),
+            )
+            if value is not None
+        ]
+        text = self.message
+        if place:
+            text += " [" + ", ".join(place) + "]"
+        if self.hint:
+            text += f". What to do: {self.hint}"
+        return text
+
+
+class FrameworkError(IctIndexError):
+    """A framework file or model is invalid (bad field, cycle, duplicate code, bad weights)."""
+
+
+class PanelError(IctIndexError):
+    """An input indicator table is malformed or holds values that cannot be right."""
+
+
+class SourceFileError(IctIndexError):
+    """A published source file (ITU, UN SDG, World Bank) does not have the expected layout."""
+
+
+class CoverageError(IctIndexError):
+    """Not enough data to compute what was asked (no economy scored, a year with no data)."""
+
+
+class MethodError(IctIndexError):
+    """A method cannot be applied to these values (log of zero, zero variance, zeros in a geometric mean)."""

@@ -1,0 +1,402 @@
+"""Index frameworks as data: pydantic models for the files in ``indicators/``.
+
+A framework says what an index *is*: its indicators (unit, direction, the
+source series they are computed from, normalisation with goalposts), and the
+tree of aggregate nodes (index -> sub-indices -> ... -> indicators) with the
+aggregation method and child weights of each node. Code holds only methods; a
+new index is a new YAML file.
+
+Conventions (also in the README):
+
+* **Weights** are given per child and rescaled to sum to 1 within their parent
+  (so ``1, 1, 1`` and ``1/3, 1/3, 1/3`` mean the same). A weight may be 0.
+* **Goalposts** (``lower``, ``upper``) are in the indicator's raw unit; a
+  ``transform`` (``log10``) is applied to values and goalposts alike, so the
+  IDI bandwidth rule ``log10(x) / log10(ref)`` is ``lower: 1, upper: ref,
+  transform: log10``.
+* **Direction** ``lower`` (lower is better, e.g. prices) is handled in one
+  place, :mod:`ictindex.normalise`.
+* ``scale`` multiplies every aggregate score (1 for the DOI's 0-1 scale, 10
+  for the IDI 2009-2017 0-10 scale); ``rounding`` is applied to published
+  tables only, never inside the computation.
+
+>>> fw = load_framework("doi")
+>>> fw.index, len(fw.indicators), [c.code for c in fw.node(fw.index).children]
+('DOI', 11, ['opportunity', 'infrastructure', 'utilization'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ictindex.errors import FrameworkError
+from ictindex.resources import bundled_dir
+
+__all__ = [
+    "Normalisation",
+    "SourceRule",
+    "Indicator",
+    "Child",
+    "Aggregation",
+    "Node",
+    "Framework",
+    "load_framework",
+    "available_frameworks",
+]
+
+NormalisationMethod = Literal["goalpost", "minmax", "zscore", "rank", "percentile", "frontier", "none"]
+AggregationMethod = Literal["arithmetic", "geometric", "harmonic", "power"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Normalisation(_Model):
+    """How an indicator's raw values become comparable scores (mostly 0-1).
+
+    ``goalpost``: ``(T(x) - T(lower)) / (T(upper) - T(lower))``, capped to [0, 1] when
+    ``cap``; ``minmax``: the same with lower/upper learned from the data, then mapped to
+    ``target``; ``zscore``: ``(x - mean) / sd`` (sample sd, n - 1); ``rank``; ``percentile``
+    rank in (0, 1]; ``frontier``: distance to the best performer ``x / max``; ``none``:
+    values used as they are.
+    """
+
+    method: NormalisationMethod = "goalpost"
+    lower: float | None = None
+    upper: float | None = None
+    cap: bool = True
+    transform: Literal["identity", "log10"] = "identity"
+    target: tuple[float, float] = (0.0, 1.0)
+
+    @model_validator(mode="after")
+    def _goalposts(self) -> Normalisation:
+        if self.method == "goalpost":
+            if self.lower is None or self.upper is None:
+                raise ValueError("method 'goalpost' needs both 'lower' and 'upper' goalposts")
+            if not self.lower < self.upper:
+                raise ValueError(
+                    f"goalposts need lower < upper, got lower={self.lower}, upper={self.upper}"
+                )
+            if self.transform == "log10" and self.lower <= 0:
+                raise ValueError("a log10 transform needs a positive lower goalpost (e.g. 1)")
+        if not self.target[0] < self.target[1]:
+            raise ValueError(f"target range needs low < high, got {self.target}")
+        return self
+
+
+class SourceRule(_Model):
+    """How an indicator is computed from published source series.
+
+    Either ``series`` (alternative codes, first present wins), or a ratio
+    ``numerator / denominator * multiplier`` of two series.
+    """
+
+    series: tuple[str, ...] = ()
+    numerator: str | None = None
+    denominator: str | None = None
+    multiplier: float = 1.0
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceRule:
+        ratio = self.numerator is not None or self.denominator is not None
+        if ratio and (self.numerator is None or self.denominator is None):
+            raise ValueError("a ratio needs both 'numerator' and 'denominator'")
+        if ratio and self.series:
+            raise ValueError("give either 'series' or a ratio (numerator/denominator), not both")
+        if not ratio and not self.series:
+            raise ValueError("give 'series' or 'numerator' and 'denominator'")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.numerator, self.denominator) if self.is_ratio else self.series  # type: ignore[return-value]
+
+
+class Indicator(_Model):
+    """One indicator of a framework (a leaf of the tree)."""
+
+    code: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.$-]*$")
+    name: str
+    unit: str
+    direction: Literal["higher", "lower"] = "higher"
+    normalisation: Normalisation = Normalisation(method="goalpost", lower=0, upper=100)
+    source: SourceRule | None = None
+    sex_disaggregable: bool = False
+    bounds: tuple[float | None, float | None] | None = None
+    citation: str | None = None
+    note: str | None = None
+
+    @property
+    def valid_range(self) -> tuple[float | None, float | None]:
+        """Bounds a raw value must lie in: explicit ``bounds``, else 0-100 for a "%" unit,
+        else non-negative."""
+        if self.bounds is not None:
+            return self.bounds
+        if self.unit.strip() == "%":
+            return (0.0, 100.0)
+        return (0.0, None)
+
+
+class Child(_Model):
+    code: str
+    weight: float = 1.0
+
+    @field_validator("weight")
+    @classmethod
+    def _finite_non_negative(cls, w: float) -> float:
+        if not math.isfinite(w) or w < 0:
+            raise ValueError(f"weights must be finite and >= 0, got {w}")
+        return w
+
+
+class Aggregation(_Model):
+    """How a node combines its children.
+
+    ``arithmetic``: sum w_i x_i; ``geometric``: prod x_i^w_i; ``harmonic``:
+    1 / sum(w_i / x_i); ``power``: (sum w_i x_i^p)^(1/p). Geometric and harmonic
+    means need positive values: with ``zero_floor`` set, values below it are
+    raised to it (and recorded), otherwise a zero is an error. ``min_coverage``
+    is the share of children that must be present (default: the framework's).
+    """
+
+    method: AggregationMethod = "arithmetic"
+    power: float | None = None
+    zero_floor: float | None = None
+    min_coverage: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _power(self) -> Aggregation:
+        if self.method == "power" and (self.power is None or self.power == 0):
+            raise ValueError("method 'power' needs a non-zero 'power' (use 'geometric' for p = 0)")
+        if self.zero_floor is not None and self.zero_floor <= 0:
+            raise ValueError("zero_floor must be positive")
+        return self
+
+
+class Node(_Model):
+    """An aggregate node (the index itself, a sub-index, a pillar, ...)."""
+
+    code: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.$-]*$")
+    name: str
+    aggregation: Aggregation = Aggregation()
+    children: tuple[Child, ...] = Field(min_length=1)
+    citation: str | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Node:
+        codes = [c.code for c in self.children]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"a child is listed twice in {codes}")
+        if sum(c.weight for c in self.children) <= 0:
+            raise ValueError("child weights sum to zero; at least one must be positive")
+        return self
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Child weights rescaled to sum to 1."""
+        total = sum(c.weight for c in self.children)
+        return {c.code: c.weight / total for c in self.children}
+
+
+class Framework(_Model):
+    """A whole index: metadata, the tree of nodes and the indicators."""
+
+    code: str
+    name: str
+    version: str | None = None
+    description: str | None = None
+    citation: str | None = None
+    index: str
+    scale: float = Field(default=1.0, gt=0)
+    rounding: int = Field(default=2, ge=0, le=10)
+    min_coverage: float = Field(default=2 / 3, ge=0, le=1)
+    nodes: tuple[Node, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tree(self) -> Framework:
+        codes = [n.code for n in self.nodes] + [i.code for i in self.indicators]
+        seen: set[str] = set()
+        for code in codes:
+            if code in seen:
+                raise ValueError(f"code '{code}' is used twice (node and indicator codes must be unique)")
+            seen.add(code)
+        nodes = {n.code: n for n in self.nodes}
+        if self.index not in nodes:
+            raise ValueError(f"the index node '{self.index}' is not among the nodes {sorted(nodes)}")
+        parent: dict[str, str] = {}
+        for n in self.nodes:
+            for c in n.children:
+                if c.code not in seen:
+                    raise ValueError(f"node '{n.code}' has child '{c.code}', which is neither a node nor an indicator")
+                if c.code in parent:
+                    raise ValueError(
+                        f"'{c.code}' is a child of both '{parent[c.code]}' and '{n.code}'; the framework must be a tree"
+                    )
+                parent[c.code] = n.code
+        # walk up from every code: a cycle never reaches the root
+        for code in codes:
+            path = [code]
+            while path[-1] != self.index:
+                up = parent.get(path[-1])
+                if up is None:
+                    raise ValueError(f"'{code}' is not connected to the index node '{self.index}'")
+                if up in path:
+                    raise ValueError("cycle in the tree: " + " -> ".join([*path, up]))
+                path.append(up)
+        return self
+
+    # -- navigation ---------------------------------------------------------------
+    def node(self, code: str) -> Node:
+        for n in self.nodes:
+            if n.code == code:
+                return n
+        raise FrameworkError(f"no node '{code}' in framework '{self.code}'", node=code)
+
+    def indicator(self, code: str) -> Indicator:
+        for i in self.indicators:
+            if i.code == code:
+                return i
+        raise FrameworkError(f"no indicator '{code}' in framework '{self.code}'", indicator=code)
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    @cached_property
+    def aggregation_order(self) -> list[str]:
+        """Node codes bottom-up: every node comes after all of its child nodes."""
+        nodes = {n.code: n for n in self.nodes}
+        order: list[str] = []
+
+        def visit(code: str) -> None:
+            for c in nodes[code].children:
+                if c.code in nodes:
+                    visit(c.code)
+            order.append(code)
+
+        visit(self.index)
+        return order
+
+    @cached_property
+    def top_down_order(self) -> list[str]:
+        """Node codes level by level from the index down, in the order the file lists children."""
+        nodes = {n.code: n for n in self.nodes}
+        order, queue = [], [self.index]
+        while queue:
+            code = queue.pop(0)
+            order.append(code)
+            queue.extend(c.code for c in nodes[code].children if c.code in nodes)
+        return order
+
+    @cached_property
+    def parents(self) -> dict[str, str]:
+        return {c.code: n.code for n in self.nodes for c in n.children}
+
+    def depth(self, code: str) -> int:
+        d = 0
+        while code != self.index:
+            code = self.parents[code]
+            d += 1
+        return d
+
+    @property
+    def series_codes(self) -> set[str]:
+        """Every source-series code the framework can compute an indicator from."""
+        return {s for i in self.indicators if i.source for s in i.source.codes}
+
+    # -- serialisation --------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the framework's content (for provenance records)."""
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "<dict>") -> Framework:
+        if not isinstance(data, dict):
+            raise FrameworkError(
+                "a framework must be a mapping with 'code', 'name', 'index', 'nodes' and 'indicators'",
+                file=source,
+                hint="see indicators/doi.yaml for a complete example",
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise FrameworkError(
+                f"invalid framework: {first['msg']}",
+                file=source,
+                field=_describe_location(data, first["loc"]),
+                hint="correct that field (see indicators/doi.yaml for a complete example)",
+            ) from None
+
+
+def _describe_location(data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic location into ``nodes[2] (code 'opportunity').children[0].weight``."""
+    parts: list[str] = []
+    current = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(current, list) and key < len(current):
+            current = current[key]
+            label = f"[{key}]"
+            if isinstance(current, dict) and "code" in current:
+                label += f" (code '{current['code']}')"
+            parts.append(label)
+        else:
+            current = current.get(key) if isinstance(current, dict) else None
+            parts.append(("." if parts else "") + str(key))
+    return "".join(parts) or "<top level>"
+
+
+def available_frameworks() -> list[str]:
+    """Names of the frameworks shipped with the library.
+
+    >>> "doi" in available_frameworks()
+    True
+    """
+    return sorted(p.stem for p in bundled_dir("indicators").glob("*.yaml"))
+
+
+def load_framework(name_or_path: str | Path | Framework) -> Framework:
+    """Load a bundled framework by name (``"doi"``) or any framework YAML file by path.
+
+    Raises :class:`~ictindex.errors.FrameworkError` naming the file and field at fault.
+    """
+    if isinstance(name_or_path, Framework):
+        return name_or_path
+    path = Path(name_or_path)
+    if path.suffix.lower() not in {".yaml", ".yml"} and not path.exists():
+        candidate = bundled_dir("indicators") / f"{name_or_path}.yaml"
+        if not candidate.is_file():
+            raise FrameworkError(
+                f"unknown framework '{name_or_path}'",
+                hint=f"use one of {available_frameworks()} or the path of a framework YAML file",
+            )
+        path = candidate
+    if not path.is_file():
+        raise FrameworkError("framework file not found", file=str(path), hint="check the path")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise FrameworkError(f"not valid YAML: {err}", file=str(path), hint="fix the YAML syntax") from None
+    return Framework.from_dict(data, source=str(path))

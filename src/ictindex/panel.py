@@ -1,0 +1,367 @@
+"""Load and validate indicator panels (the first stage of the pipeline).
+
+The canonical panel is a tidy long table with one row per economy, year,
+indicator and sex::
+
+    economy  year  indicator        sex     value  source          note
+    KOR      2018  IT.NET.USER.ZS   total   96.0   WDI via ...     ...
+
+* ``economy``: ISO 3166 alpha-3 (names are resolved by :mod:`ictindex.countries`;
+  regional and income aggregates are recognised, set aside and recorded).
+* ``indicator``: a framework indicator code (value in that indicator's unit) or
+  a source-series code that the framework maps to an indicator.
+* ``sex``: ``total`` (default), ``female`` or ``male``.
+
+Readers accept a long table (columns ``economy, year, indicator, value``) or a
+wide one (``economy, year`` and one column per indicator), as a DataFrame, a CSV
+or an XLSX file. Validation collects *every* problem (for ``ictindex validate``);
+:func:`to_panel` raises the first error as a :class:`~ictindex.errors.PanelError`
+naming economy, indicator and year. Input frames are never modified.
+
+>>> raw = pd.DataFrame({"economy": ["Korea (Rep.)", "World"], "year": [2018, 2018],
+...                     "internet_users": ["96.0", "51.4"]})
+>>> checked = to_panel(raw)
+>>> checked.panel[["economy", "year", "indicator", "value"]].to_dict("records")
+[{'economy': 'KOR', 'year': 2018, 'indicator': 'internet_users', 'value': 96.0}]
+>>> checked.issues["problem"].tolist()
+['aggregate']
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ictindex.countries import classify
+from ictindex.errors import PanelError
+from ictindex.framework import Framework
+
+__all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
+
+PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note"]
+ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message"]
+
+#: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
+MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none"})
+
+_ALIASES = {
+    "economy": ("economy", "iso3", "country", "entityiso", "economy name", "ucode"),
+    "year": ("year", "time", "datayear", "timeperiod"),
+    "indicator": ("indicator", "series", "seriescode", "code"),
+    "value": ("value", "datavalue"),
+    "sex": ("sex", "gender"),
+    "source": ("source", "datasource"),
+    "note": ("note", "datanote", "footnote"),
+}
+_SEX = {
+    "total": "total", "t": "total", "both": "total", "bothsex": "total", "both sexes": "total",
+    "all": "total", "_t": "total",
+    "female": "female", "f": "female", "women": "female", "woman": "female",
+    "male": "male", "m": "male", "men": "male", "man": "male",
+}
+
+
+@dataclass(frozen=True)
+class PanelCheck:
+    """A validated panel and what validation noticed.
+
+    ``panel`` has the columns :data:`PANEL_COLUMNS`; ``issues`` has one row per
+    problem (``severity`` error or warning, ``problem`` a short code, ``economy``,
+    ``indicator``, ``year``, ``message``).
+    """
+
+    panel: pd.DataFrame
+    issues: pd.DataFrame
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "error"]
+
+    @property
+    def aggregates(self) -> list[str]:
+        """Aggregate labels (World, regions, income groups) found and kept out of scoring."""
+        rows = self.issues[self.issues["problem"] == "aggregate"]
+        return sorted(rows["economy"].unique())
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV or XLSX file as it is (no validation); errors name the file.
+
+    The delimiter of a CSV is sniffed (comma, semicolon or tab).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PanelError("file not found", file=str(path), hint="check the path")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm", ".xls"}:
+            frame = pd.read_excel(path, sheet_name=sheet or 0, engine="calamine")
+        else:
+            frame = pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig")
+    except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise PanelError(f"cannot read the table: {err}", file=str(path),
+                         hint="give a CSV (comma, semicolon or tab separated) or an XLSX file") from None
+    except Exception as err:  # parsers raise their own types (calamine, csv.Error)
+        raise PanelError(f"cannot read the table: {err}", file=str(path),
+                         hint="give a CSV or an XLSX file") from None
+    if frame.empty and len(frame.columns) == 0:
+        raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
+    return frame
+
+
+def _rename(frame: pd.DataFrame) -> pd.DataFrame:
+    lookup = {alias: canonical for canonical, aliases in _ALIASES.items() for alias in aliases}
+    renames: dict[str, str] = {}
+    for column in frame.columns:
+        canonical = lookup.get(str(column).strip().casefold())
+        if canonical and canonical not in renames.values():
+            renames[column] = canonical
+    return frame.rename(columns=renames)
+
+
+def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """Canonical column names and a long layout (wide input is melted)."""
+    frame = _rename(frame)
+    missing = [c for c in ("economy", "year") if c not in frame.columns]
+    if missing:
+        raise PanelError(
+            f"missing column(s) {missing}; found {list(map(str, frame.columns))}",
+            file=source,
+            hint="a panel needs 'economy' and 'year' columns, and either 'indicator' + 'value' (long) "
+            "or one column per indicator (wide)",
+        )
+    if "indicator" not in frame.columns or "value" not in frame.columns:
+        id_columns = [c for c in ("economy", "year", "sex", "source", "note") if c in frame.columns]
+        value_columns = [c for c in frame.columns if c not in id_columns]
+        if not value_columns:
+            raise PanelError("no indicator columns", file=source,
+                             hint="add 'indicator' and 'value' columns, or one column per indicator")
+        frame = frame.melt(id_vars=id_columns, value_vars=value_columns,
+                           var_name="indicator", value_name="value")
+    long = frame.copy()
+    for column, default in (("sex", "total"), ("source", source or "user data"), ("note", "")):
+        if column not in long.columns:
+            long[column] = default
+    return long[PANEL_COLUMNS]
+
+
+def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series | str) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "severity": severity,
+        "problem": problem,
+        "economy": rows["economy"].astype(str).to_numpy(),
+        "indicator": rows["indicator"].astype(str).to_numpy(),
+        "year": rows["year"].astype(str).to_numpy(),
+        "message": message if isinstance(message, str) else message.to_numpy(),
+    })
+    return out
+
+
+def _known_indicators(framework: Framework | None, known_series: Mapping[str, object] | None) -> set[str]:
+    known = set(known_series or {})
+    if framework is not None:
+        known |= set(framework.indicator_codes) | framework.series_codes
+    return known
+
+
+def validate_panel(
+    data: pd.DataFrame | str | Path,
+    framework: Framework | None = None,
+    *,
+    extra_names: Mapping[str, str] | None = None,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_year: int | None = None,
+) -> PanelCheck:
+    """Check a panel and return it with every problem found (nothing is raised for bad rows).
+
+    Parameters
+    ----------
+    data
+        A DataFrame, or the path of a CSV/XLSX file, long or wide.
+    framework
+        When given, indicator codes must be known to it (or to ``known_series``), and values
+        of framework indicators must lie in the indicator's valid range.
+    extra_names
+        Extra ``name -> ISO3`` entries for economy labels the built-in table does not know.
+    known_series
+        Source-series codes that may appear in the panel, with their valid ``(low, high)`` range.
+    max_year
+        Latest admissible year (default: the current calendar year).
+    """
+    source = str(data) if isinstance(data, str | Path) else None
+    frame = read_table(data) if source else data
+    if not isinstance(frame, pd.DataFrame):
+        raise PanelError(f"expected a DataFrame or a file path, got {type(data).__name__}")
+    long = _to_long(frame, source)
+    found: list[pd.DataFrame] = []
+    keep = pd.Series(True, index=long.index)
+
+    # economies: resolve names/codes, set aggregates aside
+    labels = classify(long["economy"].astype(str), extra_names)
+    mapping = labels.set_index("label")
+    label = long["economy"].astype(str)
+    kind = label.map(mapping["kind"])
+    aggregate = kind == "aggregate"
+    unknown = kind == "unknown"
+    if aggregate.any():
+        found.append(_issues(long[aggregate], "warning", "aggregate",
+                             "regional/income aggregate kept out of scoring"))
+    if unknown.any():
+        found.append(_issues(long[unknown], "error", "unknown_economy",
+                             "unknown economy '" + label[unknown] + "': use an ISO 3166 alpha-3 code "
+                             "or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
+    keep &= ~(aggregate | unknown)
+    long["economy"] = label.map(mapping["iso3"]).where(~(aggregate | unknown), label)
+
+    # years: whole numbers, not in the future
+    year = pd.to_numeric(long["year"], errors="coerce")
+    bad_year = year.isna() | (year != year.round())
+    if bad_year.any():
+        found.append(_issues(long[bad_year], "error", "bad_year",
+                             "year '" + long.loc[bad_year, "year"].astype(str) + "' is not a whole number"))
+    latest = max_year if max_year is not None else _dt.date.today().year
+    future = ~bad_year & (year > latest)
+    if future.any():
+        found.append(_issues(long[future], "error", "future_year",
+                             f"year after {latest}: check the year column"))
+    keep &= ~(bad_year | future)
+    long["year"] = year.fillna(-1).astype("int64")
+
+    # sex
+    sex = long["sex"].astype(str).str.strip().str.casefold().map(_SEX)
+    bad_sex = sex.isna()
+    if bad_sex.any():
+        found.append(_issues(long[bad_sex], "error", "bad_sex",
+                             "sex '" + long.loc[bad_sex, "sex"].astype(str) + "' is not total, female or male"))
+    keep &= ~bad_sex
+    long["sex"] = sex.fillna("total")
+
+    # values: numbers; missing markers become NaN (recorded); other text is an error
+    raw = long["value"]
+    number = pd.to_numeric(raw, errors="coerce").astype("float64")
+    text = raw.notna() & number.isna()
+    if text.any():
+        folded = raw[text].astype(str).str.strip().str.casefold()
+        marker = folded.isin(MISSING_MARKERS)
+        if marker.any():
+            rows = long[text][marker.to_numpy()]
+            found.append(_issues(rows, "warning", "missing_marker",
+                                 "'" + raw[rows.index].astype(str) + "' read as missing"))
+        if (~marker).any():
+            rows = long[text][~marker.to_numpy()]
+            found.append(_issues(rows, "error", "non_numeric",
+                                 "value '" + raw[rows.index].astype(str) + "' is not a number: remove "
+                                 "footnote marks or text, or leave the cell empty for no data"))
+            keep &= ~long.index.isin(rows.index)
+    infinite = np.isinf(number)
+    if infinite.any():
+        found.append(_issues(long[infinite], "error", "non_finite", "value is infinite"))
+        keep &= ~infinite
+    long["value"] = number
+    long["source"] = long["source"].fillna("user data").astype(str)
+    long["note"] = long["note"].fillna("").astype(str)
+    long["indicator"] = long["indicator"].astype(str).str.strip()
+
+    # duplicates among rows that are otherwise fine
+    key = ["economy", "year", "indicator", "sex"]
+    dup = keep & long.duplicated(key, keep=False)
+    if dup.any():
+        rows = long[dup].drop_duplicates(key)
+        found.append(_issues(rows, "error", "duplicate",
+                             "more than one row for this economy, year, indicator and sex: keep one"))
+        keep &= ~dup
+
+    if framework is not None:
+        known = _known_indicators(framework, known_series)
+        unknown_ind = keep & ~long["indicator"].isin(known)
+        if unknown_ind.any():
+            rows = long[unknown_ind].drop_duplicates("indicator")
+            found.append(_issues(
+                rows, "error", "unknown_indicator",
+                "indicator '" + rows["indicator"] + f"' is neither an indicator nor a source series "
+                f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})"))
+            keep &= ~unknown_ind
+        found.extend(_range_issues(long[keep], framework, known_series))
+
+    by_sex = long[keep & long["sex"].ne("total") & long["value"].notna()]
+    if not by_sex.empty:
+        totals = long[keep & long["sex"].eq("total")].set_index(["economy", "year", "indicator"]).index
+        lone = by_sex[~by_sex.set_index(["economy", "year", "indicator"]).index.isin(totals)]
+        if not lone.empty:
+            found.append(_issues(lone.drop_duplicates(["economy", "year", "indicator"]), "warning",
+                                 "sex_without_total",
+                                 "female/male value without a total value: the total index treats "
+                                 "this indicator as missing; add the both-sexes value"))
+
+    issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
+    errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
+    panel = long[keep & long["value"].notna()].reset_index(drop=True)
+    panel = panel.astype({"economy": "str", "indicator": "str", "sex": "str", "source": "str", "note": "str"})
+    return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True))
+
+
+def _range_issues(long: pd.DataFrame, framework: Framework,
+                  known_series: Mapping[str, tuple[float | None, float | None]] | None) -> list[pd.DataFrame]:
+    """Values outside the valid range of their indicator (e.g. a percentage above 100, a negative count)."""
+    bounds: dict[str, tuple[float | None, float | None]] = {}
+    for code, rng in (known_series or {}).items():
+        if isinstance(rng, tuple):
+            bounds[code] = rng
+    for ind in framework.indicators:
+        bounds[ind.code] = ind.valid_range
+        if ind.source is not None and not ind.source.is_ratio:
+            for series in ind.source.series:
+                bounds.setdefault(series, ind.valid_range)
+        elif ind.source is not None:
+            for series in ind.source.codes:
+                bounds.setdefault(series, (0.0, None))
+    low = long["indicator"].map({k: v[0] for k, v in bounds.items()}).astype("float64")
+    high = long["indicator"].map({k: v[1] for k, v in bounds.items()}).astype("float64")
+    value = long["value"]
+    below = value < low
+    above = value > high
+    out = []
+    if below.any():
+        rows = long[below]
+        out.append(_issues(rows, "error", "out_of_range",
+                           "value " + rows["value"].astype(str) + " is below the lowest admissible value "
+                           + low[below].astype(str) + " (a negative count or share?): correct or remove it"))
+    if above.any():
+        rows = long[above]
+        out.append(_issues(rows, "error", "out_of_range",
+                           "value " + rows["value"].astype(str) + " is above the highest admissible value "
+                           + high[above].astype(str) + " (a percentage above 100?): correct or remove it"))
+    return out
+
+
+def to_panel(
+    data: pd.DataFrame | str | Path,
+    framework: Framework | None = None,
+    *,
+    extra_names: Mapping[str, str] | None = None,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
+    max_year: int | None = None,
+) -> PanelCheck:
+    """Validate a panel and raise the first error as :class:`~ictindex.errors.PanelError`.
+
+    Warnings (aggregates set aside, missing markers, female/male values without a total)
+    are returned in ``issues``; the error message counts the other errors found.
+    """
+    checked = validate_panel(data, framework, extra_names=extra_names, known_series=known_series,
+                             max_year=max_year)
+    errors = checked.errors
+    if not errors.empty:
+        first = errors.iloc[0]
+        more = len(errors) - 1
+        raise PanelError(
+            first["message"] + (f" ({more} more error(s); run `ictindex validate` to list them all)"
+                                if more else ""),
+            economy=first["economy"], indicator=first["indicator"], year=first["year"],
+            file=str(data) if isinstance(data, str | Path) else None,
+        )
+    return checked

@@ -1,0 +1,155 @@
+"""The result of building an index: an immutable record of every stage.
+
+Each table is a tidy DataFrame with ``economy`` and ``year`` columns. The
+properties hand out shallow copies (cheap under pandas copy-on-write), so
+changing a returned frame never changes the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from ictindex.framework import Framework
+
+__all__ = ["IndexResult"]
+
+
+def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
+    return wide.reset_index()
+
+
+@dataclass(frozen=True, repr=False)
+class IndexResult:
+    """Scores, ranks and everything needed to explain them.
+
+    Attributes (all DataFrames are copies):
+
+    ``scores``
+        economy, year, one column per node (index first, then sub-indices,
+        top-down), and ``rank`` of the index within its year (1 = best; ties share
+        the lower rank). Scores are on the framework's scale and never rounded;
+        see :meth:`rounded` for published precision.
+    ``raw``, ``imputed``, ``normalised``
+        The indicator matrix at each stage (economy, year, one column per indicator).
+    ``sources``
+        Where each raw value came from (series code and publisher).
+    ``imputations``
+        One row per imputed value (economy, year, indicator, value, method, from_year).
+    ``coverage``
+        One row per economy/year/node not scored or scored with children missing, and why.
+    ``issues``
+        What input validation noticed (aggregates set aside, missing markers, ...).
+    ``provenance``
+        Library version, framework code and hash, input hash, parameters.
+    """
+
+    framework: Framework
+    _scores: pd.DataFrame
+    _raw: pd.DataFrame
+    _imputed: pd.DataFrame
+    _normalised: pd.DataFrame
+    _sources: pd.DataFrame
+    _imputations: pd.DataFrame
+    _coverage: pd.DataFrame
+    _issues: pd.DataFrame
+    _floored: pd.DataFrame
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+
+    # -- stages ---------------------------------------------------------------
+    @property
+    def scores(self) -> pd.DataFrame:
+        return self._scores.copy(deep=False)
+
+    @property
+    def raw(self) -> pd.DataFrame:
+        return _tidy(self._raw)
+
+    @property
+    def imputed(self) -> pd.DataFrame:
+        return _tidy(self._imputed)
+
+    @property
+    def normalised(self) -> pd.DataFrame:
+        return _tidy(self._normalised)
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        return _tidy(self._sources)
+
+    @property
+    def imputations(self) -> pd.DataFrame:
+        return self._imputations.copy(deep=False)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        return self._coverage.copy(deep=False)
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        return self._issues.copy(deep=False)
+
+    @property
+    def floored(self) -> pd.DataFrame:
+        """Values raised to an aggregation's ``zero_floor`` (geometric/harmonic means)."""
+        return self._floored.copy(deep=False)
+
+    # -- views ----------------------------------------------------------------
+    @property
+    def node_codes(self) -> list[str]:
+        """Node codes top-down (index first)."""
+        return [c for c in self._scores.columns if c not in ("economy", "year", "rank")]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self._scores["year"].unique().tolist())
+
+    def ranking(self, year: int | None = None) -> pd.DataFrame:
+        """Scored economies of one year (default: the latest), best first."""
+        year = max(self.years) if year is None else year
+        table = self._scores[(self._scores["year"] == year) & self._scores["rank"].notna()]
+        return table.sort_values(["rank", "economy"]).reset_index(drop=True)
+
+    def rounded(self) -> pd.DataFrame:
+        """Scores rounded to the framework's published precision (e.g. 2 decimals for the DOI)."""
+        table = self.scores
+        table[self.node_codes] = table[self.node_codes].round(self.framework.rounding)
+        return table
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Everything left out of the index and why: economies/years with no index score,
+        and aggregates set aside during validation."""
+        top = self._coverage[(self._coverage["node"] == self.framework.index)
+                             & (self._coverage["status"] == "not scored")]
+        rows = top[["economy", "year", "reason"]].assign(kind="economy")
+        aggregates = self._issues[self._issues["problem"] == "aggregate"]
+        if not aggregates.empty:
+            agg = (aggregates[["economy", "year"]].drop_duplicates()
+                   .assign(reason="regional/income aggregate, not an economy", kind="aggregate"))
+            agg["year"] = pd.to_numeric(agg["year"], errors="coerce")
+            rows = pd.concat([rows, agg], ignore_index=True)
+        return rows.reset_index(drop=True)
+
+    def summary(self) -> str:
+        scored = self._scores[self._scores["rank"].notna()]
+        lines = [f"{self.framework.name} ({self.framework.code}), years {self.years}"]
+        for year, group in scored.groupby("year"):
+            top = group.sort_values("rank").head(3)
+            best = ", ".join(f"{e} {s:.{self.framework.rounding}f}"
+                             for e, s in zip(top["economy"], top[self.framework.index], strict=True))
+            lines.append(f"  {year}: {len(group)} economies scored; top: {best}")
+        not_scored = self.excluded
+        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}; "
+                     f"imputed values: {len(self._imputations)}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored economy-years>"
