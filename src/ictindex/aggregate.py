@@ -80,7 +80,7 @@ def _check_positive(x: pd.DataFrame, node: str, rule: Aggregation) -> tuple[pd.D
     bad = x <= 0
     if not bad.to_numpy().any():
         return x, empty
-    stacked = x.where(bad).stack()
+    stacked = x.where(bad).stack().dropna()
     if rule.zero_floor is None:
         (economy, year, child), value = next(iter(stacked.items()))
         raise MethodError(

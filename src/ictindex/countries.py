@@ -244,7 +244,7 @@ def economy_name(iso3: str) -> str:
     """Short English name of an economy (pycountry's common name where it has one).
 
     >>> economy_name("KOR"), economy_name("XKX")
-    ('Korea, Republic of', 'Kosovo')
+    ('South Korea', 'Kosovo')
     """
     if iso3 in NON_ISO_ECONOMIES:
         return NON_ISO_ECONOMIES[iso3]

@@ -7,10 +7,10 @@ economy, indicator, year) and says what to do about it.
 
 >>> try:
 ...     raise PanelError("duplicate rows", economy="KOR", indicator="internet_users", year=2018,
-...                      hint="keep one row per economy, year, indicator and sex")
+...                      hint="keep one row per key")
 ... except IctIndexError as err:
 ...     print(err)
-duplicate rows [economy KOR, indicator internet_users, year 2018]. What to do: keep one row per economy, year, indicator and sex
+duplicate rows [economy KOR, indicator internet_users, year 2018]. What to do: keep one row per key
 """
 
 from __future__ import annotations

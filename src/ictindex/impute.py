@@ -68,8 +68,8 @@ def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3
     from_year = from_year.reindex(values.index)
     was_imputed = values.isna() & filled.notna()
     log = (
-        filled.where(was_imputed).stack().rename("value").to_frame()
-        .join(from_year.where(was_imputed).stack().rename("from_year"))
+        filled.where(was_imputed).stack().dropna().rename("value").to_frame()
+        .join(from_year.where(was_imputed).stack().dropna().rename("from_year"))
         .reset_index()
         .rename(columns={"level_2": "indicator"})
     )

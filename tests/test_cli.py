@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from ictindex.cli import app
+
+runner = CliRunner()
+
+
+def test_frameworks_lists_doi():
+    out = runner.invoke(app, ["frameworks"])
+    assert out.exit_code == 0
+    assert "doi" in out.stdout and "11 indicators" in out.stdout
+
+
+def test_build_writes_scores_equal_to_library(tmp_path, doi_panel):
+    path = tmp_path / "panel.csv"
+    doi_panel.to_csv(path, index=False)
+    out = runner.invoke(app, ["build", "--data", str(path), "--out", str(tmp_path / "o")])
+    assert out.exit_code == 0, out.output
+    scores = pd.read_csv(tmp_path / "o" / "scores.csv")
+    assert scores.sort_values("rank")["economy"].tolist() == ["KOR", "ARG", "NER"]
+    provenance = json.loads((tmp_path / "o" / "provenance.json").read_text())
+    assert provenance["framework"] == "doi"
+    assert "3 economies scored" in out.stdout
+
+
+def test_validate_prints_every_problem_and_exits_1(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("economy,year,indicator,value\nAtlantis,2020,internet_users,5\n"
+                    "ARG,2020,internet_users,120\nWorld,2020,internet_users,60\n")
+    out = runner.invoke(app, ["validate", str(path), "--framework", "doi"])
+    assert out.exit_code == 1
+    assert "unknown economy 'Atlantis'" in out.stdout
+    assert "above the highest admissible value 100.0" in out.stdout
+    assert "1 usable values; 2 error(s), 1 warning(s)" in out.stdout
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    out = runner.invoke(app, ["build", "--data", str(tmp_path / "missing.csv"), "--out", str(tmp_path)])
+    assert out.exit_code == 2
+    assert out.output.strip().startswith("error: file not found")
+    assert "Traceback" not in out.output and len(out.output.strip().splitlines()) == 1
+    out = runner.invoke(app, ["build", "--data", str(tmp_path / "x.csv"), "--out", str(tmp_path),
+                              "--framework", "nope"])
+    assert out.exit_code == 2 and "unknown framework 'nope'" in out.output
