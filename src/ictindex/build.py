@@ -64,8 +64,8 @@ def build_index(
     *,
     years: int | Iterable[int] | None = None,
     sex: str = "total",
-    imputation: str = "none",
-    max_gap: int = 3,
+    imputation: str | None = None,
+    max_gap: int | None = None,
     reference_year: int | None = None,
     min_coverage: float | None = None,
     extra_names: Mapping[str, str] | None = None,
@@ -85,9 +85,9 @@ def build_index(
     sex
         ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
         the female/male values, the others the common value.
-    imputation
-        ``none`` (default) or ``latest`` (latest available value, at most ``max_gap`` years
-        old; every imputed value is recorded).
+    imputation, max_gap
+        ``none`` or ``latest`` (latest available value, at most ``max_gap`` years old; every
+        imputed value is recorded). Default: the framework's ``imputation`` setting.
     reference_year
         Fit data-driven normalisation (min-max, z-score, frontier) on this year and apply it
         to all years, so scores are comparable over time. Goalposts need no fitting.
@@ -114,6 +114,8 @@ def build_index(
     [['ARG', 0.937, 2], ['KOR', 0.986, 1]]
     """
     fw = load_framework(framework)
+    imputation = fw.imputation.method if imputation is None else imputation
+    max_gap = fw.imputation.max_gap if max_gap is None else max_gap
     if sex not in {"total", "female", "male"}:
         raise PanelError(f"sex must be 'total', 'female' or 'male', got '{sex}'")
     checked = to_panel(data, fw, extra_names=extra_names, known_series=known_series)

@@ -77,8 +77,8 @@ def build(
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).")],
     framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi",
     year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
-    imputation: Annotated[str, typer.Option(help="none or latest (latest available value).")] = "none",
-    max_gap: Annotated[int, typer.Option(help="With --imputation latest: oldest value, in years.")] = 3,
+    imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).")] = None,
+    max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.")] = None,
 ) -> None:
     """Build an index and write scores.csv, coverage.csv, imputations.csv and provenance.json."""
     result = build_index(data, framework, years=year or None, imputation=imputation, max_gap=max_gap)

@@ -224,7 +224,7 @@ def classify(labels: Iterable[object], extra_names: Mapping[str, str] | None = N
     DataFrame with columns ``label``, ``iso3`` (missing unless an economy) and ``kind``.
     """
     extra = {k.casefold(): v for k, v in (extra_names or {}).items()}
-    unique = pd.unique(pd.Series(list(labels), dtype=object).astype(str))
+    unique = pd.unique(pd.Series(["" if pd.isna(v) else str(v) for v in labels], dtype=object))
     rows = [(label, *_resolve(label, extra)) for label in unique]
     return pd.DataFrame(rows, columns=["label", "iso3", "kind"])
 

@@ -186,6 +186,14 @@ class Aggregation(_Model):
         return self
 
 
+class Imputation(_Model):
+    """Default imputation of a framework (``none``, or ``latest`` available value at most
+    ``max_gap`` years old, as ITU did for the DOI)."""
+
+    method: Literal["none", "latest"] = "none"
+    max_gap: int = Field(default=3, ge=1, le=20)
+
+
 class Node(_Model):
     """An aggregate node (the index itself, a sub-index, a pillar, ...)."""
 
@@ -223,6 +231,7 @@ class Framework(_Model):
     scale: float = Field(default=1.0, gt=0)
     rounding: int = Field(default=2, ge=0, le=10)
     min_coverage: float = Field(default=2 / 3, ge=0, le=1)
+    imputation: Imputation = Imputation()
     nodes: tuple[Node, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 

@@ -40,6 +40,7 @@ import pandas as pd
 from ictindex.countries import classify
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
+from ictindex.catalogue import series_bounds
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
@@ -189,10 +190,13 @@ def validate_panel(
     extra_names
         Extra ``name -> ISO3`` entries for economy labels the built-in table does not know.
     known_series
-        Source-series codes that may appear in the panel, with their valid ``(low, high)`` range.
+        Source-series codes that may appear in the panel, with their valid ``(low, high)`` range
+        (default: the catalogue of :mod:`ictindex.catalogue`).
     max_year
         Latest admissible year (default: the current calendar year).
     """
+    if known_series is None:
+        known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
     frame = read_table(data) if source else data
     if not isinstance(frame, pd.DataFrame):
@@ -202,9 +206,9 @@ def validate_panel(
     keep = pd.Series(True, index=long.index)
 
     # economies: resolve names/codes, set aggregates aside
-    labels = classify(long["economy"].astype(str), extra_names)
+    label = long["economy"].map(lambda v: "" if pd.isna(v) else str(v)).astype("str")
+    labels = classify(label, extra_names)
     mapping = labels.set_index("label")
-    label = long["economy"].astype(str)
     kind = label.map(mapping["kind"])
     aggregate = kind == "aggregate"
     unknown = kind == "unknown"

@@ -1,0 +1,98 @@
+"""Bundled real data: the tidy ITU/World Bank/UN panel, economy metadata, descriptions, coverage.
+
+All data ship inside the package (``data/`` in the repository) and load offline.
+ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution
+"International Telecommunication Union, ITU DataHub, https://datahub.itu.int/"); see
+:func:`describe` for every series' licence and ``data/README.md``.
+
+>>> panel = load("itu")
+>>> float(panel.query("economy == 'KOR' and year == 2016 and indicator == 'xHH6_IDI'")["value"].iloc[0])
+99.19
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ictindex.derive import indicator_values
+from ictindex.errors import IctIndexError
+from ictindex.framework import Framework, load_framework
+from ictindex.resources import bundled_dir
+from ictindex.catalogue import series_table
+
+__all__ = ["load", "economies", "describe", "coverage", "panel_version", "DATASETS"]
+
+DATASETS = {"itu": "panel/itu_panel.csv.gz"}
+_DTYPES = {"economy": "str", "year": "int64", "indicator": "str", "sex": "str", "value": "float64",
+           "source": "str", "note": "str"}
+
+
+def _path(relative: str) -> Path:
+    path = bundled_dir("data") / relative
+    if not path.is_file():
+        raise IctIndexError(f"bundled data file missing: {relative}", file=str(path),
+                            hint="reinstall ictindex, or run `python -m ictindex.sources.build` in a checkout")
+    return path
+
+
+def load(name: str = "itu") -> pd.DataFrame:
+    """The bundled tidy panel (economy, year, indicator, sex, value, source, note).
+
+    ``"itu"``: ITU DataHub 2025 exports, ITU June 2019 indicator files and by-sex tables,
+    UN SDG 5.b.1, World Bank WDI series via Gapminder, UNDP mean years of schooling via OWID.
+    """
+    if name not in DATASETS:
+        raise IctIndexError(f"unknown dataset '{name}'", hint=f"use one of {sorted(DATASETS)}")
+    return pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+
+
+def panel_version() -> dict:
+    """Version, row count and hash of the bundled panel."""
+    return json.loads(_path("panel/panel.json").read_text())
+
+
+def economies(year: int | None = None) -> pd.DataFrame:
+    """Economy metadata: ISO3, name, UN region, World Bank income group, Gapminder world region.
+
+    ITU's own regional grouping is not in any bundled source, so it is not given. With
+    ``year``, the latest population (Gapminder, UN WPP based; annual to 2013) at or before
+    that year is added, with ``population_year`` saying which year it is.
+    """
+    table = pd.read_csv(_path("panel/economies.csv"), dtype="str")
+    if year is not None:
+        panel = load("itu")
+        pop = panel[(panel["indicator"] == "POP") & (panel["year"] <= year)].sort_values("year")
+        latest = pop.groupby("economy").last()
+        table["population"] = table["iso3"].map(latest["value"])
+        table["population_year"] = table["iso3"].map(latest["year"]).astype("Int64")
+    return table
+
+
+def describe(name: str = "itu") -> pd.DataFrame:
+    """One row per series: code, name, unit, dataset, licence, years covered, economies, rows."""
+    panel = load(name)
+    stats = panel.groupby("indicator").agg(first_year=("year", "min"), last_year=("year", "max"),
+                                           economies=("economy", "nunique"), rows=("value", "size"),
+                                           by_sex=("sex", lambda s: bool((s != "total").any())))
+    table = series_table().set_index("code").join(stats, how="inner")
+    return table.reset_index().rename(columns={"index": "code"})
+
+
+def coverage(framework: str | Framework = "doi_current", years: list[int] | None = None,
+             name: str = "itu") -> pd.DataFrame:
+    """How many economies have data for each framework indicator and year (after source mapping).
+
+    Returns a tidy table: indicator, year, economies (count), share (of economies with any
+    framework indicator that year). Use it to pick a year and a coverage threshold.
+    """
+    fw = load_framework(framework)
+    values, _ = indicator_values(load(name), fw, years=years)
+    have = values.notna().groupby(level="year").sum()
+    any_data = values.notna().any(axis=1).groupby(level="year").sum()
+    tidy = have.stack().rename("economies").reset_index().rename(columns={"level_1": "indicator"})
+    tidy.columns = ["year", "indicator", "economies"]
+    tidy["share"] = tidy["economies"] / tidy["year"].map(any_data)
+    return tidy[["indicator", "year", "economies", "share"]].sort_values(["indicator", "year"]).reset_index(drop=True)

@@ -1,0 +1,256 @@
+"""Readers for the published formats, each returning the canonical tidy panel.
+
+Every reader returns a :class:`SourceTable`: the ``panel`` (columns
+:data:`ictindex.panel.PANEL_COLUMNS`, economy as ISO3, ``source`` naming
+publisher, dataset and series, ``note`` carrying the publisher's notes) and the
+rows it ``dropped`` with the reason (aggregates, unknown economy labels, cells
+that are not numbers). A cell that is not a clean number is never guessed at:
+"..", "n/a" and the like are missing; anything else (a footnote mark in the
+cell, text) is missing too, and recorded in ``dropped``.
+
+Layouts are located by their labels, not by fixed positions, and a missing
+label raises :class:`~ictindex.errors.SourceFileError` naming the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ictindex.countries import classify
+from ictindex.errors import SourceFileError
+from ictindex.panel import MISSING_MARKERS, PANEL_COLUMNS
+
+__all__ = [
+    "SourceTable", "read_datahub_csv", "read_itu_wide", "read_itu_household", "read_itu_by_sex",
+    "read_sdg_csv", "read_ddf", "read_owid",
+]
+
+DROPPED_COLUMNS = ["file", "label", "year", "indicator", "reason"]
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    panel: pd.DataFrame
+    dropped: pd.DataFrame
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as stripped strings, empty for missing (pandas 3 keeps NaN through astype(str))."""
+    return values.map(lambda v: "" if pd.isna(v) else str(v).strip()).astype("str")
+
+
+def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Floats, and a mask of cells that held text other than a missing marker."""
+    number = pd.to_numeric(values, errors="coerce").astype("float64")
+    text = values.notna() & number.isna()
+    folded = values[text].astype(str).str.strip().str.casefold()
+    unparsed = pd.Series(False, index=values.index)
+    unparsed[text] = ~folded.isin(MISSING_MARKERS)
+    return number, unparsed
+
+
+def _finish(rows: pd.DataFrame, file: Path, extra_names: Mapping[str, str] | None = None) -> SourceTable:
+    """Resolve economy labels, parse values, drop and record what cannot be used."""
+    rows = rows.reset_index(drop=True)
+    label = _text(rows["economy"])
+    kinds = classify(label, extra_names).set_index("label")
+    kind = label.map(kinds["kind"])
+    value, unparsed = _numbers(rows["value"])
+    reasons = pd.Series("", index=rows.index, dtype="str")
+    reasons[kind == "aggregate"] = "regional/income aggregate"
+    reasons[kind == "unknown"] = "economy label not in the ISO/ITU name tables"
+    reasons[(reasons == "") & unparsed] = "cell is not a number: '" + rows["value"].astype(str) + "'"
+    bad = reasons != ""
+    dropped = rows[bad].assign(reason=reasons[bad], label=label[bad], file=file.name)
+    keep = (reasons == "") & value.notna()
+    panel = rows[keep].assign(economy=label[keep].map(kinds["iso3"]), value=value[keep])
+    panel["year"] = panel["year"].astype("int64")
+    panel["note"] = panel["note"].fillna("").astype(str).str.strip()
+    return SourceTable(panel[PANEL_COLUMNS].reset_index(drop=True),
+                       dropped[DROPPED_COLUMNS].reset_index(drop=True))
+
+
+def _require(frame: pd.DataFrame, columns: list[str], file: Path) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SourceFileError(f"expected column(s) {missing} are missing; found {list(frame.columns)[:15]}",
+                              file=str(file), hint="is this the right file, in the publisher's original layout?")
+
+
+def _excel(file: Path, sheet: str | int = 0) -> pd.DataFrame:
+    try:
+        return pd.read_excel(file, sheet_name=sheet, header=None, engine="calamine")
+    except ValueError as err:
+        sheets = pd.ExcelFile(file, engine="calamine").sheet_names
+        raise SourceFileError(f"cannot read sheet {sheet!r}: {err}; sheets: {sheets}", file=str(file),
+                              hint="give the sheet name of the original file") from None
+    except Exception as err:  # calamine's own error types
+        raise SourceFileError(f"not a readable Excel file: {err}", file=str(file)) from None
+
+
+def read_datahub_csv(file: str | Path) -> SourceTable:
+    """ITU DataHub long CSV export (seriesCode, entityIso, dataValue, dataYear, dataNote, dataSource...).
+
+    The ``seriesUnits`` column is unreliable and ignored: the unit follows from ``seriesCode``.
+    """
+    file = Path(file)
+    frame = pd.read_csv(file, encoding="utf-8-sig", dtype={"dataValue": "str"})
+    _require(frame, ["seriesCode", "entityIso", "dataValue", "dataYear"], file)
+    note = frame.get("dataNote", pd.Series("", index=frame.index)).fillna("").astype(str)
+    origin = frame.get("dataSource", pd.Series("", index=frame.index)).fillna("").astype(str)
+    rows = pd.DataFrame({
+        "economy": frame["entityIso"],
+        "year": pd.to_numeric(frame["dataYear"], errors="coerce"),
+        "indicator": frame["seriesCode"].astype(str),
+        "sex": "total",
+        "value": frame["dataValue"],
+        "source": "ITU DataHub export 2025 (" + file.name + ")",
+        "note": (note + np.where((note != "") & (origin != ""), " | ", "") + origin).str.strip(),
+    })
+    return _finish(rows.dropna(subset=["year"]), file)
+
+
+def read_itu_wide(file: str | Path, title: str, code: str) -> SourceTable:
+    """ITU "Final" sheet of the June 2019 indicator files: economies by row, one block of year columns
+    per indicator; ``title`` is the block's title in the first row (e.g. "... per 100 inhabitants")."""
+    file = Path(file)
+    sheet = _excel(file, "Final")
+    titles = _text(sheet.iloc[0])
+    start = np.flatnonzero(titles.str.casefold() == title.casefold())
+    if len(start) == 0:
+        raise SourceFileError(f"no block titled '{title}' in the first row", file=str(file),
+                              hint=f"titles found: {sorted(set(titles[titles != '']))}")
+    years = pd.to_numeric(sheet.iloc[1], errors="coerce")
+    columns = []
+    for col in range(start[0], sheet.shape[1]):
+        if col > start[0] and titles.iloc[col] != "":
+            break
+        if not np.isnan(years.iloc[col]):
+            columns.append(col)
+    block = sheet.iloc[2:, [0, *columns]]
+    block.columns = ["economy", *[int(years.iloc[c]) for c in columns]]
+    block = block[block["economy"].notna()]
+    rows = block.melt(id_vars="economy", var_name="year", value_name="value")
+    rows = rows.assign(indicator=code, sex="total", source=f"ITU key ICT indicators, June 2019 ({file.name})",
+                       note="")
+    return _finish(rows[rows["value"].notna()], file)
+
+
+def _header_row(sheet: pd.DataFrame, label: str, file: Path) -> int:
+    hits = np.flatnonzero(sheet.apply(lambda r: _text(r).eq(label).any(), axis=1))
+    if len(hits) == 0:
+        raise SourceFileError(f"no header cell '{label}' found", file=str(file),
+                              hint="is this the publisher's original table?")
+    return int(hits[0])
+
+
+def read_itu_household(file: str | Path) -> SourceTable:
+    """ITU Core Household Indicators (June 2019): latest value and its year per indicator code (HH1...)."""
+    file = Path(file)
+    sheet = _excel(file)
+    code_row = _header_row(sheet, "(HH4)", file)
+    codes = _text(sheet.iloc[code_row])
+    names = sheet.iloc[4:, 1]
+    frames = []
+    for col, cell in codes.items():
+        if not (cell.startswith("(HH") and cell.endswith(")")):
+            continue
+        year_cols = [c for c in range(col + 1, sheet.shape[1]) if codes.iloc[c] == "Year"]
+        if not year_cols:
+            raise SourceFileError(f"no 'Year' column after {cell}", file=str(file))
+        ycol = year_cols[0]
+        notes = sheet.iloc[4:, col + 1:ycol].apply(_text).agg(" ".join, axis=1).str.strip()
+        frames.append(pd.DataFrame({
+            "economy": names, "year": pd.to_numeric(sheet.iloc[4:, ycol], errors="coerce"),
+            "indicator": cell.strip("()"), "sex": "total", "value": sheet.iloc[4:, col],
+            "source": f"ITU core household indicators, June 2019 ({file.name})",
+            "note": np.where(notes != "", "footnote " + notes, ""),
+        }))
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[rows["economy"].notna() & rows["year"].notna()]
+    return _finish(rows, file)
+
+
+def read_itu_by_sex(file: str | Path, code: str = "i99H") -> SourceTable:
+    """ITU table "Individuals using the Internet ... by gender": economy, latest year, all, male, female."""
+    file = Path(file)
+    sheet = _excel(file)
+    head = _header_row(sheet, "Economy name", file)
+    labels = _text(sheet.iloc[head])
+
+    def column(label: str) -> int:
+        found = np.flatnonzero(labels.str.casefold() == label.casefold())
+        if len(found) == 0:
+            raise SourceFileError(f"no column '{label}' in the header row", file=str(file))
+        return int(found[0])
+
+    body = sheet.iloc[head + 1:]
+    economy = body.iloc[:, column("Economy name")]
+    end = np.flatnonzero(economy.isna().to_numpy())
+    body = body.iloc[: end[0]] if len(end) else body
+    economy = body.iloc[:, column("Economy name")]
+    year = pd.to_numeric(body.iloc[:, column("year")], errors="coerce")
+    frames = [
+        pd.DataFrame({"economy": economy, "year": year, "indicator": code, "sex": sex,
+                      "value": body.iloc[:, column(label)],
+                      "note": _text(body.iloc[:, column(label) + 1])})
+        for sex, label in (("total", "Individuals"), ("male", "Male"), ("female", "Female"))
+    ]
+    rows = pd.concat(frames, ignore_index=True)
+    rows["source"] = f"ITU Internet use by sex ({file.name})"
+    return _finish(rows[rows["year"].notna()], file)
+
+
+def read_sdg_csv(file: str | Path) -> SourceTable:
+    """UN SDG Global Database CSV (GeoAreaCode = M49, TimePeriod, Value, Sex, SeriesCode, FootNote)."""
+    from ictindex.countries import from_m49
+
+    file = Path(file)
+    frame = pd.read_csv(file, dtype={"Value": "str"})
+    _require(frame, ["SeriesCode", "GeoAreaCode", "GeoAreaName", "TimePeriod", "Value", "Sex"], file)
+    iso = frame["GeoAreaCode"].map(lambda c: from_m49(c) if pd.notna(c) else None)
+    sex = frame["Sex"].astype(str).str.upper().map({"BOTHSEX": "total", "FEMALE": "female", "MALE": "male"})
+    rows = pd.DataFrame({
+        "economy": iso.where(iso.notna(), frame["GeoAreaName"]),
+        "year": pd.to_numeric(frame["TimePeriod"], errors="coerce"),
+        "indicator": frame["SeriesCode"].astype(str), "sex": sex, "value": frame["Value"],
+        "source": "UN SDG Global Database " + frame.get("ReleaseName", "").astype(str) + " (" + file.name + ")",
+        "note": frame.get("FootNote", pd.Series("", index=frame.index)).fillna("").astype(str),
+    })
+    return _finish(rows[rows["sex"].notna() & rows["year"].notna()], file)
+
+
+def read_ddf(file: str | Path, code: str, years: tuple[int, int] | None = None,
+             extra_names: Mapping[str, str] | None = None) -> SourceTable:
+    """Gapminder DDF datapoints CSV (geo, time, <concept>), geo = lower-case ISO3."""
+    file = Path(file)
+    frame = pd.read_csv(file, dtype={"geo": "str"})
+    concept = [c for c in frame.columns if c not in ("geo", "time")]
+    _require(frame, ["geo", "time"], file)
+    if len(concept) != 1:
+        raise SourceFileError(f"expected one value column besides geo and time, found {concept}", file=str(file))
+    if years is not None:
+        frame = frame[frame["time"].between(*years)]
+    rows = pd.DataFrame({"economy": frame["geo"], "year": frame["time"], "indicator": code, "sex": "total",
+                         "value": frame[concept[0]], "source": f"Gapminder/World Bank WDI ({file.name})",
+                         "note": ""})
+    return _finish(rows, file, extra_names)
+
+
+def read_owid(file: str | Path, code: str, extra_names: Mapping[str, str] | None = None,
+              years: tuple[int, int] | None = None) -> SourceTable:
+    """Our World in Data grapher CSV (Entity, Year, one value column)."""
+    file = Path(file)
+    frame = pd.read_csv(file)
+    _require(frame, ["Entity", "Year"], file)
+    value = [c for c in frame.columns if c not in ("Entity", "Year", "Code")]
+    if years is not None:
+        frame = frame[frame["Year"].between(*years)]
+    rows = pd.DataFrame({"economy": frame["Entity"], "year": frame["Year"], "indicator": code, "sex": "total",
+                         "value": frame[value[0]], "source": f"Our World in Data / UNDP ({file.name})", "note": ""})
+    return _finish(rows, file, extra_names)
