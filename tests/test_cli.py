@@ -47,3 +47,18 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     out = runner.invoke(app, ["build", "--data", str(tmp_path / "x.csv"), "--out", str(tmp_path),
                               "--framework", "nope"])
     assert out.exit_code == 2 and "unknown framework 'nope'" in out.output
+
+
+def test_build_on_bundled_data_lists_excluded(tmp_path):
+    out = runner.invoke(app, ["build", "--framework", "doi_current", "--year", "2023", "--out", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert scores["rank"].notna().sum() >= 150
+    excluded = pd.read_csv(tmp_path / "excluded.csv")
+    assert excluded["reason"].notna().all() and len(excluded) > 0
+
+
+def test_data_command_shows_licences():
+    out = runner.invoke(app, ["data"])
+    assert out.exit_code == 0
+    assert "CC BY-NC-SA 3.0 IGO" in out.stdout and "xHH6_IDI" in out.stdout

@@ -61,3 +61,11 @@ def test_cli_build_and_validate_from_wheel(installed, doi_panel):
     assert (installed / "out" / "scores.csv").is_file()
     checked = _run(installed, "validate", str(data), "--framework", "doi")
     assert checked.returncode == 0 and "0 error(s)" in checked.stdout
+
+
+def test_main_job_on_bundled_data_from_wheel(installed):
+    built = _run(installed, "build", "--framework", "doi_current", "--year", "2023", "--out",
+                 str(installed / "report"))
+    assert built.returncode == 0, built.stderr
+    assert "economies scored" in built.stdout
+    assert (installed / "report" / "excluded.csv").is_file()

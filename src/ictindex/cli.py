@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ictindex import datasets
 from ictindex.build import build_index
 from ictindex.errors import IctIndexError
 from ictindex.framework import available_frameworks, load_framework
@@ -51,6 +52,19 @@ def frameworks() -> None:
 
 @app.command()
 @_friendly
+def data() -> None:
+    """Describe the bundled data: series, years, economies, licences."""
+    table = datasets.describe()
+    version = datasets.panel_version()
+    typer.echo(f"bundled panel {version['version']}: {version['rows']} values, {version['economies']} economies")
+    for row in table.itertuples(index=False):
+        typer.echo(f"{row.code:<16} {row.first_year}-{row.last_year} {row.economies:>4} economies  {row.name}")
+    typer.echo("Licences: " + "; ".join(f"{k}: {v}" for k, v in sorted(
+        {d: lic for d, lic in zip(table["dataset"], table["licence"], strict=True)}.items())))
+
+
+@app.command()
+@_friendly
 def validate(
     data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).")],
     framework: Annotated[str | None, typer.Option(help="Check indicator codes and ranges "
@@ -73,22 +87,25 @@ def validate(
 @app.command()
 @_friendly
 def build(
-    data: Annotated[Path, typer.Option(help="Panel file (CSV or XLSX, long or wide).")],
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).")],
+    data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX, long or wide); "
+                                              "default: the bundled ITU/World Bank panel.")] = None,
     framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi",
     year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
     imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).")] = None,
     max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.")] = None,
 ) -> None:
-    """Build an index and write scores.csv, coverage.csv, imputations.csv and provenance.json."""
-    result = build_index(data, framework, years=year or None, imputation=imputation, max_gap=max_gap)
+    """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
+    panel = datasets.load("itu") if data is None else data
+    result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap)
     out.mkdir(parents=True, exist_ok=True)
     result.scores.to_csv(out / "scores.csv", index=False)
     result.coverage.to_csv(out / "coverage.csv", index=False)
     result.imputations.to_csv(out / "imputations.csv", index=False)
+    result.excluded.to_csv(out / "excluded.csv", index=False)
     (out / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
-    typer.echo(f"wrote {out}/scores.csv, coverage.csv, imputations.csv, provenance.json")
+    typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json")
 
 
 def main() -> None:

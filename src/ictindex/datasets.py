@@ -6,8 +6,8 @@ ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with att
 :func:`describe` for every series' licence and ``data/README.md``.
 
 >>> panel = load("itu")
->>> float(panel.query("economy == 'KOR' and year == 2016 and indicator == 'xHH6_IDI'")["value"].iloc[0])
-99.19
+>>> round(float(panel.query("economy == 'KOR' and year == 2016 and indicator == 'xHH6_IDI'")["value"].iloc[0]), 1)
+99.2
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ictindex.catalogue import series_table
 from ictindex.derive import indicator_values
 from ictindex.errors import IctIndexError
 from ictindex.framework import Framework, load_framework
 from ictindex.resources import bundled_dir
-from ictindex.catalogue import series_table
 
 __all__ = ["load", "economies", "describe", "coverage", "panel_version", "DATASETS"]
 

@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ictindex.catalogue import series_bounds
 from ictindex.countries import classify
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
-from ictindex.catalogue import series_bounds
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ictindex.catalogue import series_bounds
 from ictindex.countries import economy_name
 from ictindex.resources import bundled_dir
 from ictindex.sources import readers as r
-from ictindex.catalogue import series_bounds
 
 PANEL_VERSION = "2026.11.1"
 YEARS = (2000, 2025)

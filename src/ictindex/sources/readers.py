@@ -101,8 +101,8 @@ def read_datahub_csv(file: str | Path) -> SourceTable:
     file = Path(file)
     frame = pd.read_csv(file, encoding="utf-8-sig", dtype={"dataValue": "str"})
     _require(frame, ["seriesCode", "entityIso", "dataValue", "dataYear"], file)
-    note = frame.get("dataNote", pd.Series("", index=frame.index)).fillna("").astype(str)
-    origin = frame.get("dataSource", pd.Series("", index=frame.index)).fillna("").astype(str)
+    note = _text(frame.get("dataNote", pd.Series("", index=frame.index)))
+    origin = _text(frame.get("dataSource", pd.Series("", index=frame.index)))
     rows = pd.DataFrame({
         "economy": frame["entityIso"],
         "year": pd.to_numeric(frame["dataYear"], errors="coerce"),
@@ -220,7 +220,7 @@ def read_sdg_csv(file: str | Path) -> SourceTable:
         "year": pd.to_numeric(frame["TimePeriod"], errors="coerce"),
         "indicator": frame["SeriesCode"].astype(str), "sex": sex, "value": frame["Value"],
         "source": "UN SDG Global Database " + frame.get("ReleaseName", "").astype(str) + " (" + file.name + ")",
-        "note": frame.get("FootNote", pd.Series("", index=frame.index)).fillna("").astype(str),
+        "note": _text(frame.get("FootNote", pd.Series("", index=frame.index))),
     })
     return _finish(rows[rows["sex"].notna() & rows["year"].notna()], file)
 
