@@ -34,6 +34,7 @@ from ictindex.framework import Aggregation, Framework
 __all__ = ["weighted_mean", "aggregate", "COVERAGE_COLUMNS"]
 
 COVERAGE_COLUMNS = ["economy", "year", "node", "status", "present", "expected", "missing", "reason"]
+FLOORED_COLUMNS = ["economy", "year", "node", "child", "value", "floored_to"]
 
 
 def weighted_mean(
@@ -72,7 +73,7 @@ def weighted_mean(
 
 def _check_positive(x: pd.DataFrame, node: str, rule: Aggregation) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Zeros/negatives in a geometric or harmonic mean: floor them (recorded) or raise."""
-    empty = pd.DataFrame(columns=["economy", "year", "node", "child", "value", "floored_to"])
+    empty = pd.DataFrame(columns=FLOORED_COLUMNS)
     if rule.method not in {"geometric", "harmonic"} and not (
         rule.method == "power" and rule.power is not None and rule.power < 0
     ):
@@ -140,8 +141,7 @@ def aggregate(
     coverage = [c for c in coverage if not c.empty]
     floors = [f for f in floors if not f.empty]
     cov = pd.concat(coverage, ignore_index=True) if coverage else pd.DataFrame(columns=COVERAGE_COLUMNS)
-    flo = pd.concat(floors, ignore_index=True) if floors else _check_positive(
-        pd.DataFrame(), "", Aggregation())[1]
+    flo = pd.concat(floors, ignore_index=True) if floors else pd.DataFrame(columns=FLOORED_COLUMNS)
     return table[framework.aggregation_order], cov, flo
 
 
