@@ -62,3 +62,15 @@ def test_data_command_shows_licences():
     out = runner.invoke(app, ["data"])
     assert out.exit_code == 0
     assert "CC BY-NC-SA 3.0 IGO" in out.stdout and "xHH6_IDI" in out.stdout
+
+
+def test_build_by_sex_writes_the_gender_tables(tmp_path):
+    out = runner.invoke(app, ["build", "--framework", "doi_gender", "--year", "2018", "--by-sex",
+                              "--out", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    gender = pd.read_csv(tmp_path / "gender.csv", keep_default_na=False, na_values=[""])
+    korea = gender[(gender.economy == "KOR") & (gender.node == "individual_use")].iloc[0]
+    assert round(korea.parity, 3) == 0.975 and korea.band == "women behind"
+    indicators = pd.read_csv(tmp_path / "gender_indicators.csv")
+    assert set(indicators.indicator) == {"i99H", "IT_MOB_OWN"}
+    assert "gender.csv" in out.stdout

@@ -17,10 +17,18 @@ import pandas as pd
 
 from ictindex.aggregate import COVERAGE_COLUMNS, aggregate
 from ictindex.derive import indicator_values
-from ictindex.errors import CoverageError, PanelError
+from ictindex.errors import CoverageError, MethodError, PanelError
 from ictindex.framework import Framework, load_framework
+from ictindex.gender import (
+    PARITY_BAND,
+    check_framework,
+    female_shares,
+    gender_table,
+    indicator_parity,
+    mask_without_sex_data,
+)
 from ictindex.impute import impute
-from ictindex.normalise import normalise
+from ictindex.normalise import fit, normalise
 from ictindex.panel import to_panel
 from ictindex.result import IndexResult
 
@@ -58,12 +66,28 @@ def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
             .astype("Int64"))
 
 
+def _sex_specific(panel: pd.DataFrame, fw: Framework, sex: str, like: pd.DataFrame, *, imputation: str,
+                  max_gap: int, params: dict[str, pd.DataFrame], min_coverage: float | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Female or male indicator values (aligned with the total's ``like``), node scores on the
+    framework's scale, and the imputation log — with the total's fitted normalisation."""
+    values, _ = indicator_values(panel, fw, sex=sex)
+    filled, log = impute(values, imputation, max_gap=max_gap)
+    filled = filled.reindex(like.index)
+    scores, _, _ = aggregate(normalise(filled, fw, params=params), fw, min_coverage=min_coverage)
+    sexed = [ind.code for ind in fw.indicators if ind.sex_disaggregable]  # the rest repeat the total's log
+    log = log[log["year"].isin(like.index.get_level_values("year")) & log["indicator"].isin(sexed)]
+    return filled, scores * fw.scale, log.assign(sex=sex)
+
+
 def build_index(
     data: pd.DataFrame | str | Path,
     framework: str | Path | Framework = "doi",
     *,
     years: int | Iterable[int] | None = None,
     sex: str = "total",
+    by_sex: bool = False,
+    parity_band: tuple[float, float] = PARITY_BAND,
     imputation: str | None = None,
     max_gap: int | None = None,
     reference_year: int | None = None,
@@ -85,6 +109,13 @@ def build_index(
     sex
         ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
         the female/male values, the others the common value.
+    by_sex
+        Also build the female and male indices (same goalposts, fitted parameters and
+        weights as the total) and the gender table: ``result.gender`` (parity score, gap,
+        parity band, equally-distributed score per node) and ``result.gender_indicators``
+        (parity of every sex-disaggregated series); see :mod:`ictindex.gender`.
+    parity_band
+        Parity scores inside this band count as parity (ITU: 0.98-1.02).
     imputation, max_gap
         ``none`` or ``latest`` (latest available value, at most ``max_gap`` years old; every
         imputed value is recorded). Default: the framework's ``imputation`` setting.
@@ -118,6 +149,11 @@ def build_index(
     max_gap = fw.imputation.max_gap if max_gap is None else max_gap
     if sex not in {"total", "female", "male"}:
         raise PanelError(f"sex must be 'total', 'female' or 'male', got '{sex}'")
+    if by_sex:
+        if sex != "total":
+            raise MethodError("by_sex=True builds the total, female and male indices together",
+                              hint="leave sex='total' when asking for by_sex=True")
+        check_framework(fw)
     checked = to_panel(data, fw, extra_names=extra_names, known_series=known_series)
     panel = checked.panel
     if panel.empty:
@@ -142,9 +178,10 @@ def build_index(
             )
     in_years = filled.index.get_level_values("year").isin(wanted)
     raw, filled, sources = values[in_years], filled[in_years], sources[in_years]
-    imputations = imputations[imputations["year"].isin(wanted)].reset_index(drop=True)
+    imputations = imputations[imputations["year"].isin(wanted)].assign(sex=sex).reset_index(drop=True)
 
-    normalised = normalise(filled, fw, reference_year=reference_year)
+    params = fit(filled, fw, reference_year=reference_year)
+    normalised = normalise(filled, fw, params=params)
     node_scores, coverage, floored = aggregate(normalised, fw, min_coverage=min_coverage)
     coverage = pd.concat(
         [c for c in (coverage, _absent_economies(panel, filled, wanted, fw.index)) if not c.empty]
@@ -164,6 +201,17 @@ def build_index(
             + "add data, use imputation='latest', or lower min_coverage",
         )
 
+    gender = gender_indicators = None
+    if by_sex:
+        by = {s: _sex_specific(panel, fw, s, filled, imputation=imputation, max_gap=max_gap, params=params,
+                               min_coverage=min_coverage) for s in ("female", "male")}
+        female, male, reasons = mask_without_sex_data(by["female"][1], by["male"][1], by["female"][0],
+                                                      by["male"][0], fw)
+        gender = gender_table(node_scores * fw.scale, female, male, fw, reasons=reasons,
+                              shares=female_shares(panel), band=parity_band)
+        gender_indicators = indicator_parity(panel, band=parity_band, years=wanted)
+        imputations = pd.concat([imputations, by["female"][2], by["male"][2]], ignore_index=True)
+
     provenance = {
         "library_version": _library_version(),
         "framework": fw.code,
@@ -172,6 +220,8 @@ def build_index(
         "input_sha256": _panel_hash(panel),
         "years": wanted,
         "sex": sex,
+        "by_sex": by_sex,
+        "parity_band": list(parity_band) if by_sex else None,
         "imputation": imputation,
         "max_gap": max_gap if imputation != "none" else None,
         "reference_year": reference_year,
@@ -188,5 +238,7 @@ def build_index(
         _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
         _issues=checked.issues,
         _floored=floored,
+        _gender=gender,
+        _gender_indicators=gender_indicators,
         provenance=provenance,
     )

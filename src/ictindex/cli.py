@@ -94,18 +94,25 @@ def build(
     year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
     imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).")] = None,
     max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.")] = None,
+    by_sex: Annotated[bool, typer.Option("--by-sex", help="Also build the female and male indices "
+                                         "and write gender.csv and gender_indicators.csv.")] = False,
 ) -> None:
     """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
     panel = datasets.load("itu") if data is None else data
-    result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap)
+    result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
+                         by_sex=by_sex)
     out.mkdir(parents=True, exist_ok=True)
+    if by_sex:
+        result.gender.to_csv(out / "gender.csv", index=False)
+        result.gender_indicators.to_csv(out / "gender_indicators.csv", index=False)
     result.scores.to_csv(out / "scores.csv", index=False)
     result.coverage.to_csv(out / "coverage.csv", index=False)
     result.imputations.to_csv(out / "imputations.csv", index=False)
     result.excluded.to_csv(out / "excluded.csv", index=False)
     (out / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
-    typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json")
+    typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
+               + (", gender.csv, gender_indicators.csv" if by_sex else ""))
 
 
 def main() -> None:

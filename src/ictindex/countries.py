@@ -26,7 +26,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import pycountry
 
-__all__ = ["to_iso3", "classify", "economy_name", "is_aggregate", "from_m49", "ITU_NAMES", "AGGREGATES"]
+__all__ = ["to_iso3", "classify", "economy_name", "report_name", "is_aggregate", "from_m49", "ITU_NAMES",
+           "AGGREGATES", "REPORT_NAMES"]
 
 #: Economies outside ISO 3166-1 that ITU reports on.
 NON_ISO_ECONOMIES: dict[str, str] = {
@@ -248,10 +249,65 @@ def economy_name(iso3: str) -> str:
     """
     if iso3 in NON_ISO_ECONOMIES:
         return NON_ISO_ECONOMIES[iso3]
-    country = pycountry.countries.get(alpha_3=iso3)
+    try:
+        country = pycountry.countries.get(alpha_3=iso3)
+    except (LookupError, KeyError):  # not a three-letter code
+        country = None
     if country is None:
         return iso3
     return getattr(country, "common_name", None) or country.name
+
+
+#: Short names as ITU's statistical reports print them, where pycountry's differ (Measuring digital
+#: development / ICT Development Index tables). Everything else uses :func:`economy_name`.
+REPORT_NAMES: dict[str, str] = {
+    "KOR": "Korea (Rep.)",
+    "PRK": "Korea (Dem. People's Rep.)",
+    "COD": "Congo (Dem. Rep.)",
+    "COG": "Congo (Rep.)",
+    "HKG": "Hong Kong, China",
+    "MAC": "Macao, China",
+    "TWN": "Taiwan, China",
+    "IRN": "Iran (Islamic Rep.)",
+    "LAO": "Lao P.D.R.",
+    "FSM": "Micronesia",
+    "VNM": "Viet Nam",
+    "CIV": "Côte d'Ivoire",
+    "RUS": "Russian Federation",
+    "PSE": "Palestine",
+    "SYR": "Syrian Arab Republic",
+    "TUR": "Türkiye",
+    "VIR": "Virgin Islands (US)",
+    "VGB": "British Virgin Islands",
+    "BHS": "Bahamas",
+    "GMB": "Gambia",
+    "MDA": "Moldova",
+    "TZA": "Tanzania",
+    "VCT": "St. Vincent and the Grenadines",
+    "KNA": "St. Kitts and Nevis",
+    "LCA": "St. Lucia",
+    "CZE": "Czech Republic",
+    "SWZ": "Eswatini",
+    "SHN": "Saint Helena",
+    "VAT": "Vatican",
+    "SXM": "Sint Maarten",
+    "FLK": "Falkland (Malvinas) Is.",
+    "CCK": "Cocos (Keeling) Is.",
+    "MNP": "Northern Marianas",
+    "TCA": "Turks and Caicos Is.",
+    "CAF": "Central African Rep.",
+    "SPM": "St. Pierre and Miquelon",
+    "ANT": "Neth. Antilles (former)",
+}
+
+
+def report_name(iso3: str) -> str:
+    """The economy's name as ITU reports print it (falls back to :func:`economy_name`).
+
+    >>> report_name("KOR"), report_name("COD"), report_name("BRA")
+    ('Korea (Rep.)', 'Congo (Dem. Rep.)', 'Brazil')
+    """
+    return REPORT_NAMES.get(iso3) or economy_name(iso3)
 
 
 def from_m49(code: int | str) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ictindex.errors import MethodError
 from ictindex.framework import Framework
 
 __all__ = ["IndexResult"]
@@ -39,9 +40,11 @@ class IndexResult:
     ``sources``
         Where each raw value came from (series code and publisher).
     ``imputations``
-        One row per imputed value (economy, year, indicator, value, method, from_year).
+        One row per imputed value (economy, year, indicator, value, method, from_year, sex).
     ``coverage``
         One row per economy/year/node not scored or scored with children missing, and why.
+    ``gender``, ``gender_indicators``
+        With ``by_sex=True``: female/male node scores and parity (see :mod:`ictindex.gender`).
     ``issues``
         What input validation noticed (aggregates set aside, missing markers, ...).
     ``provenance``
@@ -58,6 +61,8 @@ class IndexResult:
     _coverage: pd.DataFrame
     _issues: pd.DataFrame
     _floored: pd.DataFrame
+    _gender: pd.DataFrame | None = None
+    _gender_indicators: pd.DataFrame | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -100,6 +105,32 @@ class IndexResult:
     def floored(self) -> pd.DataFrame:
         """Values raised to an aggregation's ``zero_floor`` (geometric/harmonic means)."""
         return self._floored.copy(deep=False)
+
+    # -- gender ---------------------------------------------------------------
+    def _require_gender(self, table: pd.DataFrame | None) -> pd.DataFrame:
+        if table is None:
+            raise MethodError("this result was built without the female and male indices",
+                              hint="call build_index(..., by_sex=True)")
+        return table.copy(deep=False)
+
+    @property
+    def gender(self) -> pd.DataFrame:
+        """Female and male scores of every node with a sex-disaggregable indicator below it:
+        parity score F/M, relative gap (M-F)/M, parity band, equally-distributed score, and the
+        reason when an economy has no female/male score (see :mod:`ictindex.gender`)."""
+        return self._require_gender(self._gender)
+
+    @property
+    def gender_indicators(self) -> pd.DataFrame:
+        """Parity score and gap of every sex-disaggregated series in the input (raw values)."""
+        return self._require_gender(self._gender_indicators)
+
+    @property
+    def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
+        """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
+        from ictindex.report import PlotAccessor
+
+        return PlotAccessor(self)
 
     # -- views ----------------------------------------------------------------
     @property

@@ -1,0 +1,298 @@
+"""Gender analysis: female and male indices, parity scores, gaps and the equally-distributed score.
+
+The female (male) index is the framework computed with the female (male) value of every
+sex-disaggregable indicator (survey-based individual indicators: Internet use, mobile-phone
+ownership, ICT skills) and the common, both-sexes value of every other indicator (coverage,
+prices, subscriptions, household indicators), with the *same* goalposts, fitted parameters and
+weights as the total index (methodology §4.6, "a proposed gender-disaggregated DOI").
+:func:`ictindex.build_index` composes that with ``by_sex=True``; this module holds the measures.
+
+Measures, for a female score F and a male score M (an indicator or a node):
+
+* parity score ``F / M`` — ITU's gender parity score for Internet use; parity is "achieved"
+  within 0.98-1.02 (ITU Facts and Figures 2021-2024, "Internet use moving closer to gender
+  parity"); below the band women are behind, above it men are;
+* relative gap ``(M - F) / M = 1 - parity`` — the EIU Inclusive Internet Index and GSMA
+  "digital gender gap" (positive = men ahead);
+* equally-distributed score ``[p_f F^(1-e) + p_m M^(1-e)]^(1/(1-e))`` with inequality aversion
+  ``e = 2``, i.e. the population-weighted harmonic mean ``1 / (p_f/F + p_m/M)`` of UNDP's former
+  Gender-related Development Index (HDR 1995-2009 technical note: "equally distributed index");
+  ``p_f``, ``p_m`` are the female and male population shares (from the data when given,
+  0.5/0.5 otherwise).
+
+A node with a sex-disaggregable indicator below it gets a female and male score only when
+*both* sexes have a value for *every* such indicator: an economy with only a total value gets
+no female/male score for that node, and the gender table says why. The total is never used
+in place of a female or male value.
+
+>>> round(float(parity_score(94.6, 97.1)), 3), round(float(relative_gap(94.6, 97.1)), 3)
+(0.974, 0.026)
+>>> round(float(equally_distributed(0.4, 0.6)), 4)   # harmonic mean of 0.4 and 0.6
+0.48
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ictindex.errors import MethodError
+from ictindex.framework import Framework
+
+__all__ = [
+    "PARITY_BAND",
+    "POPULATION_SERIES",
+    "GENDER_COLUMNS",
+    "parity_score",
+    "relative_gap",
+    "equally_distributed",
+    "parity_band",
+    "gendered_nodes",
+    "check_framework",
+    "female_shares",
+    "indicator_parity",
+    "mask_without_sex_data",
+    "gender_table",
+]
+
+PARITY_BAND = (0.98, 1.02)
+"""ITU: gender parity is achieved when the parity score lies between 0.98 and 1.02."""
+
+POPULATION_SERIES = ("POP", "SP.POP.TOTL")
+"""Series whose female and male rows give the population shares of the equally-distributed score."""
+
+GENDER_COLUMNS = ["economy", "year", "node", "total", "female", "male", "parity", "gap", "band",
+                  "edi", "female_share", "shares", "reason"]
+INDICATOR_PARITY_COLUMNS = ["economy", "year", "indicator", "female", "male", "parity", "gap", "band",
+                            "source"]
+EQUAL_SHARES = "equal (0.5/0.5): no population by sex in the data"
+
+
+def parity_score(female: np.ndarray | float, male: np.ndarray | float) -> np.ndarray:
+    """Gender parity score ``F / M`` (1 when both are equal, also both zero; NaN when only M is 0)."""
+    f, m = np.asarray(female, dtype="float64"), np.asarray(male, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(f == m, 1.0, f / np.where(m == 0, np.nan, m))
+    return np.where(np.isnan(f) | np.isnan(m), np.nan, ratio)
+
+
+def relative_gap(female: np.ndarray | float, male: np.ndarray | float) -> np.ndarray:
+    """Relative gender gap ``(M - F) / M`` (= 1 - parity score; positive when men are ahead)."""
+    return 1.0 - parity_score(female, male)
+
+
+def equally_distributed(
+    female: np.ndarray | float,
+    male: np.ndarray | float,
+    female_share: np.ndarray | float = 0.5,
+    epsilon: float = 2.0,
+) -> np.ndarray:
+    """Equally-distributed score ``[p_f F^(1-e) + p_m M^(1-e)]^(1/(1-e))``, ``p_m = 1 - p_f``.
+
+    ``e = 2`` (default) is the population-weighted harmonic mean of UNDP's former GDI;
+    ``e = 1`` the weighted geometric mean; ``e = 0`` the arithmetic mean. With ``e >= 1`` a
+    zero score gives zero (complete inequality aversion in the limit).
+    """
+    if epsilon < 0:
+        raise MethodError(f"inequality aversion epsilon must be >= 0, got {epsilon}")
+    f, m = np.asarray(female, dtype="float64"), np.asarray(male, dtype="float64")
+    pf = np.asarray(female_share, dtype="float64")
+    pm = 1.0 - pf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if epsilon == 1.0:
+            out = np.exp(pf * np.log(f) + pm * np.log(m))
+        else:
+            out = (pf * f ** (1 - epsilon) + pm * m ** (1 - epsilon)) ** (1 / (1 - epsilon))
+    if epsilon >= 1.0:
+        out = np.where((f == 0) | (m == 0), 0.0, out)
+    # the generalised mean lies between min and max; clip rounding noise so that always holds
+    out = np.clip(out, np.fmin(f, m), np.fmax(f, m))
+    return np.where(np.isnan(f) | np.isnan(m), np.nan, out)
+
+
+def parity_band(parity: np.ndarray | pd.Series, band: Sequence[float] = PARITY_BAND) -> np.ndarray:
+    """Label each parity score: ``parity`` inside the band, ``women behind`` below, ``men behind`` above."""
+    lower, upper = _check_band(band)
+    p = np.asarray(parity, dtype="float64")
+    labels = np.where(p < lower, "women behind", np.where(p > upper, "men behind", "parity"))
+    return np.where(np.isnan(p), "", labels)
+
+
+def _check_band(band: Sequence[float]) -> tuple[float, float]:
+    if len(band) != 2 or not 0 < band[0] <= 1 <= band[1]:
+        raise MethodError(f"parity band must be (lower, upper) with 0 < lower <= 1 <= upper, got {tuple(band)}",
+                          hint="ITU uses (0.98, 1.02)")
+    return float(band[0]), float(band[1])
+
+
+def gendered_nodes(framework: Framework) -> dict[str, list[str]]:
+    """Nodes with at least one sex-disaggregable indicator below them, and those indicators.
+
+    Only these nodes can differ between women and men; every other node has one common score.
+    """
+    below: dict[str, list[str]] = {}
+    for code in framework.aggregation_order:
+        found: list[str] = []
+        for child in framework.node(code).children:
+            if child.code in below:
+                found.extend(below[child.code])
+            elif child.code in framework.indicator_codes and framework.indicator(child.code).sex_disaggregable:
+                found.append(child.code)
+        if found:
+            below[code] = found
+    return {code: below[code] for code in framework.top_down_order if code in below}
+
+
+def check_framework(framework: Framework) -> None:
+    """Refuse a by-sex build the framework cannot support, saying why."""
+    if not gendered_nodes(framework):
+        raise MethodError(
+            f"framework '{framework.code}' has no sex-disaggregable indicator, so its female and male "
+            "indices would equal the total",
+            hint="mark survey-based indicators 'sex_disaggregable: true', or use the 'doi_gender' framework",
+        )
+    for ind in framework.indicators:
+        if ind.sex_disaggregable and ind.normalisation.method in {"rank", "percentile"}:
+            raise MethodError(
+                f"'{ind.normalisation.method}' normalisation ranks each sex within its own group, so female "
+                "and male scores would not be comparable",
+                indicator=ind.code,
+                hint="use goalpost, min-max or z-score normalisation for sex-disaggregable indicators",
+            )
+
+
+def female_shares(panel: pd.DataFrame) -> pd.Series:
+    """Female share of the population per (economy, year), from female/male rows of a
+    population series (:data:`POPULATION_SERIES`); empty when the panel has none."""
+    pop = panel[panel["indicator"].isin(POPULATION_SERIES) & panel["sex"].isin(["female", "male"])]
+    if pop.empty:
+        return pd.Series(dtype="float64", index=pd.MultiIndex.from_arrays([[], []], names=["economy", "year"]))
+    wide = pop.pivot_table(index=["economy", "year"], columns="sex", values="value", aggfunc="first")
+    wide = wide.reindex(columns=["female", "male"])
+    share = wide["female"] / (wide["female"] + wide["male"])
+    return share[(share > 0) & (share < 1)].rename("female_share")
+
+
+def indicator_parity(panel: pd.DataFrame, *, band: Sequence[float] = PARITY_BAND,
+                     years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Parity score and gap of every series that has female and male values (raw units).
+
+    One row per economy, year and series with both a female and a male value — e.g. ITU's
+    Internet use by sex (i99H) or SDG 5.b.1 mobile-phone ownership (IT_MOB_OWN).
+
+    >>> panel = pd.DataFrame({"economy": "KOR", "year": 2018, "indicator": "i99H",
+    ...     "sex": ["female", "male"], "value": [94.6, 97.1], "source": "ITU"})
+    >>> indicator_parity(panel)[["parity", "gap", "band"]].round(3).values.tolist()
+    [[0.974, 0.026, 'women behind']]
+    """
+    rows = panel[panel["sex"].isin(["female", "male"]) & ~panel["indicator"].isin(POPULATION_SERIES)]
+    if years is not None:
+        rows = rows[rows["year"].isin(list(years))]
+    if rows.empty:
+        return pd.DataFrame(columns=INDICATOR_PARITY_COLUMNS)
+    wide = rows.pivot_table(index=["economy", "year", "indicator"], columns="sex", values="value",
+                            aggfunc="first").reindex(columns=["female", "male"]).dropna()
+    source = rows.groupby(["economy", "year", "indicator"])["source"].first()
+    table = wide.reset_index().rename_axis(columns=None)
+    table["parity"] = parity_score(table["female"], table["male"])
+    table["gap"] = relative_gap(table["female"], table["male"])
+    table["band"] = parity_band(table["parity"], band)
+    table["source"] = source.reindex(wide.index).to_numpy() if "source" in rows else ""
+    return table[INDICATOR_PARITY_COLUMNS].sort_values(["year", "indicator", "economy"]).reset_index(drop=True)
+
+
+def mask_without_sex_data(
+    female: pd.DataFrame,
+    male: pd.DataFrame,
+    female_values: pd.DataFrame,
+    male_values: pd.DataFrame,
+    framework: Framework,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Remove female/male node scores that lack a female or male value of a disaggregable indicator.
+
+    ``female``/``male`` are node scores and ``female_values``/``male_values`` the (imputed)
+    indicator values, all indexed by (economy, year). Returns the masked scores and one row
+    (economy, year, node, reason) per node left without a female/male score.
+    """
+    female, male = female.copy(), male.copy()
+    reasons: list[pd.DataFrame] = []
+    for node, indicators in gendered_nodes(framework).items():
+        lacking = pd.DataFrame({
+            code: female_values[code].isna() | male_values[code].isna() for code in indicators
+        })
+        missing = lacking.any(axis=1)
+        if not missing.any():
+            continue
+        female.loc[missing, node] = np.nan
+        male.loc[missing, node] = np.nan
+        names = lacking[missing].apply(lambda row: ", ".join(row.index[row.to_numpy()]), axis=1)
+        reasons.append(pd.DataFrame({
+            "economy": names.index.get_level_values("economy"),
+            "year": names.index.get_level_values("year"),
+            "node": node,
+            "reason": "no female and male value for " + names.to_numpy().astype(str)
+            + " (a total alone is not split by sex)",
+        }))
+    table = (pd.concat(reasons, ignore_index=True) if reasons
+             else pd.DataFrame(columns=["economy", "year", "node", "reason"]))
+    return female, male, table
+
+
+def gender_table(
+    total: pd.DataFrame,
+    female: pd.DataFrame,
+    male: pd.DataFrame,
+    framework: Framework,
+    *,
+    reasons: pd.DataFrame | None = None,
+    shares: pd.Series | None = None,
+    band: Sequence[float] = PARITY_BAND,
+    epsilon: float = 2.0,
+) -> pd.DataFrame:
+    """The tidy gender table: one row per economy, year and gendered node.
+
+    ``total``, ``female``, ``male`` are node scores indexed by (economy, year) on the
+    framework's scale. Rows cover every economy-year with a total or a female/male score for
+    the node; ``reason`` says why a female/male score is missing. Columns:
+    :data:`GENDER_COLUMNS` (``band``: ``parity``, ``women behind`` or ``men behind``;
+    ``shares`` says where the population shares came from).
+    """
+    _check_band(band)
+    nodes = list(gendered_nodes(framework))
+    index = total.index.union(female.index).union(male.index)
+    frames = []
+    for node in nodes:
+        t = total[node].reindex(index) if node in total else pd.Series(np.nan, index=index)
+        f, m = female[node].reindex(index), male[node].reindex(index)
+        keep = (t.notna() | f.notna() | m.notna()).to_numpy()
+        frames.append(pd.DataFrame({
+            "economy": index.get_level_values("economy")[keep],
+            "year": index.get_level_values("year")[keep],
+            "node": node,
+            "total": t.to_numpy()[keep],
+            "female": f.to_numpy()[keep],
+            "male": m.to_numpy()[keep],
+        }))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=GENDER_COLUMNS[:6])
+    key = pd.MultiIndex.from_frame(table[["economy", "year"]])
+    share = (shares.reindex(key).to_numpy() if shares is not None and not shares.empty
+             else np.full(len(table), np.nan))
+    from_data = ~np.isnan(share)
+    table["female_share"] = np.where(from_data, share, 0.5)
+    table["shares"] = np.where(from_data, "population by sex from the data", EQUAL_SHARES)
+    table["parity"] = parity_score(table["female"], table["male"])
+    table["gap"] = relative_gap(table["female"], table["male"])
+    table["band"] = parity_band(table["parity"], band)
+    table["edi"] = equally_distributed(table["female"], table["male"], table["female_share"], epsilon)
+    table["reason"] = ""
+    if reasons is not None and not reasons.empty:
+        why = reasons.set_index(["economy", "year", "node"])["reason"]
+        found = why.reindex(pd.MultiIndex.from_frame(table[["economy", "year", "node"]])).to_numpy()
+        table["reason"] = np.where(pd.isna(found), "", found)
+    no_score = table["female"].isna() & (table["reason"] == "")
+    table.loc[no_score, "reason"] = "the node is not scored for women and men (see coverage)"
+    order = {code: i for i, code in enumerate(nodes)}
+    table = table.assign(_n=table["node"].map(order)).sort_values(["year", "_n", "economy"])
+    return table[GENDER_COLUMNS].reset_index(drop=True)

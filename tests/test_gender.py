@@ -1,0 +1,298 @@
+"""Gender analysis: hand-computed parity scores, ITU's published world parity, missing sex data,
+same goalposts for women and men, properties, charts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REPLICATION
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ictindex import build_index, datasets, load_framework
+from ictindex.errors import MethodError
+from ictindex.gender import (
+    equally_distributed,
+    gendered_nodes,
+    indicator_parity,
+    parity_band,
+    parity_score,
+    relative_gap,
+)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> pd.DataFrame:
+    return datasets.load("itu")
+
+
+@pytest.fixture(scope="module")
+def gender_2018(bundled):
+    return build_index(bundled, "doi_gender", by_sex=True)
+
+
+def _row(table: pd.DataFrame, economy: str, year: int, node: str, column: str = "node") -> pd.Series:
+    rows = table[(table.economy == economy) & (table.year == year) & (table[column] == node)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+# -- hand-computed values -----------------------------------------------------------------------
+def test_korea_2018_internet_parity_from_itu_by_sex_table(gender_2018):
+    # ITU Internet use by sex (June 2019): women 94.6 %, men 97.1 % -> 94.6 / 97.1 = 0.974
+    row = _row(gender_2018.gender_indicators, "KOR", 2018, "i99H", "indicator")
+    assert (row.female, row.male) == (94.6, 97.1)
+    assert round(row.parity, 3) == 0.974
+    assert round(row.gap, 3) == 0.026
+    assert row.band == "women behind"
+
+
+@pytest.mark.parametrize(
+    ("economy", "female", "male", "parity", "band"),
+    [
+        # (Internet F + mobile ownership F) / 200, the same for men; values from the bundled panel:
+        ("KOR", (94.6 + 94.79212) / 200, (97.1 + 97.15697) / 200, 0.97496, "women behind"),
+        ("NER", (2.9 + 26.95654) / 200, (7.7 + 57.54886) / 200, 0.45758, "women behind"),
+        ("BRA", (70.0 + 84.00814) / 200, (70.9 + 81.9544) / 200, 1.00755, "parity"),
+    ],
+)
+def test_gender_sub_index_by_hand(gender_2018, economy, female, male, parity, band):
+    row = _row(gender_2018.gender, economy, 2018, "individual_use")
+    assert row.female == pytest.approx(female, abs=1e-9)
+    assert row.male == pytest.approx(male, abs=1e-9)
+    assert row.parity == pytest.approx(parity, abs=5e-6)
+    assert row.gap == pytest.approx(1 - parity, abs=5e-6)
+    assert row.band == band
+    # population shares not in the bundled data: equal shares, harmonic mean 2FM/(F+M)
+    assert row.female_share == 0.5 and row.shares.startswith("equal")
+    assert row.edi == pytest.approx(2 * female * male / (female + male), abs=1e-12)
+    assert row.reason == ""
+
+
+def test_gender_table_covers_every_economy_with_both_series(bundled, gender_2018):
+    sexed = bundled[bundled.indicator.isin(["i99H", "IT_MOB_OWN"]) & bundled.sex.isin(["female", "male"])]
+    counts = sexed.groupby(["economy", "year"])[["indicator", "sex"]].apply(
+        lambda g: len(g.drop_duplicates()))
+    expected = set(counts[counts == 4].index)  # both series, both sexes
+    table = gender_2018.gender
+    scored = set(map(tuple, table.loc[table.female.notna(), ["economy", "year"]].to_numpy().tolist()))
+    assert scored == expected
+    assert len(expected) == 62
+
+
+def test_itu_world_parity_reproduced_within_rounding():
+    """ITU divides unrounded estimates; the published percentages are whole numbers, so the
+    published score must lie in the range the rounded percentages allow (plus its own rounding)."""
+    table = pd.read_csv(REPLICATION / "itu_gender_parity_internet.csv")
+    both = table.dropna(subset=["pct_women_using_internet", "pct_men_using_internet"])
+    both = both.dropna(subset=["gender_parity_score_published"])
+    assert len(both) == 4
+    f, m = both.pct_women_using_internet.to_numpy(), both.pct_men_using_internet.to_numpy()
+    low, high = parity_score(f - 0.5, m + 0.5), parity_score(f + 0.5, m - 0.5)
+    published = both.gender_parity_score_published.to_numpy()
+    assert np.all((published >= low - 0.005) & (published <= high + 0.005))
+    # and the point estimate from the rounded percentages is within ITU's stated 0.01-0.02
+    assert np.all(np.abs(parity_score(f, m) - published) <= 0.02 + 1e-9)
+    # 2020 world: 57 / 62 = 0.919 -> 0.92 as published
+    assert round(float(parity_score(57, 62)), 2) == 0.92
+
+
+def test_group_parity_from_published_percentages():
+    table = pd.read_csv(REPLICATION / "itu_gender_parity_internet.csv")
+    ldc = table[(table.group == "LDCs") & (table.year == 2020)].iloc[0]
+    assert round(float(parity_score(ldc.pct_women_using_internet, ldc.pct_men_using_internet)), 2) == 0.61
+
+
+# -- rules ----------------------------------------------------------------------------------------
+def _panel(rows):
+    return pd.DataFrame(rows, columns=["economy", "year", "indicator", "sex", "value"])
+
+
+def test_total_is_never_used_for_women_or_men():
+    rows = []
+    for e, (f, m, t) in {"AAA": (40, 60, 50), "BBB": (None, None, 70)}.items():
+        for ind, total in (("i99H", t), ("IT_MOB_OWN", 80)):
+            rows.append((e, 2018, ind, "total", total))
+            if f is not None or ind == "IT_MOB_OWN":
+                rows.append((e, 2018, ind, "female", f if ind == "i99H" else 80))
+                rows.append((e, 2018, ind, "male", m if ind == "i99H" else 80))
+    result = build_index(_panel(rows).replace({"AAA": "ARG", "BBB": "BRA"}), "doi_gender", by_sex=True)
+    brazil = _row(result.gender, "BRA", 2018, "individual_use")
+    assert brazil.total == pytest.approx(0.75)
+    assert np.isnan(brazil.female) and np.isnan(brazil.male) and np.isnan(brazil.parity)
+    assert "internet_users" in brazil.reason and "total alone" in brazil.reason
+    argentina = _row(result.gender, "ARG", 2018, "individual_use")
+    assert (argentina.female, argentina.male) == (pytest.approx(0.6), pytest.approx(0.7))
+
+
+def test_common_indicators_do_not_rescue_a_missing_sex_value(doi_panel):
+    # the DOI scores utilization with 2 of 3 children; women/men must not get a score without Internet use
+    result = build_index(doi_panel, "doi", by_sex=True)
+    table = result.gender
+    assert set(table.node) == {"DOI", "utilization"}
+    assert table.female.isna().all()
+    assert table.reason.str.contains("internet_users").all()
+    assert result.scores.DOI.notna().all()
+
+
+def test_population_shares_from_the_data():
+    rows = [("ARG", 2018, "i99H", s, v) for s, v in (("total", 50), ("female", 40), ("male", 60))]
+    rows += [("ARG", 2018, "IT_MOB_OWN", s, 80) for s in ("total", "female", "male")]
+    rows += [("ARG", 2018, "POP", "female", 60.0), ("ARG", 2018, "POP", "male", 40.0)]
+    result = build_index(_panel(rows), "doi_gender", by_sex=True, known_series={"POP": (0, None)})
+    row = _row(result.gender, "ARG", 2018, "individual_use")
+    assert row.female_share == pytest.approx(0.6)
+    assert row.shares == "population by sex from the data"
+    assert row.edi == pytest.approx(1 / (0.6 / 0.6 + 0.4 / 0.7))
+
+
+def test_same_fitted_goalposts_for_women_and_men():
+    """With min-max normalisation, female and male values are scaled on the total's min and max."""
+    fw = load_framework("doi_gender").model_dump()
+    for ind in fw["indicators"]:
+        ind["normalisation"] = {"method": "minmax"}
+    rows = []
+    for e, total, female, male in (("ARG", 20, 10, 30), ("BRA", 50, 50, 50), ("CHL", 80, 70, 90)):
+        rows += [(e, 2018, "i99H", "total", total), (e, 2018, "i99H", "female", female),
+                 (e, 2018, "i99H", "male", male)]
+        rows += [(e, 2018, "IT_MOB_OWN", s, total) for s in ("total", "female", "male")]
+    from ictindex import Framework
+
+    result = build_index(_panel(rows), Framework.from_dict(fw), by_sex=True)
+    brazil = _row(result.gender, "BRA", 2018, "individual_use")
+    assert brazil.female == pytest.approx(0.5)  # (50-20)/(80-20) on both indicators
+    arg = _row(result.gender, "ARG", 2018, "individual_use")
+    assert arg.female == pytest.approx(((10 - 20) / 60 + 0) / 2)  # below the total's minimum
+    assert arg.male == pytest.approx(((30 - 20) / 60 + 0) / 2)
+
+
+def test_by_sex_refusals(doi_panel):
+    with pytest.raises(MethodError, match="by_sex=True"):
+        _ = build_index(doi_panel, "doi").gender
+    fw = load_framework("doi").model_dump()
+    for ind in fw["indicators"]:
+        ind["sex_disaggregable"] = False
+    from ictindex import Framework
+
+    with pytest.raises(MethodError, match="no sex-disaggregable indicator"):
+        build_index(doi_panel, Framework.from_dict(fw), by_sex=True)
+    fw = load_framework("doi_gender").model_dump()
+    fw["indicators"][0]["normalisation"] = {"method": "rank"}
+    with pytest.raises(MethodError, match="not be comparable") as info:
+        build_index(doi_panel, Framework.from_dict(fw), by_sex=True)
+    assert info.value.indicator == "internet_users"
+    with pytest.raises(MethodError, match="sex='total'"):
+        build_index(doi_panel, "doi", sex="female", by_sex=True)
+    with pytest.raises(MethodError, match="parity band"):
+        parity_band([1.0], band=(1.1, 1.2))
+
+
+def test_configurable_parity_band(gender_2018, bundled):
+    wide = build_index(bundled, "doi_gender", by_sex=True, parity_band=(0.95, 1.05))
+    kor = _row(wide.gender, "KOR", 2018, "individual_use")
+    assert kor.band == "parity"  # 0.975 is inside 0.95-1.05 but below 0.98
+    assert _row(gender_2018.gender, "KOR", 2018, "individual_use").band == "women behind"
+    assert wide.provenance["parity_band"] == [0.95, 1.05]
+
+
+def test_gendered_nodes_of_the_doi():
+    assert gendered_nodes(load_framework("doi")) == {"DOI": ["internet_users"], "utilization": ["internet_users"]}
+
+
+def test_indicator_parity_ignores_population_and_unmatched_rows():
+    panel = _panel([("ARG", 2018, "i99H", "female", 40), ("ARG", 2018, "i99H", "male", 50),
+                    ("BRA", 2018, "i99H", "female", 40), ("ARG", 2018, "POP", "female", 1e6),
+                    ("ARG", 2018, "POP", "male", 1e6)]).assign(source="test")
+    table = indicator_parity(panel)
+    assert table[["economy", "indicator", "parity"]].values.tolist() == [["ARG", "i99H", 0.8]]
+
+
+# -- measures and properties ------------------------------------------------------------------------
+def test_measures_edge_cases():
+    assert parity_score(0.0, 0.0) == 1.0 and relative_gap(0.0, 0.0) == 0.0
+    assert np.isnan(parity_score(0.5, 0.0)) and np.isnan(parity_score(np.nan, 0.5))
+    assert equally_distributed(0.0, 0.8) == 0.0
+    assert equally_distributed(0.4, 0.6, epsilon=0) == pytest.approx(0.5)
+    assert equally_distributed(0.4, 0.6, epsilon=1) == pytest.approx(np.sqrt(0.24))
+    with pytest.raises(MethodError):
+        equally_distributed(0.4, 0.6, epsilon=-1)
+
+
+SCORES = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@given(f=SCORES, m=SCORES, share=st.floats(0.01, 0.99), epsilon=st.sampled_from([0.0, 1.0, 2.0, 3.5]))
+def test_equally_distributed_lies_between_female_and_male(f, m, share, epsilon):
+    edi = float(equally_distributed(f, m, share, epsilon))
+    assert min(f, m) - 1e-12 <= edi <= max(f, m) + 1e-12
+
+
+PCT = st.floats(min_value=0.5, max_value=100, allow_nan=False)
+DOI_CODES = load_framework("doi").indicator_codes
+ECONOMIES = ["ARG", "BRA", "CHL", "DEU"]
+
+
+@st.composite
+def sexed_doi_panels(draw):
+    n = draw(st.integers(1, 4))
+    rows = []
+    for e in ECONOMIES[:n]:
+        for code in DOI_CODES:
+            total = draw(PCT)
+            rows.append((e, 2020, code, "total", total))
+            if code == "internet_users":
+                rows.append((e, 2020, code, "female", draw(PCT)))
+                rows.append((e, 2020, code, "male", draw(PCT)))
+    return _panel(rows)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(panel=sexed_doi_panels())
+def test_identical_female_and_male_data_give_parity_one_at_every_node(panel):
+    female = panel[panel.sex == "female"].set_index(["economy", "year", "indicator"])
+    same = panel.copy()
+    male_rows = same.sex == "male"
+    keys = same.loc[male_rows, ["economy", "year", "indicator"]].apply(tuple, axis=1)
+    same.loc[male_rows, "value"] = female.loc[list(keys), "value"].to_numpy()
+    table = build_index(same, "doi", by_sex=True).gender
+    assert not table.empty
+    assert (table.parity == 1.0).all() and (table.gap == 0.0).all()
+    assert (table.band == "parity").all()
+    assert np.allclose(table.edi, table.female)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(panel=sexed_doi_panels(), row=st.integers(0, 3), bump=st.floats(0.1, 60))
+def test_raising_a_female_value_never_lowers_the_female_index(panel, row, bump):
+    females = panel.index[panel.sex == "female"]
+    target = females[row % len(females)]
+    raised = panel.copy()
+    raised.loc[target, "value"] = min(100.0, raised.loc[target, "value"] + bump)
+    before = build_index(panel, "doi", by_sex=True).gender.set_index(["economy", "node"])
+    after = build_index(raised, "doi", by_sex=True).gender.set_index(["economy", "node"])
+    assert (after.female >= before.female - 1e-12).all()
+    pd.testing.assert_series_equal(after.male, before.male)
+    pd.testing.assert_series_equal(after.total, before.total)
+
+
+# -- charts ---------------------------------------------------------------------------------------
+def test_dumbbell_and_parity_charts(gender_2018):
+    rows = gender_2018.gender.query("year == 2018 and female.notna()")
+    fig = gender_2018.plot.gender_dumbbell()
+    ax = fig.axes[0]
+    assert ax.get_title("left") == "Individual ICT use (gender sub-index): women and men, 2018"
+    assert ax.get_xlabel() == "Individual ICT use (gender sub-index) score"
+    assert [len(c.get_offsets()) for c in ax.collections[1:]] == [len(rows), len(rows)]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "Niger" and "Korea (Rep.)" in labels  # largest gap at the top
+    fig = gender_2018.plot.parity_chart(year=2018)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Gender parity score (women / men)"
+    band = ax.patches[0]
+    assert np.isclose(band.get_x(), 0.98) and np.isclose(band.get_x() + band.get_width(), 1.02)
+    assert len(ax.collections[-1].get_offsets()) == len(rows)
+    with pytest.raises(MethodError, match="no female and male scores"):
+        gender_2018.plot.parity_chart(year=2010)
+    with pytest.raises(AttributeError, match="no chart"):
+        _ = gender_2018.plot.nonexistent
