@@ -156,3 +156,17 @@ def test_range_permutation_and_no_mutation(panel, seed):
     shuffled = build_index(panel.sample(frac=1, random_state=seed), DOI)
     pd.testing.assert_frame_equal(result.scores, shuffled.scores)
     pd.testing.assert_frame_equal(panel, original)
+
+
+def test_no_economy_is_lost_in_any_year_of_a_multi_year_build():
+    from ictindex import datasets
+
+    panel = datasets.load("itu")
+    result = build_index(panel, "doi_current", years=[2022, 2023])
+    economies = set(panel["economy"])
+    for year in (2022, 2023):
+        scored = set(result.ranking(year)["economy"])
+        excluded = result.excluded.query("year == @year")
+        assert excluded["reason"].str.len().gt(0).all()
+        assert scored | set(excluded["economy"]) == economies
+        assert not scored & set(excluded["economy"])

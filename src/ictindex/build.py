@@ -50,13 +50,14 @@ def _panel_hash(panel: pd.DataFrame) -> str:
 
 def _absent_economies(panel: pd.DataFrame, values: pd.DataFrame, years: list[int], index: str
                       ) -> pd.DataFrame:
-    """Coverage rows for economies in the input that have no row at all in the years built."""
-    present = set(values.index.get_level_values("economy"))
-    absent = sorted(set(panel["economy"]) - present)
+    """Coverage rows for economies in the input that have no row at all in a year built."""
+    economies = set(panel["economy"])
+    index_years = values.index.get_level_values("year")
     rows = [
         {"economy": e, "year": y, "node": index, "status": "not scored", "present": 0,
          "expected": 0, "missing": "", "reason": f"no data for this economy in {y}"}
-        for e in absent for y in years
+        for y in years
+        for e in sorted(economies - set(values.index.get_level_values("economy")[index_years == y]))
     ]
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
