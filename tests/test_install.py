@@ -65,7 +65,14 @@ def test_cli_build_and_validate_from_wheel(installed, doi_panel):
 
 def test_main_job_on_bundled_data_from_wheel(installed):
     built = _run(installed, "build", "--framework", "doi_current", "--year", "2023", "--out",
-                 str(installed / "report"))
+                 str(installed / "build"))
     assert built.returncode == 0, built.stderr
     assert "economies scored" in built.stdout
-    assert (installed / "report" / "excluded.csv").is_file()
+    assert (installed / "build" / "excluded.csv").is_file()
+    # the README's main command: the report (needs the bundled map and the gender framework)
+    report = _run(installed, "report", "--framework", "doi_current", "--year", "2023", "--out",
+                  str(installed / "report"))
+    assert report.returncode == 0, report.stderr
+    assert (installed / "report" / "index.html").is_file()
+    assert (installed / "report" / "charts" / "map.svg").is_file()
+    assert (installed / "report" / "charts" / "gender_parity.png").is_file()

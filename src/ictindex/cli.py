@@ -1,4 +1,4 @@
-"""Command line: ``ictindex build | validate | frameworks``.
+"""Command line: ``ictindex report | build | validate | frameworks | data``.
 
 Errors from the library print one line on stderr (``error: ...``) and exit with
 status 2; they never show a traceback.
@@ -17,7 +17,7 @@ import typer
 
 from ictindex import datasets
 from ictindex.build import build_index
-from ictindex.errors import IctIndexError
+from ictindex.errors import CoverageError, IctIndexError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 
@@ -113,6 +113,43 @@ def build(
     typer.echo(result.summary())
     typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
                + (", gender.csv, gender_indicators.csv" if by_sex else ""))
+
+
+@app.command()
+@_friendly
+def report(
+    out: Annotated[Path, typer.Option(help="Report folder (created if needed).")],
+    framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi_current",
+    year: Annotated[int | None, typer.Option(help="Year reported (default: the latest with scores).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX); default: the bundled "
+                                              "ITU/World Bank panel.")] = None,
+    gender: Annotated[str | None, typer.Option(help="Framework of the gender section, built by sex "
+                                               "('none' to leave it out).")] = "doi_gender",
+    profile: Annotated[list[str] | None, typer.Option(help="ISO3 code of an economy to profile; "
+                                                      "repeat for several (default: the first-ranked).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
+) -> None:
+    """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
+    from ictindex.report import write_report
+
+    panel = datasets.load("itu") if data is None else data
+    fw = load_framework(framework)
+    if year is None:
+        year = max(build_index(panel, fw).years)
+    result = build_index(panel, fw, years=[year - 1, year])
+    by_sex = None
+    if gender and gender.lower() != "none":
+        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
+            by_sex = build_index(panel, gender, years=range(year - 9, year + 1), by_sex=True)
+        except CoverageError as err:
+            typer.echo(f"note: no gender section: {err}", err=True)
+    written = write_report(result, out, year=year, gender=by_sex, profiles=[p.upper() for p in profile or []] or None,
+                           formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
+    typer.echo(result.summary())
+    for note in written.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
+               f"{sum(len(v) for v in written.tables.values())} table files)")
 
 
 def main() -> None:

@@ -1,34 +1,63 @@
-"""Report stage: publication charts, tables and the report folder.
+"""Report stage: publication charts, tables, exports and the report folder.
 
-Charts are functions returning a matplotlib Figure; they are also reachable from a result as
-``result.plot.<name>(...)``.
+Charts (:mod:`~ictindex.report.charts`, :mod:`~ictindex.report.gender_charts`) are functions
+returning a matplotlib Figure, also reachable as ``result.plot.<name>(...)``; tables
+(:mod:`~ictindex.report.tables`) are tidy DataFrames; :mod:`~ictindex.report.export` writes
+CSV, XLSX, LaTeX and HTML; :func:`write_report` writes the whole report folder.
 """
 
-from ictindex.report.gender_charts import gender_dumbbell, parity_chart
+from __future__ import annotations
 
-__all__ = ["gender_dumbbell", "parity_chart", "PlotAccessor"]
+from collections.abc import Callable
+
+from matplotlib.figure import Figure
+
+from ictindex.report.charts import (
+    distribution_chart,
+    framework_diagram,
+    profile_chart,
+    rank_shift_chart,
+    ranking_chart,
+    world_map,
+)
+from ictindex.report.document import Report, write_report
+from ictindex.report.export import to_html, to_latex, write_csv, write_xlsx
+from ictindex.report.gender_charts import gender_dumbbell, parity_chart
+from ictindex.report.style import save_figure
+from ictindex.report.tables import coverage_table, gender_report_table, group_averages, ranking_table
+
+__all__ = [
+    "CHARTS", "PlotAccessor", "Report", "write_report", "save_figure",
+    "ranking_chart", "profile_chart", "world_map", "rank_shift_chart", "distribution_chart", "framework_diagram",
+    "gender_dumbbell", "parity_chart",
+    "ranking_table", "group_averages", "gender_report_table", "coverage_table",
+    "write_csv", "write_xlsx", "to_latex", "to_html",
+]
+
+CHARTS: dict[str, Callable[..., Figure]] = {
+    f.__name__: f for f in (ranking_chart, profile_chart, world_map, rank_shift_chart, distribution_chart,
+                            framework_diagram, gender_dumbbell, parity_chart)
+}
 
 
 class PlotAccessor:
-    """``result.plot.<chart>(**kwargs)``: each chart function with the result filled in."""
-
-    _charts = {"gender_dumbbell": gender_dumbbell, "parity_chart": parity_chart}
+    """``result.plot.<chart>(*args, **kwargs)``: each chart of :data:`CHARTS` with the result filled in."""
 
     def __init__(self, result: object) -> None:
         self._result = result
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str) -> Callable[..., Figure]:
         try:
-            chart = self._charts[name]
+            chart = CHARTS[name]
         except KeyError:
-            raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(self._charts))}") from None
+            raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(CHARTS))}") from None
 
-        def draw(**kwargs: object):  # noqa: ANN202
-            return chart(self._result, **kwargs)
+        def draw(*args: object, **kwargs: object) -> Figure:
+            return chart(self._result, *args, **kwargs)
 
         draw.__doc__ = chart.__doc__
         draw.__name__ = name
         return draw
 
     def __dir__(self) -> list[str]:
-        return sorted(self._charts)
+        return sorted(CHARTS)

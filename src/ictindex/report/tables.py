@@ -18,7 +18,7 @@ from ictindex.report.groups import GROUPINGS, INCOME_ORDER, economy_groups
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
-__all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "node_label"]
+__all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "sources_table", "node_label"]
 
 
 def node_label(result: IndexResult, code: str) -> str:
@@ -154,3 +154,20 @@ def coverage_table(result: IndexResult, year: int | None = None) -> pd.DataFrame
     for column in ("reported", "imputed", "missing", "scored", "partly_scored", "not_scored"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+def sources_table(result: IndexResult) -> pd.DataFrame:
+    """Every source series the result's values came from: code, name, dataset, licence, and
+    how many values it gave (series not in the catalogue are listed as user data)."""
+    from ictindex.catalogue import series_table
+
+    text = result.sources.drop(columns=["economy", "year"]).stack()
+    text = text[text != ""]
+    codes = text.str.extractall(r"(?:^|\) / )([A-Za-z0-9_.$-]+) \(")[0]
+    counts = codes.value_counts()
+    catalogue = series_table().set_index("code")
+    table = pd.DataFrame({"code": counts.index, "values_used": counts.to_numpy()})
+    for column in ("name", "dataset", "licence"):
+        table[column] = table["code"].map(catalogue[column]).fillna("user data" if column != "name" else "")
+    return table[["code", "name", "dataset", "licence", "values_used"]].sort_values(
+        ["dataset", "code"]).reset_index(drop=True)

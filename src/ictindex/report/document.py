@@ -1,0 +1,286 @@
+"""The report folder: every table (CSV, XLSX, LaTeX), every chart (PNG, SVG) and a self-contained
+``index.html`` with the tables, the charts embedded, the methodology and the sources.
+
+Layout of ``out/``::
+
+    index.html                 self-contained (charts embedded as PNG data URIs)
+    charts/<name>.png|.svg     every chart
+    tables/<name>.csv|.tex     every table; tables/report.xlsx with one sheet per table,
+                               plus "methodology" and "provenance" sheets
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from matplotlib.figure import Figure
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ictindex.countries import report_name
+from ictindex.errors import IctIndexError
+from ictindex.report import charts, gender_charts
+from ictindex.report.export import methodology_table, provenance_table, to_html, to_latex, write_csv, write_xlsx
+from ictindex.report.groups import GROUPINGS
+from ictindex.report.style import save_figure
+from ictindex.report.tables import (
+    coverage_table,
+    gender_report_table,
+    group_averages,
+    ranking_table,
+    sources_table,
+)
+
+if TYPE_CHECKING:
+    from ictindex.result import IndexResult
+
+__all__ = ["write_report", "Report"]
+
+LATEX_TABLES = ("ranking", "averages_income", "averages_region", "coverage", "gender")
+DATA_NOTICE = (
+    "ITU data are licensed under Creative Commons Attribution-NonCommercial-ShareAlike 3.0 IGO "
+    "(CC BY-NC-SA 3.0 IGO): non-commercial use, with the attribution \"International Telecommunication "
+    "Union, ITU DataHub, https://datahub.itu.int/\". Map boundaries: Natural Earth 1:110m (public domain)."
+)
+
+
+@dataclass
+class Report:
+    """What :func:`write_report` wrote: paths of the HTML page, the charts and the tables."""
+
+    folder: Path
+    html: Path
+    charts: dict[str, list[Path]] = field(default_factory=dict)
+    tables: dict[str, list[Path]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _report_tables(result: IndexResult, year: int, gender: IndexResult | None, gender_year: int | None
+                   ) -> dict[str, pd.DataFrame]:
+    tables = {
+        "ranking": ranking_table(result, year),
+        "averages_income": group_averages(result, year, by="income"),
+        "averages_region": group_averages(result, year, by="region"),
+        "coverage": coverage_table(result, year),
+        "excluded": result.excluded.query("year == @year or year.isna()").reset_index(drop=True),
+        "imputations": result.imputations.query("year == @year").reset_index(drop=True),
+        "sources": sources_table(result),
+    }
+    if gender is not None and gender_year is not None:
+        tables["gender"] = gender_report_table(gender, gender_year)
+        tables["gender_indicators"] = gender.gender_indicators.query("year == @gender_year").reset_index(drop=True)
+    return tables
+
+
+def _gender_year(gender: IndexResult | None, year: int) -> int | None:
+    if gender is None:
+        return None
+    table = gender.gender
+    years = table.loc[table["female"].notna() & (table["year"] <= year), "year"]
+    return int(years.max()) if not years.empty else None
+
+
+def _chart_jobs(result: IndexResult, year: int, gender: IndexResult | None, gender_year: int | None,
+                profiles: Sequence[str]) -> dict[str, Callable[[], Figure]]:
+    jobs: dict[str, Callable[[], Figure]] = {
+        "framework": lambda: charts.framework_diagram(result),
+        "ranking": lambda: charts.ranking_chart(result, year=year),
+        "map": lambda: charts.world_map(result, year=year),
+        "distribution_region": lambda: charts.distribution_chart(result, year=year, by="region"),
+        "distribution_income": lambda: charts.distribution_chart(result, year=year, by="income"),
+    }
+    if year - 1 in result.years:
+        jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year))
+    for economy in profiles:
+        jobs[f"profile_{economy}"] = lambda e=economy: charts.profile_chart(result, e, year=year)
+    if gender is not None and gender_year is not None:
+        jobs["gender_dumbbell"] = lambda: gender_charts.gender_dumbbell(gender, year=gender_year)
+        jobs["gender_parity"] = lambda: gender_charts.parity_chart(gender, year=gender_year)
+    return jobs
+
+
+def write_report(
+    result: IndexResult,
+    out: str | Path,
+    *,
+    year: int | None = None,
+    gender: IndexResult | None = None,
+    profiles: Iterable[str] | None = None,
+    formats: Sequence[str] = ("png", "svg"),
+    console: Console | None = None,
+) -> Report:
+    """Write the complete report folder for one year of ``result``.
+
+    Parameters
+    ----------
+    result
+        The index (build it with the previous year too, to get rank changes and a rank-shift chart).
+    year
+        Year reported (default: the latest in the result).
+    gender
+        A result built with ``by_sex=True`` (e.g. the ``doi_gender`` framework); its latest year
+        with female and male scores up to ``year`` gives the gender section.
+    profiles
+        Economies (ISO3) that get a profile chart (default: the first-ranked economy).
+    formats
+        Chart file formats (PNG is always written: the HTML embeds it).
+    console
+        Where progress is shown (default: standard error; shown only in a terminal).
+    """
+    out = Path(out)
+    year = max(result.years) if year is None else int(year)
+    ranking = result.ranking(year)
+    if ranking.empty:
+        raise IctIndexError(f"no economy is scored in {year}", year=year, hint=f"years: {result.years}")
+    profiles = list(profiles) if profiles is not None else [str(ranking["economy"].iloc[0])]
+    gender_year = _gender_year(gender, year)
+    formats = tuple(dict.fromkeys(("png", *formats)))
+    decimals = result.framework.rounding
+    report = Report(folder=out, html=out / "index.html")
+    if gender is not None and gender_year is None:
+        report.notes.append(f"No economy has female and male values up to {year}: no gender section.")
+
+    console = console or Console(stderr=True)
+    jobs = _chart_jobs(result, year, gender, gender_year, profiles)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                        TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    images: dict[str, str] = {}
+    with progress:
+        task = progress.add_task("tables", total=3 + len(jobs) + 1)
+        tables = _report_tables(result, year, gender, gender_year)
+        progress.advance(task)
+        report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
+        for name in LATEX_TABLES:
+            if name in tables:
+                path = out / "tables" / f"{name}.tex"
+                path.write_text(to_latex(tables[name], caption=_caption(result, name, year, gender_year),
+                                         label=f"tab:{name}", decimals=decimals) + "\n", encoding="utf-8")
+                report.tables[name].append(path)
+        progress.advance(task)
+        xlsx = write_xlsx(tables, out / "tables" / "report.xlsx", framework=result.framework,
+                          provenance=provenance_table(result, tables["sources"]), decimals=decimals)
+        report.tables["report.xlsx"] = [xlsx]
+        progress.advance(task)
+        for name, draw in jobs.items():
+            progress.update(task, description=f"chart {name}")
+            fig = draw()
+            report.charts[name] = save_figure(fig, out / "charts" / name, formats)
+            images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
+            if name == "map" and getattr(fig, "not_drawn", None):
+                report.notes.append(f"Map: {len(fig.not_drawn)} scored economies are too small to draw at "
+                                    "1:110m and are listed under the map.")
+            progress.advance(task)
+        progress.update(task, description="index.html")
+        report.html.write_text(_html(result, year, tables, images, gender, gender_year, report.notes),
+                               encoding="utf-8")
+        progress.advance(task)
+    return report
+
+
+def _caption(result: IndexResult, name: str, year: int, gender_year: int | None) -> str:
+    fw = result.framework.name
+    return {
+        "ranking": f"{fw}, {year}: ranking, scores and change since {year - 1}",
+        "averages_income": f"{fw}, {year}: averages by {GROUPINGS['income']} (simple and population-weighted)",
+        "averages_region": f"{fw}, {year}: averages by {GROUPINGS['region']} (simple and population-weighted)",
+        "coverage": f"{fw}, {year}: data coverage by indicator and scoring by node",
+        "gender": f"Gender sub-index, {gender_year}: female and male scores, parity and gap",
+    }.get(name, name)
+
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:14px;line-height:1.45;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;
+margin-top:2em}
+table.data{border-collapse:collapse;font-size:12px;margin:.5em 0 1.5em}
+table.data th{background:#DDEBF7;text-align:left;padding:3px 6px;position:sticky;top:0}
+table.data td{padding:2px 6px;border-bottom:1px solid #eee}
+table.data tr:nth-child(even) td{background:#fafafa}
+figure{margin:1em 0}figure img{max-width:100%;height:auto}figcaption{font-size:12px;color:#555}
+.note{background:#FFF8E1;border-left:4px solid #E69F00;padding:.5em 1em;font-size:13px}
+.scroll{max-height:560px;overflow:auto;border:1px solid #eee}
+nav a{margin-right:1em}
+"""
+
+
+def _figure(images: dict[str, str], name: str, caption: str) -> str:
+    if name not in images:
+        return ""
+    return (f'<figure id="fig-{name}"><img alt="{html.escape(caption)}" src="data:image/png;base64,{images[name]}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], images: dict[str, str],
+          gender: IndexResult | None, gender_year: int | None, notes: list[str]) -> str:
+    fw = result.framework
+    d = fw.rounding
+    esc = html.escape
+    ranking = tables["ranking"]
+    excluded = tables["excluded"]
+    n_excluded = int((excluded["kind"] == "economy").sum()) if "kind" in excluded else len(excluded)
+    sections = [
+        f"<h1>{esc(fw.name)}, {year}</h1>",
+        f"<p>{esc(' '.join((fw.description or '').split()))}</p>",
+        f"<p><b>{len(ranking)}</b> economies scored in {year}; <b>{n_excluded}</b> not scored (each listed with "
+        f"the reason); <b>{len(tables['imputations'])}</b> values imputed. Framework <code>{esc(fw.code)}</code> "
+        f"({esc(fw.version or '')}), ictindex {esc(str(result.provenance.get('library_version')))}.</p>",
+        "<nav><a href='#ranking'>Ranking</a><a href='#charts'>Charts</a><a href='#averages'>Group averages</a>"
+        + ("<a href='#gender'>Gender</a>" if "gender" in tables else "")
+        + "<a href='#coverage'>Coverage</a><a href='#methodology'>Methodology</a><a href='#sources'>Sources</a></nav>",
+    ]
+    sections += [f"<p class='note'>{esc(n)}</p>" for n in notes]
+    shown = ranking
+    sections += [
+        "<h2 id='ranking'>Ranking</h2>",
+        _figure(images, "ranking", f"{fw.name}, {year}: the top economies, bars split by sub-index contribution."),
+        f"<div class='scroll'>{to_html(shown, decimals=d, table_id='ranking-table')}</div>",
+        "<h2 id='charts'>Charts</h2>",
+        _figure(images, "map", f"{fw.name}, {year}."),
+        _figure(images, "rank_shift", f"Rank in {year - 1} and {year}."),
+        _figure(images, "distribution_region", f"Scores by {GROUPINGS['region']}, {year}."),
+        _figure(images, "distribution_income", f"Scores by {GROUPINGS['income']}, {year}."),
+        *[_figure(images, name, f"Profile of {report_name(name.removeprefix('profile_'))} against its region's and "
+                  "income group's averages.") for name in images if name.startswith("profile_")],
+        "<h2 id='averages'>Group averages</h2>",
+        "<p>Simple means give every economy the same weight; population-weighted means weight by population "
+        "(Gapminder / UN WPP; the year of the figures is given). Groups: UN SDG regions and World Bank income "
+        "groups (ITU's own regions are not in the bundled data).</p>",
+        to_html(tables["averages_income"], decimals=d),
+        to_html(tables["averages_region"], decimals=d),
+    ]
+    if "gender" in tables:
+        sections += [
+            "<h2 id='gender'>Gender</h2>",
+            f"<p>Female and male scores of the {esc(gender.framework.name)} ({gender_year}, the latest year with "  # type: ignore[union-attr]
+            "data by sex), computed with the same goalposts and weights as the total. Parity score = women / men "
+            "(ITU: parity within 0.98–1.02); gap = (men − women) / men; EDI = equally-distributed score "
+            "(harmonic mean, ε = 2).</p>",
+            _figure(images, "gender_dumbbell", "Women and men, sorted by the gap."),
+            _figure(images, "gender_parity", "Gender parity score with the parity band shaded."),
+            to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
+        ]
+    sections += [
+        "<h2 id='coverage'>Coverage and exclusions</h2>",
+        to_html(tables["coverage"].drop(columns=["level"]), decimals=d),
+        "<h3>Not scored</h3>",
+        f"<div class='scroll'>{to_html(excluded, decimals=d)}</div>",
+        "<h2 id='methodology'>Methodology</h2>",
+        f"<p>{esc(' '.join((fw.citation or '').split()))}</p>",
+        _figure(images, "framework", "Structure and weights."),
+        to_html(methodology_table(fw).drop(columns=["level", "kind"]), decimals=3),
+        "<h2 id='sources'>Sources and licences</h2>",
+        to_html(tables["sources"], decimals=d),
+        f"<p class='note'>{esc(DATA_NOTICE)}</p>",
+        "<h3>Provenance</h3>",
+        to_html(provenance_table(result), decimals=d),
+    ]
+    body = "\n".join(s for s in sections if s)
+    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(fw.name)} {year}</title>"
+            f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
