@@ -11,7 +11,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert {p.name for p in NOTEBOOKS} >= {"02_gender_analysis.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {"01_quickstart.ipynb", "02_gender_analysis.ipynb"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

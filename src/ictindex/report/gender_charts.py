@@ -68,8 +68,9 @@ def gender_dumbbell(data: IndexResult | pd.DataFrame, *, year: int | None = None
         fig, ax = new_figure(height=1.3 + 0.17 * len(rows))
         ax.hlines(y, rows[["female", "male"]].min(axis=1), rows[["female", "male"]].max(axis=1),
                   color=NEUTRAL, linewidth=1.2, zorder=1)
-        ax.scatter(rows["female"], y, color=FEMALE, s=22, zorder=2, label="Women")
-        ax.scatter(rows["male"], y, color=MALE, s=22, zorder=2, marker="s", label="Men")
+        # men's squares under women's (smaller) circles, so equal scores show both
+        ax.scatter(rows["female"], y, color=FEMALE, s=16, zorder=3, label="Women")
+        ax.scatter(rows["male"], y, color=MALE, s=30, zorder=2, marker="s", label="Men")
         ax.set_yticks(y, [report_name(e) for e in rows["economy"]])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.grid(axis="x")
