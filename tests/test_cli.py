@@ -36,7 +36,9 @@ def test_validate_prints_every_problem_and_exits_1(tmp_path):
     assert out.exit_code == 1
     assert "unknown economy 'Atlantis'" in out.stdout
     assert "above the highest admissible value 100.0" in out.stdout
-    assert "1 usable values; 2 error(s), 1 warning(s)" in out.stdout
+    # warnings: the aggregate, and each of the 10 DOI indicators absent from the file
+    assert "1 usable values; 2 error(s), 11 warning(s)" in out.stdout
+    assert "warning: absent_indicator: no value in the data for this framework indicator" in out.stdout
 
 
 def test_errors_are_one_line_without_traceback(tmp_path):

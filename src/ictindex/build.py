@@ -158,7 +158,9 @@ def build_index(
     checked = to_panel(data, fw, extra_names=extra_names, known_series=known_series)
     panel = checked.panel
     if panel.empty:
-        raise CoverageError("the panel holds no usable values", hint="check the file and its columns")
+        raise CoverageError("the panel holds no usable values",
+                            file=str(data) if isinstance(data, str | Path) else None,
+                            hint="check the file and its columns")
 
     values, sources = indicator_values(panel, fw, sex=sex)
     filled, imputations = impute(values, imputation, max_gap=max_gap)

@@ -71,7 +71,7 @@ class IctIndexError(ValueError):
                 ("node", self.node),
                 ("year", self.year),
             )
-            if value is not None
+            if value is not None and str(value) != ""
         ]
         text = self.message
         if place:

@@ -256,6 +256,9 @@ class Framework(_Model):
                         f"'{c.code}' is a child of both '{parent[c.code]}' and '{n.code}'; the framework must be a tree"
                     )
                 parent[c.code] = n.code
+        if self.index in parent:
+            raise ValueError(f"cycle in the tree: the index node '{self.index}' is listed as a child of "
+                             f"'{parent[self.index]}'")
         # walk up from every code: a cycle never reaches the root
         for code in codes:
             path = [code]

@@ -48,6 +48,8 @@ PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message"]
 
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
+_EXCEL = {".xlsx", ".xlsm", ".xls"}
+_TEXT = {".csv", ".txt", ".tsv", ".tab"}
 MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none"})
 
 _ALIASES = {
@@ -93,25 +95,42 @@ class PanelCheck:
 def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
     """Read a CSV or XLSX file as it is (no validation); errors name the file.
 
-    The delimiter of a CSV is sniffed (comma, semicolon or tab).
+    The delimiter of a CSV is sniffed (comma, semicolon, tab or pipe); the file must be
+    UTF-8. Cells are read as written: "n/a", "NA" or ".." stay text here, so that validation
+    can record them as missing-data markers.
     """
     path = Path(path)
     if not path.is_file():
         raise PanelError("file not found", file=str(path), hint="check the path")
     suffix = path.suffix.lower()
-    try:
-        if suffix in {".xlsx", ".xlsm", ".xls"}:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, engine="calamine")
-        else:
-            frame = pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig")
-    except (ValueError, OSError, pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise PanelError(f"cannot read the table: {err}", file=str(path),
-                         hint="give a CSV (comma, semicolon or tab separated) or an XLSX file") from None
-    except Exception as err:  # parsers raise their own types (calamine, csv.Error)
-        raise PanelError(f"cannot read the table: {err}", file=str(path),
-                         hint="give a CSV or an XLSX file") from None
-    if frame.empty and len(frame.columns) == 0:
+    if suffix not in _EXCEL | _TEXT:
+        raise PanelError(f"unsupported file type '{suffix}'", file=str(path),
+                         hint="give a CSV (.csv, .txt, .tsv) or an Excel file (.xlsx)")
+    if path.stat().st_size == 0 or (suffix not in _EXCEL and not path.read_bytes().strip()):
         raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
+    try:
+        if suffix in _EXCEL:
+            frame = pd.read_excel(path, sheet_name=sheet or 0, engine="calamine", header=None, dtype="object")
+        else:
+            frame = pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig", header=None,
+                                dtype="str", keep_default_na=False, skip_blank_lines=True)
+    except UnicodeDecodeError as err:
+        raise PanelError(f"the file is not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})",
+                         file=str(path), hint="save it as 'CSV UTF-8' (or give an XLSX file)") from None
+    except Exception as err:  # parsers raise their own types (calamine, csv.Error, ParserError)
+        raise PanelError(f"cannot read the table: {err}", file=str(path),
+                         hint="give a CSV (comma, semicolon, tab or pipe separated) or an XLSX file") from None
+    if frame.empty:
+        raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
+    header = [("" if pd.isna(v) else str(v).strip()) for v in frame.iloc[0]]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise PanelError(f"column(s) {repeated} appear more than once in the header", file=str(path),
+                         hint="keep one column per indicator (or rename the copies)")
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = [h if h else f"unnamed {i + 1}" for i, h in enumerate(header)]
+    if suffix not in _EXCEL:
+        frame = frame.replace("", np.nan)  # an empty CSV cell is no data, as in a spreadsheet
     return frame
 
 
@@ -136,7 +155,12 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
             hint="a panel needs 'economy' and 'year' columns, and either 'indicator' + 'value' (long) "
             "or one column per indicator (wide)",
         )
-    if "indicator" not in frame.columns or "value" not in frame.columns:
+    if ("indicator" in frame.columns) != ("value" in frame.columns):
+        have, lack = ("indicator", "value") if "indicator" in frame.columns else ("value", "indicator")
+        raise PanelError(f"the table has a '{have}' column but no '{lack}' column", file=source,
+                         hint="a long panel needs both 'indicator' and 'value'; a wide one has neither "
+                         "(one column per indicator)")
+    if "indicator" not in frame.columns:
         id_columns = [c for c in ("economy", "year", "sex", "source", "note") if c in frame.columns]
         value_columns = [c for c in frame.columns if c not in id_columns]
         if not value_columns:
@@ -151,13 +175,18 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
     return long[PANEL_COLUMNS]
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as text, missing cells as "" (pandas 3 keeps NaN through ``astype(str)``)."""
+    return values.map(lambda v: "" if pd.isna(v) else str(v)).astype("str")
+
+
 def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series | str) -> pd.DataFrame:
     out = pd.DataFrame({
         "severity": severity,
         "problem": problem,
-        "economy": rows["economy"].astype(str).to_numpy(),
-        "indicator": rows["indicator"].astype(str).to_numpy(),
-        "year": rows["year"].astype(str).to_numpy(),
+        "economy": _text(rows["economy"]).to_numpy(),
+        "indicator": _text(rows["indicator"]).to_numpy(),
+        "year": _text(rows["year"]).to_numpy(),
         "message": message if isinstance(message, str) else message.to_numpy(),
     })
     return out
@@ -206,12 +235,16 @@ def validate_panel(
     keep = pd.Series(True, index=long.index)
 
     # economies: resolve names/codes, set aggregates aside
-    label = long["economy"].map(lambda v: "" if pd.isna(v) else str(v)).astype("str")
+    label = _text(long["economy"])
     labels = classify(label, extra_names)
     mapping = labels.set_index("label")
     kind = label.map(mapping["kind"])
     aggregate = kind == "aggregate"
-    unknown = kind == "unknown"
+    blank = label.str.strip() == ""
+    unknown = (kind == "unknown") & ~blank
+    if blank.any():
+        found.append(_issues(long[blank], "error", "missing_economy",
+                             "the economy cell is empty: give an ISO3 code or an ITU/UN name"))
     if aggregate.any():
         found.append(_issues(long[aggregate], "warning", "aggregate",
                              "regional/income aggregate kept out of scoring"))
@@ -219,15 +252,17 @@ def validate_panel(
         found.append(_issues(long[unknown], "error", "unknown_economy",
                              "unknown economy '" + label[unknown] + "': use an ISO 3166 alpha-3 code "
                              "or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
-    keep &= ~(aggregate | unknown)
-    long["economy"] = label.map(mapping["iso3"]).where(~(aggregate | unknown), label)
+    keep &= ~(aggregate | unknown | blank)
+    long["economy"] = label.map(mapping["iso3"]).where(~(aggregate | unknown | blank), label)
 
     # years: whole numbers, not in the future
     year = pd.to_numeric(long["year"], errors="coerce")
     bad_year = year.isna() | (year != year.round())
     if bad_year.any():
+        shown = _text(long.loc[bad_year, "year"])
         found.append(_issues(long[bad_year], "error", "bad_year",
-                             "year '" + long.loc[bad_year, "year"].astype(str) + "' is not a whole number"))
+                             ("year '" + shown + "' is not a whole number").where(shown != "",
+                                                                                  "the year cell is empty")))
     latest = max_year if max_year is not None else _dt.date.today().year
     future = ~bad_year & (year > latest)
     if future.any():
@@ -237,11 +272,11 @@ def validate_panel(
     long["year"] = year.fillna(-1).astype("int64")
 
     # sex
-    sex = long["sex"].astype(str).str.strip().str.casefold().map(_SEX)
+    sex = _text(long["sex"]).str.strip().str.casefold().replace("", "total").map(_SEX)  # blank = both sexes
     bad_sex = sex.isna()
     if bad_sex.any():
         found.append(_issues(long[bad_sex], "error", "bad_sex",
-                             "sex '" + long.loc[bad_sex, "sex"].astype(str) + "' is not total, female or male"))
+                             "sex '" + _text(long.loc[bad_sex, "sex"]) + "' is not total, female or male"))
     keep &= ~bad_sex
     long["sex"] = sex.fillna("total")
 
@@ -255,13 +290,22 @@ def validate_panel(
         if marker.any():
             rows = long[text][marker.to_numpy()]
             found.append(_issues(rows, "warning", "missing_marker",
-                                 "'" + raw[rows.index].astype(str) + "' read as missing"))
+                                 "'" + _text(raw[rows.index]) + "' read as missing"))
         if (~marker).any():
             rows = long[text][~marker.to_numpy()]
-            found.append(_issues(rows, "error", "non_numeric",
-                                 "value '" + raw[rows.index].astype(str) + "' is not a number: remove "
-                                 "footnote marks or text, or leave the cell empty for no data"))
+            shown = _text(raw[rows.index])
+            comma = shown.str.strip().str.fullmatch(r"-?\d+,\d+")
+            found.append(_issues(rows, "error", "non_numeric", ("value '" + shown + "' is not a number: remove "
+                                 "footnote marks or text, or leave the cell empty for no data").where(
+                ~comma, "value '" + shown + "' has a decimal comma: write " + shown.str.replace(",", ".")
+                + " (or export the file with a point as decimal separator)")))
             keep &= ~long.index.isin(rows.index)
+    counted = long.loc[keep, ["indicator"]].assign(has=number[keep].notna())
+    empty = counted.groupby("indicator")["has"].any()
+    if (~empty).any() and len(empty) > 1:
+        rows = pd.DataFrame({"economy": "", "indicator": empty.index[~empty.to_numpy()], "year": ""})
+        found.append(_issues(rows, "warning", "all_missing",
+                             "every value of this indicator is missing: it counts as missing everywhere"))
     infinite = np.isinf(number)
     if infinite.any():
         found.append(_issues(long[infinite], "error", "non_finite", "value is infinite"))
@@ -291,6 +335,14 @@ def validate_panel(
                 f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})"))
             keep &= ~unknown_ind
         found.extend(_range_issues(long[keep], framework, known_series))
+        present = set(long.loc[keep & long["value"].notna(), "indicator"])
+        absent = [ind.code for ind in framework.indicators
+                  if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present]
+        if absent:
+            rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
+            found.append(_issues(rows, "warning", "absent_indicator",
+                                 "no value in the data for this framework indicator (nor its source series): "
+                                 "it counts as missing for every economy (see the coverage table)"))
 
     by_sex = long[keep & long["sex"].ne("total") & long["value"].notna()]
     if not by_sex.empty:
@@ -365,7 +417,7 @@ def to_panel(
         raise PanelError(
             first["message"] + (f" ({more} more error(s); run `ictindex validate` to list them all)"
                                 if more else ""),
-            economy=first["economy"], indicator=first["indicator"], year=first["year"],
+            economy=first["economy"] or None, indicator=first["indicator"] or None, year=first["year"] or None,
             file=str(data) if isinstance(data, str | Path) else None,
         )
     return checked
