@@ -410,5 +410,9 @@ def load_framework(name_or_path: str | Path | Framework) -> Framework:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
-        raise FrameworkError(f"not valid YAML: {err}", file=str(path), hint="fix the YAML syntax") from None
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise FrameworkError(f"not valid YAML{where}: {problem}", file=str(path),
+                             hint="fix the YAML syntax there") from None
     return Framework.from_dict(data, source=str(path))

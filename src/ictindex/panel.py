@@ -415,9 +415,10 @@ def to_panel(
         first = errors.iloc[0]
         more = len(errors) - 1
         raise PanelError(
-            first["message"] + (f" ({more} more error(s); run `ictindex validate` to list them all)"
-                                if more else ""),
+            first["message"] + (f" ({more} more error(s))" if more else ""),
             economy=first["economy"] or None, indicator=first["indicator"] or None, year=first["year"] or None,
             file=str(data) if isinstance(data, str | Path) else None,
+            hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem"
+                                                       if more else ""),
         )
     return checked
