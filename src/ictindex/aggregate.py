@@ -53,7 +53,7 @@ def weighted_mean(
     present = ~np.isnan(x)
     w = np.where(present, weights, 0.0)
     total = w.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # 1/tiny -> inf -> harmonic 0
         w = w / total[..., None]
         filled = np.where(present, x, 1.0)
         if method == "arithmetic":

@@ -48,6 +48,7 @@ PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message"]
 
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
+EARLIEST_YEAR = 1900
 _EXCEL = {".xlsx", ".xlsm", ".xls"}
 _TEXT = {".csv", ".txt", ".tsv", ".tab"}
 MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none"})
@@ -257,7 +258,7 @@ def validate_panel(
 
     # years: whole numbers, not in the future
     year = pd.to_numeric(long["year"], errors="coerce")
-    bad_year = year.isna() | (year != year.round())
+    bad_year = ~np.isfinite(year) | (year != year.round())
     if bad_year.any():
         shown = _text(long.loc[bad_year, "year"])
         found.append(_issues(long[bad_year], "error", "bad_year",
@@ -268,8 +269,12 @@ def validate_panel(
     if future.any():
         found.append(_issues(long[future], "error", "future_year",
                              f"year after {latest}: check the year column"))
-    keep &= ~(bad_year | future)
-    long["year"] = year.fillna(-1).astype("int64")
+    early = ~bad_year & (year < EARLIEST_YEAR)
+    if early.any():
+        found.append(_issues(long[early], "error", "early_year",
+                             f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"))
+    keep &= ~(bad_year | future | early)
+    long["year"] = year.where(np.isfinite(year), -1).astype("int64")
 
     # sex
     sex = _text(long["sex"]).str.strip().str.casefold().replace("", "total").map(_SEX)  # blank = both sexes
@@ -313,7 +318,12 @@ def validate_panel(
     long["value"] = number
     long["source"] = long["source"].fillna("user data").astype(str)
     long["note"] = long["note"].fillna("").astype(str)
-    long["indicator"] = long["indicator"].astype(str).str.strip()
+    long["indicator"] = _text(long["indicator"]).str.strip()
+    no_indicator = long["indicator"] == ""
+    if no_indicator.any():
+        found.append(_issues(long[no_indicator], "error", "missing_indicator",
+                             "the indicator cell is empty: give the indicator or series code"))
+        keep &= ~no_indicator
 
     # duplicates among rows that are otherwise fine
     key = ["economy", "year", "indicator", "sex"]

@@ -65,7 +65,7 @@ def methodology_table(framework: Framework) -> pd.DataFrame:
             goalposts = (f"{spec.lower:g}-{spec.upper:g}" if spec.method == "goalpost" else "")
             details.append({
                 "unit": ind.unit, "direction": ind.direction, "normalisation": spec.method,
-                "goalposts": goalposts + (f" ({spec.transform})" if spec.transform != "none" else ""),
+                "goalposts": goalposts + (f" ({spec.transform})" if spec.transform != "identity" else ""),
                 "sources": ", ".join(ind.source.codes) if ind.source else "",
                 "sex_disaggregable": ind.sex_disaggregable, "citation": ind.citation or "",
                 "note": " ".join((ind.note or "").split())})

@@ -1,0 +1,202 @@
+"""Fuzzing: random tables, random bytes and random framework files fed to the loaders and to
+``build_index``. The only acceptable outcomes are a result or an ``IctIndexError`` subclass; and when
+there is a result, no economy of the input is lost."""
+
+from __future__ import annotations
+
+import os
+import string
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ictindex import Framework, build_index, load_framework, validate_panel
+from ictindex.errors import IctIndexError
+
+DOI = load_framework("doi")
+# 60 examples per test in CI; ICTINDEX_FUZZ_EXAMPLES=2000 for a long local run
+FUZZ = settings(max_examples=int(os.environ.get("ICTINDEX_FUZZ_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+ECONOMIES = st.sampled_from(["KOR", "ARG", "bra", "Korea (Rep.)", "Korea", "World", "LDCs", "Atlantis", "",
+                             "Côte d'Ivoire", "XKX", "Hong Kong, China", " NER "])
+YEARS = st.one_of(st.integers(1990, 2030), st.sampled_from(["2020", "twenty", "2020.5", "", " 2019 "]),
+                  st.floats(allow_nan=True, allow_infinity=True))
+INDICATORS = st.sampled_from([*DOI.indicator_codes, "IT.NET.USER.ZS", "i99H", "unknown_series", "", "POP"])
+VALUES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6),
+                   st.sampled_from(["..", "n/a", "12.3*", "96,5", "", "high", "NaN", "-", "1e3", " 45 "]),
+                   st.none())
+SEXES = st.sampled_from(["total", "female", "male", "F", "both sexes", "x?", "", None])
+
+
+@st.composite
+def long_tables(draw):
+    n = draw(st.integers(0, 12))
+    table = pd.DataFrame({
+        "economy": draw(st.lists(ECONOMIES, min_size=n, max_size=n)),
+        "year": pd.Series(draw(st.lists(YEARS, min_size=n, max_size=n)), dtype="object"),
+        "indicator": draw(st.lists(INDICATORS, min_size=n, max_size=n)),
+        "value": pd.Series(draw(st.lists(VALUES, min_size=n, max_size=n)), dtype="object"),
+    })
+    if draw(st.booleans()):
+        table["sex"] = pd.Series(draw(st.lists(SEXES, min_size=n, max_size=n)), dtype="object")
+    drop = draw(st.sampled_from([None, "economy", "year", "indicator", "value"]))
+    return table.drop(columns=[drop]) if drop else table
+
+
+def _accept(call):
+    try:
+        return call()
+    except IctIndexError:
+        return None
+
+
+def _nothing_lost(result, table: pd.DataFrame) -> None:
+    scored_or_listed = set(result.scores["economy"]) | set(result.excluded["economy"])
+    checked = validate_panel(table, result.framework)
+    assert set(checked.panel["economy"]) <= scored_or_listed
+
+
+@FUZZ
+@given(table=long_tables(), imputation=st.sampled_from(["none", "latest"]))
+def test_random_tables_give_a_result_or_a_library_error(table, imputation):
+    original = table.copy()
+    result = _accept(lambda: build_index(table, DOI, imputation=imputation, min_coverage=0.0))
+    pd.testing.assert_frame_equal(table, original)  # never mutated, whatever happens
+    if result is not None:
+        scores = result.scores[result.node_codes].to_numpy(dtype="float64")
+        scores = scores[~np.isnan(scores)]
+        assert ((scores >= 0) & (scores <= DOI.scale)).all()
+        _nothing_lost(result, table)
+    _accept(lambda: validate_panel(table, DOI))
+
+
+@FUZZ
+@given(table=long_tables(), separator=st.sampled_from([",", ";", "\t", "|"]))
+def test_random_csv_files(table, separator):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "panel.csv"
+        table.to_csv(path, sep=separator, index=False)
+        result = _accept(lambda: build_index(path, DOI, min_coverage=0.0))
+        if result is not None:
+            _nothing_lost(result, pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False))
+
+
+@FUZZ
+@given(content=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".xlsx", ".txt", ".tsv"]))
+def test_random_bytes_as_a_panel_file(content, suffix):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"panel{suffix}"
+        path.write_bytes(content)
+        _accept(lambda: build_index(path, DOI))
+
+
+@FUZZ
+@given(text=st.text(alphabet=string.printable + "éô…–", max_size=400))
+def test_random_text_as_a_panel_or_framework_file(text):
+    with tempfile.TemporaryDirectory() as folder:
+        csv = Path(folder) / "panel.csv"
+        csv.write_text(text, encoding="utf-8")
+        _accept(lambda: build_index(csv, DOI))
+        framework = Path(folder) / "framework.yaml"
+        framework.write_text(text, encoding="utf-8")
+        _accept(lambda: load_framework(framework))
+
+
+# -- random frameworks ----------------------------------------------------------------------------------
+NORMALISATIONS = st.one_of(
+    st.builds(lambda lo, span, transform, cap: {"method": "goalpost", "lower": lo, "upper": lo + span,
+                                                "transform": transform, "cap": cap},
+              st.floats(0.5, 50), st.floats(1, 200), st.sampled_from(["identity", "log10"]), st.booleans()),
+    st.fixed_dictionaries({"method": st.sampled_from(["minmax", "zscore", "rank", "percentile", "frontier",
+                                                      "none"])}),
+)
+MUTATIONS = st.sampled_from([
+    "negative weight", "nan weight", "zero weights", "duplicate code", "cycle", "unknown method",
+    "reversed goalposts", "zero scale", "unknown child", "orphan indicator", "unknown aggregation",
+    "coverage above one", "index missing",
+])
+
+
+def _mutate(data: dict, mutation: str) -> None:
+    root, first = data["nodes"][0], data["indicators"][0]
+    if mutation == "negative weight":
+        root["children"][0]["weight"] = -1.0
+    elif mutation == "nan weight":
+        root["children"][0]["weight"] = float("nan")
+    elif mutation == "zero weights":
+        for child in root["children"]:
+            child["weight"] = 0.0
+    elif mutation == "duplicate code":
+        data["indicators"].append(dict(first))
+    elif mutation == "cycle":
+        data["nodes"][-1]["children"].append({"code": root["code"]})
+    elif mutation == "unknown method":
+        first["normalisation"] = {"method": "softmax"}
+    elif mutation == "reversed goalposts":
+        first["normalisation"] = {"method": "goalpost", "lower": 10.0, "upper": 5.0}
+    elif mutation == "zero scale":
+        data["scale"] = 0
+    elif mutation == "unknown child":
+        root["children"].append({"code": "ghost"})
+    elif mutation == "orphan indicator":
+        data["indicators"].append({"code": "orphan", "name": "o", "unit": "%"})
+    elif mutation == "unknown aggregation":
+        root["aggregation"] = {"method": "median"}
+    elif mutation == "coverage above one":
+        data["min_coverage"] = 1.5
+    elif mutation == "index missing":
+        data["index"] = "nowhere"
+
+
+@st.composite
+def frameworks(draw):
+    """A valid tree (index -> 1-3 sub-indices -> 1-3 indicators each) with random methods, weights and
+    goalposts; then zero to two mutations that should each be rejected."""
+    indicators, nodes, counter = [], [], 0
+    subs = []
+    for s in range(draw(st.integers(1, 3))):
+        children = []
+        for _ in range(draw(st.integers(1, 3))):
+            counter += 1
+            code = f"x{counter}"
+            children.append({"code": code, "weight": draw(st.floats(0.1, 3))})
+            indicators.append({"code": code, "name": code, "unit": draw(st.sampled_from(["%", "index"])),
+                               "direction": draw(st.sampled_from(["higher", "lower"])),
+                               "normalisation": draw(NORMALISATIONS), "bounds": [None, None],
+                               "sex_disaggregable": draw(st.booleans())})
+        subs.append({"code": f"s{s}", "name": f"s{s}", "children": children,
+                     "aggregation": {"method": draw(st.sampled_from(["arithmetic", "geometric", "harmonic"])),
+                                     "zero_floor": draw(st.sampled_from([None, 0.01]))}})
+    power = draw(st.sampled_from([0.5, 2.0, -1.0]))
+    root = {"code": "index", "name": "Index", "children": [{"code": n["code"]} for n in subs],
+            "aggregation": {"method": draw(st.sampled_from(["arithmetic", "geometric", "power"])),
+                            **({"power": power})}}
+    nodes = [root, *subs]
+    data = {"code": "fuzz", "name": "fuzz", "index": "index", "scale": draw(st.sampled_from([1, 10, 100])),
+            "min_coverage": draw(st.floats(0, 1)), "nodes": nodes, "indicators": indicators}
+    for mutation in draw(st.lists(MUTATIONS, max_size=2)):
+        _mutate(data, mutation)
+    return data
+
+
+@FUZZ
+@given(data=frameworks(), values=st.lists(st.floats(0, 150), min_size=12, max_size=12), by_sex=st.booleans())
+def test_random_frameworks_give_a_framework_or_a_library_error(data, values, by_sex):
+    framework = _accept(lambda: Framework.from_dict(data))
+    if framework is None:
+        return
+    assert all(abs(sum(n.weights.values()) - 1) < 1e-9 for n in framework.nodes)
+    assert Framework.from_dict(framework.model_dump()) == framework
+    rows = [{"economy": e, "year": 2020, "indicator": code, "sex": sex, "value": values[(i * 4 + j) % 12]}
+            for i, e in enumerate(["KOR", "ARG", "NER"]) for j, code in enumerate(framework.indicator_codes)
+            for sex in ("total", "female", "male")]
+    table = pd.DataFrame(rows)
+    result = _accept(lambda: build_index(table, framework, by_sex=by_sex))
+    if result is not None:
+        assert np.isfinite(result.scores[framework.index].dropna()).all()
+        _nothing_lost(result, table)
