@@ -231,3 +231,41 @@ def test_report_command_on_bundled_data(tmp_path):
 def test_report_without_scores_in_the_year_is_an_error(result, tmp_path):
     with pytest.raises(IctIndexError):
         write_report(result, tmp_path, year=1990)
+
+
+def test_charts_of_a_framework_whose_index_holds_indicators(panel):
+    gender = build_index(panel, "doi_gender", years=2018)
+    fig = gender.plot.ranking_chart(top=5)
+    bars = _bars(fig.axes[0])
+    assert len(bars) == 5 * 2  # Internet use and mobile ownership, each weighted 1/2
+    kor = gender.ranking(2018).set_index("economy").loc["KOR", "individual_use"]
+    assert any(abs(b.get_x() + b.get_width() - kor) < 1e-12 for b in bars)
+    fig = gender.plot.profile_chart("KOR")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+        "Individual ICT use (gender sub-index)", "Individuals using the Internet",
+        "Individuals who own a mobile telephone"]
+
+
+def test_rank_shift_between_two_methods(panel):
+    latest = build_index(panel, "doi_current", years=YEAR)
+    strict = build_index(panel, "doi_current", years=YEAR, imputation="none")
+    fig = charts.rank_shift_chart(latest, strict, top=10, labels=("latest available", "no imputation"))
+    ax = fig.axes[0]
+    assert ax.get_title("left") == f"Rank under latest available and no imputation, {YEAR} (top 10)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["latest available", "no imputation"]
+
+
+def test_pdf_output_and_terminal_progress(result, tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from ictindex.report import save_figure
+
+    pdf = save_figure(charts.framework_diagram(result), tmp_path / "tree", ("pdf",))[0]
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    write_report(result, tmp_path / "r", year=YEAR, console=console)
+    shown = stream.getvalue()
+    assert "chart" in shown or "tables" in shown  # the progress bar was drawn

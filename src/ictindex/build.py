@@ -62,6 +62,10 @@ def _absent_economies(panel: pd.DataFrame, values: pd.DataFrame, years: list[int
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
+def _years_text(years: list[int]) -> str:
+    return ", ".join(map(str, years)) if len(years) <= 5 else f"{len(years)} years, {years[0]}-{years[-1]}"
+
+
 def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
     return (scores[index].groupby(scores["year"]).rank(method="min", ascending=False)
             .astype("Int64"))
@@ -198,8 +202,8 @@ def build_index(
     if scores[fw.index].notna().sum() == 0:
         reasons = coverage[coverage["node"] == fw.index]["reason"]
         raise CoverageError(
-            f"no economy could be scored on '{fw.code}' in year(s) {wanted}",
-            year=", ".join(map(str, wanted)),
+            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
+            year=_years_text(wanted),
             hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
             + "add data, use imputation='latest', or lower min_coverage",
         )

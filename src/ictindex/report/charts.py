@@ -52,6 +52,18 @@ def _sub_indices(result: IndexResult) -> list[str]:
     return [c.code for c in result.framework.node(result.framework.index).children]
 
 
+def _ranking_with_children(result: IndexResult, year: int) -> pd.DataFrame:
+    """The year's ranking with a column for every child of the index: the sub-index score, or for
+    an indicator directly under the index its normalised value on the framework's scale."""
+    ranking = result.ranking(year)
+    leaves = [c for c in _sub_indices(result) if c not in ranking.columns]
+    if leaves:
+        normalised = result.normalised
+        normalised = normalised[normalised["year"] == year].set_index("economy")[leaves] * result.framework.scale
+        ranking = ranking.join(normalised, on="economy")
+    return ranking
+
+
 def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | None = 40) -> Figure:
     """Index scores, best first, each bar split into the sub-indices' contributions.
 
@@ -61,7 +73,7 @@ def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | No
     """
     year = _year(result, year)
     fw = result.framework
-    ranking = result.ranking(year)
+    ranking = _ranking_with_children(result, year)
     total = len(ranking)
     if top is not None:
         ranking = ranking.head(top)
@@ -104,7 +116,7 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
     simple averages (over the economies scored that year)."""
     year = _year(result, year)
     groups = economy_groups(year) if groups is None else groups
-    scores = result.ranking(year).set_index("economy")
+    scores = _ranking_with_children(result, year).set_index("economy")
     if economy not in scores.index:
         raise MethodError(f"economy '{economy}' is not scored in {year}", economy=economy, year=year,
                           hint="see result.excluded for the reason")
