@@ -6,21 +6,10 @@ bundled panel, validating it, and building the current DOI for one year and for 
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
+from timing import median_time
 
 from ictindex import build_index, datasets
 from ictindex.panel import validate_panel
-
-
-def median_time(func: Callable[[], object], repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

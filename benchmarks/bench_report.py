@@ -6,25 +6,15 @@ Run: ``python benchmarks/bench_report.py``.
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_time
 
 from ictindex import build_index, datasets
 from ictindex.report import charts, write_report
-
-
-def median_time(func: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -36,9 +26,9 @@ def main() -> None:
                "--out", str(Path(tmp) / "cli")]
         rows = [
             ("ictindex report (CLI, new process)", median_time(lambda: subprocess.run(cli, check=True,
-                                                                                       capture_output=True))),
+                                                                                       capture_output=True), 3)),
             ("write_report (library, built results)", median_time(lambda: write_report(
-                result, Path(tmp) / "lib", year=2023, gender=gender))),
+                result, Path(tmp) / "lib", year=2023, gender=gender), 3)),
             ("world_map", median_time(lambda: charts.world_map(result, year=2023), 5)),
             ("ranking_chart (top 40)", median_time(lambda: charts.ranking_chart(result, year=2023), 5)),
             ("build doi_current 2022-2023 + doi_gender by sex",

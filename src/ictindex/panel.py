@@ -178,7 +178,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
 
 def _text(values: pd.Series) -> pd.Series:
     """Cells as text, missing cells as "" (pandas 3 keeps NaN through ``astype(str)``)."""
-    return values.map(lambda v: "" if pd.isna(v) else str(v)).astype("str")
+    return values.astype("str").fillna("")
 
 
 def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series | str) -> pd.DataFrame:
