@@ -119,9 +119,15 @@ def test_csv_round_trip_is_exact(report, result):
 
 def test_latex_is_booktabs_with_one_row_per_economy(report, result):
     tex = report.tables["ranking"][1].read_text()
-    assert tex.count("\\toprule") == tex.count("\\midrule") == tex.count("\\bottomrule") == 1
-    body = tex.split("\\midrule")[1].split("\\bottomrule")[0]
+    # 202 rows: a longtable that repeats its header on every page
+    assert tex.startswith("\\begin{longtable}") and tex.rstrip().endswith("\\end{longtable}")
+    assert tex.count("\\toprule") == tex.count("\\midrule") == 2 and tex.count("\\bottomrule") == 1
+    assert "\\endfirsthead" in tex and "\\endhead" in tex
+    body = tex.split("\\endlastfoot")[1].split("\\end{longtable}")[0]
     assert body.count("\\\\") == len(result.ranking(YEAR))
+    short = report.tables["averages_income"][1].read_text()
+    assert short.startswith("\\begin{table}") and short.count("\\toprule") == 1
+    assert all(paths[-1].suffix == ".tex" for name, paths in report.tables.items() if name != "report.xlsx")
     assert "Korea (Rep.) & 0.92" in tex  # KOR 2023 DOI 0.919 shown at 2 decimals
     assert "previous\\_rank" in tex
     assert to_latex(pd.DataFrame({"a": [np.nan], "b": ["x_y & z"]})).count("-- & x\\_y \\& z") == 1

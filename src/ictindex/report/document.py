@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 __all__ = ["write_report", "Report"]
 
-LATEX_TABLES = ("ranking", "averages_income", "averages_region", "coverage", "gender")
 DATA_NOTICE = (
     "ITU data are licensed under Creative Commons Attribution-NonCommercial-ShareAlike 3.0 IGO "
     "(CC BY-NC-SA 3.0 IGO): non-commercial use, with the attribution \"International Telecommunication "
@@ -156,12 +155,11 @@ def write_report(
         tables = _report_tables(result, year, gender, gender_year)
         progress.advance(task)
         report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
-        for name in LATEX_TABLES:
-            if name in tables:
-                path = out / "tables" / f"{name}.tex"
-                path.write_text(to_latex(tables[name], caption=_caption(result, name, year, gender_year),
-                                         label=f"tab:{name}", decimals=decimals) + "\n", encoding="utf-8")
-                report.tables[name].append(path)
+        for name in tables:
+            path = out / "tables" / f"{name}.tex"
+            path.write_text(to_latex(tables[name], caption=_caption(result, name, year, gender_year),
+                                     label=f"tab:{name}", decimals=decimals) + "\n", encoding="utf-8")
+            report.tables[name].append(path)
         progress.advance(task)
         xlsx = write_xlsx(tables, out / "tables" / "report.xlsx", framework=result.framework,
                           provenance=provenance_table(result, tables["sources"]), decimals=decimals)
@@ -191,6 +189,10 @@ def _caption(result: IndexResult, name: str, year: int, gender_year: int | None)
         "averages_region": f"{fw}, {year}: averages by {GROUPINGS['region']} (simple and population-weighted)",
         "coverage": f"{fw}, {year}: data coverage by indicator and scoring by node",
         "gender": f"Gender sub-index, {gender_year}: female and male scores, parity and gap",
+        "gender_indicators": f"Gender parity score of each sex-disaggregated series, {gender_year}",
+        "excluded": f"{fw}, {year}: economies not scored, and why",
+        "imputations": f"{fw}, {year}: imputed values (latest available value)",
+        "sources": "Data sources and licences",
     }.get(name, name)
 
 

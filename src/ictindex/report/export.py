@@ -142,9 +142,12 @@ def _cell(value: object, decimals: int) -> str:
     return _latex_escape(value)
 
 
-def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimals: int = 2) -> str:
+def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimals: int = 2,
+             longtable_rows: int = 45) -> str:
     """A ``booktabs`` table (``\\toprule``/``\\midrule``/``\\bottomrule``; needs
     ``\\usepackage{booktabs}``): numbers right-aligned, text left-aligned, missing as ``--``.
+    Tables longer than ``longtable_rows`` use ``longtable`` (``\\usepackage{longtable}``), which
+    breaks across pages and repeats the header.
 
     >>> print(to_latex(pd.DataFrame({"economy": ["KOR"], "DOI": [0.8012]})))
     \\begin{table}[htbp]
@@ -159,16 +162,20 @@ def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimal
     \\end{table}
     """
     align = "".join("r" if pd.api.types.is_numeric_dtype(table[c].dtype) else "l" for c in table.columns)
-    lines = ["\\begin{table}[htbp]", "\\centering"]
-    if caption:
-        lines.append(f"\\caption{{{_latex_escape(caption)}}}")
-    if label:
-        lines.append(f"\\label{{{label}}}")
-    lines += [f"\\begin{{tabular}}{{{align}}}", "\\toprule",
-              " & ".join(_latex_escape(c) for c in table.columns) + " \\\\", "\\midrule"]
-    for row in table.astype("object").to_numpy().tolist():
-        lines.append(" & ".join(_cell(v, decimals) for v in row) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
+    header = " & ".join(_latex_escape(c) for c in table.columns) + " \\\\"
+    body = [" & ".join(_cell(v, decimals) for v in row) + " \\\\"
+            for row in table.astype("object").to_numpy().tolist()]
+    titles = ([f"\\caption{{{_latex_escape(caption)}}}"] if caption else []) + (
+        [f"\\label{{{label}}}"] if label else [])
+    if len(table) > longtable_rows:
+        lines = [f"\\begin{{longtable}}{{{align}}}"]
+        lines += [t + " \\\\" for t in titles[:1]] + titles[1:]
+        lines += ["\\toprule", header, "\\midrule", "\\endfirsthead", "\\toprule", header, "\\midrule",
+                  "\\endhead", "\\bottomrule", "\\endlastfoot", *body, "\\end{longtable}"]
+        return "\n".join(lines)
+    lines = ["\\begin{table}[htbp]", "\\centering", *titles,
+             f"\\begin{{tabular}}{{{align}}}", "\\toprule", header, "\\midrule", *body,
+             "\\bottomrule", "\\end{tabular}", "\\end{table}"]
     return "\n".join(lines)
 
 
