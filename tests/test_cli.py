@@ -76,3 +76,13 @@ def test_build_by_sex_writes_the_gender_tables(tmp_path):
     indicators = pd.read_csv(tmp_path / "gender_indicators.csv")
     assert set(indicators.indicator) == {"i99H", "IT_MOB_OWN"}
     assert "gender.csv" in out.stdout
+
+
+def test_report_on_a_user_panel_without_sex_data(tmp_path, doi_panel):
+    path = tmp_path / "panel.csv"
+    doi_panel.to_csv(path, index=False)
+    out = runner.invoke(app, ["report", "--data", str(path), "--framework", "doi", "--out", str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output
+    assert "no gender section (doi_gender)" in out.output
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "Korea (Rep.)" in html and "id='gender'" not in html

@@ -17,7 +17,7 @@ import typer
 
 from ictindex import datasets
 from ictindex.build import build_index
-from ictindex.errors import CoverageError, IctIndexError
+from ictindex.errors import IctIndexError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 
@@ -141,8 +141,8 @@ def report(
     if gender and gender.lower() != "none":
         try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
             by_sex = build_index(panel, gender, years=range(year - 9, year + 1), by_sex=True)
-        except CoverageError as err:
-            typer.echo(f"note: no gender section: {err}", err=True)
+        except IctIndexError as err:  # e.g. a user panel without by-sex data: the report goes on without it
+            typer.echo(f"note: no gender section ({gender}): {err}", err=True)
     written = write_report(result, out, year=year, gender=by_sex, profiles=[p.upper() for p in profile or []] or None,
                            formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
     typer.echo(result.summary())

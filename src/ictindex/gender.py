@@ -23,7 +23,9 @@ Measures, for a female score F and a male score M (an indicator or a node):
 A node with a sex-disaggregable indicator below it gets a female and male score only when
 *both* sexes have a value for *every* such indicator: an economy with only a total value gets
 no female/male score for that node, and the gender table says why. The total is never used
-in place of a female or male value.
+in place of a female or male value. (The ``total`` column is the total index as built, from the
+framework's first available series; where that is not the survey the by-sex values come from,
+it need not lie between the female and male scores.)
 
 >>> round(float(parity_score(94.6, 97.1)), 3), round(float(relative_gap(94.6, 97.1)), 3)
 (0.974, 0.026)
