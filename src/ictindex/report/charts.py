@@ -36,7 +36,7 @@ from ictindex.framework import Framework
 from ictindex.report.groups import GROUPINGS, economy_groups
 from ictindex.report.maps import world_polygons
 from ictindex.report.style import HALF_WIDTH, NEUTRAL, PALETTE, WIDTH, new_figure, style
-from ictindex.report.tables import _year, node_label
+from ictindex.report.tables import node_label, report_year
 from ictindex.weight import effective_weights
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | No
     sub-indices present), so the segments add up to the index. For other means the bar shows
     the index and the sub-index scores are drawn as points.
     """
-    year = _year(result, year)
+    year = report_year(result, year)
     fw = result.framework
     ranking = _ranking_with_children(result, year)
     total = len(ranking)
@@ -114,7 +114,7 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
                   groups: pd.DataFrame | None = None) -> Figure:
     """Index and sub-index scores of one economy next to its region's and income group's
     simple averages (over the economies scored that year)."""
-    year = _year(result, year)
+    year = report_year(result, year)
     groups = economy_groups(year) if groups is None else groups
     scores = _ranking_with_children(result, year).set_index("economy")
     if economy not in scores.index:
@@ -155,7 +155,7 @@ def world_map(result: IndexResult, *, year: int | None = None, node: str | None 
     at this scale (small islands, city states) are listed under the map, never dropped
     silently. The figure's ``not_drawn`` attribute holds their ISO3 codes.
     """
-    year = _year(result, year)
+    year = report_year(result, year)
     node = result.framework.index if node is None else node
     scores = result.ranking(year).set_index("economy")[node].dropna()
     shapes = world_polygons()
@@ -249,7 +249,7 @@ def distribution_chart(result: IndexResult, *, year: int | None = None, by: str 
     a box plot per group, sorted by median, with every economy as a point."""
     if by not in GROUPINGS:
         raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
-    year = _year(result, year)
+    year = report_year(result, year)
     node = result.framework.index if node is None else node
     groups = economy_groups(year) if groups is None else groups
     scores = result.ranking(year).set_index("economy")[[node]].join(groups[[by]])

@@ -18,7 +18,8 @@ from ictindex.report.groups import GROUPINGS, INCOME_ORDER, economy_groups
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
-__all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "sources_table", "node_label"]
+__all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "sources_table", "node_label",
+           "report_year"]
 
 
 def node_label(result: IndexResult, code: str) -> str:
@@ -27,7 +28,8 @@ def node_label(result: IndexResult, code: str) -> str:
     return fw.node(code).name if code in fw.aggregation_order else fw.indicator(code).name
 
 
-def _year(result: IndexResult, year: int | None) -> int:
+def report_year(result: IndexResult, year: int | None) -> int:
+    """The year to report: ``year`` (it must have scores), or the latest year with scores when None."""
     year = int(max(result.years) if year is None else year)
     if year not in result.years:
         raise MethodError(f"the result has no scores for {year}", year=year,
@@ -42,7 +44,7 @@ def ranking_table(result: IndexResult, year: int | None = None) -> pd.DataFrame:
     ``change`` is the index score change. Both are empty when the economy was not ranked the
     year before (or the result has no previous year).
     """
-    year = _year(result, year)
+    year = report_year(result, year)
     index = result.framework.index
     nodes = result.node_codes
     now = result.ranking(year)
@@ -80,7 +82,7 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
     """
     if by not in GROUPINGS:
         raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
-    year = _year(result, year)
+    year = report_year(result, year)
     groups = economy_groups(year) if groups is None else groups
     scores = result.ranking(year).set_index("economy")
     nodes = result.node_codes
@@ -124,7 +126,7 @@ def coverage_table(result: IndexResult, year: int | None = None) -> pd.DataFrame
     """Data coverage in one year: per indicator, economies with a reported value, an imputed
     value or none; per node, economies fully scored, partly scored or not scored. Both count
     the same economies: those scored on the index plus those listed as not scored."""
-    year = _year(result, year)
+    year = report_year(result, year)
     fw = result.framework
     raw = result.raw
     raw = raw[raw["year"] == year].set_index("economy")[fw.indicator_codes]
