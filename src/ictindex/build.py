@@ -210,14 +210,14 @@ def build_index(
 
     gender = gender_indicators = None
     if by_sex:
-        by = {s: _sex_specific(panel, fw, s, filled, imputation=imputation, max_gap=max_gap, params=params,
-                               min_coverage=min_coverage) for s in ("female", "male")}
-        female, male, reasons = mask_without_sex_data(by["female"][1], by["male"][1], by["female"][0],
-                                                      by["male"][0], fw)
+        same = {"imputation": imputation, "max_gap": max_gap, "params": params, "min_coverage": min_coverage}
+        female_values, female, female_log = _sex_specific(panel, fw, "female", filled, **same)
+        male_values, male, male_log = _sex_specific(panel, fw, "male", filled, **same)
+        female, male, reasons = mask_without_sex_data(female, male, female_values, male_values, fw)
         gender = gender_table(node_scores * fw.scale, female, male, fw, reasons=reasons,
                               shares=female_shares(panel), band=parity_band)
         gender_indicators = indicator_parity(panel, band=parity_band, years=wanted)
-        imputations = pd.concat([imputations, by["female"][2], by["male"][2]], ignore_index=True)
+        imputations = pd.concat([imputations, female_log, male_log], ignore_index=True)
 
     provenance = {
         "library_version": _library_version(),

@@ -47,10 +47,11 @@ __all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_pa
 PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note"]
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message"]
 
-#: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
+#: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
 EARLIEST_YEAR = 1900
 _EXCEL = {".xlsx", ".xlsm", ".xls"}
 _TEXT = {".csv", ".txt", ".tsv", ".tab"}
+#: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
 MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none"})
 
 _ALIASES = {
@@ -307,7 +308,7 @@ def validate_panel(
             keep &= ~long.index.isin(rows.index)
     counted = long.loc[keep, ["indicator"]].assign(has=number[keep].notna())
     empty = counted.groupby("indicator")["has"].any()
-    if (~empty).any() and len(empty) > 1:
+    if (~empty).any():
         rows = pd.DataFrame({"economy": "", "indicator": empty.index[~empty.to_numpy()], "year": ""})
         found.append(_issues(rows, "warning", "all_missing",
                              "every value of this indicator is missing: it counts as missing everywhere"))
