@@ -292,6 +292,12 @@ def test_dumbbell_and_parity_charts(gender_2018):
     band = ax.patches[0]
     assert np.isclose(band.get_x(), 0.98) and np.isclose(band.get_x() + band.get_width(), 1.02)
     assert len(ax.collections[-1].get_offsets()) == len(rows)
+    fig = gender_2018.plot.gender_dumbbell(year=2018, max_economies=10)
+    ax = fig.axes[0]
+    assert ax.get_title("left").endswith(f"2018, 10 largest gaps of {len(rows)}")
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    largest = rows.assign(a=rows.gap.abs()).nlargest(10, "a").economy
+    assert len(shown) == 10 and "Niger" in shown and len(largest) == 10
     with pytest.raises(MethodError, match="no female and male scores"):
         gender_2018.plot.parity_chart(year=2010)
     with pytest.raises(AttributeError, match="no chart"):

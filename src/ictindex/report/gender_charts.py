@@ -58,8 +58,8 @@ def gender_dumbbell(data: IndexResult | pd.DataFrame, *, year: int | None = None
     rows, year, node, name = gender_slice(data, year, node)
     rows = rows.assign(_abs=rows["gap"].abs())
     if max_economies is not None and len(rows) > max_economies:
+        subset = f", {max_economies} largest gaps of {len(rows)}"
         rows = rows.nlargest(max_economies, "_abs")
-        subset = f", {max_economies} largest gaps of {len(rows.index)}"
     else:
         subset = ""
     rows = rows.sort_values(["gap", "economy"], ascending=[True, False]).reset_index(drop=True)
