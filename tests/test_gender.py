@@ -148,7 +148,9 @@ def test_population_shares_from_the_data():
 
 
 def test_same_fitted_goalposts_for_women_and_men():
-    """With min-max normalisation, female and male values are scaled on the total's min and max."""
+    """With min-max normalisation, female and male values are scaled on one min and max, fitted on the
+    total, female and male values together (engine issue #10: the by-sex route used to fit on the total
+    alone, which put female values below the range, e.g. -0.057, and differed from sex='female')."""
     fw = load_framework("doi_gender").model_dump()
     for ind in fw["indicators"]:
         ind["normalisation"] = {"method": "minmax"}
@@ -161,10 +163,14 @@ def test_same_fitted_goalposts_for_women_and_men():
 
     result = build_index(_panel(rows), Framework.from_dict(fw), by_sex=True)
     brazil = _row(result.gender, "BRA", 2018, "individual_use")
-    assert brazil.female == pytest.approx(0.5)  # (50-20)/(80-20) on both indicators
+    assert brazil.female == pytest.approx(0.5)  # (50-10)/(90-10) on i99H, (50-20)/(80-20) on ownership
     arg = _row(result.gender, "ARG", 2018, "individual_use")
-    assert arg.female == pytest.approx(((10 - 20) / 60 + 0) / 2)  # below the total's minimum
-    assert arg.male == pytest.approx(((30 - 20) / 60 + 0) / 2)
+    assert arg.female == pytest.approx(((10 - 10) / 80 + 0) / 2)  # the lowest of all values: 0, not below
+    assert arg.male == pytest.approx(((30 - 10) / 80 + 0) / 2)
+    assert result.gender[["female", "male"]].min().min() >= 0
+    # one definition: the female build alone gives the female scores of the by-sex build
+    alone = build_index(_panel(rows), Framework.from_dict(fw), sex="female")
+    assert alone.scores.set_index("economy")["individual_use"]["ARG"] == pytest.approx(arg.female, abs=1e-12)
 
 
 def test_by_sex_refusals(doi_panel):

@@ -1,18 +1,22 @@
 """Aggregation: normalised indicators -> sub-index and index scores, node by node.
 
 Means (OECD/JRC Handbook 2008, section 6; weights w_i rescaled to sum 1 over the
-children present):
+children present), each registered by name (:mod:`ictindex.registry`):
 
 * arithmetic ``sum w_i x_i`` (fully compensatory; DOI and IDI);
 * geometric ``prod x_i ** w_i`` (partial compensation; needs x_i > 0);
 * harmonic ``1 / sum(w_i / x_i)`` (needs x_i > 0);
 * power (generalised) ``(sum w_i x_i ** p) ** (1 / p)``.
 
-Coverage rule: a node is scored only when the share of its children present
-(counted, not weighted) is at least ``min_coverage``; when some children are
-missing the weights of the present ones are rescaled, and the economy is listed
-in the coverage table as partly scored. An economy that fails the rule gets no
-score for the node, and the coverage table says which children were missing.
+All four are quasi-arithmetic means ``f^-1(sum w_i f(x_i))``, so the engine evaluates any
+number of weight sets at once as a matrix product in the space of ``f``.
+
+Coverage rule: a node is scored only when the share of its children present (counted, not
+weighted, among the children with a positive weight) is at least ``min_coverage``; when some
+children are missing the weights of the present ones are rescaled, and the economy is listed in
+the coverage table as partly scored. An economy that fails the rule gets no score for the node,
+and the coverage table says which children were missing. A child with weight 0 takes no part:
+it is neither counted nor missed (so leaving an indicator out is giving it weight 0).
 
 >>> x = np.array([[0.5, 1.0], [0.25, np.nan]])
 >>> weighted_mean(x, np.array([0.5, 0.5]), "arithmetic").tolist()
@@ -23,18 +27,64 @@ score for the node, and the coverage table says which children were missing.
 
 from __future__ import annotations
 
-from functools import reduce
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ictindex.coverage import COVERAGE_COLUMNS, FLOORED_COLUMNS, coverage_rows
 from ictindex.errors import MethodError
-from ictindex.framework import Aggregation, Framework
+from ictindex.framework import Framework
+from ictindex.registry import aggregations, register_aggregation
 
-__all__ = ["weighted_mean", "aggregate", "COVERAGE_COLUMNS"]
+__all__ = ["weighted_mean", "aggregate", "aggregate_tree", "Tree", "COVERAGE_COLUMNS", "FLOORED_COLUMNS"]
 
-COVERAGE_COLUMNS = ["economy", "year", "node", "status", "present", "expected", "missing", "reason"]
-FLOORED_COLUMNS = ["economy", "year", "node", "child", "value", "floored_to"]
+
+# -- the built-in means ------------------------------------------------------------------------
+def _identity(x: np.ndarray, **_: Any) -> np.ndarray:
+    return x
+
+
+def _log(x: np.ndarray, **_: Any) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x)
+
+
+def _exp(y: np.ndarray, **_: Any) -> np.ndarray:
+    return np.exp(y)
+
+
+def _reciprocal(x: np.ndarray, **_: Any) -> np.ndarray:
+    with np.errstate(divide="ignore", over="ignore"):
+        return 1.0 / x
+
+
+def _power(x: np.ndarray, *, power: float, **_: Any) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return x**power
+
+
+def _root(y: np.ndarray, *, power: float, **_: Any) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return y ** (1.0 / power)
+
+
+def _quasi(forward: Any, inverse: Any) -> Any:
+    def mean(x: np.ndarray, w: np.ndarray, **params: Any) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return inverse((w * forward(x, **params)).sum(axis=-1), **params)
+
+    return mean
+
+
+register_aggregation("arithmetic", forward=_identity, inverse=_identity)(_quasi(_identity, _identity))
+register_aggregation("geometric", forward=_log, inverse=_exp, positive=True)(_quasi(_log, _exp))
+register_aggregation("harmonic", forward=_reciprocal, inverse=_reciprocal, positive=True)(
+    _quasi(_reciprocal, _reciprocal))
+register_aggregation("power", forward=_power, inverse=_root,
+                     positive=lambda params: (params.get("power") or 1) < 0)(_quasi(_power, _root))
 
 
 def weighted_mean(
@@ -53,48 +103,180 @@ def weighted_mean(
     present = ~np.isnan(x)
     w = np.where(present, weights, 0.0)
     total = w.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # 1/tiny -> inf -> harmonic 0
+    with np.errstate(invalid="ignore", divide="ignore"):
         w = w / total[..., None]
-        filled = np.where(present, x, 1.0)
-        if method == "arithmetic":
-            out = (w * np.where(present, x, 0.0)).sum(axis=-1)
-        elif method == "geometric":
-            out = np.exp((w * np.log(filled)).sum(axis=-1))
-        elif method == "harmonic":
-            out = 1.0 / (w / filled).sum(axis=-1)
-        elif method == "power":
-            assert power is not None
-            out = (w * filled**power).sum(axis=-1) ** (1.0 / power)
-        else:
-            raise MethodError(f"unknown aggregation method '{method}'",
-                              hint="use arithmetic, geometric, harmonic or power")
+    params = {} if power is None else {"power": power}
+    out = aggregations.get(method).fn(np.where(present, x, 1.0), w, **params)
     return np.where(total > 0, out, np.nan)
 
 
-def _check_positive(x: pd.DataFrame, node: str, rule: Aggregation) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Zeros/negatives in a geometric or harmonic mean: floor them (recorded) or raise."""
-    empty = pd.DataFrame(columns=FLOORED_COLUMNS)
-    if rule.method not in {"geometric", "harmonic"} and not (
-        rule.method == "power" and rule.power is not None and rule.power < 0
-    ):
-        return x, empty
-    bad = x <= 0
-    if not bad.to_numpy().any():
-        return x, empty
-    stacked = x.where(bad).stack().dropna()
-    if rule.zero_floor is None:
-        (economy, year, child), value = next(iter(stacked.items()))
+# -- the tree as arrays ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tree:
+    """A framework's tree as arrays: columns are the indicators, then the nodes bottom-up.
+
+    Edge ``e`` goes from node ``edge_parent[e]`` to column ``edge_child[e]`` with nominal weight
+    ``weights[e]`` (rescaled to sum 1 within the parent); the edges of node ``n`` are
+    ``edge_start[n]:edge_stop[n]``.
+    """
+
+    indicators: tuple[str, ...]
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+    edge_parent: np.ndarray
+    edge_child: np.ndarray
+    edge_start: np.ndarray
+    edge_stop: np.ndarray
+    weights: np.ndarray
+    methods: tuple[str, ...]
+    params: tuple[dict[str, Any], ...]
+    floors: tuple[float | None, ...]
+    threshold: np.ndarray
+    index: str = ""
+    scale: float = 1.0
+    column_of: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_framework(cls, framework: Framework, min_coverage: float | None = None) -> Tree:
+        indicators = tuple(framework.indicator_codes)
+        nodes = tuple(framework.aggregation_order)
+        column_of = {code: j for j, code in enumerate(indicators + nodes)}
+        default = framework.min_coverage if min_coverage is None else min_coverage
+        parent, child, weight, start, stop, methods, params, floors, threshold = ([] for _ in range(9))
+        edges = []
+        for n, code in enumerate(nodes):
+            node = framework.node(code)
+            start.append(len(parent))
+            for c, w in node.weights.items():
+                parent.append(n)
+                child.append(column_of[c])
+                weight.append(w)
+                edges.append((code, c))
+            stop.append(len(parent))
+            rule = node.aggregation
+            methods.append(rule.method)
+            params.append(({"power": rule.power} if rule.power is not None else {}) | dict(rule.params or {}))
+            floors.append(rule.zero_floor)
+            threshold.append(rule.min_coverage if rule.min_coverage is not None else default)
+        return cls(indicators, nodes, tuple(edges), np.array(parent, dtype="intp"), np.array(child, dtype="intp"),
+                   np.array(start, dtype="intp"), np.array(stop, dtype="intp"), np.array(weight, dtype="float64"),
+                   tuple(methods), tuple(params), tuple(floors), np.array(threshold, dtype="float64"),
+                   framework.index, framework.scale, column_of)
+
+    def children(self, n: int) -> list[str]:
+        return [self.edges[e][1] for e in range(self.edge_start[n], self.edge_stop[n])]
+
+
+@dataclass
+class Explanation:
+    """What the nominal evaluation saw, for the coverage table: per node the presence of its
+    children, whether it was scored, and the values raised to a zero floor."""
+
+    present: list[np.ndarray] = field(default_factory=list)
+    ok: list[np.ndarray] = field(default_factory=list)
+    expected: list[np.ndarray] = field(default_factory=list)
+    floored: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+
+def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, units: pd.MultiIndex | None,
+              explain: Explanation | None) -> np.ndarray:
+    """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise."""
+    bad = present & (x <= 0)
+    if not bad.any():
+        return x
+    floor = tree.floors[n]
+    if floor is None:
+        where = np.argwhere(bad)[0]
+        unit, k = where[-2], where[-1]
+        economy, year = units[unit] if units is not None else (None, None)
+        child = tree.children(n)[k]
         raise MethodError(
-            f"a {rule.method} mean needs positive values, but child '{child}' is {value}",
-            economy=economy, node=node, year=year,
+            f"a {tree.methods[n]} mean needs positive values, but child '{child}' is {x[tuple(where)]}",
+            economy=economy, node=tree.nodes[n], year=year,
             hint="normalise to a positive range (e.g. min-max to 1-100), or set aggregation.zero_floor "
             "in the framework",
         )
-    floored = stacked.rename("value").reset_index()
-    floored.columns = ["economy", "year", "child", "value"]
-    floored.insert(2, "node", node)
-    floored["floored_to"] = rule.zero_floor
-    return x.where(~bad, rule.zero_floor), floored
+    if explain is not None and x.ndim == 2:
+        rows, cols = np.nonzero(bad)
+        explain.floored.append((n, rows, cols, x[rows, cols]))
+    return np.where(bad, floor, x)
+
+
+def aggregate_tree(
+    indicators: np.ndarray,
+    tree: Tree,
+    weights: np.ndarray | None = None,
+    methods: Sequence[str] | None = None,
+    *,
+    params: Sequence[Any] | None = None,
+    units: pd.MultiIndex | None = None,
+    explain: Explanation | None = None,
+) -> np.ndarray:
+    """Score every node for every weight set: ``(r, units, nodes)``, unscaled.
+
+    ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
+    nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters
+    (default: the framework's). No
+    loop over units or weight sets: each node is one matrix product (quasi-arithmetic means) or one
+    vectorised call.
+    """
+    W = tree.weights[None, :] if weights is None else np.asarray(weights, dtype="float64")
+    methods = tree.methods if methods is None else tuple(methods)
+    r, u = W.shape[0], indicators.shape[0]
+    n_ind = len(tree.indicators)
+    out = np.empty((r, u, len(tree.nodes)))
+    for n in range(len(tree.nodes)):
+        sl = slice(tree.edge_start[n], tree.edge_stop[n])
+        cols = tree.edge_child[sl]
+        w = W[:, sl]
+        pos = w > 0
+        method = aggregations.get(methods[n])
+        node_params = dict(tree.params[n] if params is None else params[n])
+        if (cols < n_ind).all():  # children are indicators: the same values for every weight set
+            x = indicators[:, cols]
+            present = ~np.isnan(x)
+            if method.positive(node_params):
+                x = _positive(x, present, tree, n, units, explain)
+            n_present = (present.astype("float64") @ pos.T.astype("float64")).T
+            if method.forward is not None:
+                fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
+                total = (present.astype("float64") @ w.T).T
+                with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                    value = method.inverse((fx @ w.T).T / total, **node_params)
+            else:
+                wn = np.where(present[None], w[:, None, :], 0.0)
+                total = wn.sum(axis=-1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    value = method.fn(np.broadcast_to(np.where(present, x, 1.0), wn.shape),
+                                      wn / total[..., None], **node_params)
+            if explain is not None and r == 1:
+                explain.present.append(present)
+        else:
+            x = np.stack([np.broadcast_to(indicators[:, c], (r, u)) if c < n_ind else out[:, :, c - n_ind]
+                          for c in cols], axis=-1)
+            present = ~np.isnan(x)
+            if method.positive(node_params):
+                x = _positive(x[0] if r == 1 else x, present[0] if r == 1 else present, tree, n, units,
+                              explain)
+                x = x[None] if x.ndim == 2 else x
+            n_present = (present & pos[:, None, :]).sum(axis=-1)
+            wn = np.where(present, w[:, None, :], 0.0)
+            total = wn.sum(axis=-1)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                if method.forward is not None:
+                    fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
+                    value = method.inverse((wn * fx).sum(axis=-1) / total, **node_params)
+                else:
+                    value = method.fn(np.where(present, x, 1.0), wn / total[..., None], **node_params)
+            if explain is not None and r == 1:
+                explain.present.append(present[0])
+        expected = pos.sum(axis=-1)[:, None]
+        ok = (n_present >= tree.threshold[n] * expected - 1e-9) & (n_present > 0)
+        out[:, :, n] = np.where(ok, value, np.nan)
+        if explain is not None and r == 1:
+            explain.ok.append(ok[0])
+            explain.expected.append(pos[0])
+    return out
 
 
 def aggregate(
@@ -103,7 +285,7 @@ def aggregate(
     *,
     min_coverage: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Score every node of the framework tree, bottom-up.
+    """Score every node of the framework tree, bottom-up (pandas in, pandas out).
 
     Parameters
     ----------
@@ -121,58 +303,11 @@ def aggregate(
         ``coverage``: one row per economy/year/node not fully scored
         (:data:`COVERAGE_COLUMNS`); ``floored``: values raised to a zero floor.
     """
-    table = normalised.copy()
-    default = framework.min_coverage if min_coverage is None else min_coverage
-    coverage: list[pd.DataFrame] = []
-    floors: list[pd.DataFrame] = []
-    for code in framework.aggregation_order:
-        node = framework.node(code)
-        children = [c.code for c in node.children]
-        weights = np.array([node.weights[c] for c in children])
-        x, floored = _check_positive(table[children], code, node.aggregation)
-        floors.append(floored)
-        present = x.notna().to_numpy()
-        share = present.mean(axis=1)
-        threshold = node.aggregation.min_coverage if node.aggregation.min_coverage is not None else default
-        ok = (share >= threshold - 1e-12) & present.any(axis=1)
-        score = weighted_mean(x.to_numpy(), weights, node.aggregation.method, node.aggregation.power)
-        table[code] = np.where(ok, score, np.nan)
-        coverage.append(_coverage_rows(x.index, code, children, present, ok, threshold))
-    coverage = [c for c in coverage if not c.empty]
-    floors = [f for f in floors if not f.empty]
-    cov = pd.concat(coverage, ignore_index=True) if coverage else pd.DataFrame(columns=COVERAGE_COLUMNS)
-    flo = pd.concat(floors, ignore_index=True) if floors else pd.DataFrame(columns=FLOORED_COLUMNS)
-    return table[framework.aggregation_order], cov, flo
-
-
-def _coverage_rows(index: pd.MultiIndex, node: str, children: list[str], present: np.ndarray,
-                   ok: np.ndarray, threshold: float) -> pd.DataFrame:
-    """Rows for every unit where the node is not scored or scored with children missing."""
-    incomplete = ~present.all(axis=1)
-    if not incomplete.any():
-        return pd.DataFrame(columns=COVERAGE_COLUMNS)
-    missing = ~present[incomplete]
-    labels = [np.where(missing[:, j], child + ",", "") for j, child in enumerate(children)]
-    missing_text = np.char.rstrip(reduce(np.char.add, labels).astype(str), ",")
-    n_present = present[incomplete].sum(axis=1)
-    scored = ok[incomplete]
-    status = np.where(scored, "partly scored", "not scored")
-    need = int(np.ceil(threshold * len(children) - 1e-9))
-    short = np.char.add(np.char.add("only ", n_present.astype(str)),
-                        f" of {len(children)} children present; the coverage rule needs {need}")
-    reason = np.where(
-        scored,
-        np.char.add(np.char.add("scored without ", missing_text), " (weights of the others rescaled)"),
-        np.where(n_present == 0, "no data for any child", short),
-    )
-    ix = index[incomplete]
-    return pd.DataFrame({
-        "economy": ix.get_level_values("economy"),
-        "year": ix.get_level_values("year"),
-        "node": node,
-        "status": status,
-        "present": n_present,
-        "expected": len(children),
-        "missing": missing_text,
-        "reason": reason,
-    })
+    tree = Tree.from_framework(framework, min_coverage)
+    x = normalised[list(tree.indicators)].to_numpy(dtype="float64")
+    explain = Explanation()
+    scores = aggregate_tree(x, tree, units=normalised.index, explain=explain)[0]
+    table = pd.DataFrame(np.concatenate([x, scores], axis=1), index=normalised.index,
+                         columns=list(tree.indicators + tree.nodes))
+    coverage, floored = coverage_rows(tree, explain, normalised.index)
+    return table[list(tree.nodes)], coverage, floored

@@ -1,38 +1,30 @@
-"""``build_index``: the pipeline composed, with no arithmetic of its own.
+"""``build_index``: compile -> evaluate -> explain, with no arithmetic of its own.
 
-load/validate (:mod:`~ictindex.panel`, :mod:`~ictindex.derive`) -> impute
-(:mod:`~ictindex.impute`) -> normalise (:mod:`~ictindex.normalise`) -> weight and
-aggregate (:mod:`~ictindex.aggregate`) -> rank -> :class:`~ictindex.result.IndexResult`.
+:func:`~ictindex.model.compile_model` resolves the panel, imputation and fitted normalisation
+into arrays once; the nominal evaluation scores every node; explaining it gives what users read:
+scores and ranks, the coverage table from the presence masks (:mod:`~ictindex.coverage`), the
+imputation log and, with ``by_sex=True``, the female and male indices from the same compiled
+model (:mod:`~ictindex.gender`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ictindex.aggregate import COVERAGE_COLUMNS, aggregate
-from ictindex.derive import indicator_values
-from ictindex.errors import CoverageError, MethodError, PanelError
-from ictindex.framework import Framework, load_framework
-from ictindex.gender import (
-    PARITY_BAND,
-    check_framework,
-    female_shares,
-    gender_table,
-    indicator_parity,
-    mask_without_sex_data,
-)
-from ictindex.impute import impute
-from ictindex.normalise import fit, normalise
-from ictindex.panel import to_panel
+from ictindex.errors import CoverageError
+from ictindex.framework import Framework
+from ictindex.gender import PARITY_BAND, female_shares, gender_table, indicator_parity, mask_without_sex_data
+from ictindex.model import IndexModel, compile_model
 from ictindex.result import IndexResult
+from ictindex.spec import BuildSpec
 
-__all__ = ["build_index"]
+__all__ = ["build_index", "explain"]
 
 
 def _library_version() -> str:
@@ -40,26 +32,6 @@ def _library_version() -> str:
         return version("ictindex")
     except PackageNotFoundError:  # running from a source tree without installing
         return "unknown"
-
-
-def _panel_hash(panel: pd.DataFrame) -> str:
-    ordered = panel.sort_values(["economy", "year", "indicator", "sex"]).reset_index(drop=True)
-    digest = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
-    return hashlib.sha256(digest.tobytes()).hexdigest()
-
-
-def _absent_economies(panel: pd.DataFrame, values: pd.DataFrame, years: list[int], index: str
-                      ) -> pd.DataFrame:
-    """Coverage rows for economies in the input that have no row at all in a year built."""
-    economies = set(panel["economy"])
-    index_years = values.index.get_level_values("year")
-    rows = [
-        {"economy": e, "year": y, "node": index, "status": "not scored", "present": 0,
-         "expected": 0, "missing": "", "reason": f"no data for this economy in {y}"}
-        for y in years
-        for e in sorted(economies - set(values.index.get_level_values("economy")[index_years == y]))
-    ]
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
 def _years_text(years: list[int]) -> str:
@@ -71,34 +43,97 @@ def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
             .astype("Int64"))
 
 
-def _sex_specific(panel: pd.DataFrame, fw: Framework, sex: str, like: pd.DataFrame, *, imputation: str,
-                  max_gap: int, params: dict[str, pd.DataFrame], min_coverage: float | None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Female or male indicator values (aligned with the total's ``like``), node scores on the
-    framework's scale, and the imputation log — with the total's fitted normalisation."""
-    values, _ = indicator_values(panel, fw, sex=sex)
-    filled, log = impute(values, imputation, max_gap=max_gap)
-    filled = filled.reindex(like.index)
-    scores, _, _ = aggregate(normalise(filled, fw, params=params), fw, min_coverage=min_coverage)
-    sexed = [ind.code for ind in fw.indicators if ind.sex_disaggregable]  # the rest repeat the total's log
-    log = log[log["year"].isin(like.index.get_level_values("year")) & log["indicator"].isin(sexed)]
-    return filled, scores * fw.scale, log.assign(sex=sex)
+def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame(array, index=model.units, columns=list(columns))
+
+
+def explain(model: IndexModel) -> IndexResult:
+    """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
+    spec, fw = model.spec, model.framework
+    wanted = list(spec.years or model.years)
+    node_scores, coverage, floored = model.explain()
+    nodes = _frame(model, node_scores, model.nodes)
+    top_down = fw.top_down_order
+    scores = nodes[top_down].reset_index()
+    scores = scores[scores[top_down].notna().any(axis=1)].reset_index(drop=True)
+    scores["rank"] = _rank(scores, fw.index)
+    if scores[fw.index].notna().sum() == 0:
+        reasons = coverage[coverage["node"] == fw.index]["reason"]
+        raise CoverageError(
+            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
+            year=_years_text(wanted),
+            hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
+            + "add data, use imputation='latest', or lower min_coverage",
+        )
+    sex = spec.sex
+    raw = model.raw if sex == "total" else model.sex_raw[sex]
+    values = model.values if sex == "total" else model.sex_values[sex]
+    normalised = model.normalised if sex == "total" else model.sex_normalised[sex]
+
+    gender = gender_indicators = None
+    if spec.by_sex:
+        total = _frame(model, model.explain("total")[0], model.nodes)
+        female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
+        male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
+        female, male, reasons = mask_without_sex_data(
+            female, male, _frame(model, model.sex_values["female"], model.indicators),
+            _frame(model, model.sex_values["male"], model.indicators), fw)
+        panel = model.checked.panel
+        gender = gender_table(total, female, male, fw, reasons=reasons, shares=female_shares(panel),
+                              band=spec.parity_band)
+        gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
+
+    imputation = spec.imputation
+    provenance = {
+        "library_version": _library_version(),
+        "framework": fw.code,
+        "framework_version": fw.version,
+        "framework_sha256": fw.sha256,
+        "input_sha256": model.input_sha256,
+        "years": wanted,
+        "sex": sex,
+        "by_sex": spec.by_sex,
+        "parity_band": list(spec.parity_band) if spec.by_sex else None,
+        "imputation": imputation.method,
+        "max_gap": imputation.max_gap if imputation.method != "none" else None,
+        "reference_year": spec.reference_year,
+        "min_coverage": spec.coverage_rule,
+        "units": spec.units,
+    }
+    return IndexResult(
+        framework=fw,
+        _scores=scores,
+        _raw=_frame(model, raw, model.indicators),
+        _imputed=_frame(model, values, model.indicators),
+        _normalised=_frame(model, normalised, model.indicators),
+        _sources=model.sources,
+        _imputations=model.imputations,
+        _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
+        _issues=model.checked.issues,
+        _floored=floored,
+        _gender=gender,
+        _gender_indicators=gender_indicators,
+        provenance=provenance,
+        spec=spec,
+    )
 
 
 def build_index(
     data: pd.DataFrame | str | Path,
-    framework: str | Path | Framework = "doi",
+    framework: str | Path | Framework | None = None,
     *,
+    spec: BuildSpec | None = None,
     years: int | Iterable[int] | None = None,
     sex: str = "total",
     by_sex: bool = False,
     parity_band: tuple[float, float] = PARITY_BAND,
-    imputation: str | None = None,
+    imputation: str | Mapping[str, Any] | None = None,
     max_gap: int | None = None,
     reference_year: int | None = None,
     min_coverage: float | None = None,
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
+    units: str = "economies",
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -108,12 +143,16 @@ def build_index(
         Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`.
     framework
         A bundled framework name (``"doi"``, ``"doi_current"``...), a YAML path or a
-        :class:`~ictindex.framework.Framework`.
+        :class:`~ictindex.framework.Framework` (default ``"doi"``, or the spec's).
+    spec
+        A :class:`~ictindex.spec.BuildSpec` (e.g. ``result.spec.replace(min_coverage=0.5)``) that
+        gives every other argument; arguments given as well override it.
     years
         Year(s) to score (default: every year in which any framework indicator has data).
     sex
         ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
-        the female/male values, the others the common value.
+        the female/male values, the others the common value; the normalisation is the one fitted
+        for the by-sex build, so the scores equal the female/male scores of ``by_sex=True``.
     by_sex
         Also build the female and male indices (same goalposts, fitted parameters and
         weights as the total) and the gender table: ``result.gender`` (parity score, gap,
@@ -122,11 +161,13 @@ def build_index(
     parity_band
         Parity scores inside this band count as parity (ITU: 0.98-1.02).
     imputation, max_gap
-        ``none`` or ``latest`` (latest available value, at most ``max_gap`` years old; every
-        imputed value is recorded). Default: the framework's ``imputation`` setting.
+        A registered method (``none``, ``latest``...) or ``{"method": ..., parameters}``; for
+        ``latest``, values at most ``max_gap`` years old. Every imputed value is recorded.
+        Default: the framework's ``imputation`` setting.
     reference_year
         Fit data-driven normalisation (min-max, z-score, frontier) on this year and apply it
-        to all years, so scores are comparable over time. Goalposts need no fitting.
+        to all years, so scores are comparable over time. Goalposts need no fitting. It may lie
+        outside ``years``.
     min_coverage
         Share of a node's children that must be present for it to be scored (overrides the
         framework's default; a node's own rule still wins).
@@ -134,6 +175,8 @@ def build_index(
         Extra economy ``name -> ISO3`` entries.
     known_series
         Source-series codes that may be in the panel without being used by the framework.
+    units
+        ``economies`` (default) or ``any``: sub-national or other units, codes used as given.
 
     Returns
     -------
@@ -148,104 +191,21 @@ def build_index(
     >>> result = build_index(panel, "doi", min_coverage=0.3)
     >>> result.scores[["economy", "DOI", "rank"]].round(4).values.tolist()
     [['ARG', 0.937, 2], ['KOR', 0.986, 1]]
+    >>> again = build_index(panel, spec=result.spec.replace(min_coverage=0.2))  # Infrastructure now counts
+    >>> again.scores["DOI"].round(4).tolist()
+    [0.8913, 0.9903]
     """
-    fw = load_framework(framework)
-    imputation = fw.imputation.method if imputation is None else imputation
-    max_gap = fw.imputation.max_gap if max_gap is None else max_gap
-    if sex not in {"total", "female", "male"}:
-        raise PanelError(f"sex must be 'total', 'female' or 'male', got '{sex}'")
-    if by_sex:
-        if sex != "total":
-            raise MethodError("by_sex=True builds the total, female and male indices together",
-                              hint="leave sex='total' when asking for by_sex=True")
-        check_framework(fw)
-    checked = to_panel(data, fw, extra_names=extra_names, known_series=known_series)
-    panel = checked.panel
-    if panel.empty:
-        raise CoverageError("the panel holds no usable values",
-                            file=str(data) if isinstance(data, str | Path) else None,
-                            hint="check the file and its columns")
-
-    values, sources = indicator_values(panel, fw, sex=sex)
-    filled, imputations = impute(values, imputation, max_gap=max_gap)
-
-    with_data = filled.notna().any(axis=1)
-    data_years = sorted(set(filled.index.get_level_values("year")[with_data.to_numpy()]))
-    if years is None:
-        wanted = data_years
-    else:
-        wanted = sorted({int(y) for y in ([years] if isinstance(years, int | np.integer) else years)})
-        empty = [y for y in wanted if y not in data_years]
-        if len(empty) == len(wanted):
-            raise CoverageError(
-                f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
-                year=", ".join(map(str, wanted)),
-                hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
-                if data_years else "check the indicator codes",
-            )
-    in_years = filled.index.get_level_values("year").isin(wanted)
-    raw, filled, sources = values[in_years], filled[in_years], sources[in_years]
-    imputations = imputations[imputations["year"].isin(wanted)].assign(sex=sex).reset_index(drop=True)
-
-    params = fit(filled, fw, reference_year=reference_year)
-    normalised = normalise(filled, fw, params=params)
-    node_scores, coverage, floored = aggregate(normalised, fw, min_coverage=min_coverage)
-    coverage = pd.concat(
-        [c for c in (coverage, _absent_economies(panel, filled, wanted, fw.index)) if not c.empty]
-        or [coverage], ignore_index=True,
-    )
-
-    top_down = fw.top_down_order
-    scores = (node_scores[top_down] * fw.scale).reset_index()
-    scores = scores[scores[top_down].notna().any(axis=1)].reset_index(drop=True)
-    scores["rank"] = _rank(scores, fw.index)
-    if scores[fw.index].notna().sum() == 0:
-        reasons = coverage[coverage["node"] == fw.index]["reason"]
-        raise CoverageError(
-            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
-            year=_years_text(wanted),
-            hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
-            + "add data, use imputation='latest', or lower min_coverage",
-        )
-
-    gender = gender_indicators = None
-    if by_sex:
-        same = {"imputation": imputation, "max_gap": max_gap, "params": params, "min_coverage": min_coverage}
-        female_values, female, female_log = _sex_specific(panel, fw, "female", filled, **same)
-        male_values, male, male_log = _sex_specific(panel, fw, "male", filled, **same)
-        female, male, reasons = mask_without_sex_data(female, male, female_values, male_values, fw)
-        gender = gender_table(node_scores * fw.scale, female, male, fw, reasons=reasons,
-                              shares=female_shares(panel), band=parity_band)
-        gender_indicators = indicator_parity(panel, band=parity_band, years=wanted)
-        imputations = pd.concat([imputations, female_log, male_log], ignore_index=True)
-
-    provenance = {
-        "library_version": _library_version(),
-        "framework": fw.code,
-        "framework_version": fw.version,
-        "framework_sha256": fw.sha256,
-        "input_sha256": _panel_hash(panel),
-        "years": wanted,
-        "sex": sex,
-        "by_sex": by_sex,
-        "parity_band": list(parity_band) if by_sex else None,
-        "imputation": imputation,
-        "max_gap": max_gap if imputation != "none" else None,
-        "reference_year": reference_year,
-        "min_coverage": fw.min_coverage if min_coverage is None else min_coverage,
+    given = {
+        "years": years, "sex": sex, "by_sex": by_sex, "parity_band": parity_band, "imputation": imputation,
+        "max_gap": max_gap, "reference_year": reference_year, "min_coverage": min_coverage,
+        "extra_names": extra_names, "known_series": known_series, "units": units,
     }
-    return IndexResult(
-        framework=fw,
-        _scores=scores,
-        _raw=raw,
-        _imputed=filled,
-        _normalised=normalised,
-        _sources=sources,
-        _imputations=imputations,
-        _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
-        _issues=checked.issues,
-        _floored=floored,
-        _gender=gender,
-        _gender_indicators=gender_indicators,
-        provenance=provenance,
-    )
+    if spec is None:
+        spec = BuildSpec.create("doi" if framework is None else framework, **given)
+    else:
+        defaults = {"sex": "total", "by_sex": False, "parity_band": PARITY_BAND, "units": "economies"}
+        changed = {k: v for k, v in given.items() if v is not None and defaults.get(k) != v}
+        if framework is not None:
+            changed["framework"] = framework
+        spec = spec.replace(**changed) if changed else spec
+    return explain(compile_model(data, spec=spec))

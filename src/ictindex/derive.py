@@ -73,9 +73,13 @@ def indicator_values(
         "total": (_wide(total, "value"), _wide(total, "source")),
         sex: (_wide(own, "value"), _wide(own, "source")),
     }
+    # an economy's years come from the framework's own indicators and series only: a row of a series
+    # the framework does not use must not create a year to impute and score
+    own_rows = panel[panel["indicator"].isin(set(framework.indicator_codes) | framework.series_codes)
+                     & panel["sex"].isin(["total", sex])]
     index = pd.MultiIndex.from_frame(
-        panel[INDEX_NAMES].drop_duplicates().sort_values(INDEX_NAMES)
-    ) if not panel.empty else pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
+        own_rows[INDEX_NAMES].drop_duplicates().sort_values(INDEX_NAMES)
+    ) if not own_rows.empty else pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
     values = pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64")
     sources = pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str")
 

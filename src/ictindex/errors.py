@@ -22,6 +22,7 @@ __all__ = [
     "SourceFileError",
     "CoverageError",
     "MethodError",
+    "SpecError",
 ]
 
 
@@ -99,3 +100,7 @@ class CoverageError(IctIndexError):
 
 class MethodError(IctIndexError):
     """A method cannot be applied to these values (log of zero, zero variance, zeros in a geometric mean)."""
+
+
+class SpecError(IctIndexError):
+    """An argument of a build (``build_index``, ``compile_model``) or of a spec has the wrong type or value."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import deque
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -52,8 +53,17 @@ __all__ = [
     "available_frameworks",
 ]
 
-NormalisationMethod = Literal["goalpost", "minmax", "zscore", "rank", "percentile", "frontier", "none"]
-AggregationMethod = Literal["arithmetic", "geometric", "harmonic", "power"]
+
+
+def _registered(kind: str, name: str) -> str:
+    """A method name must be in its registry (:mod:`ictindex.registry`), built-in or the user's."""
+    from ictindex import registry  # the registry loads the stage modules that fill it
+
+    found = getattr(registry, kind)
+    if name not in found:
+        raise ValueError(f"unknown {found.kind} method '{name}': use one of {found.names()} "
+                         "or register your own (see ictindex.registry)")
+    return name
 
 
 class _Model(BaseModel):
@@ -70,12 +80,18 @@ class Normalisation(_Model):
     values used as they are.
     """
 
-    method: NormalisationMethod = "goalpost"
+    method: str = "goalpost"
     lower: float | None = None
     upper: float | None = None
     cap: bool = True
     transform: Literal["identity", "log10"] = "identity"
     target: tuple[float, float] = (0.0, 1.0)
+    params: dict[str, Any] | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered("normalisations", name)
 
     @model_validator(mode="after")
     def _goalposts(self) -> Normalisation:
@@ -172,10 +188,16 @@ class Aggregation(_Model):
     is the share of children that must be present (default: the framework's).
     """
 
-    method: AggregationMethod = "arithmetic"
+    method: str = "arithmetic"
     power: float | None = None
     zero_floor: float | None = None
     min_coverage: float | None = Field(default=None, ge=0, le=1)
+    params: dict[str, Any] | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered("aggregations", name)
 
     @model_validator(mode="after")
     def _power(self) -> Aggregation:
@@ -190,8 +212,13 @@ class Imputation(_Model):
     """Default imputation of a framework (``none``, or ``latest`` available value at most
     ``max_gap`` years old, as ITU did for the DOI)."""
 
-    method: Literal["none", "latest"] = "none"
+    method: str = "none"
     max_gap: int = Field(default=3, ge=1, le=20)
+
+    @field_validator("method")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered("imputations", name)
 
 
 class Node(_Model):
@@ -259,30 +286,39 @@ class Framework(_Model):
         if self.index in parent:
             raise ValueError(f"cycle in the tree: the index node '{self.index}' is listed as a child of "
                              f"'{parent[self.index]}'")
-        # walk up from every code: a cycle never reaches the root
+        # walk down from the index: every code must be reached once (a cycle or a detached part is not)
+        children = {n.code: [c.code for c in n.children] for n in self.nodes}
+        reached, stack = {self.index}, [self.index]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                reached.add(child)
+                if child in children:
+                    stack.append(child)
         for code in codes:
-            path = [code]
-            while path[-1] != self.index:
-                up = parent.get(path[-1])
-                if up is None:
-                    raise ValueError(f"'{code}' is not connected to the index node '{self.index}'")
-                if up in path:
-                    raise ValueError("cycle in the tree: " + " -> ".join([*path, up]))
-                path.append(up)
+            if code not in reached:
+                raise ValueError(_detached(code, parent, self.index))
         return self
 
     # -- navigation ---------------------------------------------------------------
+    @cached_property
+    def _nodes_by_code(self) -> dict[str, Node]:
+        return {n.code: n for n in self.nodes}
+
+    @cached_property
+    def _indicators_by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
     def node(self, code: str) -> Node:
-        for n in self.nodes:
-            if n.code == code:
-                return n
-        raise FrameworkError(f"no node '{code}' in framework '{self.code}'", node=code)
+        try:
+            return self._nodes_by_code[code]
+        except KeyError:
+            raise FrameworkError(f"no node '{code}' in framework '{self.code}'", node=code) from None
 
     def indicator(self, code: str) -> Indicator:
-        for i in self.indicators:
-            if i.code == code:
-                return i
-        raise FrameworkError(f"no indicator '{code}' in framework '{self.code}'", indicator=code)
+        try:
+            return self._indicators_by_code[code]
+        except KeyError:
+            raise FrameworkError(f"no indicator '{code}' in framework '{self.code}'", indicator=code) from None
 
     @property
     def indicator_codes(self) -> list[str]:
@@ -291,25 +327,25 @@ class Framework(_Model):
     @cached_property
     def aggregation_order(self) -> list[str]:
         """Node codes bottom-up: every node comes after all of its child nodes."""
-        nodes = {n.code: n for n in self.nodes}
+        nodes = self._nodes_by_code
         order: list[str] = []
-
-        def visit(code: str) -> None:
-            for c in nodes[code].children:
-                if c.code in nodes:
-                    visit(c.code)
-            order.append(code)
-
-        visit(self.index)
+        stack: list[tuple[str, bool]] = [(self.index, False)]
+        while stack:  # iterative post-order: a chain thousands of levels deep is fine
+            code, expanded = stack.pop()
+            if expanded:
+                order.append(code)
+                continue
+            stack.append((code, True))
+            stack.extend((c.code, False) for c in reversed(nodes[code].children) if c.code in nodes)
         return order
 
     @cached_property
     def top_down_order(self) -> list[str]:
         """Node codes level by level from the index down, in the order the file lists children."""
-        nodes = {n.code: n for n in self.nodes}
-        order, queue = [], [self.index]
+        nodes = self._nodes_by_code
+        order, queue = [], deque([self.index])
         while queue:
-            code = queue.pop(0)
+            code = queue.popleft()
             order.append(code)
             queue.extend(c.code for c in nodes[code].children if c.code in nodes)
         return order
@@ -318,12 +354,17 @@ class Framework(_Model):
     def parents(self) -> dict[str, str]:
         return {c.code: n.code for n in self.nodes for c in n.children}
 
+    @cached_property
+    def depths(self) -> dict[str, int]:
+        """Level of every node and indicator (0 = the index)."""
+        out = {self.index: 0}
+        for code in self.top_down_order:
+            for c in self._nodes_by_code[code].children:
+                out[c.code] = out[code] + 1
+        return out
+
     def depth(self, code: str) -> int:
-        d = 0
-        while code != self.index:
-            code = self.parents[code]
-            d += 1
-        return d
+        return self.depths[code]
 
     @property
     def series_codes(self) -> set[str]:
@@ -356,11 +397,23 @@ class Framework(_Model):
         except ValidationError as err:
             first = err.errors()[0]
             raise FrameworkError(
-                f"invalid framework: {first['msg']}",
+                f"invalid framework: {first['msg'].removeprefix('Value error, ')}",
                 file=source,
                 field=_describe_location(data, first["loc"]),
                 hint="correct that field (see indicators/doi.yaml for a complete example)",
             ) from None
+
+
+def _detached(code: str, parent: dict[str, str], index: str) -> str:
+    """Why ``code`` is not reached from the index: the cycle it sits on, or that it hangs loose."""
+    path, seen = [code], {code}
+    while path[-1] in parent:
+        up = parent[path[-1]]
+        if up in seen:
+            return "cycle in the tree: " + " -> ".join([*path, up])
+        path.append(up)
+        seen.add(up)
+    return f"'{code}' is not connected to the index node '{index}'"
 
 
 def _describe_location(data: Any, loc: tuple[Any, ...]) -> str:

@@ -1,6 +1,7 @@
 """Normalisation: raw indicator values -> comparable scores.
 
-Methods (OECD/JRC Handbook 2008, section 5 "Normalisation"; COINr ``n_*`` functions):
+Methods (OECD/JRC Handbook 2008, section 5 "Normalisation"; COINr ``n_*`` functions), each a
+registered ``fit``/``apply`` pair (:mod:`ictindex.registry`):
 
 ``goalpost``
     Distance to a reference value (DOI, IDI): ``s = (T(x) - T(L)) / (T(U) - T(L))``
@@ -13,9 +14,10 @@ Methods (OECD/JRC Handbook 2008, section 5 "Normalisation"; COINr ``n_*`` functi
     (e.g. 1-100 so that a geometric mean is defined).
 ``zscore``
     ``(x - mean) / sd`` with the sample standard deviation (n - 1), as COINr.
-``rank``, ``percentile``
-    Rank (ties share the lowest rank, as COINr ``ties = "min"``) and percentile
-    rank ``rank / n`` in (0, 1]; always within one year.
+``rank``, ``percentile``, ``prank``
+    Rank (ties share the lowest rank, as COINr ``ties = "min"``), percentile rank
+    ``rank / n`` in (0, 1], and COINr's percentile rank ``(rank - 1) / (n - 1)`` in [0, 1]
+    (``n_prank``); always within one year.
 ``frontier``
     Distance to the best performer: ``x / max(x)`` (``min(x) / x`` when lower is better).
 ``none``
@@ -26,7 +28,9 @@ scores become ``1 - s``, z-scores and ranks are taken of ``-x``.
 
 Data-driven parameters (min, max, mean, sd, frontier) are *fitted*, either per
 year (default) or on one reference year and then applied to every year, so that
-scores are comparable over time (scikit-learn's fit/transform split).
+scores are comparable over time (scikit-learn's fit/transform split). In a build with
+female and male values (``by_sex``), they are fitted on the total, female and male values
+together, so that the three indices share one scale.
 
 >>> goalpost(np.array([60.0, 130.0, 0.0]), 0, 100)
 array([0.6, 1. , 0. ])
@@ -38,15 +42,20 @@ array([0.95])
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from ictindex.errors import MethodError
-from ictindex.framework import Framework, Indicator
+from ictindex.framework import Framework, Indicator, Normalisation
+from ictindex.registry import normalisations, register_normalisation
 
-__all__ = ["goalpost", "minmax", "zscore", "fit", "normalise"]
-
-_FITTED = {"minmax", "zscore", "frontier"}
+__all__ = ["goalpost", "minmax", "zscore", "fit", "normalise", "normalise_indicator", "FittedNormalisation",
+           "fit_columns", "apply_columns"]
 
 
 def _transform(x: np.ndarray, transform: str) -> np.ndarray:
@@ -89,103 +98,256 @@ def minmax(x: np.ndarray, low: np.ndarray | float, high: np.ndarray | float,
 def zscore(x: np.ndarray, mean: np.ndarray | float, sd: np.ndarray | float,
            direction: str = "higher") -> np.ndarray:
     """Standardised score ``(x - mean) / sd`` (sign flipped when lower is better)."""
-    z = (np.asarray(x, dtype="float64") - mean) / sd
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = (np.asarray(x, dtype="float64") - mean) / sd
     return -z if direction == "lower" else z
 
 
-def _stats(column: pd.Series, ind: Indicator, reference_year: int | None) -> pd.DataFrame:
-    """Fitted parameters per row (per year, or from the reference year)."""
-    method = ind.normalisation.method
-    x = pd.Series(_transform(column.to_numpy(), ind.normalisation.transform), index=column.index)
-    if reference_year is not None:
-        years = column.index.get_level_values("year")
-        ref = x[years == reference_year]
-        if ref.notna().sum() == 0:
-            raise MethodError(f"no data in the reference year to fit '{method}' normalisation",
-                              indicator=ind.code, year=reference_year,
-                              hint="choose a reference year in which the indicator has data")
-        agg = {"low": ref.min(), "high": ref.max(), "mean": ref.mean(), "sd": ref.std(ddof=1)}
-        return pd.DataFrame(agg, index=column.index)
-    grouped = x.groupby(level="year")
-    return pd.DataFrame({
-        "low": grouped.transform("min"),
-        "high": grouped.transform("max"),
-        "mean": grouped.transform("mean"),
-        "sd": grouped.transform(lambda s: s.std(ddof=1)),
-    })
+# -- fitting: per year, or on one reference year --------------------------------------------
+def _per_year(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None,
+              stat: str) -> np.ndarray:
+    """One statistic of ``x`` for every year position (all equal to the reference year's when given).
+
+    NaN for a year without data (its units have no value to normalise anyway)."""
+    out = np.full(n_years, np.nan)
+    codes = range(n_years) if reference is None else [reference]
+    for code in codes:
+        v = x[(year_code == code) & ~np.isnan(x)]
+        if v.size == 0:
+            continue
+        if stat == "sd":
+            out[code] = v.std(ddof=1) if v.size > 1 else 0.0
+        else:
+            out[code] = getattr(v, stat)()
+    if reference is not None:
+        out[:] = out[reference]
+    return out
 
 
-def fit(values: pd.DataFrame, framework: Framework, *, reference_year: int | None = None
-        ) -> dict[str, pd.DataFrame]:
-    """Learn the data-driven parameters of every indicator that needs them.
-
-    Returns ``{indicator code: DataFrame(low, high, mean, sd)}`` aligned with ``values``.
-    """
-    return {
-        ind.code: _stats(values[ind.code], ind, reference_year)
-        for ind in framework.indicators
-        if ind.normalisation.method in _FITTED
-    }
+def _fit_range(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *,
+               transform: str = "identity", **_: Any) -> dict[str, np.ndarray]:
+    tx = _transform(x, transform)
+    return {"low": _per_year(tx, year_code, n_years, reference, "min"),
+            "high": _per_year(tx, year_code, n_years, reference, "max")}
 
 
-def _check_log(column: pd.Series, ind: Indicator) -> None:
-    bad = column[(column <= 0)]
-    if ind.normalisation.transform == "log10" and not bad.empty:
-        economy, year = bad.index[0]
+def _fit_moments(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *,
+                 transform: str = "identity", **_: Any) -> dict[str, np.ndarray]:
+    tx = _transform(x, transform)
+    return {"mean": _per_year(tx, year_code, n_years, reference, "mean"),
+            "sd": _per_year(tx, year_code, n_years, reference, "sd")}
+
+
+# -- the built-in methods ---------------------------------------------------------------------
+@register_normalisation("goalpost")
+def _goalpost_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                    lower: float, upper: float, transform: str = "identity", cap: bool = True, **_: Any
+                    ) -> np.ndarray:
+    """Distance to fixed goalposts (DOI, IDI)."""
+    return goalpost(x, lower, upper, transform=transform, direction=direction, cap=cap)
+
+
+@register_normalisation("minmax", fit=_fit_range, fitted=True)
+def _minmax_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                  transform: str = "identity", target: Sequence[float] = (0.0, 1.0), **_: Any) -> np.ndarray:
+    """Min-max from the fitted minimum and maximum, mapped to ``target``."""
+    return minmax(_transform(x, transform), params["low"][year_code], params["high"][year_code],
+                  tuple(target), direction)
+
+
+@register_normalisation("zscore", fit=_fit_moments, fitted=True)
+def _zscore_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                  transform: str = "identity", **_: Any) -> np.ndarray:
+    """Standardised score with the fitted mean and sample standard deviation."""
+    return zscore(_transform(x, transform), params["mean"][year_code], params["sd"][year_code], direction)
+
+
+@register_normalisation("frontier", fit=_fit_range, fitted=True)
+def _frontier_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                    transform: str = "identity", **_: Any) -> np.ndarray:
+    """Distance to the best performer."""
+    tx = _transform(x, transform)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return tx / params["high"][year_code] if direction == "higher" else params["low"][year_code] / tx
+
+
+def _ranks(x: np.ndarray, year_code: np.ndarray, direction: str, transform: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rank within each year (ties share the lowest rank; NaN stays NaN) and the count per unit's year."""
+    signed = _transform(x, transform)
+    signed = -signed if direction == "lower" else signed
+    ranks = np.full(x.shape, np.nan)
+    count = np.full(x.shape, np.nan)
+    for code in np.unique(year_code):
+        rows = np.flatnonzero((year_code == code) & ~np.isnan(signed))
+        if rows.size:
+            ranks[rows] = rankdata(signed[rows], method="min")
+            count[rows] = rows.size
+    return ranks, count
+
+
+@register_normalisation("rank", within_year=True)
+def _rank_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                transform: str = "identity", **_: Any) -> np.ndarray:
+    """Rank within the year, 1 = lowest value (ties min)."""
+    return _ranks(x, year_code, direction, transform)[0]
+
+
+@register_normalisation("percentile", within_year=True)
+def _percentile_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                      transform: str = "identity", **_: Any) -> np.ndarray:
+    """Percentile rank ``rank / n`` in (0, 1]."""
+    ranks, count = _ranks(x, year_code, direction, transform)
+    return ranks / count
+
+
+@register_normalisation("prank", within_year=True)
+def _prank_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
+                 transform: str = "identity", **_: Any) -> np.ndarray:
+    """COINr's percentile rank ``(rank - 1) / (n - 1)`` in [0, 1] (``n_prank``)."""
+    ranks, count = _ranks(x, year_code, direction, transform)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (ranks - 1.0) / (count - 1.0)
+
+
+@register_normalisation("none")
+def _none_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, **_: Any) -> np.ndarray:
+    """Values used as they are."""
+    return np.asarray(x, dtype="float64").copy()
+
+
+# -- checks and the column-wise driver used by the model ---------------------------------------
+def _options(spec: Normalisation) -> dict[str, Any]:
+    """Keyword options of a method: every field of the spec except ``method`` (and extra ``params``)."""
+    options = spec.model_dump(exclude={"method", "params"})
+    options.update(spec.params or {})
+    return options
+
+
+def _check_log(x: np.ndarray, ind: Indicator, spec: Normalisation, units: pd.MultiIndex) -> None:
+    if spec.transform != "log10":
+        return
+    bad = np.flatnonzero(x <= 0)
+    if bad.size:
+        economy, year = units[bad[0]]
         raise MethodError(
-            f"value {bad.iloc[0]} cannot be log-transformed (zero or negative)",
+            f"value {x[bad[0]]} cannot be log-transformed (zero or negative)",
             economy=economy, indicator=ind.code, year=year,
             hint="correct the value, or use a transform without log10 for this indicator",
         )
 
 
-def _check_spread(stats: pd.DataFrame, column: pd.Series, ind: Indicator) -> None:
-    method = ind.normalisation.method
-    spread = (stats["high"] - stats["low"]) if method == "minmax" else stats["sd"]
-    flat = column.notna() & ~(spread > 0)
-    if method in {"minmax", "zscore"} and flat.any():
-        economy, year = column.index[flat.to_numpy()][0]
-        raise MethodError(
-            f"'{method}' normalisation needs at least two different values, but all values are equal "
-            "(or only one economy has data)",
-            indicator=ind.code, year=year,
-            hint="use goalpost normalisation for this indicator, or add economies",
-        )
+def _check_fit(params: dict[str, np.ndarray], x: np.ndarray, year_code: np.ndarray, ind: Indicator,
+               spec: Normalisation, years: Sequence[int]) -> None:
+    method = spec.method
+    if method in {"minmax", "zscore"}:
+        spread = params["high"] - params["low"] if method == "minmax" else params["sd"]
+        flat = ~np.isnan(x) & ~(spread[year_code] > 0)
+        if flat.any():
+            raise MethodError(
+                f"'{method}' normalisation needs at least two different values, but all values are equal "
+                "(or only one economy has data)",
+                indicator=ind.code, year=years[year_code[np.flatnonzero(flat)[0]]],
+                hint="use goalpost normalisation for this indicator, or add economies",
+            )
+    if method == "frontier" and np.nanmin(x, initial=np.inf) <= 0:
+        raise MethodError("distance to the frontier needs positive values", indicator=ind.code,
+                          hint="use goalpost or min-max normalisation for this indicator")
 
 
-def normalise_indicator(column: pd.Series, ind: Indicator, stats: pd.DataFrame | None = None
-                        ) -> pd.Series:
+@dataclass(frozen=True)
+class FittedNormalisation:
+    """Fitted parameters of every indicator: ``params[code][name]`` is an array over ``years``."""
+
+    years: tuple[int, ...]
+    reference_year: int | None
+    params: dict[str, dict[str, np.ndarray]]
+
+
+def fit_columns(
+    values: np.ndarray,
+    indicators: Sequence[Indicator],
+    specs: Sequence[Normalisation],
+    year_code: np.ndarray,
+    years: Sequence[int],
+    reference_year: int | None = None,
+) -> FittedNormalisation:
+    """Fit the normalisation of every column of ``values`` (units x indicators).
+
+    ``values`` may have a leading axis (total, female, male) whose values are pooled for fitting.
+    """
+    years = tuple(int(y) for y in years)
+    reference = None
+    if reference_year is not None:
+        reference = -1 if reference_year not in years else years.index(reference_year)
+    stacked = values.reshape(-1, values.shape[-1])
+    codes = np.tile(year_code, stacked.shape[0] // max(len(year_code), 1))
+    params: dict[str, dict[str, np.ndarray]] = {}
+    for j, (ind, spec) in enumerate(zip(indicators, specs, strict=True)):
+        method = normalisations.get(spec.method)
+        if not method.fitted:
+            params[ind.code] = {}
+            continue
+        x = stacked[:, j]
+        if reference is not None and (reference < 0 or not (~np.isnan(x[codes == reference])).any()):
+            raise MethodError(f"no data in the reference year to fit '{spec.method}' normalisation",
+                              indicator=ind.code, year=reference_year,
+                              hint="choose a reference year in which the indicator has data")
+        fitted = method.fit(x, codes, len(years), reference, **_options(spec))
+        _check_fit(fitted, x, codes, ind, spec, years)
+        params[ind.code] = fitted
+    return FittedNormalisation(years, reference_year, params)
+
+
+def apply_columns(
+    values: np.ndarray,
+    indicators: Sequence[Indicator],
+    specs: Sequence[Normalisation],
+    fitted: FittedNormalisation,
+    year_code: np.ndarray,
+    units: pd.MultiIndex,
+) -> np.ndarray:
+    """Normalise every column of ``values`` (units x indicators) with its method and fitted parameters."""
+    out = np.empty(values.shape, dtype="float64")
+    for j, (ind, spec) in enumerate(zip(indicators, specs, strict=True)):
+        x = values[:, j]
+        _check_log(x, ind, spec, units)
+        method = normalisations.get(spec.method)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out[:, j] = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction,
+                                     **_options(spec))
+        overflow = np.isinf(out[:, j]) & np.isfinite(x)
+        if overflow.any():
+            economy, year = units[np.flatnonzero(overflow)[0]]
+            raise MethodError(f"'{spec.method}' normalisation overflows for value {x[overflow][0]:g}",
+                              economy=economy, indicator=ind.code, year=year,
+                              hint="check the value's unit, or rescale the indicator")
+    return out
+
+
+# -- pandas-facing wrappers ------------------------------------------------------------------------
+def _year_codes(index: pd.MultiIndex) -> tuple[np.ndarray, list[int]]:
+    years = index.get_level_values("year")
+    labels = sorted(set(years.tolist()))
+    return np.searchsorted(np.asarray(labels), np.asarray(years)), labels
+
+
+def fit(values: pd.DataFrame, framework: Framework, *, reference_year: int | None = None) -> FittedNormalisation:
+    """Learn the data-driven parameters of every indicator that needs them, per year or on ``reference_year``."""
+    codes, labels = _year_codes(values.index)
+    inds = list(framework.indicators)
+    return fit_columns(values[[i.code for i in inds]].to_numpy(dtype="float64"), inds,
+                       [i.normalisation for i in inds], codes, labels, reference_year)
+
+
+def normalise_indicator(column: pd.Series, ind: Indicator, fitted: FittedNormalisation | None = None,
+                        *, reference_year: int | None = None) -> pd.Series:
     """Normalise one indicator column (indexed by economy, year)."""
-    spec = ind.normalisation
-    x = column.to_numpy(dtype="float64")
-    _check_log(column, ind)
-    if spec.method == "goalpost":
-        out = goalpost(x, spec.lower, spec.upper, transform=spec.transform,  # type: ignore[arg-type]
-                       direction=ind.direction, cap=spec.cap)
-    elif spec.method == "none":
-        out = x
-    elif spec.method in {"rank", "percentile"}:
-        signed = pd.Series(_transform(x, spec.transform), index=column.index)
-        signed = -signed if ind.direction == "lower" else signed
-        ranks = signed.groupby(level="year").rank(method="min")
-        if spec.method == "percentile":
-            ranks = ranks / signed.groupby(level="year").transform("count")
-        out = ranks.to_numpy()
-    else:
-        assert stats is not None
-        _check_spread(stats, column, ind)
-        tx = _transform(x, spec.transform)
-        if spec.method == "minmax":
-            out = minmax(tx, stats["low"].to_numpy(), stats["high"].to_numpy(), spec.target,
-                         ind.direction)
-        elif spec.method == "zscore":
-            out = zscore(tx, stats["mean"].to_numpy(), stats["sd"].to_numpy(), ind.direction)
-        else:  # frontier
-            if np.nanmin(x, initial=np.inf) <= 0:
-                raise MethodError("distance to the frontier needs positive values", indicator=ind.code,
-                                  hint="use goalpost or min-max normalisation for this indicator")
-            out = x / stats["high"].to_numpy() if ind.direction == "higher" else stats["low"].to_numpy() / x
-    return pd.Series(out, index=column.index, name=ind.code)
+    codes, labels = _year_codes(column.index)
+    x = column.to_numpy(dtype="float64")[:, None]
+    if fitted is None or tuple(fitted.years) != tuple(labels):
+        fitted = fit_columns(x, [ind], [ind.normalisation], codes, labels, reference_year)
+    out = apply_columns(x, [ind], [ind.normalisation], fitted, codes, column.index)
+    return pd.Series(out[:, 0], index=column.index, name=ind.code)
 
 
 def normalise(
@@ -193,7 +355,7 @@ def normalise(
     framework: Framework,
     *,
     reference_year: int | None = None,
-    params: dict[str, pd.DataFrame] | None = None,
+    params: FittedNormalisation | None = None,
 ) -> pd.DataFrame:
     """Normalise every indicator of ``framework`` in the wide matrix ``values``.
 
@@ -206,9 +368,11 @@ def normalise(
     params
         Parameters from :func:`fit` (overrides ``reference_year``).
     """
-    params = params if params is not None else fit(values, framework, reference_year=reference_year)
-    columns = {
-        ind.code: normalise_indicator(values[ind.code], ind, params.get(ind.code))
-        for ind in framework.indicators
-    }
-    return pd.DataFrame(columns, index=values.index)
+    codes, labels = _year_codes(values.index)
+    inds = list(framework.indicators)
+    specs = [i.normalisation for i in inds]
+    x = values[[i.code for i in inds]].to_numpy(dtype="float64")
+    if params is None or tuple(params.years) != tuple(labels):
+        params = fit_columns(x, inds, specs, codes, labels, reference_year)
+    out = apply_columns(x, inds, specs, params, codes, values.index)
+    return pd.DataFrame(out, index=values.index, columns=[i.code for i in inds])

@@ -208,6 +208,7 @@ def validate_panel(
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
+    units: str = "economies",
 ) -> PanelCheck:
     """Check a panel and return it with every problem found (nothing is raised for bad rows).
 
@@ -225,7 +226,14 @@ def validate_panel(
         (default: the catalogue of :mod:`ictindex.catalogue`).
     max_year
         Latest admissible year (default: the current calendar year).
+    units
+        ``economies`` (default): unit labels are economy codes or names, resolved to ISO3, with
+        regional and income aggregates set aside; ``any``: sub-national or other units, whose
+        codes are used as given (stripped), with no economy-name check.
     """
+    if units not in ("economies", "any"):
+        raise PanelError(f"units must be 'economies' or 'any', got {units!r}", field="units",
+                         hint="write units='any' for sub-national or other non-country units")
     if known_series is None:
         known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
@@ -238,12 +246,15 @@ def validate_panel(
 
     # economies: resolve names/codes, set aggregates aside
     label = _text(long["economy"])
-    labels = classify(label, extra_names)
-    mapping = labels.set_index("label")
-    kind = label.map(mapping["kind"])
-    aggregate = kind == "aggregate"
     blank = label.str.strip() == ""
-    unknown = (kind == "unknown") & ~blank
+    if units == "any":
+        mapping = pd.DataFrame({"iso3": label.str.strip()}).set_index(label).loc[lambda f: ~f.index.duplicated()]
+        aggregate = unknown = pd.Series(False, index=long.index)
+    else:
+        mapping = classify(label, extra_names).set_index("label")
+        kind = label.map(mapping["kind"])
+        aggregate = kind == "aggregate"
+        unknown = (kind == "unknown") & ~blank
     if blank.any():
         found.append(_issues(long[blank], "error", "missing_economy",
                              "the economy cell is empty: give an ISO3 code or an ITU/UN name"))
@@ -413,6 +424,7 @@ def to_panel(
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
+    units: str = "economies",
 ) -> PanelCheck:
     """Validate a panel and raise the first error as :class:`~ictindex.errors.PanelError`.
 
@@ -420,7 +432,7 @@ def to_panel(
     are returned in ``issues``; the error message counts the other errors found.
     """
     checked = validate_panel(data, framework, extra_names=extra_names, known_series=known_series,
-                             max_year=max_year)
+                             max_year=max_year, units=units)
     errors = checked.errors
     if not errors.empty:
         first = errors.iloc[0]

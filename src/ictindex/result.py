@@ -49,6 +49,9 @@ class IndexResult:
         What input validation noticed (aggregates set aside, missing markers, ...).
     ``provenance``
         Library version, framework code and hash, input hash, parameters.
+    ``spec``
+        The :class:`~ictindex.spec.BuildSpec` of the build: ``build_index(data,
+        spec=result.spec.replace(min_coverage=0.5))`` rebuilds it with one setting changed.
     """
 
     framework: Framework
@@ -64,6 +67,7 @@ class IndexResult:
     _gender: pd.DataFrame | None = None
     _gender_indicators: pd.DataFrame | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    spec: Any = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))

@@ -1,0 +1,447 @@
+"""The compiled index: resolve a build once into arrays, evaluate any number of variants.
+
+:func:`compile_model` does everything that is the same for every variant, once: validated panel
+-> framework indicators -> imputed values -> fitted normalisation parameters -> normalised
+arrays ``(units, indicators)``, and the framework tree as arrays (edges parent -> child with their
+nominal weights, nodes bottom-up). :meth:`IndexModel.evaluate` then scores weight sets,
+aggregation methods, normalisation methods and left-out indicators, many at a time, in numpy
+only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to bound memory.
+:func:`ictindex.build_index` is ``compile_model`` -> ``evaluate()`` -> explain.
+
+>>> import pandas as pd
+>>> panel = pd.DataFrame({"economy": ["KOR", "KOR", "KOR", "ARG", "ARG", "ARG"], "year": 2023,
+...     "indicator": ["mobile_coverage", "hh_internet", "internet_users"] * 2,
+...     "value": [100, 99.9, 97.2, 99.0, 80.0, 88.4]})
+>>> model = compile_model(panel, "doi", min_coverage=0.3)
+>>> model.nodes, len(model.edges), list(model.units)
+(('opportunity', 'infrastructure', 'utilization', 'DOI'), 14, [('ARG', 2023), ('KOR', 2023)])
+>>> scores = model.evaluate()                     # the nominal index: (1, units, nodes)
+>>> scores[0, :, model.nodes.index("DOI")].round(3).tolist()
+[0.937, 0.986]
+>>> w = np.tile(model.weights, (2, 1)); w[1, model.edge_index("DOI", "utilization")] = 0
+>>> model.evaluate(weights=w)[:, 1, -1].round(3).tolist()   # KOR, with and without Utilization
+[0.986, 1.0]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ictindex.aggregate import Explanation, Tree, aggregate_tree
+from ictindex.coverage import absent_rows, coverage_rows
+from ictindex.derive import indicator_values
+from ictindex.errors import CoverageError, MethodError, SpecError
+from ictindex.framework import Framework, Normalisation
+from ictindex.impute import IMPUTATION_COLUMNS, impute
+from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
+from ictindex.panel import PanelCheck, to_panel
+from ictindex.registry import aggregations, normalisations
+from ictindex.spec import BuildSpec
+
+__all__ = ["compile_model", "IndexModel"]
+
+#: Elements of one ``(replications, units, children)`` block evaluated at a time (about 32 MB).
+CHUNK_ELEMENTS = 4_000_000
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class IndexModel:
+    """A build resolved into arrays (see the module docstring).
+
+    Labels: ``units`` (economy, year), ``indicators``, ``nodes`` (bottom-up: every node after
+    its children), ``edges`` (parent, child) in the order of ``weights``. Arrays, all
+    ``(units, indicators)``: ``raw`` (before imputation), ``values`` (imputed: the input of
+    normalisation), ``normalised``; with female and male data also ``sex_values[sex]`` and
+    ``sex_normalised[sex]`` (normalised with the same fitted parameters as the total).
+    """
+
+    spec: BuildSpec
+    units: pd.MultiIndex
+    year_code: np.ndarray
+    years: tuple[int, ...]
+    tree: Tree
+    raw: np.ndarray
+    values: np.ndarray
+    normalised: np.ndarray
+    fitted: FittedNormalisation
+    sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
+    sex_normalised: Mapping[str, np.ndarray] = field(default_factory=dict)
+    sex_raw: Mapping[str, np.ndarray] = field(default_factory=dict)
+    sources: pd.DataFrame | None = None
+    imputations: pd.DataFrame | None = None
+    checked: PanelCheck | None = None
+    economies: tuple[str, ...] = ()
+    input_sha256: str = ""
+    # every year of the panel, for re-fitting a normalisation variant as the build fits it
+    _all_values: np.ndarray | None = None
+    _all_year_code: np.ndarray | None = None
+    _all_years: tuple[int, ...] = ()
+    _all_sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    # -- labels ---------------------------------------------------------------------------
+    @property
+    def framework(self) -> Framework:
+        return self.spec.framework
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return self.tree.indicators
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self.tree.nodes
+
+    @property
+    def edges(self) -> tuple[tuple[str, str], ...]:
+        return self.tree.edges
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Nominal weight of every edge, rescaled to sum 1 within its parent (a copy)."""
+        return self.tree.weights.copy()
+
+    def edge_index(self, parent: str, child: str) -> int:
+        """Position of the edge ``parent -> child`` in :attr:`edges` and in a weights row."""
+        try:
+            return self.tree.edges.index((parent, child))
+        except ValueError:
+            raise SpecError(f"no edge {parent} -> {child} in framework '{self.framework.code}'",
+                            field="weights", hint="see model.edges") from None
+
+    def __repr__(self) -> str:
+        return (f"<IndexModel {self.framework.code}: {len(self.units)} units, {len(self.indicators)} indicators, "
+                f"{len(self.nodes)} nodes, {len(self.edges)} edges>")
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def evaluate(
+        self,
+        weights: np.ndarray | Sequence[float] | None = None,
+        aggregation: str | Mapping[str, Any] | Sequence[Any] | None = None,
+        normalisation: str | Mapping[str, Any] | Sequence[Any] | None = None,
+        exclude: Sequence[str] | None = None,
+        *,
+        sex: str | None = None,
+        chunk: int | None = None,
+    ) -> np.ndarray:
+        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale.
+
+        Parameters
+        ----------
+        weights
+            ``(r, len(edges))`` or one row: the weight of every edge (rescaled within each parent
+            over the children present). Default: the nominal weights.
+        aggregation
+            A method for every node (``"geometric"``), a mapping ``{node: method}`` (a method is a
+            name or ``{"method": "power", "power": 2}``), or a sequence of ``r`` of those, one per
+            weight set.
+        normalisation
+            Likewise per indicator: a method name, ``{indicator: method}`` (a name or a mapping of
+            :class:`~ictindex.framework.Normalisation` fields), or one per weight set. Data-driven
+            methods are re-fitted from the compiled values, as the build fits them.
+        exclude
+            Indicators left out (weight 0 everywhere: the coverage rule then counts the others).
+        sex
+            ``total``, ``female`` or ``male`` value arrays (default: the build's ``sex``).
+        chunk
+            Weight sets evaluated at once (default: about 32 MB of work arrays at a time).
+        """
+        W = self._weights(weights)
+        r = W.shape[0]
+        if exclude:
+            W = W.copy()
+            W[:, self._excluded_edges(exclude)] = 0.0
+        norm_keys = self._per_replication(normalisation, r, "normalisation", self._normalisation_key)
+        agg_keys = self._per_replication(aggregation, r, "aggregation", self._aggregation_key)
+        sex = self.spec.sex if sex is None else sex
+        if sex != "total" and sex not in self.sex_normalised:
+            raise SpecError(f"this model holds no {sex} values", field="sex",
+                            hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows")
+        out = np.empty((r, len(self.units), len(self.nodes)))
+        groups: dict[tuple[Any, Any], list[int]] = {}
+        for i, key in enumerate(zip(norm_keys, agg_keys, strict=True)):
+            groups.setdefault(key, []).append(i)
+        cache: dict[Any, np.ndarray] = {}
+        step = chunk or max(1, CHUNK_ELEMENTS // max(1, len(self.units) * max(len(self.edges), 1)))
+        for (norm_key, agg_key), rows in groups.items():
+            x = cache.get(norm_key)
+            if x is None:
+                x = cache[norm_key] = self._normalised(norm_key, sex)
+            methods = [m for m, _ in agg_key] if agg_key is not None else None
+            params = [p for _, p in agg_key] if agg_key is not None else None
+            rows_array = np.asarray(rows)
+            contiguous = rows_array.size == r
+            for start in range(0, len(rows), step):
+                part = slice(start, start + step) if contiguous else rows_array[start:start + step]
+                out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
+        out *= self.framework.scale
+        return out
+
+    def explain(self, sex: str | None = None) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+        """The nominal evaluation with what it saw: scores ``(units, nodes)`` (scaled), the coverage
+        table and the floored values."""
+        sex = self.spec.sex if sex is None else sex
+        x = self.normalised if sex == "total" else self.sex_normalised[sex]
+        explanation = Explanation()
+        scores = aggregate_tree(x, self.tree, units=self.units, explain=explanation)[0] * self.framework.scale
+        coverage, floored = coverage_rows(self.tree, explanation, self.units)
+        absent = absent_rows(list(self.economies), self.units, list(self.spec.years or self.years),
+                             self.framework.index)
+        if not absent.empty:
+            coverage = pd.concat([coverage, absent], ignore_index=True) if not coverage.empty else absent
+        return scores, coverage, floored
+
+    # -- argument checks ------------------------------------------------------------------------
+    def _weights(self, weights: Any) -> np.ndarray:
+        if weights is None:
+            return self.tree.weights[None, :]
+        try:
+            W = np.asarray(weights, dtype="float64")
+        except (TypeError, ValueError):
+            raise SpecError("weights must be numbers", field="weights",
+                            hint=f"give an array of shape (r, {len(self.edges)}), one column per model.edges"
+                            ) from None
+        W = W[None, :] if W.ndim == 1 else W
+        if W.ndim != 2 or W.shape[1] != len(self.edges):
+            raise SpecError(f"weights must have shape (r, {len(self.edges)}) (one column per edge), got "
+                            f"{np.shape(weights)}", field="weights", hint="see model.edges for the column order")
+        if not np.isfinite(W).all() or (W < 0).any():
+            row = int(np.argwhere(~np.isfinite(W) | (W < 0))[0][0])
+            raise SpecError(f"weights must be finite and >= 0 (weight set {row} is not)", field="weights",
+                            hint="check the weight set at that row")
+        return W
+
+    def _excluded_edges(self, exclude: Sequence[str]) -> list[int]:
+        unknown = [c for c in exclude if c not in self.indicators]
+        if unknown:
+            raise SpecError(f"cannot exclude {unknown}: not indicators of '{self.framework.code}'",
+                            field="exclude", hint=f"use indicator codes: {list(self.indicators)}")
+        return [e for e, (_, child) in enumerate(self.edges) if child in set(exclude)]
+
+    def _per_replication(self, choice: Any, r: int, name: str, key: Any) -> list[Any]:
+        if choice is None or isinstance(choice, str | Mapping):
+            return [key(choice)] * r
+        choices = list(choice)
+        if len(choices) != r:
+            raise SpecError(f"{name} gives {len(choices)} choices for {r} weight sets", field=name,
+                            hint="give one choice, or exactly one per weight set")
+        return [key(c) for c in choices]
+
+    def _aggregation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
+        if choice is None:
+            return None
+        per_node = {n: choice for n in self.nodes} if isinstance(choice, str) else dict(choice)
+        unknown = set(per_node) - set(self.nodes)
+        if unknown:
+            raise SpecError(f"no node {sorted(unknown)} in framework '{self.framework.code}'", field="aggregation",
+                            hint=f"use node codes: {list(self.nodes)}")
+        out = []
+        for n, node in enumerate(self.nodes):
+            method = per_node.get(node, self.tree.methods[n])
+            params = dict(self.tree.params[n]) if node not in per_node else {}
+            if isinstance(method, Mapping):
+                params = {k: v for k, v in method.items() if k != "method"}
+                method = method.get("method", self.tree.methods[n])
+            if method not in aggregations:
+                raise SpecError(f"unknown aggregation method {method!r} for node '{node}'", field="aggregation",
+                                hint=f"use one of {aggregations.names()}")
+            if method == "power" and not params.get("power"):
+                raise SpecError(f"the power mean of node '{node}' needs a non-zero 'power'", field="aggregation",
+                                hint="write {'method': 'power', 'power': 2}")
+            out.append((method, tuple(sorted(params.items()))))
+        return tuple(out)
+
+    def _normalisation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
+        if choice is None:
+            return None
+        per_ind = {c: choice for c in self.indicators} if isinstance(choice, str) else dict(choice)
+        unknown = set(per_ind) - set(self.indicators)
+        if unknown:
+            raise SpecError(f"no indicator {sorted(unknown)} in framework '{self.framework.code}'",
+                            field="normalisation", hint=f"use indicator codes: {list(self.indicators)}")
+        out = []
+        for ind in self.framework.indicators:
+            base = ind.normalisation.model_dump(exclude_none=True)
+            given = per_ind.get(ind.code)
+            if given is None:
+                spec = base
+            elif isinstance(given, str):
+                spec = base | {"method": given}
+            else:
+                spec = base | dict(given)
+            if spec.get("method") not in normalisations:
+                raise SpecError(f"unknown normalisation method {spec.get('method')!r} for '{ind.code}'",
+                                field="normalisation", hint=f"use one of {normalisations.names()}")
+            try:
+                Normalisation(**spec)
+            except ValueError as err:
+                raise SpecError(f"normalisation of '{ind.code}' cannot be {spec['method']!r}: "
+                                f"{str(err).splitlines()[-1].strip()}", field="normalisation",
+                                hint="give the method's parameters (e.g. goalposts lower and upper)") from None
+            out.append((ind.code, tuple(sorted((k, _frozen(v)) for k, v in spec.items()))))
+        return tuple(out)
+
+    def _normalised(self, key: tuple | None, sex: str) -> np.ndarray:
+        if key is None:
+            return self.normalised if sex == "total" else self.sex_normalised[sex]
+        specs = [Normalisation(**dict(items)) for _, items in key]
+        inds = list(self.framework.indicators)
+        fitted = fit_columns(self._fit_values(), inds, specs, self._all_year_code, self._all_years,
+                             self.spec.reference_year)
+        values = self.values if sex == "total" else self.sex_values[sex]
+        return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
+
+    def _fit_values(self) -> np.ndarray:
+        arrays = [self._all_values, *self._all_sex_values.values()]
+        return np.stack(arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNormalisation:
+    """Fitted parameters of the years built (fitted on all years of the panel)."""
+    positions = [fitted.years.index(y) for y in years]
+    params = {code: {name: np.asarray(a)[positions] for name, a in p.items()} for code, p in fitted.params.items()}
+    return FittedNormalisation(tuple(years), fitted.reference_year, params)
+
+
+def _panel_hash(panel: pd.DataFrame) -> str:
+    ordered = panel.sort_values(["economy", "year", "indicator", "sex"]).reset_index(drop=True)
+    digest = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    return hashlib.sha256(digest.tobytes()).hexdigest()
+
+
+def _years_text(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years)) if len(years) <= 5 else f"{len(years)} years, {years[0]}-{years[-1]}"
+
+
+def compile_model(
+    data: pd.DataFrame | str | Path,
+    framework: str | Path | Framework | None = None,
+    *,
+    spec: BuildSpec | None = None,
+    **arguments: Any,
+) -> IndexModel:
+    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`)."""
+    if spec is None:
+        spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
+    elif framework is not None or arguments:
+        spec = spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+    fw = spec.framework
+    with_sexes = spec.by_sex or spec.sex != "total"
+    if with_sexes:
+        _check_sex_methods(fw)
+    checked = to_panel(data, fw, extra_names=dict(spec.extra_names) or None,
+                       known_series=None if spec.known_series is None else dict(spec.known_series),
+                       units=spec.units)
+    panel = checked.panel
+    if panel.empty:
+        raise CoverageError("the panel holds no usable values",
+                            file=str(data) if isinstance(data, str | Path) else None,
+                            hint="check the file and its columns")
+    values, sources = indicator_values(panel, fw, sex="total")
+    sexes = ("female", "male") if with_sexes else ()
+    sexed = {s: indicator_values(panel, fw, sex=s) for s in sexes}
+    index = values.index
+    for s in sexes:
+        index = index.union(sexed[s][0].index)
+    index = index.sortlevel()[0] if len(index) else index
+    values, sources = values.reindex(index), sources.reindex(index).fillna("")
+    imputation = spec.imputation
+    filled, log = impute(values, imputation.method, **imputation.options())
+    log = log.assign(sex="total")
+    sex_filled, sex_raw = {}, {}
+    for s in sexes:
+        raw_s = sexed[s][0].reindex(index)
+        filled_s, log_s = impute(raw_s, imputation.method, **imputation.options())
+        disaggregable = [i.code for i in fw.indicators if i.sex_disaggregable]
+        log = pd.concat([log, log_s[log_s["indicator"].isin(disaggregable)].assign(sex=s)], ignore_index=True)
+        sex_filled[s], sex_raw[s] = filled_s, raw_s
+
+    main = filled if spec.sex == "total" else sex_filled[spec.sex]
+    with_data = main.notna().any(axis=1).to_numpy()
+    data_years = sorted(set(index.get_level_values("year")[with_data].tolist()))
+    if spec.years is None:
+        wanted = data_years
+    else:
+        wanted = list(spec.years)
+        if not set(wanted) & set(data_years):
+            raise CoverageError(
+                f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
+                year=", ".join(map(str, wanted)),
+                hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
+                if data_years else "check the indicator codes",
+            )
+    all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
+    all_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
+    inds = list(fw.indicators)
+    specs = [i.normalisation for i in inds]
+    all_values = filled.to_numpy(dtype="float64")
+    all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
+    fit_input = np.stack([all_values, *all_sex.values()]) if sexes else all_values
+    fitted = fit_columns(fit_input, inds, specs, all_code, all_years, spec.reference_year)
+
+    keep = index.get_level_values("year").isin(wanted)
+    units = index[keep]
+    built_years = tuple(y for y in all_years if y in set(wanted))
+    year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
+    fitted_built = _restrict(fitted, built_years)
+    kept_values = all_values[keep]
+    normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
+    sex_values = {s: a[keep] for s, a in all_sex.items()}
+    sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
+    log = log[log["year"].isin(wanted)].reset_index(drop=True)
+    if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
+        disaggregable = {i.code for i in fw.indicators if i.sex_disaggregable}
+        own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
+        log = log[own].reset_index(drop=True)
+    return IndexModel(
+        spec=spec.model_copy(update={"years": tuple(wanted)}) if spec.years is None else spec,
+        units=units,
+        year_code=year_code,
+        years=built_years,
+        tree=Tree.from_framework(fw, spec.min_coverage),
+        raw=values.to_numpy(dtype="float64")[keep],
+        values=kept_values,
+        normalised=normalised,
+        fitted=fitted,
+        sex_values=sex_values,
+        sex_normalised=sex_normalised,
+        sex_raw={s: a.to_numpy(dtype="float64")[keep] for s, a in sex_raw.items()},
+        sources=sources[keep],
+        imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
+        checked=checked,
+        economies=tuple(sorted(set(panel["economy"]))),
+        input_sha256=_panel_hash(panel),
+        _all_values=all_values,
+        _all_year_code=all_code,
+        _all_years=all_years,
+        _all_sex_values=all_sex,
+    )
+
+
+def _check_sex_methods(fw: Framework) -> None:
+    """Refuse a by-sex build the framework cannot support, saying why."""
+    if not any(ind.sex_disaggregable for ind in fw.indicators):
+        raise MethodError(
+            f"framework '{fw.code}' has no sex-disaggregable indicator, so its female and male "
+            "indices would equal the total",
+            hint="mark survey-based indicators 'sex_disaggregable: true', or use the 'doi_gender' framework",
+        )
+    for ind in fw.indicators:
+        if ind.sex_disaggregable and normalisations.get(ind.normalisation.method).within_year:
+            raise MethodError(
+                f"'{ind.normalisation.method}' normalisation ranks each sex within its own group, so female "
+                "and male scores would not be comparable",
+                indicator=ind.code,
+                hint="use goalpost, min-max or z-score normalisation for sex-disaggregable indicators",
+            )
+

@@ -1,0 +1,205 @@
+"""Method registries: every method a framework file can name is a registered function.
+
+Three registries, one per kind of method, filled with the built-in methods by the stage modules
+(:mod:`ictindex.impute`, :mod:`ictindex.normalise`, :mod:`ictindex.aggregate`) and open to users
+(COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-learn's fit/apply split):
+
+* ``imputations``: ``fn(cube, years, **params) -> (filled, from_year)`` over an
+  ``(economy, year, indicator)`` cube; ``from_year`` holds the year a filled value came from
+  (NaN where nothing was filled, or the filled year itself for methods that do not carry values).
+* ``normalisations``: a pair ``fit(x, year_code, n_years, reference, **params) -> params`` and
+  ``apply(x, params, year_code, direction, **params) -> scores``; ``x`` is one indicator's values
+  for every unit (NaN = missing), ``year_code`` the year position of every unit, ``reference`` the
+  position of the reference year (or ``None`` to fit every year on its own).
+* ``aggregations``: ``fn(x, w, **params) -> mean`` over the last axis, with ``x`` free of NaN
+  (absent children filled with 1) and ``w`` the weights of the present children rescaled to sum 1
+  (0 for absent children). A quasi-arithmetic mean may also give ``forward``/``inverse``
+  (``f`` and ``f^-1`` of ``f^-1(sum w f(x))``), which lets the engine evaluate thousands of
+  weight sets as one matrix product.
+
+Registering a method of one's own and naming it in a framework file:
+
+>>> import numpy as np
+>>> from ictindex.registry import register_aggregation
+>>> @register_aggregation("minimum_share", replace=True)
+... def minimum_share(x, w, **params):
+...     '''The weakest child (a fully non-compensatory "mean").'''
+...     return np.where(w > 0, x, np.inf).min(axis=-1)
+>>> from ictindex.framework import Framework
+>>> fw = Framework.from_dict({"code": "t", "name": "t", "index": "I", "indicators": [
+...     {"code": "a", "name": "a", "unit": "%"}, {"code": "b", "name": "b", "unit": "%"}],
+...     "nodes": [{"code": "I", "name": "I", "aggregation": {"method": "minimum_share"},
+...                "children": [{"code": "a"}, {"code": "b"}]}]})
+>>> fw.node("I").aggregation.method
+'minimum_share'
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ictindex.errors import MethodError
+
+__all__ = [
+    "Registry",
+    "ImputationMethod",
+    "NormalisationMethod",
+    "AggregationMethod",
+    "imputations",
+    "normalisations",
+    "aggregations",
+    "register_imputation",
+    "register_normalisation",
+    "register_aggregation",
+]
+
+#: Stage modules that register the built-in methods when first imported.
+_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate")
+#: Names those modules register: known without importing them (a framework file is checked
+#: while the stage modules may still be loading).
+BUILTIN_NAMES = {
+    "imputation": frozenset({"none", "latest"}),
+    "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank",
+                                "none"}),
+    "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
+}
+
+
+@dataclass(frozen=True)
+class ImputationMethod:
+    name: str
+    fn: Callable[..., Any]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class NormalisationMethod:
+    """``fitted``: parameters are learned from the data (so a reference year matters);
+    ``within_year``: scores compare units of one year only (ranks), so they cannot be fitted
+    on a reference year and cannot compare female with male values."""
+
+    name: str
+    fit: Callable[..., dict[str, Any]]
+    apply: Callable[..., Any]
+    fitted: bool = False
+    within_year: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class AggregationMethod:
+    """``positive``: whether the method needs children > 0 given its parameters."""
+
+    name: str
+    fn: Callable[..., Any]
+    forward: Callable[..., Any] | None = None
+    inverse: Callable[..., Any] | None = None
+    positive: Callable[[dict[str, Any]], bool] = field(default=lambda params: False)
+    doc: str = ""
+
+
+class Registry:
+    """Methods of one kind, by name."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._methods: dict[str, Any] = {}
+
+    def add(self, method: Any, *, replace: bool = False) -> Any:
+        if method.name in self._methods and not replace:
+            raise MethodError(f"a {self.kind} method named '{method.name}' is already registered",
+                              hint="choose another name, or pass replace=True to replace it")
+        self._methods[method.name] = method
+        return method
+
+    def get(self, name: str) -> Any:
+        _load_builtins()
+        try:
+            return self._methods[name]
+        except KeyError:
+            raise MethodError(f"unknown {self.kind} method '{name}'",
+                              hint=f"use one of {self.names()} or register your own") from None
+
+    def names(self) -> list[str]:
+        _load_builtins()
+        return sorted(self._methods)
+
+    def __contains__(self, name: object) -> bool:
+        if name in BUILTIN_NAMES[self.kind]:
+            return True
+        _load_builtins()
+        return name in self._methods
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+
+imputations = Registry("imputation")
+normalisations = Registry("normalisation")
+aggregations = Registry("aggregation")
+
+_loaded = False
+
+
+def _load_builtins() -> None:
+    """Import the stage modules once, so the built-in methods are registered before any look-up."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in _BUILTIN_MODULES:
+            importlib.import_module(module)
+
+
+def register_imputation(name: str, *, replace: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: register ``fn(cube, years, **params) -> (filled, from_year)`` as imputation ``name``."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        imputations.add(ImputationMethod(name, fn, (fn.__doc__ or "").strip()), replace=replace)
+        return fn
+
+    return wrap
+
+
+def register_normalisation(
+    name: str,
+    *,
+    fit: Callable[..., dict[str, Any]] | None = None,
+    fitted: bool = False,
+    within_year: bool = False,
+    replace: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none)."""
+
+    def wrap(apply: Callable[..., Any]) -> Callable[..., Any]:
+        method = NormalisationMethod(name, fit or _no_fit, apply, fitted=fitted, within_year=within_year,
+                                     doc=(apply.__doc__ or "").strip())
+        normalisations.add(method, replace=replace)
+        return apply
+
+    return wrap
+
+
+def register_aggregation(
+    name: str,
+    *,
+    forward: Callable[..., Any] | None = None,
+    inverse: Callable[..., Any] | None = None,
+    positive: Callable[[dict[str, Any]], bool] | bool = False,
+    replace: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator on ``fn(x, w, **params)``; see the module docstring."""
+    needs = positive if callable(positive) else (lambda params, _p=bool(positive): _p)
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        aggregations.add(AggregationMethod(name, fn, forward, inverse, needs, (fn.__doc__ or "").strip()),
+                         replace=replace)
+        return fn
+
+    return wrap
+
+
+def _no_fit(x: Any, year_code: Any, n_years: int, reference: int | None, **params: Any) -> dict[str, Any]:
+    return {}

@@ -1,0 +1,207 @@
+"""``BuildSpec``: every argument of a build, checked once, frozen, kept on the result, replayable.
+
+COINr logs the arguments of every construction step so that an index can be regenerated with
+one setting changed; here that log is one object. ``build_index(data, spec=result.spec.replace(
+min_coverage=0.5))`` rebuilds the same index with one thing changed.
+
+>>> spec = BuildSpec.create("doi", years=2023, min_coverage=0.3)
+>>> spec.years, spec.min_coverage, spec.framework.code
+((2023,), 0.3, 'doi')
+>>> spec.replace(min_coverage=0.5).min_coverage
+0.5
+>>> BuildSpec.create("doi", years=2023.0)
+Traceback (most recent call last):
+...
+ictindex.errors.SpecError: years must be whole numbers (int), got 2023.0 (float) [field years]...
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ictindex.errors import MethodError, SpecError
+from ictindex.framework import Framework, load_framework
+from ictindex.registry import imputations
+
+__all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
+
+SEXES = ("total", "female", "male")
+#: ``economies``: unit codes are economies (names resolved to ISO3, aggregates set aside);
+#: ``any``: sub-national or other units, codes used as given.
+UNIT_KINDS = ("economies", "any")
+
+
+class ImputationSpec(BaseModel):
+    """An imputation method and its parameters (``max_gap`` for ``latest``; others in ``params``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    method: str = "none"
+    max_gap: int = 3
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def options(self) -> dict[str, Any]:
+        return {"max_gap": self.max_gap, **dict(self.params)}
+
+
+def _whole(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        kind = type(value).__name__
+        shown = repr(value) if isinstance(value, str) else str(value)
+        hint = f"write {field}={int(value)}" if isinstance(value, float) and float(value).is_integer() else (
+            f"write {field}={value.strip()}" if isinstance(value, str) and value.strip().isdigit()
+            else f"give {field} as a whole number")
+        raise SpecError(f"{field} must be whole numbers (int), got {shown} ({kind})", field=field, hint=hint)
+    return int(value)
+
+
+def _years(years: Any) -> tuple[int, ...] | None:
+    if years is None:
+        return None
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
+        return (_whole(years, "years"),)
+    out = tuple(sorted({_whole(y, "years") for y in years}))
+    if not out:
+        raise SpecError("years is empty", field="years", hint="give at least one year, or leave years=None")
+    return out
+
+
+def _share(value: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise SpecError(f"{field} must be a number between 0 and 1, got {value!r} ({type(value).__name__})",
+                        field=field, hint=f"write e.g. {field}=0.5")
+    value = float(value)
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise SpecError(f"{field} must be a share between 0 and 1, got {value}", field=field,
+                        hint=f"write e.g. {field}=0.5 (half of a node's children must be present)")
+    return value
+
+
+def _imputation(imputation: Any, max_gap: Any, framework: Framework) -> ImputationSpec:
+    default = framework.imputation
+    if imputation is None:
+        method, params = default.method, {}
+    elif isinstance(imputation, str):
+        method, params = imputation, {}
+    elif isinstance(imputation, Mapping):
+        params = dict(imputation)
+        method = params.pop("method", default.method)
+        if "max_gap" in params and max_gap is None:
+            max_gap = params.pop("max_gap")
+    else:
+        raise SpecError(f"imputation must be a method name or a mapping, got {type(imputation).__name__}",
+                        field="imputation", hint="write e.g. imputation='latest'")
+    if not isinstance(method, str) or method not in imputations:
+        raise SpecError(f"unknown imputation method {method!r}", field="imputation",
+                        hint=f"use one of {imputations.names()}")
+    gap = default.max_gap if max_gap is None else _whole(max_gap, "max_gap")
+    if gap < 1:
+        raise SpecError(f"max_gap must be at least 1 year, got {gap}", field="max_gap", hint="write max_gap=3")
+    return ImputationSpec(method=method, max_gap=gap, params=tuple(sorted(params.items())))
+
+
+class BuildSpec(BaseModel):
+    """Every argument of :func:`ictindex.build_index`, validated (see :meth:`create`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    framework: Framework
+    years: tuple[int, ...] | None = None
+    sex: str = "total"
+    by_sex: bool = False
+    parity_band: tuple[float, float] = (0.98, 1.02)
+    imputation: ImputationSpec = ImputationSpec()
+    reference_year: int | None = None
+    min_coverage: float | None = None
+    extra_names: tuple[tuple[str, str], ...] = ()
+    known_series: tuple[tuple[str, tuple[float | None, float | None]], ...] | None = None
+    units: str = "economies"
+
+    @classmethod
+    def create(
+        cls,
+        framework: str | Path | Framework = "doi",
+        *,
+        years: int | Iterable[int] | None = None,
+        sex: str = "total",
+        by_sex: bool = False,
+        parity_band: tuple[float, float] = (0.98, 1.02),
+        imputation: str | Mapping[str, Any] | None = None,
+        max_gap: int | None = None,
+        reference_year: int | None = None,
+        min_coverage: float | None = None,
+        extra_names: Mapping[str, str] | None = None,
+        known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
+        units: str = "economies",
+    ) -> BuildSpec:
+        """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it."""
+        fw = load_framework(framework)
+        if sex not in SEXES:
+            raise SpecError(f"sex must be 'total', 'female' or 'male', got {sex!r}", field="sex",
+                            hint="write sex='female', or by_sex=True for all three")
+        if not isinstance(by_sex, bool | np.bool_):
+            raise SpecError(f"by_sex must be True or False, got {by_sex!r}", field="by_sex")
+        if by_sex and sex != "total":
+            raise MethodError("by_sex=True builds the total, female and male indices together", field="sex",
+                            hint="leave sex='total' when asking for by_sex=True")
+        band = tuple(parity_band) if isinstance(parity_band, Iterable) else ()
+        if len(band) != 2 or not all(isinstance(b, numbers.Real) and math.isfinite(b) for b in band) \
+                or not 0 < band[0] <= 1 <= band[1]:
+            raise SpecError(f"parity_band must be two numbers (low <= 1 <= high), got {parity_band!r}",
+                            field="parity_band", hint="write parity_band=(0.98, 1.02), ITU's band")
+        if units not in UNIT_KINDS:
+            raise SpecError(f"units must be one of {UNIT_KINDS}, got {units!r}", field="units",
+                            hint="write units='any' for sub-national or other non-country units")
+        if extra_names is not None and not isinstance(extra_names, Mapping):
+            raise SpecError("extra_names must be a mapping of label -> ISO3 code", field="extra_names")
+        return cls(
+            framework=fw,
+            years=_years(years),
+            sex=sex,
+            by_sex=bool(by_sex),
+            parity_band=(float(band[0]), float(band[1])),
+            imputation=_imputation(imputation, max_gap, fw),
+            reference_year=None if reference_year is None else _whole(reference_year, "reference_year"),
+            min_coverage=_share(min_coverage, "min_coverage"),
+            extra_names=tuple(sorted((str(k), str(v)) for k, v in (extra_names or {}).items())),
+            known_series=None if known_series is None else tuple(sorted(
+                (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None))
+                for k, v in known_series.items())),
+            units=units,
+        )
+
+    def replace(self, **changes: Any) -> BuildSpec:
+        """A new spec with some arguments changed (checked again, as by :meth:`create`)."""
+        arguments = self.arguments() | changes
+        return BuildSpec.create(**arguments)
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`ictindex.build_index` that give this spec."""
+        imputation = {"method": self.imputation.method, **dict(self.imputation.params)}
+        return {
+            "framework": self.framework,
+            "years": None if self.years is None else list(self.years),
+            "sex": self.sex,
+            "by_sex": self.by_sex,
+            "parity_band": self.parity_band,
+            "imputation": imputation if self.imputation.params else self.imputation.method,
+            "max_gap": self.imputation.max_gap,
+            "reference_year": self.reference_year,
+            "min_coverage": self.min_coverage,
+            "extra_names": dict(self.extra_names) or None,
+            "known_series": None if self.known_series is None else dict(self.known_series),
+            "units": self.units,
+        }
+
+    @property
+    def coverage_rule(self) -> float:
+        """The default share of children that must be present (the framework's unless overridden)."""
+        return self.framework.min_coverage if self.min_coverage is None else self.min_coverage
