@@ -178,27 +178,34 @@ class Explanation:
     floored: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
-def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, units: pd.MultiIndex | None,
+def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | None, units: pd.MultiIndex | None,
               explain: Explanation | None) -> np.ndarray:
-    """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise."""
-    bad = present & (x <= 0)
+    """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise.
+
+    ``x`` is one child's values (``k`` its position) or, with ``k=None``, all children ``(..., children)``."""
+    with np.errstate(invalid="ignore"):
+        bad = present & (x <= 0)
     if not bad.any():
         return x
     floor = tree.floors[n]
     if floor is None:
         where = np.argwhere(bad)[0]
-        unit, k = where[-2], where[-1]
+        unit = where[-2] if k is None else where[-1]
+        child = tree.children(n)[where[-1] if k is None else k]
         economy, year = units[unit] if units is not None else (None, None)
-        child = tree.children(n)[k]
         raise MethodError(
             f"a {tree.methods[n]} mean needs positive values, but child '{child}' is {x[tuple(where)]}",
             economy=economy, node=tree.nodes[n], year=year,
             hint="normalise to a positive range (e.g. min-max to 1-100), or set aggregation.zero_floor "
             "in the framework",
         )
-    if explain is not None and x.ndim == 2:
-        rows, cols = np.nonzero(bad)
-        explain.floored.append((n, rows, cols, x[rows, cols]))
+    if explain is not None:
+        if k is None and x.ndim == 2:
+            rows, cols = np.nonzero(bad)
+            explain.floored.append((n, rows, cols, x[rows, cols]))
+        elif k is not None and bad.ndim <= 2:
+            rows = np.nonzero(bad.reshape(-1, bad.shape[-1]).any(axis=0))[0]
+            explain.floored.append((n, rows, np.full(rows.size, k), x.reshape(-1, x.shape[-1])[0, rows]))
     return np.where(bad, floor, x)
 
 
@@ -211,20 +218,24 @@ def aggregate_tree(
     params: Sequence[Any] | None = None,
     units: pd.MultiIndex | None = None,
     explain: Explanation | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Score every node for every weight set: ``(r, units, nodes)``, unscaled.
+    """Score every node for every weight set: ``(r, units, nodes)``, unscaled (written into ``out``
+    when given).
 
     ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
     nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters
-    (default: the framework's). No
-    loop over units or weight sets: each node is one matrix product (quasi-arithmetic means) or one
-    vectorised call.
+    (default: the framework's). There is no loop over units or weight sets: a node whose children
+    are indicators is a matrix product (quasi-arithmetic means), a node over nodes a short loop over
+    its children on ``(r, units)`` arrays.
     """
     W = tree.weights[None, :] if weights is None else np.asarray(weights, dtype="float64")
     methods = tree.methods if methods is None else tuple(methods)
     r, u = W.shape[0], indicators.shape[0]
     n_ind = len(tree.indicators)
-    out = np.empty((r, u, len(tree.nodes)))
+    # every column's values and presence: indicators (u,), nodes (r, u)
+    values: list[np.ndarray] = [indicators[:, j] for j in range(n_ind)]
+    masks: list[np.ndarray] = [~np.isnan(v) for v in values]
     for n in range(len(tree.nodes)):
         sl = slice(tree.edge_start[n], tree.edge_stop[n])
         cols = tree.edge_child[sl]
@@ -232,50 +243,59 @@ def aggregate_tree(
         pos = w > 0
         method = aggregations.get(methods[n])
         node_params = dict(tree.params[n] if params is None else params[n])
-        if (cols < n_ind).all():  # children are indicators: the same values for every weight set
-            x = indicators[:, cols]
-            present = ~np.isnan(x)
-            if method.positive(node_params):
-                x = _positive(x, present, tree, n, units, explain)
+        positive = method.positive(node_params)
+        shared = all(masks[c].ndim == 1 for c in cols)
+        if shared:  # presence the same for every weight set: counts and totals are matrix products
+            present = np.stack([masks[c] for c in cols], axis=1)
             n_present = (present.astype("float64") @ pos.T.astype("float64")).T
-            if method.forward is not None:
-                fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
-                total = (present.astype("float64") @ w.T).T
-                with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                    value = method.inverse((fx @ w.T).T / total, **node_params)
-            else:
-                wn = np.where(present[None], w[:, None, :], 0.0)
-                total = wn.sum(axis=-1)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    value = method.fn(np.broadcast_to(np.where(present, x, 1.0), wn.shape),
-                                      wn / total[..., None], **node_params)
-            if explain is not None and r == 1:
-                explain.present.append(present)
+            total = (present.astype("float64") @ w.T).T
         else:
-            x = np.stack([np.broadcast_to(indicators[:, c], (r, u)) if c < n_ind else out[:, :, c - n_ind]
-                          for c in cols], axis=-1)
-            present = ~np.isnan(x)
-            if method.positive(node_params):
-                x = _positive(x[0] if r == 1 else x, present[0] if r == 1 else present, tree, n, units,
-                              explain)
-                x = x[None] if x.ndim == 2 else x
-            n_present = (present & pos[:, None, :]).sum(axis=-1)
-            wn = np.where(present, w[:, None, :], 0.0)
-            total = wn.sum(axis=-1)
+            present = None
+            n_present = np.zeros((r, u))
+            total = np.zeros((r, u))
+            for j, c in enumerate(cols):
+                n_present += pos[:, j, None] & masks[c]
+                total += w[:, j, None] * masks[c]
+        if method.forward is not None and (cols < n_ind).all():
+            x = indicators[:, cols]
+            if positive:
+                x = _positive(x, present, tree, n, None, units, explain)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                if method.forward is not None:
-                    fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
-                    value = method.inverse((wn * fx).sum(axis=-1) / total, **node_params)
-                else:
-                    value = method.fn(np.where(present, x, 1.0), wn / total[..., None], **node_params)
-            if explain is not None and r == 1:
-                explain.present.append(present[0])
+                fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
+                value = method.inverse((fx @ w.T).T / total, **node_params)
+        elif method.forward is not None:
+            acc = np.zeros((r, u))
+            for j, c in enumerate(cols):
+                x, m = values[c], masks[c]
+                if positive:
+                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None)
+                with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                    fx = np.where(m, method.forward(x, **node_params), 0.0)
+                acc += w[:, j, None] * fx
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                value = method.inverse(acc / total, **node_params)
+        else:  # a user's method without forward/inverse: children stacked (r, u, k)
+            x = np.stack([np.broadcast_to(values[c], (r, u)) for c in cols], axis=-1)
+            m = np.stack([np.broadcast_to(masks[c], (r, u)) for c in cols], axis=-1)
+            if positive:
+                x = _positive(x, m, tree, n, None, units, None)
+            wn = np.where(m, w[:, None, :], 0.0)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                value = method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)
         expected = pos.sum(axis=-1)[:, None]
         ok = (n_present >= tree.threshold[n] * expected - 1e-9) & (n_present > 0)
-        out[:, :, n] = np.where(ok, value, np.nan)
+        value = np.where(ok, value, np.nan)
+        values.append(value)
+        masks.append(ok[0] if r == 1 or (ok.all(axis=0) == ok.any(axis=0)).all() else ok)
         if explain is not None and r == 1:
+            explain.present.append(present if present is not None
+                                   else np.stack([np.broadcast_to(masks[c], (r, u))[0] for c in cols], axis=1))
             explain.ok.append(ok[0])
             explain.expected.append(pos[0])
+    if out is None:
+        return np.stack(values[n_ind:], axis=-1)
+    for n, value in enumerate(values[n_ind:]):
+        out[:, :, n] = value
     return out
 
 

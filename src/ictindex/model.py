@@ -47,8 +47,8 @@ from ictindex.spec import BuildSpec
 
 __all__ = ["compile_model", "IndexModel"]
 
-#: Elements of one ``(replications, units, children)`` block evaluated at a time (about 32 MB).
-CHUNK_ELEMENTS = 4_000_000
+#: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
+CHUNK_ELEMENTS = 2**17
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -168,7 +168,7 @@ class IndexModel:
         for i, key in enumerate(zip(norm_keys, agg_keys, strict=True)):
             groups.setdefault(key, []).append(i)
         cache: dict[Any, np.ndarray] = {}
-        step = chunk or max(1, CHUNK_ELEMENTS // max(1, len(self.units) * max(len(self.edges), 1)))
+        step = chunk or max(1, CHUNK_ELEMENTS // max(1, len(self.units)))
         for (norm_key, agg_key), rows in groups.items():
             x = cache.get(norm_key)
             if x is None:
@@ -178,9 +178,14 @@ class IndexModel:
             rows_array = np.asarray(rows)
             contiguous = rows_array.size == r
             for start in range(0, len(rows), step):
-                part = slice(start, start + step) if contiguous else rows_array[start:start + step]
-                out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
-        out *= self.framework.scale
+                if contiguous:
+                    part = slice(start, start + step)
+                    aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
+                else:
+                    part = rows_array[start:start + step]
+                    out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
+        if self.framework.scale != 1:
+            out *= self.framework.scale
         return out
 
     def explain(self, sex: str | None = None) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
