@@ -15,16 +15,22 @@ from ictindex.errors import (
     MethodError,
     PanelError,
     SourceFileError,
+    SpecError,
 )
 from ictindex.framework import Framework, available_frameworks, load_framework
+from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
+from ictindex.spec import BuildSpec
 from ictindex.weight import effective_weights, weights_table
 
 __version__ = "0.1.0"
 
 __all__ = [
     "build_index",
+    "compile_model",
+    "IndexModel",
+    "BuildSpec",
     "load_framework",
     "available_frameworks",
     "Framework",
@@ -39,4 +45,5 @@ __all__ = [
     "SourceFileError",
     "CoverageError",
     "MethodError",
+    "SpecError",
 ]

@@ -179,7 +179,7 @@ class Explanation:
 
 
 def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | None, units: pd.MultiIndex | None,
-              explain: Explanation | None) -> np.ndarray:
+              explain: Explanation | None, floor: float | None) -> np.ndarray:
     """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise.
 
     ``x`` is one child's values (``k`` its position) or, with ``k=None``, all children ``(..., children)``."""
@@ -187,7 +187,6 @@ def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | N
         bad = present & (x <= 0)
     if not bad.any():
         return x
-    floor = tree.floors[n]
     if floor is None:
         where = np.argwhere(bad)[0]
         unit = where[-2] if k is None else where[-1]
@@ -243,6 +242,7 @@ def aggregate_tree(
         pos = w > 0
         method = aggregations.get(methods[n])
         node_params = dict(tree.params[n] if params is None else params[n])
+        floor = node_params.pop("zero_floor", tree.floors[n])
         positive = method.positive(node_params)
         shared = all(masks[c].ndim == 1 for c in cols)
         if shared:  # presence the same for every weight set: counts and totals are matrix products
@@ -259,7 +259,7 @@ def aggregate_tree(
         if method.forward is not None and (cols < n_ind).all():
             x = indicators[:, cols]
             if positive:
-                x = _positive(x, present, tree, n, None, units, explain)
+                x = _positive(x, present, tree, n, None, units, explain, floor)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
                 value = method.inverse((fx @ w.T).T / total, **node_params)
@@ -268,7 +268,7 @@ def aggregate_tree(
             for j, c in enumerate(cols):
                 x, m = values[c], masks[c]
                 if positive:
-                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None)
+                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None, floor)
                 with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                     fx = np.where(m, method.forward(x, **node_params), 0.0)
                 acc += w[:, j, None] * fx
@@ -278,7 +278,7 @@ def aggregate_tree(
             x = np.stack([np.broadcast_to(values[c], (r, u)) for c in cols], axis=-1)
             m = np.stack([np.broadcast_to(masks[c], (r, u)) for c in cols], axis=-1)
             if positive:
-                x = _positive(x, m, tree, n, None, units, None)
+                x = _positive(x, m, tree, n, None, units, None, floor)
             wn = np.where(m, w[:, None, :], 0.0)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 value = method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)

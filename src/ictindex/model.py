@@ -241,7 +241,8 @@ class IndexModel:
     def _aggregation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
         if choice is None:
             return None
-        per_node = {n: choice for n in self.nodes} if isinstance(choice, str) else dict(choice)
+        for_all = isinstance(choice, str) or (isinstance(choice, Mapping) and "method" in choice)
+        per_node = {n: choice for n in self.nodes} if for_all else dict(choice)
         unknown = set(per_node) - set(self.nodes)
         if unknown:
             raise SpecError(f"no node {sorted(unknown)} in framework '{self.framework.code}'", field="aggregation",
@@ -265,7 +266,8 @@ class IndexModel:
     def _normalisation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
         if choice is None:
             return None
-        per_ind = {c: choice for c in self.indicators} if isinstance(choice, str) else dict(choice)
+        for_all = isinstance(choice, str) or (isinstance(choice, Mapping) and "method" in choice)
+        per_ind = {c: choice for c in self.indicators} if for_all else dict(choice)
         unknown = set(per_ind) - set(self.indicators)
         if unknown:
             raise SpecError(f"no indicator {sorted(unknown)} in framework '{self.framework.code}'",
