@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ictindex import read_coinr
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REPLICATION = Path(__file__).resolve().parent / "replication"  # copied from shared/replication
@@ -14,12 +16,11 @@ COINR = ROOT / "data" / "coinr_asem"
 
 
 def coinr_framework(variant: str) -> dict:
-    """The COINr ASEM example as a framework dict, for one of COINr's method variants.
+    """The COINr ASEM example as a framework dict (``ictindex.read_coinr``), for one of COINr's variants.
 
     a: min-max 0-100 + arithmetic; b: min-max 1-100 + geometric; c: z-score + arithmetic;
     d: rank + arithmetic. COINr drops missing children and rescales weights (no coverage rule).
     """
-    meta = pd.read_csv(COINR / "ASEM_iMeta.csv")
     norm = {
         "a": {"method": "minmax", "target": [0, 100]},
         "b": {"method": "minmax", "target": [1, 100]},
@@ -27,29 +28,14 @@ def coinr_framework(variant: str) -> dict:
         "d": {"method": "rank"},
     }[variant]
     method = "geometric" if variant == "b" else "arithmetic"
-    indicators = [
-        {"code": r.iCode, "name": r.iName, "unit": str(r.Unit),
-         "direction": "higher" if r.Direction == 1 else "lower",
-         "normalisation": norm, "bounds": [None, None]}
-        for r in meta[meta.Type == "Indicator"].itertuples()
-    ]
-    aggregates = meta[meta.Type == "Aggregate"]
-    nodes = [
-        {"code": r.iCode, "name": r.iName, "aggregation": {"method": method},
-         "children": [{"code": c.iCode, "weight": float(c.Weight)}
-                      for c in meta[meta.Parent == r.iCode].itertuples()]}
-        for r in aggregates.itertuples()
-    ]
-    return {"code": f"asem_{variant}", "name": "ASEM", "index": "Index", "min_coverage": 0.0,
-            "scale": 1, "nodes": nodes, "indicators": indicators}
+    _, framework = read_coinr(COINR / "ASEM_iData.csv", COINR / "ASEM_iMeta.csv", normalisation=norm,
+                              aggregation=method, code=f"asem_{variant}", name="ASEM")
+    return framework.model_dump(exclude_none=True)
 
 
 def coinr_panel() -> pd.DataFrame:
     """ASEM iData as a wide panel, raw (not denominated), as in the COINr reference run."""
-    meta = pd.read_csv(COINR / "ASEM_iMeta.csv")
-    data = pd.read_csv(COINR / "ASEM_iData.csv")
-    codes = meta.loc[meta.Type == "Indicator", "iCode"].tolist()
-    return data[["uCode", "Time", *codes]].rename(columns={"uCode": "economy", "Time": "year"})
+    return read_coinr(COINR / "ASEM_iData.csv", COINR / "ASEM_iMeta.csv")[0]
 
 
 @pytest.fixture

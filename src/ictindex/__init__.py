@@ -18,6 +18,7 @@ from ictindex.errors import (
     SpecError,
 )
 from ictindex.framework import Framework, available_frameworks, load_framework
+from ictindex.io import read_coinr
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
@@ -29,6 +30,7 @@ __version__ = "0.1.0"
 __all__ = [
     "build_index",
     "compile_model",
+    "read_coinr",
     "IndexModel",
     "BuildSpec",
     "load_framework",

@@ -1,0 +1,5 @@
+"""Readers and writers of other tools' formats (COINr)."""
+
+from ictindex.io.coinr import read_coinr
+
+__all__ = ["read_coinr"]
