@@ -20,6 +20,7 @@ from ictindex.build import build_index
 from ictindex.errors import IctIndexError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
+from ictindex.safety import output_folder, safe_table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Composite ICT development indices (ITU DOI, IDI) from indicator tables.")
@@ -101,15 +102,14 @@ def build(
     panel = datasets.load("itu") if data is None else data
     result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
                          by_sex=by_sex)
-    out.mkdir(parents=True, exist_ok=True)
+    tables = {"scores": result.scores, "coverage": result.coverage, "imputations": result.imputations,
+              "excluded": result.excluded}
     if by_sex:
-        result.gender.to_csv(out / "gender.csv", index=False)
-        result.gender_indicators.to_csv(out / "gender_indicators.csv", index=False)
-    result.scores.to_csv(out / "scores.csv", index=False)
-    result.coverage.to_csv(out / "coverage.csv", index=False)
-    result.imputations.to_csv(out / "imputations.csv", index=False)
-    result.excluded.to_csv(out / "excluded.csv", index=False)
-    (out / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
+        tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
+    with output_folder(out) as work:  # written whole or not at all; never mixed with an earlier run
+        for name, table in tables.items():
+            safe_table(table).to_csv(work / f"{name}.csv", index=False)  # text never read as a formula
+        (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
     typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
                + (", gender.csv, gender_indicators.csv" if by_sex else ""))

@@ -22,6 +22,7 @@ __all__ = [
     "SourceFileError",
     "CoverageError",
     "MethodError",
+    "OutputError",
 ]
 
 
@@ -32,8 +33,9 @@ class IctIndexError(ValueError):
     ----------
     message
         What went wrong.
-    economy, indicator, year, node, file, field
-        The place at fault; whichever are known are appended to the message.
+    economy, indicator, year, node, file, line, field
+        The place at fault; whichever are known are appended to the message (``line``: the line of a
+        text file or the row of a sheet, counting the header as 1).
     hint
         What the user should do about it.
     """
@@ -49,6 +51,7 @@ class IctIndexError(ValueError):
         file: str | None = None,
         field: str | None = None,
         hint: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.message = message
         self.economy = economy
@@ -57,6 +60,7 @@ class IctIndexError(ValueError):
         self.node = node
         self.file = None if file is None else str(file)
         self.field = field
+        self.line = line
         self.hint = hint
         super().__init__(self._render())
 
@@ -65,6 +69,7 @@ class IctIndexError(ValueError):
             f"{label} {value}"
             for label, value in (
                 ("file", self.file),
+                ("line", self.line),
                 ("field", self.field),
                 ("economy", self.economy),
                 ("indicator", self.indicator),
@@ -99,3 +104,7 @@ class CoverageError(IctIndexError):
 
 class MethodError(IctIndexError):
     """A method cannot be applied to these values (log of zero, zero variance, zeros in a geometric mean)."""
+
+
+class OutputError(IctIndexError):
+    """An output folder or file cannot be written safely (a foreign non-empty folder, a symbolic link)."""
