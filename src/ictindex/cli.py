@@ -22,7 +22,7 @@ from ictindex.errors import IctIndexError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 from ictindex.read import read_table
-from ictindex.safety import output_folder, safe_table
+from ictindex.safety import output_folder, safe_csv
 
 _SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
 
@@ -125,7 +125,7 @@ def build(
         tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
     with output_folder(out) as work:  # written whole or not at all; never mixed with an earlier run
         for name, table in tables.items():
-            safe_table(table).to_csv(work / f"{name}.csv", index=False)  # text never read as a formula
+            safe_csv(table, work / f"{name}.csv")  # text never read as a formula
         (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
     typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"

@@ -39,7 +39,8 @@ try:  # POSIX: serialise the final swap of two runs writing the same folder
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MANIFEST", "FORMULA_STARTS", "safe_text", "safe_table", "safe_filename", "inside", "output_folder"]
+__all__ = ["MANIFEST", "FORMULA_STARTS", "safe_text", "safe_table", "safe_csv", "safe_filename", "inside",
+           "output_folder"]
 
 #: The file that marks a folder as written by ictindex (JSON: tool, version, files).
 MANIFEST = ".ictindex-output.json"
@@ -76,6 +77,16 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
             out.isetitem(position, series.map(safe_text, na_action="ignore"))
     out.columns = [safe_text(str(c)) for c in out.columns]
     return out
+
+
+def safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``table`` as a UTF-8 CSV with :func:`safe_table`'s cells, full precision, no index.
+
+    Lines end with CRLF (RFC 4180), so a cell holding a bare carriage return is quoted: unquoted, a
+    spreadsheet would start a new row there, and the text after it (``x\r=1+1``) would be a formula.
+    """
+    safe_table(table).to_csv(path, index=False, lineterminator="\r\n")
+    return Path(path)
 
 
 def safe_filename(label: object, *, max_length: int = 100) -> str:

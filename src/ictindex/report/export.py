@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ictindex.safety import safe_table, safe_text
+from ictindex.safety import safe_csv, safe_text
 from ictindex.weight import weights_table
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Pa
     paths = []
     for name, table in tables.items():
         path = folder / f"{name}.csv"
-        safe_table(table).to_csv(path, index=False)
+        safe_csv(table, path)
         paths.append(path)
     return paths
 
