@@ -39,14 +39,16 @@ try:  # POSIX: serialise the final swap of two runs writing the same folder
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MANIFEST", "FORMULA_STARTS", "safe_text", "safe_table", "safe_csv", "safe_filename", "inside",
-           "output_folder"]
+__all__ = ["MANIFEST", "FORMULA_STARTS", "safe_text", "safe_xlsx_value", "safe_table", "safe_csv", "safe_filename",
+           "inside", "output_folder"]
 
 #: The file that marks a folder as written by ictindex (JSON: tool, version, files).
 MANIFEST = ".ictindex-output.json"
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Control characters XML 1.0 (so XLSX) cannot hold; openpyxl raises IllegalCharacterError on them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_text(value: object) -> object:
@@ -60,6 +62,16 @@ def safe_text(value: object) -> object:
     if value.startswith(FORMULA_STARTS) or value.lstrip(" \u00a0").startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def safe_xlsx_value(value: object) -> object:
+    """:func:`safe_text`, and control characters an XLSX cell cannot hold replaced by U+FFFD.
+
+    >>> safe_xlsx_value("=1+1\x1b")
+    "'=1+1\ufffd"
+    """
+    value = safe_text(value)
+    return _XML_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def safe_table(table: pd.DataFrame) -> pd.DataFrame:
