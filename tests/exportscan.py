@@ -15,10 +15,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def xlsx_formula_cells(path: Path) -> list[str]:
     """``sheet!A1`` of every cell stored as a formula (openpyxl data type ``f``: the library writes none)."""
     book = load_workbook(path)  # not read-only: data_type is exact
-    found = [f"{sheet.title}!{cell.coordinate}" for sheet in book.worksheets for row in sheet.iter_rows()
-             for cell in row if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))]
-    found += [f"{sheet.title}!{cell.coordinate}" for sheet in book.worksheets for row in sheet.iter_rows()
-              for cell in row if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)]
+    found = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
+    ]
+    found += [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)
+    ]
     return sorted(set(found))
 
 

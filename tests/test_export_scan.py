@@ -17,8 +17,15 @@ from ictindex import Framework, build_index, load_framework
 from ictindex.cli import app
 from ictindex.report import charts, write_report
 
-HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3*cmd|' /C calc'!A0",
-           "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "<script>alert(1)</script>"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3*cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "<script>alert(1)</script>",
+]
 YEARS = (2022, 2023)
 ECONOMIES = {"KOR": 0.9, "ARG": 0.6, "BRA": 0.55, "NER": 0.1}
 
@@ -41,11 +48,30 @@ def _hostile_framework() -> Framework:
 
 
 def _hostile_panel(framework: Framework) -> pd.DataFrame:
-    rows = [{"economy": e, "year": y, "indicator": code, "value": 100 * level * (1 + 0.01 * (y - 2022)),
-             "source": HOSTILE[j % len(HOSTILE)], "note": HOSTILE[(j + 1) % len(HOSTILE)]}
-            for e, level in ECONOMIES.items() for y in YEARS for j, code in enumerate(framework.indicator_codes)]
-    rows += [{"economy": f"{text} (regional average)", "year": 2023, "indicator": "internet_users", "value": 50.0,
-              "source": "x", "note": ""} for text in HOSTILE]
+    rows = [
+        {
+            "economy": e,
+            "year": y,
+            "indicator": code,
+            "value": 100 * level * (1 + 0.01 * (y - 2022)),
+            "source": HOSTILE[j % len(HOSTILE)],
+            "note": HOSTILE[(j + 1) % len(HOSTILE)],
+        }
+        for e, level in ECONOMIES.items()
+        for y in YEARS
+        for j, code in enumerate(framework.indicator_codes)
+    ]
+    rows += [
+        {
+            "economy": f"{text} (regional average)",
+            "year": 2023,
+            "indicator": "internet_users",
+            "value": 50.0,
+            "source": "x",
+            "note": "",
+        }
+        for text in HOSTILE
+    ]
     return pd.DataFrame(rows)
 
 
@@ -63,7 +89,7 @@ def hostile(tmp_path_factory):
 
 def test_report_exports_hold_no_formula(hostile):
     result, report, out, _, _ = hostile
-    assert {"=HYPERLINK(\"http://evil.example\",\"click\") (regional average)"} <= set(result.excluded["economy"])
+    assert {'=HYPERLINK("http://evil.example","click") (regional average)'} <= set(result.excluded["economy"])
     xlsx = out / "tables" / "report.xlsx"
     assert xlsx in report.tables["report.xlsx"] and xlsx.is_file()
     csvs = list((out / "tables").glob("*.csv"))
@@ -121,8 +147,31 @@ def test_cli_build_exports_hold_no_formula(tmp_path, hostile):
     framework = _hostile_framework()
     (tmp_path / "fw.yaml").write_text(framework.to_yaml(), encoding="utf-8")
     _hostile_panel(framework).to_csv(tmp_path / "panel.csv", index=False, lineterminator="\r\n")  # CR quoted
-    out = CliRunner().invoke(app, ["build", "--data", str(tmp_path / "panel.csv"), "--framework",
-                                   str(tmp_path / "fw.yaml"), "--out", str(tmp_path / "out")])
+    out = CliRunner().invoke(
+        app,
+        [
+            "build",
+            "--data",
+            str(tmp_path / "panel.csv"),
+            "--framework",
+            str(tmp_path / "fw.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert (tmp_path / "out" / "excluded.csv").is_file()
     assert unsafe_cells(tmp_path / "out") == []
+
+
+def test_a_report_written_over_an_older_one_keeps_none_of_its_charts(tmp_path, hostile):
+    result = hostile[0]
+    out = tmp_path / "report"
+    write_report(result, out, year=2023, profiles=["KOR", "NER"], formats=("png", "svg"))
+    assert (out / "charts" / "profile_NER.svg").is_file()
+    second = write_report(result, out, year=2023, profiles=["ARG"], formats=("png",))
+    charts_now = sorted(p.name for p in (out / "charts").iterdir())
+    assert "profile_ARG.png" in charts_now and not [n for n in charts_now if "NER" in n or n.endswith(".svg")]
+    assert sorted(p.name for p in out.rglob("*") if p.is_file() and p.name != ".ictindex-output.json") == sorted(
+        p.name for paths in (*second.charts.values(), *second.tables.values(), [second.html]) for p in paths
+    )

@@ -31,9 +31,15 @@ def _book(path, sheets: dict[str, list[list]], *, active: int = 0, hidden: tuple
 
 @pytest.fixture
 def two_sheets(tmp_path):
-    return _book(tmp_path / "p.xlsx", {"2019": [HEADER, ["KOR", 2019, "internet_users", 95.0]],
-                                       "latest": [HEADER, ["KOR", 2020, "internet_users", 96.5]]},
-                 active=1, hidden=("2019",))
+    return _book(
+        tmp_path / "p.xlsx",
+        {
+            "2019": [HEADER, ["KOR", 2019, "internet_users", 95.0]],
+            "latest": [HEADER, ["KOR", 2020, "internet_users", 96.5]],
+        },
+        active=1,
+        hidden=("2019",),
+    )
 
 
 def test_the_active_sheet_is_read_not_the_first(two_sheets):
@@ -62,11 +68,18 @@ def test_sheet_for_a_csv_is_refused(tmp_path):
 
 
 def test_formula_without_cached_value_is_refused_naming_the_cells(tmp_path):
-    rows = [HEADER, ["KOR", 2020, "internet_users", 96.0], ["BRA", 2020, "internet_users", "=D2-20"],
-            ["ARG", 2020, "internet_users", "=D2/2"]]
+    rows = [
+        HEADER,
+        ["KOR", 2020, "internet_users", 96.0],
+        ["BRA", 2020, "internet_users", "=D2-20"],
+        ["ARG", 2020, "internet_users", "=D2/2"],
+    ]
     path = _book(tmp_path / "p.xlsx", {"data": rows})
-    with pytest.raises(PanelError, match=r"2 formula cell\(s\) of sheet 'data' have no computed value "
-                                         r"\(D3, D4\)") as info:
+    with pytest.raises(
+        PanelError,
+        match=r"2 formula cell\(s\) of sheet 'data' have no computed value "
+        r"\(D3, D4\)",
+    ) as info:
         read_table(path)
     assert info.value.line == 3 and "open and save it" in info.value.hint
 
@@ -87,9 +100,17 @@ def test_formula_with_cached_value_gives_that_value(tmp_path):
 
 
 def test_excel_error_cells_are_recorded_as_missing(tmp_path):
-    path = _book(tmp_path / "p.xlsx", {"data": [HEADER, ["KOR", 2020, "internet_users", 96.0],
-                                                ["BRA", 2020, "internet_users", "#N/A"],
-                                                ["ARG", 2020, "internet_users", "#DIV/0!"]]})
+    path = _book(
+        tmp_path / "p.xlsx",
+        {
+            "data": [
+                HEADER,
+                ["KOR", 2020, "internet_users", 96.0],
+                ["BRA", 2020, "internet_users", "#N/A"],
+                ["ARG", 2020, "internet_users", "#DIV/0!"],
+            ]
+        },
+    )
     book = openpyxl.load_workbook(path)
     book.active["D3"].data_type = book.active["D4"].data_type = "e"
     book.save(path)
@@ -102,8 +123,10 @@ def test_excel_error_cells_are_recorded_as_missing(tmp_path):
 
 
 def test_boolean_cells_are_refused_not_read_as_1_and_0(tmp_path):
-    path = _book(tmp_path / "p.xlsx", {"data": [HEADER, ["KOR", 2020, "internet_users", True],
-                                                ["BRA", 2020, "internet_users", False]]})
+    path = _book(
+        tmp_path / "p.xlsx",
+        {"data": [HEADER, ["KOR", 2020, "internet_users", True], ["BRA", 2020, "internet_users", False]]},
+    )
     issues = validate_panel(path, DOI).issues
     rows = issues[issues["problem"] == "boolean_value"]
     assert rows[["economy", "line"]].values.tolist() == [["KOR", 2], ["BRA", 3]]
@@ -114,13 +137,11 @@ def test_boolean_cells_are_refused_not_read_as_1_and_0(tmp_path):
 
 def test_empty_rows_are_dropped_recorded_and_lines_still_count(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("economy,year,indicator,value\nKOR,2020,internet_users,96\n,,,\n\nBRA,2020,internet_users,x\n"
-                    ",,,\n")
+    path.write_text("economy,year,indicator,value\nKOR,2020,internet_users,96\n,,,\n\nBRA,2020,internet_users,x\n,,,\n")
     frame = read_table(path)
     assert frame.index.tolist() == [2, 5] and frame.attrs["empty_rows"] == "lines 3-4, 6"
     issues = validate_panel(path, DOI).issues
-    assert issues.loc[issues["problem"] == "empty_rows", "message"].item() == \
-        "lines 3-4, 6 without any value skipped"
+    assert issues.loc[issues["problem"] == "empty_rows", "message"].item() == "lines 3-4, 6 without any value skipped"
     with pytest.raises(PanelError) as info:
         to_panel(path, DOI)
     assert info.value.line == 5 and "line 5" in str(info.value)
@@ -130,8 +151,9 @@ def test_empty_rows_of_a_dataframe_are_dropped_too():
     frame = pd.DataFrame({"economy": ["KOR", None], "year": [2020, None], "internet_users": [96.0, None]})
     checked = to_panel(frame, DOI)
     assert checked.panel["economy"].tolist() == ["KOR"]
-    assert "1 row(s) at position(s) 1" in checked.issues.loc[checked.issues["problem"] == "empty_rows",
-                                                               "message"].item()
+    assert (
+        "1 row(s) at position(s) 1" in checked.issues.loc[checked.issues["problem"] == "empty_rows", "message"].item()
+    )
 
 
 def test_line_numbers_of_a_wide_file(tmp_path):

@@ -19,12 +19,21 @@ from ictindex.report.export import write_csv, write_xlsx
 from ictindex.safety import MANIFEST, inside, output_folder, safe_filename, safe_table, safe_text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
-    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-    ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"), ("  =1+1", "'  =1+1"),
-    ("Korea (Rep.)", "Korea (Rep.)"), ("a=b", "a=b"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("  =1+1", "'  =1+1"),
+        ("Korea (Rep.)", "Korea (Rep.)"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_safe_text_prefixes_what_a_spreadsheet_would_run(text, expected):
     assert safe_text(text) == expected
 
@@ -61,8 +70,7 @@ def test_inside_refuses_a_path_that_escapes(tmp_path):
 
 
 def test_hostile_tables_exported_hold_no_formula(tmp_path):
-    hostile = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1", "x\r=1",
-               "y\n=1"]
+    hostile = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1", "x\r=1", "y\n=1"]
     table = pd.DataFrame({"economy": hostile, "note": hostile[::-1], "value": [-1.0, 2, 3, 4, 5, 6, 7, 8]})
     write_csv({"t": table}, tmp_path)
     write_xlsx({"t": table}, tmp_path / "t.xlsx")
@@ -165,8 +173,11 @@ def test_concurrent_runs_end_with_one_complete_run(tmp_path):
 
     def run(year: int) -> None:
         try:
-            _run(out, {f"tables/{name}.csv": str(year) for name in ("ranking", "coverage", "excluded")}
-                 | {"index.html": str(year)})
+            _run(
+                out,
+                {f"tables/{name}.csv": str(year) for name in ("ranking", "coverage", "excluded")}
+                | {"index.html": str(year)},
+            )
         except Exception as err:  # noqa: BLE001 - collected and checked below
             errors.append(err)
 

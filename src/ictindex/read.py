@@ -63,31 +63,52 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         raise PanelError("file not found", file=str(path), hint="check the path")
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES | TEXT_SUFFIXES:
-        raise PanelError(f"unsupported file type '{suffix}'", file=str(path),
-                         hint="give a CSV (.csv, .txt, .tsv) or an Excel file (.xlsx)")
+        raise PanelError(
+            f"unsupported file type '{suffix}'",
+            file=str(path),
+            hint="give a CSV (.csv, .txt, .tsv) or an Excel file (.xlsx)",
+        )
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
-        raise PanelError(f"a sheet ({sheet!r}) was given for a text file", file=str(path),
-                         hint="leave out sheet= (or --sheet): it applies to Excel files only")
+        raise PanelError(
+            f"a sheet ({sheet!r}) was given for a text file",
+            file=str(path),
+            hint="leave out sheet= (or --sheet): it applies to Excel files only",
+        )
     if path.stat().st_size == 0 or (suffix in TEXT_SUFFIXES and not path.read_bytes().strip()):
         raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
     try:
         if suffix in _OPENPYXL and zipfile.is_zipfile(path):
             grid = _read_xlsx(path, sheet)
         elif suffix in EXCEL_SUFFIXES:
-            grid = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="calamine", header=None,
-                                 dtype="object")
+            grid = pd.read_excel(
+                path, sheet_name=0 if sheet is None else sheet, engine="calamine", header=None, dtype="object"
+            )
         else:
-            grid = pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig", header=None, dtype="str",
-                               keep_default_na=False, skip_blank_lines=False)
+            grid = pd.read_csv(
+                path,
+                sep=None,
+                engine="python",
+                encoding="utf-8-sig",
+                header=None,
+                dtype="str",
+                keep_default_na=False,
+                skip_blank_lines=False,
+            )
             grid = grid.replace("", np.nan)  # an empty CSV cell is no data, as in a spreadsheet
     except PanelError:
         raise
     except UnicodeDecodeError as err:
-        raise PanelError(f"the file is not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})",
-                         file=str(path), hint="save it as 'CSV UTF-8' (or give an XLSX file)") from None
+        raise PanelError(
+            f"the file is not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})",
+            file=str(path),
+            hint="save it as 'CSV UTF-8' (or give an XLSX file)",
+        ) from None
     except Exception as err:  # parsers raise their own types (calamine, csv.Error, ParserError, zipfile)
-        raise PanelError(f"cannot read the table: {err}", file=str(path),
-                         hint="give a CSV (comma, semicolon, tab or pipe separated) or an XLSX file") from None
+        raise PanelError(
+            f"cannot read the table: {err}",
+            file=str(path),
+            hint="give a CSV (comma, semicolon, tab or pipe separated) or an XLSX file",
+        ) from None
     return _with_header(grid, path)
 
 
@@ -101,10 +122,14 @@ def _with_header(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
     header = [("" if pd.isna(v) else str(v).strip()) for v in grid.loc[header_line]]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        raise PanelError(f"column(s) {repeated} appear more than once in the header", file=str(path),
-                         line=header_line, hint="keep one column per indicator (or rename the copies)")
-    frame = grid.loc[header_line + 1:]
-    dropped = empty.loc[header_line + 1:]
+        raise PanelError(
+            f"column(s) {repeated} appear more than once in the header",
+            file=str(path),
+            line=header_line,
+            hint="keep one column per indicator (or rename the copies)",
+        )
+    frame = grid.loc[header_line + 1 :]
+    dropped = empty.loc[header_line + 1 :]
     frame = frame[~dropped.to_numpy()].copy()
     frame.columns = [h if h else f"unnamed {i + 1}" for i, h in enumerate(header)]
     frame.attrs["file"] = str(path)
@@ -134,8 +159,12 @@ def _choose_sheet(names: list[str], active: str, sheet: str | int | None, path: 
     position = int(sheet) if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.strip().isdigit()) else None
     if position is not None and not isinstance(sheet, bool) and 0 <= position < len(names):
         return names[position]
-    raise PanelError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(map(repr, names))})", file=str(path),
-                     field="sheet", hint="give a sheet's name, or its position counting from 0")
+    raise PanelError(
+        f"no sheet {sheet!r} in the workbook (sheets: {', '.join(map(repr, names))})",
+        file=str(path),
+        field="sheet",
+        hint="give a sheet's name, or its position counting from 0",
+    )
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -168,13 +197,17 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 uncached.append(coordinate)
             cells[r][c] = value
         if uncached:
-            shown = ", ".join(uncached[:_SHOWN]) + (f" and {len(uncached) - _SHOWN} more" if len(uncached) > _SHOWN
-                                                     else "")
-            raise PanelError(f"{len(uncached)} formula cell(s) of sheet '{name}' have no computed value ({shown}): "
-                             "the workbook was written by a program and never recalculated", file=str(path),
-                             line=int(uncached[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
-                             hint="open and save it in a spreadsheet (which computes the formulas), or write "
-                             "values instead of formulas")
+            shown = ", ".join(uncached[:_SHOWN]) + (
+                f" and {len(uncached) - _SHOWN} more" if len(uncached) > _SHOWN else ""
+            )
+            raise PanelError(
+                f"{len(uncached)} formula cell(s) of sheet '{name}' have no computed value ({shown}): "
+                "the workbook was written by a program and never recalculated",
+                file=str(path),
+                line=int(uncached[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                hint="open and save it in a spreadsheet (which computes the formulas), or write "
+                "values instead of formulas",
+            )
     width = max((len(row) for row in cells), default=0)
     return pd.DataFrame([row + [None] * (width - len(row)) for row in cells], dtype="object").replace({None: np.nan})
 

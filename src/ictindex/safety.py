@@ -39,8 +39,17 @@ try:  # POSIX: serialise the final swap of two runs writing the same folder
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MANIFEST", "FORMULA_STARTS", "safe_text", "safe_xlsx_value", "safe_table", "safe_csv", "safe_filename",
-           "inside", "output_folder"]
+__all__ = [
+    "MANIFEST",
+    "FORMULA_STARTS",
+    "safe_text",
+    "safe_xlsx_value",
+    "safe_table",
+    "safe_csv",
+    "safe_filename",
+    "inside",
+    "output_folder",
+]
 
 #: The file that marks a folder as written by ictindex (JSON: tool, version, files).
 MANIFEST = ".ictindex-output.json"
@@ -113,8 +122,11 @@ def inside(folder: str | Path, path: str | Path) -> Path:
     root = Path(folder).resolve()
     resolved = Path(path).resolve()
     if resolved != root and root not in resolved.parents:
-        raise OutputError(f"refusing to write '{path}': it lies outside the output folder", file=str(folder),
-                          hint="report this: file names are built from the data and must stay in the folder")
+        raise OutputError(
+            f"refusing to write '{path}': it lies outside the output folder",
+            file=str(folder),
+            hint="report this: file names are built from the data and must stay in the folder",
+        )
     return Path(path)
 
 
@@ -133,28 +145,40 @@ def _ours(folder: Path) -> dict | None:
 def _check_target(target: Path) -> None:
     """Refuse a target that is not a folder we may replace."""
     if target.is_symlink():
-        raise OutputError("the output folder is a symbolic link", file=str(target),
-                          hint="give the real folder, or a new folder name")
+        raise OutputError(
+            "the output folder is a symbolic link", file=str(target), hint="give the real folder, or a new folder name"
+        )
     if not target.exists():
         return
     if not target.is_dir():
-        raise OutputError("the output path exists and is not a folder", file=str(target),
-                          hint="give a folder name (it is created if needed)")
+        raise OutputError(
+            "the output path exists and is not a folder",
+            file=str(target),
+            hint="give a folder name (it is created if needed)",
+        )
     content = sorted(p.name for p in target.iterdir())
     if not content:
         return
     manifest = _ours(target)
     if manifest is None:
         shown = ", ".join(content[:5]) + (" ..." if len(content) > 5 else "")
-        raise OutputError(f"the output folder is not empty and was not written by ictindex (it holds {shown})",
-                          file=str(target), hint="choose a new or empty folder; ictindex replaces only its own "
-                          f"earlier output (marked by {MANIFEST})")
+        raise OutputError(
+            f"the output folder is not empty and was not written by ictindex (it holds {shown})",
+            file=str(target),
+            hint=f"choose a new or empty folder; ictindex replaces only its own earlier output (marked by {MANIFEST})",
+        )
     ours = set(manifest.get("files", [])) | {MANIFEST}
-    foreign = [str(p.relative_to(target)) for p in target.rglob("*")
-               if (p.is_file() or p.is_symlink()) and str(p.relative_to(target).as_posix()) not in ours]
+    foreign = [
+        str(p.relative_to(target))
+        for p in target.rglob("*")
+        if (p.is_file() or p.is_symlink()) and str(p.relative_to(target).as_posix()) not in ours
+    ]
     if foreign:
-        raise OutputError(f"the output folder holds files ictindex did not write: {', '.join(sorted(foreign)[:5])}",
-                          file=str(target), hint="move those files elsewhere, or choose another folder")
+        raise OutputError(
+            f"the output folder holds files ictindex did not write: {', '.join(sorted(foreign)[:5])}",
+            file=str(target),
+            hint="move those files elsewhere, or choose another folder",
+        )
 
 
 def _write_manifest(folder: Path) -> None:
@@ -163,10 +187,14 @@ def _write_manifest(folder: Path) -> None:
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for path in folder.rglob("*"):
         if path.is_symlink():
-            raise OutputError(f"a symbolic link was written into the output ({path.name})", file=str(folder),
-                              hint="report this: ictindex writes only regular files")
-    (folder / MANIFEST).write_text(json.dumps({"tool": "ictindex", "version": __version__, "files": files},
-                                              indent=1) + "\n", encoding="utf-8")
+            raise OutputError(
+                f"a symbolic link was written into the output ({path.name})",
+                file=str(folder),
+                hint="report this: ictindex writes only regular files",
+            )
+    (folder / MANIFEST).write_text(
+        json.dumps({"tool": "ictindex", "version": __version__, "files": files}, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 @contextlib.contextmanager
