@@ -86,3 +86,43 @@ def test_report_on_a_user_panel_without_sex_data(tmp_path, doi_panel):
     assert "no gender section (doi_gender)" in out.output
     html = (tmp_path / "r" / "index.html").read_text()
     assert "Korea (Rep.)" in html and "id='gender'" not in html
+
+
+def test_a_second_build_replaces_the_first_whole(tmp_path, doi_panel):
+    path = tmp_path / "panel.csv"
+    doi_panel.to_csv(path, index=False)
+    out = tmp_path / "o"
+    first = runner.invoke(app, ["build", "--framework", "doi_gender", "--year", "2018", "--by-sex", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert (out / "gender.csv").is_file()
+    second = runner.invoke(app, ["build", "--data", str(path), "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    assert not (out / "gender.csv").exists()  # nothing of the first run beside the second
+    assert pd.read_csv(out / "scores.csv")["economy"].nunique() == 3
+
+
+def test_build_refuses_a_folder_it_did_not_write(tmp_path, doi_panel):
+    path = tmp_path / "panel.csv"
+    doi_panel.to_csv(path, index=False)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious")
+    out = runner.invoke(app, ["build", "--data", str(path), "--out", str(tmp_path / "mine")])
+    assert out.exit_code == 2 and out.output.startswith("error: the output folder is not empty and was not "
+                                                         "written by ictindex")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["thesis.docx"]
+
+
+def test_sheet_option_reads_that_sheet(tmp_path, doi_panel):
+    path = tmp_path / "panel.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        doi_panel.assign(value="stale").to_excel(writer, sheet_name="old", index=False)
+        doi_panel.to_excel(writer, sheet_name="2023", index=False)
+    out = runner.invoke(app, ["build", "--data", str(path), "--sheet", "2023", "--out", str(tmp_path / "o")])
+    assert out.exit_code == 0, out.output
+    assert pd.read_csv(tmp_path / "o" / "scores.csv")["economy"].nunique() == 3
+    for sheet in ("old", "0"):  # by name and by position; the error names the file and the line
+        out = runner.invoke(app, ["build", "--data", str(path), "--sheet", sheet, "--out", str(tmp_path / "p")])
+        assert out.exit_code == 2 and "value 'stale' is not a number" in out.output
+        assert f"file {path}, line 2" in out.output
+    out = runner.invoke(app, ["validate", str(path), "--sheet", "nope"])
+    assert out.exit_code == 2 and "no sheet 'nope' in the workbook (sheets: 'old', '2023')" in out.output

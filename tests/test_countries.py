@@ -42,3 +42,19 @@ def test_m49_and_names():
     assert from_m49(410) == "KOR" and from_m49("004") == "AFG" and from_m49(1) is None
     assert economy_name("XKX") == "Kosovo"
     assert economy_name("BOL") == "Bolivia"  # pycountry common name
+
+
+@pytest.mark.parametrize("code", ["X/../../../../escaped", "KORR", "", "K R", None, 410, "XYZ", "../KOR"])
+def test_extra_names_values_must_be_iso3(code):
+    from ictindex.errors import PanelError
+
+    with pytest.raises(PanelError, match="which is not an ISO 3166 alpha-3 code") as info:
+        classify(["Xland"], {"Xland": code})
+    assert info.value.field == "extra_names" and info.value.economy == "Xland"
+    with pytest.raises(PanelError):
+        to_iso3("Xland", {"Xland": code})
+
+
+def test_extra_names_accepts_codes_in_any_case_and_itu_aliases():
+    assert classify(["Rep. of Korea", "Kosovo*"], {"rep. of  korea": "kor", "Kosovo*": "KSO"})["iso3"].tolist() == [
+        "KOR", "XKX"]

@@ -84,6 +84,20 @@ BAD = {
                        "indicators[1] (code 'internet_tariff').directoin"),
     "unknown aggregation": (lambda d: d["nodes"][0]["aggregation"].update(method="median"),
                             "nodes[0] (code 'DOI').aggregation.method"),
+    # non-finite numbers (issue 11): refused with the field named, never every score 0 or infinite
+    "infinite upper goalpost": (lambda d: d["indicators"][0]["normalisation"].update(upper=float("inf")),
+                                "indicators[0] (code 'mobile_coverage').normalisation.upper"),
+    "infinite scale": (lambda d: d.update(scale=float("inf")), "scale"),
+    "infinite target": (lambda d: d["indicators"][0].update(normalisation={"method": "minmax",
+                                                                           "target": [0, float("inf")]}),
+                        "indicators[0] (code 'mobile_coverage').normalisation.target[1]"),
+    "infinite multiplier": (lambda d: d["indicators"][0].update(source={"numerator": "a", "denominator": "b",
+                                                                        "multiplier": float("inf")}),
+                            "indicators[0] (code 'mobile_coverage').source.multiplier"),
+    "nan zero floor": (lambda d: d["nodes"][0]["aggregation"].update(zero_floor=float("nan")),
+                       "nodes[0] (code 'DOI').aggregation.zero_floor"),
+    "weights overflowing": (lambda d: [c.update(weight=1e308) for c in d["nodes"][0]["children"]],
+                            "nodes[0] (code 'DOI')"),
 }
 
 
@@ -146,3 +160,39 @@ def test_log10_goalpost_needs_positive_lower(doi_dict):
     data = _mutated(doi_dict, lambda d: d["indicators"][0]["normalisation"].update(transform="log10"))
     with pytest.raises(FrameworkError, match="positive lower goalpost"):
         Framework.from_dict(data)
+
+
+def test_a_key_given_twice_in_one_mapping_is_refused_with_its_line(tmp_path):
+    text = load_framework("doi").to_yaml().replace("index: DOI\n", "index: DOI\nscale: 10\n", 1)
+    path = tmp_path / "twice.yaml"
+    path.write_text(text.replace("scale: 1.0\n", "scale: 1.0\nrounding: 2\n", 1), encoding="utf-8")
+    lines = path.read_text().splitlines()
+    second = [i + 1 for i, line in enumerate(lines) if line.startswith(("scale:", "rounding:"))]
+    with pytest.raises(FrameworkError, match="appears twice in one mapping") as info:
+        load_framework(path)
+    assert info.value.line in second and info.value.field in {"scale", "rounding"}
+    assert f"line {info.value.line}" in str(info.value)
+
+
+def test_the_same_key_in_different_mappings_is_fine(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(load_framework("doi").to_yaml(), encoding="utf-8")  # 'code' and 'name' in every node
+    assert load_framework(path) == load_framework("doi")
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 5000 + "]" * 5000, "".join(" " * i + f"k{i}:\n" for i in range(2000)),
+                                  "a: " + "{b: " * 3000 + "1" + "}" * 3000])
+def test_deep_nesting_is_a_framework_error_not_a_recursion_error(tmp_path, text):
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FrameworkError, match="nested more than 50 levels deep"):
+        load_framework(path)
+
+
+def test_alias_expansion_is_bounded(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + k)}: &{chr(98 + k)} [{', '.join([f'*{chr(97 + k)}'] * 10)}]" for k in range(6)]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")  # 10^7 values once expanded
+    with pytest.raises(FrameworkError, match="more than 100,000 values"):
+        load_framework(path)

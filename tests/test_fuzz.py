@@ -200,3 +200,53 @@ def test_random_frameworks_give_a_framework_or_a_library_error(data, values, by_
     if result is not None:
         assert np.isfinite(result.scores[framework.index].dropna()).all()
         _nothing_lost(result, table)
+
+
+# -- exports: random text in economy labels, indicator names and notes ------------------------------------
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.builds(lambda head, tail: head + tail, st.sampled_from(["=", "+", "-", "@", "\t", "\r", " =", "\r\n=", "'="]),
+              st.text(alphabet=string.printable, max_size=20)),
+)
+
+
+@FUZZ
+@given(labels=st.lists(HOSTILE_TEXT, min_size=1, max_size=4), names=st.lists(HOSTILE_TEXT, min_size=3, max_size=3),
+       notes=st.lists(HOSTILE_TEXT, min_size=3, max_size=3))
+def test_random_text_never_becomes_a_formula_or_a_path(labels, names, notes):
+    """Economy labels set aside as aggregates, indicator and node names, notes and the panel's note and
+    source columns go through the CSV/XLSX exports: no formula cell, no cell starting = + - @, and no
+    file outside the output folder (the labels are also tried as profile file names)."""
+    from exportscan import files_outside, unsafe_cells
+
+    from ictindex.report.export import write_csv, write_xlsx
+    from ictindex.safety import output_folder, safe_filename
+
+    data = {"code": "fuzz", "name": names[0], "index": "index", "min_coverage": 0.0, "citation": notes[0],
+            "nodes": [{"code": "index", "name": names[1], "citation": notes[1],
+                       "children": [{"code": "a"}, {"code": "b"}]}],
+            "indicators": [{"code": "a", "name": names[2], "unit": "%", "note": notes[2]},
+                           {"code": "b", "name": notes[0], "unit": names[1] or "x", "citation": labels[0]}]}
+    framework = _accept(lambda: Framework.from_dict(data))
+    assert framework is not None, "any text is a valid name"
+    rows = [{"economy": e, "year": 2020, "indicator": code, "value": v, "note": notes[i % 3], "source": names[i % 3]}
+            for i, (e, code, v) in enumerate([("KOR", "a", 90.0), ("KOR", "b", 80.0), ("NER", "a", 10.0),
+                                                ("NER", "b", 20.0)])]
+    rows += [{"economy": f"{label} (regional average)", "year": 2020, "indicator": "a", "value": 50.0, "note": "",
+              "source": label} for label in labels]
+    result = _accept(lambda: build_index(pd.DataFrame(rows), framework))
+    if result is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        target = root / "out"
+        with output_folder(target) as work:
+            tables = {"scores": result.scores, "excluded": result.excluded, "issues": result.issues,
+                      "coverage": result.coverage}
+            write_csv(tables, work / "tables")
+            write_xlsx(tables, work / "tables" / "report.xlsx", framework=framework)
+            for label in labels:
+                (work / f"profile_{safe_filename(label)}.txt").write_text(label, encoding="utf-8")
+        assert unsafe_cells(target) == []
+        assert files_outside(target, set(), root) == []
+        assert len(list(target.glob("profile_*.txt"))) == len({safe_filename(label) for label in labels})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -114,3 +115,38 @@ def test_by_sex_rows_and_sex_without_total():
     assert problems[problems != "absent_indicator"].tolist() == ["sex_without_total"]
     with pytest.raises(PanelError, match="not total, female or male"):
         to_panel(frame.assign(sex="other"), DOI)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1,024", "value '1,024' is ambiguous: the comma may be a thousands separator (1024) or a decimal comma "
+              "(1.024)"),
+    ("12,500", "ambiguous: the comma may be a thousands separator (12500) or a decimal comma (12.500)"),
+    ("1,234,567", "value '1,234,567' has thousands separators: write 1234567"),
+    ("1,234.5", "has thousands separators: write 1234.5"),
+    ("96,5", "value '96,5' has a decimal comma: write 96.5"),
+    ("0,125", "has a decimal comma: write 0.125"),  # a leading 0 is never before a thousands separator
+    ("1,0245", "has a decimal comma: write 1.0245"),
+    ("1.234,5", "has a thousands point and a decimal comma: write 1234.5"),
+    ("FALSE", "value 'FALSE' is a yes/no cell, not a number"),
+])
+def test_numbers_written_for_people_are_named_never_advised_wrong(value, message):
+    with pytest.raises(PanelError) as info:
+        to_panel(_long([["ARG", 2020, "mobile_subscribers", value]]), DOI)
+    assert message in str(info.value)
+    if value == "1,024":
+        assert "write 1.024" not in str(info.value)  # never advise a value 1000 times too small
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)])
+def test_booleans_are_refused_not_read_as_1_and_0(value):
+    with pytest.raises(PanelError, match=f"value {bool(value)} is a yes/no .TRUE/FALSE. cell") as info:
+        to_panel(_long([["ARG", 2020, "internet_users", value], ["BRA", 2020, "internet_users", 1.0]]), DOI)
+    assert info.value.economy == "ARG"
+
+
+def test_economies_lists_every_economy_seen_whatever_its_values():
+    checked = to_panel(_long([["ARG", 2020, "internet_users", 85.5], ["Brazil", 2020, "internet_users", ".."],
+                              ["CHL", 2020, "internet_users", None], ["NER", 2020, "internet_users", "#N/A"],
+                              ["World", 2020, "internet_users", 60.0]]), DOI)
+    assert checked.economies == {"ARG", "BRA", "CHL", "NER"}  # names resolved, the aggregate set aside
+    assert set(checked.panel["economy"]) == {"ARG"}

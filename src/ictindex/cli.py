@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from ictindex import datasets
@@ -20,6 +21,20 @@ from ictindex.build import build_index
 from ictindex.errors import IctIndexError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
+from ictindex.read import read_table
+from ictindex.safety import output_folder, safe_csv
+
+_SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
+
+
+def _panel(data: Path | None, sheet: str | None) -> object:
+    """The bundled panel, a path, or (with a sheet) the chosen sheet read with its file and line numbers."""
+    if data is None:
+        if sheet is not None:
+            raise IctIndexError("--sheet given without --data", field="sheet", hint="give --data FILE.xlsx")
+        return datasets.load("itu")
+    return data if sheet is None else read_table(data, sheet=sheet)
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Composite ICT development indices (ITU DOI, IDI) from indicator tables.")
@@ -69,14 +84,16 @@ def validate(
     data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).")],
     framework: Annotated[str | None, typer.Option(help="Check indicator codes and ranges "
                                                   "against this framework.")] = None,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
 ) -> None:
     """Check a panel and print every problem found (exit status 1 if there are errors)."""
     fw = load_framework(framework) if framework else None
-    checked = validate_panel(data, fw)
+    checked = validate_panel(data, fw, sheet=sheet)
     issues = checked.issues
     for row in issues.itertuples(index=False):
+        line = "" if pd.isna(row.line) else f", line {row.line}"
         typer.echo(f"{row.severity}: {row.problem}: {row.message} "
-                   f"[economy {row.economy}, indicator {row.indicator}, year {row.year}]")
+                   f"[economy {row.economy}, indicator {row.indicator}, year {row.year}{line}]")
     n_errors = int((issues["severity"] == "error").sum())
     typer.echo(f"{len(checked.panel)} usable values; {n_errors} error(s), "
                f"{len(issues) - n_errors} warning(s)")
@@ -96,20 +113,20 @@ def build(
     max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.")] = None,
     by_sex: Annotated[bool, typer.Option("--by-sex", help="Also build the female and male indices "
                                          "and write gender.csv and gender_indicators.csv.")] = False,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
 ) -> None:
     """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
-    panel = datasets.load("itu") if data is None else data
+    panel = _panel(data, sheet)
     result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
                          by_sex=by_sex)
-    out.mkdir(parents=True, exist_ok=True)
+    tables = {"scores": result.scores, "coverage": result.coverage, "imputations": result.imputations,
+              "excluded": result.excluded}
     if by_sex:
-        result.gender.to_csv(out / "gender.csv", index=False)
-        result.gender_indicators.to_csv(out / "gender_indicators.csv", index=False)
-    result.scores.to_csv(out / "scores.csv", index=False)
-    result.coverage.to_csv(out / "coverage.csv", index=False)
-    result.imputations.to_csv(out / "imputations.csv", index=False)
-    result.excluded.to_csv(out / "excluded.csv", index=False)
-    (out / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
+        tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
+    with output_folder(out) as work:  # written whole or not at all; never mixed with an earlier run
+        for name, table in tables.items():
+            safe_csv(table, work / f"{name}.csv")  # text never read as a formula
+        (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
     typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
                + (", gender.csv, gender_indicators.csv" if by_sex else ""))
@@ -128,11 +145,12 @@ def report(
     profile: Annotated[list[str] | None, typer.Option(help="ISO3 code of an economy to profile; "
                                                       "repeat for several (default: the first-ranked).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.report import write_report
 
-    panel = datasets.load("itu") if data is None else data
+    panel = _panel(data, sheet)
     fw = load_framework(framework)
     if year is None:
         year = max(build_index(panel, fw).years)

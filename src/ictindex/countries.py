@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import pycountry
 
+from ictindex.errors import PanelError
+
 __all__ = ["to_iso3", "classify", "economy_name", "report_name", "is_aggregate", "from_m49", "ITU_NAMES",
            "AGGREGATES", "REPORT_NAMES"]
 
@@ -189,6 +191,33 @@ for _name, _code in ITU_NAMES.items():
 _ISO3 = frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(NON_ISO_ECONOMIES)
 
 
+def _extra(extra_names: Mapping[str, str] | None) -> dict[str, str]:
+    """``extra_names`` keyed by case-folded label, each value checked to be a known ISO3 code.
+
+    The values become economy codes, and codes become file names (profile charts) and table cells: a
+    value that is not a code (``"X/../../escaped"``) is refused here, where it enters.
+
+    >>> _extra({"Rep. of Korea": "kor", "Kosovo*": "KSO"})
+    {'rep. of korea': 'KOR', 'kosovo*': 'XKX'}
+    """
+    if extra_names is None:
+        return {}
+    if not isinstance(extra_names, Mapping):
+        raise PanelError(f"extra_names must be a mapping of labels to ISO3 codes, got {type(extra_names).__name__}",
+                         field="extra_names", hint="pass e.g. extra_names={'Rep. of Korea': 'KOR'}")
+    checked = {}
+    for label, code in extra_names.items():
+        text = code.strip().upper() if isinstance(code, str) else ""
+        text = CODE_ALIASES.get(text, text)
+        if text not in _ISO3:
+            raise PanelError(f"extra_names maps '{label}' to {code!r}, which is not an ISO 3166 alpha-3 code",
+                             field="extra_names", economy=str(label),
+                             hint="map each label to the economy's three-letter ISO code (e.g. 'KOR'); "
+                             "Kosovo is XKX")
+        checked[" ".join(str(label).split()).casefold()] = text
+    return checked
+
+
 def _resolve(label: str, extra: Mapping[str, str]) -> tuple[str | None, str]:
     text = " ".join(str(label).split())
     if not text:
@@ -218,13 +247,14 @@ def classify(labels: Iterable[object], extra_names: Mapping[str, str] | None = N
     labels
         Names or codes; each distinct label is resolved once.
     extra_names
-        Additional exact ``name -> ISO3`` entries for a source with its own spellings.
+        Additional exact ``name -> ISO3`` entries for a source with its own spellings; a value that
+        is not a known ISO3 code is a :class:`~ictindex.errors.PanelError`.
 
     Returns
     -------
     DataFrame with columns ``label``, ``iso3`` (missing unless an economy) and ``kind``.
     """
-    extra = {k.casefold(): v for k, v in (extra_names or {}).items()}
+    extra = _extra(extra_names)
     unique = pd.unique(pd.Series(["" if pd.isna(v) else str(v) for v in labels], dtype=object))
     rows = [(label, *_resolve(label, extra)) for label in unique]
     return pd.DataFrame(rows, columns=["label", "iso3", "kind"])
@@ -232,7 +262,7 @@ def classify(labels: Iterable[object], extra_names: Mapping[str, str] | None = N
 
 def to_iso3(label: object, extra_names: Mapping[str, str] | None = None) -> str | None:
     """ISO3 code of one economy label, or ``None`` for an aggregate or an unknown label."""
-    extra = {k.casefold(): v for k, v in (extra_names or {}).items()}
+    extra = _extra(extra_names)
     return _resolve(str(label), extra)[0]
 
 

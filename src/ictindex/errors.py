@@ -23,6 +23,7 @@ __all__ = [
     "CoverageError",
     "MethodError",
     "SpecError",
+    "OutputError",
 ]
 
 
@@ -33,8 +34,9 @@ class IctIndexError(ValueError):
     ----------
     message
         What went wrong.
-    economy, indicator, year, node, file, field
-        The place at fault; whichever are known are appended to the message.
+    economy, indicator, year, node, file, line, field
+        The place at fault; whichever are known are appended to the message (``line``: the line of a
+        text file or the row of a sheet, counting the header as 1).
     hint
         What the user should do about it.
     """
@@ -50,6 +52,7 @@ class IctIndexError(ValueError):
         file: str | None = None,
         field: str | None = None,
         hint: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.message = message
         self.economy = economy
@@ -58,6 +61,7 @@ class IctIndexError(ValueError):
         self.node = node
         self.file = None if file is None else str(file)
         self.field = field
+        self.line = line
         self.hint = hint
         super().__init__(self._render())
 
@@ -66,6 +70,7 @@ class IctIndexError(ValueError):
             f"{label} {value}"
             for label, value in (
                 ("file", self.file),
+                ("line", self.line),
                 ("field", self.field),
                 ("economy", self.economy),
                 ("indicator", self.indicator),
@@ -104,3 +109,7 @@ class MethodError(IctIndexError):
 
 class SpecError(IctIndexError):
     """An argument of a build (``build_index``, ``compile_model``) or of a spec has the wrong type or value."""
+
+
+class OutputError(IctIndexError):
+    """An output folder or file cannot be written safely (a foreign non-empty folder, a symbolic link)."""

@@ -67,7 +67,9 @@ def _registered(kind: str, name: str) -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: every number of a framework is finite (``upper: .inf`` would make every
+    # score of the indicator 0, ``scale: .inf`` every index infinite)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Normalisation(_Model):
@@ -235,8 +237,12 @@ class Node(_Model):
         codes = [c.code for c in self.children]
         if len(set(codes)) != len(codes):
             raise ValueError(f"a child is listed twice in {codes}")
-        if sum(c.weight for c in self.children) <= 0:
+        total = sum(c.weight for c in self.children)
+        if total <= 0:
             raise ValueError("child weights sum to zero; at least one must be positive")
+        if not math.isfinite(total):
+            raise ValueError(f"child weights {[c.weight for c in self.children]} sum to infinity; use smaller "
+                             "weights (they are rescaled to sum to 1 anyway)")
         return self
 
     @property
@@ -433,6 +439,82 @@ def _describe_location(data: Any, loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "<top level>"
 
 
+#: Deepest nesting of mappings and lists a framework file may have (the bundled ones use 5).
+MAX_YAML_DEPTH = 50
+#: Most values a framework file may hold once its aliases (``*name``) are expanded: nested aliases grow
+#: exponentially ("billion laughs"); the bundled files hold a few hundred.
+MAX_YAML_VALUES = 100_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses a key repeated within one mapping (PyYAML keeps the last
+    silently; YAML 1.2 section 3.2.1.1 requires keys to be unique) and nesting deeper than
+    :data:`MAX_YAML_DEPTH` (PyYAML composes recursively and would end in a RecursionError)."""
+
+    source = "<yaml>"
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise FrameworkError(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep "
+                                     f"(at line {mark.line + 1})", file=self.source, line=mark.line + 1,
+                                     hint="a framework is a few levels of mappings and lists: check the file")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, list | dict):
+                continue  # unhashable: the base class raises its own error
+            if key in seen:
+                raise FrameworkError(f"key '{key}' appears twice in one mapping (lines {seen[key]} and {line})",
+                                     file=self.source, field=str(key), line=line,
+                                     hint="keep one of them: YAML keeps only the last, silently")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of values under ``node`` with every alias expanded (memoised: aliases share nodes)."""
+    if id(node) not in memo:
+        memo[id(node)] = 1  # a recursive alias (&a [*a]) counts once instead of looping
+        if isinstance(node, yaml.MappingNode):
+            memo[id(node)] += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            memo[id(node)] += sum(_expanded_size(v, memo) for v in node.value)
+    return memo[id(node)]
+
+
+def _load_yaml(text: str, *, source: str) -> Any:
+    """Parse a framework file with :class:`_StrictLoader`."""
+    loader = _StrictLoader(text)
+    loader.source = source
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_YAML_VALUES:
+            raise FrameworkError(f"the YAML holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) "
+                                 "are expanded", file=source,
+                                 hint="write the values out: a framework needs no deeply nested aliases")
+        return loader.construct_document(node)
+    except RecursionError:  # e.g. deeply nested flow collections the parser meets before composing
+        raise FrameworkError(f"the YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)", file=source,
+                             hint="a framework is a few levels of mappings and lists: check the file") from None
+    finally:
+        loader.dispose()
+
+
 def available_frameworks() -> list[str]:
     """Names of the frameworks shipped with the library.
 
@@ -461,7 +543,7 @@ def load_framework(name_or_path: str | Path | Framework) -> Framework:
     if not path.is_file():
         raise FrameworkError("framework file not found", file=str(path), hint="check the path")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _load_yaml(path.read_text(encoding="utf-8"), source=str(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -41,18 +41,21 @@ from ictindex.catalogue import series_bounds
 from ictindex.countries import classify
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
+from ictindex.read import read_table
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
 PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note"]
-ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message"]
+ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message", "line"]
 
+_LINE = "_line"  # column of the file line (or sheet row) of each row, while validating
 #: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
 EARLIEST_YEAR = 1900
-_EXCEL = {".xlsx", ".xlsm", ".xls"}
-_TEXT = {".csv", ".txt", ".tsv", ".tab"}
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
-MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none"})
+MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none",
+                             *(e.casefold() for e in ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                                                      "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"))})
+#: Spreadsheet error values (``#N/A``, ``#DIV/0!``, ...) are among the markers: a formula with no result.
 
 _ALIASES = {
     "economy": ("economy", "iso3", "country", "entityiso", "economy name", "ucode"),
@@ -82,6 +85,10 @@ class PanelCheck:
 
     panel: pd.DataFrame
     issues: pd.DataFrame
+    #: ISO3 codes of every economy in the input (after name resolution, aggregates set aside), whether or
+    #: not any of its values is usable: an economy whose cells are all empty, ``..`` or ``#N/A`` is here
+    #: but not in ``panel``, so a build can list it as not scored instead of losing it.
+    economies: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -92,48 +99,6 @@ class PanelCheck:
         """Aggregate labels (World, regions, income groups) found and kept out of scoring."""
         rows = self.issues[self.issues["problem"] == "aggregate"]
         return sorted(rows["economy"].unique())
-
-
-def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a CSV or XLSX file as it is (no validation); errors name the file.
-
-    The delimiter of a CSV is sniffed (comma, semicolon, tab or pipe); the file must be
-    UTF-8. Cells are read as written: "n/a", "NA" or ".." stay text here, so that validation
-    can record them as missing-data markers.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise PanelError("file not found", file=str(path), hint="check the path")
-    suffix = path.suffix.lower()
-    if suffix not in _EXCEL | _TEXT:
-        raise PanelError(f"unsupported file type '{suffix}'", file=str(path),
-                         hint="give a CSV (.csv, .txt, .tsv) or an Excel file (.xlsx)")
-    if path.stat().st_size == 0 or (suffix not in _EXCEL and not path.read_bytes().strip()):
-        raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
-    try:
-        if suffix in _EXCEL:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, engine="calamine", header=None, dtype="object")
-        else:
-            frame = pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig", header=None,
-                                dtype="str", keep_default_na=False, skip_blank_lines=True)
-    except UnicodeDecodeError as err:
-        raise PanelError(f"the file is not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})",
-                         file=str(path), hint="save it as 'CSV UTF-8' (or give an XLSX file)") from None
-    except Exception as err:  # parsers raise their own types (calamine, csv.Error, ParserError)
-        raise PanelError(f"cannot read the table: {err}", file=str(path),
-                         hint="give a CSV (comma, semicolon, tab or pipe separated) or an XLSX file") from None
-    if frame.empty:
-        raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
-    header = [("" if pd.isna(v) else str(v).strip()) for v in frame.iloc[0]]
-    repeated = sorted({h for h in header if h and header.count(h) > 1})
-    if repeated:
-        raise PanelError(f"column(s) {repeated} appear more than once in the header", file=str(path),
-                         hint="keep one column per indicator (or rename the copies)")
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = [h if h else f"unnamed {i + 1}" for i, h in enumerate(header)]
-    if suffix not in _EXCEL:
-        frame = frame.replace("", np.nan)  # an empty CSV cell is no data, as in a spreadsheet
-    return frame
 
 
 def _rename(frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,7 +128,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
                          hint="a long panel needs both 'indicator' and 'value'; a wide one has neither "
                          "(one column per indicator)")
     if "indicator" not in frame.columns:
-        id_columns = [c for c in ("economy", "year", "sex", "source", "note") if c in frame.columns]
+        id_columns = [c for c in ("economy", "year", "sex", "source", "note", _LINE) if c in frame.columns]
         value_columns = [c for c in frame.columns if c not in id_columns]
         if not value_columns:
             raise PanelError("no indicator columns", file=source,
@@ -174,7 +139,65 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
     for column, default in (("sex", "total"), ("source", source or "user data"), ("note", "")):
         if column not in long.columns:
             long[column] = default
-    return long[PANEL_COLUMNS]
+    return long[[*PANEL_COLUMNS, _LINE] if _LINE in long.columns else PANEL_COLUMNS]
+
+
+def _set_empty_rows_aside(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Rows with no cell at all (``,,,,`` lines that spreadsheets export) dropped, with their description
+    (the lines :func:`~ictindex.read.read_table` set aside, or the positions of the frame's own).
+
+    A frame read from a file gets a ``_line`` column with the line of the file of each row."""
+    described = frame.attrs.get("empty_rows", "")
+    if frame.index.name == "line":
+        frame = frame.assign(**{_LINE: frame.index.to_numpy()})
+    empty = frame.drop(columns=[_LINE], errors="ignore").isna().all(axis=1).to_numpy()
+    if empty.any():
+        positions = np.flatnonzero(empty)
+        shown = ", ".join(map(str, positions[:10])) + (" ..." if len(positions) > 10 else "")
+        described = ", ".join(t for t in (described, f"{len(positions)} row(s) at position(s) {shown}") if t)
+        frame = frame[~empty]
+    return frame, described
+
+
+def _not_a_number(shown: pd.Series) -> pd.Series:
+    """Why each text is not a number, and what to write instead.
+
+    A comma followed by exactly three digits (``1,024``) is ambiguous: a thousands separator (1024) in
+    English, a decimal comma (1.024) in most of Europe; nothing is guessed. Several groups of three
+    (``1,234,567``) or a comma before a decimal point (``1,234.5``) are thousands separators; any other
+    comma between digits (``96,5``) is a decimal comma.
+    """
+    text = shown.str.strip()
+    message = ("value '" + shown + "' is not a number: remove footnote marks or text, or leave the cell empty "
+               "for no data")
+    ambiguous = text.str.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}")  # 0,125 is a decimal comma: no leading 0
+    decimal = text.str.fullmatch(r"[-+]?\d+,\d+") & ~ambiguous
+    message = message.where(~decimal, "value '" + shown + "' has a decimal comma: write "
+                            + text.str.replace(",", ".") + " (or export the file with a point as decimal separator)")
+    message = message.where(~ambiguous, "value '" + shown + "' is ambiguous: the comma may be a thousands separator ("
+                            + text.str.replace(",", "") + ") or a decimal comma (" + text.str.replace(",", ".")
+                            + "); write the number without a thousands separator, with a point for decimals")
+    thousands = text.str.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?") & ~ambiguous
+    message = message.where(~thousands, "value '" + shown + "' has thousands separators: write "
+                            + text.str.replace(",", "") + " (no separators)")
+    european = text.str.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3})+,\d+")
+    message = message.where(~european, "value '" + shown + "' has a thousands point and a decimal comma: write "
+                            + text.str.replace(".", "", regex=False).str.replace(",", ".")
+                            + " (or export the file with a point as decimal separator)")
+    boolean = text.str.casefold().isin({"true", "false", "yes", "no"})
+    return message.where(~boolean, "value '" + shown + "' is a yes/no cell, not a number: give the number, or leave "
+                         "the cell empty for no data")
+
+
+def _booleans(raw: pd.Series, number: pd.Series) -> pd.Series:
+    """Cells holding True/False (a spreadsheet's TRUE/FALSE, a bool column), which pandas reads as 1 and 0."""
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.notna()
+    candidates = number.isin([0.0, 1.0]).to_numpy()
+    flags = np.zeros(len(raw), dtype=bool)
+    if candidates.any() and raw.dtype == object:
+        flags[candidates] = [isinstance(v, bool | np.bool_) for v in raw.to_numpy()[candidates]]
+    return pd.Series(flags, index=raw.index)
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -190,6 +213,7 @@ def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series 
         "indicator": _text(rows["indicator"]).to_numpy(),
         "year": _text(rows["year"]).to_numpy(),
         "message": message if isinstance(message, str) else message.to_numpy(),
+        "line": (rows[_LINE].to_numpy() if _LINE in rows.columns else pd.NA),
     })
     return out
 
@@ -209,6 +233,7 @@ def validate_panel(
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
     units: str = "economies",
+    sheet: str | int | None = None,
 ) -> PanelCheck:
     """Check a panel and return it with every problem found (nothing is raised for bad rows).
 
@@ -230,6 +255,8 @@ def validate_panel(
         ``economies`` (default): unit labels are economy codes or names, resolved to ISO3, with
         regional and income aggregates set aside; ``any``: sub-national or other units, whose
         codes are used as given (stripped), with no economy-name check.
+    sheet
+        Excel files: the sheet to read, by name or 0-based position (default: the active sheet).
     """
     if units not in ("economies", "any"):
         raise PanelError(f"units must be 'economies' or 'any', got {units!r}", field="units",
@@ -237,11 +264,16 @@ def validate_panel(
     if known_series is None:
         known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
-    frame = read_table(data) if source else data
+    frame = read_table(data, sheet=sheet) if source else data
     if not isinstance(frame, pd.DataFrame):
         raise PanelError(f"expected a DataFrame or a file path, got {type(data).__name__}")
+    source = source or frame.attrs.get("file")  # a frame from read_table keeps its file in messages
+    frame, empty_rows = _set_empty_rows_aside(frame)
     long = _to_long(frame, source)
     found: list[pd.DataFrame] = []
+    if empty_rows:
+        found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
+                             "empty_rows", f"{empty_rows} without any value skipped"))
     keep = pd.Series(True, index=long.index)
 
     # economies: resolve names/codes, set aggregates aside
@@ -267,6 +299,7 @@ def validate_panel(
                              "or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
     keep &= ~(aggregate | unknown | blank)
     long["economy"] = label.map(mapping["iso3"]).where(~(aggregate | unknown | blank), label)
+    economies = frozenset(long.loc[~(aggregate | unknown | blank), "economy"])
 
     # years: whole numbers, not in the future
     year = pd.to_numeric(long["year"], errors="coerce")
@@ -300,6 +333,11 @@ def validate_panel(
     # values: numbers; missing markers become NaN (recorded); other text is an error
     raw = long["value"]
     number = pd.to_numeric(raw, errors="coerce").astype("float64")
+    boolean = _booleans(raw, number)
+    if boolean.any():  # TRUE/FALSE would otherwise be read as 1 and 0 (1 % and 0 % in a percentage column)
+        found.append(_issues(long[boolean], "error", "boolean_value", "value " + _text(raw[boolean]) + " is a "
+                             "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty"))
+        keep &= ~boolean
     text = raw.notna() & number.isna()
     if text.any():
         folded = raw[text].astype(str).str.strip().str.casefold()
@@ -311,11 +349,7 @@ def validate_panel(
         if (~marker).any():
             rows = long[text][~marker.to_numpy()]
             shown = _text(raw[rows.index])
-            comma = shown.str.strip().str.fullmatch(r"-?\d+,\d+")
-            found.append(_issues(rows, "error", "non_numeric", ("value '" + shown + "' is not a number: remove "
-                                 "footnote marks or text, or leave the cell empty for no data").where(
-                ~comma, "value '" + shown + "' has a decimal comma: write " + shown.str.replace(",", ".")
-                + " (or export the file with a point as decimal separator)")))
+            found.append(_issues(rows, "error", "non_numeric", _not_a_number(shown)))
             keep &= ~long.index.isin(rows.index)
     counted = long.loc[keep, ["indicator"]].assign(has=number[keep].notna())
     empty = counted.groupby("indicator")["has"].any()
@@ -378,9 +412,9 @@ def validate_panel(
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
-    panel = long[keep & long["value"].notna()].reset_index(drop=True)
+    panel = long.loc[keep & long["value"].notna(), PANEL_COLUMNS].reset_index(drop=True)
     panel = panel.astype({"economy": "str", "indicator": "str", "sex": "str", "source": "str", "note": "str"})
-    return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True))
+    return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True), economies=economies)
 
 
 def _range_issues(long: pd.DataFrame, framework: Framework,
@@ -425,6 +459,7 @@ def to_panel(
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
     units: str = "economies",
+    sheet: str | int | None = None,
 ) -> PanelCheck:
     """Validate a panel and raise the first error as :class:`~ictindex.errors.PanelError`.
 
@@ -432,7 +467,7 @@ def to_panel(
     are returned in ``issues``; the error message counts the other errors found.
     """
     checked = validate_panel(data, framework, extra_names=extra_names, known_series=known_series,
-                             max_year=max_year, units=units)
+                             max_year=max_year, units=units, sheet=sheet)
     errors = checked.errors
     if not errors.empty:
         first = errors.iloc[0]
@@ -440,7 +475,8 @@ def to_panel(
         raise PanelError(
             first["message"] + (f" ({more} more error(s))" if more else ""),
             economy=first["economy"] or None, indicator=first["indicator"] or None, year=first["year"] or None,
-            file=str(data) if isinstance(data, str | Path) else None,
+            file=str(data) if isinstance(data, str | Path) else data.attrs.get("file"),
+            line=None if pd.isna(first["line"]) else int(first["line"]),
             hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem"
                                                        if more else ""),
         )

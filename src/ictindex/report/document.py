@@ -36,6 +36,7 @@ from ictindex.report.tables import (
     ranking_table,
     sources_table,
 )
+from ictindex.safety import output_folder, safe_filename
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -131,7 +132,29 @@ def write_report(
         Chart file formats (PNG is always written: the HTML embeds it).
     console
         Where progress is shown (default: standard error; shown only in a terminal).
+
+    The report is written into a temporary folder next to ``out`` and moved into place when every
+    table and chart is written (:func:`~ictindex.safety.output_folder`): ``out`` never mixes two runs,
+    a failing chart leaves it as it was, and a non-empty ``out`` that is not an earlier report is refused.
     """
+    with output_folder(out) as work:
+        report = _write_report(result, work, year=year, gender=gender, profiles=profiles, formats=formats,
+                               console=console)
+    return _relocated(report, work, Path(out))
+
+
+def _relocated(report: Report, work: Path, out: Path) -> Report:
+    """The same report with every path moved from the temporary folder to ``out``."""
+    def moved(path: Path) -> Path:
+        return out / path.relative_to(work)
+
+    return Report(folder=out, html=moved(report.html),
+                  charts={k: [moved(p) for p in v] for k, v in report.charts.items()},
+                  tables={k: [moved(p) for p in v] for k, v in report.tables.items()}, notes=report.notes)
+
+
+def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: IndexResult | None,
+                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None) -> Report:
     out = Path(out)
     year = max(result.years) if year is None else int(year)
     ranking = result.ranking(year)
@@ -168,7 +191,7 @@ def write_report(
         for name, draw in jobs.items():
             progress.update(task, description=f"chart {name}")
             fig = draw()
-            report.charts[name] = save_figure(fig, out / "charts" / name, formats)
+            report.charts[name] = save_figure(fig, out / "charts" / safe_filename(name), formats)
             images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
             if name == "map" and getattr(fig, "not_drawn", None):
                 report.notes.append(f"Map: {len(fig.not_drawn)} scored economies are too small to draw at "
@@ -215,7 +238,8 @@ nav a{margin-right:1em}
 def _figure(images: dict[str, str], name: str, caption: str) -> str:
     if name not in images:
         return ""
-    return (f'<figure id="fig-{name}"><img alt="{html.escape(caption)}" src="data:image/png;base64,{images[name]}">'
+    return (f'<figure id="fig-{safe_filename(name)}"><img alt="{html.escape(caption)}" '
+            f'src="data:image/png;base64,{images[name]}">'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ictindex.safety import safe_csv, safe_xlsx_value
 from ictindex.weight import weights_table
 
 if TYPE_CHECKING:
@@ -42,13 +43,14 @@ def _is_float(series: pd.Series) -> bool:
 
 
 def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
-    """One UTF-8 CSV per table (``<name>.csv``), full precision, empty cells for missing values."""
+    """One UTF-8 CSV per table (``<name>.csv``), full precision, empty cells for missing values; text cells
+    that a spreadsheet would run as a formula get a leading ``'`` (:func:`~ictindex.safety.safe_text`)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in tables.items():
         path = folder / f"{name}.csv"
-        table.to_csv(path, index=False)
+        safe_csv(table, path)
         paths.append(path)
     return paths
 
@@ -94,7 +96,8 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
                provenance: pd.DataFrame | None = None, decimals: int = 2) -> Path:
     """A workbook with one formatted sheet per table, plus ``methodology`` (the framework) and
     ``provenance`` sheets when given: bold shaded header, frozen header row, number formats
-    (``decimals`` for scores, whole numbers for ranks and counts), fitted column widths."""
+    (``decimals`` for scores, whole numbers for ranks and counts), fitted column widths. Text cells pass
+    through :func:`~ictindex.safety.safe_xlsx_value`, so no cell is a formula."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
@@ -107,7 +110,7 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
     score_format = "0." + "0" * decimals if decimals > 0 else "0"
     for name, table in sheets.items():
         sheet = book.create_sheet(title=name[:31])
-        sheet.append([str(c) for c in table.columns])
+        sheet.append([safe_xlsx_value(str(c)) for c in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -115,7 +118,7 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
         columns = list(table.columns)
         values = table.astype("object").where(table.notna(), None).to_numpy().tolist()
         for row in values:
-            sheet.append([v.item() if isinstance(v, np.generic) else v for v in row])
+            sheet.append([safe_xlsx_value(v.item() if isinstance(v, np.generic) else v) for v in row])
         for j, column in enumerate(columns, start=1):
             series = table[column]
             letter = get_column_letter(j)
