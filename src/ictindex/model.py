@@ -426,7 +426,7 @@ def compile_model(
         sources=sources[keep],
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
-        economies=tuple(sorted(set(panel["economy"]))),
+        economies=tuple(sorted(set(checked.economies) | set(panel["economy"]))),
         input_sha256=_panel_hash(panel),
         _all_values=all_values,
         _all_year_code=all_code,
