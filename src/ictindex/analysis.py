@@ -30,10 +30,30 @@ from ictindex.result import IndexResult
 
 __all__ = ["Comparison", "compare"]
 
-TABLE_COLUMNS = ["economy", "year", "year_a", "year_b", "score_a", "score_b", "rank_a", "rank_b",
-                 "rank_shift", "difference", "in"]
-SUMMARY_COLUMNS = ["year", "compared", "only_a", "only_b", "spearman", "spearman_p", "mean_abs_difference",
-                   "max_abs_difference", "mean_abs_rank_shift"]
+TABLE_COLUMNS = [
+    "economy",
+    "year",
+    "year_a",
+    "year_b",
+    "score_a",
+    "score_b",
+    "rank_a",
+    "rank_b",
+    "rank_shift",
+    "difference",
+    "in",
+]
+SUMMARY_COLUMNS = [
+    "year",
+    "compared",
+    "only_a",
+    "only_b",
+    "spearman",
+    "spearman_p",
+    "mean_abs_difference",
+    "max_abs_difference",
+    "mean_abs_rank_shift",
+]
 
 
 @dataclass(frozen=True)
@@ -69,19 +89,30 @@ def _scores(side: IndexResult | pd.DataFrame, node: str, which: str, year: int |
     column = node if node in table.columns else "score" if "score" in table.columns else None
     missing = [c for c in ("economy", "year") if c not in table.columns]
     if column is None or missing:
-        raise MethodError(f"compare: side {which} has no column {missing or [node]}", field=node,
-                          hint="give a table with economy, year and the score column (or 'score'), or pick node=")
+        raise MethodError(
+            f"compare: side {which} has no column {missing or [node]}",
+            field=node,
+            hint="give a table with economy, year and the score column (or 'score'), or pick node=",
+        )
     out = table[["economy", "year", column]].rename(columns={column: "score"})
     out = out.assign(score=pd.to_numeric(out["score"], errors="coerce")).dropna(subset=["score"])
     if year is not None:
         out = out[out["year"] == year]
         if out.empty:
-            raise MethodError(f"compare: side {which} has no '{node}' scores in {year}", year=year, field=node,
-                              hint="choose a year present in both sides")
+            raise MethodError(
+                f"compare: side {which} has no '{node}' scores in {year}",
+                year=year,
+                field=node,
+                hint="choose a year present in both sides",
+            )
     if out.duplicated(["economy", "year"]).any():
         economy, dup_year = out.loc[out.duplicated(["economy", "year"]), ["economy", "year"]].iloc[0]
-        raise MethodError(f"compare: side {which} has two scores for one economy and year", economy=economy,
-                          year=dup_year, hint="keep one row per economy and year (e.g. filter one edition)")
+        raise MethodError(
+            f"compare: side {which} has two scores for one economy and year",
+            economy=economy,
+            year=dup_year,
+            hint="keep one row per economy and year (e.g. filter one edition)",
+        )
     return out.reset_index(drop=True)
 
 
@@ -89,12 +120,18 @@ def _summary(group: pd.DataFrame) -> pd.Series:
     both = group[group["in"] == "both"]
     rho, p = spearmanr(both["score_a"], both["score_b"]) if len(both) > 2 else (np.nan, np.nan)
     diff = both["difference"].abs()
-    return pd.Series({
-        "compared": len(both), "only_a": int((group["in"] == "a only").sum()),
-        "only_b": int((group["in"] == "b only").sum()), "spearman": float(rho), "spearman_p": float(p),
-        "mean_abs_difference": diff.mean(), "max_abs_difference": diff.max(),
-        "mean_abs_rank_shift": both["rank_shift"].abs().astype("float64").mean(),
-    })
+    return pd.Series(
+        {
+            "compared": len(both),
+            "only_a": int((group["in"] == "a only").sum()),
+            "only_b": int((group["in"] == "b only").sum()),
+            "spearman": float(rho),
+            "spearman_p": float(p),
+            "mean_abs_difference": diff.mean(),
+            "max_abs_difference": diff.max(),
+            "mean_abs_rank_shift": both["rank_shift"].abs().astype("float64").mean(),
+        }
+    )
 
 
 def compare(

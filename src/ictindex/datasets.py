@@ -80,7 +80,8 @@ def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:
     if name not in PUBLISHED:
         raise IctIndexError(f"no published scores bundled for '{name}'", hint=f"use one of {sorted(PUBLISHED)}")
     if level not in PUBLISHED[name]:
-        raise IctIndexError(f"unknown level '{level}' of published scores", hint=f"use one of {sorted(PUBLISHED[name])}")
+        raise IctIndexError(f"unknown level '{level}' of published scores",
+                            hint=f"use one of {sorted(PUBLISHED[name])}")
     return pd.read_csv(_path(PUBLISHED[name][level]), keep_default_na=False, na_values=[""])
 
 
