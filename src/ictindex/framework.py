@@ -79,9 +79,9 @@ class Normalisation(_Model):
     ``cap``, with T the identity, ``log10`` or ``ln1p`` (``ln(x + 1)``, the IDI 2024 traffic
     transform); the goalposts may be given as ``threshold`` (score 0) and ``goalpost``
     (score 1) instead, in ITU's IDI 2023+ wording; ``minmax``: the same with lower/upper
-    learned from the data, then mapped to ``target``; ``zscore``: ``(x - mean) / sd`` (sample sd, n - 1); ``rank``; ``percentile``
-    rank in (0, 1]; ``frontier``: distance to the best performer ``x / max``; ``none``:
-    values used as they are.
+    learned from the data, then mapped to ``target``; ``zscore``: ``(x - mean) / sd``
+    (sample sd, n - 1); ``rank``; ``percentile`` rank in (0, 1]; ``frontier``: distance to
+    the best performer ``x / max``; ``none``: values used as they are.
     """
 
     method: str = "goalpost"
