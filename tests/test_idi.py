@@ -323,3 +323,22 @@ def test_idi2024_current_declares_every_substitution_and_is_close_to_published()
     latest = ictindex.build_index(datasets.load("itu"), fw, years=2023)
     assert len(latest.ranking(2023)) >= 180
     assert set(latest.imputations["from_year"]) <= {2022}  # ITU's rule: the year before, no older
+
+
+# -- command line -----------------------------------------------------------------------------------------------
+def test_cli_build_and_report_idi2024(tmp_path):
+    """`--framework idi2024` builds from ITU's published 2022 values by default; the report is written."""
+    from typer.testing import CliRunner
+
+    from ictindex.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["build", "--framework", "idi2024", "--out", str(tmp_path / "b")])
+    assert out.exit_code == 0, out.output
+    scores = pd.read_csv(tmp_path / "b" / "scores.csv").set_index("economy")
+    assert len(scores) == 170 and scores.loc["KOR", "IDI"] == pytest.approx(94.4, abs=0.1)
+    out = runner.invoke(app, ["report", "--framework", "idi2024", "--out", str(tmp_path / "r"), "--gender", "none"])
+    assert out.exit_code == 0, out.output
+    ranking = pd.read_csv(tmp_path / "r" / "tables" / "ranking.csv")
+    assert len(ranking) == 170
+    assert "ICT Development Index" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")

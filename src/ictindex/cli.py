@@ -89,7 +89,8 @@ def validate(
 def build(
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).")],
     data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX, long or wide); "
-                                              "default: the bundled ITU/World Bank panel.")] = None,
+                                              "default: the bundled ITU/World Bank panel (for idi2024: "
+                                              "ITU's published 2022 values).")] = None,
     framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi",
     year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
     imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).")] = None,
@@ -98,7 +99,7 @@ def build(
                                          "and write gender.csv and gender_indicators.csv.")] = False,
 ) -> None:
     """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
-    panel = datasets.load("itu") if data is None else data
+    panel = datasets.load(datasets.default_dataset(framework)) if data is None else data
     result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
                          by_sex=by_sex)
     out.mkdir(parents=True, exist_ok=True)
@@ -132,8 +133,8 @@ def report(
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.report import write_report
 
-    panel = datasets.load("itu") if data is None else data
     fw = load_framework(framework)
+    panel = datasets.load(datasets.default_dataset(fw)) if data is None else data
     if year is None:
         year = max(build_index(panel, fw).years)
     result = build_index(panel, fw, years=[year - 1, year])

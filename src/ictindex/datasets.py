@@ -23,8 +23,8 @@ from ictindex.errors import IctIndexError
 from ictindex.framework import Framework, load_framework
 from ictindex.resources import bundled_dir
 
-__all__ = ["load", "published", "economies", "itu_regions", "describe", "coverage", "panel_version", "DATASETS",
-           "PUBLISHED"]
+__all__ = ["load", "published", "economies", "itu_regions", "idi2024_groups", "default_dataset", "describe",
+           "coverage", "panel_version", "DATASETS", "PUBLISHED"]
 
 DATASETS = {"itu": "panel/itu_panel.csv.gz", "idi2024": "itu_idi_2024/idi2024_values_2022.csv"}
 PUBLISHED = {
@@ -32,6 +32,8 @@ PUBLISHED = {
                 "indicators": "itu_idi_2024/idi2024_published_indicator_scores.csv"},
 }
 NOT_ASSIGNED = "not assigned"
+# The bundled panel a framework is computed from when the user gives none (default: "itu").
+FRAMEWORK_DATA = {"idi2024": "idi2024"}
 _DTYPES = {"economy": "str", "year": "int64", "indicator": "str", "sex": "str", "value": "float64",
            "source": "str", "note": "str"}
 
@@ -107,6 +109,16 @@ def idi2024_groups() -> pd.DataFrame:
     """Economy, name, ITU region and income group of the 170 economies of the IDI 2024, as ITU
     grouped them for Annex 4 (p. 35); Venezuela's income group is "not classified" (n.a.)."""
     return pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")
+
+
+def default_dataset(framework: str | Framework) -> str:
+    """Name of the bundled panel to build ``framework`` from when no data are given.
+
+    >>> default_dataset("idi2024"), default_dataset("doi_current")
+    ('idi2024', 'itu')
+    """
+    code = framework.code if isinstance(framework, Framework) else str(framework)
+    return FRAMEWORK_DATA.get(code, "itu")
 
 
 def panel_version() -> dict:
