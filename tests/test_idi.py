@@ -342,3 +342,9 @@ def test_cli_build_and_report_idi2024(tmp_path):
     ranking = pd.read_csv(tmp_path / "r" / "tables" / "ranking.csv")
     assert len(ranking) == 170
     assert "ICT Development Index" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+
+
+def test_inclusion_rule_cannot_ask_for_more_indicators_than_exist():
+    fw = load_framework("idi2024").to_dict()
+    with pytest.raises(FrameworkError, match="min_indicators 11 is more than the 10 indicators"):
+        Framework.from_dict({**fw, "min_indicators": 11})
