@@ -138,6 +138,8 @@ def report(
     if year is None:
         year = max(build_index(panel, fw).years)
     result = build_index(panel, fw, years=[year - 1, year])
+    if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
+        result = build_index(panel, fw, years=year)
     by_sex = None
     if gender and gender.lower() != "none":
         try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
