@@ -90,3 +90,14 @@ def test_errors_name_the_problem():
     assert err.value.economy == "KOR"
     with pytest.raises(MethodError, match="no 'IDI' scores in 2019"):
         ictindex.compare(a, a, node="IDI", years=(2019, 2022))
+
+
+def test_own_ranks_are_each_sides_published_ranks():
+    a = _table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0})
+    b = _table({"KOR": 85.0, "PER": 88.0, "USA": 99.0})
+    t = ictindex.compare(a, b, node="IDI", ranks="own").table.set_index("economy")
+    assert t.loc[["KOR", "FRA", "PER"], "rank_a"].tolist() == [1, 2, 3] and pd.isna(t.loc["USA", "rank_a"])
+    assert t.loc[["USA", "PER", "KOR"], "rank_b"].tolist() == [1, 2, 3] and pd.isna(t.loc["FRA", "rank_b"])
+    assert t.loc["PER", "rank_shift"] == 1  # 3rd in a, 2nd in b
+    with pytest.raises(MethodError, match="unknown ranks"):
+        ictindex.compare(a, b, node="IDI", ranks="dense")

@@ -61,8 +61,8 @@ class Comparison:
     """Two rankings side by side.
 
     ``table``: one row per economy and year in either side: ``score_a``, ``score_b``, ``rank_a``,
-    ``rank_b`` (ranks among the economies in both sides, 1 = best, ties share the lower rank;
-    none for an economy in one side only), ``difference`` =
+    ``rank_b`` (ranks among the economies in both sides, or with ``ranks="own"`` each side's
+    own rank; 1 = best, ties share the lower rank), ``difference`` =
     ``score_b - score_a``, ``rank_shift`` = ``rank_a - rank_b`` (positive: higher in b), and
     ``in`` (``both``, ``a only``, ``b only``) — no economy is dropped.
     ``summary``: per year, the number compared, those in one side only, Spearman's rho and its
@@ -141,6 +141,7 @@ def compare(
     node: str | None = None,
     years: tuple[int, int] | None = None,
     labels: tuple[str, str] | None = None,
+    ranks: str = "compared",
 ) -> Comparison:
     """Compare two sets of scores of one node (default: the index of ``a``).
 
@@ -156,6 +157,9 @@ def compare(
         by default economies are matched on code and year.
     labels
         Names of the two sides (default: framework codes, or ``a``/``b``).
+    ranks
+        ``compared`` (default): ranks among the economies in both sides, so that a shift is a
+        change of order; ``own``: each side's rank among all its economies (its published rank).
 
     Returns
     -------
@@ -178,10 +182,12 @@ def compare(
         table["year"] = years[1]
         table["year_a"], table["year_b"] = years
     table["in"] = table["in"].map({"both": "both", "left_only": "a only", "right_only": "b only"})
-    both = table["in"] == "both"
-    for side in ("a", "b"):  # ranks among the economies compared, so that a shift is a change of order
-        ranks = table.loc[both].groupby("year")[f"score_{side}"].rank(method="min", ascending=False)
-        table[f"rank_{side}"] = ranks.reindex(table.index).astype("Int64")
+    if ranks not in {"compared", "own"}:
+        raise MethodError(f"compare: unknown ranks '{ranks}'", hint="use ranks='compared' or ranks='own'")
+    for side in ("a", "b"):
+        scored = table[f"score_{side}"].notna() if ranks == "own" else table["in"] == "both"
+        rank = table.loc[scored].groupby("year")[f"score_{side}"].rank(method="min", ascending=False)
+        table[f"rank_{side}"] = rank.reindex(table.index).astype("Int64")
     table["difference"] = table["score_b"] - table["score_a"]
     table["rank_shift"] = (table["rank_a"] - table["rank_b"]).astype("Int64")
     table = table[TABLE_COLUMNS].sort_values(["year", "economy"]).reset_index(drop=True)
