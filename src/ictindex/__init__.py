@@ -7,6 +7,7 @@ with gender-disaggregated sub-indices, from country indicator tables.
 'Digital Opportunity Index'
 """
 
+from ictindex.analysis import Comparison, compare
 from ictindex.build import build_index
 from ictindex.errors import (
     CoverageError,
@@ -33,6 +34,8 @@ __all__ = [
     "read_coinr",
     "IndexModel",
     "BuildSpec",
+    "compare",
+    "Comparison",
     "load_framework",
     "available_frameworks",
     "Framework",

@@ -135,6 +135,7 @@ class Tree:
     index: str = ""
     scale: float = 1.0
     column_of: dict[str, int] = field(default_factory=dict)
+    min_indicators: int | None = None
 
     @classmethod
     def from_framework(cls, framework: Framework, min_coverage: float | None = None) -> Tree:
@@ -161,7 +162,7 @@ class Tree:
         return cls(indicators, nodes, tuple(edges), np.array(parent, dtype="intp"), np.array(child, dtype="intp"),
                    np.array(start, dtype="intp"), np.array(stop, dtype="intp"), np.array(weight, dtype="float64"),
                    tuple(methods), tuple(params), tuple(floors), np.array(threshold, dtype="float64"),
-                   framework.index, framework.scale, column_of)
+                   framework.index, framework.scale, column_of, framework.min_indicators)
 
     def children(self, n: int) -> list[str]:
         return [self.edges[e][1] for e in range(self.edge_start[n], self.edge_stop[n])]
@@ -176,6 +177,7 @@ class Explanation:
     ok: list[np.ndarray] = field(default_factory=list)
     expected: list[np.ndarray] = field(default_factory=list)
     floored: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    indicators_present: np.ndarray | None = None  # (units, indicators), with an inclusion rule
 
 
 def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | None, units: pd.MultiIndex | None,
@@ -293,9 +295,15 @@ def aggregate_tree(
             explain.ok.append(ok[0])
             explain.expected.append(pos[0])
     if out is None:
-        return np.stack(values[n_ind:], axis=-1)
-    for n, value in enumerate(values[n_ind:]):
-        out[:, :, n] = value
+        out = np.stack(values[n_ind:], axis=-1)
+    else:
+        for n, value in enumerate(values[n_ind:]):
+            out[:, :, n] = value
+    if tree.min_indicators is not None:  # inclusion rule on the whole unit (IDI 2024: 5 of 10, Annex 1 p. 17)
+        present = ~np.isnan(indicators)
+        out[:, present.sum(axis=1) < tree.min_indicators, :] = np.nan
+        if explain is not None:
+            explain.indicators_present = present
     return out
 
 

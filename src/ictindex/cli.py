@@ -27,12 +27,13 @@ from ictindex.safety import output_folder, safe_csv
 _SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
 
 
-def _panel(data: Path | None, sheet: str | None) -> object:
-    """The bundled panel, a path, or (with a sheet) the chosen sheet read with its file and line numbers."""
+def _panel(data: Path | None, sheet: str | None, framework: object = None) -> object:
+    """The bundled panel of the framework, a path, or (with a sheet) the chosen sheet read with its file and
+    line numbers."""
     if data is None:
         if sheet is not None:
             raise IctIndexError("--sheet given without --data", field="sheet", hint="give --data FILE.xlsx")
-        return datasets.load("itu")
+        return datasets.load(datasets.default_dataset(framework) if framework is not None else "itu")
     return data if sheet is None else read_table(data, sheet=sheet)
 
 
@@ -106,7 +107,8 @@ def validate(
 def build(
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).")],
     data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX, long or wide); "
-                                              "default: the bundled ITU/World Bank panel.")] = None,
+                                              "default: the bundled ITU/World Bank panel (for idi2024: "
+                                              "ITU's published 2022 values).")] = None,
     framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi",
     year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.")] = None,
     imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).")] = None,
@@ -116,7 +118,7 @@ def build(
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
 ) -> None:
     """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
-    panel = _panel(data, sheet)
+    panel = _panel(data, sheet, framework)
     result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
                          by_sex=by_sex)
     tables = {"scores": result.scores, "coverage": result.coverage, "imputations": result.imputations,
@@ -150,11 +152,13 @@ def report(
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.report import write_report
 
-    panel = _panel(data, sheet)
     fw = load_framework(framework)
+    panel = _panel(data, sheet, fw)
     if year is None:
         year = max(build_index(panel, fw).years)
     result = build_index(panel, fw, years=[year - 1, year])
+    if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
+        result = build_index(panel, fw, years=year)
     by_sex = None
     if gender and gender.lower() != "none":
         try:  # the latest decade: by-sex survey data are sparse and lag the administrative series

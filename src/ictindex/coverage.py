@@ -59,6 +59,32 @@ def _node_rows(units: pd.MultiIndex, node: str, children: list[str], present: np
     })
 
 
+def _inclusion_rule(tree: Tree, present: np.ndarray, units: pd.MultiIndex, frames: list[pd.DataFrame]
+                    ) -> list[pd.DataFrame]:
+    """Units with fewer indicators than the framework's ``min_indicators``: one "not scored" row on
+    the index node replaces their node rows (ITU IDI 2024, Annex 1, p. 17)."""
+    counts = present.sum(axis=1)
+    short = counts < tree.min_indicators
+    if not short.any():
+        return frames
+    excluded = units[short]
+    kept = [f[~pd.MultiIndex.from_frame(f[["economy", "year"]]).isin(excluded)] for f in frames]
+    names = np.asarray(tree.indicators)
+    total = len(tree.indicators)
+    rows = pd.DataFrame({
+        "economy": excluded.get_level_values("economy"),
+        "year": excluded.get_level_values("year"),
+        "node": tree.index,
+        "status": "not scored",
+        "present": counts[short],
+        "expected": total,
+        "missing": [",".join(names[~row]) for row in present[short]],
+        "reason": [f"only {k} of {total} indicators present; the framework's inclusion rule needs "
+                   f"{tree.min_indicators}" for k in counts[short]],
+    })
+    return [f for f in kept if not f.empty] + [rows]
+
+
 def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The coverage table (:data:`COVERAGE_COLUMNS`) and the floored values (:data:`FLOORED_COLUMNS`)
     of a nominal evaluation."""
@@ -68,6 +94,8 @@ def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tup
                           float(tree.threshold[n]))
         if rows is not None:
             frames.append(rows)
+    if explain.indicators_present is not None:
+        frames = _inclusion_rule(tree, explain.indicators_present, units, frames)
     coverage = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COVERAGE_COLUMNS)
     floors = []
     for n, rows, cols, values in explain.floored:

@@ -23,9 +23,17 @@ from ictindex.errors import IctIndexError
 from ictindex.framework import Framework, load_framework
 from ictindex.resources import bundled_dir
 
-__all__ = ["load", "economies", "describe", "coverage", "panel_version", "DATASETS"]
+__all__ = ["load", "published", "economies", "itu_regions", "idi2024_groups", "default_dataset", "describe",
+           "coverage", "panel_version", "DATASETS", "PUBLISHED"]
 
-DATASETS = {"itu": "panel/itu_panel.csv.gz"}
+DATASETS = {"itu": "panel/itu_panel.csv.gz", "idi2024": "itu_idi_2024/idi2024_values_2022.csv"}
+PUBLISHED = {
+    "idi2024": {"nodes": "itu_idi_2024/idi2024_published.csv",
+                "indicators": "itu_idi_2024/idi2024_published_indicator_scores.csv"},
+}
+NOT_ASSIGNED = "not assigned"
+# The bundled panel a framework is computed from when the user gives none (default: "itu").
+FRAMEWORK_DATA = {"idi2024": "idi2024"}
 _DTYPES = {"economy": "str", "year": "int64", "indicator": "str", "sex": "str", "value": "float64",
            "source": "str", "note": "str"}
 
@@ -43,10 +51,74 @@ def load(name: str = "itu") -> pd.DataFrame:
 
     ``"itu"``: ITU DataHub 2025 exports, ITU June 2019 indicator files and by-sex tables,
     UN SDG 5.b.1, World Bank WDI series via Gapminder, UNDP mean years of schooling via OWID.
+    ``"idi2024"``: the ten indicator values of the IDI 2024 for reference year 2022, as published
+    in ITU's Annex 2 (170 economies; codes of ``indicators/idi2024.yaml``; ``note`` says which
+    values are ITU estimates or 2021 values), so that
+    ``build_index(load("idi2024"), "idi2024")`` replicates the IDI 2024.
+
+    >>> panel = load("idi2024")
+    >>> panel.query("economy == 'KOR' and indicator == 'internet_users'")["value"].tolist()
+    [97.2]
     """
     if name not in DATASETS:
         raise IctIndexError(f"unknown dataset '{name}'", hint=f"use one of {sorted(DATASETS)}")
     return pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+
+
+def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:
+    """Published scores of a bundled index edition, as ITU printed them (rounded).
+
+    ``"idi2024"``, ``level="nodes"``: economy, edition, year (the reference year of the data:
+    2022 for the IDI 2024, 2021 for the IDI 2023 as restated in the 2024 report), ``IDI``,
+    ``universal``, ``meaningful`` (pillars for the 2024 edition only; Table 1, pp. 4-5).
+    ``level="indicators"``: economy, edition, year, ``code`` (indicator, or ``coverage`` for the
+    combined coverage score) and ``score`` (0-100; Annex 2, pp. 21-33). Missing scores are absent
+    rows: ITU does not publish imputed traffic values.
+
+    >>> table = published("idi2024")
+    >>> table.query("economy == 'KOR' and edition == 2024")[["IDI", "universal", "meaningful"]].values.tolist()
+    [[94.4, 93.4, 95.5]]
+    """
+    if name not in PUBLISHED:
+        raise IctIndexError(f"no published scores bundled for '{name}'", hint=f"use one of {sorted(PUBLISHED)}")
+    if level not in PUBLISHED[name]:
+        raise IctIndexError(f"unknown level '{level}' of published scores",
+                            hint=f"use one of {sorted(PUBLISHED[name])}")
+    return pd.read_csv(_path(PUBLISHED[name][level]), keep_default_na=False, na_values=[""])
+
+
+def itu_regions() -> pd.DataFrame:
+    """ITU/BDT region of every economy: economy (ISO3), itu_region, source.
+
+    The six regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are those of
+    ITU's IDI 2024 (Table 1 and Annex 4) for its 170 economies; every other economy of the
+    bundled metadata gets ``"not assigned"``, since no bundled source gives its ITU region.
+
+    >>> regions = itu_regions().set_index("economy")
+    >>> regions.loc["GEO", "itu_region"], regions.loc["ABW", "itu_region"]
+    ('Europe', 'not assigned')
+    """
+    idi = pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")[["economy", "itu_region", "source"]]
+    others = pd.read_csv(_path("panel/economies.csv"), dtype="str")["iso3"]
+    rest = pd.DataFrame({"economy": sorted(set(others) - set(idi["economy"])), "itu_region": NOT_ASSIGNED,
+                         "source": "no bundled source gives an ITU region"})
+    return pd.concat([idi, rest], ignore_index=True).sort_values("economy").reset_index(drop=True)
+
+
+def idi2024_groups() -> pd.DataFrame:
+    """Economy, name, ITU region and income group of the 170 economies of the IDI 2024, as ITU
+    grouped them for Annex 4 (p. 35); Venezuela's income group is "not classified" (n.a.)."""
+    return pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")
+
+
+def default_dataset(framework: str | Framework) -> str:
+    """Name of the bundled panel to build ``framework`` from when no data are given.
+
+    >>> default_dataset("idi2024"), default_dataset("doi_current")
+    ('idi2024', 'itu')
+    """
+    code = framework.code if isinstance(framework, Framework) else str(framework)
+    return FRAMEWORK_DATA.get(code, "itu")
 
 
 def panel_version() -> dict:

@@ -16,6 +16,8 @@ Conventions (also in the README):
   transform: log10``.
 * **Direction** ``lower`` (lower is better, e.g. prices) is handled in one
   place, :mod:`ictindex.normalise`.
+* ``min_indicators`` (optional) is an inclusion rule on the whole economy: fewer
+  indicators present than this and no node is scored (IDI 2024: 5 of 10).
 * ``scale`` multiplies every aggregate score (1 for the DOI's 0-1 scale, 10
   for the IDI 2009-2017 0-10 scale); ``rounding`` is applied to published
   tables only, never inside the computation.
@@ -76,17 +78,21 @@ class Normalisation(_Model):
     """How an indicator's raw values become comparable scores (mostly 0-1).
 
     ``goalpost``: ``(T(x) - T(lower)) / (T(upper) - T(lower))``, capped to [0, 1] when
-    ``cap``; ``minmax``: the same with lower/upper learned from the data, then mapped to
-    ``target``; ``zscore``: ``(x - mean) / sd`` (sample sd, n - 1); ``rank``; ``percentile``
-    rank in (0, 1]; ``frontier``: distance to the best performer ``x / max``; ``none``:
-    values used as they are.
+    ``cap``, with T the identity, ``log10`` or ``ln1p`` (``ln(x + 1)``, the IDI 2024 traffic
+    transform); the goalposts may be given as ``threshold`` (score 0) and ``goalpost``
+    (score 1) instead, in ITU's IDI 2023+ wording; ``minmax``: the same with lower/upper
+    learned from the data, then mapped to ``target``; ``zscore``: ``(x - mean) / sd``
+    (sample sd, n - 1); ``rank``; ``percentile`` rank in (0, 1]; ``frontier``: distance to
+    the best performer ``x / max``; ``none``: values used as they are.
     """
 
     method: str = "goalpost"
     lower: float | None = None
     upper: float | None = None
+    threshold: float | None = None
+    goalpost: float | None = None
     cap: bool = True
-    transform: Literal["identity", "log10"] = "identity"
+    transform: Literal["identity", "log10", "ln1p"] = "identity"
     target: tuple[float, float] = (0.0, 1.0)
     params: dict[str, Any] | None = None
 
@@ -94,6 +100,28 @@ class Normalisation(_Model):
     @classmethod
     def _known(cls, name: str) -> str:
         return _registered("normalisations", name)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _threshold_goalpost(cls, data: Any) -> Any:
+        """ITU IDI 2023+ wording (Annex 1): score 0 at the ``threshold``, 1 at the ``goalpost``.
+
+        With a goalpost below the threshold (prices, lower is better) the scale is reversed:
+        ``(threshold - x) / (threshold - goalpost)``. Both are stored as ``lower``/``upper``
+        (the smaller and the larger), so the goalpost formula needs nothing else; the
+        indicator's ``direction`` must agree (checked in :class:`Indicator`).
+        """
+        if not isinstance(data, dict) or (data.get("threshold") is None and data.get("goalpost") is None):
+            return data
+        threshold, goal = data.get("threshold"), data.get("goalpost")
+        if threshold is None or goal is None:
+            raise ValueError("give both 'threshold' (score 0) and 'goalpost' (score 1), or use lower/upper")
+        low, high = sorted((float(threshold), float(goal)))
+        for key, implied in (("lower", low), ("upper", high)):
+            if data.get(key) is not None and float(data[key]) != implied:
+                raise ValueError(f"'{key}' ({data[key]}) contradicts threshold {threshold} and goalpost {goal}; "
+                                 "give either lower/upper or threshold/goalpost")
+        return {**data, "lower": low, "upper": high}
 
     @model_validator(mode="after")
     def _goalposts(self) -> Normalisation:
@@ -106,6 +134,8 @@ class Normalisation(_Model):
                 )
             if self.transform == "log10" and self.lower <= 0:
                 raise ValueError("a log10 transform needs a positive lower goalpost (e.g. 1)")
+            if self.transform == "ln1p" and self.lower <= -1:
+                raise ValueError("an ln1p transform ln(x + 1) needs a lower goalpost above -1")
         if not self.target[0] < self.target[1]:
             raise ValueError(f"target range needs low < high, got {self.target}")
         return self
@@ -156,6 +186,18 @@ class Indicator(_Model):
     bounds: tuple[float | None, float | None] | None = None
     citation: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _direction_agrees(self) -> Indicator:
+        spec = self.normalisation
+        if spec.threshold is not None and spec.goalpost is not None:
+            reversed_scale = spec.goalpost < spec.threshold
+            if reversed_scale != (self.direction == "lower"):
+                raise ValueError(
+                    f"goalpost {spec.goalpost} is {'below' if reversed_scale else 'above'} threshold "
+                    f"{spec.threshold}, so lower values {'are' if reversed_scale else 'are not'} better: "
+                    f"set direction: {'lower' if reversed_scale else 'higher'}")
+        return self
 
     @property
     def valid_range(self) -> tuple[float | None, float | None]:
@@ -264,6 +306,7 @@ class Framework(_Model):
     scale: float = Field(default=1.0, gt=0)
     rounding: int = Field(default=2, ge=0, le=10)
     min_coverage: float = Field(default=2 / 3, ge=0, le=1)
+    min_indicators: int | None = Field(default=None, ge=1)
     imputation: Imputation = Imputation()
     nodes: tuple[Node, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
@@ -289,6 +332,9 @@ class Framework(_Model):
                         f"'{c.code}' is a child of both '{parent[c.code]}' and '{n.code}'; the framework must be a tree"
                     )
                 parent[c.code] = n.code
+        if self.min_indicators is not None and self.min_indicators > len(self.indicators):
+            raise ValueError(f"min_indicators {self.min_indicators} is more than the {len(self.indicators)} "
+                             "indicators of the framework")
         if self.index in parent:
             raise ValueError(f"cycle in the tree: the index node '{self.index}' is listed as a child of "
                              f"'{parent[self.index]}'")

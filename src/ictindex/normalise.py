@@ -62,6 +62,9 @@ def _transform(x: np.ndarray, transform: str) -> np.ndarray:
     if transform == "log10":
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log10(x)
+    if transform == "ln1p":  # ln(x + 1): IDI 2024 traffic indicators (ITU 2024, Annex 1, note 5, p. 18)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(x)
     return x
 
 
@@ -74,7 +77,19 @@ def goalpost(
     direction: str = "higher",
     cap: bool = True,
 ) -> np.ndarray:
-    """Goalpost (distance-to-reference) score; see the module docstring for the formula."""
+    """Goalpost (distance-to-reference) score; see the module docstring for the formula.
+
+    ``transform`` is ``identity``, ``log10`` or ``ln1p`` (``ln(x + 1)``), applied to the
+    values and the goalposts alike. ITU's IDI 2024 rule (Annex 1, p. 18) is this with
+    ``lower`` = threshold and ``upper`` = goalpost; for prices (goalpost below the
+    threshold) ``direction="lower"`` with ``lower`` = goalpost and ``upper`` = threshold
+    gives ``(threshold - x) / (threshold - goalpost)``:
+
+    >>> goalpost(np.array([1.45, 0.5, 30.0]), 1, 21.33, direction="lower").round(4).tolist()
+    [0.9779, 1.0, 0.0]
+    >>> round(float(goalpost(np.array([86.2]), 0, 500, transform="ln1p")[0]), 4)  # Albania 2022
+    0.7188
+    """
     lo, hi = _transform(np.array([lower, upper], dtype="float64"), transform)
     score = (_transform(np.asarray(x, dtype="float64"), transform) - lo) / (hi - lo)
     if direction == "lower":

@@ -203,22 +203,25 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
                      labels: tuple[str, str] | None = None) -> Figure:
     """Slope chart of ranks: between two years of one result, or between two results
     (e.g. two methods) in the same year. Shows the ``top`` economies of the second ranking."""
+    from ictindex.analysis import compare  # the comparison is an analysis; the chart only draws it
+
     if other is None:
         if years is None:
             if len(result.years) < 2:
                 raise MethodError("a rank shift needs two years or two results",
                                   hint="build with years=[y0, y1], or pass another result")
             years = (result.years[-2], result.years[-1])
-        first, second = result.ranking(years[0]), result.ranking(years[1])
+        table = compare(result, result, years=years, ranks="own").table
         labels = labels or (str(years[0]), str(years[1]))
-        title = f"Rank in {years[0]} and {years[1]} (top {len(second.head(top))} in {years[1]})"
+        title = f"Rank in {years[0]} and {years[1]} (top {{n}} in {years[1]})"
     else:
         year = years[0] if years else max(set(result.years) & set(other.years))
-        first, second = result.ranking(year), other.ranking(year)
+        table = compare(result, other, years=(year, year), ranks="own").table
         labels = labels or (result.framework.code, other.framework.code)
-        title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {len(second.head(top))})"
-    a = first.set_index("economy")["rank"]
-    b = second.set_index("economy")["rank"].sort_values().head(top)
+        title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {{n}})"
+    a = table.set_index("economy")["rank_a"].dropna()
+    b = table.set_index("economy")["rank_b"].dropna().sort_values(kind="stable").head(top)
+    title = title.format(n=len(b))
     with style():
         fig, ax = new_figure(height=1.2 + 0.16 * len(b), width=HALF_WIDTH + 2.2)
         for economy, rank_b in b.items():

@@ -1,0 +1,103 @@
+"""compare(): two rankings side by side, checked against hand computations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+import ictindex
+from ictindex import MethodError, datasets
+from ictindex.framework import Framework, load_framework
+
+
+def _table(scores: dict[str, float], year: int = 2022, column: str = "IDI") -> pd.DataFrame:
+    return pd.DataFrame({"economy": list(scores), "year": year, column: list(scores.values())})
+
+
+def test_scores_ranks_shift_and_summary_by_hand():
+    a = _table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0, "CHL": 60.0})
+    b = _table({"KOR": 85.0, "FRA": 88.0, "PER": 70.0, "CHL": 50.0})
+    c = ictindex.compare(a, b, node="IDI")
+    t = c.table.set_index("economy")
+    assert t.loc[["KOR", "FRA", "PER", "CHL"], "rank_a"].tolist() == [1, 2, 3, 4]
+    assert t.loc[["KOR", "FRA", "PER", "CHL"], "rank_b"].tolist() == [2, 1, 3, 4]
+    assert t.loc[["KOR", "FRA", "PER", "CHL"], "rank_shift"].tolist() == [-1, 1, 0, 0]
+    assert t.loc[["KOR", "FRA", "PER", "CHL"], "difference"].tolist() == [-5.0, 8.0, 0.0, -10.0]
+    s = c.summary.iloc[0]
+    # ranks (1,2,3,4) vs (2,1,3,4): d^2 = 1 + 1 -> rho = 1 - 6*2 / (4*15) = 0.8
+    assert s["spearman"] == pytest.approx(0.8)
+    assert s["mean_abs_difference"] == pytest.approx((5 + 8 + 0 + 10) / 4)
+    assert s["max_abs_difference"] == 10.0 and s["mean_abs_rank_shift"] == pytest.approx(0.5)
+    assert c.largest(1)["economy"].tolist() == ["CHL"]
+
+
+def test_no_economy_dropped_and_ranks_among_those_compared():
+    a = _table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0})
+    b = _table({"KOR": 85.0, "PER": 88.0, "USA": 99.0})
+    c = ictindex.compare(a, b, node="IDI")
+    t = c.table.set_index("economy")
+    assert t["in"].to_dict() == {"FRA": "a only", "KOR": "both", "PER": "both", "USA": "b only"}
+    assert t.loc["PER", "rank_b"] == 1 and t.loc["KOR", "rank_b"] == 2  # USA is not in a: not ranked
+    assert pd.isna(t.loc["USA", "rank_b"]) and pd.isna(t.loc["FRA", "difference"])
+    s = c.summary.iloc[0]
+    assert (s["compared"], s["only_a"], s["only_b"]) == (2, 1, 1)
+
+
+def test_two_years_of_one_table_and_inputs_unchanged():
+    a = pd.concat(
+        [_table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0}, 2022), _table({"KOR": 91.0, "FRA": 70.0, "PER": 75.0}, 2023)]
+    )
+    before = a.copy()
+    c = ictindex.compare(a, a, node="IDI", years=(2022, 2023))
+    t = c.table.set_index("economy")
+    assert t["difference"].to_dict() == pytest.approx({"FRA": -10.0, "KOR": 1.0, "PER": 5.0})
+    assert t.loc["PER", "rank_shift"] == 1 and (t["year_a"] == 2022).all() and (t["year_b"] == 2023).all()
+    pd.testing.assert_frame_equal(a, before)
+
+
+def test_result_against_itself_is_identical():
+    result = ictindex.build_index(datasets.load("idi2024"), "idi2024")
+    s = ictindex.compare(result, result).summary.iloc[0]
+    assert (s["compared"], s["spearman"], s["mean_abs_difference"], s["mean_abs_rank_shift"]) == (170, 1.0, 0.0, 0.0)
+
+
+def test_table2_fixed_basket_threshold_against_box_a1_1():
+    """Two frameworks: Table 2's 37.4 fixed-broadband threshold vs the 33.30 that reproduces Annex 2."""
+    fw = load_framework("idi2024").to_dict()
+    basket = next(i for i in fw["indicators"] if i["code"] == "fbb_basket")
+    basket["normalisation"] = {"method": "goalpost", "threshold": 37.4, "goalpost": 1}
+    variant = Framework.from_dict({**fw, "code": "idi2024_table2"})
+    panel = datasets.load("idi2024")
+    base, alt = ictindex.build_index(panel, "idi2024"), ictindex.build_index(panel, variant)
+    node = ictindex.compare(base, alt, node="meaningful")
+    assert node.labels == ("idi2024", "idi2024_table2")
+    diff = node.table["difference"]
+    assert (diff >= -1e-12).all() and diff.max() > 1.0  # a higher threshold can only raise the score
+    expected = spearmanr(node.table["score_a"], node.table["score_b"]).statistic
+    assert node.summary.iloc[0]["spearman"] == pytest.approx(expected)
+
+
+def test_errors_name_the_problem():
+    a = _table({"KOR": 90.0, "FRA": 80.0})
+    with pytest.raises(MethodError, match="name the column"):
+        ictindex.compare(a, a)
+    with pytest.raises(MethodError, match=r"has no column \['DOI'\]"):
+        ictindex.compare(a, a, node="DOI")
+    twice = pd.concat([a, a])
+    with pytest.raises(MethodError, match="two scores") as err:
+        ictindex.compare(twice, a, node="IDI")
+    assert err.value.economy == "KOR"
+    with pytest.raises(MethodError, match="no 'IDI' scores in 2019"):
+        ictindex.compare(a, a, node="IDI", years=(2019, 2022))
+
+
+def test_own_ranks_are_each_sides_published_ranks():
+    a = _table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0})
+    b = _table({"KOR": 85.0, "PER": 88.0, "USA": 99.0})
+    t = ictindex.compare(a, b, node="IDI", ranks="own").table.set_index("economy")
+    assert t.loc[["KOR", "FRA", "PER"], "rank_a"].tolist() == [1, 2, 3] and pd.isna(t.loc["USA", "rank_a"])
+    assert t.loc[["USA", "PER", "KOR"], "rank_b"].tolist() == [1, 2, 3] and pd.isna(t.loc["FRA", "rank_b"])
+    assert t.loc["PER", "rank_shift"] == 1  # 3rd in a, 2nd in b
+    with pytest.raises(MethodError, match="unknown ranks"):
+        ictindex.compare(a, b, node="IDI", ranks="dense")
