@@ -112,3 +112,12 @@ def test_reference_year_without_data_raises():
     values = _frame({("A", 2020): 1.0, ("B", 2020): 2.0})
     with pytest.raises(MethodError, match="reference year"):
         normalise(values, _one_indicator_framework(method="zscore"), reference_year=1999)
+
+
+def test_overflow_is_an_error_not_a_silent_nan():
+    """A z-score of values near the floating-point limit overflows (the squared deviations are infinite):
+    refused naming the economy, indicator and year, instead of an index built on NaN (issue #11)."""
+    values = _frame({("A", 2020): 1e308, ("B", 2020): -1e308, ("C", 2020): 0.0})
+    with pytest.raises(MethodError, match="overflows") as info:
+        normalise(values, _one_indicator_framework(method="zscore"))
+    assert info.value.indicator == "x" and info.value.year == 2020

@@ -130,10 +130,8 @@ def _per_year(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int
         v = x[(year_code == code) & ~np.isnan(x)]
         if v.size == 0:
             continue
-        if stat == "sd":
-            out[code] = v.std(ddof=1) if v.size > 1 else 0.0
-        else:
-            out[code] = getattr(v, stat)()
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by the fit's check
+            out[code] = (v.std(ddof=1) if v.size > 1 else 0.0) if stat == "sd" else getattr(v, stat)()
     if reference is not None:
         out[:] = out[reference]
     return out
@@ -254,6 +252,14 @@ def _check_log(x: np.ndarray, ind: Indicator, spec: Normalisation, units: pd.Mul
 def _check_fit(params: dict[str, np.ndarray], x: np.ndarray, year_code: np.ndarray, ind: Indicator,
                spec: Normalisation, years: Sequence[int]) -> None:
     method = spec.method
+    for name, fitted in params.items():  # e.g. a standard deviation of values near the floating-point limit
+        with np.errstate(invalid="ignore"):
+            infinite = ~np.isnan(x) & np.isinf(np.asarray(fitted, dtype="float64"))[year_code]
+        if infinite.any():
+            raise MethodError(
+                f"'{method}' normalisation overflows: the fitted {name} is infinite (the numbers are too large "
+                "for floating point)", indicator=ind.code, year=years[year_code[np.flatnonzero(infinite)[0]]],
+                hint="check the indicator's unit (e.g. give millions instead of units), or rescale the values")
     if method in {"minmax", "zscore"}:
         spread = params["high"] - params["low"] if method == "minmax" else params["sd"]
         flat = ~np.isnan(x) & ~(spread[year_code] > 0)
@@ -330,10 +336,11 @@ def apply_columns(
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out[:, j] = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction,
                                      **_options(spec))
-        overflow = np.isinf(out[:, j]) & np.isfinite(x)
+        overflow = ~np.isfinite(out[:, j]) & np.isfinite(x)  # inf, or nan from inf / inf
         if overflow.any():
             economy, year = units[np.flatnonzero(overflow)[0]]
-            raise MethodError(f"'{spec.method}' normalisation overflows for value {x[overflow][0]:g}",
+            raise MethodError(f"'{spec.method}' normalisation overflows for value {x[overflow][0]:g} "
+                              "(the numbers are too large for floating point)",
                               economy=economy, indicator=ind.code, year=year,
                               hint="check the value's unit, or rescale the indicator")
     return out
