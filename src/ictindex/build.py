@@ -47,6 +47,12 @@ def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.D
     return pd.DataFrame(array, index=model.units, columns=list(columns))
 
 
+def _plain(panel: pd.DataFrame) -> pd.DataFrame:
+    """The validated panel with its categorical text columns as plain text (for the tabulating gender stage)."""
+    text = [c for c in panel.columns if isinstance(panel[c].dtype, pd.CategoricalDtype)]
+    return panel.astype(dict.fromkeys(text, "str")) if text else panel
+
+
 def explain(model: IndexModel) -> IndexResult:
     """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
     spec, fw = model.spec, model.framework
@@ -78,7 +84,7 @@ def explain(model: IndexModel) -> IndexResult:
         female, male, reasons = mask_without_sex_data(
             female, male, _frame(model, model.sex_values["female"], model.indicators),
             _frame(model, model.sex_values["male"], model.indicators), fw)
-        panel = model.checked.panel
+        panel = _plain(model.checked.panel)
         gender = gender_table(total, female, male, fw, reasons=reasons, shares=female_shares(panel),
                               band=spec.parity_band)
         gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)

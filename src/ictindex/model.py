@@ -375,7 +375,7 @@ def compile_model(
     index = values.index
     for s in sexes:
         index = index.union(sexed[s][0].index)
-    index = index.sortlevel()[0] if len(index) else index
+    index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
     imputation = spec.imputation
     filled, log = impute(values, imputation.method, **imputation.options())
