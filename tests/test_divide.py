@@ -269,7 +269,7 @@ def test_world_internet_use_matches_itu_world_figures():
 
 def test_wsis_target_by_hand_and_projection():
     years = list(range(2010, 2016))
-    # A follows an exact logistic with r = 0.3, t0 = 2019.5: it reaches 50 % during 2019, the first full year 2020; B is 80 % from 2012
+    # A is an exact logistic with r = 0.3, t0 = 2019.5: 50 % during 2019, first whole year 2020; B is 80 % from 2012
     a = 100 / (1 + np.exp(-0.3 * (np.array(years) - 2019.5)))
     panel = pd.DataFrame({"economy": ["A"] * 6 + ["B"] * 2, "year": years + [2012, 2013],
                           "indicator": ["i99H"] * 8, "sex": "total", "value": [*a, 80.0, 80.0]})

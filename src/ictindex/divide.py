@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "POPULATION_SERIES", "WORLD", "WsisTarget", "WSIS_TARGETS", "TheilDecomposition", "Convergence",
-    "bundled_economies", "group_means", "gini", "theil", "inequality", "convergence", "domestic_gaps",
-    "wsis_targets",
+    "bundled_economies", "population_by_year", "values_of", "logistic_trend", "group_means", "gini", "theil",
+    "inequality", "convergence", "domestic_gaps", "wsis_targets",
 ]
 
 #: Population series in the bundled panel, in order of preference (persons, sex = total).
@@ -89,7 +89,7 @@ def bundled_economies() -> tuple[pd.DataFrame, pd.DataFrame]:
     return groups, pop[["economy", "year", "value"]].rename(columns={"value": "population"}).reset_index(drop=True)
 
 
-def _population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Population of each economy in each of ``years``: the latest figure at or before the year.
 
     Returns ``economy, year, population, population_year``. A frame without ``year`` is one figure per
@@ -146,7 +146,7 @@ def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None
 
 
 # -- values of an index, node or indicator ------------------------------------------------------
-def _values(data: IndexResult | pd.DataFrame, column: str | None = None,
+def values_of(data: IndexResult | pd.DataFrame, column: str | None = None,
             years: Sequence[int] | None = None) -> pd.DataFrame:
     """``economy, year, value`` (no missing values) of one node or indicator."""
     if not isinstance(data, pd.DataFrame):
@@ -251,10 +251,10 @@ def group_means(data: IndexResult | pd.DataFrame, by: str | Mapping | pd.Series 
     """
     if low_coverage not in ("flag", "raise"):
         raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
-    values = _values(data, column, years)
+    values = values_of(data, column, years)
     groups, population = _resolve(groups, population)
     table = _aggregate(values, _groupings(by, groups),
-                       _population_by_year(population, values["year"].unique()))
+                       population_by_year(population, values["year"].unique()))
     table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
     if low_coverage == "raise" and not table["meets_coverage"].all():
         bad = table[~table["meets_coverage"]].iloc[0]
@@ -378,13 +378,13 @@ def theil(data: object, *, weights: object | None = None, by: object | None = No
 def _weights_for(values: pd.DataFrame, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     if population is None:
         population = bundled_economies()[1]
-    pop = _population_by_year(population, values["year"].unique())
+    pop = population_by_year(population, values["year"].unique())
     return values.merge(pop, on=["economy", "year"], how="left"), pop
 
 
 def _theil_table(data: object, *, by: object, column: str | None, years: Sequence[int] | None, weighted: bool,
                  groups: pd.DataFrame | None, population: pd.DataFrame | None) -> pd.DataFrame:
-    values = _values(data, column, years)  # type: ignore[arg-type]
+    values = values_of(data, column, years)  # type: ignore[arg-type]
     groups, population = _resolve(groups, population)
     joined, pop = _weights_for(values, population)
     ((grouping, labels),) = _groupings(by, groups)  # type: ignore[arg-type]
@@ -426,7 +426,7 @@ def inequality(data: IndexResult | pd.DataFrame, *, column: str | None = None, y
     weighted by population: ``weighted_mean``, ``gini_weighted``, ``theil_t``, ``theil_l`` (NaN when a value
     is zero), ``economies_weighted`` and the ``population_share`` of the world they hold.
     """
-    values = _values(data, column, years)
+    values = values_of(data, column, years)
     joined, pop = _weights_for(values, population)
     rows = []
     for year, part in joined.groupby("year"):
@@ -480,7 +480,7 @@ def convergence(data: IndexResult | pd.DataFrame, *, column: str | None = None, 
       are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
       is mechanical: economies near the ceiling cannot grow much.
     """
-    values = _values(data, column, years)
+    values = values_of(data, column, years)
     span = sorted(values["year"].unique())
     if len(span) < 2:
         raise CoverageError("convergence needs at least two years", year=span[0] if span else None,
@@ -606,36 +606,40 @@ WSIS_TARGETS: tuple[WsisTarget, ...] = (
 TREND = "logistic share 100 / (1 + exp(-r (t - t0))), r and t0 fitted by least squares (scipy.optimize.curve_fit)"
 
 
-def _logistic(t: np.ndarray, r: float, t0: float) -> np.ndarray:
+def logistic_trend(t: np.ndarray, r: float, t0: float) -> np.ndarray:
+    """The trend of :data:`TREND`: ``100 / (1 + exp(-r (t - t0)))`` (a share in %, ceiling 100)."""
     return 100.0 / (1.0 + np.exp(-r * (t - t0)))
 
 
-def _reached(series: pd.DataFrame, target: float) -> tuple[float, str, str]:
-    """Year the target was reached (observed) or would be on the fitted logistic trend."""
-    observed = series.dropna(subset=["value"]).sort_values("year")
+def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[float, str, str, float, float]:
+    """Year the target was reached (observed) or would be on the fitted logistic trend, how, the trend,
+    and the trend's ``r`` and ``t0`` (NaN when no trend was fitted)."""
+    observed = series[series["meets_coverage"]].dropna(subset=["value"]).sort_values("year")
+    if observed.empty:
+        return np.nan, "no year meets the coverage threshold", "", np.nan, np.nan
     above = observed[observed["value"] >= target]
     if not above.empty:
         first = int(above["year"].iloc[0])
         at = "observed" if first > observed["year"].iloc[0] else "observed (at or before the first year)"
-        return float(first), at, ""
-    fit_on = observed[observed["meets_coverage"]]
+        return float(first), at, "", np.nan, np.nan
+    fit_on = observed.tail(trend_years)
     if len(fit_on) < 3:
-        return np.nan, "no trend (fewer than 3 years)", ""
+        return np.nan, "no trend (fewer than 3 years)", "", np.nan, np.nan
     t, y = fit_on["year"].to_numpy(dtype="float64"), fit_on["value"].to_numpy()
     try:
-        (r, t0), _ = optimize.curve_fit(_logistic, t, y, p0=(0.2, t[-1] + 5.0), maxfev=10000)
+        (r, t0), _ = optimize.curve_fit(logistic_trend, t, y, p0=(0.2, t[-1] + 5.0), maxfev=10000)
     except (RuntimeError, optimize.OptimizeWarning):
-        return np.nan, "no trend (the logistic fit did not converge)", ""
+        return np.nan, "no trend (the logistic fit did not converge)", "", np.nan, np.nan
     trend = f"{TREND}, fitted {int(t[0])}-{int(t[-1])}: r = {r:.3f}, t0 = {t0:.1f}"
     if r <= 0:
-        return np.nan, "not reached on the current trend", trend
-    return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend
+        return np.nan, "not reached on the current trend", trend, r, t0
+    return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend, r, t0
 
 
 def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("world", "income", "region"),
                  targets: Sequence[WsisTarget] = WSIS_TARGETS, years: Sequence[int] | None = None,
                  groups: pd.DataFrame | None = None, population: pd.DataFrame | None = None, max_gap: int = 3,
-                 min_population_share: float = 0.5) -> pd.DataFrame:
+                 min_population_share: float = 0.8, trend_years: int = 10) -> pd.DataFrame:
     """World and group values of the WSIS connectivity targets per year (WSIS Plan of Action B.6, E.27b).
 
     For each target, economy and year the value is the first of the target's series present; a missing
@@ -647,9 +651,11 @@ def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("wo
     Returns a tidy table: ``target, name, grouping, group, year, value, population_share, reported_share,
     economies, target_value, distance`` (target - value, in percentage points; <= 0 once reached),
     ``meets_coverage`` (population_share >= ``min_population_share``), ``reached_year``, ``reached``
-    (observed, projected, or why neither) and ``trend``: the year is projected only when the target is not
-    reached yet, from a logistic curve with ceiling 100 % fitted to the years that meet coverage
-    (:data:`TREND`), as the first year the curve reaches the target.
+    (observed, projected, or why neither; only years that meet coverage count), ``trend`` (and its
+    ``trend_r``, ``trend_t0``). A year is
+    projected only when the target is not reached yet, from a logistic curve with ceiling 100 % fitted to
+    the last ``trend_years`` years that meet coverage (:data:`TREND`; the current trend, not the early
+    years): the first whole year at or after the curve reaches the target.
     """
     if panel is None:
         from ictindex import datasets
@@ -676,22 +682,24 @@ def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("wo
             values = values[values["year"].isin([int(y) for y in years])]
         if values.empty:
             continue
-        table = _aggregate(values, groupings, _population_by_year(population, values["year"].unique()))
+        table = _aggregate(values, groupings, population_by_year(population, values["year"].unique()))
         table = table.rename(columns={"weighted_mean": "value"}).assign(
             target=target.code, name=target.name, target_value=target.target_value)
         table["distance"] = target.target_value - table["value"]
         table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
-        reached = {key: _reached(part, target.target_value)
+        reached = {key: _reached(part, target.target_value, trend_years)
                    for key, part in table.groupby(["grouping", "group"])}
         keys = list(zip(table["grouping"], table["group"], strict=True))
         table["reached_year"] = pd.array([reached[k][0] for k in keys], dtype="Float64").astype("Int64")
         table["reached"] = [reached[k][1] for k in keys]
         table["trend"] = [reached[k][2] for k in keys]
+        table["trend_r"] = [reached[k][3] for k in keys]
+        table["trend_t0"] = [reached[k][4] for k in keys]
         frames.append(table)
     if not frames:
         raise CoverageError("no series of any WSIS target is in the panel",
                             hint=f"series used: {sorted({s for t in targets for s in t.series})}")
     columns = ["target", "name", "grouping", "group", "year", "value", "population_share", "reported_share",
                "economies", "target_value", "distance", "meets_coverage", "reached_year", "reached", "trend",
-               "population_year"]
+               "trend_r", "trend_t0", "population_year"]
     return pd.concat(frames, ignore_index=True)[columns]
