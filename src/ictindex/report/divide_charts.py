@@ -202,7 +202,8 @@ def target_progress_chart(table: pd.DataFrame, *, target: str = "internet_users"
             if part.empty:
                 continue
             when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
-            status = (f"projected {when}" if how == "projected" else f"reached {when}") if pd.notna(when) else how
+            verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
+            status = f"{verb} {when}" if pd.notna(when) else how
             ax.plot(part["year"], part["value"], color=colour, linewidth=2 if kind == "world" else 1.2,
                     label=f"{group} ({status})", **kwargs)
             r, t0 = part["trend_r"].iloc[0], part["trend_t0"].iloc[0]
@@ -215,7 +216,7 @@ def target_progress_chart(table: pd.DataFrame, *, target: str = "internet_users"
         ax.set_ylabel("% (population-weighted)")
         ax.set_title(f"{first['name']}: progress towards the WSIS target")
         ax.legend(loc="upper left", fontsize=6.5)
-        _source(fig, f"{source} Years where economies with data hold too little of the group's population are not "
+        _source(fig, f"{source}\nYears where economies with data hold too little of the group's population are not "
                      "drawn. Dotted: logistic trend to the projected year.")
     return fig
 

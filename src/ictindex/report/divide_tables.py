@@ -54,8 +54,8 @@ class DivideSection:
         for name in self.charts:
             if name in images:
                 caption = esc(self.captions.get(name, name))
-                parts.append(f"<figure id='fig-{esc(name)}'><img alt='{caption}' src='data:image/png;base64,"
-                             f"{images[name]}'><figcaption>{caption}</figcaption></figure>")
+                parts.append(f'<figure id="fig-{esc(name)}"><img alt="{caption}" src="data:image/png;base64,'
+                             f'{images[name]}"><figcaption>{caption}</figcaption></figure>')
         for name, table in self.tables.items():
             parts.append(f"<h3>{esc(self.captions.get(name, name))}</h3>")
             parts.append(f"<div class='scroll'>{to_html(table, decimals=decimals)}</div>")
