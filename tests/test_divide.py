@@ -60,7 +60,8 @@ def test_population_weights_equal_replicated_economies():
     # weights 2 and 1 are the same as the first value appearing twice
     assert divide.theil([2, 5], weights=[2, 1]).total == pytest.approx(divide.theil([2, 2, 5]).total, abs=1e-15)
     assert divide.theil([2, 5], weights=[2, 1], measure="L").total == pytest.approx(
-        divide.theil([2, 2, 5], measure="L").total, abs=1e-15)
+        divide.theil([2, 2, 5], measure="L").total, abs=1e-15
+    )
 
 
 def test_errors_name_the_problem():
@@ -72,8 +73,12 @@ def test_errors_name_the_problem():
         divide.gini([-1, 2])
     frame = pd.DataFrame({"economy": ["A", "B"], "year": 2020, "value": [1.0, 2.0]})
     with pytest.raises(MethodError, match="unknown grouping 'continent'.*field by"):
-        divide.group_means(frame, by="continent", groups=pd.DataFrame({"income": ["x"]}, index=["A"]),
-                           population=pd.DataFrame({"economy": ["A"], "year": [2020], "population": [1.0]}))
+        divide.group_means(
+            frame,
+            by="continent",
+            groups=pd.DataFrame({"income": ["x"]}, index=["A"]),
+            population=pd.DataFrame({"economy": ["A"], "year": [2020], "population": [1.0]}),
+        )
 
 
 # -- properties --------------------------------------------------------------------------------------
@@ -84,7 +89,8 @@ def test_scale_invariance(x, factor):
     assert divide.gini(x * factor) == pytest.approx(divide.gini(x), abs=1e-12)
     for measure in ("T", "L"):
         assert divide.theil(x * factor, measure=measure).total == pytest.approx(
-            divide.theil(x, measure=measure).total, abs=1e-12)
+            divide.theil(x, measure=measure).total, abs=1e-12
+        )
 
 
 @PROPERTY
@@ -114,9 +120,15 @@ def test_transfer_from_richer_to_poorer_lowers_both(x, fraction, data):
 
 
 @PROPERTY
-@given(st.integers(2, 25).flatmap(lambda n: st.tuples(
-    st.lists(st.floats(0.01, 100.0), min_size=n, max_size=n), _weights_for(n),
-    st.lists(st.sampled_from("abcd"), min_size=n, max_size=n))))
+@given(
+    st.integers(2, 25).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0.01, 100.0), min_size=n, max_size=n),
+            _weights_for(n),
+            st.lists(st.sampled_from("abcd"), min_size=n, max_size=n),
+        )
+    )
+)
 def test_theil_decomposition_adds_up(args):
     x, w, labels = args
     for measure in ("T", "L"):
@@ -135,11 +147,17 @@ def test_integer_weights_are_replication(pairs):
 
 # -- tables: group means, inequality, convergence --------------------------------------------------
 def _toy():
-    values = pd.DataFrame({"economy": ["A", "B", "C", "D"] * 2, "year": [2020] * 4 + [2021] * 4,
-                           "value": [10.0, 20.0, 30.0, 60.0, 20.0, 30.0, 40.0, np.nan]})
+    values = pd.DataFrame(
+        {
+            "economy": ["A", "B", "C", "D"] * 2,
+            "year": [2020] * 4 + [2021] * 4,
+            "value": [10.0, 20.0, 30.0, 60.0, 20.0, 30.0, 40.0, np.nan],
+        }
+    )
     groups = pd.DataFrame({"income": ["low", "low", "high", "high"]}, index=["A", "B", "C", "D"])
-    population = pd.DataFrame({"economy": ["A", "B", "C", "D", "E"], "year": 2019,
-                               "population": [1.0, 3.0, 2.0, 2.0, 2.0]})
+    population = pd.DataFrame(
+        {"economy": ["A", "B", "C", "D", "E"], "year": 2019, "population": [1.0, 3.0, 2.0, 2.0, 2.0]}
+    )
     return values, groups, population
 
 
@@ -158,12 +176,12 @@ def test_group_means_by_hand():
     assert low["weighted_mean"] == pytest.approx((20 * 1 + 30 * 3) / 4)
     high = table.query("group == 'high' and year == 2021").iloc[0]  # D has no 2021 value: half the population
     assert (high["economies"], high["economies_in_group"], high["population_share"]) == (1, 2, 0.5)
-    flagged = divide.group_means(values, by="income", groups=groups, population=population,
-                                 min_population_share=0.6)
+    flagged = divide.group_means(values, by="income", groups=groups, population=population, min_population_share=0.6)
     assert flagged.query("group == 'high' and year == 2021")["meets_coverage"].tolist() == [False]
     with pytest.raises(CoverageError, match="group 'high' covers 50.0%"):
-        divide.group_means(values, by="income", groups=groups, population=population, min_population_share=0.6,
-                           low_coverage="raise")
+        divide.group_means(
+            values, by="income", groups=groups, population=population, min_population_share=0.6, low_coverage="raise"
+        )
 
 
 def test_theil_table_decomposes_each_year():
@@ -182,7 +200,11 @@ def test_inequality_table_by_hand():
     x = np.array([10.0, 20.0, 30.0, 60.0])
     assert row["cv"] == pytest.approx(x.std() / x.mean())
     assert (row["top_quintile"], row["bottom_quintile"], row["quintile_ratio"], row["quintile_gap"]) == (
-        60.0, 10.0, 6.0, 50.0)  # 4 economies: the top and bottom "fifth" is one economy each
+        60.0,
+        10.0,
+        6.0,
+        50.0,
+    )  # 4 economies: the top and bottom "fifth" is one economy each
     assert row["gini"] == pytest.approx(divide.gini(x))
     assert row["gini_weighted"] == pytest.approx(divide.gini(x, weights=[1, 3, 2, 2]))
 
@@ -193,8 +215,9 @@ def test_convergence_recovers_a_known_beta():
     beta, horizon = -0.08, 5
     end = start * np.exp(horizon * (0.01 + beta * np.log(start)))  # growth = 0.01 + beta ln x0 exactly
     economies = [f"E{i:02d}" for i in range(30)]
-    frame = pd.DataFrame({"economy": economies * 2 + ["LATE"], "year": [2015] * 30 + [2020] * 30 + [2020],
-                          "value": [*start, *end, 0.5]})
+    frame = pd.DataFrame(
+        {"economy": economies * 2 + ["LATE"], "year": [2015] * 30 + [2020] * 30 + [2020], "value": [*start, *end, 0.5]}
+    )
     population = pd.DataFrame({"economy": [*economies, "LATE"], "population": 1.0})
     result = divide.convergence(frame, population=population)
     row = result.beta.iloc[0]
@@ -255,7 +278,8 @@ def test_world_internet_use_matches_itu_world_figures():
     assert list(world.index) == [2019, 2020, 2021, 2022, 2023]
     assert (world["population_share"] > 0.95).all()
     published = pd.read_csv(REPLICATION / "itu_gender_parity_internet.csv").query(
-        "group == 'World' and pct_women_using_internet.notna()")
+        "group == 'World' and pct_women_using_internet.notna()"
+    )
     checked = 0
     for row in published.itertuples():
         if row.year not in world.index:
@@ -271,8 +295,15 @@ def test_wsis_target_by_hand_and_projection():
     years = list(range(2010, 2016))
     # A is an exact logistic with r = 0.3, t0 = 2019.5: 50 % during 2019, first whole year 2020; B is 80 % from 2012
     a = 100 / (1 + np.exp(-0.3 * (np.array(years) - 2019.5)))
-    panel = pd.DataFrame({"economy": ["A"] * 6 + ["B"] * 2, "year": years + [2012, 2013],
-                          "indicator": ["i99H"] * 8, "sex": "total", "value": [*a, 80.0, 80.0]})
+    panel = pd.DataFrame(
+        {
+            "economy": ["A"] * 6 + ["B"] * 2,
+            "year": years + [2012, 2013],
+            "indicator": ["i99H"] * 8,
+            "sex": "total",
+            "value": [*a, 80.0, 80.0],
+        }
+    )
     population = pd.DataFrame({"economy": ["A", "B"], "population": [3.0, 1.0]})
     groups = pd.DataFrame({"income": ["x", "y"]}, index=["A", "B"])
     table = divide.wsis_targets(panel, by=["world", "income"], groups=groups, population=population, max_gap=2)

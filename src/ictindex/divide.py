@@ -51,16 +51,29 @@ if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
 __all__ = [
-    "POPULATION_SERIES", "WORLD", "WsisTarget", "WSIS_TARGETS", "TheilDecomposition", "Convergence",
-    "bundled_economies", "population_by_year", "values_of", "logistic_trend", "group_means", "gini", "theil",
-    "inequality", "convergence", "domestic_gaps", "wsis_targets",
+    "POPULATION_SERIES",
+    "WORLD",
+    "WsisTarget",
+    "WSIS_TARGETS",
+    "TheilDecomposition",
+    "Convergence",
+    "bundled_economies",
+    "population_by_year",
+    "values_of",
+    "logistic_trend",
+    "group_means",
+    "gini",
+    "theil",
+    "inequality",
+    "convergence",
+    "domestic_gaps",
+    "wsis_targets",
 ]
 
 #: Population series in the bundled panel, in order of preference (persons, sex = total).
 POPULATION_SERIES = ("SP.POP.TOTL", "POP")
 WORLD = "World"
 NO_GROUP = "No group in the metadata"
-
 
 
 def _is_table(data: object) -> bool:
@@ -97,8 +110,11 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
     """
     pop = population.reset_index() if "economy" not in population.columns else population
     if "population" not in pop.columns or "economy" not in pop.columns:
-        raise MethodError("population table needs 'economy' and 'population' columns",
-                          field="population", hint="pass a DataFrame with economy, year, population")
+        raise MethodError(
+            "population table needs 'economy' and 'population' columns",
+            field="population",
+            hint="pass a DataFrame with economy, year, population",
+        )
     if "year" not in pop.columns:
         pop = pop.assign(year=-1)
     pop = pop[["economy", "year", "population"]].dropna()
@@ -106,9 +122,16 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
     frames = []
     for year in sorted(set(int(y) for y in years)):
         latest = pop[pop["year"] <= year].groupby("economy").last()
-        frames.append(pd.DataFrame({"economy": latest.index, "year": year,
-                                    "population": latest["population"].to_numpy(dtype="float64"),
-                                    "population_year": latest["year"].to_numpy()}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "economy": latest.index,
+                    "year": year,
+                    "population": latest["population"].to_numpy(dtype="float64"),
+                    "population_year": latest["year"].to_numpy(),
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
     out = pd.concat(frames, ignore_index=True)
@@ -125,8 +148,11 @@ def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -
             out.append(("world", pd.Series(dtype="str")))
         elif isinstance(spec, str):
             if spec not in groups.columns:
-                raise MethodError(f"unknown grouping '{spec}'", field="by",
-                                  hint=f"use 'world', one of {sorted(groups.columns)}, or a Series economy -> group")
+                raise MethodError(
+                    f"unknown grouping '{spec}'",
+                    field="by",
+                    hint=f"use 'world', one of {sorted(groups.columns)}, or a Series economy -> group",
+                )
             out.append((spec, groups[spec].dropna().astype("str")))
         else:
             series = pd.Series(spec).dropna().astype("str")
@@ -134,8 +160,7 @@ def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -
     return out
 
 
-def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     if groups is None or population is None:
         default_groups, default_population = bundled_economies()
         groups = default_groups if groups is None else groups
@@ -146,8 +171,9 @@ def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None
 
 
 # -- values of an index, node or indicator ------------------------------------------------------
-def values_of(data: IndexResult | pd.DataFrame, column: str | None = None,
-            years: Sequence[int] | None = None) -> pd.DataFrame:
+def values_of(
+    data: IndexResult | pd.DataFrame, column: str | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """``economy, year, value`` (no missing values) of one node or indicator."""
     if not isinstance(data, pd.DataFrame):
         result = data
@@ -157,13 +183,17 @@ def values_of(data: IndexResult | pd.DataFrame, column: str | None = None,
         elif column in result.imputed.columns:
             frame = result.imputed[["economy", "year", column]]
         else:
-            raise MethodError(f"'{column}' is neither a node nor an indicator of {result.framework.code}",
-                              indicator=column, hint=f"nodes: {result.node_codes}")
+            raise MethodError(
+                f"'{column}' is neither a node nor an indicator of {result.framework.code}",
+                indicator=column,
+                hint=f"nodes: {result.node_codes}",
+            )
         frame = frame.rename(columns={column: "value"})
     elif {"indicator", "value"} <= set(data.columns):
         if column is None:
-            raise MethodError("a tidy panel needs the indicator to measure", field="column",
-                              hint="pass column='<indicator code>'")
+            raise MethodError(
+                "a tidy panel needs the indicator to measure", field="column", hint="pass column='<indicator code>'"
+            )
         frame = data[data["indicator"] == column]
         if "sex" in frame.columns:
             frame = frame[frame["sex"] == "total"]
@@ -172,13 +202,21 @@ def values_of(data: IndexResult | pd.DataFrame, column: str | None = None,
         duplicated = frame.duplicated(["economy", "year"])
         if duplicated.any():
             row = frame[duplicated].iloc[0]
-            raise MethodError("two values for one economy and year", economy=row["economy"], year=int(row["year"]),
-                              indicator=column, hint="keep one row per economy, year and indicator")
+            raise MethodError(
+                "two values for one economy and year",
+                economy=row["economy"],
+                year=int(row["year"]),
+                indicator=column,
+                hint="keep one row per economy, year and indicator",
+            )
     else:
         column = "value" if column is None else column
         if column not in data.columns or not {"economy", "year"} <= set(data.columns):
-            raise MethodError(f"the table needs economy, year and '{column}' columns", field=column,
-                              hint=f"columns found: {list(data.columns)[:12]}")
+            raise MethodError(
+                f"the table needs economy, year and '{column}' columns",
+                field=column,
+                hint=f"columns found: {list(data.columns)[:12]}",
+            )
         frame = data[["economy", "year", column]].rename(columns={column: "value"})
     frame = frame[["economy", "year", "value"]].astype({"year": "int64", "value": "float64"})
     if years is not None:
@@ -200,8 +238,11 @@ def _aggregate(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]], pop
         joined["reported"] = True
     rows = []
     for grouping, labels in groupings:
-        member = (lambda e: pd.Series(WORLD, index=e)) if grouping == "world" else (
-            lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
+        member = (
+            (lambda e: pd.Series(WORLD, index=e))
+            if grouping == "world"
+            else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
+        )
         data = joined.assign(group=member(joined["economy"]).to_numpy())
         everyone = pop.assign(group=member(pop["economy"]).to_numpy())
         total_pop = everyone.groupby(["group", "year"])["population"].sum()
@@ -211,26 +252,43 @@ def _aggregate(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]], pop
             has_pop = weights.notna()
             denominator = total_pop.get((group, year), np.nan)
             pop_years = part.loc[has_pop, "population_year"].dropna()
-            rows.append({
-                "grouping": grouping, "group": group, "year": int(year), "economies": len(part),
-                "economies_in_group": int(members.get((group, year), 0)),
-                "economies_without_population": int((~has_pop).sum()),
-                "simple_mean": float(part["value"].mean()),
-                "weighted_mean": float(np.average(part.loc[has_pop, "value"], weights=weights[has_pop]))
-                if has_pop.any() else np.nan,
-                "population_share": float(weights[has_pop].sum() / denominator) if denominator > 0 else np.nan,
-                "reported_share": float(weights[has_pop & part["reported"]].sum() / denominator)
-                if denominator > 0 else np.nan,
-                "population_year": (f"{pop_years.min()}-{pop_years.max()}" if pop_years.nunique() > 1
-                                    else (str(pop_years.iloc[0]) if len(pop_years) else "")),
-            })
+            rows.append(
+                {
+                    "grouping": grouping,
+                    "group": group,
+                    "year": int(year),
+                    "economies": len(part),
+                    "economies_in_group": int(members.get((group, year), 0)),
+                    "economies_without_population": int((~has_pop).sum()),
+                    "simple_mean": float(part["value"].mean()),
+                    "weighted_mean": float(np.average(part.loc[has_pop, "value"], weights=weights[has_pop]))
+                    if has_pop.any()
+                    else np.nan,
+                    "population_share": float(weights[has_pop].sum() / denominator) if denominator > 0 else np.nan,
+                    "reported_share": float(weights[has_pop & part["reported"]].sum() / denominator)
+                    if denominator > 0
+                    else np.nan,
+                    "population_year": (
+                        f"{pop_years.min()}-{pop_years.max()}"
+                        if pop_years.nunique() > 1
+                        else (str(pop_years.iloc[0]) if len(pop_years) else "")
+                    ),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def group_means(data: IndexResult | pd.DataFrame, by: str | Mapping | pd.Series | Sequence = ("world", "income"),
-                *, column: str | None = None, years: Sequence[int] | None = None,
-                groups: pd.DataFrame | None = None, population: pd.DataFrame | None = None,
-                min_population_share: float = 0.0, low_coverage: str = "flag") -> pd.DataFrame:
+def group_means(
+    data: IndexResult | pd.DataFrame,
+    by: str | Mapping | pd.Series | Sequence = ("world", "income"),
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    min_population_share: float = 0.0,
+    low_coverage: str = "flag",
+) -> pd.DataFrame:
     """Simple and population-weighted means of a node or indicator by group and year.
 
     Parameters
@@ -253,14 +311,16 @@ def group_means(data: IndexResult | pd.DataFrame, by: str | Mapping | pd.Series 
         raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
     values = values_of(data, column, years)
     groups, population = _resolve(groups, population)
-    table = _aggregate(values, _groupings(by, groups),
-                       population_by_year(population, values["year"].unique()))
+    table = _aggregate(values, _groupings(by, groups), population_by_year(population, values["year"].unique()))
     table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
     if low_coverage == "raise" and not table["meets_coverage"].all():
         bad = table[~table["meets_coverage"]].iloc[0]
-        raise CoverageError(f"group '{bad['group']}' covers {bad['population_share']:.1%} of its population, "
-                            f"below {min_population_share:.0%}", year=int(bad["year"]),
-                            hint="lower min_population_share, or use low_coverage='flag'")
+        raise CoverageError(
+            f"group '{bad['group']}' covers {bad['population_share']:.1%} of its population, "
+            f"below {min_population_share:.0%}",
+            year=int(bad["year"]),
+            hint="lower min_population_share, or use low_coverage='flag'",
+        )
     return table
 
 
@@ -279,11 +339,14 @@ def _arrays(values: object, weights: object | None) -> tuple[np.ndarray, np.ndar
     if x.shape != w.shape:
         raise MethodError(f"{len(x)} values but {len(w)} weights", field="weights")
     if x.size == 0 or np.isnan(x).any() or np.isnan(w).any():
-        raise MethodError("inequality needs at least one value and no missing values or weights",
-                          hint="drop missing values first")
+        raise MethodError(
+            "inequality needs at least one value and no missing values or weights", hint="drop missing values first"
+        )
     if (x < 0).any() or (w < 0).any() or w.sum() <= 0 or x @ w <= 0:
-        raise MethodError("inequality measures need non-negative values and weights with a positive mean",
-                          hint="scores and shares are non-negative; rescale z-scores first")
+        raise MethodError(
+            "inequality measures need non-negative values and weights with a positive mean",
+            hint="scores and shares are non-negative; rescale z-scores first",
+        )
     return x, w
 
 
@@ -303,13 +366,22 @@ def _theil(x: np.ndarray, w: np.ndarray, measure: str) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             return float(np.sum(np.where(ratio > 0, p * ratio * np.log(ratio), 0.0)))
     if (x <= 0).any():
-        raise MethodError("Theil L (mean log deviation) is undefined with a zero value", field="measure",
-                          hint="use Theil T, which allows zeros")
+        raise MethodError(
+            "Theil L (mean log deviation) is undefined with a zero value",
+            field="measure",
+            hint="use Theil T, which allows zeros",
+        )
     return float(-(p @ np.log(ratio)))
 
 
-def gini(data: object, *, weights: object | None = None, column: str | None = None,
-         years: Sequence[int] | None = None, population: pd.DataFrame | None = None) -> float | pd.DataFrame:
+def gini(
+    data: object,
+    *,
+    weights: object | None = None,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    population: pd.DataFrame | None = None,
+) -> float | pd.DataFrame:
     """Gini coefficient ``G = sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mu)`` (Cowell 2011, eq. 2.7, with
     population weights ``w``; ``mu`` the weighted mean; the "population" Gini, without the n/(n-1) factor).
 
@@ -326,10 +398,18 @@ def gini(data: object, *, weights: object | None = None, column: str | None = No
     return table[["year", "economies", "gini", "gini_weighted", "economies_weighted", "population_share"]]
 
 
-def theil(data: object, *, weights: object | None = None, by: object | None = None, measure: str = "T",
-          column: str | None = None, years: Sequence[int] | None = None, weighted: bool = True,
-          groups: pd.DataFrame | None = None, population: pd.DataFrame | None = None
-          ) -> TheilDecomposition | pd.DataFrame:
+def theil(
+    data: object,
+    *,
+    weights: object | None = None,
+    by: object | None = None,
+    measure: str = "T",
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    weighted: bool = True,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+) -> TheilDecomposition | pd.DataFrame:
     """Theil T (``measure="T"``) or L (mean log deviation, ``"L"``) and the exact decomposition by group.
 
     With population shares ``p_i`` and ``r_i = x_i / mu``: ``T = sum p_i r_i ln r_i`` and ``L = -sum p_i ln
@@ -348,8 +428,15 @@ def theil(data: object, *, weights: object | None = None, by: object | None = No
     0.0
     """
     if _is_table(data):
-        return _theil_table(data, by="region" if by is None else by, column=column, years=years,
-                            weighted=weighted, groups=groups, population=population)
+        return _theil_table(
+            data,
+            by="region" if by is None else by,
+            column=column,
+            years=years,
+            weighted=weighted,
+            groups=groups,
+            population=population,
+        )
     if measure not in ("T", "L"):
         raise MethodError(f"unknown Theil measure '{measure}'", field="measure", hint="use 'T' or 'L'")
     x, w = _arrays(data, weights)
@@ -382,8 +469,16 @@ def _weights_for(values: pd.DataFrame, population: pd.DataFrame | None) -> tuple
     return values.merge(pop, on=["economy", "year"], how="left"), pop
 
 
-def _theil_table(data: object, *, by: object, column: str | None, years: Sequence[int] | None, weighted: bool,
-                 groups: pd.DataFrame | None, population: pd.DataFrame | None) -> pd.DataFrame:
+def _theil_table(
+    data: object,
+    *,
+    by: object,
+    column: str | None,
+    years: Sequence[int] | None,
+    weighted: bool,
+    groups: pd.DataFrame | None,
+    population: pd.DataFrame | None,
+) -> pd.DataFrame:
     values = values_of(data, column, years)  # type: ignore[arg-type]
     groups, population = _resolve(groups, population)
     joined, pop = _weights_for(values, population)
@@ -393,19 +488,32 @@ def _theil_table(data: object, *, by: object, column: str | None, years: Sequenc
         if weighted:
             part = part[part["population"].notna()]
         world = pop.loc[pop["year"] == year, "population"].sum()
-        label = (pd.Series(WORLD, index=part["economy"]) if grouping == "world"
-                 else labels.reindex(part["economy"]).fillna(NO_GROUP))
+        label = (
+            pd.Series(WORLD, index=part["economy"])
+            if grouping == "world"
+            else labels.reindex(part["economy"]).fillna(NO_GROUP)
+        )
         w = part["population"].to_numpy() if weighted else None
         for measure in ("T", "L"):
             try:
                 t = theil(part["value"].to_numpy(), weights=w, by=label.to_numpy(), measure=measure)
             except MethodError:
                 t = TheilDecomposition(np.nan, np.nan, np.nan)  # L with a zero value: undefined
-            rows.append({"year": int(year), "measure": measure, "grouping": grouping, "weighted": weighted,
-                         "total": t.total, "between": t.between, "within": t.within,
-                         "between_share": t.between / t.total if t.total > 0 else np.nan,
-                         "groups": label.nunique(), "economies": len(part),
-                         "population_share": part["population"].sum() / world if world > 0 else np.nan})
+            rows.append(
+                {
+                    "year": int(year),
+                    "measure": measure,
+                    "grouping": grouping,
+                    "weighted": weighted,
+                    "total": t.total,
+                    "between": t.between,
+                    "within": t.within,
+                    "between_share": t.between / t.total if t.total > 0 else np.nan,
+                    "groups": label.nunique(),
+                    "economies": len(part),
+                    "population_share": part["population"].sum() / world if world > 0 else np.nan,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -416,8 +524,13 @@ def _quintiles(x: np.ndarray) -> tuple[float, float]:
     return float(ordered[-k:].mean()), float(ordered[:k].mean())
 
 
-def inequality(data: IndexResult | pd.DataFrame, *, column: str | None = None, years: Sequence[int] | None = None,
-               population: pd.DataFrame | None = None) -> pd.DataFrame:
+def inequality(
+    data: IndexResult | pd.DataFrame,
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    population: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every measure of the international divide per year, one row per year.
 
     ``economies``, ``mean``, ``sd`` (population s.d., ddof 0), ``cv`` = sd / mean, ``gini`` (each economy
@@ -436,17 +549,26 @@ def inequality(data: IndexResult | pd.DataFrame, *, column: str | None = None, y
         xw, w = weighted["value"].to_numpy(), weighted["population"].to_numpy()
         world = pop.loc[pop["year"] == year, "population"].sum()
         ok = len(xw) > 0 and xw @ w > 0
-        rows.append({
-            "year": int(year), "economies": len(x), "mean": x.mean(), "sd": x.std(), "cv": x.std() / x.mean(),
-            "gini": _gini(*_arrays(x, None)) if x.sum() > 0 else np.nan,
-            "top_quintile": top, "bottom_quintile": bottom,
-            "quintile_ratio": top / bottom if bottom > 0 else np.nan, "quintile_gap": top - bottom,
-            "weighted_mean": np.average(xw, weights=w) if ok else np.nan,
-            "gini_weighted": _gini(xw, w) if ok else np.nan,
-            "theil_t": _theil(xw, w, "T") if ok else np.nan,
-            "theil_l": _theil(xw, w, "L") if ok and (xw > 0).all() else np.nan,
-            "economies_weighted": len(xw), "population_share": w.sum() / world if world > 0 else np.nan,
-        })
+        rows.append(
+            {
+                "year": int(year),
+                "economies": len(x),
+                "mean": x.mean(),
+                "sd": x.std(),
+                "cv": x.std() / x.mean(),
+                "gini": _gini(*_arrays(x, None)) if x.sum() > 0 else np.nan,
+                "top_quintile": top,
+                "bottom_quintile": bottom,
+                "quintile_ratio": top / bottom if bottom > 0 else np.nan,
+                "quintile_gap": top - bottom,
+                "weighted_mean": np.average(xw, weights=w) if ok else np.nan,
+                "gini_weighted": _gini(xw, w) if ok else np.nan,
+                "theil_t": _theil(xw, w, "T") if ok else np.nan,
+                "theil_l": _theil(xw, w, "L") if ok and (xw > 0).all() else np.nan,
+                "economies_weighted": len(xw),
+                "population_share": w.sum() / world if world > 0 else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -463,8 +585,14 @@ class Convergence:
     note: str
 
 
-def convergence(data: IndexResult | pd.DataFrame, *, column: str | None = None, years: Sequence[int] | None = None,
-                population: pd.DataFrame | None = None, alpha: float = 0.05) -> Convergence:
+def convergence(
+    data: IndexResult | pd.DataFrame,
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    population: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+) -> Convergence:
     """Sigma- and beta-convergence of a node or indicator over ``years`` (default: all years).
 
     Both use a **balanced panel**: only economies with a value in every year, so a change in
@@ -483,15 +611,19 @@ def convergence(data: IndexResult | pd.DataFrame, *, column: str | None = None, 
     values = values_of(data, column, years)
     span = sorted(values["year"].unique())
     if len(span) < 2:
-        raise CoverageError("convergence needs at least two years", year=span[0] if span else None,
-                            hint="build the index for several years")
+        raise CoverageError(
+            "convergence needs at least two years",
+            year=span[0] if span else None,
+            hint="build the index for several years",
+        )
     counts = values.groupby("economy")["year"].nunique()
     balanced = sorted(counts[counts == len(span)].index)
     left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
     left_out["reason"] = [f"values in {counts[e]} of {len(span)} years" for e in left_out["economy"]]
     if len(balanced) < 3:
-        raise CoverageError(f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}",
-                            hint="choose fewer years")
+        raise CoverageError(
+            f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
+        )
     panel = values[values["economy"].isin(balanced)]
     note = f"balanced panel: {len(balanced)} economies with a value in every year {span[0]}-{span[-1]}"
     sigma = inequality(panel, population=population).assign(panel=note)
@@ -506,23 +638,55 @@ def convergence(data: IndexResult | pd.DataFrame, *, column: str | None = None, 
     fit = stats.linregress(x0, growth)
     t = stats.t.ppf(1 - alpha / 2, len(x0) - 2)
     speed = -math.log(1 + fit.slope * horizon) / horizon if 1 + fit.slope * horizon > 0 else np.nan
-    beta = pd.DataFrame([{
-        "start_year": int(span[0]), "end_year": int(span[-1]), "economies": len(x0), "slope": fit.slope,
-        "ci_low": fit.slope - t * fit.stderr, "ci_high": fit.slope + t * fit.stderr, "confidence": 1 - alpha,
-        "intercept": fit.intercept, "p_value": fit.pvalue, "r_squared": fit.rvalue**2, "speed": speed,
-        "half_life": math.log(2) / speed if speed > 0 else np.nan,
-        "converging": bool(fit.slope < 0 and fit.pvalue < alpha), "panel": note,
-    }])
+    beta = pd.DataFrame(
+        [
+            {
+                "start_year": int(span[0]),
+                "end_year": int(span[-1]),
+                "economies": len(x0),
+                "slope": fit.slope,
+                "ci_low": fit.slope - t * fit.stderr,
+                "ci_high": fit.slope + t * fit.stderr,
+                "confidence": 1 - alpha,
+                "intercept": fit.intercept,
+                "p_value": fit.pvalue,
+                "r_squared": fit.rvalue**2,
+                "speed": speed,
+                "half_life": math.log(2) / speed if speed > 0 else np.nan,
+                "converging": bool(fit.slope < 0 and fit.pvalue < alpha),
+                "panel": note,
+            }
+        ]
+    )
     return Convergence(sigma, beta, balanced, left_out, note)
 
 
 # -- domestic divide ----------------------------------------------------------------------------
-DOMESTIC_COLUMNS = ["economy", "year", "dimension", "series", "area", "lower_group", "reference_group", "lower",
-                    "reference", "parity", "gap", "difference", "band", "source"]
+DOMESTIC_COLUMNS = [
+    "economy",
+    "year",
+    "dimension",
+    "series",
+    "area",
+    "lower_group",
+    "reference_group",
+    "lower",
+    "reference",
+    "parity",
+    "gap",
+    "difference",
+    "band",
+    "source",
+]
 
 
-def domestic_gaps(data: IndexResult | pd.DataFrame | None = None, *, indicator: str = "i99H",
-                  band: Sequence[float] = PARITY_BAND, years: Sequence[int] | None = None) -> pd.DataFrame:
+def domestic_gaps(
+    data: IndexResult | pd.DataFrame | None = None,
+    *,
+    indicator: str = "i99H",
+    band: Sequence[float] = PARITY_BAND,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
     """Urban/rural and female/male gaps per economy: parity scores, relative gaps and differences.
 
     * urban/rural: the series ``<indicator>.rural`` over ``<indicator>.urban`` (total rows), e.g. ITU's
@@ -550,30 +714,48 @@ def domestic_gaps(data: IndexResult | pd.DataFrame | None = None, *, indicator: 
         sexes["area"] = sexes["indicator"].str.extract(r"\.(urban|rural)$", expand=False).fillna("total")
         total = data[data["sex"] == "total"] if "sex" in data.columns else data
         wide = total[total["indicator"].isin([f"{indicator}.urban", f"{indicator}.rural"])].pivot_table(
-            index=["economy", "year"], columns="indicator", values="value", aggfunc="first")
+            index=["economy", "year"], columns="indicator", values="value", aggfunc="first"
+        )
         wide = wide.reindex(columns=[f"{indicator}.rural", f"{indicator}.urban"]).dropna()
         source = total.groupby(["economy", "year", "indicator"])["source"].first() if "source" in total else None
-        areas = pd.DataFrame({
-            "economy": wide.index.get_level_values("economy"), "year": wide.index.get_level_values("year"),
-            "dimension": "urban/rural", "series": indicator, "area": "", "lower_group": "rural",
-            "reference_group": "urban", "lower": wide.iloc[:, 0].to_numpy(), "reference": wide.iloc[:, 1].to_numpy(),
-            "source": [source.get((e, y, f"{indicator}.urban"), "") if source is not None else ""
-                       for e, y in wide.index],
-        })
+        areas = pd.DataFrame(
+            {
+                "economy": wide.index.get_level_values("economy"),
+                "year": wide.index.get_level_values("year"),
+                "dimension": "urban/rural",
+                "series": indicator,
+                "area": "",
+                "lower_group": "rural",
+                "reference_group": "urban",
+                "lower": wide.iloc[:, 0].to_numpy(),
+                "reference": wide.iloc[:, 1].to_numpy(),
+                "source": [
+                    source.get((e, y, f"{indicator}.urban"), "") if source is not None else "" for e, y in wide.index
+                ],
+            }
+        )
         areas["parity"] = parity_score(areas["lower"], areas["reference"])
         areas["gap"] = relative_gap(areas["lower"], areas["reference"])
-        areas["band"] = pd.Series(parity_band(areas["parity"], band)).map(
-            {"women behind": "rural behind", "men behind": "urban behind", "parity": "parity"}).to_numpy()
-    sexes = sexes.assign(dimension="female/male", series=sexes["indicator"].str.replace(r"\.(urban|rural)$", "",
-                                                                                       regex=True),
-                         lower_group="female", reference_group="male", lower=sexes["female"],
-                         reference=sexes["male"])
+        areas["band"] = (
+            pd.Series(parity_band(areas["parity"], band))
+            .map({"women behind": "rural behind", "men behind": "urban behind", "parity": "parity"})
+            .to_numpy()
+        )
+    sexes = sexes.assign(
+        dimension="female/male",
+        series=sexes["indicator"].str.replace(r"\.(urban|rural)$", "", regex=True),
+        lower_group="female",
+        reference_group="male",
+        lower=sexes["female"],
+        reference=sexes["male"],
+    )
     table = pd.concat([areas, sexes], ignore_index=True)
     if table.empty:
         return pd.DataFrame(columns=DOMESTIC_COLUMNS)
     table["difference"] = table["reference"] - table["lower"]
-    return (table[DOMESTIC_COLUMNS].sort_values(["dimension", "series", "area", "economy", "year"])
-            .reset_index(drop=True))
+    return (
+        table[DOMESTIC_COLUMNS].sort_values(["dimension", "series", "area", "economy", "year"]).reset_index(drop=True)
+    )
 
 
 # -- WSIS targets -------------------------------------------------------------------------------
@@ -589,19 +771,35 @@ class WsisTarget:
     reference: str
 
 
-_B6J = ("WSIS Plan of Action (2003) B.6 (j): 'ensure that more than half the world's inhabitants have access "
-        "to ICTs within their reach and make use of them'")
+_B6J = (
+    "WSIS Plan of Action (2003) B.6 (j): 'ensure that more than half the world's inhabitants have access "
+    "to ICTs within their reach and make use of them'"
+)
 #: The targets tracked by default. WSIS set no numeric household target; ``hh_internet`` uses the same
 #: "more than half" threshold (ITU's Connect 2020 Agenda, target 1.1, asked for 55 % of households by 2020).
 WSIS_TARGETS: tuple[WsisTarget, ...] = (
-    WsisTarget("mobile_3g", "Population covered by at least a 3G mobile network", ("i271G",), 50.0,
-               _B6J + " (access: mobile-broadband coverage, as in ITU's Final WSIS Targets Review 2014)"),
-    WsisTarget("mobile_4g", "Population covered by at least an LTE/WiMAX mobile network", ("i271GA",), 50.0,
-               _B6J + " (access: mobile-broadband coverage)"),
-    WsisTarget("internet_users", "Individuals using the Internet", ("IT.NET.USER.ZS", "i99H"), 50.0,
-               _B6J + " (use)"),
-    WsisTarget("hh_internet", "Households with Internet access at home", ("xHH6_IDI", "HH6"), 50.0,
-               _B6J + " (household access; Connect 2020 target 1.1: 55 % of households by 2020)"),
+    WsisTarget(
+        "mobile_3g",
+        "Population covered by at least a 3G mobile network",
+        ("i271G",),
+        50.0,
+        _B6J + " (access: mobile-broadband coverage, as in ITU's Final WSIS Targets Review 2014)",
+    ),
+    WsisTarget(
+        "mobile_4g",
+        "Population covered by at least an LTE/WiMAX mobile network",
+        ("i271GA",),
+        50.0,
+        _B6J + " (access: mobile-broadband coverage)",
+    ),
+    WsisTarget("internet_users", "Individuals using the Internet", ("IT.NET.USER.ZS", "i99H"), 50.0, _B6J + " (use)"),
+    WsisTarget(
+        "hh_internet",
+        "Households with Internet access at home",
+        ("xHH6_IDI", "HH6"),
+        50.0,
+        _B6J + " (household access; Connect 2020 target 1.1: 55 % of households by 2020)",
+    ),
 )
 TREND = "logistic share 100 / (1 + exp(-r (t - t0))), r and t0 fitted by least squares (scipy.optimize.curve_fit)"
 
@@ -636,10 +834,18 @@ def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[flo
     return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend, r, t0
 
 
-def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("world", "income", "region"),
-                 targets: Sequence[WsisTarget] = WSIS_TARGETS, years: Sequence[int] | None = None,
-                 groups: pd.DataFrame | None = None, population: pd.DataFrame | None = None, max_gap: int = 3,
-                 min_population_share: float = 0.8, trend_years: int = 10) -> pd.DataFrame:
+def wsis_targets(
+    panel: pd.DataFrame | None = None,
+    *,
+    by: str | Sequence = ("world", "income", "region"),
+    targets: Sequence[WsisTarget] = WSIS_TARGETS,
+    years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    max_gap: int = 3,
+    min_population_share: float = 0.8,
+    trend_years: int = 10,
+) -> pd.DataFrame:
     """World and group values of the WSIS connectivity targets per year (WSIS Plan of Action B.6, E.27b).
 
     For each target, economy and year the value is the first of the target's series present; a missing
@@ -672,9 +878,13 @@ def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("wo
         rank = rows["indicator"].map({code: i for i, code in enumerate(target.series)})
         rows = rows.assign(_rank=rank).sort_values("_rank").drop_duplicates(["economy", "year"])
         wide = rows.set_index(["economy", "year"])["value"]
-        grid = pd.MultiIndex.from_product([wide.index.get_level_values("economy").unique(),
-                                           range(int(rows["year"].min()), int(rows["year"].max()) + 1)],
-                                          names=["economy", "year"])
+        grid = pd.MultiIndex.from_product(
+            [
+                wide.index.get_level_values("economy").unique(),
+                range(int(rows["year"].min()), int(rows["year"].max()) + 1),
+            ],
+            names=["economy", "year"],
+        )
         filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
         values = filled.dropna().reset_index()
         values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
@@ -684,11 +894,13 @@ def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("wo
             continue
         table = _aggregate(values, groupings, population_by_year(population, values["year"].unique()))
         table = table.rename(columns={"weighted_mean": "value"}).assign(
-            target=target.code, name=target.name, target_value=target.target_value)
+            target=target.code, name=target.name, target_value=target.target_value
+        )
         table["distance"] = target.target_value - table["value"]
         table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
-        reached = {key: _reached(part, target.target_value, trend_years)
-                   for key, part in table.groupby(["grouping", "group"])}
+        reached = {
+            key: _reached(part, target.target_value, trend_years) for key, part in table.groupby(["grouping", "group"])
+        }
         keys = list(zip(table["grouping"], table["group"], strict=True))
         table["reached_year"] = pd.array([reached[k][0] for k in keys], dtype="Float64").astype("Int64")
         table["reached"] = [reached[k][1] for k in keys]
@@ -697,9 +909,28 @@ def wsis_targets(panel: pd.DataFrame | None = None, *, by: str | Sequence = ("wo
         table["trend_t0"] = [reached[k][4] for k in keys]
         frames.append(table)
     if not frames:
-        raise CoverageError("no series of any WSIS target is in the panel",
-                            hint=f"series used: {sorted({s for t in targets for s in t.series})}")
-    columns = ["target", "name", "grouping", "group", "year", "value", "population_share", "reported_share",
-               "economies", "target_value", "distance", "meets_coverage", "reached_year", "reached", "trend",
-               "trend_r", "trend_t0", "population_year"]
+        raise CoverageError(
+            "no series of any WSIS target is in the panel",
+            hint=f"series used: {sorted({s for t in targets for s in t.series})}",
+        )
+    columns = [
+        "target",
+        "name",
+        "grouping",
+        "group",
+        "year",
+        "value",
+        "population_share",
+        "reported_share",
+        "economies",
+        "target_value",
+        "distance",
+        "meets_coverage",
+        "reached_year",
+        "reached",
+        "trend",
+        "trend_r",
+        "trend_t0",
+        "population_year",
+    ]
     return pd.concat(frames, ignore_index=True)[columns]

@@ -27,8 +27,18 @@ if TYPE_CHECKING:
 
 __all__ = ["DivideSection", "divide_section", "urban_rural_table", "wsis_table"]
 
-WSIS_COLUMNS = ["target", "group", "year", "value", "population_share", "reported_share", "target_value", "distance",
-                "reached_year", "reached"]
+WSIS_COLUMNS = [
+    "target",
+    "group",
+    "year",
+    "value",
+    "population_share",
+    "reported_share",
+    "target_value",
+    "distance",
+    "reached_year",
+    "reached",
+]
 
 
 @dataclass
@@ -44,18 +54,22 @@ class DivideSection:
     def html(self, images: dict[str, str], decimals: int = 3) -> str:
         """The section as HTML: charts (``images``: name -> base64 PNG) and tables, each captioned."""
         esc = html.escape
-        parts = ["<h2 id='divide'>Digital divide and WSIS targets</h2>",
-                 "<p>International divide between economies (Gini, Theil T and L with the exact between/within "
-                 "decomposition, coefficient of variation, quintile ratio), convergence on a balanced panel, "
-                 "group means, the urban/rural divide within economies and progress towards the WSIS "
-                 "connectivity targets (WSIS Plan of Action B.6 (j), E.27b). Population-weighted values use the "
-                 "population figure of the year or the latest before it (the tables say which).</p>"]
+        parts = [
+            "<h2 id='divide'>Digital divide and WSIS targets</h2>",
+            "<p>International divide between economies (Gini, Theil T and L with the exact between/within "
+            "decomposition, coefficient of variation, quintile ratio), convergence on a balanced panel, "
+            "group means, the urban/rural divide within economies and progress towards the WSIS "
+            "connectivity targets (WSIS Plan of Action B.6 (j), E.27b). Population-weighted values use the "
+            "population figure of the year or the latest before it (the tables say which).</p>",
+        ]
         parts += [f"<p class='note'>{esc(n)}</p>" for n in self.notes]
         for name in self.charts:
             if name in images:
                 caption = esc(self.captions.get(name, name))
-                parts.append(f'<figure id="fig-{esc(name)}"><img alt="{caption}" src="data:image/png;base64,'
-                             f'{images[name]}"><figcaption>{caption}</figcaption></figure>')
+                parts.append(
+                    f'<figure id="fig-{esc(name)}"><img alt="{caption}" src="data:image/png;base64,'
+                    f'{images[name]}"><figcaption>{caption}</figcaption></figure>'
+                )
         for name, table in self.tables.items():
             parts.append(f"<h3>{esc(self.captions.get(name, name))}</h3>")
             parts.append(f"<div class='scroll'>{to_html(table, decimals=decimals)}</div>")
@@ -66,24 +80,44 @@ def urban_rural_table(gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Urban/rural rows of :func:`ictindex.divide.domestic_gaps`, largest gap first, with economy names."""
     gaps = divide.domestic_gaps() if gaps is None else gaps
     rows = gaps[gaps["dimension"] == "urban/rural"]
-    table = pd.DataFrame({"economy": rows["economy"], "name": [report_name(e) for e in rows["economy"]],
-                          "year": rows["year"], "series": rows["series"], "rural": rows["lower"],
-                          "urban": rows["reference"], "parity": rows["parity"], "gap": rows["gap"],
-                          "difference": rows["difference"], "band": rows["band"]})
+    table = pd.DataFrame(
+        {
+            "economy": rows["economy"],
+            "name": [report_name(e) for e in rows["economy"]],
+            "year": rows["year"],
+            "series": rows["series"],
+            "rural": rows["lower"],
+            "urban": rows["reference"],
+            "parity": rows["parity"],
+            "gap": rows["gap"],
+            "difference": rows["difference"],
+            "band": rows["band"],
+        }
+    )
     return table.sort_values(["difference", "economy"], ascending=[False, True]).reset_index(drop=True)
 
 
-def wsis_table(targets: pd.DataFrame, year: int, *, years_shown: int = 5,
-               groupings: tuple[str, ...] = ("world", "income")) -> pd.DataFrame:
+def wsis_table(
+    targets: pd.DataFrame, year: int, *, years_shown: int = 5, groupings: tuple[str, ...] = ("world", "income")
+) -> pd.DataFrame:
     """The WSIS tracker for a report: world and income-group rows of the last ``years_shown`` years up to
     ``year``, with the population share covered and the year the target was or would be reached."""
-    rows = targets[targets["grouping"].isin(groupings) & targets["year"].between(year - years_shown + 1, year)
-                   & (targets["group"] != divide.NO_GROUP)]
+    rows = targets[
+        targets["grouping"].isin(groupings)
+        & targets["year"].between(year - years_shown + 1, year)
+        & (targets["group"] != divide.NO_GROUP)
+    ]
     return rows[WSIS_COLUMNS].reset_index(drop=True)
 
 
-def divide_section(result: IndexResult, year: int | None = None, *, panel: pd.DataFrame | None = None,
-                   groups: pd.DataFrame | None = None, population: pd.DataFrame | None = None) -> DivideSection:
+def divide_section(
+    result: IndexResult,
+    year: int | None = None,
+    *,
+    panel: pd.DataFrame | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+) -> DivideSection:
     """Everything the report's digital-divide section shows, for ``result`` in ``year`` (default: latest).
 
     Tables: ``divide_inequality`` (every year of the result), ``divide_groups`` and ``divide_theil`` (the
@@ -112,7 +146,8 @@ def divide_section(result: IndexResult, year: int | None = None, *, panel: pd.Da
         groups_table = divide.group_means(result, by=("world", "income", "region"), years=[year], **kwargs)
         section.tables["divide_groups"] = groups_table
         section.tables["divide_theil"] = pd.concat(
-            [divide.theil(result, by=by, years=[year], **kwargs) for by in ("income", "region")], ignore_index=True)
+            [divide.theil(result, by=by, years=[year], **kwargs) for by in ("income", "region")], ignore_index=True
+        )
         section.charts["divide_lorenz"] = lambda: divide_charts.lorenz_curve(result, year=year, population=population)
         section.charts["divide_group_gap"] = lambda: divide_charts.group_gap_chart(groups_table, year=year)
 
@@ -140,19 +175,21 @@ def divide_section(result: IndexResult, year: int | None = None, *, panel: pd.Da
     attempt("Urban/rural divide", domestic)
     attempt("WSIS targets", targets)
     years = f"{min(result.years)}-{max(result.years)}"
-    section.captions.update({
-        "divide_inequality": f"{index}, {years}: inequality between economies per year",
-        "divide_groups": f"{index}, {year}: simple and population-weighted means by group, with population covered",
-        "divide_theil": f"{index}, {year}: Theil T and L, between and within groups (population-weighted)",
-        "divide_convergence": f"{index}, {years}: beta-convergence (annual log growth on initial log score)",
-        "divide_urban_rural": "Internet use in urban and rural areas (ITU, latest year per economy): parity "
-                              "rural/urban",
-        "wsis_targets": f"WSIS connectivity targets, world and income groups, up to {year}",
-        "divide_lorenz": f"Lorenz curves of the {index}, {year}.",
-        "divide_sigma": "Sigma-convergence: dispersion per year on a balanced panel.",
-        "divide_group_gap": f"{index}, {year}: population-weighted means by income group.",
-        "divide_urban_rural_dumbbell": "Internet use in urban and rural areas, largest gap on top.",
-    })
+    section.captions.update(
+        {
+            "divide_inequality": f"{index}, {years}: inequality between economies per year",
+            "divide_groups": f"{index}, {year}: simple and population-weighted means by group, with population covered",
+            "divide_theil": f"{index}, {year}: Theil T and L, between and within groups (population-weighted)",
+            "divide_convergence": f"{index}, {years}: beta-convergence (annual log growth on initial log score)",
+            "divide_urban_rural": "Internet use in urban and rural areas (ITU, latest year per economy): parity "
+            "rural/urban",
+            "wsis_targets": f"WSIS connectivity targets, world and income groups, up to {year}",
+            "divide_lorenz": f"Lorenz curves of the {index}, {year}.",
+            "divide_sigma": "Sigma-convergence: dispersion per year on a balanced panel.",
+            "divide_group_gap": f"{index}, {year}: population-weighted means by income group.",
+            "divide_urban_rural_dumbbell": "Internet use in urban and rural areas, largest gap on top.",
+        }
+    )
     for name in section.charts:
         if name.startswith("wsis_"):
             section.captions[name] = "Progress towards the WSIS target, population-weighted; dotted: logistic trend."
