@@ -154,7 +154,8 @@ def _toy():
             "value": [10.0, 20.0, 30.0, 60.0, 20.0, 30.0, 40.0, np.nan],
         }
     )
-    groups = pd.DataFrame({"income": ["low", "low", "high", "high"]}, index=["A", "B", "C", "D"])
+    # E is an economy without a value and without an income group: it counts in the world's population
+    groups = pd.DataFrame({"income": ["low", "low", "high", "high", None]}, index=["A", "B", "C", "D", "E"])
     population = pd.DataFrame(
         {"economy": ["A", "B", "C", "D", "E"], "year": 2019, "population": [1.0, 3.0, 2.0, 2.0, 2.0]}
     )
@@ -318,3 +319,13 @@ def test_wsis_target_by_hand_and_projection():
     only_b = users.query("group == 'y'").iloc[0]
     assert (only_b["reached_year"], only_b["reached"]) == (2012, "observed (at or before the first year)")
     assert users["distance"].equals(50.0 - users["value"])
+
+
+def test_aggregates_in_a_population_table_are_not_economies():
+    values, groups, population = _toy()
+    with_world = pd.concat(
+        [population, pd.DataFrame({"economy": ["WLD", "LIC"], "year": 2019, "population": [100.0, 5.0]})],
+        ignore_index=True,
+    )
+    table = divide.group_means(values, by="world", groups=groups, population=with_world, years=[2020])
+    assert table["population_share"].tolist() == [pytest.approx(0.8)]  # as without the aggregate rows

@@ -139,6 +139,16 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
     return out
 
 
+def _member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Population by year of the economies that count: those in the group metadata or with a value.
+
+    Other codes of a population table (World Bank aggregates such as ``WLD`` or ``LIC``) are not economies
+    and would count twice in a world total.
+    """
+    pop = population_by_year(population, values["year"].unique())
+    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
+
+
 def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     """``[(grouping name, Series economy -> group label)]``; ``"world"`` puts every economy in one group."""
     specs = [by] if isinstance(by, str | Mapping | pd.Series) else list(by)
@@ -311,7 +321,7 @@ def group_means(
         raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
     values = values_of(data, column, years)
     groups, population = _resolve(groups, population)
-    table = _aggregate(values, _groupings(by, groups), population_by_year(population, values["year"].unique()))
+    table = _aggregate(values, _groupings(by, groups), _member_population(population, groups, values))
     table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
     if low_coverage == "raise" and not table["meets_coverage"].all():
         bad = table[~table["meets_coverage"]].iloc[0]
@@ -462,10 +472,11 @@ def theil(
     return TheilDecomposition(total, between, within)
 
 
-def _weights_for(values: pd.DataFrame, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if population is None:
-        population = bundled_economies()[1]
-    pop = population_by_year(population, values["year"].unique())
+def _weights_for(
+    values: pd.DataFrame, population: pd.DataFrame | None, groups: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    groups, population = _resolve(groups, population)
+    pop = _member_population(population, groups, values)
     return values.merge(pop, on=["economy", "year"], how="left"), pop
 
 
@@ -481,7 +492,7 @@ def _theil_table(
 ) -> pd.DataFrame:
     values = values_of(data, column, years)  # type: ignore[arg-type]
     groups, population = _resolve(groups, population)
-    joined, pop = _weights_for(values, population)
+    joined, pop = _weights_for(values, population, groups)
     ((grouping, labels),) = _groupings(by, groups)  # type: ignore[arg-type]
     rows = []
     for year, part in joined.groupby("year"):
@@ -529,6 +540,7 @@ def inequality(
     *,
     column: str | None = None,
     years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
     population: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every measure of the international divide per year, one row per year.
@@ -537,10 +549,11 @@ def inequality(
     once), ``top_quintile`` and ``bottom_quintile`` (mean of the top and bottom fifth of economies,
     ``max(1, n // 5)`` each), ``quintile_ratio`` (top / bottom) and ``quintile_gap`` (top - bottom); and
     weighted by population: ``weighted_mean``, ``gini_weighted``, ``theil_t``, ``theil_l`` (NaN when a value
-    is zero), ``economies_weighted`` and the ``population_share`` of the world they hold.
+    is zero), ``economies_weighted`` and the ``population_share`` of the world they hold (the world: the
+    economies of ``groups`` and those with a value).
     """
     values = values_of(data, column, years)
-    joined, pop = _weights_for(values, population)
+    joined, pop = _weights_for(values, population, groups)
     rows = []
     for year, part in joined.groupby("year"):
         x = part["value"].to_numpy()
@@ -892,7 +905,7 @@ def wsis_targets(
             values = values[values["year"].isin([int(y) for y in years])]
         if values.empty:
             continue
-        table = _aggregate(values, groupings, population_by_year(population, values["year"].unique()))
+        table = _aggregate(values, groupings, _member_population(population, groups, values))
         table = table.rename(columns={"weighted_mean": "value"}).assign(
             target=target.code, name=target.name, target_value=target.target_value
         )
