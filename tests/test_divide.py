@@ -290,6 +290,8 @@ def test_world_internet_use_matches_itu_world_figures():
         assert low - 3 <= value <= high + 3, (row.year, value, low, high)
         checked += 1
     assert checked >= 3  # 2020, 2022, 2023
+    # more than half the world online first in 2019 (ITU, Measuring digital development 2019: 53.6 %)
+    assert (world["reached_year"].iloc[0], world["reached"].iloc[0]) == (2019, "observed")
 
 
 def test_wsis_target_by_hand_and_projection():

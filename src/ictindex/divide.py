@@ -901,8 +901,6 @@ def wsis_targets(
         filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
         values = filled.dropna().reset_index()
         values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
-        if years is not None:
-            values = values[values["year"].isin([int(y) for y in years])]
         if values.empty:
             continue
         table = _aggregate(values, groupings, _member_population(population, groups, values))
@@ -920,7 +918,8 @@ def wsis_targets(
         table["trend"] = [reached[k][2] for k in keys]
         table["trend_r"] = [reached[k][3] for k in keys]
         table["trend_t0"] = [reached[k][4] for k in keys]
-        frames.append(table)
+        # the year reached is found on every year; only then are the rows limited to ``years``
+        frames.append(table if years is None else table[table["year"].isin([int(y) for y in years])])
     if not frames:
         raise CoverageError(
             "no series of any WSIS target is in the panel",
