@@ -331,3 +331,38 @@ def test_aggregates_in_a_population_table_are_not_economies():
     )
     table = divide.group_means(values, by="world", groups=groups, population=with_world, years=[2020])
     assert table["population_share"].tolist() == [pytest.approx(0.8)]  # as without the aggregate rows
+
+
+# -- charts ---------------------------------------------------------------------------------------
+def test_charts_draw_what_the_tables_say():
+    from matplotlib.figure import Figure
+
+    from ictindex.report import divide_charts
+
+    values, groups, population = _toy()
+    fig = divide_charts.lorenz_curve(values, year=2020, population=population)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1] == f"economies (Gini {divide.gini([10, 20, 30, 60]):.3f})"
+    curve = ax.get_lines()[1].get_xydata()
+    # equal weights: after the two lowest of four economies, 30 of the total 120
+    assert curve[2].tolist() == [0.5, 0.25] and curve[-1].tolist() == [1.0, 1.0]
+    host = Figure()
+    drawn = divide_charts.urban_rural_dumbbell(ax=host.add_subplot())
+    assert drawn is host
+    targets = divide.wsis_targets(
+        pd.DataFrame(
+            {
+                "economy": "A",
+                "year": [2010, 2011, 2012],
+                "indicator": "i99H",
+                "sex": "total",
+                "value": [10.0, 20.0, 30.0],
+            }
+        ),
+        by="world",
+        groups=groups,
+        population=population,
+    )
+    progress = divide_charts.target_progress_chart(targets, target="internet_users", grouping="world")
+    assert progress.axes[0].get_lines()[0].get_ydata()[0] == 50.0  # the target line
