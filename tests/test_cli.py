@@ -74,7 +74,8 @@ def test_build_by_sex_writes_the_gender_tables(tmp_path):
     korea = gender[(gender.economy == "KOR") & (gender.node == "individual_use")].iloc[0]
     assert round(korea.parity, 3) == 0.975 and korea.band == "women behind"
     indicators = pd.read_csv(tmp_path / "gender_indicators.csv")
-    assert set(indicators.indicator) == {"i99H", "IT_MOB_OWN"}
+    # urban and rural Internet use by sex are series of their own (i99H.urban, i99H.rural)
+    assert set(indicators.indicator) == {"i99H", "i99H.urban", "i99H.rural", "IT_MOB_OWN"}
     assert "gender.csv" in out.stdout
 
 
