@@ -143,7 +143,7 @@ def write_report(
     """
     with output_folder(out) as work:
         report = _write_report(result, work, year=year, gender=gender, profiles=profiles, formats=formats,
-                               console=console)
+                               console=console, divide=divide)
     return _relocated(report, work, Path(out))
 
 
@@ -158,7 +158,8 @@ def _relocated(report: Report, work: Path, out: Path) -> Report:
 
 
 def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: IndexResult | None,
-                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None) -> Report:
+                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None,
+                  divide: bool = True) -> Report:
     out = Path(out)
     year = max(result.years) if year is None else int(year)
     ranking = result.ranking(year)
