@@ -37,7 +37,7 @@ from ictindex.report.tables import (
     ranking_table,
     sources_table,
 )
-from ictindex.safety import output_folder, safe_filename
+from ictindex.safety import inside, output_folder, safe_filename
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -201,7 +201,7 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
         for name, draw in jobs.items():
             progress.update(task, description=f"chart {name}")
             fig = draw()
-            report.charts[name] = save_figure(fig, out / "charts" / safe_filename(name), formats)
+            report.charts[name] = save_figure(fig, inside(out, out / "charts" / safe_filename(name)), formats)
             images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
             if name == "map" and getattr(fig, "not_drawn", None):
                 report.notes.append(f"Map: {len(fig.not_drawn)} scored economies are too small to draw at "
