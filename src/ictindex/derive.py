@@ -32,10 +32,29 @@ __all__ = ["indicator_values"]
 INDEX_NAMES = ["economy", "year"]
 
 
-def _wide(panel: pd.DataFrame, column: str) -> pd.DataFrame:
-    if panel.empty:
-        return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES))
-    return panel.pivot(index=INDEX_NAMES, columns="indicator", values=column)
+def _coded(column: pd.Series) -> pd.Categorical:
+    """A text column as categorical (the validated panel's columns already are)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    codes, uniques = pd.factorize(column)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+class _Texts:
+    """Source descriptions, each distinct text stored once; cells hold its number (-1: none)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = [""]
+        self._ids: dict[str, int] = {"": 0}
+
+    def id(self, text: str) -> int:
+        if text not in self._ids:
+            self._ids[text] = len(self.texts)
+            self.texts.append(text)
+        return self._ids[text]
+
+    def column(self, ids: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.where(ids < 0, 0, ids), categories=pd.Index(self.texts, dtype=object))
 
 
 def indicator_values(
@@ -67,49 +86,74 @@ def indicator_values(
     """
     if years is not None:
         panel = panel[panel["year"].isin(years)]
-    total = panel[panel["sex"] == "total"]
-    own = panel[panel["sex"] == sex]
-    frames = {
-        "total": (_wide(total, "value"), _wide(total, "source")),
-        sex: (_wide(own, "value"), _wide(own, "source")),
-    }
+    economy, indicator = _coded(panel["economy"]), _coded(panel["indicator"])
+    sexes, source = _coded(panel["sex"]), _coded(panel["source"])
+    value, year = panel["value"].to_numpy(dtype="float64"), panel["year"].to_numpy(dtype="int64")
+    sex_code = {label: i for i, label in enumerate(sexes.categories)}
+    wanted_sexes = np.isin(sexes.codes, [sex_code[s] for s in {"total", sex} if s in sex_code])
     # an economy's years come from the framework's own indicators and series only: a row of a series
     # the framework does not use must not create a year to impute and score
-    own_rows = panel[panel["indicator"].isin(set(framework.indicator_codes) | framework.series_codes)
-                     & panel["sex"].isin(["total", sex])]
-    index = pd.MultiIndex.from_frame(
-        own_rows[INDEX_NAMES].drop_duplicates().sort_values(INDEX_NAMES)
-    ) if not own_rows.empty else pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
-    values = pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64")
-    sources = pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str")
+    own_codes = set(framework.indicator_codes) | framework.series_codes
+    own = np.asarray([c in own_codes for c in indicator.categories], dtype=bool)
+    rows = np.flatnonzero(np.append(own, False)[indicator.codes] & wanted_sexes)
+    if rows.size == 0:
+        index = pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
+        return (pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64"),
+                pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str"))
+    labels = np.asarray(economy.categories, dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(labels), dtype="int64")
+    rank[order] = np.arange(len(labels))
+    first = int(year[rows].min())
+    span = int(year[rows].max()) - first + 1
+    key = rank[economy.codes[rows]] * span + (year[rows] - first)
+    unit_keys, unit_of = np.unique(key, return_inverse=True)
+    index = pd.MultiIndex.from_arrays([pd.Index(labels[order][unit_keys // span], dtype=object),
+                                       first + unit_keys % span], names=INDEX_NAMES)
+    n_units = len(index)
+    group = indicator.codes[rows].astype("int64") * (len(sexes.categories) + 1) + sexes.codes[rows]
+    position = {label: i for i, label in enumerate(indicator.categories)}
+    texts = _Texts()
+    source_labels = [str(c) for c in source.categories]
 
+    def take(code: str, which: str) -> tuple[np.ndarray, np.ndarray]:
+        """Values of one series for one sex on the units, and the text number of each value's source."""
+        v, ids = np.full(n_units, np.nan), np.full(n_units, -1, dtype="int64")
+        if code not in position or which not in sex_code:
+            return v, ids
+        hit = np.flatnonzero(group == position[code] * (len(sexes.categories) + 1) + sex_code[which])
+        at = unit_of[hit]
+        v[at] = value[rows[hit]]
+        described = np.asarray([texts.id(f"{code} ({label})") for label in source_labels] + [0], dtype="int64")
+        ids[at] = described[source.codes[rows[hit]]]
+        return v, np.where(np.isnan(v), -1, ids)
+
+    values: dict[str, np.ndarray] = {}
+    sources: dict[str, np.ndarray] = {}
     for ind in framework.indicators:
         which = sex if ind.sex_disaggregable else "total"
-        wide_values, wide_sources = frames[which]
-
-        def take(code: str, wv: pd.DataFrame = wide_values, ws: pd.DataFrame = wide_sources
-                 ) -> tuple[pd.Series, pd.Series]:
-            if code not in wv.columns:
-                return pd.Series(np.nan, index=index), pd.Series("", index=index, dtype="str")
-            v = wv[code].reindex(index)
-            s = (code + " (" + ws[code].reindex(index).astype("str") + ")").where(v.notna(), "")
-            return v.astype("float64"), s
-
-        value, source = take(ind.code)
+        v, ids = take(ind.code, which)
         rule = ind.source
         if rule is not None and not rule.is_ratio:
             for code in rule.series:
-                alt_value, alt_source = take(code)
-                fill = value.isna() & alt_value.notna()
-                value = value.where(~fill, alt_value)
-                source = source.where(~fill, alt_source)
+                alt, alt_ids = take(code, which)
+                fill = np.isnan(v) & ~np.isnan(alt)
+                v, ids = np.where(fill, alt, v), np.where(fill, alt_ids, ids)
         elif rule is not None:
-            num, num_source = take(rule.numerator)  # type: ignore[arg-type]
-            den, den_source = take(rule.denominator)  # type: ignore[arg-type]
-            ratio = (num / den.where(den > 0)) * rule.multiplier
-            fill = value.isna() & ratio.notna()
-            value = value.where(~fill, ratio)
-            source = source.where(~fill, num_source + " / " + den_source)
-        values[ind.code] = value.to_numpy()
-        sources[ind.code] = source.to_numpy()
-    return values, sources
+            num, num_ids = take(rule.numerator, which)  # type: ignore[arg-type]
+            den, den_ids = take(rule.denominator, which)  # type: ignore[arg-type]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = num / np.where(den > 0, den, np.nan) * rule.multiplier
+            fill = np.isnan(v) & ~np.isnan(ratio)
+            if fill.any():
+                pairs, which_pair = np.unique(np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0,
+                                              return_inverse=True)
+                combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
+                ids = ids.copy()
+                ids[fill] = combined[which_pair.ravel()]
+            v = np.where(fill, ratio, v)
+        values[ind.code] = v
+        sources[ind.code] = ids
+    frame = pd.DataFrame({code: texts.column(ids) for code, ids in sources.items()}, index=index)
+    matrix = np.column_stack([values[code] for code in framework.indicator_codes])
+    return pd.DataFrame(matrix, index=index, columns=framework.indicator_codes), frame

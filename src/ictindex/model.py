@@ -321,9 +321,24 @@ def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNorm
 
 
 def _panel_hash(panel: pd.DataFrame) -> str:
-    ordered = panel.sort_values(["economy", "year", "indicator", "sex"]).reset_index(drop=True)
-    digest = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
-    return hashlib.sha256(digest.tobytes()).hexdigest()
+    """SHA-256 of the validated panel, whatever the order of its rows: every row's hash (its economy,
+    year, indicator, sex and value) is combined by a sum and an exclusive or, which no reordering changes."""
+    columns = []
+    for name in ("economy", "indicator", "sex"):
+        coded = panel[name].array if isinstance(panel[name].dtype, pd.CategoricalDtype) else pd.Categorical(
+            panel[name])
+        label_hash = pd.util.hash_array(np.asarray(coded.categories, dtype=object).astype(str))
+        columns.append(np.append(label_hash, np.uint64(0))[coded.codes])
+    columns.append(panel["year"].to_numpy(dtype="int64").view("uint64"))
+    columns.append(panel["value"].to_numpy(dtype="float64").view("uint64"))
+    with np.errstate(over="ignore"):
+        row = np.zeros(len(panel), dtype="uint64")
+        for k, column in enumerate(columns):  # odd multipliers: a different weight for every column
+            row += column * np.uint64(0x9E3779B97F4A7C15 + 2 * k)
+        row = pd.util.hash_array(row)
+        total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
+        mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)
+    return hashlib.sha256(np.array([total, mixed, len(panel)], dtype="uint64").tobytes()).hexdigest()
 
 
 def _years_text(years: Sequence[int]) -> str:

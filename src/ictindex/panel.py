@@ -30,7 +30,7 @@ naming economy, indicator and year. Input frames are never modified.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,8 @@ from ictindex.read import read_table
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
 PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note"]
+#: The codes of the ``sex`` column (categorical, in this order).
+SEX_CODES = ("total", "female", "male")
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message", "line"]
 
 _LINE = "_line"  # column of the file line (or sheet row) of each row, while validating
@@ -111,8 +113,25 @@ def _rename(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renames)
 
 
+def _categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
+    """A column as categorical: each distinct cell stored once (a panel repeats few labels many times).
+
+    Missing cells stay missing (code -1)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        return pd.Categorical(values)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object) if not isinstance(values, pd.Series) else values)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+def _constant(value: object, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=pd.Index([value], dtype=object))
+
+
 def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
-    """Canonical column names and a long layout (wide input is melted)."""
+    """Canonical column names and a long layout (wide input is melted), text columns categorical.
+
+    A wide table is melted without writing one text cell per value: economy, sex, source and note
+    labels are coded once per row of the table, indicators once per column."""
     frame = _rename(frame)
     missing = [c for c in ("economy", "year") if c not in frame.columns]
     if missing:
@@ -127,18 +146,39 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
         raise PanelError(f"the table has a '{have}' column but no '{lack}' column", file=source,
                          hint="a long panel needs both 'indicator' and 'value'; a wide one has neither "
                          "(one column per indicator)")
+    defaults = {"sex": "total", "source": source or "user data", "note": ""}
     if "indicator" not in frame.columns:
         id_columns = [c for c in ("economy", "year", "sex", "source", "note", _LINE) if c in frame.columns]
         value_columns = [c for c in frame.columns if c not in id_columns]
         if not value_columns:
             raise PanelError("no indicator columns", file=source,
                              hint="add 'indicator' and 'value' columns, or one column per indicator")
-        frame = frame.melt(id_vars=id_columns, value_vars=value_columns,
-                           var_name="indicator", value_name="value")
-    long = frame.copy()
-    for column, default in (("sex", "total"), ("source", source or "user data"), ("note", "")):
-        if column not in long.columns:
-            long[column] = default
+        n, k = len(frame), len(value_columns)
+        long = {}
+        for column in ("economy", "sex", "source", "note"):
+            if column in frame.columns:
+                coded = _categorical(frame[column])
+                long[column] = pd.Categorical.from_codes(np.tile(coded.codes, k), categories=coded.categories)
+            else:
+                long[column] = _constant(defaults[column], n * k)
+        long["year"] = np.tile(frame["year"].to_numpy(), k)
+        long["indicator"] = pd.Categorical.from_codes(np.repeat(np.arange(k), n),
+                                                      categories=pd.Index([str(c) for c in value_columns],
+                                                                          dtype=object))
+        block = frame[value_columns]
+        numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in block.dtypes)
+        long["value"] = (block.to_numpy(dtype="float64").ravel(order="F") if numeric
+                         else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns]))
+        if _LINE in frame.columns:
+            long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
+        out = pd.DataFrame(long)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
+        if frame.columns.is_unique:  # row i of the table is rows i, i + n, i + 2n... of the long layout
+            out.attrs["wide_rows"] = n
+        return out
+    long = frame[[c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]].copy()
+    for column in ("economy", "indicator", "sex", "source", "note"):
+        long[column] = _categorical(long[column]) if column in long.columns else _constant(defaults[column],
+                                                                                            len(long))
     return long[[*PANEL_COLUMNS, _LINE] if _LINE in long.columns else PANEL_COLUMNS]
 
 
@@ -277,19 +317,23 @@ def validate_panel(
     if frame.attrs.get("sheet_note"):  # a workbook with several sheets: say which one was read
         found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
                              "other_sheets", frame.attrs["sheet_note"]))
-    keep = pd.Series(True, index=long.index)
+    n_rows = len(long)
+    keep = np.ones(n_rows, dtype=bool)
 
-    # economies: resolve names/codes, set aggregates aside
-    label = _text(long["economy"])
-    blank = label.str.strip() == ""
+    # economies: resolve names/codes once per distinct label, set aggregates aside
+    economy = long["economy"].array
+    label_u = _text(pd.Series(economy.categories, dtype=object))
+    blank_u = (label_u.str.strip() == "").to_numpy()
     if units == "any":
-        mapping = pd.DataFrame({"iso3": label.str.strip()}).set_index(label).loc[lambda f: ~f.index.duplicated()]
-        aggregate = unknown = pd.Series(False, index=long.index)
+        kind_u = np.where(blank_u, "blank", "economy").astype(object)
+        iso_u = label_u.str.strip().to_numpy(dtype=object)
     else:
-        mapping = classify(label, extra_names).set_index("label")
-        kind = label.map(mapping["kind"])
-        aggregate = kind == "aggregate"
-        unknown = (kind == "unknown") & ~blank
+        classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
+        kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
+        iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
+    blank = _per_row(blank_u, economy.codes, True)
+    aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
+    unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
     if blank.any():
         found.append(_issues(long[blank], "error", "missing_economy",
                              "the economy cell is empty: give an ISO3 code or an ITU/UN name"))
@@ -298,15 +342,18 @@ def validate_panel(
                              "regional/income aggregate kept out of scoring"))
     if unknown.any():
         found.append(_issues(long[unknown], "error", "unknown_economy",
-                             "unknown economy '" + label[unknown] + "': use an ISO 3166 alpha-3 code "
-                             "or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
-    keep &= ~(aggregate | unknown | blank)
-    long["economy"] = label.map(mapping["iso3"]).where(~(aggregate | unknown | blank), label)
-    economies = frozenset(long.loc[~(aggregate | unknown | blank), "economy"])
+                             "unknown economy '" + _text(long.loc[unknown, "economy"]) + "': use an ISO 3166 "
+                             "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
+    dropped = aggregate | unknown | blank
+    keep &= ~dropped
+    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
+    final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
+    long["economy"] = _recode(economy, final_u, "")
+    economies = frozenset(final_u[np.unique(economy.codes[~dropped])].tolist()) if (~dropped).any() else frozenset()
 
     # years: whole numbers, not in the future
-    year = pd.to_numeric(long["year"], errors="coerce")
-    bad_year = ~np.isfinite(year) | (year != year.round())
+    year = _numbers(long["year"])
+    bad_year = ~np.isfinite(year) | (year != np.round(year))
     if bad_year.any():
         shown = _text(long.loc[bad_year, "year"])
         found.append(_issues(long[bad_year], "error", "bad_year",
@@ -322,26 +369,28 @@ def validate_panel(
         found.append(_issues(long[early], "error", "early_year",
                              f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"))
     keep &= ~(bad_year | future | early)
-    long["year"] = year.where(np.isfinite(year), -1).astype("int64")
+    long["year"] = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
 
-    # sex
-    sex = _text(long["sex"]).str.strip().str.casefold().replace("", "total").map(_SEX)  # blank = both sexes
-    bad_sex = sex.isna()
+    # sex (a blank cell is both sexes)
+    sex = long["sex"].array
+    sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
+    bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
     if bad_sex.any():
         found.append(_issues(long[bad_sex], "error", "bad_sex",
                              "sex '" + _text(long.loc[bad_sex, "sex"]) + "' is not total, female or male"))
     keep &= ~bad_sex
-    long["sex"] = sex.fillna("total")
+    long["sex"] = _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
 
     # values: numbers; missing markers become NaN (recorded); other text is an error
     raw = long["value"]
     number = pd.to_numeric(raw, errors="coerce").astype("float64")
-    boolean = _booleans(raw, number)
+    numeric_input = pd.api.types.is_float_dtype(raw.dtype) or pd.api.types.is_integer_dtype(raw.dtype)
+    boolean = np.zeros(n_rows, dtype=bool) if numeric_input else _booleans(raw, number).to_numpy()
     if boolean.any():  # TRUE/FALSE would otherwise be read as 1 and 0 (1 % and 0 % in a percentage column)
         found.append(_issues(long[boolean], "error", "boolean_value", "value " + _text(raw[boolean]) + " is a "
                              "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty"))
         keep &= ~boolean
-    text = raw.notna() & number.isna()
+    text = np.zeros(n_rows, dtype=bool) if numeric_input else (raw.notna() & number.isna()).to_numpy()
     if text.any():
         folded = raw[text].astype(str).str.strip().str.casefold()
         marker = folded.isin(MISSING_MARKERS)
@@ -354,10 +403,15 @@ def validate_panel(
             shown = _text(raw[rows.index])
             found.append(_issues(rows, "error", "non_numeric", _not_a_number(shown)))
             keep &= ~long.index.isin(rows.index)
-    counted = long.loc[keep, ["indicator"]].assign(has=number[keep].notna())
-    empty = counted.groupby("indicator")["has"].any()
-    if (~empty).any():
-        rows = pd.DataFrame({"economy": "", "indicator": empty.index[~empty.to_numpy()], "year": ""})
+    number = number.to_numpy()
+    has_value = ~np.isnan(number)
+    indicator = long["indicator"].array
+    counted = keep & (indicator.codes >= 0)
+    seen = np.bincount(indicator.codes[counted], minlength=len(indicator.categories)) > 0
+    with_value = np.bincount(indicator.codes[counted & has_value], minlength=len(indicator.categories)) > 0
+    if (seen & ~with_value).any():
+        names = sorted(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object)))
+        rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
         found.append(_issues(rows, "warning", "all_missing",
                              "every value of this indicator is missing: it counts as missing everywhere"))
     infinite = np.isinf(number)
@@ -365,19 +419,39 @@ def validate_panel(
         found.append(_issues(long[infinite], "error", "non_finite", "value is infinite"))
         keep &= ~infinite
     long["value"] = number
-    long["source"] = long["source"].fillna("user data").astype(str)
-    long["note"] = long["note"].fillna("").astype(str)
-    long["indicator"] = _text(long["indicator"]).str.strip()
-    no_indicator = long["indicator"] == ""
+    source = long["source"].array
+    long["source"] = _recode(source, _text(pd.Series(source.categories, dtype=object)).to_numpy(dtype=object),
+                             "user data")
+    note = long["note"].array
+    long["note"] = _recode(note, _text(pd.Series(note.categories, dtype=object)).to_numpy(dtype=object), "")
+    long["indicator"] = _recode(indicator, _text(pd.Series(indicator.categories, dtype=object)).str.strip()
+                                .to_numpy(dtype=object), "")
+    indicator = long["indicator"].array
+    no_indicator = _per_row(np.asarray(indicator.categories == "", dtype=bool), indicator.codes, True)
     if no_indicator.any():
         found.append(_issues(long[no_indicator], "error", "missing_indicator",
                              "the indicator cell is empty: give the indicator or series code"))
         keep &= ~no_indicator
 
-    # duplicates among rows that are otherwise fine
-    key = ["economy", "year", "indicator", "sex"]
-    dup = keep & long.duplicated(key, keep=False)
+    # duplicates among rows that are otherwise fine (one integer key per row: no text compared)
+    years = long["year"].to_numpy()
+    sex_codes = long["sex"].array.codes.astype("int64")
+    wide_rows = long.attrs.get("wide_rows")
+    if wide_rows and n_rows:  # a wide table: a duplicate is a repeated (economy, year, sex) row of the table
+        rows_kept = keep.reshape(-1, wide_rows).any(axis=0)
+        codes = long["economy"].array.codes[:wide_rows]
+        row_dup = np.zeros(wide_rows, dtype=bool)
+        if rows_kept.any():
+            row_key = _cell_keys(codes, years[:wide_rows], sex_codes[:wide_rows], rows_kept)
+            row_dup[rows_kept] = _repeated(row_key[rows_kept])
+        dup = keep & np.tile(row_dup, n_rows // wide_rows)
+    else:
+        cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
+        dup = np.zeros(n_rows, dtype=bool)
+        if keep.any():
+            dup[keep] = _repeated(cell[keep] * 3 + sex_codes[keep])
     if dup.any():
+        key = ["economy", "year", "indicator", "sex"]
         rows = long[dup].drop_duplicates(key)
         found.append(_issues(rows, "error", "duplicate",
                              "more than one row for this economy, year, indicator and sex: keep one"))
@@ -385,16 +459,19 @@ def validate_panel(
 
     if framework is not None:
         known = _known_indicators(framework, known_series)
-        unknown_ind = keep & ~long["indicator"].isin(known)
+        known_u = np.asarray([c in known for c in indicator.categories], dtype=bool)
+        unknown_ind = keep & ~_per_row(known_u, indicator.codes, False)
         if unknown_ind.any():
             rows = long[unknown_ind].drop_duplicates("indicator")
             found.append(_issues(
                 rows, "error", "unknown_indicator",
-                "indicator '" + rows["indicator"] + f"' is neither an indicator nor a source series "
+                "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
                 f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})"))
             keep &= ~unknown_ind
-        found.extend(_range_issues(long[keep], framework, known_series))
-        present = set(long.loc[keep & long["value"].notna(), "indicator"])
+        found.extend(_range_issues(long, keep, framework, known_series))
+        used = np.bincount(indicator.codes[keep & has_value & (indicator.codes >= 0)],
+                           minlength=len(indicator.categories)) > 0
+        present = set(indicator.categories[used])
         absent = [ind.code for ind in framework.indicators
                   if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present]
         if absent:
@@ -403,24 +480,91 @@ def validate_panel(
                                  "no value in the data for this framework indicator (nor its source series): "
                                  "it counts as missing for every economy (see the coverage table)"))
 
-    by_sex = long[keep & long["sex"].ne("total") & long["value"].notna()]
-    if not by_sex.empty:
-        totals = long[keep & long["sex"].eq("total")].set_index(["economy", "year", "indicator"]).index
-        lone = by_sex[~by_sex.set_index(["economy", "year", "indicator"]).index.isin(totals)]
-        if not lone.empty:
-            found.append(_issues(lone.drop_duplicates(["economy", "year", "indicator"]), "warning",
+    by_sex = keep & (sex_codes != 0) & has_value
+    if by_sex.any():
+        cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
+        lone = by_sex & ~np.isin(cell, cell[keep & (sex_codes == 0)])
+        if lone.any():
+            found.append(_issues(long[lone].drop_duplicates(["economy", "year", "indicator"]), "warning",
                                  "sex_without_total",
                                  "female/male value without a total value: the total index treats "
                                  "this indicator as missing; add the both-sexes value"))
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
-    panel = long.loc[keep & long["value"].notna(), PANEL_COLUMNS].reset_index(drop=True)
-    panel = panel.astype({"economy": "str", "indicator": "str", "sex": "str", "source": "str", "note": "str"})
+    usable = keep & has_value
+    panel = long[PANEL_COLUMNS] if usable.all() else long.loc[usable, PANEL_COLUMNS]
+    panel = panel.reset_index(drop=True)
+    panel.attrs = {}
+    for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
+        panel[column] = _sorted_categories(panel[column].array)
     return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True), economies=economies)
 
 
-def _range_issues(long: pd.DataFrame, framework: Framework,
+def _sorted_categories(column: pd.Categorical) -> pd.Categorical:
+    """The labels in use, in sorted order (so two panels with the same rows have the same dtype)."""
+    labels = np.asarray(column.categories, dtype=object)
+    used = np.flatnonzero(np.bincount(column.codes[column.codes >= 0], minlength=len(labels)) > 0)
+    order = used[np.argsort(labels[used].astype(str), kind="stable")]
+    recode = np.full(len(labels) + 1, -1, dtype="int64")
+    recode[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(recode[column.codes], categories=pd.Index(labels[order], dtype=object))
+
+
+def _per_row(per_label: np.ndarray, codes: np.ndarray, missing: bool) -> np.ndarray:
+    """A per-label flag for every row (code -1, an empty cell, gets ``missing``)."""
+    return np.append(np.asarray(per_label, dtype=bool), missing)[codes]
+
+
+def _recode(column: pd.Categorical, per_label: np.ndarray, missing: object,
+            categories: Sequence[str] | None = None) -> pd.Categorical:
+    """Every distinct label replaced by ``per_label[i]``, empty cells by ``missing``; equal results merged."""
+    values = np.append(np.asarray(per_label, dtype=object), missing)
+    if categories is None and (column.codes >= 0).all() and len(set(per_label)) == len(per_label) and \
+            (np.asarray(column.categories, dtype=object) == values[:-1]).all():
+        return column  # nothing changes: no new codes for millions of rows
+    if categories is None:
+        codes, uniques = pd.factorize(values)
+        categories = pd.Index(uniques, dtype=object)
+    else:
+        categories = pd.Index(categories, dtype=object)
+        codes = categories.get_indexer(values)
+    return pd.Categorical.from_codes(codes[column.codes], categories=categories)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as floats (NaN where not a number), each distinct text cell converted once."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    codes, uniques = pd.factorize(column)
+    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").astype("float64").to_numpy()
+    return np.append(numbers, np.nan)[codes]
+
+
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """Whether each key occurs more than once (sorted once, neighbours compared)."""
+    order = np.argsort(keys, kind="stable")
+    same = keys[order][1:] == keys[order][:-1]
+    flags = np.zeros(len(keys), dtype=bool)
+    flags[1:] |= same
+    flags[:-1] |= same
+    out = np.empty(len(keys), dtype=bool)
+    out[order] = flags
+    return out
+
+
+def _cell_keys(economy: np.ndarray, year: np.ndarray, indicator: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """One integer per (economy, year, indicator) of the kept rows (others get -1)."""
+    out = np.full(len(economy), -1, dtype="int64")
+    if not keep.any():
+        return out
+    first, last = int(year[keep].min()), int(year[keep].max())
+    span, n_indicators = last - first + 1, int(indicator[keep].max()) + 1
+    out[keep] = (economy[keep].astype("int64") * span + (year[keep] - first)) * n_indicators + indicator[keep]
+    return out
+
+
+def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
                   known_series: Mapping[str, tuple[float | None, float | None]] | None) -> list[pd.DataFrame]:
     """Values outside the valid range of their indicator (e.g. a percentage above 100, a negative count)."""
     bounds: dict[str, tuple[float | None, float | None]] = {}
@@ -435,22 +579,30 @@ def _range_issues(long: pd.DataFrame, framework: Framework,
         elif ind.source is not None:
             for series in ind.source.codes:
                 bounds.setdefault(series, (0.0, None))
-    low = long["indicator"].map({k: v[0] for k, v in bounds.items()}).astype("float64")
-    high = long["indicator"].map({k: v[1] for k, v in bounds.items()}).astype("float64")
-    value = long["value"]
-    below = value < low
-    above = value > high
+    indicator = long["indicator"].array
+    labels = list(indicator.categories)
+    low_u = np.array([np.nan if bounds.get(c, (None, None))[0] is None else bounds[c][0] for c in labels], dtype=float)
+    high_u = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels],
+                      dtype=float)
+    low = np.append(low_u, np.nan)[indicator.codes]
+    high = np.append(high_u, np.nan)[indicator.codes]
+    value = long["value"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        below = keep & (value < low)
+        above = keep & (value > high)
     out = []
     if below.any():
         rows = long[below]
         out.append(_issues(rows, "error", "out_of_range",
                            "value " + rows["value"].astype(str) + " is below the lowest admissible value "
-                           + low[below].astype(str) + " (a negative count or share?): correct or remove it"))
+                           + pd.Series(low[below], index=rows.index).astype(str)
+                           + " (a negative count or share?): correct or remove it"))
     if above.any():
         rows = long[above]
         out.append(_issues(rows, "error", "out_of_range",
                            "value " + rows["value"].astype(str) + " is above the highest admissible value "
-                           + high[above].astype(str) + " (a percentage above 100?): correct or remove it"))
+                           + pd.Series(high[above], index=rows.index).astype(str)
+                           + " (a percentage above 100?): correct or remove it"))
     return out
 
 
