@@ -16,7 +16,17 @@ economies (group means).
     indicators", WISR 2007 Annex, Methodological Note) and what the OECD/JRC
     Handbook (2008, section 3) calls a cold-deck/last-observation single imputation.
 
-An observed value is never overwritten, whatever the method returns.
+``interpolate``
+    Linear interpolation between the same economy's observed years before and after (no
+    extrapolation); ``max_gap`` bounds the distance between those two years.
+``group_mean``, ``group_median``
+    The mean (median) of the economies of the same group in the same year (COINr ``i_mean_grp``,
+    ``i_median_grp``): ``by`` names a group column of ``groups`` (``read_coinr`` carries iData's
+    ``*_group`` columns; ``build_index(..., groups=DataFrame)`` gives one's own). Economies without a
+    group are left missing, as COINr does.
+
+An observed value is never overwritten, whatever the method returns. Methods that use other
+economies record them in the log's ``donors`` column.
 
 >>> idx = pd.MultiIndex.from_tuples([("KOR", 2020), ("KOR", 2022)], names=["economy", "year"])
 >>> values = pd.DataFrame({"hh_internet": [99.5, np.nan]}, index=idx)
@@ -27,6 +37,7 @@ An observed value is never overwritten, whatever the method returns.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -35,10 +46,10 @@ import pandas as pd
 from ictindex.errors import MethodError
 from ictindex.registry import imputations, register_imputation
 
-__all__ = ["impute", "impute_cube", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
+__all__ = ["impute", "impute_cube", "imputed_shares", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
 
-IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year"]
-IMPUTATION_METHODS = ("none", "latest")
+IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year", "donors"]
+IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median")
 
 
 @register_imputation("none")
@@ -65,37 +76,120 @@ def _latest(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any) 
     return filled, from_year
 
 
+@register_imputation("interpolate")
+def _interpolate(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation between the observed years around a gap (at most ``max_gap`` + 1 apart)."""
+    n_years = cube.shape[1]
+    position = np.arange(n_years)[None, :, None]
+    observed = ~np.isnan(cube)
+    before = np.maximum.accumulate(np.where(observed, position, -1), axis=1)
+    after = np.flip(np.minimum.accumulate(np.flip(np.where(observed, position, n_years), axis=1), axis=1), axis=1)
+    take = ~observed & (before >= 0) & (after < n_years) & (after - before <= max_gap + 1)
+    b, a = np.maximum(before, 0), np.minimum(after, n_years - 1)
+    low, high = np.take_along_axis(cube, b, axis=1), np.take_along_axis(cube, a, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (position - b) / (a - b)
+    filled = np.where(take, low + share * (high - low), cube)
+    years = np.asarray(years)
+    from_year = np.where(take, years[b].astype("float64"), np.nan)
+    donors = np.where(take, np.char.add(np.char.add(years[b].astype(str), "-"), years[a].astype(str)), "")
+    return filled, from_year, donors.astype(object)
+
+
+def _group_fill(cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None,
+                by: str, reducer: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if group is None:
+        raise MethodError("group imputation needs a group column: give by='<column>' and groups",
+                          field="imputation.by",
+                          hint="e.g. imputation={'method': 'group_mean', 'by': 'region'}, groups=DataFrame")
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for k, label in enumerate(labels or []):
+        members = group == k
+        block = cube[members]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
+        counts = (~np.isnan(block)).sum(axis=0)
+        fill = np.isnan(block) & ~np.isnan(centre)[None]
+        filled[members] = np.where(fill, centre[None], block)
+        text = np.char.add(f"{by}={label} (", np.char.add(counts.astype(str), " economies)"))
+        donors[members] = np.where(fill, text[None], "")
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled),
+                         np.asarray(years, dtype="float64")[None, :, None], np.nan)
+    return filled, from_year, donors
+
+
+@register_imputation("group_mean")
+def _group_mean(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
+                group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean of the same group's observed values in the same year (COINr ``i_mean_grp``)."""
+    return _group_fill(cube, years, group, group_labels, by, np.nanmean)
+
+
+@register_imputation("group_median")
+def _group_median(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
+                  group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median of the same group's observed values in the same year (COINr ``i_median_grp``)."""
+    return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
+
+
 def impute_cube(cube: np.ndarray, years: np.ndarray, method: str = "none", **params: Any
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept."""
-    filled, from_year = imputations.get(method).fn(cube, np.asarray(years), **params)
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept.
+
+    Returns the filled cube, the year each filled value came from and the donors (text, "" if none).
+    """
+    out = imputations.get(method).fn(cube, np.asarray(years), **params)
+    filled, from_year = out[0], out[1]
+    donors = out[2] if len(out) > 2 else np.full(cube.shape, "", dtype=object)
     observed = ~np.isnan(cube)
     filled = np.where(observed, cube, filled)
     from_year = np.where(observed | np.isnan(filled), np.nan, from_year)
-    return filled, from_year
+    return filled, from_year, donors
+
+
+def _group_codes(economies: pd.Index, groups: pd.DataFrame | None, by: str) -> tuple[np.ndarray, list[str]]:
+    """Group position of every economy of the cube (-1: no group) for the column ``by`` of ``groups``."""
+    if groups is None:
+        raise MethodError(f"imputation by '{by}' needs groups: a table of economy -> {by}",
+                          field="imputation.by",
+                          hint="pass groups=DataFrame (index or 'economy' column: economy codes), "
+                          "or read the panel with read_coinr, which carries iData's *_group columns")
+    table = groups.set_index("economy") if "economy" in groups.columns else groups
+    if by not in table.columns:
+        raise MethodError(f"no group column '{by}' in groups", field="imputation.by",
+                          hint=f"use one of {[str(c) for c in table.columns]}")
+    column = table[by][~table.index.duplicated()].reindex(economies)
+    codes, labels = pd.factorize(column, sort=True)
+    return codes, [str(label) for label in labels]
 
 
 def _empty_log() -> pd.DataFrame:
     return pd.DataFrame(columns=IMPUTATION_COLUMNS)
 
 
-def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3, **params: Any
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3,
+           groups: pd.DataFrame | None = None, **params: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill missing values of the wide ``(economy, year) x indicator`` matrix.
 
     Returns the filled matrix (same index and columns; the input is not changed)
-    and the imputation log (:data:`IMPUTATION_COLUMNS`).
+    and the imputation log (:data:`IMPUTATION_COLUMNS`). ``groups`` (economy -> group columns)
+    serves the group methods' ``by``.
     """
     imputations.get(method)  # an unknown method is refused even on an empty matrix
     if method == "none" or values.empty:
         return values.copy(), _empty_log()
     economy_codes, economies = pd.factorize(values.index.get_level_values("economy"))
+    if params.get("by"):
+        params["group"], params["group_labels"] = _group_codes(pd.Index(economies), groups, params["by"])
     year_values = values.index.get_level_values("year").to_numpy()
     years = np.arange(year_values.min(), year_values.max() + 1)
     cube = np.full((len(economies), len(years), values.shape[1]), np.nan)
     year_codes = year_values - years[0]
     cube[economy_codes, year_codes] = values.to_numpy(dtype="float64")
-    filled, from_year = impute_cube(cube, years, method, max_gap=max_gap, **params)
+    filled, from_year, donors = impute_cube(cube, years, method, max_gap=max_gap, **params)
     flat = filled[economy_codes, year_codes]
     out = pd.DataFrame(flat, index=values.index, columns=values.columns)
     imputed_from = from_year[economy_codes, year_codes]
@@ -109,5 +203,23 @@ def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3, **pa
         "value": flat[rows, cols],
         "method": method,
         "from_year": imputed_from[rows, cols].astype("int64"),
+        "donors": np.asarray(donors[economy_codes, year_codes], dtype=object)[rows, cols],
     })
     return out, log.sort_values(["economy", "year", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def imputed_shares(values: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of imputed values per indicator and per economy: ``(by_indicator, by_economy)``, each with
+    ``imputed``, ``values`` (after imputation) and ``share`` = imputed / values."""
+    total = values.notna()
+    counts = log.groupby("indicator").size() if not log.empty else pd.Series(dtype="int64")
+    by_ind = pd.DataFrame({"imputed": counts.reindex(values.columns, fill_value=0).astype("int64"),
+                           "values": total.sum(axis=0).astype("int64")})
+    economies = values.index.get_level_values("economy")
+    per_econ = total.sum(axis=1).groupby(economies).sum()
+    counts_e = log.groupby("economy").size() if not log.empty else pd.Series(dtype="int64")
+    by_econ = pd.DataFrame({"imputed": counts_e.reindex(per_econ.index, fill_value=0).astype("int64"),
+                            "values": per_econ.astype("int64")})
+    for table in (by_ind, by_econ):
+        table["share"] = table["imputed"] / table["values"].where(table["values"] > 0)
+    return by_ind.rename_axis("indicator").reset_index(), by_econ.rename_axis("economy").reset_index()

@@ -54,17 +54,21 @@ __all__ = [
     "register_imputation",
     "register_normalisation",
     "register_aggregation",
+    "TreatmentMethod",
+    "treatments",
+    "register_treatment",
 ]
 
 #: Stage modules that register the built-in methods when first imported.
-_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate")
+_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate", "ictindex.treat")
 #: Names those modules register: known without importing them (a framework file is checked
 #: while the stage modules may still be loading).
 BUILTIN_NAMES = {
-    "imputation": frozenset({"none", "latest"}),
+    "imputation": frozenset({"none", "latest", "interpolate", "group_mean", "group_median"}),
     "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank",
                                 "none"}),
     "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
+    "treatment": frozenset({"none", "winsorise", "log"}),
 }
 
 
@@ -140,6 +144,7 @@ class Registry:
 imputations = Registry("imputation")
 normalisations = Registry("normalisation")
 aggregations = Registry("aggregation")
+treatments = Registry("treatment")
 
 _loaded = False
 
@@ -197,6 +202,29 @@ def register_aggregation(
         aggregations.add(AggregationMethod(name, fn, forward, inverse, needs, (fn.__doc__ or "").strip()),
                          replace=replace)
         return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class TreatmentMethod:
+    """Outlier treatment (:mod:`ictindex.treat`): ``fit(x, **params) -> rule`` learns a rule from one
+    indicator's reference values (NaN = missing); ``apply(x, rule) -> treated`` applies it to any values."""
+
+    name: str
+    fit: Callable[..., dict[str, Any]]
+    apply: Callable[..., Any]
+    doc: str = ""
+
+
+def register_treatment(
+    name: str, *, apply: Callable[..., Any], replace: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator on ``fit(x, **params) -> rule``; ``apply(x, rule)`` applies the fitted rule."""
+
+    def wrap(fit: Callable[..., Any]) -> Callable[..., Any]:
+        treatments.add(TreatmentMethod(name, fit, apply, (fit.__doc__ or "").strip()), replace=replace)
+        return fit
 
     return wrap
 
