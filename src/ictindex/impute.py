@@ -38,6 +38,7 @@ economies record them in the log's ``donors`` column.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -46,10 +47,10 @@ import pandas as pd
 from ictindex.errors import MethodError
 from ictindex.registry import imputations, register_imputation
 
-__all__ = ["impute", "impute_cube", "imputed_shares", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
+__all__ = ["impute", "impute_cube", "imputed_shares", "em_fill", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
 
 IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year", "donors"]
-IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median")
+IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median", "regression", "em")
 
 
 @register_imputation("none")
@@ -135,6 +136,104 @@ def _group_median(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: n
     return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
 
 
+@register_imputation("regression")
+def _regression(cube: np.ndarray, years: np.ndarray, *, predictors: Any = None,
+                indicators: tuple[str, ...] = (), **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """OLS of each indicator on its ``predictors`` in the same year (complete cases)."""
+    names = list(indicators) or [str(i) for i in range(cube.shape[2])]
+    if predictors is None:
+        raise MethodError("regression imputation needs predictors: a list, or {indicator: [predictors]}",
+                          field="imputation.predictors",
+                          hint="e.g. imputation={'method': 'regression', 'predictors': {'hh_internet': ['hh_computer']}}")
+    plan = {t: list(predictors) for t in names} if not isinstance(predictors, Mapping) else dict(predictors)
+    unknown = sorted({c for t, ps in plan.items() for c in [t, *ps]} - set(names))
+    if unknown:
+        raise MethodError(f"regression imputation names unknown indicator(s) {unknown}",
+                          field="imputation.predictors", hint=f"use indicator codes: {names}")
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for target, preds in plan.items():
+        j = names.index(target)
+        cols = [names.index(p) for p in preds if p != target]
+        if not cols:
+            continue
+        for t in range(cube.shape[1]):
+            y, X = cube[:, t, j], cube[:, t, cols]
+            complete = ~np.isnan(y) & ~np.isnan(X).any(axis=1)
+            wanted = np.isnan(y) & ~np.isnan(X).any(axis=1)
+            if not wanted.any() or complete.sum() <= len(cols) + 1:
+                continue
+            design = np.column_stack([np.ones(complete.sum()), X[complete]])
+            beta = np.linalg.lstsq(design, y[complete], rcond=None)[0]
+            filled[wanted, t, j] = beta[0] + X[wanted] @ beta[1:]
+            donors[wanted, t, j] = f"OLS on {', '.join(names[c] for c in cols)} ({int(complete.sum())} economies)"
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
+                         np.nan)
+    return filled, from_year, donors
+
+
+def em_fill(x: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) -> tuple[np.ndarray, int]:
+    """EM for a multivariate normal with missing values on ``x`` (units, variables): the rows with at
+    least one value completed by their conditional means; returns the completed matrix and iterations."""
+    x = np.asarray(x, dtype="float64")
+    rows = ~np.isnan(x).all(axis=1)
+    data = x[rows]
+    n, p = data.shape
+    miss = np.isnan(data)
+    mu = np.nanmean(data, axis=0)
+    filled = np.where(miss, mu, data)
+    sigma = np.cov(filled, rowvar=False, bias=True).reshape(p, p)
+    ridge = 1e-10 * max(float(np.trace(sigma)), 1e-300) * np.eye(p)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        correction = np.zeros((p, p))
+        completed = data.copy()
+        for pattern in np.unique(miss, axis=0):
+            if not pattern.any():
+                continue
+            members = (miss == pattern).all(axis=1)
+            o, m = ~pattern, pattern
+            s_oo = sigma[np.ix_(o, o)] + ridge[np.ix_(o, o)]
+            s_mo = sigma[np.ix_(m, o)]
+            gain = np.linalg.solve(s_oo, s_mo.T).T if o.any() else np.zeros((m.sum(), 0))
+            centred = data[np.ix_(members, o)] - mu[o]
+            completed[np.ix_(members, m)] = mu[m] + centred @ gain.T
+            block = sigma[np.ix_(m, m)] - gain @ s_mo.T
+            correction[np.ix_(m, m)] += members.sum() * block
+        new_mu = completed.mean(axis=0)
+        centred = completed - new_mu
+        new_sigma = (centred.T @ centred + correction) / n
+        change = max(np.abs(new_mu - mu).max(), np.abs(new_sigma - sigma).max())
+        mu, sigma, filled = new_mu, new_sigma, completed
+        if change < tol * (1 + np.abs(sigma).max()):
+            break
+    out = x.copy()
+    out[rows] = filled
+    return out, iterations
+
+
+@register_imputation("em")
+def _em(cube: np.ndarray, years: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500, **_: Any
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Multivariate normal EM over the indicators of each year (Little and Rubin 2002, 11.2)."""
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for t in range(cube.shape[1]):
+        x = cube[:, t, :]
+        usable = ~np.isnan(x).all(axis=0)  # an indicator with no value in the year cannot be modelled
+        if not np.isnan(x[:, usable]).any() or (~np.isnan(x[:, usable]).all(axis=1)).sum() < 2:
+            continue
+        done, iterations = em_fill(x[:, usable], tol=tol, max_iter=max_iter)
+        block = filled[:, t, :]
+        block[:, usable] = done
+        filled[:, t, :] = block
+        n = int((~np.isnan(x[:, usable]).all(axis=1)).sum())
+        donors[:, t, :] = f"EM over {int(usable.sum())} indicators, {n} economies, {iterations} iterations"
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
+                         np.nan)
+    return filled, from_year, np.where(np.isnan(cube) & ~np.isnan(filled), donors, "")
+
+
 def impute_cube(cube: np.ndarray, years: np.ndarray, method: str = "none", **params: Any
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept.
@@ -189,7 +288,8 @@ def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3,
     cube = np.full((len(economies), len(years), values.shape[1]), np.nan)
     year_codes = year_values - years[0]
     cube[economy_codes, year_codes] = values.to_numpy(dtype="float64")
-    filled, from_year, donors = impute_cube(cube, years, method, max_gap=max_gap, **params)
+    filled, from_year, donors = impute_cube(cube, years, method, max_gap=max_gap,
+                                            indicators=tuple(map(str, values.columns)), **params)
     flat = filled[economy_codes, year_codes]
     out = pd.DataFrame(flat, index=values.index, columns=values.columns)
     imputed_from = from_year[economy_codes, year_codes]

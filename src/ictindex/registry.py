@@ -64,7 +64,7 @@ _BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate
 #: Names those modules register: known without importing them (a framework file is checked
 #: while the stage modules may still be loading).
 BUILTIN_NAMES = {
-    "imputation": frozenset({"none", "latest", "interpolate", "group_mean", "group_median"}),
+    "imputation": frozenset({"none", "latest", "interpolate", "group_mean", "group_median", "regression", "em"}),
     "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank",
                                 "none"}),
     "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
