@@ -144,7 +144,7 @@ def _regression(cube: np.ndarray, years: np.ndarray, *, predictors: Any = None,
     if predictors is None:
         raise MethodError("regression imputation needs predictors: a list, or {indicator: [predictors]}",
                           field="imputation.predictors",
-                          hint="e.g. imputation={'method': 'regression', 'predictors': {'hh_internet': ['hh_computer']}}")
+                          hint="e.g. imputation={'method': 'regression', 'predictors': {'y': ['x']}}")
     plan = {t: list(predictors) for t in names} if not isinstance(predictors, Mapping) else dict(predictors)
     unknown = sorted({c for t, ps in plan.items() for c in [t, *ps]} - set(names))
     if unknown:
