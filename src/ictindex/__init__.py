@@ -24,7 +24,7 @@ from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
-from ictindex.weight import effective_weights, weights_table
+from ictindex.weights import effective_weights, weights_table
 
 __version__ = "0.1.0"
 
