@@ -28,7 +28,16 @@ from scipy.stats import pearsonr, spearmanr
 from ictindex.errors import MethodError
 from ictindex.result import IndexResult
 
-__all__ = ["Comparison", "compare", "level_values", "correlations", "collinearity", "cronbach_alpha", "node_pca", "correlation_matrix"]
+__all__ = [
+    "Comparison",
+    "compare",
+    "level_values",
+    "correlations",
+    "collinearity",
+    "cronbach_alpha",
+    "node_pca",
+    "correlation_matrix",
+]
 
 TABLE_COLUMNS = [
     "economy",
