@@ -112,3 +112,33 @@ def test_per_indicator_choice_and_errors():
         treat(data, winmax=-1)
     rules, _ = fit_treatment(data, "winsorise")
     assert set(rules) == {("x", 2020), ("z", 2020)}
+
+
+def test_treatment_in_a_build_fits_the_reference_year_and_refuses_log_with_goalposts(doi_panel):
+    from ictindex import build_index
+    from ictindex.errors import SpecError
+    from ictindex.framework import Framework
+
+    rows = []
+    for year, outlier in ((2020, 100.0), (2021, 60.0)):
+        for i, v in enumerate([1.0, 2, 3, 4, 5, 6, 7, 8, 9, outlier]):
+            rows += [{"economy": f"U{i}", "year": year, "indicator": "x", "value": v},
+                     {"economy": f"U{i}", "year": year, "indicator": "y", "value": float(i)}]
+    panel = pd.DataFrame(rows)
+    fw = Framework.from_dict({
+        "code": "t", "name": "t", "index": "I", "min_coverage": 0,
+        "indicators": [{"code": c, "name": c, "unit": "", "normalisation": {"method": "minmax"}} for c in "xy"],
+        "nodes": [{"code": "I", "name": "I", "children": [{"code": "x"}, {"code": "y"}]}],
+    })
+    result = build_index(panel, fw, units="any", treatment={"method": "winsorise", "winmax": 5}, reference_year=2020)
+    assert result.treatments[["year", "before", "value"]].values.tolist() == [[2020, 100.0, 9.0], [2021, 60.0, 9.0]]
+    assert result.imputed.query("economy == 'U9'")["x"].tolist() == [9.0, 9.0]
+    assert result.spec.treatment.model_dump()["winmax"] == 5
+    again = build_index(panel, spec=result.spec)
+    pd.testing.assert_frame_equal(again.scores, result.scores)
+    with pytest.raises(SpecError, match="may log-transform 'mobile_coverage'"):
+        build_index(doi_panel, "doi", treatment="winsorise")
+    with pytest.raises(SpecError, match="takes no parameter"):
+        build_index(panel, fw, units="any", treatment={"method": "winsorise", "winmx": 5})
+    plain = build_index(doi_panel, "doi", treatment={"method": "winsorise", "log": False}, min_coverage=0.3)
+    assert plain.treatments.empty  # three economies: too few values to judge skewness (nothing treated)

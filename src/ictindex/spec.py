@@ -143,9 +143,11 @@ def _screening(screening: Any, framework: Framework) -> Screening | None:
 def _treatment(treatment: Any, framework: Framework) -> Treatment | None:
     """A treatment method name, ``{"method": "winsorise", "winmax": 5, ...}``, or the framework's."""
     if treatment is None:
-        return framework.treatment
+        treatment = framework.treatment
+        if treatment is None:
+            return None
     if isinstance(treatment, Treatment):
-        return treatment
+        treatment = treatment.model_dump(exclude_none=True)
     if isinstance(treatment, str):
         treatment = {"method": treatment}
     if not isinstance(treatment, Mapping):
@@ -157,11 +159,32 @@ def _treatment(treatment: Any, framework: Framework) -> Treatment | None:
                         hint=f"use one of {treatments.names()}")
     params = {k: v for k, v in treatment.items() if k not in ("method", "indicators")}
     _check_parameters(treatments.get(method).fit, params, f"treatment method '{method}'", "treatment", set())
+    _check_log_with_goalposts(method, params, dict(treatment.get("indicators") or {}), framework)
     try:
         return Treatment(**treatment)
     except ValueError as err:
         raise SpecError(f"treatment {dict(treatment)!r}: {str(err).splitlines()[-1].strip()}", field="treatment",
                         hint="write treatment={'method': 'winsorise', 'winmax': 5}") from None
+
+
+def _check_log_with_goalposts(method: str, params: Mapping[str, Any], per_indicator: Mapping[str, Any],
+                              framework: Framework) -> None:
+    """A log transform changes an indicator's units, so fixed goalposts would no longer apply: refuse it."""
+    logs = method == "log" or (method == "winsorise" and params.get("log", True))
+    for ind in framework.indicators:
+        own = per_indicator.get(ind.code)
+        if own is not None:
+            name = own if isinstance(own, str) else own.get("method", method)
+            own_params = {} if isinstance(own, str) else own
+            ind_logs = name == "log" or (name == "winsorise" and own_params.get("log", params.get("log", True)))
+        else:
+            ind_logs = logs
+        if ind_logs and ind.normalisation.method == "goalpost":
+            raise SpecError(
+                f"treatment '{method}' may log-transform '{ind.code}', whose goalposts are in its own units",
+                indicator=ind.code, field="treatment",
+                hint="winsorise only (treatment={'method': 'winsorise', 'log': False}), leave the indicator out "
+                "(indicators: {code: 'none'}), or use a data-driven normalisation (e.g. normalisation='minmax')")
 
 
 def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:

@@ -177,6 +177,7 @@ def _pca_node(values: pd.DataFrame, eigen_min: float, variance_min: float) -> tu
     keep = (eigenvalues >= eigen_min) & (share >= variance_min)
     keep[0] = True  # at least the first component
     loadings = varimax(vectors[:, keep] * np.sqrt(eigenvalues[keep]))
+    loadings = loadings * np.where(loadings.sum(axis=0) < 0, -1.0, 1.0)  # a factor's sign is arbitrary
     squared = loadings**2
     explained = squared.sum(axis=0)  # variance of each rotated factor
     factor = squared.argmax(axis=1)
