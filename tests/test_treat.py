@@ -122,14 +122,21 @@ def test_treatment_in_a_build_fits_the_reference_year_and_refuses_log_with_goalp
     rows = []
     for year, outlier in ((2020, 100.0), (2021, 60.0)):
         for i, v in enumerate([1.0, 2, 3, 4, 5, 6, 7, 8, 9, outlier]):
-            rows += [{"economy": f"U{i}", "year": year, "indicator": "x", "value": v},
-                     {"economy": f"U{i}", "year": year, "indicator": "y", "value": float(i)}]
+            rows += [
+                {"economy": f"U{i}", "year": year, "indicator": "x", "value": v},
+                {"economy": f"U{i}", "year": year, "indicator": "y", "value": float(i)},
+            ]
     panel = pd.DataFrame(rows)
-    fw = Framework.from_dict({
-        "code": "t", "name": "t", "index": "I", "min_coverage": 0,
-        "indicators": [{"code": c, "name": c, "unit": "", "normalisation": {"method": "minmax"}} for c in "xy"],
-        "nodes": [{"code": "I", "name": "I", "children": [{"code": "x"}, {"code": "y"}]}],
-    })
+    fw = Framework.from_dict(
+        {
+            "code": "t",
+            "name": "t",
+            "index": "I",
+            "min_coverage": 0,
+            "indicators": [{"code": c, "name": c, "unit": "", "normalisation": {"method": "minmax"}} for c in "xy"],
+            "nodes": [{"code": "I", "name": "I", "children": [{"code": "x"}, {"code": "y"}]}],
+        }
+    )
     result = build_index(panel, fw, units="any", treatment={"method": "winsorise", "winmax": 5}, reference_year=2020)
     assert result.treatments[["year", "before", "value"]].values.tolist() == [[2020, 100.0, 9.0], [2021, 60.0, 9.0]]
     assert result.imputed.query("economy == 'U9'")["x"].tolist() == [9.0, 9.0]
