@@ -148,5 +148,8 @@ def test_build_with_user_groups_and_spec_checks(doi_panel):
     row = result.imputations.iloc[0]
     assert (row["economy"], row["indicator"], row["value"]) == ("NER", "hh_internet", 80.0)  # ARG's value
     assert row["donors"] == "income=upper (1 economies)"
+    by_indicator, by_economy = result.imputation_shares()
+    assert by_indicator.set_index("indicator").loc["hh_internet", "share"] == pytest.approx(1 / 3)
+    assert by_economy.set_index("economy").loc["NER", "imputed"] == 1
     with pytest.raises(SpecError, match="takes no parameter"):
         build_index(panel, "doi", imputation={"method": "group_mean", "bye": "income"}, groups=groups)

@@ -1,12 +1,14 @@
 """Method registries: every method a framework file can name is a registered function.
 
-Three registries, one per kind of method, filled with the built-in methods by the stage modules
-(:mod:`ictindex.impute`, :mod:`ictindex.normalise`, :mod:`ictindex.aggregate`) and open to users
-(COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-learn's fit/apply split):
+Four registries, one per kind of method, filled with the built-in methods by the stage modules
+(:mod:`ictindex.impute`, :mod:`ictindex.treat`, :mod:`ictindex.normalise`, :mod:`ictindex.aggregate`) and
+open to users (COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-learn's fit/apply split):
 
 * ``imputations``: ``fn(cube, years, **params) -> (filled, from_year)`` over an
   ``(economy, year, indicator)`` cube; ``from_year`` holds the year a filled value came from
   (NaN where nothing was filled, or the filled year itself for methods that do not carry values).
+* ``treatments``: a pair ``fit(x, **params) -> rule`` (learned from one indicator's reference-year
+  values) and ``apply(x, rule) -> treated`` (outlier treatment, :mod:`ictindex.treat`).
 * ``normalisations``: a pair ``fit(x, year_code, n_years, reference, **params) -> params`` and
   ``apply(x, params, year_code, direction, **params) -> scores``; ``x`` is one indicator's values
   for every unit (NaN = missing), ``year_code`` the year position of every unit, ``reference`` the

@@ -118,6 +118,15 @@ class IndexResult:
         """Data availability of every unit and whether it was kept (``None`` without screening)."""
         return None if self._screening is None else self._screening.copy(deep=False)
 
+    def imputation_shares(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Share of imputed values per indicator and per economy (:func:`ictindex.impute.imputed_shares`)."""
+        from ictindex.impute import imputed_shares
+
+        log = self._imputations
+        if "sex" in log.columns:
+            log = log[log["sex"] == "total"]
+        return imputed_shares(self._imputed, log)
+
     @property
     def coverage(self) -> pd.DataFrame:
         return self._coverage.copy(deep=False)
