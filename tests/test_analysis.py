@@ -101,3 +101,89 @@ def test_own_ranks_are_each_sides_published_ranks():
     assert t.loc["PER", "rank_shift"] == 1  # 3rd in a, 2nd in b
     with pytest.raises(MethodError, match="unknown ranks"):
         ictindex.compare(a, b, node="IDI", ranks="dense")
+
+
+# -- coherence (issue 14): correlations, collinearity, Cronbach's alpha, PCA per node ---------------------
+def _coherence_result():
+    """Two nodes: P = mean(a, b) with b = a (collinear), Q = mean(c, d) with d = -c + noise (negative)."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    a = rng.uniform(size=30)
+    c = rng.uniform(size=30)
+    values = {"a": a, "b": a, "c": c, "d": 1 - c + 0.05 * rng.uniform(size=30)}
+    panel = pd.DataFrame(values)
+    panel.insert(0, "year", 2020)
+    panel.insert(0, "economy", [f"U{i:02d}" for i in range(30)])
+    fw = Framework.from_dict({
+        "code": "coh", "name": "coh", "index": "I", "min_coverage": 0,
+        "indicators": [{"code": k, "name": k, "unit": "", "normalisation": {"method": "none"}, "bounds": [None, None]}
+                       for k in values],
+        "nodes": [{"code": "P", "name": "P", "children": [{"code": "a"}, {"code": "b"}]},
+                  {"code": "Q", "name": "Q", "children": [{"code": "c"}, {"code": "d"}]},
+                  {"code": "I", "name": "I", "children": [{"code": "P"}, {"code": "Q"}]}],
+    })
+    return ictindex.build_index(panel, fw, units="any"), values
+
+
+def test_correlations_and_flags_against_hand_values():
+    import numpy as np
+    from scipy.stats import pearsonr
+
+    from ictindex.analysis import collinearity, correlations
+
+    result, values = _coherence_result()
+    table = correlations(result).set_index("code")
+    assert table.loc["a", "r_parent"] == pytest.approx(1.0)  # P = a exactly
+    q = (values["c"] + values["d"]) / 2
+    r, p = pearsonr(values["c"], q)
+    assert table.loc["c", "r_parent"] == pytest.approx(r) and table.loc["c", "p_parent"] == pytest.approx(p)
+    assert bool(table.loc["c", "weak"]) == (r < 0.3)
+    pairs = collinearity(result).set_index(["a", "b"])
+    assert pairs.loc[("a", "b"), "collinear"] and pairs.loc[("c", "d"), "negative"]
+    assert pairs.loc[("c", "d"), "r"] == pytest.approx(np.corrcoef(values["c"], values["d"])[0, 1])
+    spearman = correlations(result, method="spearman").set_index("code")
+    assert spearman.loc["b", "r_parent"] == pytest.approx(1.0)
+    with pytest.raises(MethodError, match="unknown correlation method"):
+        correlations(result, method="kendall")
+
+
+def test_cronbach_alpha_by_hand():
+    """alpha = k/(k-1) (1 - sum var_i / var(sum)): identical items give 1; for c, d the formula by hand."""
+    from ictindex.analysis import cronbach_alpha
+
+    result, values = _coherence_result()
+    alpha = cronbach_alpha(result).set_index("node")["alpha"]
+    assert alpha["P"] == pytest.approx(1.0)
+    c, d = pd.Series(values["c"]), pd.Series(values["d"])
+    expected = 2 * (1 - (c.var() + d.var()) / (c + d).var())
+    assert alpha["Q"] == pytest.approx(expected) and alpha["Q"] < 0
+
+
+def test_node_pca_first_component():
+    """Two perfectly correlated children: the first component explains everything, loadings 1."""
+    from ictindex.analysis import node_pca
+
+    result, _ = _coherence_result()
+    pca = node_pca(result)
+    p = pca[pca["node"] == "P"]
+    assert p["variance_first"].tolist() == pytest.approx([1.0, 1.0])
+    assert p["loading"].tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_correlation_heatmap_draws_the_matrix(tmp_path):
+    from ictindex.analysis import correlation_matrix
+    from ictindex.report.analysis_charts import correlation_heatmap
+
+    result, _ = _coherence_result()
+    matrix = correlation_matrix(result, node="Q")
+    assert list(matrix.columns) == ["c", "d", "Q"]
+    fig = correlation_heatmap(result, node="Q")
+    ax = fig.axes[0]
+    shown = ax.images[0].get_array()
+    assert shown.shape == (3, 3) and shown[0, 1] == pytest.approx(matrix.iat[0, 1])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "d", "Q"]
+    assert f"{matrix.iat[0, 1]:.2f}" in [t.get_text() for t in ax.texts]
+    full = correlation_heatmap(result)
+    assert full.axes[0].images[0].get_array().shape == (5, 5)
+    fig.savefig(tmp_path / "heatmap.png")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -74,7 +75,8 @@ def test_build_by_sex_writes_the_gender_tables(tmp_path):
     korea = gender[(gender.economy == "KOR") & (gender.node == "individual_use")].iloc[0]
     assert round(korea.parity, 3) == 0.975 and korea.band == "women behind"
     indicators = pd.read_csv(tmp_path / "gender_indicators.csv")
-    assert set(indicators.indicator) == {"i99H", "IT_MOB_OWN"}
+    # urban and rural Internet use by sex are series of their own (i99H.urban, i99H.rural)
+    assert set(indicators.indicator) == {"i99H", "i99H.urban", "i99H.rural", "IT_MOB_OWN"}
     assert "gender.csv" in out.stdout
 
 
@@ -126,3 +128,25 @@ def test_sheet_option_reads_that_sheet(tmp_path, doi_panel):
         assert f"file {path}, line 2" in out.output
     out = runner.invoke(app, ["validate", str(path), "--sheet", "nope"])
     assert out.exit_code == 2 and "no sheet 'nope' in the workbook (sheets: 'old', '2023')" in out.output
+
+
+def test_concurrent_builds_into_one_folder_leave_one_complete_run(tmp_path):
+    """Issue 11: two runs into one folder ended with tables of both; now each run is moved into place whole."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "src"),
+                                                        os.environ.get("PYTHONPATH", "")])}
+    runs = [subprocess.Popen([sys.executable, "-m", "ictindex.cli", "build", "--framework", "doi_current", "--year",
+                              str(year), "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for year in (2021, 2022, 2023)]
+    codes = [run.wait(timeout=600) for run in runs]
+    assert codes == [0, 0, 0], [run.stderr.read().decode() for run in runs]
+    years = {name: set(pd.read_csv(out / f"{name}.csv")["year"].dropna().astype(int))
+             for name in ("scores", "coverage", "excluded")}
+    assert len(set(map(frozenset, years.values()))) == 1 and len(years["scores"]) == 1, years
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert provenance["years"] == sorted(years["scores"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -58,7 +58,9 @@ def _accept(call):
 def _nothing_lost(result, table: pd.DataFrame) -> None:
     scored_or_listed = set(result.scores["economy"]) | set(result.excluded["economy"])
     checked = validate_panel(table, result.framework)
-    assert set(checked.panel["economy"]) <= scored_or_listed
+    assert set(checked.panel["economy"]) <= checked.economies
+    # every economy of the input, also one whose cells are all empty, ".." or "#N/A", is scored or listed
+    assert checked.economies <= scored_or_listed
 
 
 @FUZZ

@@ -44,6 +44,12 @@ def two_sheets(tmp_path):
 
 def test_the_active_sheet_is_read_not_the_first(two_sheets):
     assert read_table(two_sheets)["year"].tolist() == [2020]
+    issues = validate_panel(two_sheets, DOI).issues
+    assert issues.loc[issues["problem"] == "other_sheets", "message"].tolist() == [
+        "read sheet 'latest', the active one; the workbook also has '2019' (hidden): pass sheet= (--sheet) to "
+        "read another"
+    ]
+    assert "other_sheets" not in set(validate_panel(two_sheets, DOI, sheet="latest").issues["problem"])
 
 
 @pytest.mark.parametrize(("sheet", "year"), [("2019", 2019), ("latest", 2020), (0, 2019), (1, 2020), ("1", 2020)])

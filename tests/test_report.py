@@ -91,7 +91,9 @@ def test_coverage_table_counts_add_up(result):
 def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     book = openpyxl.load_workbook(report.tables["report.xlsx"][0])
     assert book.sheetnames == ["ranking", "averages_income", "averages_region", "coverage", "excluded",
-                               "imputations", "sources", "gender", "gender_indicators", "methodology", "provenance"]
+                               "imputations", "sources", "gender", "gender_indicators", "divide_inequality",
+                               "divide_groups", "divide_theil", "divide_convergence", "divide_urban_rural",
+                               "wsis_targets", "methodology", "provenance"]
     sheet = book["ranking"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
@@ -147,7 +149,10 @@ def test_html_is_self_contained_and_names_every_scored_economy(report, result):
 
 def test_every_chart_as_png_and_svg(report):
     expected = {"framework", "ranking", "map", "distribution_region", "distribution_income", "rank_shift",
-                "profile_KOR", "profile_BRA", "gender_dumbbell", "gender_parity"}
+                "profile_KOR", "profile_BRA", "gender_dumbbell", "gender_parity", "divide_lorenz", "divide_group_gap",
+                "divide_sigma", "divide_urban_rural_dumbbell", "wsis_mobile_3g", "wsis_mobile_4g",
+                "wsis_internet_users",
+                "wsis_hh_internet"}
     assert set(report.charts) == expected
     for paths in report.charts.values():
         assert [p.suffix for p in paths] == [".png", ".svg"]

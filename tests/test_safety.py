@@ -191,3 +191,12 @@ def test_concurrent_runs_end_with_one_complete_run(tmp_path):
     assert len(contents) == 1, f"files from several runs: {contents}"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert sorted(os.listdir(out / "tables")) == ["coverage.csv", "excluded.csv", "ranking.csv"]
+
+
+def test_the_current_folder_is_never_replaced(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for target in (Path("."), tmp_path, tmp_path.parent):
+        with pytest.raises(OutputError, match="the current folder or contains it"):
+            _run(target, {"a.csv": "x"})
+    _run(Path("sub"), {"a.csv": "x"})  # a subfolder is fine
+    assert (tmp_path / "sub" / "a.csv").read_text() == "x"

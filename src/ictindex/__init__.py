@@ -19,12 +19,12 @@ from ictindex.errors import (
     SpecError,
 )
 from ictindex.framework import Framework, available_frameworks, load_framework
-from ictindex.io import read_coinr
+from ictindex.io import read_coinr, to_coinr
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
-from ictindex.weight import effective_weights, weights_table
+from ictindex.weights import effective_weights, weights_table
 
 __version__ = "0.1.0"
 
@@ -32,6 +32,7 @@ __all__ = [
     "build_index",
     "compile_model",
     "read_coinr",
+    "to_coinr",
     "IndexModel",
     "BuildSpec",
     "compare",

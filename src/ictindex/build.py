@@ -105,6 +105,8 @@ def explain(model: IndexModel) -> IndexResult:
         "reference_year": spec.reference_year,
         "min_coverage": spec.coverage_rule,
         "units": spec.units,
+        "screening": None if spec.screening is None else spec.screening.model_dump(),
+        "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
     }
     return IndexResult(
         framework=fw,
@@ -119,6 +121,9 @@ def explain(model: IndexModel) -> IndexResult:
         _floored=floored,
         _gender=gender,
         _gender_indicators=gender_indicators,
+        _treatments=model.treatments,
+        _treatment_summary=model.treatment_summary,
+        _screening=model.screening,
         provenance=provenance,
         spec=spec,
     )
@@ -140,6 +145,10 @@ def build_index(
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     units: str = "economies",
+    screening: float | Mapping[str, Any] | None = None,
+    treatment: str | Mapping[str, Any] | None = None,
+    normalisation: str | Mapping[str, Any] | None = None,
+    groups: pd.DataFrame | None = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -183,6 +192,21 @@ def build_index(
         Source-series codes that may be in the panel without being used by the framework.
     units
         ``economies`` (default) or ``any``: sub-national or other units, codes used as given.
+    screening
+        Leave out units with too few indicator values: ``{"min_share": 0.9}`` (and ``"count":
+        "observed"`` before imputation, or ``"imputed"`` after it, as COINr); see :mod:`ictindex.screen`.
+        Default: the framework's ``screening``. Screened-out units are listed in ``result.coverage``.
+    treatment
+        Outlier treatment: ``{"method": "winsorise", "winmax": 5}`` (the JRC/COINr skewness-kurtosis
+        rule, :mod:`ictindex.treat`), fitted on ``reference_year``; default: the framework's.
+        Every treated value is in ``result.treatments``.
+    normalisation
+        One normalisation for every indicator, overriding the framework's
+        (``{"method": "minmax", "low": 0, "high": 100}``).
+    groups
+        Economy groups (an ``economy`` column or index, one column per grouping) for group
+        imputation (``imputation={"method": "group_mean", "by": "region"}``); a panel from
+        :func:`ictindex.read_coinr` carries its own.
 
     Returns
     -------
@@ -205,6 +229,7 @@ def build_index(
         "years": years, "sex": sex, "by_sex": by_sex, "parity_band": parity_band, "imputation": imputation,
         "max_gap": max_gap, "reference_year": reference_year, "min_coverage": min_coverage,
         "extra_names": extra_names, "known_series": known_series, "units": units,
+        "screening": screening, "treatment": treatment, "normalisation": normalisation,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)
@@ -214,4 +239,4 @@ def build_index(
         if framework is not None:
             changed["framework"] = framework
         spec = spec.replace(**changed) if changed else spec
-    return explain(compile_model(data, spec=spec))
+    return explain(compile_model(data, spec=spec, groups=groups))

@@ -254,8 +254,10 @@ class Aggregation(_Model):
 
 class Imputation(_Model):
     """Default imputation of a framework (``none``, or ``latest`` available value at most
-    ``max_gap`` years old, as ITU did for the DOI)."""
+    ``max_gap`` years old, as ITU did for the DOI); other keys are the method's parameters
+    (``{method: group_mean, by: EurAsia_group}``, see :mod:`ictindex.impute`)."""
 
+    model_config = ConfigDict(frozen=True, extra="allow")
     method: str = "none"
     max_gap: int = Field(default=3, ge=1, le=20)
 
@@ -263,6 +265,30 @@ class Imputation(_Model):
     @classmethod
     def _known(cls, name: str) -> str:
         return _registered("imputations", name)
+
+
+class Screening(_Model):
+    """Unit screening by data availability (:mod:`ictindex.screen`): a unit (economy and year) is kept
+    when at least ``min_share`` of the framework's indicators have a value, counted on the ``observed``
+    values (before imputation) or on the ``imputed`` ones (after it, as COINr's ``Screen(dset =
+    "Imputed")``)."""
+
+    min_share: float = Field(ge=0, le=1)
+    count: Literal["observed", "imputed"] = "observed"
+
+
+class Treatment(_Model):
+    """Outlier treatment (:mod:`ictindex.treat`): a registered method, its parameters (``winmax``,
+    ``skew_thresh``, ``kurt_thresh``, ``log``) and per-indicator overrides (``indicators: {Flights: none}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+    method: str = "winsorise"
+    indicators: dict[str, Any] | None = None
+
+    @field_validator("method")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        return _registered("treatments", name)
 
 
 class Node(_Model):
@@ -308,6 +334,8 @@ class Framework(_Model):
     min_coverage: float = Field(default=2 / 3, ge=0, le=1)
     min_indicators: int | None = Field(default=None, ge=1)
     imputation: Imputation = Imputation()
+    screening: Screening | None = None
+    treatment: Treatment | None = None
     nodes: tuple[Node, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 

@@ -16,7 +16,17 @@ economies (group means).
     indicators", WISR 2007 Annex, Methodological Note) and what the OECD/JRC
     Handbook (2008, section 3) calls a cold-deck/last-observation single imputation.
 
-An observed value is never overwritten, whatever the method returns.
+``interpolate``
+    Linear interpolation between the same economy's observed years before and after (no
+    extrapolation); ``max_gap`` bounds the distance between those two years.
+``group_mean``, ``group_median``
+    The mean (median) of the economies of the same group in the same year (COINr ``i_mean_grp``,
+    ``i_median_grp``): ``by`` names a group column of ``groups`` (``read_coinr`` carries iData's
+    ``*_group`` columns; ``build_index(..., groups=DataFrame)`` gives one's own). Economies without a
+    group are left missing, as COINr does.
+
+An observed value is never overwritten, whatever the method returns. Methods that use other
+economies record them in the log's ``donors`` column.
 
 >>> idx = pd.MultiIndex.from_tuples([("KOR", 2020), ("KOR", 2022)], names=["economy", "year"])
 >>> values = pd.DataFrame({"hh_internet": [99.5, np.nan]}, index=idx)
@@ -27,6 +37,8 @@ An observed value is never overwritten, whatever the method returns.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -35,10 +47,10 @@ import pandas as pd
 from ictindex.errors import MethodError
 from ictindex.registry import imputations, register_imputation
 
-__all__ = ["impute", "impute_cube", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
+__all__ = ["impute", "impute_cube", "imputed_shares", "em_fill", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
 
-IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year"]
-IMPUTATION_METHODS = ("none", "latest")
+IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year", "donors"]
+IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median", "regression", "em")
 
 
 @register_imputation("none")
@@ -65,37 +77,219 @@ def _latest(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any) 
     return filled, from_year
 
 
+@register_imputation("interpolate")
+def _interpolate(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation between the observed years around a gap (at most ``max_gap`` + 1 apart)."""
+    n_years = cube.shape[1]
+    position = np.arange(n_years)[None, :, None]
+    observed = ~np.isnan(cube)
+    before = np.maximum.accumulate(np.where(observed, position, -1), axis=1)
+    after = np.flip(np.minimum.accumulate(np.flip(np.where(observed, position, n_years), axis=1), axis=1), axis=1)
+    take = ~observed & (before >= 0) & (after < n_years) & (after - before <= max_gap + 1)
+    b, a = np.maximum(before, 0), np.minimum(after, n_years - 1)
+    low, high = np.take_along_axis(cube, b, axis=1), np.take_along_axis(cube, a, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (position - b) / (a - b)
+    filled = np.where(take, low + share * (high - low), cube)
+    years = np.asarray(years)
+    from_year = np.where(take, years[b].astype("float64"), np.nan)
+    donors = np.where(take, np.char.add(np.char.add(years[b].astype(str), "-"), years[a].astype(str)), "")
+    return filled, from_year, donors.astype(object)
+
+
+def _group_fill(cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None,
+                by: str, reducer: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if group is None:
+        raise MethodError("group imputation needs a group column: give by='<column>' and groups",
+                          field="imputation.by",
+                          hint="e.g. imputation={'method': 'group_mean', 'by': 'region'}, groups=DataFrame")
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for k, label in enumerate(labels or []):
+        members = group == k
+        block = cube[members]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
+        counts = (~np.isnan(block)).sum(axis=0)
+        fill = np.isnan(block) & ~np.isnan(centre)[None]
+        filled[members] = np.where(fill, centre[None], block)
+        text = np.char.add(f"{by}={label} (", np.char.add(counts.astype(str), " economies)"))
+        donors[members] = np.where(fill, text[None], "")
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled),
+                         np.asarray(years, dtype="float64")[None, :, None], np.nan)
+    return filled, from_year, donors
+
+
+@register_imputation("group_mean")
+def _group_mean(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
+                group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean of the same group's observed values in the same year (COINr ``i_mean_grp``)."""
+    return _group_fill(cube, years, group, group_labels, by, np.nanmean)
+
+
+@register_imputation("group_median")
+def _group_median(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
+                  group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median of the same group's observed values in the same year (COINr ``i_median_grp``)."""
+    return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
+
+
+@register_imputation("regression")
+def _regression(cube: np.ndarray, years: np.ndarray, *, predictors: Any = None,
+                indicators: tuple[str, ...] = (), **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """OLS of each indicator on its ``predictors`` in the same year (complete cases)."""
+    names = list(indicators) or [str(i) for i in range(cube.shape[2])]
+    if predictors is None:
+        raise MethodError("regression imputation needs predictors: a list, or {indicator: [predictors]}",
+                          field="imputation.predictors",
+                          hint="e.g. imputation={'method': 'regression', 'predictors': {'y': ['x']}}")
+    plan = {t: list(predictors) for t in names} if not isinstance(predictors, Mapping) else dict(predictors)
+    unknown = sorted({c for t, ps in plan.items() for c in [t, *ps]} - set(names))
+    if unknown:
+        raise MethodError(f"regression imputation names unknown indicator(s) {unknown}",
+                          field="imputation.predictors", hint=f"use indicator codes: {names}")
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for target, preds in plan.items():
+        j = names.index(target)
+        cols = [names.index(p) for p in preds if p != target]
+        if not cols:
+            continue
+        for t in range(cube.shape[1]):
+            y, X = cube[:, t, j], cube[:, t, cols]
+            complete = ~np.isnan(y) & ~np.isnan(X).any(axis=1)
+            wanted = np.isnan(y) & ~np.isnan(X).any(axis=1)
+            if not wanted.any() or complete.sum() <= len(cols) + 1:
+                continue
+            design = np.column_stack([np.ones(complete.sum()), X[complete]])
+            beta = np.linalg.lstsq(design, y[complete], rcond=None)[0]
+            filled[wanted, t, j] = beta[0] + X[wanted] @ beta[1:]
+            donors[wanted, t, j] = f"OLS on {', '.join(names[c] for c in cols)} ({int(complete.sum())} economies)"
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
+                         np.nan)
+    return filled, from_year, donors
+
+
+def em_fill(x: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) -> tuple[np.ndarray, int]:
+    """EM for a multivariate normal with missing values on ``x`` (units, variables): the rows with at
+    least one value completed by their conditional means; returns the completed matrix and iterations."""
+    x = np.asarray(x, dtype="float64")
+    rows = ~np.isnan(x).all(axis=1)
+    data = x[rows]
+    n, p = data.shape
+    miss = np.isnan(data)
+    mu = np.nanmean(data, axis=0)
+    filled = np.where(miss, mu, data)
+    sigma = np.cov(filled, rowvar=False, bias=True).reshape(p, p)
+    ridge = 1e-10 * max(float(np.trace(sigma)), 1e-300) * np.eye(p)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        correction = np.zeros((p, p))
+        completed = data.copy()
+        for pattern in np.unique(miss, axis=0):
+            if not pattern.any():
+                continue
+            members = (miss == pattern).all(axis=1)
+            o, m = ~pattern, pattern
+            s_oo = sigma[np.ix_(o, o)] + ridge[np.ix_(o, o)]
+            s_mo = sigma[np.ix_(m, o)]
+            gain = np.linalg.solve(s_oo, s_mo.T).T if o.any() else np.zeros((m.sum(), 0))
+            centred = data[np.ix_(members, o)] - mu[o]
+            completed[np.ix_(members, m)] = mu[m] + centred @ gain.T
+            block = sigma[np.ix_(m, m)] - gain @ s_mo.T
+            correction[np.ix_(m, m)] += members.sum() * block
+        new_mu = completed.mean(axis=0)
+        centred = completed - new_mu
+        new_sigma = (centred.T @ centred + correction) / n
+        change = max(np.abs(new_mu - mu).max(), np.abs(new_sigma - sigma).max())
+        mu, sigma, filled = new_mu, new_sigma, completed
+        if change < tol * (1 + np.abs(sigma).max()):
+            break
+    out = x.copy()
+    out[rows] = filled
+    return out, iterations
+
+
+@register_imputation("em")
+def _em(cube: np.ndarray, years: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500, **_: Any
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Multivariate normal EM over the indicators of each year (Little and Rubin 2002, 11.2)."""
+    filled = cube.copy()
+    donors = np.full(cube.shape, "", dtype=object)
+    for t in range(cube.shape[1]):
+        x = cube[:, t, :]
+        usable = ~np.isnan(x).all(axis=0)  # an indicator with no value in the year cannot be modelled
+        if not np.isnan(x[:, usable]).any() or (~np.isnan(x[:, usable]).all(axis=1)).sum() < 2:
+            continue
+        done, iterations = em_fill(x[:, usable], tol=tol, max_iter=max_iter)
+        block = filled[:, t, :]
+        block[:, usable] = done
+        filled[:, t, :] = block
+        n = int((~np.isnan(x[:, usable]).all(axis=1)).sum())
+        donors[:, t, :] = f"EM over {int(usable.sum())} indicators, {n} economies, {iterations} iterations"
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
+                         np.nan)
+    return filled, from_year, np.where(np.isnan(cube) & ~np.isnan(filled), donors, "")
+
+
 def impute_cube(cube: np.ndarray, years: np.ndarray, method: str = "none", **params: Any
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept."""
-    filled, from_year = imputations.get(method).fn(cube, np.asarray(years), **params)
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept.
+
+    Returns the filled cube, the year each filled value came from and the donors (text, "" if none).
+    """
+    out = imputations.get(method).fn(cube, np.asarray(years), **params)
+    filled, from_year = out[0], out[1]
+    donors = out[2] if len(out) > 2 else np.full(cube.shape, "", dtype=object)
     observed = ~np.isnan(cube)
     filled = np.where(observed, cube, filled)
     from_year = np.where(observed | np.isnan(filled), np.nan, from_year)
-    return filled, from_year
+    return filled, from_year, donors
+
+
+def _group_codes(economies: pd.Index, groups: pd.DataFrame | None, by: str) -> tuple[np.ndarray, list[str]]:
+    """Group position of every economy of the cube (-1: no group) for the column ``by`` of ``groups``."""
+    if groups is None:
+        raise MethodError(f"imputation by '{by}' needs groups: a table of economy -> {by}",
+                          field="imputation.by",
+                          hint="pass groups=DataFrame (index or 'economy' column: economy codes), "
+                          "or read the panel with read_coinr, which carries iData's *_group columns")
+    table = groups.set_index("economy") if "economy" in groups.columns else groups
+    if by not in table.columns:
+        raise MethodError(f"no group column '{by}' in groups", field="imputation.by",
+                          hint=f"use one of {[str(c) for c in table.columns]}")
+    column = table[by][~table.index.duplicated()].reindex(economies)
+    codes, labels = pd.factorize(column, sort=True)
+    return codes, [str(label) for label in labels]
 
 
 def _empty_log() -> pd.DataFrame:
     return pd.DataFrame(columns=IMPUTATION_COLUMNS)
 
 
-def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3, **params: Any
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3,
+           groups: pd.DataFrame | None = None, **params: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill missing values of the wide ``(economy, year) x indicator`` matrix.
 
     Returns the filled matrix (same index and columns; the input is not changed)
-    and the imputation log (:data:`IMPUTATION_COLUMNS`).
+    and the imputation log (:data:`IMPUTATION_COLUMNS`). ``groups`` (economy -> group columns)
+    serves the group methods' ``by``.
     """
     imputations.get(method)  # an unknown method is refused even on an empty matrix
     if method == "none" or values.empty:
         return values.copy(), _empty_log()
     economy_codes, economies = pd.factorize(values.index.get_level_values("economy"))
+    if params.get("by"):
+        params["group"], params["group_labels"] = _group_codes(pd.Index(economies), groups, params["by"])
     year_values = values.index.get_level_values("year").to_numpy()
     years = np.arange(year_values.min(), year_values.max() + 1)
     cube = np.full((len(economies), len(years), values.shape[1]), np.nan)
     year_codes = year_values - years[0]
     cube[economy_codes, year_codes] = values.to_numpy(dtype="float64")
-    filled, from_year = impute_cube(cube, years, method, max_gap=max_gap, **params)
+    filled, from_year, donors = impute_cube(cube, years, method, max_gap=max_gap,
+                                            indicators=tuple(map(str, values.columns)), **params)
     flat = filled[economy_codes, year_codes]
     out = pd.DataFrame(flat, index=values.index, columns=values.columns)
     imputed_from = from_year[economy_codes, year_codes]
@@ -109,5 +303,23 @@ def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3, **pa
         "value": flat[rows, cols],
         "method": method,
         "from_year": imputed_from[rows, cols].astype("int64"),
+        "donors": np.asarray(donors[economy_codes, year_codes], dtype=object)[rows, cols],
     })
     return out, log.sort_values(["economy", "year", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def imputed_shares(values: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of imputed values per indicator and per economy: ``(by_indicator, by_economy)``, each with
+    ``imputed``, ``values`` (after imputation) and ``share`` = imputed / values."""
+    total = values.notna()
+    counts = log.groupby("indicator").size() if not log.empty else pd.Series(dtype="int64")
+    by_ind = pd.DataFrame({"imputed": counts.reindex(values.columns, fill_value=0).astype("int64"),
+                           "values": total.sum(axis=0).astype("int64")})
+    economies = values.index.get_level_values("economy")
+    per_econ = total.sum(axis=1).groupby(economies).sum()
+    counts_e = log.groupby("economy").size() if not log.empty else pd.Series(dtype="int64")
+    by_econ = pd.DataFrame({"imputed": counts_e.reindex(per_econ.index, fill_value=0).astype("int64"),
+                            "values": per_econ.astype("int64")})
+    for table in (by_ind, by_econ):
+        table["share"] = table["imputed"] / table["values"].where(table["values"] > 0)
+    return by_ind.rename_axis("indicator").reset_index(), by_econ.rename_axis("economy").reset_index()

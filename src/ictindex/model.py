@@ -43,7 +43,9 @@ from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
 from ictindex.panel import PanelCheck, to_panel
 from ictindex.registry import aggregations, normalisations
+from ictindex.screen import screen_units
 from ictindex.spec import BuildSpec
+from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
 
 __all__ = ["compile_model", "IndexModel"]
 
@@ -79,6 +81,10 @@ class IndexModel:
     checked: PanelCheck | None = None
     economies: tuple[str, ...] = ()
     input_sha256: str = ""
+    screening: pd.DataFrame | None = None
+    treatments: pd.DataFrame | None = None
+    treatment_summary: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
     # every year of the panel, for re-fitting a normalisation variant as the build fits it
     _all_values: np.ndarray | None = None
     _all_year_code: np.ndarray | None = None
@@ -198,8 +204,13 @@ class IndexModel:
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
         absent = absent_rows(list(self.economies), self.units, list(self.spec.years or self.years),
                              self.framework.index)
-        if not absent.empty:
-            coverage = pd.concat([coverage, absent], ignore_index=True) if not coverage.empty else absent
+        screened = _screened_rows(self.screening, list(self.spec.years or self.years), self.framework.index)
+        if not screened.empty and not absent.empty:  # an economy screened out in a year is not "absent"
+            pairs = set(zip(screened["economy"], screened["year"], strict=True))
+            absent = absent[[pair not in pairs for pair in zip(absent["economy"], absent["year"], strict=True)]]
+        for extra in (absent, screened):
+            if not extra.empty:
+                coverage = pd.concat([coverage, extra], ignore_index=True) if not coverage.empty else extra
         return scores, coverage, floored
 
     # -- argument checks ------------------------------------------------------------------------
@@ -345,14 +356,47 @@ def _years_text(years: Sequence[int]) -> str:
     return ", ".join(map(str, years)) if len(years) <= 5 else f"{len(years)} years, {years[0]}-{years[-1]}"
 
 
+def _screened_rows(screening: pd.DataFrame | None, years: list[int], index: str) -> pd.DataFrame:
+    """Coverage rows for the units screened out, with the reason."""
+    if screening is None or screening.empty or screening["kept"].all():
+        return pd.DataFrame()
+    out = screening[~screening["kept"] & screening["year"].isin(years)]
+    return pd.DataFrame({"economy": out["economy"], "year": out["year"], "node": index, "status": "not scored",
+                         "present": out["present"], "expected": out["expected"], "missing": "",
+                         "reason": out["reason"]}).reset_index(drop=True)
+
+
+def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.ndarray, pd.DataFrame]:
+    return screen_units(values, spec.screening.min_share, counted=counted)
+
+
+def _groups(data: Any, groups: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The economy groups: given, or carried by the panel (``read_coinr`` puts iData's in ``attrs``)."""
+    if groups is None and isinstance(data, pd.DataFrame) and isinstance(data.attrs.get("groups"), Mapping):
+        groups = pd.DataFrame(data.attrs["groups"]).rename_axis("economy")
+    if groups is None:
+        return None
+    if not isinstance(groups, pd.DataFrame):
+        raise SpecError(f"groups must be a DataFrame of economy -> group columns, got {type(groups).__name__}",
+                        field="groups", hint="give a DataFrame with an 'economy' column and one column per grouping")
+    return groups.set_index("economy") if "economy" in groups.columns else groups.copy()
+
+
 def compile_model(
     data: pd.DataFrame | str | Path,
     framework: str | Path | Framework | None = None,
     *,
     spec: BuildSpec | None = None,
+    groups: pd.DataFrame | None = None,
     **arguments: Any,
 ) -> IndexModel:
-    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`)."""
+    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`).
+
+    The stages, in COINr's order: impute (``groups`` serves group methods), screen units by data
+    availability (on the observed values before imputation, or on the imputed ones), treat outliers
+    (fitted on the reference year), fit the normalisation.
+    """
+    groups = _groups(data, groups)
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
     elif framework is not None or arguments:
@@ -377,13 +421,35 @@ def compile_model(
         index = index.union(sexed[s][0].index)
     index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
+    screening = None
+    if spec.screening is not None and spec.screening.count == "observed":
+        keep, screening = _screen(values, spec, "observed")
+        index = index[keep]
+        values, sources = values[keep], sources[keep]
     imputation = spec.imputation
-    filled, log = impute(values, imputation.method, **imputation.options())
+    filled, log = impute(values, imputation.method, groups=groups, **imputation.options())
+    if spec.screening is not None and spec.screening.count == "imputed":
+        keep, screening = _screen(filled, spec, "imputed")
+        index = index[keep]
+        values, sources, filled = values[keep], sources[keep], filled[keep]
+        log = log.merge(pd.DataFrame({"economy": index.get_level_values("economy"),
+                                      "year": index.get_level_values("year")}), on=["economy", "year"])
+    treatment_rules = treatment_log = treatment_summary = None
+    if spec.treatment is not None:
+        options = spec.treatment.model_dump(exclude_none=True)
+        treatment_rules, treatment_summary = fit_treatment(
+            filled, options.pop("method"), reference_year=spec.reference_year,
+            indicators=options.pop("indicators", None), **options)
+        filled, treatment_log = apply_rules(filled, treatment_rules)
+        treatment_log = treatment_log.assign(sex="total")
     log = log.assign(sex="total")
     sex_filled, sex_raw = {}, {}
     for s in sexes:
         raw_s = sexed[s][0].reindex(index)
-        filled_s, log_s = impute(raw_s, imputation.method, **imputation.options())
+        filled_s, log_s = impute(raw_s, imputation.method, groups=groups, **imputation.options())
+        if treatment_rules is not None:
+            filled_s, treated_s = apply_rules(filled_s, treatment_rules)
+            treatment_log = pd.concat([treatment_log, treated_s.assign(sex=s)], ignore_index=True)
         disaggregable = [i.code for i in fw.indicators if i.sex_disaggregable]
         log = pd.concat([log, log_s[log_s["indicator"].isin(disaggregable)].assign(sex=s)], ignore_index=True)
         sex_filled[s], sex_raw[s] = filled_s, raw_s
@@ -441,13 +507,26 @@ def compile_model(
         sources=sources[keep],
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
-        economies=tuple(sorted(set(checked.economies) | set(panel["economy"]))),
+        economies=tuple(sorted((set(checked.economies) | set(panel["economy"])) - _screened_out(screening))),
         input_sha256=_panel_hash(panel),
+        screening=screening,
+        treatments=None if treatment_log is None else treatment_log[treatment_log["year"].isin(wanted)]
+        .reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
+        treatment_summary=treatment_summary,
+        groups=groups,
         _all_values=all_values,
         _all_year_code=all_code,
         _all_years=all_years,
         _all_sex_values=all_sex,
     )
+
+
+def _screened_out(screening: pd.DataFrame | None) -> set[str]:
+    """Economies screened out in every year (listed by the screening rows, not as absent)."""
+    if screening is None or screening.empty:
+        return set()
+    kept = screening.groupby("economy")["kept"].any()
+    return set(kept.index[~kept])
 
 
 def _check_sex_methods(fw: Framework) -> None:

@@ -314,6 +314,9 @@ def validate_panel(
     if empty_rows:
         found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
                              "empty_rows", f"{empty_rows} without any value skipped"))
+    if frame.attrs.get("sheet_note"):  # a workbook with several sheets: say which one was read
+        found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
+                             "other_sheets", frame.attrs["sheet_note"]))
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
 

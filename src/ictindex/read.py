@@ -77,8 +77,9 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     if path.stat().st_size == 0 or (suffix in TEXT_SUFFIXES and not path.read_bytes().strip()):
         raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
     try:
+        note = ""
         if suffix in _OPENPYXL and zipfile.is_zipfile(path):
-            grid = _read_xlsx(path, sheet)
+            grid, note = _read_xlsx(path, sheet)
         elif suffix in EXCEL_SUFFIXES:
             grid = pd.read_excel(
                 path, sheet_name=0 if sheet is None else sheet, engine="calamine", header=None, dtype="object"
@@ -109,7 +110,10 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
             file=str(path),
             hint="give a CSV (comma, semicolon, tab or pipe separated) or an XLSX file",
         ) from None
-    return _with_header(grid, path)
+    frame = _with_header(grid, path)
+    if note:
+        frame.attrs["sheet_note"] = note
+    return frame
 
 
 def _with_header(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -167,12 +171,13 @@ def _choose_sheet(names: list[str], active: str, sheet: str | int | None, path: 
     )
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str]:
     """Cells of one sheet with openpyxl: cached values of formulas, error cells as their text.
 
     openpyxl is used (not calamine) because it tells which sheet is active and which cells are
     formulas: a workbook is read once as written (formulas as formulas) and, when it has formulas,
     a second time for their cached values (``data_only=True``), which are ``None`` when never computed.
+    Returns the cells and, when the active sheet was chosen among several, a note naming the others.
     """
     from openpyxl import load_workbook
 
@@ -181,6 +186,17 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         names = [ws.title for ws in book.worksheets]
         active = book.active.title if book.active is not None and book.active.title in names else names[0]
         name = _choose_sheet(names, active, sheet, path)
+        others = [
+            f"'{ws.title}'" + (f" ({ws.sheet_state})" if getattr(ws, "sheet_state", "visible") != "visible" else "")
+            for ws in book.worksheets
+            if ws.title != name
+        ]
+        note = (
+            f"read sheet '{name}', the active one; the workbook also has {', '.join(others)}: pass sheet= "
+            "(--sheet) to read another"
+            if others and sheet is None
+            else ""
+        )
         cells, formulas = _cells(book[name], formulas=True)
     finally:
         book.close()
@@ -209,7 +225,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
                 "values instead of formulas",
             )
     width = max((len(row) for row in cells), default=0)
-    return pd.DataFrame([row + [None] * (width - len(row)) for row in cells], dtype="object").replace({None: np.nan})
+    grid = pd.DataFrame([row + [None] * (width - len(row)) for row in cells], dtype="object")
+    return grid.replace({None: np.nan}), note
 
 
 def _cells(worksheet: object, *, formulas: bool) -> tuple[list[list[object]], list[tuple[int, int, str]]]:

@@ -1,12 +1,14 @@
 """Method registries: every method a framework file can name is a registered function.
 
-Three registries, one per kind of method, filled with the built-in methods by the stage modules
-(:mod:`ictindex.impute`, :mod:`ictindex.normalise`, :mod:`ictindex.aggregate`) and open to users
-(COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-learn's fit/apply split):
+Four registries, one per kind of method, filled with the built-in methods by the stage modules
+(:mod:`ictindex.impute`, :mod:`ictindex.treat`, :mod:`ictindex.normalise`, :mod:`ictindex.aggregate`) and
+open to users (COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-learn's fit/apply split):
 
 * ``imputations``: ``fn(cube, years, **params) -> (filled, from_year)`` over an
   ``(economy, year, indicator)`` cube; ``from_year`` holds the year a filled value came from
   (NaN where nothing was filled, or the filled year itself for methods that do not carry values).
+* ``treatments``: a pair ``fit(x, **params) -> rule`` (learned from one indicator's reference-year
+  values) and ``apply(x, rule) -> treated`` (outlier treatment, :mod:`ictindex.treat`).
 * ``normalisations``: a pair ``fit(x, year_code, n_years, reference, **params) -> params`` and
   ``apply(x, params, year_code, direction, **params) -> scores``; ``x`` is one indicator's values
   for every unit (NaN = missing), ``year_code`` the year position of every unit, ``reference`` the
@@ -54,17 +56,21 @@ __all__ = [
     "register_imputation",
     "register_normalisation",
     "register_aggregation",
+    "TreatmentMethod",
+    "treatments",
+    "register_treatment",
 ]
 
 #: Stage modules that register the built-in methods when first imported.
-_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate")
+_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate", "ictindex.treat")
 #: Names those modules register: known without importing them (a framework file is checked
 #: while the stage modules may still be loading).
 BUILTIN_NAMES = {
-    "imputation": frozenset({"none", "latest"}),
+    "imputation": frozenset({"none", "latest", "interpolate", "group_mean", "group_median", "regression", "em"}),
     "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank",
                                 "none"}),
     "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
+    "treatment": frozenset({"none", "winsorise", "log"}),
 }
 
 
@@ -140,6 +146,7 @@ class Registry:
 imputations = Registry("imputation")
 normalisations = Registry("normalisation")
 aggregations = Registry("aggregation")
+treatments = Registry("treatment")
 
 _loaded = False
 
@@ -197,6 +204,29 @@ def register_aggregation(
         aggregations.add(AggregationMethod(name, fn, forward, inverse, needs, (fn.__doc__ or "").strip()),
                          replace=replace)
         return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class TreatmentMethod:
+    """Outlier treatment (:mod:`ictindex.treat`): ``fit(x, **params) -> rule`` learns a rule from one
+    indicator's reference values (NaN = missing); ``apply(x, rule) -> treated`` applies it to any values."""
+
+    name: str
+    fit: Callable[..., dict[str, Any]]
+    apply: Callable[..., Any]
+    doc: str = ""
+
+
+def register_treatment(
+    name: str, *, apply: Callable[..., Any], replace: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator on ``fit(x, **params) -> rule``; ``apply(x, rule)`` applies the fitted rule."""
+
+    def wrap(fit: Callable[..., Any]) -> Callable[..., Any]:
+        treatments.add(TreatmentMethod(name, fit, apply, (fit.__doc__ or "").strip()), replace=replace)
+        return fit
 
     return wrap
 

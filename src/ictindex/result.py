@@ -45,6 +45,9 @@ class IndexResult:
         One row per economy/year/node not scored or scored with children missing, and why.
     ``gender``, ``gender_indicators``
         With ``by_sex=True``: female/male node scores and parity (see :mod:`ictindex.gender`).
+    ``treatments``, ``treatment_summary``, ``screening``
+        Every treated value (economy, year, indicator, before, value, treatment, sex); the fitted
+        rule per indicator (skewness, kurtosis, points, caps); the units screened and why (or ``None``).
     ``issues``
         What input validation noticed (aggregates set aside, missing markers, ...).
     ``provenance``
@@ -66,6 +69,9 @@ class IndexResult:
     _floored: pd.DataFrame
     _gender: pd.DataFrame | None = None
     _gender_indicators: pd.DataFrame | None = None
+    _treatments: pd.DataFrame | None = None
+    _treatment_summary: pd.DataFrame | None = None
+    _screening: pd.DataFrame | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
     spec: Any = None
 
@@ -96,6 +102,30 @@ class IndexResult:
     @property
     def imputations(self) -> pd.DataFrame:
         return self._imputations.copy(deep=False)
+
+    @property
+    def treatments(self) -> pd.DataFrame | None:
+        """Every treated value (``None`` without a treatment); see :mod:`ictindex.treat`."""
+        return None if self._treatments is None else self._treatments.copy(deep=False)
+
+    @property
+    def treatment_summary(self) -> pd.DataFrame | None:
+        """The fitted treatment rule of every indicator (skewness, kurtosis, points, caps)."""
+        return None if self._treatment_summary is None else self._treatment_summary.copy(deep=False)
+
+    @property
+    def screening(self) -> pd.DataFrame | None:
+        """Data availability of every unit and whether it was kept (``None`` without screening)."""
+        return None if self._screening is None else self._screening.copy(deep=False)
+
+    def imputation_shares(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Share of imputed values per indicator and per economy (:func:`ictindex.impute.imputed_shares`)."""
+        from ictindex.impute import imputed_shares
+
+        log = self._imputations
+        if "sex" in log.columns:
+            log = log[log["sex"] == "total"]
+        return imputed_shares(self._imputed, log)
 
     @property
     def coverage(self) -> pd.DataFrame:

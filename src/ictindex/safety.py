@@ -150,6 +150,13 @@ def _check_target(target: Path) -> None:
         )
     if not target.exists():
         return
+    here = Path.cwd().resolve()
+    if target.resolve() == here or target.resolve() in here.parents:
+        raise OutputError(
+            "the output folder is the current folder or contains it",
+            file=str(target),
+            hint="give a new subfolder (e.g. --out report): the output folder is replaced as a whole",
+        )
     if not target.is_dir():
         raise OutputError(
             "the output path exists and is not a folder",

@@ -27,8 +27,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ictindex.errors import MethodError, SpecError
-from ictindex.framework import Framework, load_framework
-from ictindex.registry import imputations
+from ictindex.framework import Framework, Screening, Treatment, load_framework
+from ictindex.registry import imputations, normalisations, treatments
 
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
@@ -88,7 +88,7 @@ def _share(value: Any, field: str) -> float | None:
 def _imputation(imputation: Any, max_gap: Any, framework: Framework) -> ImputationSpec:
     default = framework.imputation
     if imputation is None:
-        method, params = default.method, {}
+        method, params = default.method, dict(default.model_extra or {})
     elif isinstance(imputation, str):
         method, params = imputation, {}
     elif isinstance(imputation, Mapping):
@@ -105,7 +105,107 @@ def _imputation(imputation: Any, max_gap: Any, framework: Framework) -> Imputati
     gap = default.max_gap if max_gap is None else _whole(max_gap, "max_gap")
     if gap < 1:
         raise SpecError(f"max_gap must be at least 1 year, got {gap}", field="max_gap", hint="write max_gap=3")
+    _check_parameters(imputations.get(method).fn, params, f"imputation method '{method}'", "imputation",
+                      allowed={"by"})
     return ImputationSpec(method=method, max_gap=gap, params=tuple(sorted(params.items())))
+
+
+def _check_parameters(fn: Any, params: Mapping[str, Any], what: str, field: str, allowed: set[str]) -> None:
+    """Refuse parameter names a method does not take (``winmx`` for ``winmax``), naming them."""
+    import inspect
+
+    named = {n for n, p in inspect.signature(fn).parameters.items()
+             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)} | allowed
+    unknown = sorted(set(params) - named)
+    if unknown:
+        raise SpecError(f"{what} takes no parameter {unknown}", field=field,
+                        hint=f"its parameters: {sorted(named - {'x', 'cube', 'years'})}")
+
+
+def _screening(screening: Any, framework: Framework) -> Screening | None:
+    """``{"min_share": 0.9}`` (and ``count``: ``observed``/``imputed``), a bare share, or the framework's."""
+    if screening is None:
+        return framework.screening
+    if isinstance(screening, Screening):
+        return screening
+    if isinstance(screening, numbers.Real) and not isinstance(screening, bool):
+        screening = {"min_share": screening}
+    if not isinstance(screening, Mapping):
+        raise SpecError(f"screening must be a mapping such as {{'min_share': 0.9}}, got {screening!r}",
+                        field="screening", hint="write screening={'min_share': 0.9}")
+    try:
+        return Screening(**screening)
+    except ValueError as err:
+        raise SpecError(f"screening {dict(screening)!r}: {str(err).splitlines()[-1].strip()}", field="screening",
+                        hint="write screening={'min_share': 0.9, 'count': 'observed'}") from None
+
+
+def _treatment(treatment: Any, framework: Framework) -> Treatment | None:
+    """A treatment method name, ``{"method": "winsorise", "winmax": 5, ...}``, or the framework's."""
+    if treatment is None:
+        treatment = framework.treatment
+        if treatment is None:
+            return None
+    if isinstance(treatment, Treatment):
+        treatment = treatment.model_dump(exclude_none=True)
+    if isinstance(treatment, str):
+        treatment = {"method": treatment}
+    if not isinstance(treatment, Mapping):
+        raise SpecError(f"treatment must be a method name or a mapping, got {type(treatment).__name__}",
+                        field="treatment", hint="write treatment={'method': 'winsorise', 'winmax': 5}")
+    method = treatment.get("method", "winsorise")
+    if not isinstance(method, str) or method not in treatments:
+        raise SpecError(f"unknown treatment method {method!r}", field="treatment",
+                        hint=f"use one of {treatments.names()}")
+    params = {k: v for k, v in treatment.items() if k not in ("method", "indicators")}
+    _check_parameters(treatments.get(method).fit, params, f"treatment method '{method}'", "treatment", set())
+    _check_log_with_goalposts(method, params, dict(treatment.get("indicators") or {}), framework)
+    try:
+        return Treatment(**treatment)
+    except ValueError as err:
+        raise SpecError(f"treatment {dict(treatment)!r}: {str(err).splitlines()[-1].strip()}", field="treatment",
+                        hint="write treatment={'method': 'winsorise', 'winmax': 5}") from None
+
+
+def _check_log_with_goalposts(method: str, params: Mapping[str, Any], per_indicator: Mapping[str, Any],
+                              framework: Framework) -> None:
+    """A log transform changes an indicator's units, so fixed goalposts would no longer apply: refuse it."""
+    logs = method == "log" or (method == "winsorise" and params.get("log", True))
+    for ind in framework.indicators:
+        own = per_indicator.get(ind.code)
+        if own is not None:
+            name = own if isinstance(own, str) else own.get("method", method)
+            own_params = {} if isinstance(own, str) else own
+            ind_logs = name == "log" or (name == "winsorise" and own_params.get("log", params.get("log", True)))
+        else:
+            ind_logs = logs
+        if ind_logs and ind.normalisation.method == "goalpost":
+            raise SpecError(
+                f"treatment '{method}' may log-transform '{ind.code}', whose goalposts are in its own units",
+                indicator=ind.code, field="treatment",
+                hint="winsorise only (treatment={'method': 'winsorise', 'log': False}), leave the indicator out "
+                "(indicators: {code: 'none'}), or use a data-driven normalisation (e.g. normalisation='minmax')")
+
+
+def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
+    """The framework with every indicator's normalisation replaced (``low``/``high`` name the target range)."""
+    if normalisation is None:
+        return framework
+    given = {"method": normalisation} if isinstance(normalisation, str) else dict(normalisation)
+    if "low" in given or "high" in given:
+        given["target"] = (given.pop("low", 0.0), given.pop("high", 1.0))
+    method = given.get("method")
+    if not isinstance(method, str) or method not in normalisations:
+        raise SpecError(f"unknown normalisation method {method!r}", field="normalisation",
+                        hint=f"use one of {normalisations.names()}")
+    data = framework.model_dump(exclude_none=True)
+    for ind in data["indicators"]:
+        ind["normalisation"] = given
+    try:
+        return Framework.from_dict(data, source=f"{framework.code} with normalisation {method}")
+    except ValueError as err:
+        raise SpecError(f"normalisation {given!r} cannot apply to every indicator: {str(err).splitlines()[0]}",
+                        field="normalisation", hint="give the method's parameters, e.g. low=0, high=100") from None
 
 
 class BuildSpec(BaseModel):
@@ -124,6 +224,8 @@ class BuildSpec(BaseModel):
     extra_names: tuple[tuple[str, str], ...] = ()
     known_series: tuple[tuple[str, tuple[float | None, float | None]], ...] | None = None
     units: str = "economies"
+    screening: Screening | None = None
+    treatment: Treatment | None = None
 
     @classmethod
     def create(
@@ -141,9 +243,12 @@ class BuildSpec(BaseModel):
         extra_names: Mapping[str, str] | None = None,
         known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
         units: str = "economies",
+        screening: float | Mapping[str, Any] | None = None,
+        treatment: str | Mapping[str, Any] | None = None,
+        normalisation: str | Mapping[str, Any] | None = None,
     ) -> BuildSpec:
         """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it."""
-        fw = load_framework(framework)
+        fw = _with_normalisation(load_framework(framework), normalisation)
         if sex not in SEXES:
             raise SpecError(f"sex must be 'total', 'female' or 'male', got {sex!r}", field="sex",
                             hint="write sex='female', or by_sex=True for all three")
@@ -176,6 +281,8 @@ class BuildSpec(BaseModel):
                 (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None))
                 for k, v in known_series.items())),
             units=units,
+            screening=_screening(screening, fw),
+            treatment=_treatment(treatment, fw),
         )
 
     def replace(self, **changes: Any) -> BuildSpec:
@@ -199,6 +306,8 @@ class BuildSpec(BaseModel):
             "extra_names": dict(self.extra_names) or None,
             "known_series": None if self.known_series is None else dict(self.known_series),
             "units": self.units,
+            "screening": None if self.screening is None else self.screening.model_dump(),
+            "treatment": None if self.treatment is None else self.treatment.model_dump(exclude_none=True),
         }
 
     @property

@@ -25,7 +25,7 @@ import pandas as pd
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
 
-__all__ = ["read_coinr"]
+__all__ = ["read_coinr", "to_coinr"]
 
 _META_COLUMNS = {"iCode", "iName", "Direction", "Weight", "Parent", "Type"}
 
@@ -65,6 +65,13 @@ def read_coinr(
         The aggregation of every node (default: COINr's arithmetic mean).
     code, name
         The framework's code and name.
+
+    Returns
+    -------
+    panel, framework
+        The panel carries iData's group columns (``*_group`` and iMeta's ``Group`` rows) as
+        ``panel.attrs["groups"]`` (``{column: {economy: group}}``), which group imputation finds by name
+        (``imputation={"method": "group_mean", "by": "EurAsia_group"}``).
     """
     data, meta = _table(idata, "iData"), _table(imeta, "iMeta")
     missing = _META_COLUMNS - set(meta.columns)
@@ -115,4 +122,38 @@ def read_coinr(
             values[r.iCode] = values[r.iCode] / data[r.Denominator].astype("float64")
     year = data["Time"] if "Time" in data.columns else pd.Series(0, index=data.index)
     panel = pd.concat([pd.DataFrame({"economy": data["uCode"], "year": year}), values], axis=1)
+    group_columns = [c for c in data.columns if str(c).endswith("_group")]
+    group_columns += [c for c in meta.loc[meta["Type"] == "Group", "iCode"] if c in data.columns
+                      and c not in group_columns]
+    if group_columns:
+        groups = data[["uCode", *group_columns]].drop_duplicates("uCode").rename(columns={"uCode": "economy"})
+        # plain dicts: pandas compares attrs when it concatenates, which a DataFrame cannot do
+        panel.attrs["groups"] = groups.set_index("economy").to_dict()
     return panel, framework
+
+
+def to_coinr(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An :class:`~ictindex.result.IndexResult` back as COINr's ``iData`` and ``iMeta`` tables.
+
+    ``iData``: ``uCode``, ``Time`` and one column per indicator (the raw values the build read).
+    ``iMeta``: one row per indicator (``Level`` 1) and aggregate (``Level`` = 1 + the highest level of
+    its children), with ``iCode``, ``iName``, ``Direction`` (1/-1), ``Weight`` (the framework's weight
+    in the parent), ``Unit``, ``Parent`` and ``Type`` (``Indicator``/``Aggregate``), which
+    :func:`read_coinr` reads back into the same framework.
+    """
+    fw = result.framework
+    raw = result.raw
+    idata = raw.rename(columns={"economy": "uCode", "year": "Time"})
+    level: dict[str, int] = {i.code: 1 for i in fw.indicators}
+    for code in reversed(fw.top_down_order):  # children before their parent
+        node = fw.node(code)
+        level[code] = 1 + max(level[c.code] for c in node.children)
+    parents = fw.parents
+    weight = {c.code: c.weight for n in fw.nodes for c in n.children}
+    rows = [{"Level": 1, "iCode": i.code, "iName": i.name, "Direction": -1 if i.direction == "lower" else 1,
+             "Weight": weight.get(i.code, 1.0), "Unit": i.unit, "Parent": parents.get(i.code),
+             "Type": "Indicator"} for i in fw.indicators]
+    rows += [{"Level": level[n.code], "iCode": n.code, "iName": n.name, "Direction": 1,
+              "Weight": weight.get(n.code, 1.0), "Unit": "Score", "Parent": parents.get(n.code),
+              "Type": "Aggregate"} for n in sorted(fw.nodes, key=lambda n: level[n.code])]
+    return idata, pd.DataFrame(rows)

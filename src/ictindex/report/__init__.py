@@ -20,6 +20,7 @@ from ictindex.report.charts import (
     ranking_chart,
     world_map,
 )
+from ictindex.report.divide_charts import lorenz_curve, sigma_convergence_chart
 from ictindex.report.document import Report, write_report
 from ictindex.report.export import to_html, to_latex, write_csv, write_xlsx
 from ictindex.report.gender_charts import gender_dumbbell, parity_chart
@@ -29,14 +30,14 @@ from ictindex.report.tables import coverage_table, gender_report_table, group_av
 __all__ = [
     "CHARTS", "PlotAccessor", "Report", "write_report", "save_figure",
     "ranking_chart", "profile_chart", "world_map", "rank_shift_chart", "distribution_chart", "framework_diagram",
-    "gender_dumbbell", "parity_chart",
+    "gender_dumbbell", "parity_chart", "lorenz_curve", "sigma_convergence_chart",
     "ranking_table", "group_averages", "gender_report_table", "coverage_table",
     "write_csv", "write_xlsx", "to_latex", "to_html",
 ]
 
 CHARTS: dict[str, Callable[..., Figure]] = {
     f.__name__: f for f in (ranking_chart, profile_chart, world_map, rank_shift_chart, distribution_chart,
-                            framework_diagram, gender_dumbbell, parity_chart)
+                            framework_diagram, gender_dumbbell, parity_chart, lorenz_curve, sigma_convergence_chart)
 }
 
 

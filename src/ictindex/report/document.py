@@ -26,6 +26,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ictindex.countries import report_name
 from ictindex.errors import IctIndexError
 from ictindex.report import charts, gender_charts
+from ictindex.report.divide_tables import divide_section
 from ictindex.report.export import methodology_table, provenance_table, to_html, to_latex, write_csv, write_xlsx
 from ictindex.report.groups import GROUPINGS
 from ictindex.report.style import save_figure
@@ -36,7 +37,7 @@ from ictindex.report.tables import (
     ranking_table,
     sources_table,
 )
-from ictindex.safety import output_folder, safe_filename
+from ictindex.safety import inside, output_folder, safe_filename
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -114,6 +115,7 @@ def write_report(
     profiles: Iterable[str] | None = None,
     formats: Sequence[str] = ("png", "svg"),
     console: Console | None = None,
+    divide: bool = True,
 ) -> Report:
     """Write the complete report folder for one year of ``result``.
 
@@ -132,6 +134,8 @@ def write_report(
         Chart file formats (PNG is always written: the HTML embeds it).
     console
         Where progress is shown (default: standard error; shown only in a terminal).
+    divide
+        Add the digital-divide section (:func:`ictindex.report.divide_tables.divide_section`).
 
     The report is written into a temporary folder next to ``out`` and moved into place when every
     table and chart is written (:func:`~ictindex.safety.output_folder`): ``out`` never mixes two runs,
@@ -139,7 +143,7 @@ def write_report(
     """
     with output_folder(out) as work:
         report = _write_report(result, work, year=year, gender=gender, profiles=profiles, formats=formats,
-                               console=console)
+                               console=console, divide=divide)
     return _relocated(report, work, Path(out))
 
 
@@ -154,7 +158,8 @@ def _relocated(report: Report, work: Path, out: Path) -> Report:
 
 
 def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: IndexResult | None,
-                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None) -> Report:
+                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None,
+                  divide: bool = True) -> Report:
     out = Path(out)
     year = max(result.years) if year is None else int(year)
     ranking = result.ranking(year)
@@ -170,17 +175,22 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
 
     console = console or Console(stderr=True)
     jobs = _chart_jobs(result, year, gender, gender_year, profiles)
+    # digital-divide section (issue 17): its tables, charts and HTML come from divide_section
+    section = divide_section(result, year) if divide else None
+    jobs.update(section.charts if section else {})
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
     images: dict[str, str] = {}
     with progress:
         task = progress.add_task("tables", total=3 + len(jobs) + 1)
         tables = _report_tables(result, year, gender, gender_year)
+        tables.update(section.tables if section else {})
         progress.advance(task)
         report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
         for name in tables:
             path = out / "tables" / f"{name}.tex"
-            path.write_text(to_latex(tables[name], caption=_caption(result, name, year, gender_year),
+            caption = (section.captions.get(name) if section else None) or _caption(result, name, year, gender_year)
+            path.write_text(to_latex(tables[name], caption=caption,
                                      label=f"tab:{name}", decimals=decimals) + "\n", encoding="utf-8")
             report.tables[name].append(path)
         progress.advance(task)
@@ -191,14 +201,15 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
         for name, draw in jobs.items():
             progress.update(task, description=f"chart {name}")
             fig = draw()
-            report.charts[name] = save_figure(fig, out / "charts" / safe_filename(name), formats)
+            report.charts[name] = save_figure(fig, inside(out, out / "charts" / safe_filename(name)), formats)
             images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
             if name == "map" and getattr(fig, "not_drawn", None):
                 report.notes.append(f"Map: {len(fig.not_drawn)} scored economies are too small to draw at "
                                     "1:110m and are listed under the map.")
             progress.advance(task)
         progress.update(task, description="index.html")
-        report.html.write_text(_html(result, year, tables, images, gender, gender_year, report.notes),
+        extra = section.html(images, decimals=3) if section else ""
+        report.html.write_text(_html(result, year, tables, images, gender, gender_year, report.notes, extra),
                                encoding="utf-8")
         progress.advance(task)
     return report
@@ -244,7 +255,7 @@ def _figure(images: dict[str, str], name: str, caption: str) -> str:
 
 
 def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], images: dict[str, str],
-          gender: IndexResult | None, gender_year: int | None, notes: list[str]) -> str:
+          gender: IndexResult | None, gender_year: int | None, notes: list[str], extra: str = "") -> str:
     fw = result.framework
     d = fw.rounding
     esc = html.escape
@@ -259,6 +270,7 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         f"({esc(fw.version or '')}), ictindex {esc(str(result.provenance.get('library_version')))}.</p>",
         "<nav><a href='#ranking'>Ranking</a><a href='#charts'>Charts</a><a href='#averages'>Group averages</a>"
         + ("<a href='#gender'>Gender</a>" if "gender" in tables else "")
+        + ("<a href='#divide'>Digital divide</a>" if extra else "")
         + "<a href='#coverage'>Coverage</a><a href='#methodology'>Methodology</a><a href='#sources'>Sources</a></nav>",
     ]
     sections += [f"<p class='note'>{esc(n)}</p>" for n in notes]
@@ -292,6 +304,7 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
             _figure(images, "gender_parity", "Gender parity score with the parity band shaded."),
             to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
         ]
+    sections.append(extra)
     sections += [
         "<h2 id='coverage'>Coverage and exclusions</h2>",
         to_html(tables["coverage"].drop(columns=["level"]), decimals=d),

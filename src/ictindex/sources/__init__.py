@@ -6,6 +6,7 @@ from ictindex.sources.readers import (
     read_datahub_csv,
     read_ddf,
     read_itu_by_sex,
+    read_itu_by_sex_and_area,
     read_itu_household,
     read_itu_wide,
     read_owid,
@@ -14,5 +15,5 @@ from ictindex.sources.readers import (
 
 __all__ = [
     "SERIES", "LICENCES", "series_bounds", "series_table", "SourceTable", "read_datahub_csv", "read_ddf",
-    "read_itu_by_sex", "read_itu_household", "read_itu_wide", "read_owid", "read_sdg_csv",
+    "read_itu_by_sex", "read_itu_by_sex_and_area", "read_itu_household", "read_itu_wide", "read_owid", "read_sdg_csv",
 ]

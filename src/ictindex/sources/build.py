@@ -9,7 +9,9 @@ Precedence where two files give the same economy, year, series and sex (first wi
 
 * ``i99H`` (Internet use): the June 2019 ITU time series, then the June 2019 by-sex
   table (same database edition, so female, male and total agree), then the later
-  by-sex table (Dec 2019), used only where the June 2019 edition has no value.
+  by-sex table (Dec 2019), used only where the June 2019 edition has no value. That table also
+  gives urban and rural values (by sex), as the series ``i99H.urban`` and ``i99H.rural``: the
+  panel has no area column, an area is part of the series code (see ``readers.AREAS``).
 * Every other series comes from one file only. Series that measure the same thing
   under another publisher's code (e.g. WDI ``IT.NET.USER.ZS`` and ITU ``i99H``) are
   kept side by side; each framework says which it prefers.
@@ -47,7 +49,7 @@ def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
                                                         "Percentage of Individuals using the Internet", "i99H")),
         ("Individuals_using_the_internet_by_gender_Jun2019", r.read_itu_by_sex(
             data / "itu_gender" / "Individuals_using_the_internet_by_gender_Jun2019.xlsx")),
-        ("Individuals_using_the_Internet_by_gender_and_urban-rural_location", r.read_itu_by_sex(
+        ("Individuals_using_the_Internet_by_gender_and_urban-rural_location", r.read_itu_by_sex_and_area(
             data / "itu_gender" / "Individuals_using_the_Internet_by_gender_and_urban-rural_location.xls")),
         ("Mobile_cellular (i911)", r.read_itu_wide(jun / "Mobile_cellular_2000-2018_Jun2019.xls",
                                                    "Mobile-cellular telephone subscriptions per 100 inhabitants",

@@ -27,8 +27,12 @@ from ictindex.panel import MISSING_MARKERS, PANEL_COLUMNS
 
 __all__ = [
     "SourceTable", "read_datahub_csv", "read_itu_wide", "read_itu_household", "read_itu_by_sex",
-    "read_sdg_csv", "read_ddf", "read_owid",
+    "read_itu_by_sex_and_area", "read_sdg_csv", "read_ddf", "read_owid", "AREAS", "area_code",
 ]
+
+#: Areas of the urban/rural breakdown. The panel has no ``area`` column: a value for an area other than
+#: the total is a series of its own, ``<code>.<area>`` (e.g. ``i99H.urban``), with the same ``sex`` rows.
+AREAS = ("total", "urban", "rural")
 
 DROPPED_COLUMNS = ["file", "label", "year", "indicator", "reason"]
 
@@ -203,6 +207,55 @@ def read_itu_by_sex(file: str | Path, code: str = "i99H") -> SourceTable:
     ]
     rows = pd.concat(frames, ignore_index=True)
     rows["source"] = f"ITU Internet use by sex ({file.name})"
+    return _finish(rows[rows["year"].notna()], file)
+
+
+def area_code(code: str, area: str) -> str:
+    """Series code of ``code`` for one area: ``i99H`` (total), ``i99H.urban``, ``i99H.rural``."""
+    if area not in AREAS:
+        raise SourceFileError(f"unknown area '{area}'", field="area", hint=f"use one of {AREAS}")
+    return code if area == "total" else f"{code}.{area}"
+
+
+def read_itu_by_sex_and_area(file: str | Path, code: str = "i99H") -> SourceTable:
+    """ITU table "Individuals using the Internet ... by gender and urban/rural location".
+
+    The sheet has a two-row header: the upper row names the blocks ("All", "Gender", "Urban",
+    "Rural"), the lower one the columns ("Individuals", "Male", "Female", "Total"); each value
+    column is followed by a footnote column. Returns the total, male and female values of the
+    whole population as series ``code`` (as :func:`read_itu_by_sex` does) and those of urban
+    and rural areas as series ``code.urban`` and ``code.rural`` (see :data:`AREAS`).
+    """
+    file = Path(file)
+    sheet = _excel(file)
+    head = _header_row(sheet, "Economy name", file)
+    labels = _text(sheet.iloc[head]).str.casefold()
+    blocks = _text(sheet.iloc[head - 1]).replace("", np.nan).ffill().fillna("").str.casefold()
+
+    def column(block: str, label: str) -> int:
+        found = np.flatnonzero((blocks == block) & (labels == label))
+        if len(found) == 0:
+            raise SourceFileError(f"no column '{label}' under '{block}' in the two header rows", file=str(file),
+                                  hint="is this ITU's table by gender and urban/rural location?")
+        return int(found[0])
+
+    name_col = int(np.flatnonzero(labels == "economy name")[0])
+    body = sheet.iloc[head + 1:]
+    end = np.flatnonzero(body.iloc[:, name_col].isna().to_numpy())
+    body = body.iloc[: end[0]] if len(end) else body
+    year = pd.to_numeric(body.iloc[:, column("latest", "year")], errors="coerce")
+    layout = [("total", "total", "all", "individuals"), ("total", "male", "gender", "male"),
+              ("total", "female", "gender", "female")]
+    layout += [(area, sex, area, "total" if sex == "total" else sex)
+               for area in ("urban", "rural") for sex in ("total", "male", "female")]
+    frames = [
+        pd.DataFrame({"economy": body.iloc[:, name_col], "year": year, "indicator": area_code(code, area),
+                      "sex": sex, "value": body.iloc[:, column(block, label)],
+                      "note": _text(body.iloc[:, column(block, label) + 1])})
+        for area, sex, block, label in layout
+    ]
+    rows = pd.concat(frames, ignore_index=True)
+    rows["source"] = f"ITU Internet use by sex and urban/rural location ({file.name})"
     return _finish(rows[rows["year"].notna()], file)
 
 

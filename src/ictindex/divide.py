@@ -1,0 +1,948 @@
+"""The digital divide: group aggregates, inequality between economies, convergence, domestic gaps, WSIS targets.
+
+The WSIS Plan of Action (Geneva 2003) asks for indicators that "clarify the magnitude of the digital
+divide, in both its domestic and international dimensions, and keep it under regular assessment"
+(§E.27b) and sets connectivity targets (§B.6 a-j: "ensure that more than half the world's inhabitants have
+access to ICTs within their reach", j). This module measures both dimensions for any index, node or
+indicator:
+
+* :func:`group_means` — simple and population-weighted means by group, with the population share covered;
+* :func:`gini`, :func:`theil`, :func:`inequality` — Gini (unweighted and population-weighted), Theil T and L
+  with the exact between/within decomposition, coefficient of variation, top/bottom quintile ratio and gap
+  (Cowell, F. A., *Measuring Inequality*, 3rd ed., Oxford UP 2011, ch. 2-3 and Technical Appendix A.4;
+  Theil, H., *Economics and Information Theory*, North-Holland 1967, ch. 4);
+* :func:`convergence` — sigma-convergence on a balanced panel and beta-convergence (Barro, R. J. and
+  Sala-i-Martin, X., "Convergence", *Journal of Political Economy* 100(2), 1992);
+* :func:`domestic_gaps` — urban/rural and female/male parity scores and gaps per economy;
+* :func:`wsis_targets` — world and group values of the quantifiable WSIS connectivity targets per year,
+  with the distance to the target and the year it was reached or would be on a fitted logistic trend.
+
+Every function takes an :class:`~ictindex.result.IndexResult` (a node's scores or an indicator's values) or
+a DataFrame: a tidy panel (``economy, year, indicator, value[, sex]``), a wide table (``economy, year`` and
+one column per code) or ``economy, year, value``. Array versions of :func:`gini` and :func:`theil` take
+plain values.
+
+Groups and population are explicit arguments (``groups=``, ``population=``); when left out they come from
+:func:`bundled_economies`, the one place that knows where the bundled ones live.
+
+>>> round(gini([1, 2, 3, 4]), 4)          # sum |xi - xj| / (2 n^2 mean) = 20 / (2 * 16 * 2.5)
+0.25
+>>> t = theil([1.0, 2.0, 3.0, 6.0], by=["a", "a", "b", "b"])
+>>> bool(abs(t.total - (t.between + t.within)) < 1e-12)
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ictindex.errors import CoverageError, MethodError
+from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
+from ictindex.impute import impute
+
+if TYPE_CHECKING:
+    from ictindex.result import IndexResult
+
+__all__ = [
+    "POPULATION_SERIES",
+    "WORLD",
+    "WsisTarget",
+    "WSIS_TARGETS",
+    "TheilDecomposition",
+    "Convergence",
+    "bundled_economies",
+    "population_by_year",
+    "values_of",
+    "logistic_trend",
+    "group_means",
+    "gini",
+    "theil",
+    "inequality",
+    "convergence",
+    "domestic_gaps",
+    "wsis_targets",
+]
+
+#: Population series in the bundled panel, in order of preference (persons, sex = total).
+POPULATION_SERIES = ("SP.POP.TOTL", "POP")
+WORLD = "World"
+NO_GROUP = "No group in the metadata"
+
+
+def _is_table(data: object) -> bool:
+    """A result or a DataFrame (measured per year), as opposed to plain values."""
+    return isinstance(data, pd.DataFrame) or hasattr(data, "framework")
+
+
+# -- groups and population: the one place that knows the bundled defaults -----------------------
+def bundled_economies() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Default ``(groups, population)``.
+
+    ``groups``: one row per economy (ISO3 index) with a column per grouping — today ``region`` (UN SDG
+    region) and ``income`` (World Bank income group) from :func:`ictindex.report.groups.economy_groups`.
+    ``population``: tidy ``economy, year, population`` from the bundled panel's population series
+    (:data:`POPULATION_SERIES`, the first one present). Point this function at the economy-metadata
+    stage when it exists; nothing else in the module knows where the defaults come from.
+    """
+    from ictindex import datasets
+    from ictindex.report.groups import economy_groups
+
+    groups = economy_groups()[["region", "income"]]
+    panel = datasets.load("itu")
+    pop = panel[panel["indicator"].isin(POPULATION_SERIES) & (panel["sex"] == "total")]
+    code = next(c for c in POPULATION_SERIES if (pop["indicator"] == c).any())
+    pop = pop[pop["indicator"] == code]
+    return groups, pop[["economy", "year", "value"]].rename(columns={"value": "population"}).reset_index(drop=True)
+
+
+def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Population of each economy in each of ``years``: the latest figure at or before the year.
+
+    Returns ``economy, year, population, population_year``. A frame without ``year`` is one figure per
+    economy used for every year.
+    """
+    pop = population.reset_index() if "economy" not in population.columns else population
+    if "population" not in pop.columns or "economy" not in pop.columns:
+        raise MethodError(
+            "population table needs 'economy' and 'population' columns",
+            field="population",
+            hint="pass a DataFrame with economy, year, population",
+        )
+    if "year" not in pop.columns:
+        pop = pop.assign(year=-1)
+    pop = pop[["economy", "year", "population"]].dropna()
+    pop = pop[pop["population"] > 0].sort_values("year")
+    frames = []
+    for year in sorted(set(int(y) for y in years)):
+        latest = pop[pop["year"] <= year].groupby("economy").last()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "economy": latest.index,
+                    "year": year,
+                    "population": latest["population"].to_numpy(dtype="float64"),
+                    "population_year": latest["year"].to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
+    out = pd.concat(frames, ignore_index=True)
+    out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
+    return out
+
+
+def _member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Population by year of the economies that count: those in the group metadata or with a value.
+
+    Other codes of a population table (World Bank aggregates such as ``WLD`` or ``LIC``) are not economies
+    and would count twice in a world total.
+    """
+    pop = population_by_year(population, values["year"].unique())
+    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
+
+
+def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """``[(grouping name, Series economy -> group label)]``; ``"world"`` puts every economy in one group."""
+    specs = [by] if isinstance(by, str | Mapping | pd.Series) else list(by)
+    out = []
+    for spec in specs:
+        if isinstance(spec, str) and spec.casefold() == "world":
+            out.append(("world", pd.Series(dtype="str")))
+        elif isinstance(spec, str):
+            if spec not in groups.columns:
+                raise MethodError(
+                    f"unknown grouping '{spec}'",
+                    field="by",
+                    hint=f"use 'world', one of {sorted(groups.columns)}, or a Series economy -> group",
+                )
+            out.append((spec, groups[spec].dropna().astype("str")))
+        else:
+            series = pd.Series(spec).dropna().astype("str")
+            out.append((str(getattr(series, "name", None) or "user grouping"), series))
+    return out
+
+
+def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if groups is None or population is None:
+        default_groups, default_population = bundled_economies()
+        groups = default_groups if groups is None else groups
+        population = default_population if population is None else population
+    if "economy" in groups.columns:
+        groups = groups.set_index("economy")
+    return groups, population
+
+
+# -- values of an index, node or indicator ------------------------------------------------------
+def values_of(
+    data: IndexResult | pd.DataFrame, column: str | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """``economy, year, value`` (no missing values) of one node or indicator."""
+    if not isinstance(data, pd.DataFrame):
+        result = data
+        column = result.framework.index if column is None else column
+        if column in result.node_codes:
+            frame = result.scores[["economy", "year", column]]
+        elif column in result.imputed.columns:
+            frame = result.imputed[["economy", "year", column]]
+        else:
+            raise MethodError(
+                f"'{column}' is neither a node nor an indicator of {result.framework.code}",
+                indicator=column,
+                hint=f"nodes: {result.node_codes}",
+            )
+        frame = frame.rename(columns={column: "value"})
+    elif {"indicator", "value"} <= set(data.columns):
+        if column is None:
+            raise MethodError(
+                "a tidy panel needs the indicator to measure", field="column", hint="pass column='<indicator code>'"
+            )
+        frame = data[data["indicator"] == column]
+        if "sex" in frame.columns:
+            frame = frame[frame["sex"] == "total"]
+        if frame.empty:
+            raise CoverageError(f"no total rows for '{column}' in the panel", indicator=column)
+        duplicated = frame.duplicated(["economy", "year"])
+        if duplicated.any():
+            row = frame[duplicated].iloc[0]
+            raise MethodError(
+                "two values for one economy and year",
+                economy=row["economy"],
+                year=int(row["year"]),
+                indicator=column,
+                hint="keep one row per economy, year and indicator",
+            )
+    else:
+        column = "value" if column is None else column
+        if column not in data.columns or not {"economy", "year"} <= set(data.columns):
+            raise MethodError(
+                f"the table needs economy, year and '{column}' columns",
+                field=column,
+                hint=f"columns found: {list(data.columns)[:12]}",
+            )
+        frame = data[["economy", "year", column]].rename(columns={column: "value"})
+    frame = frame[["economy", "year", "value"]].astype({"year": "int64", "value": "float64"})
+    if years is not None:
+        frame = frame[frame["year"].isin([int(y) for y in years])]
+    frame = frame.dropna(subset=["value"])
+    if frame.empty:
+        raise CoverageError("no values to measure", indicator=column, hint="check the years and the column")
+    return frame.reset_index(drop=True)
+
+
+# -- group aggregates ---------------------------------------------------------------------------
+def _aggregate(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]], pop: pd.DataFrame) -> pd.DataFrame:
+    """Per grouping, group and year: counts, simple and population-weighted means, population shares.
+
+    ``values`` has ``economy, year, value`` and optionally ``reported`` (False for a carried value).
+    """
+    joined = values.merge(pop, on=["economy", "year"], how="left")
+    if "reported" not in joined.columns:
+        joined["reported"] = True
+    rows = []
+    for grouping, labels in groupings:
+        member = (
+            (lambda e: pd.Series(WORLD, index=e))
+            if grouping == "world"
+            else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
+        )
+        data = joined.assign(group=member(joined["economy"]).to_numpy())
+        everyone = pop.assign(group=member(pop["economy"]).to_numpy())
+        total_pop = everyone.groupby(["group", "year"])["population"].sum()
+        members = everyone.groupby(["group", "year"]).size()
+        for (group, year), part in data.groupby(["group", "year"], sort=True):
+            weights = part["population"]
+            has_pop = weights.notna()
+            denominator = total_pop.get((group, year), np.nan)
+            pop_years = part.loc[has_pop, "population_year"].dropna()
+            rows.append(
+                {
+                    "grouping": grouping,
+                    "group": group,
+                    "year": int(year),
+                    "economies": len(part),
+                    "economies_in_group": int(members.get((group, year), 0)),
+                    "economies_without_population": int((~has_pop).sum()),
+                    "simple_mean": float(part["value"].mean()),
+                    "weighted_mean": float(np.average(part.loc[has_pop, "value"], weights=weights[has_pop]))
+                    if has_pop.any()
+                    else np.nan,
+                    "population_share": float(weights[has_pop].sum() / denominator) if denominator > 0 else np.nan,
+                    "reported_share": float(weights[has_pop & part["reported"]].sum() / denominator)
+                    if denominator > 0
+                    else np.nan,
+                    "population_year": (
+                        f"{pop_years.min()}-{pop_years.max()}"
+                        if pop_years.nunique() > 1
+                        else (str(pop_years.iloc[0]) if len(pop_years) else "")
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def group_means(
+    data: IndexResult | pd.DataFrame,
+    by: str | Mapping | pd.Series | Sequence = ("world", "income"),
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    min_population_share: float = 0.0,
+    low_coverage: str = "flag",
+) -> pd.DataFrame:
+    """Simple and population-weighted means of a node or indicator by group and year.
+
+    Parameters
+    ----------
+    by
+        ``"world"``, a column of ``groups`` (``"income"``, ``"region"``, ...), a Series or mapping
+        economy -> group (a user grouping), or a list of these.
+    min_population_share, low_coverage
+        A group-year whose economies with a value hold less than this share of the group's population is
+        flagged (``meets_coverage`` False; ``low_coverage="flag"``) or refused with a
+        :class:`~ictindex.errors.CoverageError` (``"raise"``).
+
+    Returns ``grouping, group, year, economies, economies_in_group, economies_without_population,
+    simple_mean, weighted_mean, population_share, reported_share, population_year, meets_coverage``.
+    Economies without a population figure count in the simple mean only. The weighted mean is
+    ``sum(p_i x_i) / sum(p_i)`` over economies with a value; ``population_share`` is their population over
+    the population of every member of the group (with a population figure) that year.
+    """
+    if low_coverage not in ("flag", "raise"):
+        raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
+    values = values_of(data, column, years)
+    groups, population = _resolve(groups, population)
+    table = _aggregate(values, _groupings(by, groups), _member_population(population, groups, values))
+    table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
+    if low_coverage == "raise" and not table["meets_coverage"].all():
+        bad = table[~table["meets_coverage"]].iloc[0]
+        raise CoverageError(
+            f"group '{bad['group']}' covers {bad['population_share']:.1%} of its population, "
+            f"below {min_population_share:.0%}",
+            year=int(bad["year"]),
+            hint="lower min_population_share, or use low_coverage='flag'",
+        )
+    return table
+
+
+# -- inequality between economies ---------------------------------------------------------------
+class TheilDecomposition(NamedTuple):
+    """Theil index and its exact decomposition: ``total = between + within``."""
+
+    total: float
+    between: float
+    within: float
+
+
+def _arrays(values: object, weights: object | None) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(values, dtype="float64").ravel()
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64").ravel()
+    if x.shape != w.shape:
+        raise MethodError(f"{len(x)} values but {len(w)} weights", field="weights")
+    if x.size == 0 or np.isnan(x).any() or np.isnan(w).any():
+        raise MethodError(
+            "inequality needs at least one value and no missing values or weights", hint="drop missing values first"
+        )
+    if (x < 0).any() or (w < 0).any() or w.sum() <= 0 or x @ w <= 0:
+        raise MethodError(
+            "inequality measures need non-negative values and weights with a positive mean",
+            hint="scores and shares are non-negative; rescale z-scores first",
+        )
+    return x, w
+
+
+def _gini(x: np.ndarray, w: np.ndarray) -> float:
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    total, mean = w.sum(), (w @ x) / w.sum()
+    cumulative = np.cumsum(w)
+    # sum_i sum_j w_i w_j |x_i - x_j| = 2 sum_i w_i x_i (2 C_i - w_i - W) on sorted values
+    return float((w * x * (2 * cumulative - w - total)).sum() / (total**2 * mean))
+
+
+def _theil(x: np.ndarray, w: np.ndarray, measure: str) -> float:
+    p = w / w.sum()
+    ratio = x / (p @ x)
+    if measure == "T":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum(np.where(ratio > 0, p * ratio * np.log(ratio), 0.0)))
+    if (x <= 0).any():
+        raise MethodError(
+            "Theil L (mean log deviation) is undefined with a zero value",
+            field="measure",
+            hint="use Theil T, which allows zeros",
+        )
+    return float(-(p @ np.log(ratio)))
+
+
+def gini(
+    data: object,
+    *,
+    weights: object | None = None,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    population: pd.DataFrame | None = None,
+) -> float | pd.DataFrame:
+    """Gini coefficient ``G = sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mu)`` (Cowell 2011, eq. 2.7, with
+    population weights ``w``; ``mu`` the weighted mean; the "population" Gini, without the n/(n-1) factor).
+
+    On values (an array or Series) returns a float, with ``weights`` optional (equal by default). On a
+    result or a table returns, per year, ``year, economies, gini`` (every economy counts once) and
+    ``gini_weighted``, ``economies_weighted``, ``population_share`` (weighted by population).
+
+    >>> round(gini([0, 0, 0, 1]), 4), round(gini([1, 3], weights=[3, 1]), 4)
+    (0.75, 0.25)
+    """
+    if not _is_table(data):
+        return _gini(*_arrays(data, weights))
+    table = inequality(data, column=column, years=years, population=population)
+    return table[["year", "economies", "gini", "gini_weighted", "economies_weighted", "population_share"]]
+
+
+def theil(
+    data: object,
+    *,
+    weights: object | None = None,
+    by: object | None = None,
+    measure: str = "T",
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    weighted: bool = True,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+) -> TheilDecomposition | pd.DataFrame:
+    """Theil T (``measure="T"``) or L (mean log deviation, ``"L"``) and the exact decomposition by group.
+
+    With population shares ``p_i`` and ``r_i = x_i / mu``: ``T = sum p_i r_i ln r_i`` and ``L = -sum p_i ln
+    r_i`` (Theil 1967, ch. 4; Cowell 2011, A.4). For groups g with population shares ``p_g``, means
+    ``mu_g`` and income shares ``s_g = p_g mu_g / mu``:
+
+    * ``T = sum_g s_g T_g + sum_g s_g ln(mu_g / mu)`` (within weighted by income shares, between);
+    * ``L = sum_g p_g L_g + sum_g p_g ln(mu / mu_g)`` (within weighted by population shares, between).
+
+    On values returns a :class:`TheilDecomposition` (``by``: group labels aligned with the values; without
+    it between = 0). On a result or table returns per year ``year, measure, grouping, total, between,
+    within, between_share, groups, economies, population_share`` for T and L, grouped by ``by``
+    (``"region"`` by default), weighted by population (``weighted=True``) or each economy once.
+
+    >>> theil([1.0, 1.0, 1.0]).total
+    0.0
+    """
+    if _is_table(data):
+        return _theil_table(
+            data,
+            by="region" if by is None else by,
+            column=column,
+            years=years,
+            weighted=weighted,
+            groups=groups,
+            population=population,
+        )
+    if measure not in ("T", "L"):
+        raise MethodError(f"unknown Theil measure '{measure}'", field="measure", hint="use 'T' or 'L'")
+    x, w = _arrays(data, weights)
+    total = _theil(x, w, measure)
+    if by is None:
+        return TheilDecomposition(total, 0.0, total)
+    labels = np.asarray(by, dtype="object").ravel()
+    if labels.shape != x.shape:
+        raise MethodError(f"{len(x)} values but {len(labels)} group labels", field="by")
+    mean, share = (w @ x) / w.sum(), w / w.sum()
+    within = between = 0.0
+    for label in pd.unique(labels):
+        part = labels == label
+        p_g = share[part].sum()
+        mu_g = (w[part] @ x[part]) / w[part].sum()
+        if measure == "T":
+            s_g = p_g * mu_g / mean
+            within += s_g * _theil(x[part], w[part], "T") if mu_g > 0 else 0.0
+            between += s_g * math.log(mu_g / mean) if mu_g > 0 else 0.0
+        else:
+            within += p_g * _theil(x[part], w[part], "L")
+            between += p_g * math.log(mean / mu_g)
+    return TheilDecomposition(total, between, within)
+
+
+def _weights_for(
+    values: pd.DataFrame, population: pd.DataFrame | None, groups: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    groups, population = _resolve(groups, population)
+    pop = _member_population(population, groups, values)
+    return values.merge(pop, on=["economy", "year"], how="left"), pop
+
+
+def _theil_table(
+    data: object,
+    *,
+    by: object,
+    column: str | None,
+    years: Sequence[int] | None,
+    weighted: bool,
+    groups: pd.DataFrame | None,
+    population: pd.DataFrame | None,
+) -> pd.DataFrame:
+    values = values_of(data, column, years)  # type: ignore[arg-type]
+    groups, population = _resolve(groups, population)
+    joined, pop = _weights_for(values, population, groups)
+    ((grouping, labels),) = _groupings(by, groups)  # type: ignore[arg-type]
+    rows = []
+    for year, part in joined.groupby("year"):
+        if weighted:
+            part = part[part["population"].notna()]
+        world = pop.loc[pop["year"] == year, "population"].sum()
+        label = (
+            pd.Series(WORLD, index=part["economy"])
+            if grouping == "world"
+            else labels.reindex(part["economy"]).fillna(NO_GROUP)
+        )
+        w = part["population"].to_numpy() if weighted else None
+        for measure in ("T", "L"):
+            try:
+                t = theil(part["value"].to_numpy(), weights=w, by=label.to_numpy(), measure=measure)
+            except MethodError:
+                t = TheilDecomposition(np.nan, np.nan, np.nan)  # L with a zero value: undefined
+            rows.append(
+                {
+                    "year": int(year),
+                    "measure": measure,
+                    "grouping": grouping,
+                    "weighted": weighted,
+                    "total": t.total,
+                    "between": t.between,
+                    "within": t.within,
+                    "between_share": t.between / t.total if t.total > 0 else np.nan,
+                    "groups": label.nunique(),
+                    "economies": len(part),
+                    "population_share": part["population"].sum() / world if world > 0 else np.nan,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _quintiles(x: np.ndarray) -> tuple[float, float]:
+    """Mean of the top and bottom fifth of economies (``max(1, n // 5)`` each)."""
+    k = max(1, len(x) // 5)
+    ordered = np.sort(x)
+    return float(ordered[-k:].mean()), float(ordered[:k].mean())
+
+
+def inequality(
+    data: IndexResult | pd.DataFrame,
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every measure of the international divide per year, one row per year.
+
+    ``economies``, ``mean``, ``sd`` (population s.d., ddof 0), ``cv`` = sd / mean, ``gini`` (each economy
+    once), ``top_quintile`` and ``bottom_quintile`` (mean of the top and bottom fifth of economies,
+    ``max(1, n // 5)`` each), ``quintile_ratio`` (top / bottom) and ``quintile_gap`` (top - bottom); and
+    weighted by population: ``weighted_mean``, ``gini_weighted``, ``theil_t``, ``theil_l`` (NaN when a value
+    is zero), ``economies_weighted`` and the ``population_share`` of the world they hold (the world: the
+    economies of ``groups`` and those with a value).
+    """
+    values = values_of(data, column, years)
+    joined, pop = _weights_for(values, population, groups)
+    rows = []
+    for year, part in joined.groupby("year"):
+        x = part["value"].to_numpy()
+        top, bottom = _quintiles(x)
+        weighted = part[part["population"].notna()]
+        xw, w = weighted["value"].to_numpy(), weighted["population"].to_numpy()
+        world = pop.loc[pop["year"] == year, "population"].sum()
+        ok = len(xw) > 0 and xw @ w > 0
+        rows.append(
+            {
+                "year": int(year),
+                "economies": len(x),
+                "mean": x.mean(),
+                "sd": x.std(),
+                "cv": x.std() / x.mean(),
+                "gini": _gini(*_arrays(x, None)) if x.sum() > 0 else np.nan,
+                "top_quintile": top,
+                "bottom_quintile": bottom,
+                "quintile_ratio": top / bottom if bottom > 0 else np.nan,
+                "quintile_gap": top - bottom,
+                "weighted_mean": np.average(xw, weights=w) if ok else np.nan,
+                "gini_weighted": _gini(xw, w) if ok else np.nan,
+                "theil_t": _theil(xw, w, "T") if ok else np.nan,
+                "theil_l": _theil(xw, w, "L") if ok and (xw > 0).all() else np.nan,
+                "economies_weighted": len(xw),
+                "population_share": w.sum() / world if world > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- convergence --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Convergence:
+    """``sigma``: dispersion per year on a balanced panel; ``beta``: growth on initial level (one row);
+    ``economies``: the balanced panel; ``left_out``: economies without a value in every year, and why."""
+
+    sigma: pd.DataFrame
+    beta: pd.DataFrame
+    economies: list[str]
+    left_out: pd.DataFrame
+    note: str
+
+
+def convergence(
+    data: IndexResult | pd.DataFrame,
+    *,
+    column: str | None = None,
+    years: Sequence[int] | None = None,
+    population: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+) -> Convergence:
+    """Sigma- and beta-convergence of a node or indicator over ``years`` (default: all years).
+
+    Both use a **balanced panel**: only economies with a value in every year, so a change in
+    dispersion is not a change in the set of economies; the others are listed in ``left_out``.
+
+    * sigma-convergence: :func:`inequality` per year on that panel (sd, cv, Gini, Theil ...); dispersion
+      falling over time is sigma-convergence.
+    * beta-convergence (Barro and Sala-i-Martin 1992): the annual log growth
+      ``g_i = ln(x_iT / x_i0) / T`` regressed on ``ln x_i0`` by OLS (:func:`scipy.stats.linregress`).
+      A negative slope ``beta`` means laggards grow faster. Reported: slope, its ``1 - alpha`` confidence
+      interval (Student t, n - 2 d.f.), p-value, R², the implied speed ``b = -ln(1 + beta T) / T`` and
+      half-life ``ln 2 / b`` in years. Economies with a zero value at either end have no log growth and
+      are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
+      is mechanical: economies near the ceiling cannot grow much.
+    """
+    values = values_of(data, column, years)
+    span = sorted(values["year"].unique())
+    if len(span) < 2:
+        raise CoverageError(
+            "convergence needs at least two years",
+            year=span[0] if span else None,
+            hint="build the index for several years",
+        )
+    counts = values.groupby("economy")["year"].nunique()
+    balanced = sorted(counts[counts == len(span)].index)
+    left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
+    left_out["reason"] = [f"values in {counts[e]} of {len(span)} years" for e in left_out["economy"]]
+    if len(balanced) < 3:
+        raise CoverageError(
+            f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
+        )
+    panel = values[values["economy"].isin(balanced)]
+    note = f"balanced panel: {len(balanced)} economies with a value in every year {span[0]}-{span[-1]}"
+    sigma = inequality(panel, population=population).assign(panel=note)
+    first = panel[panel["year"] == span[0]].set_index("economy")["value"]
+    last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)
+    positive = (first > 0) & (last > 0)
+    zero = pd.DataFrame({"economy": first.index[~positive], "reason": "zero value: no log growth (beta only)"})
+    left_out = pd.concat([left_out, zero], ignore_index=True)
+    horizon = span[-1] - span[0]
+    x0 = np.log(first[positive].to_numpy())
+    growth = (np.log(last[positive].to_numpy()) - x0) / horizon
+    fit = stats.linregress(x0, growth)
+    t = stats.t.ppf(1 - alpha / 2, len(x0) - 2)
+    speed = -math.log(1 + fit.slope * horizon) / horizon if 1 + fit.slope * horizon > 0 else np.nan
+    beta = pd.DataFrame(
+        [
+            {
+                "start_year": int(span[0]),
+                "end_year": int(span[-1]),
+                "economies": len(x0),
+                "slope": fit.slope,
+                "ci_low": fit.slope - t * fit.stderr,
+                "ci_high": fit.slope + t * fit.stderr,
+                "confidence": 1 - alpha,
+                "intercept": fit.intercept,
+                "p_value": fit.pvalue,
+                "r_squared": fit.rvalue**2,
+                "speed": speed,
+                "half_life": math.log(2) / speed if speed > 0 else np.nan,
+                "converging": bool(fit.slope < 0 and fit.pvalue < alpha),
+                "panel": note,
+            }
+        ]
+    )
+    return Convergence(sigma, beta, balanced, left_out, note)
+
+
+# -- domestic divide ----------------------------------------------------------------------------
+DOMESTIC_COLUMNS = [
+    "economy",
+    "year",
+    "dimension",
+    "series",
+    "area",
+    "lower_group",
+    "reference_group",
+    "lower",
+    "reference",
+    "parity",
+    "gap",
+    "difference",
+    "band",
+    "source",
+]
+
+
+def domestic_gaps(
+    data: IndexResult | pd.DataFrame | None = None,
+    *,
+    indicator: str = "i99H",
+    band: Sequence[float] = PARITY_BAND,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Urban/rural and female/male gaps per economy: parity scores, relative gaps and differences.
+
+    * urban/rural: the series ``<indicator>.rural`` over ``<indicator>.urban`` (total rows), e.g. ITU's
+      Internet use by urban/rural location (``i99H.urban``, ``i99H.rural``; areas are series codes, see
+      :data:`ictindex.sources.readers.AREAS`);
+    * female/male: every series with female and male rows (:func:`ictindex.gender.indicator_parity`): Internet
+      use by sex in the whole population and in each area, SDG 5.b.1 mobile-phone ownership by sex.
+
+    The measures are the gender module's: parity ``lower / reference`` (rural/urban, female/male), relative
+    gap ``1 - parity``, ``difference`` ``reference - lower`` in the series' unit, and the parity band
+    (ITU, 0.98-1.02). ``data``: a panel (default: the bundled one) or a result built with ``by_sex=True``
+    (its ``gender_indicators``; a result holds no urban/rural values).
+    """
+    if data is not None and not isinstance(data, pd.DataFrame):
+        sexes = data.gender_indicators.assign(area="total")
+        areas = pd.DataFrame()
+    else:
+        if data is None:
+            from ictindex import datasets
+
+            data = datasets.load("itu")
+        if years is not None:
+            data = data[data["year"].isin([int(y) for y in years])]
+        sexes = indicator_parity(data, band=band)
+        sexes["area"] = sexes["indicator"].str.extract(r"\.(urban|rural)$", expand=False).fillna("total")
+        total = data[data["sex"] == "total"] if "sex" in data.columns else data
+        wide = total[total["indicator"].isin([f"{indicator}.urban", f"{indicator}.rural"])].pivot_table(
+            index=["economy", "year"], columns="indicator", values="value", aggfunc="first"
+        )
+        wide = wide.reindex(columns=[f"{indicator}.rural", f"{indicator}.urban"]).dropna()
+        source = total.groupby(["economy", "year", "indicator"])["source"].first() if "source" in total else None
+        areas = pd.DataFrame(
+            {
+                "economy": wide.index.get_level_values("economy"),
+                "year": wide.index.get_level_values("year"),
+                "dimension": "urban/rural",
+                "series": indicator,
+                "area": "",
+                "lower_group": "rural",
+                "reference_group": "urban",
+                "lower": wide.iloc[:, 0].to_numpy(),
+                "reference": wide.iloc[:, 1].to_numpy(),
+                "source": [
+                    source.get((e, y, f"{indicator}.urban"), "") if source is not None else "" for e, y in wide.index
+                ],
+            }
+        )
+        areas["parity"] = parity_score(areas["lower"], areas["reference"])
+        areas["gap"] = relative_gap(areas["lower"], areas["reference"])
+        areas["band"] = (
+            pd.Series(parity_band(areas["parity"], band))
+            .map({"women behind": "rural behind", "men behind": "urban behind", "parity": "parity"})
+            .to_numpy()
+        )
+    sexes = sexes.assign(
+        dimension="female/male",
+        series=sexes["indicator"].str.replace(r"\.(urban|rural)$", "", regex=True),
+        lower_group="female",
+        reference_group="male",
+        lower=sexes["female"],
+        reference=sexes["male"],
+    )
+    table = pd.concat([areas, sexes], ignore_index=True)
+    if table.empty:
+        return pd.DataFrame(columns=DOMESTIC_COLUMNS)
+    table["difference"] = table["reference"] - table["lower"]
+    return (
+        table[DOMESTIC_COLUMNS].sort_values(["dimension", "series", "area", "economy", "year"]).reset_index(drop=True)
+    )
+
+
+# -- WSIS targets -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WsisTarget:
+    """A quantifiable connectivity target: the series that measure it (first present wins per economy and
+    year), the target value in %, and where the target comes from."""
+
+    code: str
+    name: str
+    series: tuple[str, ...]
+    target_value: float
+    reference: str
+
+
+_B6J = (
+    "WSIS Plan of Action (2003) B.6 (j): 'ensure that more than half the world's inhabitants have access "
+    "to ICTs within their reach and make use of them'"
+)
+#: The targets tracked by default. WSIS set no numeric household target; ``hh_internet`` uses the same
+#: "more than half" threshold (ITU's Connect 2020 Agenda, target 1.1, asked for 55 % of households by 2020).
+WSIS_TARGETS: tuple[WsisTarget, ...] = (
+    WsisTarget(
+        "mobile_3g",
+        "Population covered by at least a 3G mobile network",
+        ("i271G",),
+        50.0,
+        _B6J + " (access: mobile-broadband coverage, as in ITU's Final WSIS Targets Review 2014)",
+    ),
+    WsisTarget(
+        "mobile_4g",
+        "Population covered by at least an LTE/WiMAX mobile network",
+        ("i271GA",),
+        50.0,
+        _B6J + " (access: mobile-broadband coverage)",
+    ),
+    WsisTarget("internet_users", "Individuals using the Internet", ("IT.NET.USER.ZS", "i99H"), 50.0, _B6J + " (use)"),
+    WsisTarget(
+        "hh_internet",
+        "Households with Internet access at home",
+        ("xHH6_IDI", "HH6"),
+        50.0,
+        _B6J + " (household access; Connect 2020 target 1.1: 55 % of households by 2020)",
+    ),
+)
+TREND = "logistic share 100 / (1 + exp(-r (t - t0))), r and t0 fitted by least squares (scipy.optimize.curve_fit)"
+
+
+def logistic_trend(t: np.ndarray, r: float, t0: float) -> np.ndarray:
+    """The trend of :data:`TREND`: ``100 / (1 + exp(-r (t - t0)))`` (a share in %, ceiling 100)."""
+    return 100.0 / (1.0 + np.exp(-r * (t - t0)))
+
+
+def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[float, str, str, float, float]:
+    """Year the target was reached (observed) or would be on the fitted logistic trend, how, the trend,
+    and the trend's ``r`` and ``t0`` (NaN when no trend was fitted)."""
+    observed = series[series["meets_coverage"]].dropna(subset=["value"]).sort_values("year")
+    if observed.empty:
+        return np.nan, "no year meets the coverage threshold", "", np.nan, np.nan
+    above = observed[observed["value"] >= target]
+    if not above.empty:
+        first = int(above["year"].iloc[0])
+        at = "observed" if first > observed["year"].iloc[0] else "observed (at or before the first year)"
+        return float(first), at, "", np.nan, np.nan
+    fit_on = observed.tail(trend_years)
+    if len(fit_on) < 3:
+        return np.nan, "no trend (fewer than 3 years)", "", np.nan, np.nan
+    t, y = fit_on["year"].to_numpy(dtype="float64"), fit_on["value"].to_numpy()
+    try:
+        (r, t0), _ = optimize.curve_fit(logistic_trend, t, y, p0=(0.2, t[-1] + 5.0), maxfev=10000)
+    except (RuntimeError, optimize.OptimizeWarning):
+        return np.nan, "no trend (the logistic fit did not converge)", "", np.nan, np.nan
+    trend = f"{TREND}, fitted {int(t[0])}-{int(t[-1])}: r = {r:.3f}, t0 = {t0:.1f}"
+    if r <= 0:
+        return np.nan, "not reached on the current trend", trend, r, t0
+    return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend, r, t0
+
+
+def wsis_targets(
+    panel: pd.DataFrame | None = None,
+    *,
+    by: str | Sequence = ("world", "income", "region"),
+    targets: Sequence[WsisTarget] = WSIS_TARGETS,
+    years: Sequence[int] | None = None,
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    max_gap: int = 3,
+    min_population_share: float = 0.8,
+    trend_years: int = 10,
+) -> pd.DataFrame:
+    """World and group values of the WSIS connectivity targets per year (WSIS Plan of Action B.6, E.27b).
+
+    For each target, economy and year the value is the first of the target's series present; a missing
+    value is the economy's latest earlier value, at most ``max_gap`` years old (ITU's "latest available
+    data" rule of the DOI; see :mod:`ictindex.impute`). Group values are population-weighted means over the
+    economies with a value (:func:`group_means`); ``population_share`` is the share of the group's
+    population they hold and ``reported_share`` the share with a value reported that very year.
+
+    Returns a tidy table: ``target, name, grouping, group, year, value, population_share, reported_share,
+    economies, target_value, distance`` (target - value, in percentage points; <= 0 once reached),
+    ``meets_coverage`` (population_share >= ``min_population_share``), ``reached_year``, ``reached``
+    (observed, projected, or why neither; only years that meet coverage count), ``trend`` (and its
+    ``trend_r``, ``trend_t0``). A year is
+    projected only when the target is not reached yet, from a logistic curve with ceiling 100 % fitted to
+    the last ``trend_years`` years that meet coverage (:data:`TREND`; the current trend, not the early
+    years): the first whole year at or after the curve reaches the target.
+    """
+    if panel is None:
+        from ictindex import datasets
+
+        panel = datasets.load("itu")
+    groups, population = _resolve(groups, population)
+    groupings = _groupings(by, groups)
+    total = panel[panel["sex"] == "total"] if "sex" in panel.columns else panel
+    frames = []
+    for target in targets:
+        rows = total[total["indicator"].isin(target.series)]
+        if rows.empty:
+            continue
+        rank = rows["indicator"].map({code: i for i, code in enumerate(target.series)})
+        rows = rows.assign(_rank=rank).sort_values("_rank").drop_duplicates(["economy", "year"])
+        wide = rows.set_index(["economy", "year"])["value"]
+        grid = pd.MultiIndex.from_product(
+            [
+                wide.index.get_level_values("economy").unique(),
+                range(int(rows["year"].min()), int(rows["year"].max()) + 1),
+            ],
+            names=["economy", "year"],
+        )
+        filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
+        values = filled.dropna().reset_index()
+        values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
+        if values.empty:
+            continue
+        table = _aggregate(values, groupings, _member_population(population, groups, values))
+        table = table.rename(columns={"weighted_mean": "value"}).assign(
+            target=target.code, name=target.name, target_value=target.target_value
+        )
+        table["distance"] = target.target_value - table["value"]
+        table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
+        reached = {
+            key: _reached(part, target.target_value, trend_years) for key, part in table.groupby(["grouping", "group"])
+        }
+        keys = list(zip(table["grouping"], table["group"], strict=True))
+        table["reached_year"] = pd.array([reached[k][0] for k in keys], dtype="Float64").astype("Int64")
+        table["reached"] = [reached[k][1] for k in keys]
+        table["trend"] = [reached[k][2] for k in keys]
+        table["trend_r"] = [reached[k][3] for k in keys]
+        table["trend_t0"] = [reached[k][4] for k in keys]
+        # the year reached is found on every year; only then are the rows limited to ``years``
+        frames.append(table if years is None else table[table["year"].isin([int(y) for y in years])])
+    if not frames:
+        raise CoverageError(
+            "no series of any WSIS target is in the panel",
+            hint=f"series used: {sorted({s for t in targets for s in t.series})}",
+        )
+    columns = [
+        "target",
+        "name",
+        "grouping",
+        "group",
+        "year",
+        "value",
+        "population_share",
+        "reported_share",
+        "economies",
+        "target_value",
+        "distance",
+        "meets_coverage",
+        "reached_year",
+        "reached",
+        "trend",
+        "trend_r",
+        "trend_t0",
+        "population_year",
+    ]
+    return pd.concat(frames, ignore_index=True)[columns]

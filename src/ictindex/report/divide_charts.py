@@ -1,0 +1,311 @@
+"""Digital-divide charts: Lorenz curve, sigma-convergence, group gaps, urban/rural dumbbell, WSIS target progress.
+
+Each chart takes the object it draws (a result or table, as :mod:`ictindex.divide` returns them), draws on
+``ax`` when given (otherwise on a new figure in the publication style), passes ``**kwargs`` to the main
+matplotlib call, writes a source line under the axes, and returns the Figure. The charts format; the
+numbers come from :mod:`ictindex.divide`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ictindex import divide
+from ictindex.countries import report_name
+from ictindex.errors import MethodError
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
+
+if TYPE_CHECKING:
+    from ictindex.result import IndexResult
+
+__all__ = [
+    "lorenz_curve",
+    "sigma_convergence_chart",
+    "group_gap_chart",
+    "urban_rural_dumbbell",
+    "target_progress_chart",
+    "DIVIDE_CHARTS",
+]
+
+RURAL, URBAN = "#009E73", "#CC79A7"
+ITU_SOURCE = "Source: ITU (CC BY-NC-SA 3.0 IGO); World Bank WDI via Gapminder; computed with ictindex."
+
+
+@contextmanager
+def _axes(ax: Axes | None, height: float, width: float = WIDTH) -> Iterator[tuple[Figure, Axes]]:
+    with style():
+        if ax is None:
+            fig, ax = new_figure(height=height, width=width)
+        else:
+            fig = ax.get_figure()
+        yield fig, ax  # type: ignore[misc]
+
+
+def _source(fig: Figure, text: str) -> None:
+    """The source line under the chart (a figure-level label, so the layout makes room for it)."""
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color=NEUTRAL)
+
+
+def _label(data: IndexResult | pd.DataFrame, column: str | None) -> str:
+    if isinstance(data, pd.DataFrame):
+        return column or "value"
+    code = column or data.framework.index
+    fw = data.framework
+    return fw.node(code).name if code in fw.aggregation_order else fw.indicator(code).name
+
+
+def lorenz_curve(
+    data: IndexResult | pd.DataFrame,
+    *,
+    year: int | None = None,
+    column: str | None = None,
+    population: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    source: str = ITU_SOURCE,
+    **kwargs: Any,
+) -> Figure:
+    """Lorenz curves of a node or indicator in one year: economies ranked by score, cumulative share of
+    economies (each once) and of population (population-weighted) against the cumulative share of the
+    score total; the diagonal is equality. The legend gives both Gini coefficients."""
+    values = divide.values_of(data, column)
+    year = int(values["year"].max()) if year is None else int(year)
+    values = values[values["year"] == year]
+    if values.empty:
+        raise MethodError(f"no values in {year}", year=year)
+    table = divide.inequality(values, population=population).iloc[0]
+    pop = divide.population_by_year(divide.bundled_economies()[1] if population is None else population, [year])
+    weighted = values.merge(pop, on=["economy", "year"]).sort_values("value")
+    plain = values.sort_values("value")
+    with _axes(ax, 4.0, width=4.4) as (fig, ax):
+        ax.plot([0, 1], [0, 1], color=NEUTRAL, linewidth=0.8, linestyle=":", label="equality")
+        for frame, w, label, colour in (
+            (plain, np.ones(len(plain)), f"economies (Gini {table['gini']:.3f})", PALETTE[0]),
+            (
+                weighted,
+                weighted["population"].to_numpy(),
+                f"population (Gini {table['gini_weighted']:.3f})",
+                PALETTE[1],
+            ),
+        ):
+            x = np.concatenate([[0], np.cumsum(w) / w.sum()])
+            mass = frame["value"].to_numpy() * w
+            y = np.concatenate([[0], np.cumsum(mass) / mass.sum()])
+            ax.plot(x, y, color=colour, label=label, **kwargs)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("Cumulative share of economies / population, lowest scores first")
+        ax.set_ylabel("Cumulative share of the score total")
+        ax.set_title(f"{_label(data, column)}: Lorenz curves,\n{year} ({len(plain)} economies)")
+        ax.legend(loc="upper left")
+        _source(fig, source)
+    return fig
+
+
+def sigma_convergence_chart(
+    data: IndexResult | pd.DataFrame | divide.Convergence,
+    *,
+    column: str | None = None,
+    label: str | None = None,
+    measures: tuple[str, ...] = ("cv", "gini", "gini_weighted"),
+    population: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    source: str = ITU_SOURCE,
+    **kwargs: Any,
+) -> Figure:
+    """Dispersion per year on the balanced panel (sigma-convergence): coefficient of variation and Gini
+    (each economy once, and population-weighted). Falling lines mean the divide narrows."""
+    conv = (
+        data if isinstance(data, divide.Convergence) else divide.convergence(data, column=column, population=population)
+    )
+    names = {
+        "cv": "coefficient of variation",
+        "gini": "Gini (economies)",
+        "gini_weighted": "Gini (population)",
+        "theil_t": "Theil T (population)",
+        "theil_l": "Theil L (population)",
+        "sd": "standard deviation",
+    }
+    sigma = conv.sigma
+    with _axes(ax, 2.8) as (fig, ax):
+        for colour, measure in zip(PALETTE, measures, strict=False):
+            ax.plot(
+                sigma["year"],
+                sigma[measure],
+                marker="o",
+                markersize=3,
+                color=colour,
+                label=names.get(measure, measure),
+                **kwargs,
+            )
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("Year")
+        if label is None and not isinstance(data, divide.Convergence):
+            label = _label(data, column)
+        ax.set_title(f"{label + ': ' if label else ''}dispersion per year\n({conv.note})")
+        ax.legend(loc="lower left", ncols=len(measures))
+        _source(fig, source)
+    return fig
+
+
+def group_gap_chart(
+    table: pd.DataFrame,
+    *,
+    year: int | None = None,
+    grouping: str = "income",
+    mean: str = "weighted_mean",
+    ax: Axes | None = None,
+    source: str = ITU_SOURCE,
+    **kwargs: Any,
+) -> Figure:
+    """Bars of the group means (a :func:`ictindex.divide.group_means` table with ``world`` and
+    ``grouping``) with the world mean as a line; the title gives the gap between the highest and lowest
+    group."""
+    year = int(table["year"].max()) if year is None else int(year)
+    rows = table[(table["year"] == year) & (table["grouping"] == grouping) & (table["group"] != divide.NO_GROUP)]
+    if rows.empty:
+        raise MethodError(f"no '{grouping}' groups in the table for {year}", year=year, field="grouping")
+    rows = rows.sort_values(mean)
+    world = table[(table["year"] == year) & (table["grouping"] == "world")][mean]
+    with _axes(ax, 0.9 + 0.28 * len(rows)) as (fig, ax):
+        y = np.arange(len(rows))
+        ax.barh(y, rows[mean], color=PALETTE[0], **kwargs)
+        for yi, value, share in zip(y, rows[mean], rows["population_share"], strict=True):
+            ax.text(value, yi, f" {value:.2f} ({share:.0%} of pop.)", va="center", fontsize=7)
+        if not world.empty:
+            ax.axvline(float(world.iloc[0]), color="black", linewidth=0.8, label=f"World {world.iloc[0]:.2f}")
+            ax.legend(loc="lower right")
+        ax.set_yticks(y, rows["group"])
+        ax.set_xlim(0, rows[mean].max() * 1.35)
+        ax.grid(axis="x")
+        kind = "population-weighted" if mean == "weighted_mean" else "simple"
+        gap = rows[mean].max() - rows[mean].min()
+        ax.set_xlabel(f"Mean ({kind})")
+        ax.set_title(f"Group means, {year}: gap between highest and lowest {gap:.2f}")
+        _source(fig, source)
+    return fig
+
+
+def urban_rural_dumbbell(
+    gaps: pd.DataFrame | None = None,
+    *,
+    max_economies: int | None = None,
+    ax: Axes | None = None,
+    source: str = ITU_SOURCE,
+    **kwargs: Any,
+) -> Figure:
+    """Rural and urban values of each economy joined by a line, largest gap on top
+    (:func:`ictindex.divide.domestic_gaps`, ``urban/rural`` rows; default: the bundled ITU table)."""
+    gaps = divide.domestic_gaps() if gaps is None else gaps
+    rows = gaps[gaps["dimension"] == "urban/rural"]
+    if rows.empty:
+        raise MethodError("no urban/rural values to plot", hint="the panel needs '<series>.urban' and '.rural' rows")
+    subset = ""
+    if max_economies is not None and len(rows) > max_economies:
+        subset = f", {max_economies} largest gaps of {len(rows)}"
+        rows = rows.assign(_abs=rows["difference"].abs()).nlargest(max_economies, "_abs")
+    rows = rows.sort_values(["difference", "economy"], ascending=[True, False]).reset_index(drop=True)
+    years = f"{rows['year'].min()}-{rows['year'].max()}" if rows["year"].nunique() > 1 else str(rows["year"].iloc[0])
+    with _axes(ax, 1.3 + 0.16 * len(rows)) as (fig, ax):
+        y = np.arange(len(rows))
+        ax.hlines(
+            y,
+            rows[["lower", "reference"]].min(axis=1),
+            rows[["lower", "reference"]].max(axis=1),
+            color=NEUTRAL,
+            linewidth=1.2,
+            zorder=1,
+        )
+        ax.scatter(rows["lower"], y, color=RURAL, s=18, zorder=3, label="Rural", **kwargs)
+        ax.scatter(rows["reference"], y, color=URBAN, s=18, zorder=2, marker="s", label="Urban", **kwargs)
+        ax.set_yticks(y, [f"{report_name(e)} ({yr})" for e, yr in zip(rows["economy"], rows["year"], strict=True)])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.grid(axis="x")
+        ax.set_xlabel("Individuals using the Internet (%)")
+        ax.set_title(f"Internet use in urban and rural areas, latest year {years}{subset}")
+        fig.legend(loc="outside lower center", ncols=2)
+        _source(
+            fig,
+            "Source: ITU, Individuals using the Internet by gender and urban/rural location (CC BY-NC-SA 3.0 IGO)."
+            if source == ITU_SOURCE
+            else source,
+        )
+    return fig
+
+
+def target_progress_chart(
+    table: pd.DataFrame,
+    *,
+    target: str = "internet_users",
+    grouping: str = "income",
+    ax: Axes | None = None,
+    source: str = ITU_SOURCE,
+    **kwargs: Any,
+) -> Figure:
+    """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table): world and group
+    values per year, the target drawn as a line, and the fitted logistic trend (dashed) up to the year the
+    target would be reached where it is not reached yet."""
+    rows = table[
+        (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != divide.NO_GROUP)
+    ]
+    if rows.empty:
+        raise MethodError(
+            f"no rows for target '{target}'", field="target", hint=f"targets: {sorted(table['target'].unique())}"
+        )
+    first = rows.iloc[0]
+    with _axes(ax, 3.2) as (fig, ax):
+        ax.axhline(
+            first["target_value"],
+            color="black",
+            linewidth=0.9,
+            linestyle="--",
+            label=f"target {first['target_value']:.0f} %",
+        )
+        colours = iter(PALETTE)
+        for (kind, group), part in rows.groupby(["grouping", "group"], sort=False):
+            colour = "black" if kind == "world" else next(colours, NEUTRAL)
+            part = part[part["meets_coverage"]].sort_values("year")
+            if part.empty:
+                continue
+            when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
+            verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
+            status = f"{verb} {when}" if pd.notna(when) else how
+            ax.plot(
+                part["year"],
+                part["value"],
+                color=colour,
+                linewidth=2 if kind == "world" else 1.2,
+                label=f"{group} ({status})",
+                **kwargs,
+            )
+            r, t0 = part["trend_r"].iloc[0], part["trend_t0"].iloc[0]
+            if part["reached"].iloc[0] == "projected":
+                t = np.linspace(part["year"].max(), float(part["reached_year"].iloc[0]), 50)
+                ax.plot(t, divide.logistic_trend(t, r, t0), color=colour, linestyle=":", linewidth=1)
+        ax.set_ylim(0, 100)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="y")
+        ax.set_ylabel("% (population-weighted)")
+        ax.set_title(f"{first['name']}: progress towards the WSIS target")
+        ax.legend(loc="upper left", fontsize=6.5)
+        _source(
+            fig,
+            f"{source}\nYears where economies with data hold too little of the group's population are not "
+            "drawn. Dotted: logistic trend to the projected year.",
+        )
+    return fig
+
+
+DIVIDE_CHARTS: dict[str, Callable[..., Figure]] = {
+    f.__name__: f
+    for f in (lorenz_curve, sigma_convergence_chart, group_gap_chart, urban_rural_dumbbell, target_progress_chart)
+}
