@@ -305,3 +305,17 @@ def test_sub_national_units_with_units_any(doi_panel):
     national = build_index(doi_panel, "doi").scores.set_index("economy")["DOI"]
     assert result.scores.set_index("economy")["DOI"].to_dict() == pytest.approx(
         {codes[k]: v for k, v in national.items()})
+
+
+def test_input_hash_ignores_row_order_and_layout_but_not_values(doi_panel):
+    """The provenance hash of the validated panel: the same rows in another order or as a wide table give the
+    same hash; a changed value does not; the input frame is not changed by hashing it."""
+    before = doi_panel.copy()
+    first = build_index(doi_panel, "doi").provenance["input_sha256"]
+    assert doi_panel.equals(before)
+    shuffled = doi_panel.sample(frac=1.0, random_state=1)
+    assert build_index(shuffled, "doi").provenance["input_sha256"] == first
+    wide = doi_panel.pivot(index=["economy", "year"], columns="indicator", values="value").reset_index()
+    assert build_index(wide, "doi").provenance["input_sha256"] == first
+    changed = doi_panel.assign(value=doi_panel["value"].where(doi_panel.index != 0, 99.0))
+    assert build_index(changed, "doi").provenance["input_sha256"] != first

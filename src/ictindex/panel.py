@@ -504,8 +504,12 @@ def validate_panel(
 def _sorted_categories(column: pd.Categorical) -> pd.Categorical:
     """The labels in use, in sorted order (so two panels with the same rows have the same dtype)."""
     labels = np.asarray(column.categories, dtype=object)
+    if len(labels) == 1 and (column.codes == 0).all():
+        return column
     used = np.flatnonzero(np.bincount(column.codes[column.codes >= 0], minlength=len(labels)) > 0)
     order = used[np.argsort(labels[used].astype(str), kind="stable")]
+    if len(order) == len(labels) and (order == np.arange(len(labels))).all():
+        return column  # every label in use and already in order
     recode = np.full(len(labels) + 1, -1, dtype="int64")
     recode[order] = np.arange(len(order))
     return pd.Categorical.from_codes(recode[column.codes], categories=pd.Index(labels[order], dtype=object))
