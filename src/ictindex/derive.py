@@ -107,7 +107,13 @@ def indicator_values(
     first = int(year[rows].min())
     span = int(year[rows].max()) - first + 1
     key = rank[economy.codes[rows]] * span + (year[rows] - first)
-    unit_keys, unit_of = np.unique(key, return_inverse=True)
+    if len(labels) * span <= 50_000_000:  # (economy, year) cells marked in a dense grid: no sort
+        marked = np.zeros(len(labels) * span, dtype=bool)
+        marked[key] = True
+        unit_keys = np.flatnonzero(marked)
+        unit_of = (np.cumsum(marked) - 1)[key]
+    else:
+        unit_keys, unit_of = np.unique(key, return_inverse=True)
     index = pd.MultiIndex.from_arrays([pd.Index(labels[order][unit_keys // span], dtype=object),
                                        first + unit_keys % span], names=INDEX_NAMES)
     n_units = len(index)

@@ -509,7 +509,7 @@ def compile_model(
         sources=sources[keep],
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
-        economies=tuple(sorted((set(checked.economies) | set(panel["economy"])) - _screened_out(screening))),
+        economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
         input_sha256=_panel_hash(panel),
         screening=screening,
         treatments=None if treatment_log is None else treatment_log[treatment_log["year"].isin(wanted)]

@@ -162,7 +162,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
             else:
                 long[column] = _constant(defaults[column], n * k)
         long["year"] = np.tile(frame["year"].to_numpy(), k)
-        long["indicator"] = pd.Categorical.from_codes(np.repeat(np.arange(k), n),
+        long["indicator"] = pd.Categorical.from_codes(np.repeat(np.arange(k, dtype="int16" if k < 32000 else "int32"), n),
                                                       categories=pd.Index([str(c) for c in value_columns],
                                                                           dtype=object))
         block = frame[value_columns]
@@ -171,7 +171,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
                          else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns]))
         if _LINE in frame.columns:
             long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
-        out = pd.DataFrame(long)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
+        out = pd.DataFrame(long, copy=False)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
         if frame.columns.is_unique:  # row i of the table is rows i, i + n, i + 2n... of the long layout
             out.attrs["wide_rows"] = n
         return out
@@ -349,7 +349,8 @@ def validate_panel(
     is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
     final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
     long["economy"] = _recode(economy, final_u, "")
-    economies = frozenset(final_u[np.unique(economy.codes[~dropped])].tolist()) if (~dropped).any() else frozenset()
+    in_use = np.bincount(economy.codes[~dropped], minlength=len(final_u)) > 0 if (~dropped).any() else []
+    economies = frozenset(final_u[in_use].tolist()) if (~dropped).any() else frozenset()
 
     # years: whole numbers, not in the future
     year = _numbers(long["year"])
@@ -369,7 +370,8 @@ def validate_panel(
         found.append(_issues(long[early], "error", "early_year",
                              f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"))
     keep &= ~(bad_year | future | early)
-    long["year"] = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
+    if not pd.api.types.is_integer_dtype(long["year"].dtype) or long["year"].dtype != "int64":
+        long["year"] = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
 
     # sex (a blank cell is both sexes)
     sex = long["sex"].array
@@ -588,12 +590,20 @@ def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
     low_u = np.array([np.nan if bounds.get(c, (None, None))[0] is None else bounds[c][0] for c in labels], dtype=float)
     high_u = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels],
                       dtype=float)
-    low = np.append(low_u, np.nan)[indicator.codes]
-    high = np.append(high_u, np.nan)[indicator.codes]
     value = long["value"].to_numpy()
-    with np.errstate(invalid="ignore"):
-        below = keep & (value < low)
-        above = keep & (value > high)
+    # the lowest and highest value of every indicator first: rows are compared only for those out of range
+    checked = keep & (indicator.codes >= 0) & ~np.isnan(value)
+    extremes = pd.Series(value[checked]).groupby(indicator.codes[checked]).agg(["min", "max"])
+    codes_out = extremes.index[(extremes["min"].to_numpy() < low_u[extremes.index])
+                               | (extremes["max"].to_numpy() > high_u[extremes.index])]
+    below = above = np.zeros(len(value), dtype=bool)
+    if len(codes_out):
+        suspect = checked & np.isin(indicator.codes, codes_out)
+        low = np.append(low_u, np.nan)[indicator.codes]
+        high = np.append(high_u, np.nan)[indicator.codes]
+        with np.errstate(invalid="ignore"):
+            below = suspect & (value < low)
+            above = suspect & (value > high)
     out = []
     if below.any():
         rows = long[below]
