@@ -162,7 +162,8 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
             else:
                 long[column] = _constant(defaults[column], n * k)
         long["year"] = np.tile(frame["year"].to_numpy(), k)
-        long["indicator"] = pd.Categorical.from_codes(np.repeat(np.arange(k, dtype="int16" if k < 32000 else "int32"), n),
+        column_code = np.arange(k, dtype="int16" if k < 32_000 else "int32")
+        long["indicator"] = pd.Categorical.from_codes(np.repeat(column_code, n),
                                                       categories=pd.Index([str(c) for c in value_columns],
                                                                           dtype=object))
         block = frame[value_columns]
