@@ -44,7 +44,7 @@ def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
 
 
 def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
-    return pd.DataFrame(array, index=model.units, columns=list(columns))
+    return pd.DataFrame(array, index=model.units, columns=list(columns), copy=False)
 
 
 def _plain(panel: pd.DataFrame) -> pd.DataFrame:

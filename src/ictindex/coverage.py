@@ -112,13 +112,19 @@ def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tup
 
 def absent_rows(economies: list[str], units: pd.MultiIndex, years: list[int], index: str) -> pd.DataFrame:
     """Coverage rows for economies of the input with no data at all for the framework in a year built."""
-    have = pd.DataFrame({"economy": units.get_level_values("economy"), "year": units.get_level_values("year")})
-    rows = []
-    for year in years:
-        there = set(have.loc[have["year"] == year, "economy"])
-        rows.extend(
-            {"economy": e, "year": year, "node": index, "status": "not scored", "present": 0, "expected": 0,
-             "missing": "", "reason": f"no data for this economy in {year}"}
-            for e in sorted(set(economies) - there)
-        )
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    labels = pd.Index(sorted(economies), dtype=object)
+    year_labels = pd.Index(list(years))
+    present = np.zeros((len(labels), len(year_labels)), dtype=bool)
+    e = labels.get_indexer(units.get_level_values("economy"))
+    y = year_labels.get_indexer(units.get_level_values("year"))
+    found = (e >= 0) & (y >= 0)
+    present[e[found], y[found]] = True
+    rows, cols = np.nonzero(~present.T)  # year by year, economies in order
+    if rows.size == 0:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    year_of = year_labels.to_numpy()[rows]
+    return pd.DataFrame({
+        "economy": labels.to_numpy()[cols], "year": year_of, "node": index, "status": "not scored",
+        "present": 0, "expected": 0, "missing": "",
+        "reason": ["no data for this economy in " + str(y) for y in year_of],
+    }, columns=COVERAGE_COLUMNS)

@@ -334,20 +334,22 @@ def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNorm
 def _panel_hash(panel: pd.DataFrame) -> str:
     """SHA-256 of the validated panel, whatever the order of its rows: every row's hash (its economy,
     year, indicator, sex and value) is combined by a sum and an exclusive or, which no reordering changes."""
-    row = np.zeros(len(panel), dtype="uint64")
+    n = len(panel)
+    row, part = np.zeros(n, dtype="uint64"), np.empty(n, dtype="uint64")
     with np.errstate(over="ignore"):
         for k, name in enumerate(("economy", "indicator", "sex", "year", "value")):
-            # odd multipliers: a different weight for every column; in place, no temporaries of the panel's length
+            # odd multipliers: a different weight for every column; in place, into one work array (the panel's
+            # own arrays are never written)
             multiplier = np.uint64(0x9E3779B97F4A7C15 + 2 * k)
-            if name in ("year", "value"):  # a new array: the panel's own is never written
-                column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64").copy()
+            if name in ("year", "value"):
+                column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64")
+                np.multiply(column, multiplier, out=part)
             else:
                 coded = panel[name].array if isinstance(panel[name].dtype, pd.CategoricalDtype) else pd.Categorical(
                     panel[name])
-                label_hash = pd.util.hash_array(np.asarray(coded.categories, dtype=object).astype(str))
-                column = np.append(label_hash, np.uint64(0))[coded.codes]
-            column *= multiplier
-            row += column
+                table = pd.util.hash_array(np.asarray(coded.categories, dtype=object).astype(str)) * multiplier
+                np.take(np.append(table, np.uint64(0)), coded.codes, out=part)
+            row += part
         row = pd.util.hash_array(row)
         total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
         mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)

@@ -594,9 +594,16 @@ def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
     value = long["value"].to_numpy()
     # the lowest and highest value of every indicator first: rows are compared only for those out of range
     checked = keep & (indicator.codes >= 0) & ~np.isnan(value)
-    extremes = pd.Series(value[checked]).groupby(indicator.codes[checked]).agg(["min", "max"])
-    codes_out = extremes.index[(extremes["min"].to_numpy() < low_u[extremes.index])
-                               | (extremes["max"].to_numpy() > high_u[extremes.index])]
+    if len(labels) <= 64:  # few indicators: one masked min and max each
+        codes_out = []
+        for code in range(len(labels)):
+            block = value[checked & (indicator.codes == code)]
+            if block.size and (block.min() < low_u[code] or block.max() > high_u[code]):
+                codes_out.append(code)
+    else:
+        extremes = pd.Series(value[checked]).groupby(indicator.codes[checked]).agg(["min", "max"])
+        codes_out = extremes.index[(extremes["min"].to_numpy() < low_u[extremes.index])
+                                   | (extremes["max"].to_numpy() > high_u[extremes.index])]
     below = above = np.zeros(len(value), dtype=bool)
     if len(codes_out):
         suspect = checked & np.isin(indicator.codes, codes_out)
