@@ -332,28 +332,31 @@ def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNorm
 
 
 def _panel_hash(panel: pd.DataFrame) -> str:
-    """SHA-256 of the validated panel, whatever the order of its rows: every row's hash (its economy,
-    year, indicator, sex and value) is combined by a sum and an exclusive or, which no reordering changes."""
+    """SHA-256 of the validated panel, whatever the order of its rows.
+
+    The validated panel's text columns are categorical with sorted labels, so equal panels have equal labels and
+    codes: the labels are hashed once, and every row (its codes, year and value) is mixed into one number, summed and
+    combined by an exclusive or, which no reordering changes."""
     n = len(panel)
     row, part = np.zeros(n, dtype="uint64"), np.empty(n, dtype="uint64")
+    labels = hashlib.sha256()
     with np.errstate(over="ignore"):
         for k, name in enumerate(("economy", "indicator", "sex", "year", "value")):
-            # odd multipliers: a different weight for every column; in place, into one work array (the panel's
-            # own arrays are never written)
-            multiplier = np.uint64(0x9E3779B97F4A7C15 + 2 * k)
-            if name in ("year", "value"):
+            multiplier = np.uint64(0x9E3779B97F4A7C15 + 2 * k)  # odd: a different weight for every column
+            if name in ("year", "value"):  # into the work array: the panel's own arrays are never written
                 column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64")
-                np.multiply(column, multiplier, out=part)
             else:
                 coded = panel[name].array if isinstance(panel[name].dtype, pd.CategoricalDtype) else pd.Categorical(
                     panel[name])
-                table = pd.util.hash_array(np.asarray(coded.categories, dtype=object).astype(str)) * multiplier
-                np.take(np.append(table, np.uint64(0)), coded.codes, out=part)
+                labels.update("\x1f".join(map(str, coded.categories)).encode() + b"\x1e")
+                column = coded.codes
+            np.multiply(column, multiplier, out=part, dtype="uint64", casting="unsafe")
             row += part
         row = pd.util.hash_array(row)
         total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
         mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)
-    return hashlib.sha256(np.array([total, mixed, len(panel)], dtype="uint64").tobytes()).hexdigest()
+    labels.update(np.array([total, mixed, n], dtype="uint64").tobytes())
+    return labels.hexdigest()
 
 
 def _years_text(years: Sequence[int]) -> str:

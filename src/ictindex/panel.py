@@ -355,7 +355,10 @@ def validate_panel(
 
     # years: whole numbers, not in the future
     year = _numbers(long["year"])
-    bad_year = ~np.isfinite(year) | (year != np.round(year))
+    if pd.api.types.is_integer_dtype(long["year"].dtype):
+        bad_year = np.zeros(n_rows, dtype=bool)  # whole numbers by type
+    else:
+        bad_year = ~np.isfinite(year) | (year != np.round(year))
     if bad_year.any():
         shown = _text(long.loc[bad_year, "year"])
         found.append(_issues(long[bad_year], "error", "bad_year",
@@ -438,21 +441,21 @@ def validate_panel(
 
     # duplicates among rows that are otherwise fine (one integer key per row: no text compared)
     years = long["year"].to_numpy()
-    sex_codes = long["sex"].array.codes.astype("int64")
+    sex_codes = long["sex"].array.codes
     wide_rows = long.attrs.get("wide_rows")
     if wide_rows and n_rows:  # a wide table: a duplicate is a repeated (economy, year, sex) row of the table
         rows_kept = keep.reshape(-1, wide_rows).any(axis=0)
         codes = long["economy"].array.codes[:wide_rows]
         row_dup = np.zeros(wide_rows, dtype=bool)
         if rows_kept.any():
-            row_key = _cell_keys(codes, years[:wide_rows], sex_codes[:wide_rows], rows_kept)
+            row_key = _cell_keys(codes, years[:wide_rows], sex_codes[:wide_rows].astype("int64"), rows_kept)
             row_dup[rows_kept] = _repeated(row_key[rows_kept])
         dup = keep & np.tile(row_dup, n_rows // wide_rows)
     else:
         cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
         dup = np.zeros(n_rows, dtype=bool)
         if keep.any():
-            dup[keep] = _repeated(cell[keep] * 3 + sex_codes[keep])
+            dup[keep] = _repeated(cell[keep] * 3 + sex_codes[keep].astype("int64"))
     if dup.any():
         key = ["economy", "year", "indicator", "sex"]
         rows = long[dup].drop_duplicates(key)
