@@ -161,7 +161,7 @@ def indicator_values(
         values[ind.code] = v
         sources[ind.code] = ids
     frame = pd.DataFrame({code: texts.column(ids) for code, ids in sources.items()}, index=index)
-    matrix = np.empty((n_units, len(framework.indicator_codes)))
+    matrix = np.empty((n_units, len(framework.indicator_codes)), order="F")  # columns contiguous, as pandas keeps them
     for j, code in enumerate(framework.indicator_codes):
         matrix[:, j] = values[code]
     return pd.DataFrame(matrix, index=index, columns=framework.indicator_codes, copy=False), frame

@@ -349,7 +349,9 @@ def validate_panel(
     keep &= ~dropped
     is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
     final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
-    long["economy"] = _recode(economy, final_u, "")
+    recoded = _recode(economy, final_u, "")
+    same_labels = recoded is economy  # no label changed: the codes (and what is in use) are those of the input
+    long["economy"] = recoded
     in_use = np.bincount(economy.codes[~dropped], minlength=len(final_u)) > 0 if (~dropped).any() else []
     economies = frozenset(final_u[in_use].tolist()) if (~dropped).any() else frozenset()
 
@@ -503,16 +505,20 @@ def validate_panel(
     panel = panel.reset_index(drop=True)
     panel.attrs = {}
     for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
-        panel[column] = _sorted_categories(panel[column].array)
+        known = column == "economy" and same_labels and usable.all() and not dropped.any()
+        panel[column] = _sorted_categories(panel[column].array, in_use if known else None)
     return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True), economies=economies)
 
 
-def _sorted_categories(column: pd.Categorical) -> pd.Categorical:
-    """The labels in use, in sorted order (so two panels with the same rows have the same dtype)."""
+def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None) -> pd.Categorical:
+    """The labels in use (``in_use`` when already known), in sorted order (so two panels with the same rows have
+    the same dtype)."""
     labels = np.asarray(column.categories, dtype=object)
     if len(labels) == 1 and (column.codes == 0).all():
         return column
-    used = np.flatnonzero(np.bincount(column.codes[column.codes >= 0], minlength=len(labels)) > 0)
+    if in_use is None or len(in_use) != len(labels):
+        in_use = np.bincount(column.codes[column.codes >= 0], minlength=len(labels)) > 0
+    used = np.flatnonzero(in_use)
     order = used[np.argsort(labels[used].astype(str), kind="stable")]
     if len(order) == len(labels) and (order == np.arange(len(labels))).all():
         return column  # every label in use and already in order
