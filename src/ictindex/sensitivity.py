@@ -72,7 +72,7 @@ def _estimate(yA: np.ndarray, yB: np.ndarray, yAB: np.ndarray) -> tuple[np.ndarr
     pooled = np.concatenate([yA, yB], axis=-1)
     centre = pooled.mean(axis=-1, keepdims=True)  # centring: same estimators, far smaller variance
     yA, yB, yAB = yA - centre, yB - centre, yAB - centre[..., None]
-    variance = np.var(pooled, axis=-1, ddof=1)[..., None]
+    variance = np.var(pooled, axis=-1)[..., None]  # ddof 0, as scipy (COINr: n - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         first = np.mean(yB[..., None, :] * (yAB - yA[..., None, :]), axis=-1) / variance
         total = 0.5 * np.mean((yA[..., None, :] - yAB) ** 2, axis=-1) / variance

@@ -409,11 +409,31 @@ def _perturbed_panels(data: Any, base: IndexModel, error: DataError, build: Mapp
         raise SpecError(f"data error given for {unknown}, not series of the panel", field="data.error",
                         hint=f"use the panel's indicator codes, e.g. {sorted(series)[:5]}")
     e = panel["indicator"].map(per_series).fillna(0.0).to_numpy(dtype="float64")
+    value = panel["value"].to_numpy(dtype="float64")
+    bounds = _series_bounds(base)
+    low = np.fmin(panel["indicator"].map({k: b[0] for k, b in bounds.items()}).to_numpy(dtype="float64"), value)
+    high = np.fmax(panel["indicator"].map({k: b[1] for k, b in bounds.items()}).to_numpy(dtype="float64"), value)
     panels = []
     for k in range(error.draws):
         u = np.random.default_rng([20_051_350, k]).uniform(-1.0, 1.0, size=len(panel))
-        panels.append(panel.assign(value=panel["value"].to_numpy(dtype="float64") * (1.0 + e * u)))
+        drawn = np.clip(value * (1.0 + e * u), np.nan_to_num(low, nan=-np.inf), np.nan_to_num(high, nan=np.inf))
+        panels.append(panel.assign(value=drawn))
     return tuple(panels)
+
+
+def _series_bounds(base: IndexModel) -> dict[str, tuple[float, float]]:
+    """The admissible range of every input series (a percentage stays within 0-100 when perturbed):
+    the indicator's ``valid_range`` for its own series, ``>= 0`` for the parts of a ratio."""
+    bounds: dict[str, tuple[float, float]] = {}
+    for code, rng in dict(base.spec.known_series or {}).items():
+        bounds[code] = tuple(np.nan if b is None else b for b in rng)
+    for ind in base.framework.indicators:
+        valid = tuple(np.nan if b is None else b for b in ind.valid_range)
+        bounds[ind.code] = valid
+        if ind.source is not None:
+            for series in (ind.source.codes if ind.source.is_ratio else ind.source.series):
+                bounds.setdefault(series, (0.0, np.nan) if ind.source.is_ratio else valid)
+    return bounds
 
 
 # -- sampling -----------------------------------------------------------------------------------------------
@@ -667,6 +687,8 @@ def uncertainty(
                         hint="write n=10_000")
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise SpecError(f"top must be a whole number >= 1, got {top!r}", field="top", hint="write top=10")
+    if sampler not in SAMPLERS:
+        raise SpecError(f"unknown sampler {sampler!r}", field="sampler", hint=f"use one of {SAMPLERS}")
     problem = prepare(data, framework, spec, **build)
     sample = unit_sample(int(n), problem.dimension, seed, sampler)
     return run(problem, sample, seed=seed, sampler=sampler, top=int(top), progress=progress)
