@@ -11,8 +11,12 @@ from ictindex import SpecError, datasets
 from ictindex.sensitivity import INDEX_COLUMNS, saltelli_design, sobol, sobol_indices
 
 BUILD = {"years": 2023, "reference_year": 2023}
-SPEC = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"],
-        "normalisation": [{"method": "minmax", "target": [0.01, 1]}, "percentile"], "exclude_indicator": True}
+SPEC = {
+    "weights": {"noise": 0.25},
+    "aggregation": ["arithmetic", "geometric"],
+    "normalisation": [{"method": "minmax", "target": [0.01, 1]}, "percentile"],
+    "exclude_indicator": True,
+}
 
 
 def ishigami(u: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
@@ -53,11 +57,17 @@ def test_design_and_estimator_agree_with_scipy():
     design = saltelli_design(n, [slice(0, 1), slice(1, 2), slice(2, 3)], seed=4)
     y = ishigami(design)
     ours = sobol_indices(y, n, ["x1", "x2", "x3"], n_boot=0)
-    A, B = design[:n], design[n:2 * n]
-    AB = np.stack([design[(2 + i) * n:(3 + i) * n] for i in range(3)])
+    A, B = design[:n], design[n : 2 * n]
+    AB = np.stack([design[(2 + i) * n : (3 + i) * n] for i in range(3)])
 
-    res = scipy_sobol(func={"f_A": ishigami(A)[None], "f_B": ishigami(B)[None],
-                            "f_AB": np.stack([ishigami(x) for x in AB])[:, None, :]}, n=n)
+    res = scipy_sobol(
+        func={
+            "f_A": ishigami(A)[None],
+            "f_B": ishigami(B)[None],
+            "f_AB": np.stack([ishigami(x) for x in AB])[:, None, :],
+        },
+        n=n,
+    )
     np.testing.assert_allclose(ours["S1"], res.first_order.ravel(), atol=1e-12)
     np.testing.assert_allclose(ours["ST"], res.total_order.ravel(), atol=1e-12)
 
@@ -92,11 +102,11 @@ def test_sensitivity_of_the_doi(itu):
 
 def test_score_target_and_user_function_agree(itu):
     by_name = ictindex.sensitivity(itu, "doi_current", SPEC, n=64, n_boot=0, target={"score": "KOR"}, **BUILD)
-    by_function = ictindex.sensitivity(itu, "doi_current", SPEC, n=64, n_boot=0,
-                                       target=lambda scores: scores[("KOR", 2023)], **BUILD)
+    by_function = ictindex.sensitivity(
+        itu, "doi_current", SPEC, n=64, n_boot=0, target=lambda scores: scores[("KOR", 2023)], **BUILD
+    )
     pd.testing.assert_frame_equal(by_name.indices, by_function.indices)
-    rank = ictindex.sensitivity(itu, "doi_current", SPEC, n=64, n_boot=0, target={"rank": "KOR", "year": 2023},
-                                **BUILD)
+    rank = ictindex.sensitivity(itu, "doi_current", SPEC, n=64, n_boot=0, target={"rank": "KOR", "year": 2023}, **BUILD)
     assert set(np.unique(rank.y)) <= set(range(1, 300))
 
 

@@ -25,9 +25,14 @@ def itu():
 
 @pytest.fixture(scope="module")
 def every_choice(itu):
-    spec = {"weights": {"noise": 0.25}, "normalisation": POSITIVE, "aggregation": ["arithmetic", "geometric"],
-            "imputation": ["none", {"method": "latest", "max_gap": 3}], "exclude_indicator": True,
-            "data": {"error": 0.05, "draws": 3}}
+    spec = {
+        "weights": {"noise": 0.25},
+        "normalisation": POSITIVE,
+        "aggregation": ["arithmetic", "geometric"],
+        "imputation": ["none", {"method": "latest", "max_gap": 3}],
+        "exclude_indicator": True,
+        "data": {"error": 0.05, "draws": 3},
+    }
     if HAS_TREATMENT:
         spec["treatment"] = [{"method": "winsorise", "winmax": 1}, {"method": "winsorise", "winmax": 5}]
     return ictindex.uncertainty(itu, "doi_current", spec, n=16, seed=3, **BUILD)
@@ -80,7 +85,9 @@ def test_rank_table_against_the_two_builds_it_mixes(itu):
     variants = {}
     for method in spec["aggregation"]:
         data = fw.model_dump()
-        data["indicators"] = [i | {"normalisation": {"method": "minmax", "target": [0.01, 1]}} for i in data["indicators"]]
+        data["indicators"] = [
+            i | {"normalisation": {"method": "minmax", "target": [0.01, 1]}} for i in data["indicators"]
+        ]
         for node in data["nodes"]:
             node["aggregation"] = {"method": method}
         variants[method] = build_index(itu, ictindex.Framework.model_validate(data), **BUILD)
@@ -123,19 +130,22 @@ def test_discrete_choices_are_equally_likely():
 
 
 # -- refused before replication 1 -------------------------------------------------------------------------
-@pytest.mark.parametrize(("spec", "field", "words"), [
-    ({"weights": {"nodes": {"nowhere": 0.2}}}, "weights.nodes", "no node ['nowhere']"),
-    ({"weights": {"noise": 1.5}}, "weights.noise", "less than 1"),
-    ({"wieghts": {"noise": 0.2}}, "wieghts", "Extra inputs"),
-    ({"aggregation": ["arithmetic", "geometric"]}, "aggregation", "geometric"),
-    ({"aggregation": ["arithmetic", "median_of_means"]}, "aggregation", "unknown aggregation method"),
-    ({"aggregation": ["arithmetic"]}, "aggregation", "one alternative"),
-    ({"normalisation": ["minmax", "goalpost_of_doom"]}, "normalisation", "unknown normalisation"),
-    ({"aggregation": [{"nowhere": "geometric"}, "arithmetic"]}, "aggregation", "no node"),
-    ({"imputation": ["none", {"method": "none"}]}, "imputation", "give the same values"),
-    ({"imputation": ["none", "telepathy"]}, "imputation", "unknown imputation"),
-    ({}, "spec", "varies nothing"),
-])
+@pytest.mark.parametrize(
+    ("spec", "field", "words"),
+    [
+        ({"weights": {"nodes": {"nowhere": 0.2}}}, "weights.nodes", "no node ['nowhere']"),
+        ({"weights": {"noise": 1.5}}, "weights.noise", "less than 1"),
+        ({"wieghts": {"noise": 0.2}}, "wieghts", "Extra inputs"),
+        ({"aggregation": ["arithmetic", "geometric"]}, "aggregation", "geometric"),
+        ({"aggregation": ["arithmetic", "median_of_means"]}, "aggregation", "unknown aggregation method"),
+        ({"aggregation": ["arithmetic"]}, "aggregation", "one alternative"),
+        ({"normalisation": ["minmax", "goalpost_of_doom"]}, "normalisation", "unknown normalisation"),
+        ({"aggregation": [{"nowhere": "geometric"}, "arithmetic"]}, "aggregation", "no node"),
+        ({"imputation": ["none", {"method": "none"}]}, "imputation", "give the same values"),
+        ({"imputation": ["none", "telepathy"]}, "imputation", "unknown imputation"),
+        ({}, "spec", "varies nothing"),
+    ],
+)
 def test_impossible_specs_are_refused_naming_the_field(itu, spec, field, words):
     with pytest.raises(SpecError) as err:
         prepare(itu, "doi_current", spec, **BUILD)
@@ -145,8 +155,12 @@ def test_impossible_specs_are_refused_naming_the_field(itu, spec, field, words):
 
 def test_geometric_mean_meeting_zero_names_economy_and_node(itu):
     with pytest.raises(SpecError, match="normalisation minmax with aggregation geometric") as err:
-        prepare(itu, "doi_current", {"normalisation": ["minmax", "percentile"],
-                                     "aggregation": ["arithmetic", "geometric"]}, **BUILD)
+        prepare(
+            itu,
+            "doi_current",
+            {"normalisation": ["minmax", "percentile"], "aggregation": ["arithmetic", "geometric"]},
+            **BUILD,
+        )
     assert err.value.economy and err.value.node
 
 
@@ -193,8 +207,10 @@ def _coinr_setup():
     panel, framework = ictindex.read_coinr(COINR / "ASEM_iData.csv", COINR / "ASEM_iMeta.csv", denominate=True)
     spec = {
         "weights": {"nodes": {"Conn": 0.25, "Sust": 0.25, "Index": 0.25}},  # COINr noise on levels 2 and 3
-        "normalisation": [{"method": "minmax", "target": [1, 100]},
-                          {"method": "zscore", "params": {"centre": 10, "spread": 2}}],
+        "normalisation": [
+            {"method": "minmax", "target": [1, 100]},
+            {"method": "zscore", "params": {"centre": 10, "spread": 2}},
+        ],
         "aggregation": ["arithmetic", "geometric"],
     }
     return panel, framework, spec
@@ -213,9 +229,15 @@ def test_coinr_asem_median_ranks_match_coinr():  # pragma: no cover - runs once 
     """COINr 1.0's vignette run (UA_results.RDS, N = 100): median ranks within one place for most units."""
     panel, framework, spec = _coinr_setup()
     spec["treatment"] = [{"method": "winsorise", "winmax": k} for k in range(1, 6)]
-    r = ictindex.uncertainty(panel, framework, spec, n=4096, units="any",
-                             imputation={"method": "group_mean", "by": "EurAsia_group"},
-                             treatment={"method": "winsorise", "winmax": 5})
+    r = ictindex.uncertainty(
+        panel,
+        framework,
+        spec,
+        n=4096,
+        units="any",
+        imputation={"method": "group_mean", "by": "EurAsia_group"},
+        treatment={"method": "winsorise", "winmax": 5},
+    )
     coinr = pd.read_csv(REPLICATION / "coinr_asem_uncertainty_rankstats.csv").set_index("uCode")
     ours = r.ranks.set_index("economy").reindex(coinr.index)
     assert (ours["nominal_rank"] == coinr["Nominal"]).mean() > 0.9

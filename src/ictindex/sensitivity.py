@@ -15,8 +15,9 @@ group ``i`` taken from ``B``, ``V`` the variance of ``f(A)`` and ``f(B)`` pooled
 evaluations for ``g`` groups. These are the estimators of ``scipy.stats.sobol_indices`` and of
 COINr's ``SA_estimate``; as scipy, the outputs are first centred on the mean of ``f(A)`` and
 ``f(B)``, which leaves the estimators' expectations unchanged and shrinks their variance when
-the target's mean is large against its spread (a mean rank shift). Confidence intervals: percentile bootstrap over the ``n`` rows (the same
-resampled rows for ``A``, ``B`` and every ``A_B^i``).
+the target's mean is large against its spread (a mean rank shift). ``V`` is the pooled variance
+with ``ddof=0``, as scipy (COINr divides by ``n - 1``). Confidence intervals: percentile bootstrap
+over the ``n`` rows (the same resampled rows for ``A``, ``B`` and every ``A_B^i``).
 
 >>> import numpy as np
 >>> def linear(u):                     # Y = X1 + 2 X2, X uniform: S = (1/5, 4/5)
@@ -97,13 +98,19 @@ def sobol_indices(
     y = np.asarray(y, dtype="float64")
     g = len(names)
     if y.shape != (n * (g + 2),):
-        raise SpecError(f"y must hold n (g + 2) = {n * (g + 2)} values, got {y.shape}", field="y",
-                        hint="evaluate every row of saltelli_design(n, groups)")
+        raise SpecError(
+            f"y must hold n (g + 2) = {n * (g + 2)} values, got {y.shape}",
+            field="y",
+            hint="evaluate every row of saltelli_design(n, groups)",
+        )
     if not np.isfinite(y).all():
         bad = int(np.flatnonzero(~np.isfinite(y))[0])
-        raise SpecError(f"the target is not a finite number in run {bad}", field="target",
-                        hint="choose a target every replication scores (e.g. an economy scored in all of them)")
-    yA, yB, yAB = y[:n], y[n:2 * n], y[2 * n:].reshape(g, n)
+        raise SpecError(
+            f"the target is not a finite number in run {bad}",
+            field="target",
+            hint="choose a target every replication scores (e.g. an economy scored in all of them)",
+        )
+    yA, yB, yAB = y[:n], y[n : 2 * n], y[2 * n :].reshape(g, n)
     first, total = _estimate(yA, yB, yAB)
     table = pd.DataFrame({"factor": list(names), "S1": first, "ST": total})
     low, high = (1 - confidence) / 2, 1 - (1 - confidence) / 2
@@ -118,13 +125,22 @@ def sobol_indices(
     return table[INDEX_COLUMNS]
 
 
-def sobol(func: Callable[[np.ndarray], np.ndarray], d: int, n: int = 4096, *, seed: int = 0,
-          n_boot: int = 1000, confidence: float = 0.90, names: Sequence[str] | None = None) -> pd.DataFrame:
+def sobol(
+    func: Callable[[np.ndarray], np.ndarray],
+    d: int,
+    n: int = 4096,
+    *,
+    seed: int = 0,
+    n_boot: int = 1000,
+    confidence: float = 0.90,
+    names: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Sobol' indices of any vectorised ``func(u) -> y`` of ``d`` inputs uniform on ``[0, 1)`` (one group each)."""
     groups = [slice(i, i + 1) for i in range(d)]
     y = func(saltelli_design(n, groups, seed))
-    return sobol_indices(y, n, names or [f"x{i + 1}" for i in range(d)], n_boot=n_boot, confidence=confidence,
-                         seed=seed)
+    return sobol_indices(
+        y, n, names or [f"x{i + 1}" for i in range(d)], n_boot=n_boot, confidence=confidence, seed=seed
+    )
 
 
 # -- targets ------------------------------------------------------------------------------------------------
@@ -132,8 +148,10 @@ def _target(target: Any, problem: Problem) -> Callable[[np.ndarray, np.ndarray],
     """``f(scores, ranks) -> y`` (one value per run) for a target name or a user function."""
     units = problem.base.units
     if callable(target):
+
         def user(scores: np.ndarray, ranks: np.ndarray) -> np.ndarray:
             return np.asarray(target(pd.DataFrame(scores, columns=units)), dtype="float64").reshape(-1)
+
         return user
     if target == "rank_shift":
         nominal = problem_nominal_ranks(problem)
@@ -141,19 +159,28 @@ def _target(target: Any, problem: Problem) -> Callable[[np.ndarray, np.ndarray],
         def shift(scores: np.ndarray, ranks: np.ndarray) -> np.ndarray:
             with np.errstate(invalid="ignore"):
                 return np.nanmean(np.abs(ranks - nominal), axis=1)
+
         return shift
     if isinstance(target, Mapping) and len(target) in (1, 2) and set(target) - {"year"} <= {"score", "rank"}:
         kind = next(k for k in target if k != "year")
         economy, year = target[kind], target.get("year")
         match = (units.get_level_values("economy") == economy) & (
-            units.get_level_values("year") == (year if year is not None else units.get_level_values("year").max()))
+            units.get_level_values("year") == (year if year is not None else units.get_level_values("year").max())
+        )
         if not match.any():
-            raise SpecError(f"no unit {economy} {year or ''} in the model", field="target", economy=str(economy),
-                            hint="name a scored economy (and year)")
+            raise SpecError(
+                f"no unit {economy} {year or ''} in the model",
+                field="target",
+                economy=str(economy),
+                hint="name a scored economy (and year)",
+            )
         column = int(np.flatnonzero(match)[0])
         return lambda scores, ranks: (scores if kind == "score" else ranks)[:, column].astype("float64")
-    raise SpecError(f"unknown target {target!r}", field="target",
-                    hint="use 'rank_shift', {'score': 'KOR'}, {'rank': 'KOR', 'year': 2023} or a function of the scores")
+    raise SpecError(
+        f"unknown target {target!r}",
+        field="target",
+        hint="use 'rank_shift', {'score': 'KOR'}, {'rank': 'KOR', 'year': 2023} or a function of the scores",
+    )
 
 
 def problem_nominal_ranks(problem: Problem) -> np.ndarray:
@@ -223,15 +250,17 @@ def sensitivity(
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise SpecError(f"n must be a whole number >= 2, got {n!r}", field="n", hint="write n=1024")
     if not 0 < confidence < 1:
-        raise SpecError(f"confidence must be between 0 and 1, got {confidence}", field="confidence",
-                        hint="write confidence=0.90")
+        raise SpecError(
+            f"confidence must be between 0 and 1, got {confidence}", field="confidence", hint="write confidence=0.90"
+        )
     problem = prepare(data, framework, spec, **build)
     evaluate_target = _target(target, problem)
     groups = [f.columns for f in problem.factors]
     design = saltelli_design(int(n), groups, seed, sampler)
     runs = run(problem, design, seed=seed, sampler=sampler, progress=progress)
     y = evaluate_target(runs.scores, runs.rank_draws.astype("float64"))
-    indices = sobol_indices(y, int(n), [f.name for f in problem.factors], n_boot=n_boot, confidence=confidence,
-                            seed=seed)
+    indices = sobol_indices(
+        y, int(n), [f.name for f in problem.factors], n_boot=n_boot, confidence=confidence, seed=seed
+    )
     label = target if isinstance(target, str) else getattr(target, "__name__", str(target))
     return SensitivityResult(indices=indices, target=str(label), n=int(n), runs=runs, y=y)

@@ -51,8 +51,16 @@ from ictindex.panel import to_panel
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
 
-__all__ = ["UncertaintySpec", "WeightNoise", "DataError", "UncertaintyResult", "Problem", "prepare", "uncertainty",
-           "rank_within_years"]
+__all__ = [
+    "UncertaintySpec",
+    "WeightNoise",
+    "DataError",
+    "UncertaintyResult",
+    "Problem",
+    "prepare",
+    "uncertainty",
+    "rank_within_years",
+]
 
 #: Replications evaluated at once: bounds the ``(chunk, units, nodes)`` work array of ``evaluate``.
 CHUNK = 4096
@@ -124,19 +132,29 @@ class UncertaintySpec(_Spec):
             try:
                 spec = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) or {}
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-                raise SpecError(f"cannot read the uncertainty spec: {err}", file=file,
-                                hint="give a YAML file with keys weights, normalisation, aggregation, ...") from None
+                raise SpecError(
+                    f"cannot read the uncertainty spec: {err}",
+                    file=file,
+                    hint="give a YAML file with keys weights, normalisation, aggregation, ...",
+                ) from None
         if not isinstance(spec, Mapping):
-            raise SpecError(f"the uncertainty spec must be a mapping, got {type(spec).__name__}", file=file,
-                            hint="write e.g. {'weights': {'noise': 0.25}, 'aggregation': ['arithmetic', 'geometric']}")
+            raise SpecError(
+                f"the uncertainty spec must be a mapping, got {type(spec).__name__}",
+                file=file,
+                hint="write e.g. {'weights': {'noise': 0.25}, 'aggregation': ['arithmetic', 'geometric']}",
+            )
         try:
             return cls.model_validate(dict(spec))
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise SpecError(f"uncertainty spec: {first['msg']} (got {first.get('input')!r})", file=file,
-                            field=where, hint="keys: weights, normalisation, aggregation, imputation, treatment, "
-                            "exclude_indicator, data; each alternative a method name or a mapping") from None
+            raise SpecError(
+                f"uncertainty spec: {first['msg']} (got {first.get('input')!r})",
+                file=file,
+                field=where,
+                hint="keys: weights, normalisation, aggregation, imputation, treatment, "
+                "exclude_indicator, data; each alternative a method name or a mapping",
+            ) from None
 
     def alternatives(self, name: str) -> list[Any]:
         """The alternatives of a discrete factor (empty when it does not vary)."""
@@ -230,8 +248,11 @@ class Problem:
             spec = self.base.spec.replace(**changes) if changes else self.base.spec
             model = compile_model(data, spec=spec)
             if not model.units.equals(self.base.units):
-                raise SpecError("an alternative changes the units scored (economy-years)", field=_names(changes),
-                                hint="uncertain choices must keep the same units; fix years in the build keywords")
+                raise SpecError(
+                    "an alternative changes the units scored (economy-years)",
+                    field=_names(changes),
+                    hint="uncertain choices must keep the same units; fix years in the build keywords",
+                )
             self.models[key] = model
         return self.models[key]
 
@@ -241,8 +262,9 @@ class Problem:
         names = (*COMPILED, "normalisation", "aggregation")
         return np.stack([reps.choice.get(name, np.zeros(n, dtype="intp")) for name in names], axis=1)
 
-    def evaluate(self, reps: Replications, *, node: str | None = None, chunk: int = CHUNK,
-                 progress: bool | None = None) -> np.ndarray:
+    def evaluate(
+        self, reps: Replications, *, node: str | None = None, chunk: int = CHUNK, progress: bool | None = None
+    ) -> np.ndarray:
         """Scores ``(n, units)`` of ``node`` (default the index) of every replication.
 
         Replications are grouped by compiled model and methods drawn: each group is one call of
@@ -258,7 +280,7 @@ class Problem:
                 model = self.model(key[:3])
                 methods = self._methods(key[3:])
                 for start in range(0, rows.size, chunk):
-                    part = rows[start:start + chunk]
+                    part = rows[start : start + chunk]
                     out[part] = model.evaluate(weights=reps.weights[part], **methods)[:, :, node_pos]
                     advance(part.size)
         return out
@@ -289,9 +311,12 @@ class Problem:
                             f"the alternatives cannot be combined: normalisation {_label(norm) or 'nominal'} with "
                             f"aggregation {_label(agg) or 'nominal'}: {err.message}",
                             field="aggregation" if agg is not None else "normalisation",
-                            economy=err.economy, node=err.node, year=err.year,
+                            economy=err.economy,
+                            node=err.node,
+                            year=err.year,
                             hint="normalise to a positive range for geometric/harmonic means (e.g. "
-                            "{method: minmax, target: [1, 100]}), or drop that alternative") from None
+                            "{method: minmax, target: [1, 100]}), or drop that alternative",
+                        ) from None
         for name, size in zip(COMPILED, sizes, strict=True):
             _refuse_identical(self, name, size)
 
@@ -313,8 +338,11 @@ def _refuse_identical(problem: Problem, name: str, size: int) -> None:
         digest = np.nan_to_num(values, nan=np.inf).tobytes()
         if digest in seen:
             labels = problem.factor(name).labels
-            raise SpecError(f"{name} alternatives {labels[seen[digest]]!r} and {labels[k]!r} give the same values",
-                            field=name, hint="drop one of them: an alternative that changes nothing tests nothing")
+            raise SpecError(
+                f"{name} alternatives {labels[seen[digest]]!r} and {labels[k]!r} give the same values",
+                field=name,
+                hint="drop one of them: an alternative that changes nothing tests nothing",
+            )
         seen[digest] = k
 
 
@@ -322,20 +350,27 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
     """Compile the nominal model and check the spec against it (no replication is run)."""
     spec = UncertaintySpec.load(spec)
     if spec.treatment and "treatment" not in BuildSpec.model_fields:
-        raise SpecError("treatment alternatives need the outlier-treatment stage, which this version lacks",
-                        field="treatment", hint="remove 'treatment' from the spec")
+        raise SpecError(
+            "treatment alternatives need the outlier-treatment stage, which this version lacks",
+            field="treatment",
+            hint="remove 'treatment' from the spec",
+        )
     base = compile_model(data, framework, **build)
     factors, noise, column = [], np.zeros(len(base.edges)), 0
     if spec.weights is not None:
         per_node = spec.weights.per_node(base.nodes)
         unknown = sorted(set(spec.weights.nodes or {}) - set(base.nodes))
         if unknown:
-            raise SpecError(f"no node {unknown} in framework '{base.framework.code}'", field="weights.nodes",
-                            hint=f"use node codes: {list(base.nodes)}")
+            raise SpecError(
+                f"no node {unknown} in framework '{base.framework.code}'",
+                field="weights.nodes",
+                hint=f"use node codes: {list(base.nodes)}",
+            )
         bad = {n: v for n, v in per_node.items() if not 0 <= v < 1}
         if bad:
-            raise SpecError(f"weight noise must be in [0, 1), got {bad}", field="weights.nodes",
-                            hint="write e.g. 0.25 for +/-25 %")
+            raise SpecError(
+                f"weight noise must be in [0, 1), got {bad}", field="weights.nodes", hint="write e.g. 0.25 for +/-25 %"
+            )
         noise = np.array([per_node[parent] for parent, _ in base.edges])
         if noise.any():
             factors.append(Factor("weights", slice(0, len(base.edges))))
@@ -350,8 +385,11 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
             factors.append(Factor(name, slice(column, column + 1), tuple(alternatives)))
             column += 1
     if not factors:
-        raise SpecError("the uncertainty spec varies nothing", field="spec",
-                        hint="give weights noise or at least two alternatives of a method")
+        raise SpecError(
+            "the uncertainty spec varies nothing",
+            field="spec",
+            hint="give weights noise or at least two alternatives of a method",
+        )
     problem = Problem(data, spec, base, tuple(factors), noise, panels)
     if not any(problem.factor(name) for name in COMPILED):
         problem.models[(0, 0, 0)] = base
@@ -364,9 +402,14 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
                 except MethodError as err:
                     if name == "aggregation":
                         break  # combinations are checked below, naming both alternatives
-                    raise SpecError(f"normalisation alternative {_label(alternative)!r} cannot be fitted: "
-                                    f"{err.message}", field=name, indicator=err.indicator, year=err.year,
-                                    economy=err.economy, hint=err.hint) from None
+                    raise SpecError(
+                        f"normalisation alternative {_label(alternative)!r} cannot be fitted: {err.message}",
+                        field=name,
+                        indicator=err.indicator,
+                        year=err.year,
+                        economy=err.economy,
+                        hint=err.hint,
+                    ) from None
     problem.check()
     return problem
 
@@ -378,12 +421,18 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
         return ()
     alternatives = spec.alternatives(name)
     if len(alternatives) == 1:
-        raise SpecError(f"{name} gives one alternative: nothing varies", field=name,
-                        hint="give two or more alternatives (include the nominal one to draw it too)")
+        raise SpecError(
+            f"{name} gives one alternative: nothing varies",
+            field=name,
+            hint="give two or more alternatives (include the nominal one to draw it too)",
+        )
     for a in alternatives:
         if isinstance(a, dict) and "method" not in a and name in ("imputation", "treatment"):
-            raise SpecError(f"a {name} alternative needs a 'method', got {a}", field=name,
-                            hint="write e.g. {method: latest, max_gap: 3}")
+            raise SpecError(
+                f"a {name} alternative needs a 'method', got {a}",
+                field=name,
+                hint="write e.g. {method: latest, max_gap: 3}",
+            )
     if name == "imputation":
         for a in alternatives:  # the build checks the method and its parameters
             base.spec.replace(imputation=a)
@@ -393,21 +442,28 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
         for a in alternatives:
             method = a if isinstance(a, str) else a.get("method")
             if method in normalisations and normalisations.get(method).within_year:
-                raise SpecError(f"normalisation {method!r} ranks each sex within its own group", field=name,
-                                hint="use goalpost, min-max or z-score in a by-sex analysis")
+                raise SpecError(
+                    f"normalisation {method!r} ranks each sex within its own group",
+                    field=name,
+                    hint="use goalpost, min-max or z-score in a by-sex analysis",
+                )
     return tuple(alternatives)
 
 
-def _perturbed_panels(data: Any, base: IndexModel, error: DataError, build: Mapping[str, Any]
-                      ) -> tuple[pd.DataFrame, ...]:
+def _perturbed_panels(
+    data: Any, base: IndexModel, error: DataError, build: Mapping[str, Any]
+) -> tuple[pd.DataFrame, ...]:
     """``draws`` copies of the validated panel, every value times ``1 + e U(-1, 1)`` (seeded by draw)."""
     panel = base.checked.panel if base.checked is not None else to_panel(data, base.framework).panel
     series = set(panel["indicator"])
     per_series = error.error if isinstance(error.error, dict) else dict.fromkeys(series, error.error)
     unknown = sorted(set(per_series) - series)
     if unknown:
-        raise SpecError(f"data error given for {unknown}, not series of the panel", field="data.error",
-                        hint=f"use the panel's indicator codes, e.g. {sorted(series)[:5]}")
+        raise SpecError(
+            f"data error given for {unknown}, not series of the panel",
+            field="data.error",
+            hint=f"use the panel's indicator codes, e.g. {sorted(series)[:5]}",
+        )
     e = panel["indicator"].map(per_series).fillna(0.0).to_numpy(dtype="float64")
     value = panel["value"].to_numpy(dtype="float64")
     bounds = _series_bounds(base)
@@ -431,7 +487,7 @@ def _series_bounds(base: IndexModel) -> dict[str, tuple[float, float]]:
         valid = tuple(np.nan if b is None else b for b in ind.valid_range)
         bounds[ind.code] = valid
         if ind.source is not None:
-            for series in (ind.source.codes if ind.source.is_ratio else ind.source.series):
+            for series in ind.source.codes if ind.source.is_ratio else ind.source.series:
                 bounds.setdefault(series, (0.0, np.nan) if ind.source.is_ratio else valid)
     return bounds
 
@@ -525,8 +581,10 @@ class UncertaintyResult:
     sampler: str = "sobol"
 
     def __repr__(self) -> str:
-        return (f"<UncertaintyResult {self.problem.base.framework.code}: {self.n:,} replications of "
-                f"{len(self.units)} units; factors {[f.name for f in self.problem.factors]}>")
+        return (
+            f"<UncertaintyResult {self.problem.base.framework.code}: {self.n:,} replications of "
+            f"{len(self.units)} units; factors {[f.name for f in self.problem.factors]}>"
+        )
 
     @property
     def n(self) -> int:
@@ -548,16 +606,23 @@ class UncertaintyResult:
             ranks = self.rank_draws[:, keep].astype("float64")
             rq = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=0)
             sq = np.nanquantile(self.scores[:, keep], [0.05, 0.95], axis=0)
-        table = pd.DataFrame({
-            "economy": self.units.get_level_values("economy")[keep],
-            "year": self.units.get_level_values("year")[keep],
-            "nominal_rank": pd.array(np.where(np.isnan(self.nominal_ranks[keep]), pd.NA,
-                                              self.nominal_ranks[keep]), dtype="Int64"),
-            "median_rank": rq[1], "rank_q05": rq[0], "rank_q95": rq[2],
-            "nominal_score": self.nominal_scores[keep], "score_q05": sq[0], "score_q95": sq[1],
-            f"p_top{self.top}": (ranks <= self.top).mean(axis=0),
-            "share_scored": scored[:, keep].mean(axis=0),
-        })
+        table = pd.DataFrame(
+            {
+                "economy": self.units.get_level_values("economy")[keep],
+                "year": self.units.get_level_values("year")[keep],
+                "nominal_rank": pd.array(
+                    np.where(np.isnan(self.nominal_ranks[keep]), pd.NA, self.nominal_ranks[keep]), dtype="Int64"
+                ),
+                "median_rank": rq[1],
+                "rank_q05": rq[0],
+                "rank_q95": rq[2],
+                "nominal_score": self.nominal_scores[keep],
+                "score_q05": sq[0],
+                "score_q95": sq[1],
+                f"p_top{self.top}": (ranks <= self.top).mean(axis=0),
+                "share_scored": scored[:, keep].mean(axis=0),
+            }
+        )
         return table.sort_values(["year", "nominal_rank", "median_rank", "economy"]).reset_index(drop=True)
 
     @property
@@ -567,9 +632,12 @@ class UncertaintyResult:
         table = pd.DataFrame({"replication": np.arange(self.n)})
         for f in self.problem.factors:
             if f.name in self.reps.choice:
-                labels = np.array([lab if f.name != "exclude_indicator" else (lab or "none")
-                                   for lab in f.labels] if f.name != "data" else
-                                  [f"draw {k}" for k in f.alternatives], dtype=object)
+                labels = np.array(
+                    [lab if f.name != "exclude_indicator" else (lab or "none") for lab in f.labels]
+                    if f.name != "data"
+                    else [f"draw {k}" for k in f.alternatives],
+                    dtype=object,
+                )
                 table[f.name] = labels[self.reps.choice[f.name]]
         weights = pd.DataFrame(self.reps.weights, columns=[f"weight {p} > {c}" for p, c in self.problem.base.edges])
         return pd.concat([table, weights], axis=1)
@@ -638,8 +706,9 @@ def _write_aggregation(data: dict[str, Any], alternative: Any) -> None:
             node["aggregation"] = keep | {"method": given}
         else:
             extra = {k: v for k, v in given.items() if k not in ("method", "power", "zero_floor", "min_coverage")}
-            node["aggregation"] = keep | {k: v for k, v in given.items() if k not in extra} | (
-                {"params": extra} if extra else {})
+            node["aggregation"] = (
+                keep | {k: v for k, v in given.items() if k not in extra} | ({"params": extra} if extra else {})
+            )
 
 
 # -- the entry point ----------------------------------------------------------------------------------------------
@@ -683,8 +752,7 @@ def uncertainty(
     if spec is None:
         raise SpecError("no uncertainty spec given", field="spec", hint="give e.g. {'weights': {'noise': 0.25}}")
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise SpecError(f"n must be a whole number of replications >= 2, got {n!r}", field="n",
-                        hint="write n=10_000")
+        raise SpecError(f"n must be a whole number of replications >= 2, got {n!r}", field="n", hint="write n=10_000")
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise SpecError(f"top must be a whole number >= 1, got {top!r}", field="top", hint="write top=10")
     if sampler not in SAMPLERS:
@@ -694,17 +762,29 @@ def uncertainty(
     return run(problem, sample, seed=seed, sampler=sampler, top=int(top), progress=progress)
 
 
-def run(problem: Problem, sample: np.ndarray, *, seed: int = 0, sampler: str = "sobol", top: int = 10,
-        progress: bool | None = None) -> UncertaintyResult:
+def run(
+    problem: Problem,
+    sample: np.ndarray,
+    *,
+    seed: int = 0,
+    sampler: str = "sobol",
+    top: int = 10,
+    progress: bool | None = None,
+) -> UncertaintyResult:
     """Evaluate the replications of a sample of the unit hypercube (steps 2 and 3)."""
     reps = problem.replications(sample)
     scores = problem.evaluate(reps, progress=progress)
     base = problem.base
     nominal = base.evaluate()[0, :, base.nodes.index(base.framework.index)]
     return UncertaintyResult(
-        problem=problem, sample=sample, reps=reps, scores=scores,
+        problem=problem,
+        sample=sample,
+        reps=reps,
+        scores=scores,
         rank_draws=rank_within_years(scores, base.year_code),
-        nominal_scores=nominal, nominal_ranks=rank_within_years(nominal[None, :], base.year_code)[0].astype("float64"),
-        top=top, seed=seed, sampler=sampler,
+        nominal_scores=nominal,
+        nominal_ranks=rank_within_years(nominal[None, :], base.year_code)[0].astype("float64"),
+        top=top,
+        seed=seed,
+        sampler=sampler,
     )
-
