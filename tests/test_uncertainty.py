@@ -242,3 +242,29 @@ def test_coinr_asem_median_ranks_match_coinr():  # pragma: no cover - runs once 
     ours = r.ranks.set_index("economy").reindex(coinr.index)
     assert (ours["nominal_rank"] == coinr["Nominal"]).mean() > 0.9
     assert ((ours["median_rank"] - coinr["Median"]).abs() <= 1).mean() >= 0.8
+
+
+def test_charts_return_figures_drawn_from_the_result(itu):
+    from matplotlib.figure import Figure
+
+    from ictindex.report.uncertainty_charts import rank_uncertainty_chart, sobol_chart
+
+    spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", {"method": "power", "power": 2}]}
+    r = ictindex.uncertainty(itu, "doi_current", spec, n=32, **BUILD)
+    fig = rank_uncertainty_chart(r, top=12, color="red")
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure) and len(ax.get_yticklabels()) == 12
+    assert (
+        ax.get_yticklabels()[0].get_text()
+        == r.ranks["economy"].map(__import__("ictindex.countries", fromlist=["report_name"]).report_name).iloc[0]
+    )
+    assert "32 replications" in fig.get_supxlabel()
+    outer = Figure()
+    given = outer.add_subplot()
+    assert rank_uncertainty_chart(r, top=5, order="median", ax=given) is outer
+    with pytest.raises(SpecError, match="no year 1999"):
+        rank_uncertainty_chart(r, year=1999)
+    s = ictindex.sensitivity(itu, "doi_current", spec, n=16, n_boot=50, **BUILD)
+    fig = sobol_chart(s)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["aggregation", "weights"]
+    assert len(fig.axes[0].patches) == 4  # S1 and ST of two factors
