@@ -268,3 +268,38 @@ def test_charts_return_figures_drawn_from_the_result(itu):
     fig = sobol_chart(s)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["aggregation", "weights"]
     assert len(fig.axes[0].patches) == 4  # S1 and ST of two factors
+
+
+def test_cli_uncertainty_and_report_section(tmp_path):
+    from typer.testing import CliRunner
+
+    from ictindex.cli import app
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("weights: {noise: 0.25}\nexclude_indicator: true\n", encoding="utf-8")
+    out = tmp_path / "unc"
+    run = CliRunner().invoke(
+        app, ["uncertainty", "--spec", str(spec), "--n", "64", "--year", "2023", "--out", str(out), "--top", "5"]
+    )
+    assert run.exit_code == 0, run.output
+    ranks = pd.read_csv(out / "ranks.csv")
+    assert len(run.output.splitlines()) == 1 + 5 + 1 and "64 replications" in run.output
+    assert ranks.columns[:4].tolist() == ["economy", "year", "nominal_rank", "median_rank"]
+    assert len(pd.read_csv(out / "parameters.csv")) == 64 and (out / "rank_uncertainty.png").exists()
+    bad = CliRunner().invoke(app, ["uncertainty", "--spec", str(spec), "--n", "1", "--year", "2023"])
+    assert bad.exit_code == 2 and "error: n must be" in bad.output
+
+
+def test_report_section_is_added_before_the_methodology(itu, tmp_path):
+    from ictindex.report.document import Report
+    from ictindex.report.uncertainty_charts import add_uncertainty_section, uncertainty_table
+
+    r = ictindex.uncertainty(itu, "doi_current", {"weights": {"noise": 0.25}}, n=32, **BUILD)
+    page = tmp_path / "index.html"
+    page.write_text("<html><body><h2 id='methodology'>Methodology</h2></body></html>", encoding="utf-8")
+    report = add_uncertainty_section(Report(folder=tmp_path, html=page), r)
+    text = page.read_text(encoding="utf-8")
+    assert text.index("id='uncertainty'") < text.index("id='methodology'")
+    table = pd.read_csv(report.tables["uncertainty"][0])
+    assert len(table) == len(uncertainty_table(r)) == r.ranks["year"].eq(2023).sum()
+    assert (report.folder / "charts" / "rank_uncertainty.png").exists()

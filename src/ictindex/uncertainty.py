@@ -314,7 +314,7 @@ class Problem:
                     except MethodError as err:
                         raise SpecError(
                             f"the alternatives cannot be combined: normalisation {_label(norm) or 'nominal'} with "
-                            f"aggregation {_label(agg) or 'nominal'}: {err.message}",
+                            f"aggregation {_label(agg) or 'nominal'}: {_what(err.message)}",
                             field="aggregation" if agg is not None else "normalisation",
                             economy=err.economy,
                             node=err.node,
@@ -324,6 +324,15 @@ class Problem:
                         ) from None
         for name, size in zip(COMPILED, sizes, strict=True):
             _refuse_identical(self, name, size)
+
+
+def _what(message: str) -> str:
+    """The engine's message without its method name (it names the framework's method, not the alternative)."""
+    return (
+        "needs positive values, " + message.split("needs positive values, ", 1)[1]
+        if ("needs positive values, " in message)
+        else message
+    )
 
 
 def _names(changes: Mapping[str, Any]) -> str:

@@ -9,15 +9,20 @@
     (COINr's ``plot_sensitivity``).
 
 Both take ``ax=None`` (draw on the caller's Axes when given) and pass ``**kwargs`` to the main
-matplotlib call, and add a source line naming the analysis.
+matplotlib call, and add a source line naming the analysis. ``uncertainty_table`` is the report's
+table and ``add_uncertainty_section`` adds chart, table and text to a report folder.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -26,10 +31,17 @@ from ictindex.errors import SpecError
 from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
 
 if TYPE_CHECKING:
+    from ictindex.report.document import Report
     from ictindex.sensitivity import SensitivityResult
     from ictindex.uncertainty import UncertaintyResult
 
-__all__ = ["rank_uncertainty_chart", "sobol_chart", "uncertainty_source"]
+__all__ = [
+    "rank_uncertainty_chart",
+    "sobol_chart",
+    "uncertainty_source",
+    "uncertainty_table",
+    "add_uncertainty_section",
+]
 
 
 def uncertainty_source(result: UncertaintyResult) -> str:
@@ -167,3 +179,61 @@ def sobol_chart(result: SensitivityResult, *, ax: Axes | None = None, **kwargs: 
         )
         _source(fig, text)
     return fig
+
+
+# -- the report's table and section ---------------------------------------------------------------------
+def uncertainty_table(result: UncertaintyResult, *, year: int | None = None) -> pd.DataFrame:
+    """The report's rank-uncertainty table for one year: economy (name), nominal and median rank, the
+    5-95 % rank interval, the nominal score and the share of replications in the top k; best first."""
+    ranks = result.ranks
+    year = int(ranks["year"].max()) if year is None else int(year)
+    table = ranks[ranks["year"] == year]
+    top = f"p_top{result.top}"
+    return pd.DataFrame(
+        {
+            "economy": table["economy"].map(report_name),
+            "nominal rank": table["nominal_rank"],
+            "median rank": table["median_rank"],
+            "rank 5 %": table["rank_q05"],
+            "rank 95 %": table["rank_q95"],
+            "score": table["nominal_score"],
+            f"share in top {result.top}": table[top],
+        }
+    ).reset_index(drop=True)
+
+
+def add_uncertainty_section(
+    report: Report, result: UncertaintyResult, *, year: int | None = None, formats: Sequence[str] = ("png", "svg")
+) -> Report:
+    """Add the uncertainty section to a report folder written by :func:`ictindex.report.write_report`:
+    the rank-uncertainty chart and table (CSV, LaTeX) and an HTML section before the methodology."""
+    from ictindex.report.export import to_html, to_latex, write_csv
+    from ictindex.report.style import save_figure
+
+    year = int(result.ranks["year"].max()) if year is None else int(year)
+    fig = rank_uncertainty_chart(result, year=year, top=40)
+    charts = save_figure(fig, report.folder / "charts" / "rank_uncertainty", tuple(dict.fromkeys(("png", *formats))))
+    report.charts["rank_uncertainty"] = charts
+    table = uncertainty_table(result, year=year)
+    [csv] = write_csv({"uncertainty": table}, report.folder / "tables")
+    caption = f"{result.problem.base.framework.name}, {year}: rank uncertainty over {result.n:,} replications"
+    tex = report.folder / "tables" / "uncertainty.tex"
+    tex.write_text(to_latex(table, caption=caption, label="tab:uncertainty", decimals=3) + "\n", encoding="utf-8")
+    report.tables["uncertainty"] = [csv, tex]
+    image = base64.b64encode(charts[0].read_bytes()).decode("ascii")
+    esc = html.escape
+    section = "\n".join(
+        [
+            "<h2 id='uncertainty'>Uncertainty of the ranks</h2>",
+            f"<p>{esc(uncertainty_source(result).removeprefix('Source: '))} Each economy's median rank and the "
+            "interval holding 90 % of its ranks; a rank difference inside overlapping intervals is not robust to "
+            "these methodological choices.</p>",
+            f'<figure id="fig-rank_uncertainty"><img alt="{esc(caption)}" src="data:image/png;base64,{image}">'
+            f"<figcaption>{esc(caption)}.</figcaption></figure>",
+            f"<div class='scroll'>{to_html(table, decimals=3)}</div>",
+        ]
+    )
+    page = report.html.read_text(encoding="utf-8")
+    anchor = "<h2 id='methodology'>" if "<h2 id='methodology'>" in page else "</body>"
+    report.html.write_text(page.replace(anchor, section + "\n" + anchor, 1), encoding="utf-8")
+    return report
