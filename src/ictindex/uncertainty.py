@@ -17,11 +17,11 @@ rank and its 5-95 % interval. Here the three steps are separate and pure (SALib'
 
 The spec of uncertain inputs (:class:`UncertaintySpec`) is checked against the compiled model
 before replication 1: an unknown node, a method the registries do not know, a geometric mean over
-values that reach zero, an alternative that changes nothing are refused naming the field.
+values that reach zero, an alternative listed twice are refused naming the field.
 
->>> import ictindex
->>> panel = ictindex.datasets.load("itu")
->>> spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"]}
+>>> from ictindex import datasets
+>>> panel = datasets.load("itu")
+>>> spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", {"method": "power", "power": 2}]}
 >>> result = uncertainty(panel, "doi_current", spec, n=256, years=2023)
 >>> result.ranks.columns[:7].tolist()
 ['economy', 'year', 'nominal_rank', 'median_rank', 'rank_q05', 'rank_q95', 'nominal_score']
@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 import sys
+import types
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -323,7 +324,7 @@ class Problem:
                             "{method: minmax, target: [1, 100]}), or drop that alternative",
                         ) from None
         for name, size in zip(COMPILED, sizes, strict=True):
-            _refuse_identical(self, name, size)
+            _warn_identical(self, name, size)
 
 
 def _what(message: str) -> str:
@@ -339,25 +340,26 @@ def _names(changes: Mapping[str, Any]) -> str:
     return ", ".join(changes) or "data"
 
 
-def _refuse_identical(problem: Problem, name: str, size: int) -> None:
-    """An alternative of a compiled factor that gives the same values as another changes nothing: refuse
-    it rather than report a robustness that was never tested."""
+def _warn_identical(problem: Problem, name: str, size: int) -> None:
+    """Two alternatives of a compiled factor that give the same values here (e.g. winsorisation limits 4
+    and 5 when no indicator needs a fifth point) are kept, as drawn (COINr's design draws them too), but
+    said out loud: the spread they add is nil."""
     if size < 2 or name == "data":
         return
     position = COMPILED.index(name)
     seen: dict[bytes, int] = {}
     for k in range(size):
-        key = tuple(k if i == position else 0 for i in range(len(COMPILED)))
-        values = problem.model(key).values
-        digest = np.nan_to_num(values, nan=np.inf).tobytes()
+        model = problem.model(tuple(k if i == position else 0 for i in range(len(COMPILED))))
+        digest = np.nan_to_num(np.concatenate([model.values, model.normalised], axis=1), nan=np.inf).tobytes()
         if digest in seen:
             labels = problem.factor(name).labels
-            raise SpecError(
-                f"{name} alternatives {labels[seen[digest]]!r} and {labels[k]!r} give the same values",
-                field=name,
-                hint="drop one of them: an alternative that changes nothing tests nothing",
+            warnings.warn(
+                f"{name} alternatives {labels[seen[digest]]!r} and {labels[k]!r} give the same values on these "
+                "data; both are drawn",
+                UserWarning,
+                stacklevel=4,
             )
-        seen[digest] = k
+        seen.setdefault(digest, k)
 
 
 def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **build: Any) -> Problem:
@@ -447,9 +449,16 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
                 field=name,
                 hint="write e.g. {method: latest, max_gap: 3}",
             )
-    if name == "imputation":
-        for a in alternatives:  # the build checks the method and its parameters
-            base.spec.replace(imputation=a)
+    if name in ("imputation", "treatment"):  # the build checks the method and its parameters
+        resolved = [getattr(base.spec.replace(**{name: a}), name) for a in alternatives]
+        for k, r in enumerate(resolved):
+            if r in resolved[:k]:
+                first = _label(alternatives[resolved.index(r)])
+                raise SpecError(
+                    f"{name} alternatives {first!r} and {_label(alternatives[k])!r} are the same",
+                    field=name,
+                    hint="list each alternative once",
+                )
     if name == "normalisation" and (base.spec.by_sex or base.spec.sex != "total"):
         from ictindex.registry import normalisations
 
@@ -813,3 +822,15 @@ def run(
         seed=seed,
         sampler=sampler,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """``ictindex.uncertainty`` names both this module and the function :func:`uncertainty`: calling the module calls
+    the function, so the public call works even where a tool re-binds the package attribute to the module
+    (pytest's importlib import mode does)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return uncertainty(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
