@@ -50,6 +50,7 @@ from ictindex.errors import MethodError, SpecError
 from ictindex.framework import Framework
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel
+from ictindex.registry import normalisations
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
 
@@ -395,7 +396,7 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
     for name in CHOICES:
         alternatives = _alternatives(spec, name, base, data)
         if name == "data" and spec.data is not None:
-            panels = _perturbed_panels(data, base, spec.data, build)
+            panels = _perturbed_panels(data, base, spec.data)
             alternatives = tuple(range(len(panels)))
         if alternatives:
             factors.append(Factor(name, slice(column, column + 1), tuple(alternatives)))
@@ -442,7 +443,11 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
             field=name,
             hint="give two or more alternatives (include the nominal one to draw it too)",
         )
-    for a in alternatives:
+    for k, a in enumerate(alternatives):
+        if a in alternatives[:k]:
+            raise SpecError(
+                f"{name} alternative {_label(a)!r} is listed twice", field=name, hint="list each alternative once"
+            )
         if isinstance(a, dict) and "method" not in a and name in ("imputation", "treatment"):
             raise SpecError(
                 f"a {name} alternative needs a 'method', got {a}",
@@ -460,8 +465,6 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
                     hint="list each alternative once",
                 )
     if name == "normalisation" and (base.spec.by_sex or base.spec.sex != "total"):
-        from ictindex.registry import normalisations
-
         for a in alternatives:
             method = a if isinstance(a, str) else a.get("method")
             if method in normalisations and normalisations.get(method).within_year:
@@ -473,9 +476,7 @@ def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any)
     return tuple(alternatives)
 
 
-def _perturbed_panels(
-    data: Any, base: IndexModel, error: DataError, build: Mapping[str, Any]
-) -> tuple[pd.DataFrame, ...]:
+def _perturbed_panels(data: Any, base: IndexModel, error: DataError) -> tuple[pd.DataFrame, ...]:
     """``draws`` copies of the validated panel, every value times ``1 + e U(-1, 1)`` (seeded by draw)."""
     panel = base.checked.panel if base.checked is not None else to_panel(data, base.framework).panel
     series = set(panel["indicator"])
