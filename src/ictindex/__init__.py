@@ -23,7 +23,9 @@ from ictindex.io import read_coinr, to_coinr
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
+from ictindex.sensitivity import SensitivityResult, sensitivity
 from ictindex.spec import BuildSpec
+from ictindex.uncertainty import UncertaintyResult, UncertaintySpec, uncertainty
 from ictindex.weights import effective_weights, weights_table
 
 __version__ = "0.1.0"
@@ -41,6 +43,11 @@ __all__ = [
     "available_frameworks",
     "Framework",
     "IndexResult",
+    "uncertainty",
+    "sensitivity",
+    "UncertaintySpec",
+    "UncertaintyResult",
+    "SensitivityResult",
     "to_panel",
     "validate_panel",
     "effective_weights",

@@ -148,6 +148,11 @@ def report(
                                                       "repeat for several (default: the first-ranked).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
+    uncertainty: Annotated[int | None, typer.Option(help="Add a rank-uncertainty section from this many "
+                                                    "replications (see 'ictindex uncertainty').")] = None,
+    uncertainty_spec: Annotated[Path | None, typer.Option(help="Uncertainty spec (YAML) of that section; "
+                                                          "default: weights +/-25 % and leave one "
+                                                          "indicator out.")] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.report import write_report
@@ -167,11 +172,71 @@ def report(
             typer.echo(f"note: no gender section ({gender}): {err}", err=True)
     written = write_report(result, out, year=year, gender=by_sex, profiles=[p.upper() for p in profile or []] or None,
                            formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
+    if uncertainty:  # issue 15: the uncertainty section, one call
+        _uncertainty_section(written, panel, fw, year, uncertainty, uncertainty_spec, pdf)
     typer.echo(result.summary())
     for note in written.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
                f"{sum(len(v) for v in written.tables.values())} table files)")
+
+
+# -- uncertainty analysis (issue 15) ---------------------------------------------------------------------
+#: The report's default uncertainty spec: safe for any framework (no method that needs positive values).
+DEFAULT_UNCERTAINTY = {"weights": {"noise": 0.25}, "exclude_indicator": True}
+
+
+def _uncertainty_section(written: Any, panel: Any, fw: Any, year: int, n: int, spec: Path | None,
+                         pdf: bool) -> None:
+    from ictindex.report.uncertainty_charts import add_uncertainty_section
+    from ictindex.uncertainty import uncertainty as run_uncertainty
+
+    analysis = run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year)
+    add_uncertainty_section(written, analysis, year=year, formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
+
+
+@app.command("uncertainty")
+@_friendly
+def uncertainty_command(
+    spec: Annotated[Path, typer.Option(help="Uncertainty spec (YAML): weights, normalisation, aggregation, "
+                                       "imputation, treatment, exclude_indicator, data.")],
+    framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi_current",
+    data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX); default: the bundled panel.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year analysed (default: the latest with scores).")] = None,
+    n: Annotated[int, typer.Option(help="Replications.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Seed of the sample (same seed, same result).")] = 0,
+    top: Annotated[int, typer.Option(help="k of the share of replications in the top k.")] = 10,
+    sobol: Annotated[bool, typer.Option("--sobol", help="Also Sobol' indices of the mean absolute rank "
+                                        "shift (n (factors + 2) runs).")] = False,
+    out: Annotated[Path, typer.Option(help="Output folder (created if needed).")] = Path("uncertainty"),
+) -> None:
+    """Rank intervals over uncertain methodological choices: ranks.csv, parameters.csv, charts."""
+    from ictindex.report.style import save_figure
+    from ictindex.report.uncertainty_charts import rank_uncertainty_chart, sobol_chart
+    from ictindex.sensitivity import sensitivity
+    from ictindex.uncertainty import uncertainty as run_uncertainty
+
+    fw = load_framework(framework)
+    panel = _panel(data, None, fw)
+    if year is None:
+        year = max(build_index(panel, fw).years)
+    result = run_uncertainty(panel, fw, spec, n=n, seed=seed, top=top, years=year)
+    out.mkdir(parents=True, exist_ok=True)
+    ranks = result.ranks
+    ranks.to_csv(out / "ranks.csv", index=False)
+    result.parameters.to_csv(out / "parameters.csv", index=False)
+    written = ["ranks.csv", "parameters.csv"]
+    written += [p.name for p in save_figure(rank_uncertainty_chart(result, year=year), out / "rank_uncertainty")]
+    if sobol:
+        analysis = sensitivity(panel, fw, spec, n=n, seed=seed, years=year)
+        analysis.indices.to_csv(out / "sobol.csv", index=False)
+        written += ["sobol.csv", *(p.name for p in save_figure(sobol_chart(analysis), out / "sobol"))]
+    typer.echo(f"{fw.name}, {year}: {result.n:,} replications varying "
+               f"{', '.join(f.name for f in result.problem.factors)}")
+    for row in ranks.head(top).itertuples(index=False):
+        typer.echo(f"  {row.nominal_rank:>4}  {row.economy}  median {row.median_rank:g}, "
+                   f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}")
+    typer.echo(f"wrote {out}/" + ", ".join(written))
 
 
 def main() -> None:

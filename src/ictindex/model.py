@@ -308,7 +308,7 @@ class IndexModel:
     def _normalised(self, key: tuple | None, sex: str) -> np.ndarray:
         if key is None:
             return self.normalised if sex == "total" else self.sex_normalised[sex]
-        specs = [Normalisation(**dict(items)) for _, items in key]
+        specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(self._fit_values(), inds, specs, self._all_year_code, self._all_years,
                              self.spec.reference_year)
@@ -320,8 +320,18 @@ class IndexModel:
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
 
 
+class _FrozenParams(tuple):
+    """A method's ``params`` mapping as sorted items: hashable, so variants can be grouped by it."""
+
+
 def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _FrozenParams(sorted((k, _frozen(v)) for k, v in value.items()))
     return tuple(value) if isinstance(value, list) else value
+
+
+def _thawed(value: Any) -> Any:
+    return {k: _thawed(v) for k, v in value} if isinstance(value, _FrozenParams) else value
 
 
 def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNormalisation:

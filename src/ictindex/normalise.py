@@ -170,9 +170,11 @@ def _minmax_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction:
 
 @register_normalisation("zscore", fit=_fit_moments, fitted=True)
 def _zscore_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                  transform: str = "identity", **_: Any) -> np.ndarray:
-    """Standardised score with the fitted mean and sample standard deviation."""
-    return zscore(_transform(x, transform), params["mean"][year_code], params["sd"][year_code], direction)
+                  transform: str = "identity", centre: float = 0.0, spread: float = 1.0, **_: Any) -> np.ndarray:
+    """Standardised score with the fitted mean and sample standard deviation, as ``centre + spread * z``
+    (``params: {centre: 10, spread: 2}`` is COINr's ``n_zscore`` with ``c(10, 2)``)."""
+    z = zscore(_transform(x, transform), params["mean"][year_code], params["sd"][year_code], direction)
+    return centre + spread * z if (centre, spread) != (0.0, 1.0) else z
 
 
 @register_normalisation("frontier", fit=_fit_range, fitted=True)
