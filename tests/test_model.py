@@ -254,6 +254,22 @@ def test_reference_year_outside_the_years_built(doi_panel):
     assert np.allclose(only["DOI"], both.loc[only.index, "DOI"], rtol=0, atol=1e-12)
 
 
+def test_years_not_built_play_no_part_without_a_reference_year(doi_panel):
+    """Min-max fitted year by year: a year outside ``years`` with a single value (which cannot be min-maxed) does
+    not stop the build of the years asked for; with a reference year it is the reference that is fitted."""
+    lone = pd.DataFrame([{"economy": "KOR", "year": 2002, "indicator": "internet_users", "value": 40.0}])
+    panel = pd.concat([doi_panel, lone], ignore_index=True)
+    fw = _with(load_framework("doi"), normalisation={"method": "minmax"})
+    alone = build_index(doi_panel, fw).scores.set_index("economy")["DOI"]
+    built = build_index(panel, fw, years=2023).scores.set_index("economy")["DOI"]
+    assert built.to_dict() == pytest.approx(alone.to_dict(), abs=1e-12)
+    from ictindex import MethodError
+
+    with pytest.raises(MethodError, match="two different values") as info:
+        build_index(panel, fw)  # 2002 itself asked for: refused, naming the year
+    assert info.value.year == 2002
+
+
 def test_zero_weight_child_is_neither_counted_nor_missed(doi_panel):
     fw = load_framework("doi").model_dump()
     fw["nodes"] = [n | {"children": [c | {"weight": 0.0} if c["code"] == "utilization" else c

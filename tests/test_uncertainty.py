@@ -10,12 +10,10 @@ from conftest import COINR, REPLICATION
 
 import ictindex
 from ictindex import SpecError, build_index, datasets
-from ictindex.spec import BuildSpec
 from ictindex.uncertainty import UncertaintySpec, _progress, prepare, rank_within_years, unit_sample
 
 BUILD = {"years": 2023, "reference_year": 2023}
 POSITIVE = [{"method": "minmax", "target": [0.01, 1]}, "percentile"]
-HAS_TREATMENT = "treatment" in BuildSpec.model_fields
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +30,8 @@ def every_choice(itu):
         "imputation": ["none", {"method": "latest", "max_gap": 3}],
         "exclude_indicator": True,
         "data": {"error": 0.05, "draws": 3},
+        "treatment": [{"method": "winsorise", "winmax": k, "log": False} for k in (1, 5)],
     }
-    if HAS_TREATMENT:
-        spec["treatment"] = [{"method": "winsorise", "winmax": k, "log": False} for k in (1, 5)]
     return ictindex.uncertainty(itu, "doi_current", spec, n=16, seed=3, **BUILD)
 
 
@@ -46,9 +43,7 @@ def test_every_replication_replays_as_an_ordinary_build(every_choice):
     """Vectorised and loop paths: replication(i) rebuilt with build_index gives the same scores and ranks."""
     r = every_choice
     drawn = r.parameters
-    for name in ["normalisation", "aggregation", "imputation", "exclude_indicator", "data"] + HAS_TREATMENT * [
-        "treatment"
-    ]:
+    for name in ["normalisation", "aggregation", "imputation", "exclude_indicator", "data", "treatment"]:
         assert drawn[name].nunique() >= 2, name  # every kind of choice is exercised
     for i in range(r.n):
         rebuilt = r.replication(i)
@@ -167,13 +162,6 @@ def test_geometric_mean_meeting_zero_names_economy_and_node(itu):
     assert err.value.economy and err.value.node
 
 
-@pytest.mark.skipif(HAS_TREATMENT, reason="the treatment stage exists")
-def test_treatment_without_the_stage_is_refused(itu):
-    with pytest.raises(SpecError, match="treatment") as err:
-        prepare(itu, "doi_current", {"treatment": ["none", "winsorise"]}, **BUILD)
-    assert err.value.field == "treatment"
-
-
 def test_spec_from_yaml_and_bad_arguments(itu, tmp_path):
     path = tmp_path / "spec.yaml"
     path.write_text("weights: {noise: 0.1}\naggregation: [arithmetic, {method: power, power: 2}]\n", encoding="utf-8")
@@ -237,7 +225,6 @@ COINR_EXAMPLE = {
 }
 
 
-@pytest.mark.skipif(not HAS_TREATMENT, reason="COINr's example treats outliers: needs the treatment stage")
 def test_coinr_asem_median_ranks_match_coinr():
     """COINr's vignette run (vignettes/UA_results.RDS: winsorisation limit 1-5, min-max 1-100 or z-score
     10/2, weights +/-25 % on levels 2-3, arithmetic or geometric mean; N = 100): the same nominal ranks, and

@@ -181,7 +181,7 @@ class Explanation:
 
 
 def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | None, units: pd.MultiIndex | None,
-              explain: Explanation | None, floor: float | None) -> np.ndarray:
+              explain: Explanation | None, floor: float | None, method: str = "") -> np.ndarray:
     """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise.
 
     ``x`` is one child's values (``k`` its position) or, with ``k=None``, all children ``(..., children)``."""
@@ -195,7 +195,7 @@ def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | N
         child = tree.children(n)[where[-1] if k is None else k]
         economy, year = units[unit] if units is not None else (None, None)
         raise MethodError(
-            f"a {tree.methods[n]} mean needs positive values, but child '{child}' is {x[tuple(where)]}",
+            f"a {method or tree.methods[n]} mean needs positive values, but child '{child}' is {x[tuple(where)]}",
             economy=economy, node=tree.nodes[n], year=year,
             hint="normalise to a positive range (e.g. min-max to 1-100), or set aggregation.zero_floor "
             "in the framework",
@@ -261,7 +261,7 @@ def aggregate_tree(
         if method.forward is not None and (cols < n_ind).all():
             x = indicators[:, cols]
             if positive:
-                x = _positive(x, present, tree, n, None, units, explain, floor)
+                x = _positive(x, present, tree, n, None, units, explain, floor, methods[n])
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
                 value = method.inverse((fx @ w.T).T / total, **node_params)
@@ -270,7 +270,7 @@ def aggregate_tree(
             for j, c in enumerate(cols):
                 x, m = values[c], masks[c]
                 if positive:
-                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None, floor)
+                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None, floor, methods[n])
                 with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                     fx = np.where(m, method.forward(x, **node_params), 0.0)
                 acc += w[:, j, None] * fx
@@ -280,7 +280,7 @@ def aggregate_tree(
             x = np.stack([np.broadcast_to(values[c], (r, u)) for c in cols], axis=-1)
             m = np.stack([np.broadcast_to(masks[c], (r, u)) for c in cols], axis=-1)
             if positive:
-                x = _positive(x, m, tree, n, None, units, None, floor)
+                x = _positive(x, m, tree, n, None, units, None, floor, methods[n])
             wn = np.where(m, w[:, None, :], 0.0)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 value = method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
 from ictindex.coverage import absent_rows, coverage_rows
@@ -85,7 +86,8 @@ class IndexModel:
     treatments: pd.DataFrame | None = None
     treatment_summary: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
-    # every year of the panel, for re-fitting a normalisation variant as the build fits it
+    # what the build's normalisation was fitted on (every year with a reference year, else the years built), for
+    # re-fitting a normalisation variant as the build fits it
     _all_values: np.ndarray | None = None
     _all_year_code: np.ndarray | None = None
     _all_years: tuple[int, ...] = ()
@@ -156,7 +158,7 @@ class IndexModel:
         sex
             ``total``, ``female`` or ``male`` value arrays (default: the build's ``sex``).
         chunk
-            Weight sets evaluated at once (default: about 32 MB of work arrays at a time).
+            Weight sets evaluated at once (default: work arrays of about 1 MiB, which stay in cache).
         """
         W = self._weights(weights)
         r = W.shape[0]
@@ -169,6 +171,12 @@ class IndexModel:
         if sex != "total" and sex not in self.sex_normalised:
             raise SpecError(f"this model holds no {sex} values", field="sex",
                             hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows")
+        with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
+            return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+
+    def _evaluate(self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None
+                  ) -> np.ndarray:
+        r = W.shape[0]
         out = np.empty((r, len(self.units), len(self.nodes)))
         groups: dict[tuple[Any, Any], list[int]] = {}
         for i, key in enumerate(zip(norm_keys, agg_keys, strict=True)):
@@ -486,18 +494,27 @@ def compile_model(
                 if data_years else "check the indicator codes",
             )
     all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
-    all_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = filled.to_numpy(dtype="float64")
     all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
-    fit_input = np.stack([all_values, *all_sex.values()]) if sexes else all_values
-    fitted = fit_columns(fit_input, inds, specs, all_code, all_years, spec.reference_year)
-
     keep = index.get_level_values("year").isin(wanted)
     units = index[keep]
     built_years = tuple(y for y in all_years if y in set(wanted))
     year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
+    # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
+    # built); otherwise each year built is fitted on its own values, and other years play no part
+    if spec.reference_year is None:
+        fit_rows, fit_code, fit_years = keep, year_code, built_years
+    else:
+        fit_rows = np.ones(len(index), dtype=bool)
+        fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
+        fit_years = all_years
+    fit_values = all_values[fit_rows]
+    fit_sex = {s: a[fit_rows] for s, a in all_sex.items()}
+    fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
+    fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
+
     fitted_built = _restrict(fitted, built_years)
     kept_values = all_values[keep]
     normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
@@ -531,10 +548,10 @@ def compile_model(
         .reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
         treatment_summary=treatment_summary,
         groups=groups,
-        _all_values=all_values,
-        _all_year_code=all_code,
-        _all_years=all_years,
-        _all_sex_values=all_sex,
+        _all_values=fit_values,
+        _all_year_code=fit_code,
+        _all_years=fit_years,
+        _all_sex_values=fit_sex,
     )
 
 
