@@ -150,28 +150,45 @@ def report(
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP)] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
+    from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
+    from ictindex.panel import to_panel
     from ictindex.report import write_report
 
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
+    gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
+    # one panel feeds both frameworks: rows meant for the other one are known, not errors
+    known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
     if year is None:
-        year = max(build_index(panel, fw).years)
-    result = build_index(panel, fw, years=[year - 1, year])
+        year = max(build_index(panel, fw, known_series=known).years)
+    result = build_index(panel, fw, years=[year - 1, year], known_series=known)
     if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
-        result = build_index(panel, fw, years=year)
-    by_sex = None
-    if gender and gender.lower() != "none":
+        result = build_index(panel, fw, years=year, known_series=known)
+    by_sex = parity = None
+    notes: list[str] = []
+    if gender_fw is not None:
+        checked = to_panel(panel, None, known_series=known).panel
+        notes += [f"Gender section ({gender_fw.code}): {m}." for m in missing_ingredients(checked, gender_fw)]
         try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
-            by_sex = build_index(panel, gender, years=range(year - 9, year + 1), by_sex=True)
-        except IctIndexError as err:  # e.g. a user panel without by-sex data: the report goes on without it
-            typer.echo(f"note: no gender section ({gender}): {err}", err=True)
-    written = write_report(result, out, year=year, gender=by_sex, profiles=[p.upper() for p in profile or []] or None,
+            by_sex = build_index(panel, gender_fw, years=range(year - 9, year + 1), by_sex=True, known_series=known)
+        except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
+            parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
+            notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
+    written = write_report(result, out, year=year, gender=by_sex, gender_parity=parity, notes=notes,
+                           profiles=[p.upper() for p in profile or []] or None,
                            formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
     typer.echo(result.summary())
     for note in written.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
                f"{sum(len(v) for v in written.tables.values())} table files)")
+
+
+def datasets_known() -> dict[str, tuple[float | None, float | None]]:
+    """The catalogue's series and their valid ranges (what a panel may hold besides framework codes)."""
+    from ictindex.catalogue import series_bounds
+
+    return series_bounds()
 
 
 def main() -> None:
