@@ -275,23 +275,39 @@ def read_itu_by_sex_and_area(file: str | Path, code: str = "i99H") -> SourceTabl
     def column(block: str, label: str) -> int:
         found = np.flatnonzero((blocks == block) & (labels == label))
         if len(found) == 0:
-            raise SourceFileError(f"no column '{label}' under '{block}' in the two header rows", file=str(file),
-                                  hint="is this ITU's table by gender and urban/rural location?")
+            raise SourceFileError(
+                f"no column '{label}' under '{block}' in the two header rows",
+                file=str(file),
+                hint="is this ITU's table by gender and urban/rural location?",
+            )
         return int(found[0])
 
     name_col = int(np.flatnonzero(labels == "economy name")[0])
-    body = sheet.iloc[head + 1:]
+    body = sheet.iloc[head + 1 :]
     end = np.flatnonzero(body.iloc[:, name_col].isna().to_numpy())
     body = body.iloc[: end[0]] if len(end) else body
     year = pd.to_numeric(body.iloc[:, column("latest", "year")], errors="coerce")
-    layout = [("total", "total", "all", "individuals"), ("total", "male", "gender", "male"),
-              ("total", "female", "gender", "female")]
-    layout += [(area, sex, area, "total" if sex == "total" else sex)
-               for area in ("urban", "rural") for sex in ("total", "male", "female")]
+    layout = [
+        ("total", "total", "all", "individuals"),
+        ("total", "male", "gender", "male"),
+        ("total", "female", "gender", "female"),
+    ]
+    layout += [
+        (area, sex, area, "total" if sex == "total" else sex)
+        for area in ("urban", "rural")
+        for sex in ("total", "male", "female")
+    ]
     frames = [
-        pd.DataFrame({"economy": body.iloc[:, name_col], "year": year, "indicator": area_code(code, area),
-                      "sex": sex, "value": body.iloc[:, column(block, label)],
-                      "note": _text(body.iloc[:, column(block, label) + 1])})
+        pd.DataFrame(
+            {
+                "economy": body.iloc[:, name_col],
+                "year": year,
+                "indicator": area_code(code, area),
+                "sex": sex,
+                "value": body.iloc[:, column(block, label)],
+                "note": _text(body.iloc[:, column(block, label) + 1]),
+            }
+        )
         for area, sex, block, label in layout
     ]
     rows = pd.concat(frames, ignore_index=True)
