@@ -226,13 +226,21 @@ def indicator_parity(
     table["gap"] = relative_gap(table["female"], table["male"])
     table["band"] = parity_band(table["parity"], band)
     for column in ("source", "note"):
-        if column in rows:
-            text = (
-                rows.assign(**{column: rows[column].fillna("").astype(str)})
-                .groupby(["economy", "year", "indicator"])[column]
-                .agg(lambda s: " | ".join(dict.fromkeys(s[s != ""])))
+        if column in rows:  # the female and the male row's text, once when they agree
+            text = rows[column].astype(object).where(rows[column].notna(), "").astype(str)
+            by_sex = (
+                rows.assign(_text=text)
+                .groupby(["economy", "year", "indicator", "sex"])["_text"]
+                .first()
+                .unstack("sex")
+                .reindex(columns=["female", "male"])
+                .fillna("")
+                .reindex(wide.index)
+                .fillna("")
             )
-            table[column] = text.reindex(wide.index).fillna("").to_numpy()
+            f, m = by_sex["female"].to_numpy(dtype=object), by_sex["male"].to_numpy(dtype=object)
+            joined = np.where((f == m) | (m == ""), f, np.where(f == "", m, f + " | " + m))
+            table[column] = joined
         else:
             table[column] = ""
     return table[INDICATOR_PARITY_COLUMNS].sort_values(["year", "indicator", "economy"]).reset_index(drop=True)
