@@ -73,10 +73,12 @@ def test_build_by_sex_writes_the_gender_tables(tmp_path):
     assert out.exit_code == 0, out.output
     gender = pd.read_csv(tmp_path / "gender.csv", keep_default_na=False, na_values=[""])
     korea = gender[(gender.economy == "KOR") & (gender.node == "individual_use")].iloc[0]
-    assert round(korea.parity, 3) == 0.975 and korea.band == "women behind"
+    # ((94.8292 + 94.79212) / 200) / ((97.1748 + 97.15697) / 200): WDI 2025 and SDG 2023 values of 2018
+    assert round(korea.parity, 4) == round((94.8292 + 94.79212) / (97.1748 + 97.15697), 4)
+    assert korea.band == "women behind"
     indicators = pd.read_csv(tmp_path / "gender_indicators.csv")
-    # urban and rural Internet use by sex are series of their own (i99H.urban, i99H.rural)
-    assert set(indicators.indicator) == {"i99H", "i99H.urban", "i99H.rural", "IT_MOB_OWN"}
+    # urban and rural Internet use by sex are series of their own (i99H.urban, i99H.rural); ICT skills by type
+    assert {"i99H", "i99H.urban", "i99H.rural", "IT_MOB_OWN", "SE_ADT_ACTS_ARSP"} <= set(indicators.indicator)
     assert "gender.csv" in out.stdout
 
 
@@ -85,7 +87,8 @@ def test_report_on_a_user_panel_without_sex_data(tmp_path, doi_panel):
     doi_panel.to_csv(path, index=False)
     out = runner.invoke(app, ["report", "--data", str(path), "--framework", "doi", "--out", str(tmp_path / "r")])
     assert out.exit_code == 0, out.output
-    assert "no gender section (doi_gender)" in out.output
+    assert "no female and male values for 'internet_users'" in out.output
+    assert "no female and male values for 'mobile_ownership'" in out.output
     html = (tmp_path / "r" / "index.html").read_text()
     assert "Korea (Rep.)" in html and "id='gender'" not in html
 
@@ -150,3 +153,54 @@ def test_concurrent_builds_into_one_folder_leave_one_complete_run(tmp_path):
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["years"] == sorted(years["scores"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def _user_panel(with_mobile: bool = True) -> pd.DataFrame:
+    """doi_current framework codes for three economies, Internet use (and mobile ownership) by sex."""
+    from ictindex import load_framework
+
+    rows = []
+    for i, economy in enumerate(["KOR", "BRA", "NER"]):
+        for code in load_framework("doi_current").indicator_codes:
+            rows.append((economy, 2023, code, "total", 50.0 + 10 * i))
+        sexed = ["internet_users", "mobile_ownership"] if with_mobile else ["internet_users"]
+        for code in sexed:
+            rows += [(economy, 2023, code, "female", 40.0 + 10 * i), (economy, 2023, code, "male", 60.0)]
+        if with_mobile:
+            rows.append((economy, 2023, "mobile_ownership", "total", 50.0 + 5 * i))
+    return pd.DataFrame(rows, columns=["economy", "year", "indicator", "sex", "value"])
+
+
+def test_report_on_a_user_panel_with_framework_codes_by_sex(tmp_path):
+    path = tmp_path / "panel.csv"
+    _user_panel().to_csv(path, index=False)
+    out = runner.invoke(app, ["report", "--data", str(path), "--out", str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output  # by-sex mobile_ownership rows used to end the report (exit 2)
+    gender = pd.read_csv(tmp_path / "r" / "tables" / "gender.csv").set_index("economy")
+    # NER: women (60 + 60) / 200, men (60 + 60) / 200 -> parity 1; KOR: (40 + 40) / (60 + 60)
+    assert abs(gender.loc["KOR", "parity"] - 80 / 120) < 1e-12 and gender.loc["NER", "parity"] == 1.0
+    assert "id='gender'" in (tmp_path / "r" / "index.html").read_text()
+
+
+def test_report_on_a_user_panel_lacking_one_ingredient_names_it(tmp_path):
+    path = tmp_path / "panel.csv"
+    _user_panel(with_mobile=False).to_csv(path, index=False)
+    out = runner.invoke(app, ["report", "--data", str(path), "--out", str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output
+    assert "no female and male values for 'mobile_ownership'" in out.output
+    assert "internet_users" not in out.output.split("no female and male values for")[1].split(")")[0]
+    parity = pd.read_csv(tmp_path / "r" / "tables" / "gender_indicators.csv")  # Internet use parity still shown
+    assert sorted(parity.economy) == ["BRA", "KOR", "NER"] and (parity.indicator == "internet_users").all()
+
+
+def test_build_by_sex_on_a_user_panel_with_framework_codes(tmp_path):
+    path = tmp_path / "panel.csv"
+    _user_panel(with_mobile=False).to_csv(path, index=False)
+    out = runner.invoke(app, ["build", "--data", str(path), "--framework", "doi_current", "--by-sex",
+                              "--out", str(tmp_path / "o")])
+    assert out.exit_code == 0, out.output
+    indicators = pd.read_csv(tmp_path / "o" / "gender_indicators.csv").set_index("economy")
+    assert abs(indicators.loc["KOR", "parity"] - 40 / 60) < 1e-12
+    assert indicators.loc["KOR", "indicator"] == "internet_users"
+    gender = pd.read_csv(tmp_path / "o" / "gender.csv")
+    assert gender.query("node == 'utilization'")["female"].notna().all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPLICATION
+from conftest import REPLICATION, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,12 +14,18 @@ from ictindex import build_index, datasets, load_framework
 from ictindex.errors import MethodError
 from ictindex.gender import (
     equally_distributed,
+    framework_parity,
+    framework_series,
     gendered_nodes,
     indicator_parity,
+    missing_ingredients,
     parity_band,
     parity_score,
+    population_weighted_use,
     relative_gap,
 )
+
+DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +35,17 @@ def bundled() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def gender_2018(bundled):
-    return build_index(bundled, "doi_gender", by_sex=True)
+    # values of their own year only (the framework's latest-available rule is tested separately below)
+    return build_index(bundled, "doi_gender", years=range(2013, 2019), by_sex=True, imputation="none")
+
+
+def _wdi_population(economy: str, year: int) -> dict[str, int]:
+    """Female and male population from the raw WDI 2025 files (not the panel)."""
+    out = {}
+    for sex, tag in (("female", "fe_in"), ("male", "ma_in")):
+        raw = pd.read_csv(DATA / "wdi_population_2025" / f"ddf--datapoints--sp_pop_totl_{tag}--by--economy--year.csv")
+        out[sex] = int(raw[(raw.economy == economy.lower()) & (raw.year == year)].iloc[0, 2])
+    return out
 
 
 def _row(table: pd.DataFrame, economy: str, year: int, node: str, column: str = "node") -> pd.Series:
@@ -39,22 +55,25 @@ def _row(table: pd.DataFrame, economy: str, year: int, node: str, column: str = 
 
 
 # -- hand-computed values -----------------------------------------------------------------------
-def test_korea_2018_internet_parity_from_itu_by_sex_table(gender_2018):
-    # ITU Internet use by sex (June 2019): women 94.6 %, men 97.1 % -> 94.6 / 97.1 = 0.974
+def test_korea_2018_internet_parity_from_the_newest_vintage(gender_2018):
+    # WDI 2025 (ITU upstream) revised ITU's June 2019 figures (94.6 / 97.1): women 94.8292 %, men 97.1748 %
+    # -> 94.8292 / 97.1748 = 0.97586
     row = _row(gender_2018.gender_indicators, "KOR", 2018, "i99H", "indicator")
-    assert (row.female, row.male) == (94.6, 97.1)
-    assert round(row.parity, 3) == 0.974
-    assert round(row.gap, 3) == 0.026
+    assert (row.female, row.male) == (94.8292, 97.1748)
+    assert round(row.parity, 4) == 0.9759
+    assert round(row.gap, 4) == 0.0241
     assert row.band == "women behind"
+    assert "WDI 2025" in row.source
 
 
 @pytest.mark.parametrize(
     ("economy", "female", "male", "parity", "band"),
     [
-        # (Internet F + mobile ownership F) / 200, the same for men; values from the bundled panel:
-        ("KOR", (94.6 + 94.79212) / 200, (97.1 + 97.15697) / 200, 0.97496, "women behind"),
+        # (Internet F + mobile ownership F) / 200, the same for men. Internet: WDI 2025 (KOR, BRA), ITU June 2019
+        # table (NER, which WDI lacks for 2018); mobile ownership: SDG 2023 (KOR, BRA), SDG 2020.Q4 (NER)
+        ("KOR", (94.8292 + 94.79212) / 200, (97.1748 + 97.15697) / 200, 0.97576, "women behind"),
         ("NER", (2.9 + 26.95654) / 200, (7.7 + 57.54886) / 200, 0.45758, "women behind"),
-        ("BRA", (70.0 + 84.00814) / 200, (70.9 + 81.9544) / 200, 1.00755, "parity"),
+        ("BRA", (70.0151 + 84.00814) / 200, (70.8905 + 81.9544) / 200, 1.00771, "parity"),
     ],
 )
 def test_gender_sub_index_by_hand(gender_2018, economy, female, male, parity, band):
@@ -64,21 +83,26 @@ def test_gender_sub_index_by_hand(gender_2018, economy, female, male, parity, ba
     assert row.parity == pytest.approx(parity, abs=5e-6)
     assert row.gap == pytest.approx(1 - parity, abs=5e-6)
     assert row.band == band
-    # population shares not in the bundled data: equal shares, harmonic mean 2FM/(F+M)
-    assert row.female_share == 0.5 and row.shares.startswith("equal")
-    assert row.edi == pytest.approx(2 * female * male / (female + male), abs=1e-12)
+    # population shares from WDI 2025 (female / (female + male)); EDI = 1 / (p_f / F + p_m / M)
+    pop = _wdi_population(economy, 2018)
+    share = pop["female"] / (pop["female"] + pop["male"])
+    assert row.female_share == pytest.approx(share, abs=1e-15) and row.shares.startswith("population by sex")
+    assert row.edi == pytest.approx(1 / (share / female + (1 - share) / male), abs=1e-12)
     assert row.reason == ""
 
 
 def test_gender_table_covers_every_economy_with_both_series(bundled, gender_2018):
-    sexed = bundled[bundled.indicator.isin(["i99H", "IT_MOB_OWN"]) & bundled.sex.isin(["female", "male"])]
-    counts = sexed.groupby(["economy", "year"])[["indicator", "sex"]].apply(
-        lambda g: len(g.drop_duplicates()))
+    sexed = bundled[
+        bundled.indicator.isin(["i99H", "IT_MOB_OWN"])
+        & bundled.sex.isin(["female", "male"])
+        & bundled.year.between(2013, 2018)
+    ]
+    counts = sexed.groupby(["economy", "year"])[["indicator", "sex"]].apply(lambda g: len(g.drop_duplicates()))
     expected = set(counts[counts == 4].index)  # both series, both sexes
     table = gender_2018.gender
     scored = set(map(tuple, table.loc[table.female.notna(), ["economy", "year"]].to_numpy().tolist()))
     assert scored == expected
-    assert len(expected) == 62
+    assert len(expected) == 188  # 2013-2018 pairs of both series: WDI 2025 adds the years ITU's 2019 tables lacked
 
 
 def test_itu_world_parity_reproduced_within_rounding():
@@ -156,8 +180,11 @@ def test_same_fitted_goalposts_for_women_and_men():
         ind["normalisation"] = {"method": "minmax"}
     rows = []
     for e, total, female, male in (("ARG", 20, 10, 30), ("BRA", 50, 50, 50), ("CHL", 80, 70, 90)):
-        rows += [(e, 2018, "i99H", "total", total), (e, 2018, "i99H", "female", female),
-                 (e, 2018, "i99H", "male", male)]
+        rows += [
+            (e, 2018, "i99H", "total", total),
+            (e, 2018, "i99H", "female", female),
+            (e, 2018, "i99H", "male", male),
+        ]
         rows += [(e, 2018, "IT_MOB_OWN", s, total) for s in ("total", "female", "male")]
     from ictindex import Framework
 
@@ -207,9 +234,15 @@ def test_gendered_nodes_of_the_doi():
 
 
 def test_indicator_parity_ignores_population_and_unmatched_rows():
-    panel = _panel([("ARG", 2018, "i99H", "female", 40), ("ARG", 2018, "i99H", "male", 50),
-                    ("BRA", 2018, "i99H", "female", 40), ("ARG", 2018, "POP", "female", 1e6),
-                    ("ARG", 2018, "POP", "male", 1e6)]).assign(source="test")
+    panel = _panel(
+        [
+            ("ARG", 2018, "i99H", "female", 40),
+            ("ARG", 2018, "i99H", "male", 50),
+            ("BRA", 2018, "i99H", "female", 40),
+            ("ARG", 2018, "POP", "female", 1e6),
+            ("ARG", 2018, "POP", "male", 1e6),
+        ]
+    ).assign(source="test")
     table = indicator_parity(panel)
     assert table[["economy", "indicator", "parity"]].values.tolist() == [["ARG", "i99H", 0.8]]
 
@@ -308,3 +341,139 @@ def test_dumbbell_and_parity_charts(gender_2018):
         gender_2018.plot.parity_chart(year=2010)
     with pytest.raises(AttributeError, match="no chart"):
         _ = gender_2018.plot.nonexistent
+
+
+# -- current data (issue 13): 2022 sub-index with the latest-available rule ------------------------------------------
+@pytest.fixture(scope="module")
+def gender_2022(bundled):
+    return build_index(bundled, "doi_gender", years=2022, by_sex=True)
+
+
+def _raw(file: str, economy: str, year: int) -> float:
+    """One value read straight from a raw source file (WDI DDF: economy,year,value; SDG DDF: M49 codes)."""
+    table = pd.read_csv(DATA / file)
+    if "geo_area" in table.columns:
+        m49, sex = economy
+        row = table[(table.geo_area == m49) & (table.sex == sex) & (table.year == year)]
+    else:
+        row = table[(table.economy == economy) & (table.year == year)]
+    assert len(row) == 1, (file, economy, year)
+    return float(row.iloc[0, -1])
+
+
+WDI_F = "wdi_gender_internet_2025/ddf--datapoints--it_net_user_fe_zs--by--economy--year.csv"
+WDI_M = "wdi_gender_internet_2025/ddf--datapoints--it_net_user_ma_zs--by--economy--year.csv"
+SDG_MOB = "un_sdg_2023/ddf--datapoints--it_mob_own--by--geo_area--nature--sex--units--year.csv"
+
+
+def test_2022_sub_index_and_internet_parity_coverage(gender_2022):
+    table = gender_2022.gender
+    assert table.loc[(table.year == 2022) & table.parity.notna(), "economy"].nunique() >= 55
+    internet = gender_2022.gender_indicators.query("year == 2022 and indicator == 'i99H'")
+    assert internet["economy"].nunique() >= 65
+
+
+@pytest.mark.parametrize(
+    ("economy", "m49", "internet_year", "mobile_year"),
+    [
+        ("KOR", 410, 2022, 2021),  # Internet surveyed in 2022, mobile ownership carried from 2021
+        ("EGY", 818, 2022, 2020),  # mobile ownership carried two years
+        ("PAK", 586, 2020, 2020),
+    ],  # both carried from 2020
+)
+def test_2022_sub_index_by_hand_from_the_new_sources(gender_2022, economy, m49, internet_year, mobile_year):
+    iso = economy.lower()
+    female = (_raw(WDI_F, iso, internet_year) + _raw(SDG_MOB, (m49, "female"), mobile_year)) / 200
+    male = (_raw(WDI_M, iso, internet_year) + _raw(SDG_MOB, (m49, "male"), mobile_year)) / 200
+    row = _row(gender_2022.gender, economy, 2022, "individual_use")
+    assert row.female == pytest.approx(female, abs=1e-12) and row.male == pytest.approx(male, abs=1e-12)
+    assert row.parity == pytest.approx(female / male, abs=1e-12)
+    assert row.data_years == f"internet_users {internet_year}; mobile_ownership {mobile_year}"
+    # every carried value is in the imputation log, for women and men, with the year it came from
+    log = gender_2022.imputations.query("economy == @economy and year == 2022")
+    for code, source_year in (("internet_users", internet_year), ("mobile_ownership", mobile_year)):
+        carried = log[log.indicator == code]
+        if source_year == 2022:
+            assert carried[carried.sex != "total"].empty
+        else:
+            assert set(carried.loc[carried.sex != "total", "sex"]) == {"female", "male"}
+            assert (carried["from_year"] == source_year).all()
+
+
+def test_values_older_than_three_years_are_not_carried(bundled):
+    # Niger: Internet by sex only in ITU's 2019 table (2018 survey); by 2022 it is four years old
+    result = build_index(bundled, "doi_gender", years=2022, by_sex=True)
+    rows = result.gender.query("economy == 'NER' and year == 2022")
+    assert rows.empty or rows.female.isna().all()
+    assert (result.imputations["year"] - result.imputations["from_year"]).max() <= 3
+
+
+def test_population_weighted_internet_use_by_sex_2021(bundled, gender_2022):
+    """Population-weighted female and male Internet use of the economies with by-sex data for 2021,
+    and the share of the population they cover (not a world estimate: the survey economies only)."""
+    table = indicator_parity(bundled, years=[2021])
+    measured = population_weighted_use(table, bundled, 2021)
+    # by hand, from the raw WDI files: sum(F_i * women_i) / sum(women_i) over the economies with a pair
+    f = pd.read_csv(DATA / WDI_F).query("year == 2021").set_index("economy").iloc[:, -1]
+    m = pd.read_csv(DATA / WDI_M).query("year == 2021").set_index("economy").iloc[:, -1]
+    pop = {}
+    for tag in ("", "_fe_in", "_ma_in"):
+        raw = pd.read_csv(DATA / "wdi_population_2025" / f"ddf--datapoints--sp_pop_totl{tag}--by--economy--year.csv")
+        pop[tag] = raw.query("year == 2021").set_index("economy").iloc[:, -1]
+    # the 48 World Bank aggregates come first in each file (PROVENANCE); the Channel Islands (chi) have no ISO
+    # code, so the panel leaves them out (BUILD_LOG: dropped, label not in the ISO/ITU name tables)
+    countries = pop[""].index[48:].drop("chi")
+    pairs = f.index.intersection(m.index).intersection(countries)
+    panel_pairs = {e.lower() for e in table.query("indicator == 'i99H'").economy}
+    assert panel_pairs >= set(pairs)  # every WDI pair is in the panel (SDG 2023 adds a few more)
+    extra = sorted(panel_pairs - set(pairs))
+    assert len(extra) <= 3
+    women = (f[pairs] * pop["_fe_in"][pairs]).sum() / pop["_fe_in"][pairs].sum()
+    men = (m[pairs] * pop["_ma_in"][pairs]).sum() / pop["_ma_in"][pairs].sum()
+    covered = pop[""][pairs].sum() / pop[""][countries].sum()
+    if not extra:
+        assert measured["female"] == pytest.approx(women, abs=1e-9)
+        assert measured["male"] == pytest.approx(men, abs=1e-9)
+        assert measured["covered"] == pytest.approx(covered, abs=1e-12)
+    else:  # the SDG-only pairs move the averages a little
+        assert measured["female"] == pytest.approx(women, abs=1.0) and measured["male"] == pytest.approx(men, abs=1.0)
+    # 77 surveyed economies hold half of the world's people (49.9 %): 72.6 % of their women and 75.4 % of their
+    # men use the Internet (parity 0.963) -- not ITU's world estimate (2021: 57 % / 62 % in 2020), which models
+    # the economies without surveys too
+    assert measured["economies"] == len(panel_pairs) == 77 and measured["without_population"] == 0
+    assert round(measured["covered"], 3) == 0.499
+    assert (round(measured["female"], 1), round(measured["male"], 1)) == (72.6, 75.4)
+    assert measured["female"] < measured["male"] and 0.85 < measured["parity"] < 1.0
+
+
+def test_framework_parity_takes_the_newest_value_per_economy_and_names_the_series(gender_2022, bundled):
+    by_sex = build_index(bundled, "doi_gender", years=range(2014, 2024), by_sex=True)
+    table = framework_parity(by_sex.gender_indicators, by_sex.framework, 2023, 3)
+    internet = table[table.indicator == "internet_users"].set_index("economy")
+    assert internet["data_year"].between(2020, 2023).all()
+    assert internet.loc["PAK", "data_year"] == 2020  # Pakistan's last survey within the window
+    assert internet.loc["KOR", "data_year"] == 2023 and internet.loc["KOR", "series"] == "i99H"
+    assert len(internet) > 90  # every economy with Internet use by sex in 2020-2023, sub-index or not
+    mobile = table[table.indicator == "mobile_ownership"]
+    assert mobile["data_year"].max() == 2021  # SDG 5.b.1 ends in 2021 in the 2023 release
+
+
+def test_user_panel_with_framework_codes_and_missing_ingredients():
+    rows = [
+        (e, 2022, ind, sex, v)
+        for e, base in (("KOR", 90.0), ("BRA", 70.0))
+        for ind in ("internet_users", "mobile_ownership")
+        for sex, v in (("total", base), ("female", base - 2), ("male", base + 2))
+    ]
+    panel = _panel(rows)
+    result = build_index(panel, "doi_gender", by_sex=True)
+    korea = _row(result.gender, "KOR", 2022, "individual_use")
+    assert korea.female == pytest.approx(0.88) and korea.male == pytest.approx(0.92)
+    assert set(result.gender_indicators.indicator) == {"internet_users", "mobile_ownership"}
+    fw = load_framework("doi_gender")
+    assert missing_ingredients(panel, fw) == []
+    internet_only = panel[panel.indicator == "internet_users"]
+    (note,) = missing_ingredients(internet_only, fw)
+    assert "mobile_ownership" in note and "IT_MOB_OWN" in note
+    known = framework_series(load_framework("doi_current"), fw)
+    assert {"mobile_ownership", "IT_MOB_OWN", "internet_users", "i271pop"} <= set(known)

@@ -90,10 +90,14 @@ def test_coverage_table_counts_add_up(result):
 # -- exports --------------------------------------------------------------------------------------------
 def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     book = openpyxl.load_workbook(report.tables["report.xlsx"][0])
-    assert book.sheetnames == ["ranking", "averages_income", "averages_region", "coverage", "excluded",
-                               "imputations", "sources", "gender", "gender_indicators", "divide_inequality",
-                               "divide_groups", "divide_theil", "divide_convergence", "divide_urban_rural",
-                               "wsis_targets", "methodology", "provenance"]
+    assert book.sheetnames == ["ranking", "ranking_flags", "averages_income", "averages_region", "coverage",
+                               "excluded", "imputations", "value_flags", "sources", "breaks", "gender",
+                               "gender_indicators", "gender_skills", "divide_inequality", "divide_groups",
+                               "divide_theil", "divide_convergence", "divide_urban_rural", "wsis_targets",
+                               "methodology", "provenance"]
+    breaks = pd.read_excel(report.tables["report.xlsx"][0], sheet_name="breaks", engine="openpyxl")
+    starts = breaks.query("indicator == 'mobile_tariff' and kind == 'starts'")  # the 5 GB basket from 2023
+    assert starts["economies"].item() == len(result.breaks.query("indicator == 'mobile_tariff' and kind == 'starts'"))
     sheet = book["ranking"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
@@ -121,7 +125,7 @@ def test_csv_round_trip_is_exact(report, result):
 
 def test_latex_is_booktabs_with_one_row_per_economy(report, result):
     tex = report.tables["ranking"][1].read_text()
-    # 202 rows: a longtable that repeats its header on every page
+    # 203 rows: a longtable that repeats its header on every page
     assert tex.startswith("\\begin{longtable}") and tex.rstrip().endswith("\\end{longtable}")
     assert tex.count("\\toprule") == tex.count("\\midrule") == 2 and tex.count("\\bottomrule") == 1
     assert "\\endfirsthead" in tex and "\\endhead" in tex
@@ -149,10 +153,9 @@ def test_html_is_self_contained_and_names_every_scored_economy(report, result):
 
 def test_every_chart_as_png_and_svg(report):
     expected = {"framework", "ranking", "map", "distribution_region", "distribution_income", "rank_shift",
-                "profile_KOR", "profile_BRA", "gender_dumbbell", "gender_parity", "divide_lorenz", "divide_group_gap",
-                "divide_sigma", "divide_urban_rural_dumbbell", "wsis_mobile_3g", "wsis_mobile_4g",
-                "wsis_internet_users",
-                "wsis_hh_internet"}
+                "profile_KOR", "profile_BRA", "gender_dumbbell", "gender_parity", "gender_internet_parity",
+                "divide_lorenz", "divide_group_gap", "divide_sigma", "divide_urban_rural_dumbbell", "wsis_mobile_3g",
+                "wsis_mobile_4g", "wsis_internet_users", "wsis_hh_internet"}
     assert set(report.charts) == expected
     for paths in report.charts.values():
         assert [p.suffix for p in paths] == [".png", ".svg"]
@@ -175,7 +178,7 @@ def _bars(ax) -> list[Rectangle]:
 def test_ranking_chart_stacks_sub_index_contributions(result):
     fig = result.plot.ranking_chart(year=YEAR, top=10)
     ax = fig.axes[0]
-    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 202)"
+    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 203)"
     bars = _bars(ax)
     assert len(bars) == 10 * 3
     # the stacked segments of each economy add up to its index score
@@ -236,7 +239,20 @@ def test_report_command_on_bundled_data(tmp_path):
     assert (tmp_path / "index.html").is_file()
     assert (tmp_path / "charts" / "profile_KOR.svg").is_file()
     assert (tmp_path / "tables" / "report.xlsx").is_file()
-    assert "202 economies scored" in out.stdout
+    assert "203 economies scored" in out.stdout
+    # the gender section of 2023 rests on by-sex data of 2020-2023 and says so in its title and captions
+    page = html.unescape((tmp_path / "index.html").read_text())
+    assert "Gender, 2023: newest data by sex at or before 2023 (at most 3 years old; values observed 2020–2023)" in page
+    gender = pd.read_csv(tmp_path / "tables" / "gender.csv")
+    years = gender["data_years"].str.findall(r"\d{4}").explode().astype(int)
+    assert (gender["year"] == 2023).all() and years.min() >= 2020
+    parity = pd.read_csv(tmp_path / "tables" / "gender_indicators.csv")
+    internet = parity[parity.indicator == "internet_users"]
+    assert internet["data_year"].min() >= 2020 and internet["economy"].nunique() > gender["economy"].nunique()
+    assert "2023: newest data by sex" in (tmp_path / "tables" / "gender.tex").read_text()
+    ranking = pd.read_csv(tmp_path / "tables" / "ranking.csv", keep_default_na=False)
+    assert {"flag", "indicators_present"} <= set(ranking.columns) and ranking["flag"].str.contains("E").any()
+    assert "Flags: E = some values are publisher estimates" in (tmp_path / "tables" / "ranking.tex").read_text()
 
 
 def test_report_without_scores_in_the_year_is_an_error(result, tmp_path):
@@ -249,8 +265,8 @@ def test_charts_of_a_framework_whose_index_holds_indicators(panel):
     fig = gender.plot.ranking_chart(top=5)
     bars = _bars(fig.axes[0])
     assert len(bars) == 5 * 2  # Internet use and mobile ownership, each weighted 1/2
-    kor = gender.ranking(2018).set_index("economy").loc["KOR", "individual_use"]
-    assert any(abs(b.get_x() + b.get_width() - kor) < 1e-12 for b in bars)
+    first = gender.ranking(2018).iloc[0]["individual_use"]  # the bars of the first-ranked end at its score
+    assert any(abs(b.get_x() + b.get_width() - first) < 1e-12 for b in bars)
     fig = gender.plot.profile_chart("KOR")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "Individual ICT use (gender sub-index)", "Individuals using the Internet",

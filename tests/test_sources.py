@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from ictindex import SourceFileError
+from ictindex import SourceFileError, datasets
+from ictindex.sources import build as panel_build
 from ictindex.sources import (
     read_datahub_csv,
     read_ddf,
@@ -17,6 +18,7 @@ from ictindex.sources import (
     read_itu_wide,
     read_sdg_csv,
 )
+from ictindex.sources.readers import read_sdg_ddf
 
 DATA = ROOT / "data"
 HUB = DATA / "itu_datahub_2025"
@@ -36,8 +38,11 @@ def test_datahub_households_korea_2016():
 
 
 def test_itu_wide_excel_korea_2016_internet():
-    table = read_itu_wide(DATA / "itu_indicators_jun2019" / "Individuals_Internet_2000-2018_Jun2019.xls",
-                          "Percentage of Individuals using the Internet", "i99H")
+    table = read_itu_wide(
+        DATA / "itu_indicators_jun2019" / "Individuals_Internet_2000-2018_Jun2019.xls",
+        "Percentage of Individuals using the Internet",
+        "i99H",
+    )
     assert _value(table.panel, "KOR", 2016, "i99H") == pytest.approx(92.84, abs=0.005)
     assert (table.panel["year"].min(), table.panel["year"].max()) == (2000, 2018)
 
@@ -66,8 +71,9 @@ def test_datahub_missing_column(tmp_path):
 
 
 def test_missing_markers_and_footnote_marks_are_never_numbers(tmp_path):
-    frame = pd.read_csv(HUB / "fixed_broadband_subscriptions.csv", encoding="utf-8-sig", nrows=4,
-                        dtype={"dataValue": "str"})
+    frame = pd.read_csv(
+        HUB / "fixed_broadband_subscriptions.csv", encoding="utf-8-sig", nrows=4, dtype={"dataValue": "str"}
+    )
     frame["dataValue"] = ["..", "n/a", "12.3*", "5"]
     frame.to_csv(tmp_path / "x.csv", index=False)
     table = read_datahub_csv(tmp_path / "x.csv")
@@ -98,3 +104,93 @@ def test_ddf_unknown_geo_is_recorded(tmp_path):
     table = read_ddf(tmp_path / "d.csv", "IT.NET.USER.ZS")
     assert table.panel["economy"].tolist() == ["KOR"]
     assert table.dropped["label"].tolist() == ["ussr"]
+
+
+# -- new vintages (issue 13) ---------------------------------------------------------------------------------------
+
+
+def test_sdg_ddf_reader_m49_codes_nature_and_aggregates(tmp_path):
+    file = tmp_path / "ddf--datapoints--it_use_ii99--by--age--geo_area--nature--sex--units--year.csv"
+    file.write_text(
+        "age,geo_area,nature,sex,units,year,it_use_ii99\n"
+        "notspec,410,c,female,percent,2021,96.9\n"
+        "notspec,412,e,male,percent,2021,80.0\n"  # Kosovo: not ISO 3166, M49 412
+        "notspec,1,n,female,percent,2021,63.0\n"  # World
+        "notspec,747,n,male,percent,2021,60.0\n"
+    )  # an SDG region
+    table = read_sdg_ddf(file, "IT_USE_ii99", release="test")
+    assert table.panel[["economy", "sex", "value"]].values.tolist() == [["KOR", "female", 96.9], ["XKX", "male", 80.0]]
+    assert table.panel["note"].tolist() == ["", "estimate (SDG nature E)"]
+    assert table.dropped["reason"].eq("regional/income aggregate").sum() == 2
+
+
+def test_wdi_ddf_reader_economy_year_columns_and_world_bank_aggregates():
+    file = DATA / "wdi_gender_internet_2025" / "ddf--datapoints--it_net_user_fe_zs--by--economy--year.csv"
+    table = read_ddf(file, "i99H", sex="female", publisher="WDI")
+    assert _value(table.panel, "KOR", 2018, "i99H", "female") == pytest.approx(94.8292)  # PROVENANCE: 94.83
+    assert set(table.panel["sex"]) == {"female"}
+    raw = pd.read_csv(file)
+    assert len(table.panel) + len(table.dropped) == len(raw)  # nothing vanishes
+    assert set(table.dropped["reason"]) == {"regional/income aggregate"}
+    assert {"wld", "ssf", "hic"} <= set(table.dropped["label"])
+
+
+def test_pairs_come_from_one_file_and_unpaired_values_are_dropped():
+    panel = pd.DataFrame(
+        {
+            "economy": ["BHR", "KOR", "KOR"],
+            "year": [2013, 2018, 2018],
+            "indicator": "i99H",
+            "sex": ["male", "female", "male"],
+            "value": [90.0, 94.8, 97.2],
+        }
+    )
+    assert panel_build._unpaired(panel).tolist() == [True, False, False]
+
+
+def test_bundled_precedence_newest_vintage_by_sex_june_2019_edition_for_the_total():
+    panel = datasets.load("itu")
+
+    def row(economy, year, sex):
+        found = panel.query("economy == @economy and year == @year and indicator == 'i99H' and sex == @sex")
+        assert len(found) == 1
+        return found.iloc[0]
+
+    assert "WDI 2025" in row("KOR", 2018, "female")["source"] and "WDI 2025" in row("KOR", 2018, "male")["source"]
+    assert "June 2019" in row("KOR", 2018, "total")["source"]
+    assert "UN SDG Global Database 2023" in row("KOR", 2020, "total")["source"]  # the 2019 edition ends in 2018
+    # Niger 2018: only ITU's June 2019 table has it, so both sexes come from there
+    assert {row("NER", 2018, s)["source"] for s in ("female", "male")} == {
+        "ITU Internet use by sex (Individuals_using_the_internet_by_gender_Jun2019.xlsx)"
+    }
+    mobile = panel.query("indicator == 'IT_MOB_OWN' and economy == 'PER' and year == 2018 and sex == 'total'")
+    assert mobile["value"].item() == pytest.approx(80.77, abs=0.005)  # SDG 2023; 2020.Q4 had 68.99 (BUILD_LOG)
+
+
+def test_revisions_between_vintages_are_listed():
+    conflicts = pd.DataFrame(
+        {
+            "economy": ["KOR", "KOR"],
+            "year": 2018,
+            "indicator": "i99H",
+            "sex": ["female", "male"],
+            "value": [94.6, 97.17],
+            "dropped_from": "old",
+            "kept_from": "new",
+            "kept_value": [94.8292, 97.1748],
+        }
+    )
+    table = panel_build.revisions(conflicts)
+    assert table["economy"].tolist() == ["KOR"] and table["difference"].item() == pytest.approx(94.6 - 94.8292)
+    log = (DATA / "panel" / "BUILD_LOG.md").read_text()
+    assert "## Revisions between vintages" in log and "IRQ" in log
+    revised = pd.read_csv(DATA / "panel" / "revisions.csv")
+    assert (revised["value"] - revised["kept_value"]).abs().min() > panel_build.REVISION_TOLERANCE
+
+
+def test_sex_coverage_counts_economies_with_both_sexes():
+    panel = datasets.load("itu")
+    table = panel_build.sex_coverage(panel)
+    assert table.loc["i99H", 2022] >= 65 and table.loc["i99H", 2021] >= 73
+    assert table.loc["IT_MOB_OWN", 2021] == 37 and table.loc["SE_ADT_ACTS (any skill)", 2021] >= 48
+    assert table.loc["SP.POP.TOTL", 2023] == 216  # 217 WDI economies less the Channel Islands

@@ -17,9 +17,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ictindex.breaks import detect_breaks
+from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError
+from ictindex.flags import economy_flags, value_flags, value_notes
 from ictindex.framework import Framework
-from ictindex.gender import PARITY_BAND, female_shares, gender_table, indicator_parity, mask_without_sex_data
+from ictindex.gender import (
+    PARITY_BAND,
+    female_shares,
+    gender_table,
+    indicator_parity,
+    mask_without_sex_data,
+    value_years,
+)
 from ictindex.model import IndexModel, compile_model
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
@@ -81,13 +91,22 @@ def explain(model: IndexModel) -> IndexResult:
         total = _frame(model, model.explain("total")[0], model.nodes)
         female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
         male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
-        female, male, reasons = mask_without_sex_data(
-            female, male, _frame(model, model.sex_values["female"], model.indicators),
-            _frame(model, model.sex_values["male"], model.indicators), fw)
+        sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
+        female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
         panel = _plain(model.checked.panel)
         gender = gender_table(total, female, male, fw, reasons=reasons, shares=female_shares(panel),
-                              band=spec.parity_band)
+                              band=spec.parity_band, data_years=value_years(sexed, model.imputations, fw))
         gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
+
+    # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
+    # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
+    plain = _plain(model.checked.panel)
+    all_sources = indicator_values(plain, fw, sex=sex)[1]
+    log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
+    notes = value_notes(plain, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
+    flags = value_flags(_frame(model, values, model.indicators), notes.reindex(model.units).fillna(""), log,
+                        notes_of_origin=notes)
+    breaks = detect_breaks(all_sources, log, years=wanted)
 
     imputation = spec.imputation
     provenance = {
@@ -124,6 +143,9 @@ def explain(model: IndexModel) -> IndexResult:
         _treatments=model.treatments,
         _treatment_summary=model.treatment_summary,
         _screening=model.screening,
+        _flags=flags,
+        _economy_flags=economy_flags(_frame(model, values, model.indicators), flags),
+        _breaks=breaks,
         provenance=provenance,
         spec=spec,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Series", "SERIES", "LICENCES", "series_bounds", "series_table"]
+__all__ = ["Series", "SERIES", "SKILLS", "LICENCES", "series_bounds", "series_table"]
 
 ITU = "CC BY-NC-SA 3.0 IGO (ITU DataHub terms): non-commercial use with attribution 'International " \
       "Telecommunication Union, ITU DataHub, https://datahub.itu.int/'"
@@ -25,6 +25,13 @@ LICENCES: dict[str, str] = {
     "owid_schooling": "CC BY 4.0 (Our World in Data; upstream UNDP HDR 2018, Barro-Lee, Lee-Lee)",
     "coinr_asem": "MIT (COINr, Copyright (c) 2022 William Becker)",
     "naturalearth_lowres": "Public domain (Natural Earth)",
+    "wdi_gender_internet_2025": "CC BY 4.0 (World Bank WDI 2025, IT.NET.USER.FE.ZS/.MA.ZS; ITU original source)",
+    "un_sdg_2023": "UN SDG Global Database terms of use: free with attribution to UN Statistics Division / ITU "
+    "(custodian); DDF packaging by Gapminder (open-numbers)",
+    "wdi_population_2025": "CC BY 4.0 (World Bank WDI 2025, SP.POP.TOTL, .FE.IN, .MA.IN; UN WPP 2024 upstream)",
+    "education_enrolment": "CC BY 4.0 (Gapminder DDF of UNESCO UIS bulk data; UIS, free with attribution)",
+    "country_groups_m49": "UN M49 (UNSD, free statistical use); ODC PDDL (datasets/country-codes); MIT "
+    "(country-classification-commons compilation)",
 }
 
 
@@ -39,6 +46,22 @@ class Series:
 
 
 _PCT = {"low": 0.0, "high": 100.0}
+
+#: SDG 4.4.1 types of ICT skill (UN SDG database ``type_of_skill`` codes; ITU Manual 2020, indicator HH15).
+SKILLS: dict[str, str] = {
+    "ARSP": "using basic arithmetic formulae in a spreadsheet",
+    "CMFL": "copying or moving a file or folder",
+    "COPA": "using copy and paste tools",
+    "EMAIL": "sending e-mails with attached files",
+    "EPRS": "creating electronic presentations",
+    "INST": "connecting and installing new devices",
+    "PCPR": "writing a computer program",
+    "SOFT": "finding, downloading, installing and configuring software",
+    "TRAF": "transferring files between a computer and other devices",
+    "PRVCY": "changing privacy settings",
+    "SCRTY": "setting up effective security measures",
+    "VRFY": "verifying the reliability of information found online",
+}
 
 SERIES: tuple[Series, ...] = (
     # ITU DataHub exports (late 2025)
@@ -82,6 +105,8 @@ SERIES: tuple[Series, ...] = (
     Series("HH10", "Individuals using a mobile-cellular telephone", "%", "itu_indicators_jun2019", **_PCT),
     # UN SDG Global Database
     Series("IT_MOB_OWN", "Individuals who own a mobile telephone, by sex (SDG 5.b.1)", "%", "un_sdg", **_PCT),
+    *(Series(f"SE_ADT_ACTS_{skill}", f"Individuals with ICT skills: {name}, by sex (SDG 4.4.1)", "%", "un_sdg_2023",
+             **_PCT) for skill, name in SKILLS.items()),
     # World Bank WDI via Gapminder
     Series("IT.NET.USER.ZS", "Individuals using the Internet (WDI)", "%", "gapminder_wdi", **_PCT),
     Series("IT.CEL.SETS.P2", "Mobile cellular subscriptions per 100 people (WDI)", "per 100 inhabitants",
@@ -92,6 +117,12 @@ SERIES: tuple[Series, ...] = (
            "gapminder_wdi"),
     Series("NY.GNP.PCAP.CD", "GNI per capita, Atlas method (WDI)", "current USD", "gapminder_wdi"),
     Series("POP", "Total population (Gapminder, UN WPP based)", "persons", "gapminder_wdi"),
+    # World Bank WDI 2025 release
+    Series("SP.POP.TOTL", "Population, total and by sex (WDI 2025, UN WPP 2024 based)", "persons",
+           "wdi_population_2025"),
+    # UNESCO UIS
+    Series("UIS.GER.5T8", "Gross enrolment ratio, tertiary (ISCED 5-8), by sex (UIS)", "%", "education_enrolment",
+           0.0, 300.0),
     # UNDP mean years of schooling via OWID
     Series("MYS", "Mean years of schooling, adults 25+ (UNDP HDR 2018)", "years", "owid_schooling", 0.0, 25.0),
 )

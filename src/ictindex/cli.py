@@ -155,22 +155,32 @@ def report(
                                                           "indicator out.")] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
+    from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
+    from ictindex.panel import to_panel
     from ictindex.report import write_report
 
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
+    gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
+    # one panel feeds both frameworks: rows meant for the other one are known, not errors
+    known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
     if year is None:
-        year = max(build_index(panel, fw).years)
-    result = build_index(panel, fw, years=[year - 1, year])
+        year = max(build_index(panel, fw, known_series=known).years)
+    result = build_index(panel, fw, years=[year - 1, year], known_series=known)
     if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
-        result = build_index(panel, fw, years=year)
-    by_sex = None
-    if gender and gender.lower() != "none":
+        result = build_index(panel, fw, years=year, known_series=known)
+    by_sex = parity = None
+    notes: list[str] = []
+    if gender_fw is not None:
+        checked = to_panel(panel, None, known_series=known).panel
+        notes += [f"Gender section ({gender_fw.code}): {m}." for m in missing_ingredients(checked, gender_fw)]
         try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
-            by_sex = build_index(panel, gender, years=range(year - 9, year + 1), by_sex=True)
-        except IctIndexError as err:  # e.g. a user panel without by-sex data: the report goes on without it
-            typer.echo(f"note: no gender section ({gender}): {err}", err=True)
-    written = write_report(result, out, year=year, gender=by_sex, profiles=[p.upper() for p in profile or []] or None,
+            by_sex = build_index(panel, gender_fw, years=range(year - 9, year + 1), by_sex=True, known_series=known)
+        except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
+            parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
+            notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
+    written = write_report(result, out, year=year, gender=by_sex, gender_parity=parity, notes=notes,
+                           profiles=[p.upper() for p in profile or []] or None,
                            formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
     if uncertainty:  # issue 15: the uncertainty section, one call
         _uncertainty_section(written, panel, fw, year, uncertainty, uncertainty_spec, pdf)
@@ -221,22 +231,29 @@ def uncertainty_command(
     if year is None:
         year = max(build_index(panel, fw).years)
     result = run_uncertainty(panel, fw, spec, n=n, seed=seed, top=top, years=year)
-    out.mkdir(parents=True, exist_ok=True)
     ranks = result.ranks
-    ranks.to_csv(out / "ranks.csv", index=False)
-    result.parameters.to_csv(out / "parameters.csv", index=False)
-    written = ["ranks.csv", "parameters.csv"]
-    written += [p.name for p in save_figure(rank_uncertainty_chart(result, year=year), out / "rank_uncertainty")]
-    if sobol:
-        analysis = sensitivity(panel, fw, spec, n=n, seed=seed, years=year)
-        analysis.indices.to_csv(out / "sobol.csv", index=False)
-        written += ["sobol.csv", *(p.name for p in save_figure(sobol_chart(analysis), out / "sobol"))]
+    analysis = sensitivity(panel, fw, spec, n=n, seed=seed, years=year) if sobol else None
+    with output_folder(out) as work:  # written whole or not at all; text never read as a formula
+        safe_csv(ranks, work / "ranks.csv")
+        safe_csv(result.parameters, work / "parameters.csv")
+        written = ["ranks.csv", "parameters.csv"]
+        written += [p.name for p in save_figure(rank_uncertainty_chart(result, year=year), work / "rank_uncertainty")]
+        if analysis is not None:
+            safe_csv(analysis.indices, work / "sobol.csv")
+            written += ["sobol.csv", *(p.name for p in save_figure(sobol_chart(analysis), work / "sobol"))]
     typer.echo(f"{fw.name}, {year}: {result.n:,} replications varying "
                f"{', '.join(f.name for f in result.problem.factors)}")
     for row in ranks.head(top).itertuples(index=False):
         typer.echo(f"  {row.nominal_rank:>4}  {row.economy}  median {row.median_rank:g}, "
                    f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}")
     typer.echo(f"wrote {out}/" + ", ".join(written))
+
+
+def datasets_known() -> dict[str, tuple[float | None, float | None]]:
+    """The catalogue's series and their valid ranges (what a panel may hold besides framework codes)."""
+    from ictindex.catalogue import series_bounds
+
+    return series_bounds()
 
 
 def main() -> None:

@@ -127,20 +127,15 @@ def panel_version() -> dict:
 
 
 def economies(year: int | None = None) -> pd.DataFrame:
-    """Economy metadata: ISO3, name, UN region, World Bank income group, Gapminder world region.
+    """Economy metadata: ISO3, name, UN SDG region, UN M49 region and sub-region, World Bank income group,
+    LDC/LLDC/SIDS as of the end of ``year`` (default: the latest snapshot), and with ``year`` the population
+    (World Bank WDI 2025) of that year or the nearest earlier one, with ``population_year`` saying which.
 
-    ITU's own regional grouping is not in any bundled source, so it is not given. With
-    ``year``, the latest population (Gapminder, UN WPP based; annual to 2013) at or before
-    that year is added, with ``population_year`` saying which year it is.
+    See :func:`ictindex.economies.economy_groups`, which this returns with ``iso3`` as a column.
     """
-    table = pd.read_csv(_path("panel/economies.csv"), dtype="str")
-    if year is not None:
-        panel = load("itu")
-        pop = panel[(panel["indicator"] == "POP") & (panel["year"] <= year)].sort_values("year")
-        latest = pop.groupby("economy").last()
-        table["population"] = table["iso3"].map(latest["value"])
-        table["population_year"] = table["iso3"].map(latest["year"]).astype("Int64")
-    return table
+    from ictindex.economies import economy_groups
+
+    return economy_groups(year).rename_axis("iso3").reset_index()
 
 
 def describe(name: str = "itu") -> pd.DataFrame:

@@ -57,6 +57,12 @@ __all__ = [
     "indicator_parity",
     "mask_without_sex_data",
     "gender_table",
+    "framework_series",
+    "value_years",
+    "latest_parity",
+    "population_weighted_use",
+    "framework_parity",
+    "missing_ingredients",
 ]
 
 PARITY_BAND = (0.98, 1.02)
@@ -65,10 +71,23 @@ PARITY_BAND = (0.98, 1.02)
 POPULATION_SERIES = ("POP", "SP.POP.TOTL")
 """Series whose female and male rows give the population shares of the equally-distributed score."""
 
-GENDER_COLUMNS = ["economy", "year", "node", "total", "female", "male", "parity", "gap", "band",
-                  "edi", "female_share", "shares", "reason"]
-INDICATOR_PARITY_COLUMNS = ["economy", "year", "indicator", "female", "male", "parity", "gap", "band",
-                            "source"]
+GENDER_COLUMNS = [
+    "economy",
+    "year",
+    "node",
+    "total",
+    "female",
+    "male",
+    "parity",
+    "gap",
+    "band",
+    "edi",
+    "female_share",
+    "shares",
+    "data_years",
+    "reason",
+]
+INDICATOR_PARITY_COLUMNS = ["economy", "year", "indicator", "female", "male", "parity", "gap", "band", "source", "note"]
 EQUAL_SHARES = "equal (0.5/0.5): no population by sex in the data"
 
 
@@ -124,8 +143,10 @@ def parity_band(parity: np.ndarray | pd.Series, band: Sequence[float] = PARITY_B
 
 def _check_band(band: Sequence[float]) -> tuple[float, float]:
     if len(band) != 2 or not 0 < band[0] <= 1 <= band[1]:
-        raise MethodError(f"parity band must be (lower, upper) with 0 < lower <= 1 <= upper, got {tuple(band)}",
-                          hint="ITU uses (0.98, 1.02)")
+        raise MethodError(
+            f"parity band must be (lower, upper) with 0 < lower <= 1 <= upper, got {tuple(band)}",
+            hint="ITU uses (0.98, 1.02)",
+        )
     return float(band[0]), float(band[1])
 
 
@@ -177,8 +198,9 @@ def female_shares(panel: pd.DataFrame) -> pd.Series:
     return share[(share > 0) & (share < 1)].rename("female_share")
 
 
-def indicator_parity(panel: pd.DataFrame, *, band: Sequence[float] = PARITY_BAND,
-                     years: Sequence[int] | None = None) -> pd.DataFrame:
+def indicator_parity(
+    panel: pd.DataFrame, *, band: Sequence[float] = PARITY_BAND, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Parity score and gap of every series that has female and male values (raw units).
 
     One row per economy, year and series with both a female and a male value — e.g. ITU's
@@ -194,14 +216,33 @@ def indicator_parity(panel: pd.DataFrame, *, band: Sequence[float] = PARITY_BAND
         rows = rows[rows["year"].isin(list(years))]
     if rows.empty:
         return pd.DataFrame(columns=INDICATOR_PARITY_COLUMNS)
-    wide = rows.pivot_table(index=["economy", "year", "indicator"], columns="sex", values="value",
-                            aggfunc="first").reindex(columns=["female", "male"]).dropna()
-    source = rows.groupby(["economy", "year", "indicator"])["source"].first()
+    wide = (
+        rows.pivot_table(index=["economy", "year", "indicator"], columns="sex", values="value", aggfunc="first")
+        .reindex(columns=["female", "male"])
+        .dropna()
+    )
     table = wide.reset_index().rename_axis(columns=None)
     table["parity"] = parity_score(table["female"], table["male"])
     table["gap"] = relative_gap(table["female"], table["male"])
     table["band"] = parity_band(table["parity"], band)
-    table["source"] = source.reindex(wide.index).to_numpy() if "source" in rows else ""
+    for column in ("source", "note"):
+        if column in rows:  # the female and the male row's text, once when they agree
+            text = rows[column].astype(object).where(rows[column].notna(), "").astype(str)
+            by_sex = (
+                rows.assign(_text=text)
+                .groupby(["economy", "year", "indicator", "sex"])["_text"]
+                .first()
+                .unstack("sex")
+                .reindex(columns=["female", "male"])
+                .fillna("")
+                .reindex(wide.index)
+                .fillna("")
+            )
+            f, m = by_sex["female"].to_numpy(dtype=object), by_sex["male"].to_numpy(dtype=object)
+            joined = np.where((f == m) | (m == ""), f, np.where(f == "", m, f + " | " + m))
+            table[column] = joined
+        else:
+            table[column] = ""
     return table[INDICATOR_PARITY_COLUMNS].sort_values(["year", "indicator", "economy"]).reset_index(drop=True)
 
 
@@ -221,24 +262,30 @@ def mask_without_sex_data(
     female, male = female.copy(), male.copy()
     reasons: list[pd.DataFrame] = []
     for node, indicators in gendered_nodes(framework).items():
-        lacking = pd.DataFrame({
-            code: female_values[code].isna() | male_values[code].isna() for code in indicators
-        })
+        lacking = pd.DataFrame({code: female_values[code].isna() | male_values[code].isna() for code in indicators})
         missing = lacking.any(axis=1)
         if not missing.any():
             continue
         female.loc[missing, node] = np.nan
         male.loc[missing, node] = np.nan
         names = lacking[missing].apply(lambda row: ", ".join(row.index[row.to_numpy()]), axis=1)
-        reasons.append(pd.DataFrame({
-            "economy": names.index.get_level_values("economy"),
-            "year": names.index.get_level_values("year"),
-            "node": node,
-            "reason": "no female and male value for " + names.to_numpy().astype(str)
-            + " (a total alone is not split by sex)",
-        }))
-    table = (pd.concat(reasons, ignore_index=True) if reasons
-             else pd.DataFrame(columns=["economy", "year", "node", "reason"]))
+        reasons.append(
+            pd.DataFrame(
+                {
+                    "economy": names.index.get_level_values("economy"),
+                    "year": names.index.get_level_values("year"),
+                    "node": node,
+                    "reason": "no female and male value for "
+                    + names.to_numpy().astype(str)
+                    + " (a total alone is not split by sex)",
+                }
+            )
+        )
+    table = (
+        pd.concat(reasons, ignore_index=True)
+        if reasons
+        else pd.DataFrame(columns=["economy", "year", "node", "reason"])
+    )
     return female, male, table
 
 
@@ -252,6 +299,7 @@ def gender_table(
     shares: pd.Series | None = None,
     band: Sequence[float] = PARITY_BAND,
     epsilon: float = 2.0,
+    data_years: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The tidy gender table: one row per economy, year and gendered node.
 
@@ -259,7 +307,8 @@ def gender_table(
     framework's scale. Rows cover every economy-year with a total or a female/male score for
     the node; ``reason`` says why a female/male score is missing. Columns:
     :data:`GENDER_COLUMNS` (``band``: ``parity``, ``women behind`` or ``men behind``;
-    ``shares`` says where the population shares came from).
+    ``shares`` says where the population shares came from; ``data_years``, from :func:`value_years`,
+    the year each female and male value was observed in, when some were carried forward).
     """
     _check_band(band)
     nodes = list(gendered_nodes(framework))
@@ -269,18 +318,21 @@ def gender_table(
         t = total[node].reindex(index) if node in total else pd.Series(np.nan, index=index)
         f, m = female[node].reindex(index), male[node].reindex(index)
         keep = (t.notna() | f.notna() | m.notna()).to_numpy()
-        frames.append(pd.DataFrame({
-            "economy": index.get_level_values("economy")[keep],
-            "year": index.get_level_values("year")[keep],
-            "node": node,
-            "total": t.to_numpy()[keep],
-            "female": f.to_numpy()[keep],
-            "male": m.to_numpy()[keep],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "economy": index.get_level_values("economy")[keep],
+                    "year": index.get_level_values("year")[keep],
+                    "node": node,
+                    "total": t.to_numpy()[keep],
+                    "female": f.to_numpy()[keep],
+                    "male": m.to_numpy()[keep],
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=GENDER_COLUMNS[:6])
     key = pd.MultiIndex.from_frame(table[["economy", "year"]])
-    share = (shares.reindex(key).to_numpy() if shares is not None and not shares.empty
-             else np.full(len(table), np.nan))
+    share = shares.reindex(key).to_numpy() if shares is not None and not shares.empty else np.full(len(table), np.nan)
     from_data = ~np.isnan(share)
     table["female_share"] = np.where(from_data, share, 0.5)
     table["shares"] = np.where(from_data, "population by sex from the data", EQUAL_SHARES)
@@ -288,6 +340,10 @@ def gender_table(
     table["gap"] = relative_gap(table["female"], table["male"])
     table["band"] = parity_band(table["parity"], band)
     table["edi"] = equally_distributed(table["female"], table["male"], table["female_share"], epsilon)
+    table["data_years"] = ""
+    if data_years is not None and not data_years.empty:
+        found = data_years.reindex(key).to_numpy()
+        table["data_years"] = np.where(pd.isna(found), "", found)
     table["reason"] = ""
     if reasons is not None and not reasons.empty:
         why = reasons.set_index(["economy", "year", "node"])["reason"]
@@ -298,3 +354,170 @@ def gender_table(
     order = {code: i for i, code in enumerate(nodes)}
     table = table.assign(_n=table["node"].map(order)).sort_values(["year", "_n", "economy"])
     return table[GENDER_COLUMNS].reset_index(drop=True)
+
+
+def framework_series(*frameworks: Framework) -> dict[str, tuple[float | None, float | None]]:
+    """Every indicator code and source series of ``frameworks`` with its valid range.
+
+    Pass it as ``known_series`` when one panel feeds two frameworks (the report's index and its
+    gender sub-index), so that rows meant for the other framework are not taken for errors.
+    """
+    known: dict[str, tuple[float | None, float | None]] = {}
+    for fw in frameworks:
+        for ind in fw.indicators:
+            known.setdefault(ind.code, ind.valid_range)
+            if ind.source is not None:
+                for code in ind.source.codes if ind.source.is_ratio else ind.source.series:
+                    known.setdefault(code, ind.valid_range if not ind.source.is_ratio else (0.0, None))
+    return known
+
+
+def value_years(values: dict[str, pd.DataFrame], logs: pd.DataFrame, framework: Framework) -> pd.Series:
+    """The year each female and male value of a sex-disaggregable indicator was observed in.
+
+    ``values`` maps ``female``/``male`` to the (imputed) indicator matrix indexed by (economy, year);
+    ``logs`` is the imputation log with a ``sex`` column (``from_year`` of every carried value).
+    Returns, per (economy, year), text such as ``internet_users 2022; mobile_ownership 2021`` or
+    ``mobile_ownership 2020 (women), 2021 (men)`` when the two differ; empty when nothing is present.
+    """
+    codes = [ind.code for ind in framework.indicators if ind.sex_disaggregable]
+    parts: list[pd.DataFrame] = []
+    index = values["female"].index
+    year_of = pd.Series(index.get_level_values("year"), index=index)
+    for code in codes:
+        years = {}
+        for sex in ("female", "male"):
+            present = values[sex][code].reindex(index).notna()
+            carried = logs[(logs["indicator"] == code) & (logs["sex"] == sex)]
+            carried = carried.set_index(["economy", "year"])["from_year"]
+            observed = year_of.where(present)
+            observed = observed.where(~observed.index.isin(carried.index), carried.reindex(index))
+            years[sex] = np.array(["" if pd.isna(y) else str(int(y)) for y in observed], dtype=object)
+        f, m = years["female"], years["male"]
+        text = np.where(
+            (f == "") | (m == ""), "", np.where(f == m, code + " " + f, code + " " + f + " (women), " + m + " (men)")
+        )
+        parts.append(pd.DataFrame({code: text}, index=index))
+    if not parts:
+        return pd.Series(dtype="str")
+    joined = pd.concat(parts, axis=1)
+    return joined.apply(lambda row: "; ".join(t for t in row if t), axis=1).rename("data_years")
+
+
+def latest_parity(indicator_table: pd.DataFrame, year: int, max_gap: int = 3) -> pd.DataFrame:
+    """Newest row of each economy and series in ``[year - max_gap, year]`` of an :func:`indicator_parity`
+    table, with ``data_year`` (the year observed) and ``year`` set to the year reported.
+
+    The DOI's latest-available rule (WISR 2007 Annex) applied to by-sex series, so that a 2023 report
+    shows the parity of every economy surveyed 2020-2023.
+
+    >>> table = pd.DataFrame({"economy": ["KOR", "KOR"], "year": [2020, 2022], "indicator": "i99H",
+    ...                       "female": [90.0, 95.0], "male": [95.0, 96.0], "parity": [0.947, 0.990]})
+    >>> latest_parity(table, 2023)[["economy", "year", "data_year", "parity"]].values.tolist()
+    [['KOR', 2023, 2022, 0.99]]
+    """
+    window = indicator_table[indicator_table["year"].between(year - max_gap, year)]
+    newest = window.sort_values("year").groupby(["economy", "indicator"], as_index=False).last()
+    newest = newest.rename(columns={"year": "data_year"}).assign(year=year)
+    columns = ["economy", "year", "data_year", *[c for c in indicator_table.columns if c not in ("economy", "year")]]
+    return newest[columns].sort_values(["indicator", "economy"]).reset_index(drop=True)
+
+
+def population_weighted_use(
+    table: pd.DataFrame, population: pd.DataFrame, year: int, indicator: str = "i99H"
+) -> dict[str, float]:
+    """Population-weighted female and male share of the economies with a value, and the population covered.
+
+    ``female = sum_i F_i w_i^f / sum_i w_i^f`` (``w^f`` the female population), the same for men, over
+    the economies of ``table`` (an :func:`indicator_parity` table) with ``indicator`` in ``year``;
+    ``population`` is a tidy panel with female, male and total rows of a :data:`POPULATION_SERIES`
+    series. ``covered`` is the population of those economies over that of every economy in
+    ``population`` that year: the weighted shares describe the covered economies only, not the world.
+    """
+    rows = table[(table["indicator"] == indicator) & (table["year"] == year)].set_index("economy")
+    pop = population[population["indicator"].isin(POPULATION_SERIES) & (population["year"] == year)]
+    pop = pop.pivot_table(index="economy", columns="sex", values="value", aggfunc="first")
+    if not {"female", "male", "total"} <= set(pop.columns):
+        raise MethodError(
+            f"no female, male and total population for {year}",
+            year=year,
+            hint="use a panel with SP.POP.TOTL (or POP) rows by sex for that year",
+        )
+    both = rows.join(pop.add_suffix("_population"), how="inner")
+    female = float(np.average(both["female"], weights=both["female_population"]))
+    male = float(np.average(both["male"], weights=both["male_population"]))
+    return {
+        "female": female,
+        "male": male,
+        "parity": female / male,
+        "economies": len(both),
+        "without_population": len(rows) - len(both),
+        "covered": float(both["total_population"].sum() / pop["total"].sum()),
+    }
+
+
+def _series_of(framework: Framework) -> dict[str, list[str]]:
+    """Each sex-disaggregable indicator and the codes its by-sex values may come under, in preference order."""
+    out = {}
+    for ind in framework.indicators:
+        if ind.sex_disaggregable:
+            series = list(ind.source.series) if ind.source is not None and not ind.source.is_ratio else []
+            out[ind.code] = [ind.code, *series]
+    return out
+
+
+def framework_parity(indicator_table: pd.DataFrame, framework: Framework, year: int, max_gap: int = 3) -> pd.DataFrame:
+    """Parity of each sex-disaggregable framework indicator, per economy, from the newest by-sex values in
+    ``[year - max_gap, year]`` (:func:`latest_parity`), whichever code they come under (the framework code
+    or one of its source series, in the framework's order of preference).
+
+    One row per economy and framework indicator: ``economy, year, data_year, indicator, series, female,
+    male, parity, gap, band, source, note``. Every economy with that series appears, whether or not the
+    full sub-index can be built for it.
+    """
+    frames = []
+    for code, series in _series_of(framework).items():
+        rows = indicator_table[indicator_table["indicator"].isin(series)]
+        if rows.empty:
+            continue
+        latest = latest_parity(rows, year, max_gap)
+        latest["_pref"] = latest["indicator"].map({s: i for i, s in enumerate(series)})
+        latest = latest.sort_values(["economy", "data_year", "_pref"], ascending=[True, False, True])
+        latest = latest.drop_duplicates("economy").drop(columns="_pref")
+        frames.append(latest.rename(columns={"indicator": "series"}).assign(indicator=code))
+    columns = [
+        "economy",
+        "year",
+        "data_year",
+        "indicator",
+        "series",
+        "female",
+        "male",
+        "parity",
+        "gap",
+        "band",
+        "source",
+        "note",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames, ignore_index=True)
+    return (
+        table[[c for c in columns if c in table.columns]].sort_values(["indicator", "economy"]).reset_index(drop=True)
+    )
+
+
+def missing_ingredients(panel: pd.DataFrame, framework: Framework) -> list[str]:
+    """What a by-sex build of ``framework`` lacks in ``panel``: one sentence per sex-disaggregable indicator
+    without any pair of female and male values, naming the codes that would be accepted."""
+    sexed = panel[panel["sex"].isin(["female", "male"])] if "sex" in panel.columns else panel.iloc[:0]
+    pairs = sexed.groupby(["economy", "year", "indicator"])["sex"].nunique()
+    with_pairs = set(pairs[pairs == 2].index.get_level_values("indicator"))
+    missing = []
+    for code, series in _series_of(framework).items():
+        if not with_pairs.intersection(series):
+            missing.append(
+                f"no female and male values for '{code}' (rows with sex 'female' and 'male' under "
+                f"indicator {' or '.join(repr(s) for s in series)})"
+            )
+    return missing

@@ -72,6 +72,9 @@ class IndexResult:
     _treatments: pd.DataFrame | None = None
     _treatment_summary: pd.DataFrame | None = None
     _screening: pd.DataFrame | None = None
+    _flags: pd.DataFrame | None = None
+    _economy_flags: pd.DataFrame | None = None
+    _breaks: pd.DataFrame | None = None
     provenance: Mapping[str, Any] = field(default_factory=dict)
     spec: Any = None
 
@@ -139,6 +142,50 @@ class IndexResult:
     def floored(self) -> pd.DataFrame:
         """Values raised to an aggregation's ``zero_floor`` (geometric/harmonic means)."""
         return self._floored.copy(deep=False)
+
+    # -- value notes and method breaks (see ictindex.flags, ictindex.breaks) ---------------------
+    @property
+    def flags(self) -> pd.DataFrame:
+        """Values that are publisher estimates or carried forward: economy, year, indicator, value,
+        flag, from_year, note (:mod:`ictindex.flags`)."""
+        return pd.DataFrame() if self._flags is None else self._flags.copy(deep=False)
+
+    @property
+    def economy_flags(self) -> pd.DataFrame:
+        """Per economy and year: indicators present, estimated and carried, and the ranking marker
+        (``E`` estimates, ``C`` carried forward, ``!`` fewer than half of the indicators or mostly estimates)."""
+        return pd.DataFrame() if self._economy_flags is None else self._economy_flags.copy(deep=False)
+
+    @property
+    def breaks(self) -> pd.DataFrame:
+        """Series that start, stop or change source (series code or vintage) between two consecutive
+        years of the build, per economy and indicator (:func:`ictindex.breaks.detect_breaks`)."""
+        return pd.DataFrame() if self._breaks is None else self._breaks.copy(deep=False)
+
+    def lookup(self, economy: str, year: int) -> pd.DataFrame:
+        """Every indicator of one economy and year: raw, imputed and normalised value, source, flag
+        (estimate / carried forward), the year the value comes from, and the publisher's note."""
+        key = (economy, int(year))
+        if key not in self._imputed.index:
+            raise MethodError(f"no values for {economy} in {year}", economy=economy, year=year,
+                              hint="see result.excluded")
+        table = pd.DataFrame({
+            "indicator": self._imputed.columns,
+            "raw": self._raw.loc[key].to_numpy() if key in self._raw.index else float("nan"),
+            "imputed": self._imputed.loc[key].to_numpy(),
+            "normalised": self._normalised.loc[key].reindex(self._imputed.columns).to_numpy(),
+            "source": self._sources.loc[key].to_numpy() if key in self._sources.index else "",
+        })
+        flags = self.flags
+        if not flags.empty:
+            flags = flags[(flags["economy"] == economy) & (flags["year"] == int(year))].set_index("indicator")
+        else:
+            flags = pd.DataFrame(columns=["flag", "from_year", "note"])
+        table["flag"] = table["indicator"].map(flags["flag"]).fillna("")
+        table["from_year"] = table["indicator"].map(flags["from_year"]).astype("Int64")
+        table["from_year"] = table["from_year"].fillna(int(year)).where(table["imputed"].notna())
+        table["note"] = table["indicator"].map(flags["note"]).fillna("")
+        return table
 
     # -- gender ---------------------------------------------------------------
     def _require_gender(self, table: pd.DataFrame | None) -> pd.DataFrame:

@@ -110,6 +110,20 @@ def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | No
     return fig
 
 
+def _flag_line(result: IndexResult, economy: str, year: int) -> str:
+    """Second title line of a profile: indicators present, estimates, carried values (ictindex.flags)."""
+    flags = result.economy_flags
+    if flags.empty:
+        return ""
+    row = flags[(flags["economy"] == economy) & (flags["year"] == year)]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    warn = f" [{r['why']}]" if r["why"] else ""
+    return (f"\n{r['present']} of {r['indicators']} indicators; {r['estimates']} estimated, "
+            f"{r['carried']} carried forward{warn}")
+
+
 def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
                   groups: pd.DataFrame | None = None) -> Figure:
     """Index and sub-index scores of one economy next to its region's and income group's
@@ -142,7 +156,7 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
         ax.set_xlim(0, result.framework.scale * 1.08)
         ax.grid(axis="x")
         ax.set_xlabel("Score")
-        ax.set_title(f"{report_name(economy)}: {result.framework.name}, {year}")
+        ax.set_title(f"{report_name(economy)}: {result.framework.name}, {year}" + _flag_line(result, economy, year))
         fig.legend(loc="outside lower center", ncols=min(3, len(table.columns)))
     return fig
 

@@ -23,12 +23,15 @@ from matplotlib.figure import Figure
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ictindex.breaks import break_summary
 from ictindex.countries import report_name
+from ictindex.economies import GROUPINGS
 from ictindex.errors import IctIndexError
+from ictindex.flags import MARKERS
+from ictindex.gender import framework_parity, latest_parity
 from ictindex.report import charts, gender_charts
 from ictindex.report.divide_tables import divide_section
 from ictindex.report.export import methodology_table, provenance_table, to_html, to_latex, write_csv, write_xlsx
-from ictindex.report.groups import GROUPINGS
 from ictindex.report.style import save_figure
 from ictindex.report.tables import (
     coverage_table,
@@ -62,21 +65,101 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def _report_tables(result: IndexResult, year: int, gender: IndexResult | None, gender_year: int | None
-                   ) -> dict[str, pd.DataFrame]:
+def _report_tables(result: IndexResult, year: int, gender: GenderSection | None) -> dict[str, pd.DataFrame]:
     tables = {
         "ranking": ranking_table(result, year),
+        "ranking_flags": pd.DataFrame({"marker": list(MARKERS), "meaning": list(MARKERS.values())}),
         "averages_income": group_averages(result, year, by="income"),
         "averages_region": group_averages(result, year, by="region"),
         "coverage": coverage_table(result, year),
         "excluded": result.excluded.query("year == @year or year.isna()").reset_index(drop=True),
         "imputations": result.imputations.query("year == @year").reset_index(drop=True),
+        "value_flags": result.flags.query("year == @year").reset_index(drop=True) if not result.flags.empty
+        else pd.DataFrame(columns=["economy", "year", "indicator", "value", "flag", "from_year", "note"]),
         "sources": sources_table(result),
     }
+    if year - 1 in result.years and not result.breaks.empty:  # series starting, stopping or changing source
+        breaks = result.breaks.query("to_year == @year")
+        tables["breaks"] = break_summary(breaks) if not breaks.empty else break_summary(result.breaks.iloc[:0])
+    if gender is not None:
+        tables.update(gender.tables)
+    return tables
+
+
+@dataclass
+class GenderSection:
+    """What the report's gender section shows for report year ``year``: the sub-index of ``gender_year``
+    (the newest year at or before ``year`` with female and male scores, when there is one) and the parity
+    of every sex-disaggregated series from the newest values in ``[year - max_gap, year]``."""
+
+    year: int
+    gender_year: int | None
+    max_gap: int
+    framework_name: str
+    tables: dict[str, pd.DataFrame]
+    result: IndexResult | None = None
+
+    @property
+    def data_years(self) -> tuple[int, int] | None:
+        """First and last year the values shown were observed in."""
+        years: list[int] = []
+        parity = self.tables.get("gender_indicators")
+        if parity is not None and not parity.empty:
+            years += parity["data_year"].astype(int).tolist()
+        sub = self.tables.get("gender")
+        if sub is not None and not sub.empty and "data_years" in sub:
+            years += [int(y) for text in sub["data_years"] for y in pd.Series(text).str.findall(r"\b(\d{4})\b")[0]]
+        return (min(years), max(years)) if years else None
+
+    @property
+    def title(self) -> str:
+        span = self.data_years
+        observed = f"; values observed {span[0]}–{span[1]}" if span and span[0] != span[1] else (
+            f"; values observed in {span[0]}" if span else "")
+        return (f"Gender, {self.year}: newest data by sex at or before {self.year} (at most {self.max_gap} years "
+                f"old{observed})")
+
+
+def gender_section(year: int, gender: IndexResult | None = None, parity: pd.DataFrame | None = None,
+                   framework_name: str = "gender sub-index") -> GenderSection | None:
+    """Assemble the gender section for report year ``year`` from a by-sex result and/or a parity table
+    (:func:`ictindex.gender.framework_parity`; used when the by-sex build was not possible)."""
+
+    max_gap = int((gender.provenance.get("max_gap") if gender is not None else None) or 3)
+    tables: dict[str, pd.DataFrame] = {}
+    gender_year = _gender_year(gender, year)
     if gender is not None and gender_year is not None:
         tables["gender"] = gender_report_table(gender, gender_year)
-        tables["gender_indicators"] = gender.gender_indicators.query("year == @gender_year").reset_index(drop=True)
-    return tables
+    skills = None
+    if gender is not None:
+        framework_name = gender.framework.name
+        parity = framework_parity(gender.gender_indicators, gender.framework, year, max_gap)
+        by_sex = gender.gender_indicators
+        skills = by_sex[by_sex["indicator"].str.startswith("SE_ADT_ACTS_")]
+    if parity is not None and not parity.empty:
+        tables["gender_indicators"] = parity.assign(name=[report_name(e) for e in parity["economy"]])
+    if skills is not None and not skills.empty:
+        tables["gender_skills"] = _skills_summary(latest_parity(skills, year, max_gap))
+    if not tables:
+        return None
+    return GenderSection(year=year, gender_year=gender_year, max_gap=max_gap, framework_name=framework_name,
+                         tables=tables, result=gender)
+
+
+def _skills_summary(latest: pd.DataFrame) -> pd.DataFrame:
+    """One row per SDG 4.4.1 skill type: economies, median parity, economies per parity band, years observed."""
+    from ictindex.catalogue import SKILLS
+
+    rows = []
+    for code, part in latest.groupby("indicator"):
+        skill = code.removeprefix("SE_ADT_ACTS_")
+        rows.append({"skill": SKILLS.get(skill, skill), "series": code, "economies": len(part),
+                     "median_parity": float(part["parity"].median()),
+                     "women_behind": int((part["band"] == "women behind").sum()),
+                     "parity": int((part["band"] == "parity").sum()),
+                     "men_behind": int((part["band"] == "men behind").sum()),
+                     "data_years": f"{part['data_year'].min()}-{part['data_year'].max()}"})
+    return pd.DataFrame(rows).sort_values("economies", ascending=False).reset_index(drop=True)
 
 
 def _gender_year(gender: IndexResult | None, year: int) -> int | None:
@@ -87,7 +170,7 @@ def _gender_year(gender: IndexResult | None, year: int) -> int | None:
     return int(years.max()) if not years.empty else None
 
 
-def _chart_jobs(result: IndexResult, year: int, gender: IndexResult | None, gender_year: int | None,
+def _chart_jobs(result: IndexResult, year: int, gender: GenderSection | None,
                 profiles: Sequence[str]) -> dict[str, Callable[[], Figure]]:
     jobs: dict[str, Callable[[], Figure]] = {
         "framework": lambda: charts.framework_diagram(result),
@@ -100,9 +183,18 @@ def _chart_jobs(result: IndexResult, year: int, gender: IndexResult | None, gend
         jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year))
     for economy in profiles:
         jobs[f"profile_{economy}"] = lambda e=economy: charts.profile_chart(result, e, year=year)
-    if gender is not None and gender_year is not None:
-        jobs["gender_dumbbell"] = lambda: gender_charts.gender_dumbbell(gender, year=gender_year)
-        jobs["gender_parity"] = lambda: gender_charts.parity_chart(gender, year=gender_year)
+    if gender is not None and gender.result is not None and gender.gender_year is not None:
+        sub, gy = gender.result, gender.gender_year
+        jobs["gender_dumbbell"] = lambda: gender_charts.gender_dumbbell(sub, year=gy)
+        jobs["gender_parity"] = lambda: gender_charts.parity_chart(sub, year=gy)
+    parity = gender.tables.get("gender_indicators") if gender is not None else None
+    if parity is not None:
+        internet = parity[parity["indicator"] == "internet_users"]
+        if not internet.empty:
+            rows = internet.assign(node="internet_users")
+            jobs["gender_internet_parity"] = lambda: gender_charts.parity_chart(
+                rows, year=year, node="internet_users", name="Individuals using the Internet (newest value "
+                f"{rows['data_year'].min()}-{rows['data_year'].max()})")
     return jobs
 
 
@@ -112,10 +204,12 @@ def write_report(
     *,
     year: int | None = None,
     gender: IndexResult | None = None,
+    gender_parity: pd.DataFrame | None = None,
     profiles: Iterable[str] | None = None,
     formats: Sequence[str] = ("png", "svg"),
     console: Console | None = None,
     divide: bool = True,
+    notes: Sequence[str] = (),
 ) -> Report:
     """Write the complete report folder for one year of ``result``.
 
@@ -126,8 +220,15 @@ def write_report(
     year
         Year reported (default: the latest in the result).
     gender
-        A result built with ``by_sex=True`` (e.g. the ``doi_gender`` framework); its latest year
-        with female and male scores up to ``year`` gives the gender section.
+        A result built with ``by_sex=True`` (e.g. the ``doi_gender`` framework) over the years up to
+        ``year``: the gender section shows its sub-index for the newest year at or before ``year`` with
+        female and male scores, and the parity of every sex-disaggregated series from the newest values
+        at most ``max_gap`` years old, for every economy with that series.
+    gender_parity
+        Instead of (or besides) ``gender``: a :func:`ictindex.gender.framework_parity` table, shown when
+        the sub-index could not be built.
+    notes
+        Notes shown at the top of the page (e.g. what the gender section lacks).
     profiles
         Economies (ISO3) that get a profile chart (default: the first-ranked economy).
     formats
@@ -142,8 +243,8 @@ def write_report(
     a failing chart leaves it as it was, and a non-empty ``out`` that is not an earlier report is refused.
     """
     with output_folder(out) as work:
-        report = _write_report(result, work, year=year, gender=gender, profiles=profiles, formats=formats,
-                               console=console, divide=divide)
+        report = _write_report(result, work, year=year, gender=gender, gender_parity=gender_parity,
+                               profiles=profiles, formats=formats, console=console, notes=notes, divide=divide)
     return _relocated(report, work, Path(out))
 
 
@@ -158,38 +259,42 @@ def _relocated(report: Report, work: Path, out: Path) -> Report:
 
 
 def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: IndexResult | None,
-                  profiles: Iterable[str] | None, formats: Sequence[str], console: Console | None,
-                  divide: bool = True) -> Report:
+                  gender_parity: pd.DataFrame | None, profiles: Iterable[str] | None, formats: Sequence[str],
+                  console: Console | None, notes: Sequence[str], divide: bool = True) -> Report:
     out = Path(out)
     year = max(result.years) if year is None else int(year)
     ranking = result.ranking(year)
     if ranking.empty:
         raise IctIndexError(f"no economy is scored in {year}", year=year, hint=f"years: {result.years}")
     profiles = list(profiles) if profiles is not None else [str(ranking["economy"].iloc[0])]
-    gender_year = _gender_year(gender, year)
+    section = gender_section(year, gender, gender_parity)
     formats = tuple(dict.fromkeys(("png", *formats)))
     decimals = result.framework.rounding
-    report = Report(folder=out, html=out / "index.html")
-    if gender is not None and gender_year is None:
-        report.notes.append(f"No economy has female and male values up to {year}: no gender section.")
+    report = Report(folder=out, html=out / "index.html", notes=list(notes))
+    if (gender is not None or gender_parity is not None) and section is None:
+        report.notes.append(f"No economy has female and male values in {year - 3}-{year}: no gender section.")
+    elif section is not None and section.gender_year is None:
+        report.notes.append(f"The gender sub-index cannot be built for any economy up to {year}; the gender "
+                            "section shows the parity of each series by sex.")
 
     console = console or Console(stderr=True)
-    jobs = _chart_jobs(result, year, gender, gender_year, profiles)
+    jobs = _chart_jobs(result, year, section, profiles)
     # digital-divide section (issue 17): its tables, charts and HTML come from divide_section
-    section = divide_section(result, year) if divide else None
-    jobs.update(section.charts if section else {})
+    divide_part = divide_section(result, year) if divide else None
+    jobs.update(divide_part.charts if divide_part else {})
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
     images: dict[str, str] = {}
     with progress:
         task = progress.add_task("tables", total=3 + len(jobs) + 1)
-        tables = _report_tables(result, year, gender, gender_year)
-        tables.update(section.tables if section else {})
+        tables = _report_tables(result, year, section)
+        tables.update(divide_part.tables if divide_part else {})
         progress.advance(task)
         report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
         for name in tables:
             path = out / "tables" / f"{name}.tex"
-            caption = (section.captions.get(name) if section else None) or _caption(result, name, year, gender_year)
+            caption = (divide_part.captions.get(name) if divide_part else None) or _caption(result, name, year,
+                                                                                              section)
             path.write_text(to_latex(tables[name], caption=caption,
                                      label=f"tab:{name}", decimals=decimals) + "\n", encoding="utf-8")
             report.tables[name].append(path)
@@ -208,26 +313,72 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
                                     "1:110m and are listed under the map.")
             progress.advance(task)
         progress.update(task, description="index.html")
-        extra = section.html(images, decimals=3) if section else ""
-        report.html.write_text(_html(result, year, tables, images, gender, gender_year, report.notes, extra),
+        extra = divide_part.html(images, decimals=3) if divide_part else ""
+        report.html.write_text(_html(result, year, tables, images, section, report.notes, extra),
                                encoding="utf-8")
         progress.advance(task)
     return report
 
 
-def _caption(result: IndexResult, name: str, year: int, gender_year: int | None) -> str:
+def _caption(result: IndexResult, name: str, year: int, gender: GenderSection | None) -> str:
     fw = result.framework.name
+    legend = "; ".join(f"{k} = {v}" for k, v in MARKERS.items())
+    gender_title = gender.title if gender is not None else ""
     return {
-        "ranking": f"{fw}, {year}: ranking, scores and change since {year - 1}",
+        "ranking": f"{fw}, {year}: ranking, scores and change since {year - 1}. Flags: {legend}",
+        "ranking_flags": "Flags of the ranking table",
+        "value_flags": f"{fw}, {year}: values that are estimates or carried forward",
         "averages_income": f"{fw}, {year}: averages by {GROUPINGS['income']} (simple and population-weighted)",
         "averages_region": f"{fw}, {year}: averages by {GROUPINGS['region']} (simple and population-weighted)",
         "coverage": f"{fw}, {year}: data coverage by indicator and scoring by node",
-        "gender": f"Gender sub-index, {gender_year}: female and male scores, parity and gap",
-        "gender_indicators": f"Gender parity score of each sex-disaggregated series, {gender_year}",
+        "gender": f"{gender_title}: female and male sub-index scores, parity and gap"
+        + (f" (sub-index of {gender.gender_year})" if gender is not None and gender.gender_year != year else ""),
+        "gender_indicators": f"{gender_title}: gender parity score of each series by sex, every economy with it",
+        "gender_skills": f"{gender_title}: ICT skills (SDG 4.4.1) by type, gender parity",
         "excluded": f"{fw}, {year}: economies not scored, and why",
         "imputations": f"{fw}, {year}: imputed values (latest available value)",
         "sources": "Data sources and licences",
+        "breaks": f"{fw}: series that start, stop or change source between {year - 1} and {year} (economies)",
     }.get(name, name)
+
+
+def _gender_html(gender: GenderSection, tables: dict[str, pd.DataFrame], images: dict[str, str]) -> list[str]:
+    """The gender section: sub-index (if any), parity of every series by sex, ICT skills by type."""
+    esc = html.escape
+    parts = [f"<h2 id='gender'>{esc(gender.title)}</h2>"]
+    span = gender.data_years
+    observed = f" The values shown were observed in {span[0]}–{span[1]}." if span else ""
+    if "gender" in tables:
+        sub_year = gender.gender_year
+        parts += [
+            f"<p>Female and male scores of the {esc(gender.framework_name)} for {sub_year}, from the newest values "
+            f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the data_years column gives the "
+            "year of each value), computed with the same goalposts and weights as the total. Parity score = women "
+            "/ men (ITU: parity within 0.98–1.02); gap = (men − women) / men; EDI = equally-distributed score "
+            f"(harmonic mean, ε = 2).{esc(observed)}</p>",
+            _figure(images, "gender_dumbbell", f"Women and men, {sub_year}, sorted by the gap."),
+            _figure(images, "gender_parity", f"Gender parity score, {sub_year}, with the parity band shaded."),
+            to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
+        ]
+    if "gender_indicators" in tables:
+        parity = tables["gender_indicators"]
+        counts = parity.groupby("indicator")["economy"].nunique()
+        listed = ", ".join(f"{code}: {n} economies" for code, n in counts.items())
+        parts += [
+            f"<h3>Gender parity of each series by sex ({listed})</h3>",
+            f"<p>Every economy with female and male values in {gender.year - gender.max_gap}–{gender.year} "
+            "(the newest; data_year gives its year), whether or not the sub-index can be built for it.</p>",
+            _figure(images, "gender_internet_parity", "Internet use: gender parity score of every economy with "
+                    "data by sex."),
+            f"<div class='scroll'>{to_html(parity, decimals=3)}</div>",
+        ]
+    if "gender_skills" in tables:
+        parts += ["<h3>ICT skills by sex (SDG 4.4.1)</h3>",
+                  "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
+                  "doi_gender framework file). Median parity and economies per parity band, newest value per "
+                  "economy.</p>",
+                  to_html(tables["gender_skills"], decimals=3)]
+    return parts
 
 
 _CSS = """
@@ -255,7 +406,7 @@ def _figure(images: dict[str, str], name: str, caption: str) -> str:
 
 
 def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], images: dict[str, str],
-          gender: IndexResult | None, gender_year: int | None, notes: list[str], extra: str = "") -> str:
+          gender: GenderSection | None, notes: list[str], extra: str = "") -> str:
     fw = result.framework
     d = fw.rounding
     esc = html.escape
@@ -269,7 +420,7 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         f"the reason); <b>{len(tables['imputations'])}</b> values imputed. Framework <code>{esc(fw.code)}</code> "
         f"({esc(fw.version or '')}), ictindex {esc(str(result.provenance.get('library_version')))}.</p>",
         "<nav><a href='#ranking'>Ranking</a><a href='#charts'>Charts</a><a href='#averages'>Group averages</a>"
-        + ("<a href='#gender'>Gender</a>" if "gender" in tables else "")
+        + ("<a href='#gender'>Gender</a>" if gender is not None else "")
         + ("<a href='#divide'>Digital divide</a>" if extra else "")
         + "<a href='#coverage'>Coverage</a><a href='#methodology'>Methodology</a><a href='#sources'>Sources</a></nav>",
     ]
@@ -279,9 +430,15 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         "<h2 id='ranking'>Ranking</h2>",
         _figure(images, "ranking", f"{fw.name}, {year}: the top economies, bars split by sub-index contribution."),
         f"<div class='scroll'>{to_html(shown, decimals=d, table_id='ranking-table')}</div>",
+        "<p class='note'>Flags: " + "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in MARKERS.items())
+        + ". Each flagged value is listed in tables/value_flags.csv.</p>",
         "<h2 id='charts'>Charts</h2>",
         _figure(images, "map", f"{fw.name}, {year}."),
         _figure(images, "rank_shift", f"Rank in {year - 1} and {year}."),
+        *(["<p class='note'>Method breaks between the two years (a series starts, stops or changes source; "
+           "rank changes of these economies may come from the data, not from change; every economy in "
+           "tables/breaks.csv and result.breaks):</p>", to_html(tables["breaks"], decimals=d)]
+          if "breaks" in tables and not tables["breaks"].empty else []),
         _figure(images, "distribution_region", f"Scores by {GROUPINGS['region']}, {year}."),
         _figure(images, "distribution_income", f"Scores by {GROUPINGS['income']}, {year}."),
         *[_figure(images, name, f"Profile of {report_name(name.removeprefix('profile_'))} against its region's and "
@@ -293,17 +450,8 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         to_html(tables["averages_income"], decimals=d),
         to_html(tables["averages_region"], decimals=d),
     ]
-    if "gender" in tables:
-        sections += [
-            "<h2 id='gender'>Gender</h2>",
-            f"<p>Female and male scores of the {esc(gender.framework.name)} ({gender_year}, the latest year with "  # type: ignore[union-attr]
-            "data by sex), computed with the same goalposts and weights as the total. Parity score = women / men "
-            "(ITU: parity within 0.98–1.02); gap = (men − women) / men; EDI = equally-distributed score "
-            "(harmonic mean, ε = 2).</p>",
-            _figure(images, "gender_dumbbell", "Women and men, sorted by the gap."),
-            _figure(images, "gender_parity", "Gender parity score with the parity band shaded."),
-            to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
-        ]
+    if gender is not None:
+        sections += _gender_html(gender, tables, images)
     sections.append(extra)
     sections += [
         "<h2 id='coverage'>Coverage and exclusions</h2>",

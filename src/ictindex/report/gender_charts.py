@@ -25,37 +25,47 @@ if TYPE_CHECKING:
 __all__ = ["gender_dumbbell", "parity_chart", "gender_slice"]
 
 
-def gender_slice(data: IndexResult | pd.DataFrame, year: int | None = None, node: str | None = None
-                 ) -> tuple[pd.DataFrame, int, str, str]:
+def gender_slice(
+    data: IndexResult | pd.DataFrame, year: int | None = None, node: str | None = None
+) -> tuple[pd.DataFrame, int, str, str]:
     """Rows of the gender table with female and male scores for one year and node.
 
     Returns the rows, the year, the node code and the node's display name. The default year
     is the latest with any female/male score, the default node the highest one in the tree.
     """
     table = data if isinstance(data, pd.DataFrame) else data.gender
-    name_of = (lambda code: code) if isinstance(data, pd.DataFrame) else (
-        lambda code: data.framework.node(code).name)
+    name_of = (lambda code: code) if isinstance(data, pd.DataFrame) else (lambda code: data.framework.node(code).name)
     scored = table[table["female"].notna() & table["male"].notna()]
     if scored.empty:
-        raise MethodError("no economy has both a female and a male score to plot",
-                          hint="check result.gender['reason']")
+        raise MethodError("no economy has both a female and a male score to plot", hint="check result.gender['reason']")
     year = int(scored["year"].max()) if year is None else int(year)
     node = str(table["node"].iloc[0]) if node is None else node
     rows = scored[(scored["year"] == year) & (scored["node"] == node)]
     if rows.empty:
-        raise MethodError(f"no female and male scores for node '{node}' in {year}", node=node, year=year,
-                          hint=f"years with scores: {sorted(scored['year'].unique().tolist())}")
+        raise MethodError(
+            f"no female and male scores for node '{node}' in {year}",
+            node=node,
+            year=year,
+            hint=f"years with scores: {sorted(scored['year'].unique().tolist())}",
+        )
     return rows.reset_index(drop=True), year, node, name_of(node)
 
 
-def gender_dumbbell(data: IndexResult | pd.DataFrame, *, year: int | None = None, node: str | None = None,
-                    max_economies: int | None = None) -> Figure:
+def gender_dumbbell(
+    data: IndexResult | pd.DataFrame,
+    *,
+    year: int | None = None,
+    node: str | None = None,
+    max_economies: int | None = None,
+    name: str | None = None,
+) -> Figure:
     """Female and male scores of each economy joined by a line, sorted by the relative gap.
 
     Economies with the largest gap (men ahead) are at the top. ``max_economies`` keeps the
     largest absolute gaps only (the title then says so).
     """
-    rows, year, node, name = gender_slice(data, year, node)
+    rows, year, node, found = gender_slice(data, year, node)
+    name = found if name is None else name
     rows = rows.assign(_abs=rows["gap"].abs())
     if max_economies is not None and len(rows) > max_economies:
         subset = f", {max_economies} largest gaps of {len(rows)}"
@@ -66,8 +76,14 @@ def gender_dumbbell(data: IndexResult | pd.DataFrame, *, year: int | None = None
     y = np.arange(len(rows))
     with style():
         fig, ax = new_figure(height=1.3 + 0.17 * len(rows))
-        ax.hlines(y, rows[["female", "male"]].min(axis=1), rows[["female", "male"]].max(axis=1),
-                  color=NEUTRAL, linewidth=1.2, zorder=1)
+        ax.hlines(
+            y,
+            rows[["female", "male"]].min(axis=1),
+            rows[["female", "male"]].max(axis=1),
+            color=NEUTRAL,
+            linewidth=1.2,
+            zorder=1,
+        )
         # men's squares under women's (smaller) circles, so equal scores show both
         ax.scatter(rows["female"], y, color=FEMALE, s=16, zorder=3, label="Women")
         ax.scatter(rows["male"], y, color=MALE, s=30, zorder=2, marker="s", label="Men")
@@ -80,10 +96,20 @@ def gender_dumbbell(data: IndexResult | pd.DataFrame, *, year: int | None = None
     return fig
 
 
-def parity_chart(data: IndexResult | pd.DataFrame, *, year: int | None = None, node: str | None = None,
-                 band: tuple[float, float] = PARITY_BAND) -> Figure:
-    """Gender parity score (female / male) of each economy, with the parity band shaded."""
-    rows, year, node, name = gender_slice(data, year, node)
+def parity_chart(
+    data: IndexResult | pd.DataFrame,
+    *,
+    year: int | None = None,
+    node: str | None = None,
+    band: tuple[float, float] = PARITY_BAND,
+    name: str | None = None,
+) -> Figure:
+    """Gender parity score (female / male) of each economy, with the parity band shaded.
+
+    ``data`` may also be a parity table of one series (columns economy, year, node, female, male,
+    parity); ``name`` then titles the chart."""
+    rows, year, node, found = gender_slice(data, year, node)
+    name = found if name is None else name
     rows = rows.sort_values(["parity", "economy"], ascending=[False, True]).reset_index(drop=True)
     y = np.arange(len(rows))
     colours = np.where(rows["parity"] < band[0], FEMALE, np.where(rows["parity"] > band[1], MALE, NEUTRAL))
@@ -98,8 +124,10 @@ def parity_chart(data: IndexResult | pd.DataFrame, *, year: int | None = None, n
         ax.grid(axis="x")
         ax.set_xlabel("Gender parity score (women / men)")
         ax.set_title(f"{name}: gender parity score, {year}")
-        handles = [Patch(color="#E8E8E8", label=f"parity band {band[0]:.2f}-{band[1]:.2f}"),
-                   Line2D([], [], color=FEMALE, marker="o", linestyle="", label="women behind"),
-                   Line2D([], [], color=MALE, marker="o", linestyle="", label="men behind")]
+        handles = [
+            Patch(color="#E8E8E8", label=f"parity band {band[0]:.2f}-{band[1]:.2f}"),
+            Line2D([], [], color=FEMALE, marker="o", linestyle="", label="women behind"),
+            Line2D([], [], color=MALE, marker="o", linestyle="", label="men behind"),
+        ]
         fig.legend(handles=handles, loc="outside lower center", ncols=3)
     return fig

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ictindex.countries import report_name
+from ictindex.economies import GROUPINGS, INCOME_ORDER, economy_groups, group_means
 from ictindex.errors import MethodError
-from ictindex.report.groups import GROUPINGS, INCOME_ORDER, economy_groups
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -59,6 +59,11 @@ def ranking_table(result: IndexResult, year: int | None = None) -> pd.DataFrame:
     table["previous_rank"] = pd.array(before_rank, dtype="Int64")
     table["rank_change"] = table["previous_rank"] - table["rank"]
     table["change"] = table[index] - before_score
+    flags = result.economy_flags
+    if not flags.empty:  # E estimates, C carried forward, ! few indicators or mostly estimates (ictindex.flags)
+        flags = flags[flags["year"] == year].set_index("economy")
+        table["flag"] = table["economy"].map(flags["marker"]).fillna("")
+        table["indicators_present"] = table["economy"].map(flags["present"]).astype("Int64")
     return table.reset_index(drop=True)
 
 
@@ -66,13 +71,17 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
                    groups: pd.DataFrame | None = None) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
+    A thin wrapper of :func:`ictindex.economies.group_means` over the economies ranked in ``year``.
+
     Parameters
     ----------
     by
-        ``income`` (World Bank income group) or ``region`` (UN SDG region).
+        ``income`` (World Bank income group), ``region`` (UN SDG region), or another column of
+        :data:`ictindex.economies.GROUPINGS` (``ldc``, ``un_sub_region``...) or of ``groups``.
     groups
         Economy metadata indexed by ISO3 with a ``by`` column and ``population``
-        (default: :func:`ictindex.report.groups.economy_groups` for the year).
+        (default: :func:`ictindex.economies.economy_groups` for the year: groups as of that year,
+        population of that year or the nearest earlier one).
 
     Returns one row per group (and ``All scored economies``): ``group``, ``economies``,
     ``population_year`` (range of the population figures used), and for every node
@@ -80,34 +89,12 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
     population are counted in the simple mean only, and ``economies_without_population`` says
     how many.
     """
-    if by not in GROUPINGS:
-        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
     year = report_year(result, year)
     groups = economy_groups(year) if groups is None else groups
+    if by not in GROUPINGS and by not in groups.columns:
+        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
     scores = result.ranking(year).set_index("economy")
-    nodes = result.node_codes
-    joined = scores[nodes].join(groups[[by, "population", "population_year"]], how="left")
-    joined[by] = joined[by].fillna("No group in the bundled metadata")
-    rows = []
-    for label, part in [*joined.groupby(by, sort=False), ("All scored economies", joined)]:
-        row: dict[str, object] = {"group": label, "economies": len(part)}
-        weights = part["population"]
-        years = part["population_year"].dropna()
-        row["population_year"] = (f"{years.min()}-{years.max()}" if years.nunique() > 1
-                                  else (str(years.iloc[0]) if len(years) else ""))
-        row["economies_without_population"] = int(weights.isna().sum())
-        for code in nodes:
-            values = part[code]
-            row[f"{code} (simple mean)"] = values.mean()
-            ok = values.notna() & weights.notna() & (weights > 0)
-            row[f"{code} (population-weighted)"] = (np.average(values[ok], weights=weights[ok])
-                                                     if ok.any() else np.nan)
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    order = INCOME_ORDER if by == "income" else sorted(set(table["group"]) - {"All scored economies"})
-    rank = {g: i for i, g in enumerate(order)}
-    table["_o"] = table["group"].map(lambda g: rank.get(g, len(rank) + (g == "All scored economies")))
-    return table.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+    return group_means(scores, groups, by, result.node_codes, order=INCOME_ORDER if by == "income" else None)
 
 
 def gender_report_table(result: IndexResult, year: int | None = None, node: str | None = None) -> pd.DataFrame:
@@ -118,7 +105,7 @@ def gender_report_table(result: IndexResult, year: int | None = None, node: str 
     rows, year, node, _ = gender_slice(result, year, node)
     table = rows.assign(name=[report_name(e) for e in rows["economy"]])
     columns = ["economy", "name", "year", "node", "total", "female", "male", "parity", "gap", "band", "edi",
-               "shares"]
+               "shares", *(["data_years"] if "data_years" in table else [])]
     return table.sort_values(["gap", "economy"], ascending=[False, True])[columns].reset_index(drop=True)
 
 

@@ -1,0 +1,169 @@
+"""Value notes that travel: publisher estimates and carried-forward values, per value and per economy.
+
+ITU marks model values "ITU estimate" and the UN SDG database marks them nature ``E``; the
+latest-available rule carries older values forward. A ranking that hides both reads as if every
+score rested on the year's own measurements. This module turns them into flags:
+
+* per value (:func:`value_flags`): ``estimate`` (the publisher's note says so), ``carried forward``
+  (from ``from_year``), or both;
+* per economy and year (:func:`economy_flags`): how many indicators were present, estimated,
+  carried; the marker ``E`` (some estimates), ``C`` (some carried values), and ``!`` when the
+  economy is scored from fewer than half of its indicators or mostly (more than half) from
+  estimates (OECD/JRC Handbook 2008, section 1.6: report the data behind each score).
+
+>>> idx = pd.MultiIndex.from_tuples([("KOR", 2023)], names=["economy", "year"])
+>>> notes = pd.DataFrame({"a": ["ITU estimate."], "b": [""]}, index=idx)
+>>> values = pd.DataFrame({"a": [1.0], "b": [2.0]}, index=idx)
+>>> value_flags(values, notes)[["indicator", "flag"]].values.tolist()
+[['a', 'estimate']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from ictindex.breaks import series_code
+
+__all__ = [
+    "FLAG_COLUMNS",
+    "ECONOMY_FLAG_COLUMNS",
+    "MARKERS",
+    "value_notes",
+    "value_flags",
+    "economy_flags",
+    "is_estimate",
+]
+
+FLAG_COLUMNS = ["economy", "year", "indicator", "value", "flag", "from_year", "note"]
+ECONOMY_FLAG_COLUMNS = ["economy", "year", "indicators", "present", "estimates", "carried", "marker", "why"]
+MARKERS = {
+    "E": "some values are publisher estimates (ITU estimate; SDG nature E)",
+    "C": "some values are carried forward from an earlier year (latest available, at most max_gap years)",
+    "!": "scored from fewer than half of its indicators, or mostly from estimates",
+}
+
+
+def is_estimate(note: pd.Series) -> pd.Series:
+    """Whether a publisher's note marks the value as an estimate (``estimate``, ``estimated``, case-blind)."""
+    return note.fillna("").astype(str).str.contains(r"\bestimated?\b", case=False, regex=True)
+
+
+def value_notes(
+    panel: pd.DataFrame, sources: pd.DataFrame, sex: str = "total", years: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """The publisher's note of every value in a sources matrix (same index and columns; empty if none).
+
+    The note is looked up by the series code of each cell (``result.sources`` text) in the panel rows of
+    ``sex``; a ratio joins the notes of its two series. ``years`` limits the work to those years (the
+    other rows come back empty).
+    """
+    out = pd.DataFrame("", index=sources.index, columns=sources.columns, dtype="str")
+    if "note" not in panel.columns or sources.empty:
+        return out
+    rows = panel[(panel["sex"] == sex) & (panel["note"].fillna("") != "")]
+    lookup = rows.set_index(["economy", "year", "indicator"])["note"].astype(str)
+    lookup = lookup[~lookup.index.duplicated()]
+    part = sources if years is None else sources[sources.index.get_level_values("year").isin(list(years))]
+    cells = part.astype(object).stack()
+    cells = cells[cells.astype(str) != ""]
+    if cells.empty or lookup.empty:
+        return out
+    codes = series_code(cells)
+    economy = cells.index.get_level_values(0)
+    year = cells.index.get_level_values(1)
+    found = []
+    for position in range(2):  # a ratio names two series
+        code = codes.map({c: (c.split(" / ") + [""])[position] for c in pd.unique(codes)})
+        key = pd.MultiIndex.from_arrays([economy, year, code.to_numpy()])
+        found.append(pd.Series(lookup.reindex(key).to_numpy(), index=cells.index).fillna(""))
+    joined = found[0].where(found[1] == "", found[0] + " / " + found[1]).str.strip(" /")
+    joined = joined[joined != ""]
+    for column, notes in joined.groupby(level=2):
+        out.loc[notes.index.droplevel(2), column] = notes.to_numpy()
+    return out
+
+
+def value_flags(
+    values: pd.DataFrame,
+    notes: pd.DataFrame,
+    imputations: pd.DataFrame | None = None,
+    notes_of_origin: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per value that is an estimate or carried forward: :data:`FLAG_COLUMNS`.
+
+    ``values`` is the imputed matrix, ``notes`` the notes of the raw values (:func:`value_notes`);
+    ``imputations`` the log (``from_year``); a carried value takes the note of the year it came from
+    (looked up in ``notes_of_origin``, default ``notes``).
+    """
+    origin = notes if notes_of_origin is None else notes_of_origin
+    tidy = values.stack().rename("value").to_frame()
+    tidy.index.names = ["economy", "year", "indicator"]
+    tidy["note"] = notes.stack().reindex(tidy.index).fillna("").to_numpy()
+    tidy["from_year"] = pd.array([pd.NA] * len(tidy), dtype="Int64")
+    if imputations is not None and not imputations.empty:
+        log = imputations.set_index(["economy", "year", "indicator"])["from_year"]
+        log = log[~log.index.duplicated()]
+        carried = tidy.index.isin(log.index)
+        tidy.loc[carried, "from_year"] = log.reindex(tidy.index[carried]).astype("Int64").to_numpy()
+        stacked_origin = origin.stack()
+        key = pd.MultiIndex.from_arrays(
+            [
+                tidy.index.get_level_values("economy")[carried],
+                tidy.loc[carried, "from_year"].astype("int64").to_numpy(),
+                tidy.index.get_level_values("indicator")[carried],
+            ]
+        )
+        tidy.loc[carried, "note"] = stacked_origin.reindex(key).fillna("").to_numpy()
+    estimate = is_estimate(tidy["note"]).to_numpy()
+    carried = tidy["from_year"].notna().to_numpy()
+    flag = np.where(
+        estimate & carried,
+        "estimate; carried forward",
+        np.where(estimate, "estimate", np.where(carried, "carried forward", "")),
+    )
+    table = tidy.assign(flag=flag).reset_index()
+    table = table[table["flag"] != ""]
+    return table[FLAG_COLUMNS].sort_values(["year", "economy", "indicator"]).reset_index(drop=True)
+
+
+def economy_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Per economy and year: indicators expected and present, estimates and carried values, the marker.
+
+    ``!`` when fewer than half of the indicators are present or more than half of the present ones
+    are estimates; ``E``/``C`` when any value is an estimate / carried forward.
+    """
+    present = values.notna().sum(axis=1)
+    total = values.shape[1]
+    estimate = flags[flags["flag"].str.contains("estimate")].groupby(["economy", "year"]).size()
+    carried = flags[flags["flag"].str.contains("carried")].groupby(["economy", "year"]).size()
+    table = pd.DataFrame(
+        {
+            "indicators": total,
+            "present": present,
+            "estimates": estimate.reindex(values.index).fillna(0).astype(int),
+            "carried": carried.reindex(values.index).fillna(0).astype(int),
+        },
+        index=values.index,
+    )
+    few = table["present"] < total / 2
+    mostly = table["estimates"] > table["present"] / 2
+    table["marker"] = (
+        np.where(table["estimates"] > 0, "E", "")
+        + np.where(table["carried"] > 0, "C", "")
+        + np.where(few | mostly, "!", "")
+    )
+    why = np.where(few, "scored from " + table["present"].astype(str) + f" of {total} indicators", "")
+    why = np.where(
+        mostly,
+        np.where(why != "", why + "; ", "")
+        + table["estimates"].astype(str)
+        + " of "
+        + table["present"].astype(str)
+        + " values are estimates",
+        why,
+    )
+    table["why"] = why
+    return table.reset_index()[ECONOMY_FLAG_COLUMNS]
