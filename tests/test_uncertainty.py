@@ -312,3 +312,18 @@ def test_report_section_is_added_before_the_methodology(itu, tmp_path):
     table = pd.read_csv(report.tables["uncertainty"][0])
     assert len(table) == len(uncertainty_table(r)) == r.ranks["year"].eq(2023).sum()
     assert (report.folder / "charts" / "rank_uncertainty.png").exists()
+
+
+def test_report_with_uncertainty_is_one_run(itu, tmp_path):
+    """The section is written inside the report's own temporary folder: a second report into the same folder
+    replaces the first (the section's files are the run's, listed in its manifest), nothing is left behind."""
+    from ictindex.report import write_report
+
+    r = ictindex.uncertainty(itu, "doi_current", {"weights": {"noise": 0.25}}, n=16, **BUILD)
+    result = ictindex.build_index(itu, "doi_current", years=2023)
+    out = tmp_path / "report"
+    for _ in range(2):
+        written = write_report(result, out, year=2023, uncertainty=r, divide=False)
+    assert "id='uncertainty'" in written.html.read_text(encoding="utf-8")
+    assert (out / "charts" / "rank_uncertainty.png").exists() and (out / "tables" / "uncertainty.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]

@@ -179,11 +179,10 @@ def report(
         except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
             parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
             notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
+    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec) if uncertainty else None
     written = write_report(result, out, year=year, gender=by_sex, gender_parity=parity, notes=notes,
                            profiles=[p.upper() for p in profile or []] or None,
-                           formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
-    if uncertainty:  # issue 15: the uncertainty section, one call
-        _uncertainty_section(written, panel, fw, year, uncertainty, uncertainty_spec, pdf)
+                           formats=("png", "svg", "pdf") if pdf else ("png", "svg"), uncertainty=analysis)
     typer.echo(result.summary())
     for note in written.notes:
         typer.echo(f"note: {note}")
@@ -196,13 +195,11 @@ def report(
 DEFAULT_UNCERTAINTY = {"weights": {"noise": 0.25}, "exclude_indicator": True}
 
 
-def _uncertainty_section(written: Any, panel: Any, fw: Any, year: int, n: int, spec: Path | None,
-                         pdf: bool) -> None:
-    from ictindex.report.uncertainty_charts import add_uncertainty_section
+def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None) -> Any:
+    """The report's uncertainty analysis (its section is written with the report, in the same folder)."""
     from ictindex.uncertainty import uncertainty as run_uncertainty
 
-    analysis = run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year)
-    add_uncertainty_section(written, analysis, year=year, formats=("png", "svg", "pdf") if pdf else ("png", "svg"))
+    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year)
 
 
 @app.command("uncertainty")

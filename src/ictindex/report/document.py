@@ -16,7 +16,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -210,6 +210,7 @@ def write_report(
     console: Console | None = None,
     divide: bool = True,
     notes: Sequence[str] = (),
+    uncertainty: Any = None,
 ) -> Report:
     """Write the complete report folder for one year of ``result``.
 
@@ -245,6 +246,11 @@ def write_report(
     with output_folder(out) as work:
         report = _write_report(result, work, year=year, gender=gender, gender_parity=gender_parity,
                                profiles=profiles, formats=formats, console=console, notes=notes, divide=divide)
+        if uncertainty is not None:  # inside the same folder: the section is part of the run, or nothing is
+            from ictindex.report.uncertainty_charts import add_uncertainty_section
+
+            add_uncertainty_section(report, uncertainty, year=year,
+                                    formats=formats)
     return _relocated(report, work, Path(out))
 
 
