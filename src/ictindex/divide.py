@@ -83,18 +83,18 @@ def _is_table(data: object) -> bool:
 
 # -- groups and population: the one place that knows the bundled defaults -----------------------
 def bundled_economies() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Default ``(groups, population)``.
+    """Default ``(groups, population)``, from the economy-metadata stage (:mod:`ictindex.economies`).
 
-    ``groups``: one row per economy (ISO3 index) with a column per grouping — today ``region`` (UN SDG
-    region) and ``income`` (World Bank income group) from :func:`ictindex.report.groups.economy_groups`.
-    ``population``: tidy ``economy, year, population`` from the bundled panel's population series
-    (:data:`POPULATION_SERIES`, the first one present). Point this function at the economy-metadata
-    stage when it exists; nothing else in the module knows where the defaults come from.
+    ``groups``: one row per economy (ISO3 index) with a column per grouping — ``region`` (UN SDG region),
+    ``un_region``, ``income`` (World Bank income group), ``itu_region`` (ITU/BDT), ``ldc``, ``lldc``, ``sids``
+    (as of the latest bundled snapshot). ``population``: tidy ``economy, year, population`` from the bundled
+    panel's population series (:data:`POPULATION_SERIES`, the first one present: World Bank WDI 2025).
+    Nothing else in the module knows where the defaults come from.
     """
     from ictindex import datasets
-    from ictindex.report.groups import economy_groups
+    from ictindex.economies import economy_groups
 
-    groups = economy_groups()[["region", "income"]]
+    groups = economy_groups()[["region", "un_region", "income", "itu_region", "ldc", "lldc", "sids"]]
     panel = datasets.load("itu")
     pop = panel[panel["indicator"].isin(POPULATION_SERIES) & (panel["sex"] == "total")]
     code = next(c for c in POPULATION_SERIES if (pop["indicator"] == c).any())
