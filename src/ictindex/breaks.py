@@ -81,46 +81,43 @@ def detect_breaks(
     """
     filled = _carried_sources(sources, imputations)
     years = sorted(set(filled.index.get_level_values("year"))) if years is None else sorted(years)
-    present = set(filled.index.get_level_values("year"))
-
-    def of_year(year: int) -> pd.DataFrame:
-        if year not in present:
-            return pd.DataFrame(columns=filled.columns, index=pd.Index([], name="economy"), dtype="str")
-        return filled.xs(year, level="year")
-
+    if len(years) < 2 or filled.empty:
+        return pd.DataFrame(columns=BREAK_COLUMNS)
+    # one grid of source numbers per indicator, economies x years: compared as integers, text only for the hits
+    economy_codes, economies = pd.factorize(filled.index.get_level_values("economy"), sort=True)
+    year_position = pd.Index(years).get_indexer(filled.index.get_level_values("year"))
+    on_grid = year_position >= 0
     frames = []
-    for before_year, after_year in zip(years[:-1], years[1:], strict=False):
-        before, after = of_year(before_year), of_year(after_year)
-        economies = before.index.union(after.index)
-        before, after = before.reindex(economies).fillna(""), after.reindex(economies).fillna("")
-        for code in filled.columns:
-            b, a = before[code].astype(str), after[code].astype(str)
-            b_code, a_code = series_code(b), series_code(a)
+    for code in filled.columns:
+        column = filled[code]
+        coded = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
+            column.astype(object).where(column.notna(), ""))
+        texts = np.append(np.asarray(coded.categories, dtype=object).astype(str), "")
+        empty = texts == ""
+        series = pd.factorize(series_code(pd.Series(texts)))[0]
+        grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
+        grid[economy_codes[on_grid], year_position[on_grid]] = np.where(coded.codes < 0, len(texts) - 1,
+                                                                        coded.codes)[on_grid]
+        for k in range(len(years) - 1):
+            b, a = grid[:, k], grid[:, k + 1]
+            had, has = ~empty[b], ~empty[a]
             kind = np.select(
-                [
-                    (b == "") & (a != ""),
-                    (b != "") & (a == ""),
-                    (b != "") & (a != "") & (b_code != a_code),
-                    (b != "") & (a != "") & (b_code == a_code) & (b != a),
-                ],
+                [~had & has, had & ~has, had & has & (series[b] != series[a]), had & has & (series[b] == series[a])
+                 & (b != a)],
                 ["starts", "stops", "series changes", "vintage changes"],
                 default="",
             )
-            hit = kind != ""
-            if hit.any():
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "indicator": code,
-                            "economy": economies[hit],
-                            "from_year": before_year,
-                            "to_year": after_year,
-                            "kind": kind[hit],
-                            "before": b[hit].to_numpy(),
-                            "after": a[hit].to_numpy(),
-                        }
-                    )
-                )
+            hit = np.flatnonzero(kind != "")
+            if hit.size:
+                frames.append(pd.DataFrame({
+                    "indicator": code,
+                    "economy": np.asarray(economies)[hit],
+                    "from_year": years[k],
+                    "to_year": years[k + 1],
+                    "kind": kind[hit],
+                    "before": texts[b[hit]],
+                    "after": texts[a[hit]],
+                }))
     if not frames:
         return pd.DataFrame(columns=BREAK_COLUMNS)
     table = pd.concat(frames, ignore_index=True)

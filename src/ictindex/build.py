@@ -100,12 +100,14 @@ def explain(model: IndexModel) -> IndexResult:
 
     # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
     # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    plain = _plain(model.checked.panel)
-    all_sources = indicator_values(plain, fw, sex=sex)[1]
+    panel = model.checked.panel
     log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
-    notes = value_notes(plain, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
-    flags = value_flags(_frame(model, values, model.indicators), notes.reindex(model.units).fillna(""), log,
-                        notes_of_origin=notes)
+    # the built years' sources suffice unless a value was carried from a year not built
+    outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
+    all_sources = indicator_values(panel, fw, sex=sex)[1] if outside else model.sources
+    notes = value_notes(panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
+    flags = value_flags(_frame(model, values, model.indicators),
+                        None if notes is None else notes.reindex(model.units).fillna(""), log, notes_of_origin=notes)
     breaks = detect_breaks(all_sources, log, years=wanted)
 
     imputation = spec.imputation

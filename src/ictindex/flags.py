@@ -51,19 +51,32 @@ def is_estimate(note: pd.Series) -> pd.Series:
     return note.fillna("").astype(str).str.contains(r"\bestimated?\b", case=False, regex=True)
 
 
+def has_notes(panel: pd.DataFrame) -> bool:
+    """Whether any row of the panel carries a publisher's note (each distinct note looked at once)."""
+    if "note" not in panel.columns or panel.empty:
+        return False
+    note = panel["note"]
+    if isinstance(note.dtype, pd.CategoricalDtype):
+        written = np.asarray([str(c) != "" for c in note.cat.categories], dtype=bool)
+        return bool(np.append(written, False)[note.cat.codes].any())
+    return bool((note.fillna("").astype(str) != "").any())
+
+
 def value_notes(
     panel: pd.DataFrame, sources: pd.DataFrame, sex: str = "total", years: Iterable[int] | None = None
-) -> pd.DataFrame:
-    """The publisher's note of every value in a sources matrix (same index and columns; empty if none).
+) -> pd.DataFrame | None:
+    """The publisher's note of every value in a sources matrix (same index and columns; ``None`` when the
+    panel has no note at all).
 
     The note is looked up by the series code of each cell (``result.sources`` text) in the panel rows of
     ``sex``; a ratio joins the notes of its two series. ``years`` limits the work to those years (the
     other rows come back empty).
     """
+    if not has_notes(panel) or sources.empty:
+        return None
     out = pd.DataFrame("", index=sources.index, columns=sources.columns, dtype="str")
-    if "note" not in panel.columns or sources.empty:
-        return out
-    rows = panel[(panel["sex"] == sex) & (panel["note"].fillna("") != "")]
+    note = panel["note"].astype(object).where(panel["note"].notna(), "").astype(str)
+    rows = panel[(panel["sex"] == sex).to_numpy() & (note != "").to_numpy()]
     lookup = rows.set_index(["economy", "year", "indicator"])["note"].astype(str)
     lookup = lookup[~lookup.index.duplicated()]
     part = sources if years is None else sources[sources.index.get_level_values("year").isin(list(years))]
@@ -98,6 +111,8 @@ def value_flags(
     ``imputations`` the log (``from_year``); a carried value takes the note of the year it came from
     (looked up in ``notes_of_origin``, default ``notes``).
     """
+    if notes is None:  # no publisher's note anywhere: only carried values can be flagged
+        return _carried_only(values, imputations)
     origin = notes if notes_of_origin is None else notes_of_origin
     tidy = values.stack().rename("value").to_frame()
     tidy.index.names = ["economy", "year", "indicator"]
@@ -129,6 +144,22 @@ def value_flags(
     return table[FLAG_COLUMNS].sort_values(["year", "economy", "indicator"]).reset_index(drop=True)
 
 
+def _carried_only(values: pd.DataFrame, imputations: pd.DataFrame | None) -> pd.DataFrame:
+    """The flags of a build without notes: one row per carried-forward value of the imputation log."""
+    if imputations is None or imputations.empty:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    log = imputations[imputations["indicator"].isin(values.columns) & imputations["from_year"].notna()]
+    log = log.drop_duplicates(["economy", "year", "indicator"])
+    key = pd.MultiIndex.from_arrays([log["economy"], log["year"].astype("int64")])
+    log = log[key.isin(values.index)]
+    table = pd.DataFrame({
+        "economy": log["economy"].to_numpy(), "year": log["year"].astype("int64").to_numpy(),
+        "indicator": log["indicator"].to_numpy(), "value": log["value"].to_numpy(dtype="float64"),
+        "flag": "carried forward", "from_year": log["from_year"].astype("Int64").to_numpy(), "note": "",
+    })
+    return table[FLAG_COLUMNS].sort_values(["year", "economy", "indicator"]).reset_index(drop=True)
+
+
 def economy_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Per economy and year: indicators expected and present, estimates and carried values, the marker.
 
@@ -155,15 +186,14 @@ def economy_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
         + np.where(table["carried"] > 0, "C", "")
         + np.where(few | mostly, "!", "")
     )
-    why = np.where(few, "scored from " + table["present"].astype(str) + f" of {total} indicators", "")
-    why = np.where(
-        mostly,
-        np.where(why != "", why + "; ", "")
-        + table["estimates"].astype(str)
-        + " of "
-        + table["present"].astype(str)
-        + " values are estimates",
-        why,
-    )
+    why = np.full(len(table), "", dtype=object)  # text only for the rows that need it
+    flagged = np.flatnonzero((few | mostly).to_numpy())
+    present_, estimates_ = table["present"].to_numpy(), table["estimates"].to_numpy()
+    few_, mostly_ = few.to_numpy(), mostly.to_numpy()
+    for i in flagged:
+        parts = [f"scored from {present_[i]} of {total} indicators"] if few_[i] else []
+        if mostly_[i]:
+            parts.append(f"{estimates_[i]} of {present_[i]} values are estimates")
+        why[i] = "; ".join(parts)
     table["why"] = why
     return table.reset_index()[ECONOMY_FLAG_COLUMNS]

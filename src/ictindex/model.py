@@ -446,6 +446,8 @@ def compile_model(
         index = index.union(sexed[s][0].index)
     index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
+    if spec.sex != "total":  # where a female (male) build's values came from
+        sources = sexed[spec.sex][1].reindex(index).fillna("")
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
