@@ -117,7 +117,13 @@ def indicator_values(
     index = pd.MultiIndex.from_arrays([pd.Index(labels[order][unit_keys // span], dtype=object),
                                        first + unit_keys % span], names=INDEX_NAMES)
     n_units = len(index)
-    group = indicator.codes[rows].astype("int64") * (len(sexes.categories) + 1) + sexes.codes[rows]
+    n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
+    every = rows.size == len(panel)
+    group = ((indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1)
+             + (sexes.codes if every else sexes.codes[rows]))
+    # rows in order of (indicator, sex) once (a radix sort of small integers): each series is then one slice
+    order = np.argsort(group.astype("int16") if n_groups < 32_000 else group, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=n_groups))])
     position = {label: i for i, label in enumerate(indicator.categories)}
     texts = _Texts()
     source_labels = [str(c) for c in source.categories]
@@ -127,7 +133,8 @@ def indicator_values(
         v, ids = np.full(n_units, np.nan), np.full(n_units, -1, dtype="int64")
         if code not in position or which not in sex_code:
             return v, ids
-        hit = np.flatnonzero(group == position[code] * (len(sexes.categories) + 1) + sex_code[which])
+        target = position[code] * (len(sexes.categories) + 1) + sex_code[which]
+        hit = order[bounds[target]:bounds[target + 1]]
         at = unit_of[hit]
         v[at] = value[rows[hit]]
         described = np.asarray([texts.id(f"{code} ({label})") for label in source_labels] + [0], dtype="int64")

@@ -349,6 +349,17 @@ def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNorm
     return FittedNormalisation(tuple(years), fitted.reference_year, params)
 
 
+def _mix(row: np.ndarray) -> None:
+    """SplitMix64's finaliser, in place: every bit of a row's number spread over its whole hash
+    (Steele, Lea & Flood 2014)."""
+    with np.errstate(over="ignore"):
+        row ^= row >> np.uint64(30)
+        row *= np.uint64(0xBF58476D1CE4E5B9)
+        row ^= row >> np.uint64(27)
+        row *= np.uint64(0x94D049BB133111EB)
+        row ^= row >> np.uint64(31)
+
+
 def _panel_hash(panel: pd.DataFrame) -> str:
     """SHA-256 of the validated panel, whatever the order of its rows.
 
@@ -370,7 +381,7 @@ def _panel_hash(panel: pd.DataFrame) -> str:
                 column = coded.codes
             np.multiply(column, multiplier, out=part, dtype="uint64", casting="unsafe")
             row += part
-        row = pd.util.hash_array(row)
+        _mix(row)
         total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
         mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)
     labels.update(np.array([total, mixed, n], dtype="uint64").tobytes())
