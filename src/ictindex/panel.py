@@ -352,7 +352,11 @@ def validate_panel(
     recoded = _recode(economy, final_u, "")
     same_labels = recoded is economy  # no label changed: the codes (and what is in use) are those of the input
     long["economy"] = recoded
-    in_use = np.bincount(economy.codes[~dropped], minlength=len(final_u)) > 0 if (~dropped).any() else []
+    wide_rows = long.attrs.get("wide_rows")
+    if not dropped.any():  # (a wide table's economy codes repeat every wide_rows rows: count one copy)
+        in_use = np.bincount(economy.codes[:wide_rows] if wide_rows else economy.codes, minlength=len(final_u)) > 0
+    else:
+        in_use = np.bincount(economy.codes[~dropped], minlength=len(final_u)) > 0
     economies = frozenset(final_u[in_use].tolist()) if (~dropped).any() else frozenset()
 
     # years: whole numbers, not in the future
@@ -415,7 +419,8 @@ def validate_panel(
     has_value = ~np.isnan(number)
     indicator = long["indicator"].array
     counted = keep & (indicator.codes >= 0)
-    seen = np.bincount(indicator.codes[counted], minlength=len(indicator.categories)) > 0
+    seen = np.bincount(indicator.codes if counted.all() else indicator.codes[counted],
+                       minlength=len(indicator.categories)) > 0
     with_value = np.bincount(indicator.codes[counted & has_value], minlength=len(indicator.categories)) > 0
     if (seen & ~with_value).any():
         names = sorted(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object)))
@@ -517,7 +522,8 @@ def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None)
     if len(labels) == 1 and (column.codes == 0).all():
         return column
     if in_use is None or len(in_use) != len(labels):
-        in_use = np.bincount(column.codes[column.codes >= 0], minlength=len(labels)) > 0
+        codes = column.codes
+        in_use = np.bincount(codes if codes.min(initial=0) >= 0 else codes[codes >= 0], minlength=len(labels)) > 0
     used = np.flatnonzero(in_use)
     order = used[np.argsort(labels[used].astype(str), kind="stable")]
     if len(order) == len(labels) and (order == np.arange(len(labels))).all():
@@ -536,6 +542,10 @@ def _recode(column: pd.Categorical, per_label: np.ndarray, missing: object,
             categories: Sequence[str] | None = None) -> pd.Categorical:
     """Every distinct label replaced by ``per_label[i]``, empty cells by ``missing``; equal results merged."""
     values = np.append(np.asarray(per_label, dtype=object), missing)
+    if categories is not None and len(column.categories) == 1 and (column.codes == 0).all():
+        target = pd.Index(categories, dtype=object)  # one label everywhere (e.g. sex 'total'): one code
+        code = target.get_indexer([values[0]])[0]
+        return pd.Categorical.from_codes(np.full(len(column), code, dtype="int8"), categories=target)
     if categories is None and (column.codes >= 0).all() and len(set(per_label)) == len(per_label) and \
             (np.asarray(column.categories, dtype=object) == values[:-1]).all():
         return column  # nothing changes: no new codes for millions of rows
