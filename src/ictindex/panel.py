@@ -360,11 +360,10 @@ def validate_panel(
     economies = frozenset(final_u[in_use].tolist()) if (~dropped).any() else frozenset()
 
     # years: whole numbers, not in the future
-    year = _numbers(long["year"])
-    if pd.api.types.is_integer_dtype(long["year"].dtype):
-        bad_year = np.zeros(n_rows, dtype=bool)  # whole numbers by type
-    else:
-        bad_year = ~np.isfinite(year) | (year != np.round(year))
+    integer_years = pd.api.types.is_integer_dtype(long["year"].dtype) and long["year"].dtype == "int64"
+    year = long["year"].to_numpy() if integer_years else _numbers(long["year"])
+    # whole numbers by type, or checked (a NaN, an infinity, 2020.5 are not years)
+    bad_year = np.zeros(n_rows, dtype=bool) if integer_years else ~np.isfinite(year) | (year != np.round(year))
     if bad_year.any():
         shown = _text(long.loc[bad_year, "year"])
         found.append(_issues(long[bad_year], "error", "bad_year",
@@ -535,7 +534,10 @@ def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None)
 
 def _per_row(per_label: np.ndarray, codes: np.ndarray, missing: bool) -> np.ndarray:
     """A per-label flag for every row (code -1, an empty cell, gets ``missing``)."""
-    return np.append(np.asarray(per_label, dtype=bool), missing)[codes]
+    per_label = np.asarray(per_label, dtype=bool)
+    if not per_label.any() and (not missing or codes.min(initial=0) >= 0):
+        return np.zeros(len(codes), dtype=bool)  # no label flagged: no gather over every row
+    return np.append(per_label, missing)[codes]
 
 
 def _recode(column: pd.Categorical, per_label: np.ndarray, missing: object,
