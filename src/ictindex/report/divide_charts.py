@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 RURAL, URBAN = "#009E73", "#CC79A7"
-ITU_SOURCE = "Source: ITU (CC BY-NC-SA 3.0 IGO); World Bank WDI via Gapminder; computed with ictindex."
+ITU_SOURCE = "Source: ITU (CC BY-NC-SA 3.0 IGO); population: World Bank WDI 2025 (CC BY 4.0); computed with ictindex."
 
 
 @contextmanager
