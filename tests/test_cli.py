@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -37,9 +38,51 @@ def test_validate_prints_every_problem_and_exits_1(tmp_path):
     assert out.exit_code == 1
     assert "unknown economy 'Atlantis'" in out.stdout
     assert "above the highest admissible value 100.0" in out.stdout
-    # warnings: the aggregate, and each of the 10 DOI indicators absent from the file
+    # warnings: the aggregate, and each of the 10 DOI indicators absent from the file (one line for all ten)
     assert "1 usable values; 2 error(s), 11 warning(s)" in out.stdout
-    assert "warning: absent_indicator: no value in the data for this framework indicator" in out.stdout
+    assert "warning: absent_indicator (10 cells): no value in the data for this framework indicator" in out.stdout
+    assert len(out.stdout.strip().splitlines()) == 5  # 4 kinds of problem and the summary
+
+
+def test_validate_groups_a_repeated_problem_on_one_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    rows = [f"ARG,{year},internet_users,{120 + year % 3}" for year in range(2005, 2019)]
+    path.write_text("economy,year,indicator,value\n" + "\n".join(rows) + "\n")
+    out = runner.invoke(app, ["validate", str(path), "--framework", "doi"])
+    lines = [line for line in out.stdout.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, out.stdout  # 14 cells, one problem
+    assert "(14 cells)" in lines[0]
+    assert "[economy ARG; indicator internet_users; years 2005–2018; lines 2–15]" in lines[0]
+
+
+def test_version_and_flags_without_a_value_placeholder():
+    out = runner.invoke(app, ["--version"])
+    assert out.exit_code == 0 and out.stdout.strip().startswith("ictindex 0.")
+    for command in ("build", "report", "validate"):
+        shown = runner.invoke(app, [command, "--help"]).stdout
+        assert "<bool>" not in shown and "<list" not in shown and "<str>" not in shown, command
+    assert "--by-sex " in runner.invoke(app, ["build", "--help"]).stdout
+
+
+def test_build_on_its_defaults_and_with_coverage_and_reference_year(tmp_path):
+    out = runner.invoke(app, ["build", "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0, out.output
+    provenance = json.loads((tmp_path / "a" / "provenance.json").read_text())
+    assert provenance["framework"] == "doi_current"  # the bundled data cannot build the 2006 DOI series
+    out = runner.invoke(app, ["build", "--year", "2023", "--min-coverage", "0.5", "--reference-year", "2023",
+                              "--out", str(tmp_path / "b")])
+    assert out.exit_code == 0, out.output
+    provenance = json.loads((tmp_path / "b" / "provenance.json").read_text())
+    assert provenance["min_coverage"] == 0.5 and provenance["reference_year"] == 2023
+    # one imputed-value count per year, as the report page gives it
+    imputed = pd.read_csv(tmp_path / "b" / "imputations.csv")
+    assert re.search(rf"2023: \d+ economies scored; {(imputed['year'] == 2023).sum()} values imputed", out.stdout)
+
+
+def test_an_unknown_economy_name_is_an_error_naming_it(tmp_path):
+    out = runner.invoke(app, ["report", "--out", str(tmp_path / "r"), "--profile", "Atlantis"])
+    assert out.exit_code == 2 and "unknown economy 'Atlantis'" in out.output
+    assert not (tmp_path / "r").exists()
 
 
 def test_errors_are_one_line_without_traceback(tmp_path):

@@ -242,8 +242,8 @@ def _booleans(raw: pd.Series, number: pd.Series) -> pd.Series:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Cells as text, missing cells as "" (pandas 3 keeps NaN through ``astype(str)``)."""
-    return values.astype("str").fillna("")
+    """Cells as text, missing cells as "" (pandas 3 keeps NaN through ``astype(str)``, pandas 2 writes "nan")."""
+    return values.astype("object").where(values.notna(), "").astype("str")
 
 
 def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series | str) -> pd.DataFrame:

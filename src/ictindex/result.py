@@ -19,6 +19,10 @@ from ictindex.framework import Framework
 
 __all__ = ["IndexResult"]
 
+#: Without copy-on-write (pandas < 3 by default) a shallow copy shares its data with the result, so a
+#: caller's edit would change the result: hand out deep copies there.
+_DEEP = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_on_write") is True)
+
 
 def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
@@ -84,7 +88,7 @@ class IndexResult:
     # -- stages ---------------------------------------------------------------
     @property
     def scores(self) -> pd.DataFrame:
-        return self._scores.copy(deep=False)
+        return self._scores.copy(deep=_DEEP)
 
     @property
     def raw(self) -> pd.DataFrame:
@@ -104,7 +108,7 @@ class IndexResult:
 
     @property
     def imputations(self) -> pd.DataFrame:
-        return self._imputations.copy(deep=False)
+        return self._imputations.copy(deep=_DEEP)
 
     @property
     def treatments(self) -> pd.DataFrame | None:
@@ -132,16 +136,16 @@ class IndexResult:
 
     @property
     def coverage(self) -> pd.DataFrame:
-        return self._coverage.copy(deep=False)
+        return self._coverage.copy(deep=_DEEP)
 
     @property
     def issues(self) -> pd.DataFrame:
-        return self._issues.copy(deep=False)
+        return self._issues.copy(deep=_DEEP)
 
     @property
     def floored(self) -> pd.DataFrame:
         """Values raised to an aggregation's ``zero_floor`` (geometric/harmonic means)."""
-        return self._floored.copy(deep=False)
+        return self._floored.copy(deep=_DEEP)
 
     # -- value notes and method breaks (see ictindex.flags, ictindex.breaks) ---------------------
     @property
@@ -192,7 +196,7 @@ class IndexResult:
         if table is None:
             raise MethodError("this result was built without the female and male indices",
                               hint="call build_index(..., by_sex=True)")
-        return table.copy(deep=False)
+        return table.copy(deep=_DEEP)
 
     @property
     def gender(self) -> pd.DataFrame:
@@ -257,10 +261,10 @@ class IndexResult:
             top = group.sort_values("rank").head(3)
             best = ", ".join(f"{e} {s:.{self.framework.rounding}f}"
                              for e, s in zip(top["economy"], top[self.framework.index], strict=True))
-            lines.append(f"  {year}: {len(group)} economies scored; top: {best}")
+            imputed = int((self._imputations["year"] == year).sum())  # one count per year, as the report's
+            lines.append(f"  {year}: {len(group)} economies scored; {imputed} values imputed; top: {best}")
         not_scored = self.excluded
-        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}; "
-                     f"imputed values: {len(self._imputations)}")
+        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

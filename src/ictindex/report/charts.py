@@ -1,61 +1,107 @@
 """Publication charts of an index result (matplotlib only; each returns the Figure).
 
 ``ranking_chart``
-    Horizontal bars of the index, stacked by each sub-index's contribution.
+    Every scored economy (in several panels), the index score written at each bar; optionally
+    stacked by each sub-index's contribution.
 ``profile_chart``
     An economy's index and sub-indices against its region's and income group's averages.
 ``world_map``
-    Choropleth of the index on Natural Earth 1:110m boundaries (see :mod:`ictindex.report.maps`);
-    scored economies too small to draw are listed under the map.
+    Classed choropleth (quantile classes) on Natural Earth 1:110m boundaries (see
+    :mod:`ictindex.report.maps`); economies without a score hatched; scored economies too small to
+    draw listed under the map; a boundary disclaimer.
 ``rank_shift_chart``
     Slope chart of ranks between two years, or between two results (two methods).
 ``distribution_chart``
     Scores by region: box plots with every economy as a point.
 ``framework_diagram``
-    The index tree with the weight of every node and indicator.
+    The index tree with weights, aggregation methods and indicator directions.
 
-All are also reachable as ``result.plot.<name>(...)``.
+Every chart takes ``ax=None`` (draw on the caller's Axes instead of a new figure), ``source=True``
+(the source line under the chart: the framework's citation and the data's licences; a string
+replaces it, ``False`` leaves it out) and ``**kwargs`` passed to the main matplotlib call, and
+returns the Figure. All are also reachable as ``result.plot.<name>(...)``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
-from matplotlib.cm import ScalarMappable
+from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 
 from ictindex.countries import report_name
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
 from ictindex.report.groups import GROUPINGS, economy_groups
-from ictindex.report.maps import world_polygons
-from ictindex.report.style import HALF_WIDTH, NEUTRAL, PALETTE, WIDTH, new_figure, style
-from ictindex.report.tables import node_label, report_year
+from ictindex.report.maps import DISCLAIMER, world_polygons
+from ictindex.report.style import (
+    HALF_WIDTH,
+    NEUTRAL,
+    NO_DATA,
+    PALETTE,
+    WIDTH,
+    add_source,
+    figure_for,
+    legend_below,
+    style,
+)
+from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year, sources_table
 from ictindex.weight import effective_weights
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
 __all__ = ["ranking_chart", "profile_chart", "world_map", "rank_shift_chart", "distribution_chart",
-           "framework_diagram"]
+           "framework_diagram", "source_line", "map_not_drawn", "RANK_COLOURS"]
 
-UP, DOWN = "#009E73", "#D55E00"
+#: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
+#: simulated deuteranopia and protanopia (tests/test_report.py), and unchanged lines are also dashed.
+RANK_COLOURS = {"rose": "#0072B2", "fell": "#D55E00", "unchanged": "#7F7F7F"}
+_MPL_310 = tuple(int(p) for p in mpl.__version__.split(".")[:2]) >= (3, 10)
+
+
+def _licence_short(licence: str) -> str:
+    return licence.split(" (")[0].split(":")[0].strip()
+
+
+def source_line(result: IndexResult) -> str:
+    """The source line printed under every chart: who computed what, the framework's citation and the
+    licences of the data used (from :func:`~ictindex.report.tables.sources_table`)."""
+    fw = result.framework
+    citation = " ".join((fw.citation or "").split())
+    licences = list(dict.fromkeys(_licence_short(x) for x in sources_table(result)["licence"]))
+    text = f"Source: ictindex computation of the {fw.name}."
+    if citation:
+        text += f" {citation.rstrip('.')}."
+    if licences:
+        text += f" Data licences: {'; '.join(licences)}."
+    return text
+
+
+def _finish(fig: Figure, result: IndexResult | None, source: bool | str | None) -> Figure:
+    if source is True and result is not None:
+        add_source(fig, source_line(result))
+    elif isinstance(source, str):
+        add_source(fig, source)
+    return fig
 
 
 def _sub_indices(result: IndexResult) -> list[str]:
     return [c.code for c in result.framework.node(result.framework.index).children]
 
 
-def _ranking_with_children(result: IndexResult, year: int) -> pd.DataFrame:
+def _ranking_with_children(result: IndexResult, year: int, rule: RankingRule | None = None) -> pd.DataFrame:
     """The year's ranking with a column for every child of the index: the sub-index score, or for
     an indicator directly under the index its normalised value on the framework's scale."""
-    ranking = result.ranking(year)
+    ranking = apply_ranking_rule(result, year, rule)[0]
     leaves = [c for c in _sub_indices(result) if c not in ranking.columns]
     if leaves:
         normalised = result.normalised
@@ -64,50 +110,98 @@ def _ranking_with_children(result: IndexResult, year: int) -> pd.DataFrame:
     return ranking
 
 
-def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | None = 40) -> Figure:
-    """Index scores, best first, each bar split into the sub-indices' contributions.
+def _index_is_arithmetic(fw: Framework) -> bool:
+    return fw.node(fw.index).aggregation.method == "arithmetic"
 
-    With an arithmetic index a sub-index contributes ``w_c * s_c`` (weights rescaled over the
-    sub-indices present), so the segments add up to the index. For other means the bar shows
-    the index and the sub-index scores are drawn as points.
+
+def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | None = None,
+                  stacked: bool = False, rows_per_panel: int = 52, rule: RankingRule | None = None,
+                  ax: Axes | None = None,
+                  source: bool | str | None = True, **kwargs: Any) -> Figure:
+    """Every scored economy, best first, the index score written at the end of each bar.
+
+    The ranking is split into panels of ``rows_per_panel`` economies, two side by side (one panel
+    when ``ax`` is given). ``top`` keeps the best ``top`` only (the title says so). With
+    ``stacked=True`` and an arithmetic index, each bar is split into the sub-indices'
+    contributions ``w_c * s_c`` (weights rescaled over the sub-indices present), which add up to the
+    index; for other means the sub-index scores are drawn as points, since they do not add up.
+    With a :class:`~ictindex.report.tables.RankingRule`, only the economies it ranks are shown.
+    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`.
     """
     year = report_year(result, year)
     fw = result.framework
-    ranking = _ranking_with_children(result, year)
+    ranking = _ranking_with_children(result, year, rule)
     total = len(ranking)
     if top is not None:
         ranking = ranking.head(top)
-    ranking = ranking.iloc[::-1].reset_index(drop=True)
+    n_panels = 1 if ax is not None else max(1, math.ceil(len(ranking) / rows_per_panel))
+    per_panel = math.ceil(len(ranking) / n_panels)
+    columns = min(2, n_panels)
+    grid_rows = math.ceil(n_panels / columns)
     subs = _sub_indices(result)
     weights = pd.Series(fw.node(fw.index).weights)[subs]
-    y = np.arange(len(ranking))
-    subset = f" (top {len(ranking)} of {total})" if len(ranking) < total else ""
+    subset = f" (top {len(ranking)} of {total})" if len(ranking) < total else f" ({total} economies)"
     with style():
-        fig, ax = new_figure(height=1.4 + 0.14 * len(ranking))
-        if fw.node(fw.index).aggregation.method == "arithmetic":
-            present = ranking[subs].notna()
-            share = present.mul(weights, axis=1)
-            share = share.div(share.sum(axis=1), axis=0)
-            contribution = ranking[subs].fillna(0).mul(share) * 1.0
-            left = np.zeros(len(ranking))
-            for i, code in enumerate(subs):
-                ax.barh(y, contribution[code], left=left, color=PALETTE[i % len(PALETTE)], height=0.75,
-                        label=node_label(result, code))
-                left += contribution[code].to_numpy()
+        if ax is None:
+            fig = Figure(figsize=(WIDTH, 0.9 + grid_rows * (0.35 + 0.092 * per_panel)), layout="constrained")
+            axes = list(np.atleast_1d(fig.subplots(grid_rows, columns, squeeze=False).ravel()))
         else:
-            ax.barh(y, ranking[fw.index], color=NEUTRAL, height=0.75, label=node_label(result, fw.index))
+            fig, _ = figure_for(ax, 0)
+            axes = [ax]
+        handles = []
+        for k, panel_ax in enumerate(axes):
+            part = ranking.iloc[k * per_panel:(k + 1) * per_panel].reset_index(drop=True)
+            if part.empty:
+                panel_ax.set_axis_off()
+                continue
+            handles = _ranking_panel(panel_ax, result, part, subs, weights, stacked, len(axes) > 1, **kwargs)
+        label = f"{node_label(result, fw.index)} score"
+        if stacked and _index_is_arithmetic(fw):
+            label += " (bar segments: contribution of each sub-index)"
+        elif stacked:
+            label += f" ({fw.node(fw.index).aggregation.method} mean; points: sub-index scores)"
+        for panel_ax in axes[-columns:]:
+            panel_ax.set_xlabel(label if len(axes) == 1 else f"{node_label(result, fw.index)} score")
+        axes[0].set_title(f"{fw.name}, {year}{subset}")
+        if handles:
+            legend_below(axes[-1], ncols=min(len(handles), 4), handles=handles)
+    return _finish(fig, result, source)
+
+
+def _ranking_panel(ax: Axes, result: IndexResult, part: pd.DataFrame, subs: list[str], weights: pd.Series,
+                   stacked: bool, compact: bool, **kwargs: Any) -> list[Any]:
+    fw = result.framework
+    index = fw.index
+    y = np.arange(len(part))[::-1]
+    handles: list[Any] = []
+    if stacked and _index_is_arithmetic(fw):
+        present = part[subs].notna()
+        share = present.mul(weights, axis=1)
+        share = share.div(share.sum(axis=1), axis=0)
+        contribution = part[subs].fillna(0).mul(share)
+        left = np.zeros(len(part))
+        for i, code in enumerate(subs):
+            handles.append(ax.barh(y, contribution[code], left=left, color=PALETTE[i % len(PALETTE)], height=0.75,
+                                   label=node_label(result, code), **kwargs))
+            left += contribution[code].to_numpy()
+    else:
+        ax.barh(y, part[index], color=PALETTE[0] if not stacked else NEUTRAL, height=0.75,
+                label=node_label(result, index), **kwargs)
+        if stacked:
             for i, code in enumerate(subs):
-                ax.scatter(ranking[code], y, color=PALETTE[i % len(PALETTE)], s=10, zorder=3,
-                           label=node_label(result, code))
-        ax.set_yticks(y, [f"{r}  {report_name(e)}" for r, e in zip(ranking["rank"], ranking["economy"],
-                                                                    strict=True)])
-        ax.set_ylim(-0.6, len(ranking) - 0.4)
-        ax.set_xlim(0, fw.scale)
-        ax.grid(axis="x")
-        ax.set_xlabel(f"{node_label(result, fw.index)} score (contribution of each sub-index)")
-        ax.set_title(f"{fw.name}, {year}{subset}")
-        fig.legend(loc="outside lower center", ncols=min(len(subs), 4))
-    return fig
+                handles.append(ax.scatter(part[code], y, color=PALETTE[(i + 1) % len(PALETTE)], s=6, zorder=3,
+                                          label=node_label(result, code)))
+    size = 5 if compact else 6.5
+    for yy, value in zip(y, part[index], strict=True):
+        ax.text(value + fw.scale * 0.01, yy, f"{value:.{fw.rounding}f}", va="center", ha="left", fontsize=size - 0.5)
+    ax.set_yticks(y, [f"{r}  {report_name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)],
+                  fontsize=size)
+    ax.set_ylim(-0.6, len(part) - 0.4)
+    ax.set_xlim(0, fw.scale * 1.12)
+    ax.set_xticks(np.linspace(0, fw.scale, 5))
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x")
+    return handles
 
 
 def _flag_line(result: IndexResult, economy: str, year: int) -> str:
@@ -125,9 +219,14 @@ def _flag_line(result: IndexResult, economy: str, year: int) -> str:
 
 
 def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
-                  groups: pd.DataFrame | None = None) -> Figure:
+                  groups: pd.DataFrame | None = None, ax: Axes | None = None, source: bool | str | None = True,
+                  **kwargs: Any) -> Figure:
     """Index and sub-index scores of one economy next to its region's and income group's
-    simple averages (over the economies scored that year)."""
+    simple averages (over the economies scored that year).
+
+    A sub-index the economy has no score for is drawn as missing (a hatched outline marked "no
+    score"), never as a zero-length bar. ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`.
+    """
     year = report_year(result, year)
     groups = economy_groups(year) if groups is None else groups
     scores = _ranking_with_children(result, year).set_index("economy")
@@ -144,80 +243,139 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
     table = pd.DataFrame(series)
     y = np.arange(len(nodes))
     height = 0.8 / len(table.columns)
+    scale = result.framework.scale
     with style():
-        fig, ax = new_figure(height=1.2 + 0.5 * len(nodes))
+        fig, ax = figure_for(ax, height=1.4 + 0.5 * len(nodes))
         for i, label in enumerate(table.columns):
             offset = i - (len(table.columns) - 1) / 2
-            bars = ax.barh(y + offset * height, table[label], height=height * 0.95,
-                           color=["black", PALETTE[0], PALETTE[1]][i % 3], label=label)
-            ax.bar_label(bars, fmt=f"%.{result.framework.rounding}f", padding=2, fontsize=6.5)
+            values = table[label]
+            colour = ["black", PALETTE[0], PALETTE[1]][i % 3]
+            bars = ax.barh(y + offset * height, values.fillna(0), height=height * 0.95, color=colour, label=label,
+                           **kwargs)
+            ax.bar_label(bars, labels=[f"{v:.{result.framework.rounding}f}" if pd.notna(v) else "" for v in values],
+                         padding=2, fontsize=6.5)
+            for yy, v in zip(y + offset * height, values, strict=True):
+                if pd.isna(v):  # missing, not zero
+                    ax.barh(yy, scale, height=height * 0.95, facecolor="none", edgecolor=colour, hatch="////",
+                            linewidth=0.5, alpha=0.5)
+                    ax.text(scale * 0.02, yy, "no score", va="center", fontsize=6.5, color=colour)
         ax.set_yticks(y, [node_label(result, c) for c in nodes])
         ax.invert_yaxis()
-        ax.set_xlim(0, result.framework.scale * 1.08)
+        ax.set_xlim(0, scale * 1.08)
         ax.grid(axis="x")
         ax.set_xlabel("Score")
         ax.set_title(f"{report_name(economy)}: {result.framework.name}, {year}" + _flag_line(result, economy, year))
-        fig.legend(loc="outside lower center", ncols=min(3, len(table.columns)))
-    return fig
+        legend_below(ax, ncols=min(3, len(table.columns)))
+    return _finish(fig, result, source)
 
 
-def world_map(result: IndexResult, *, year: int | None = None, node: str | None = None,
-              cmap: str = "cividis") -> Figure:
-    """Choropleth of a node's scores (default: the index) on Natural Earth 1:110m boundaries.
-
-    Economies without a score are drawn in light grey; scored economies that have no polygon
-    at this scale (small islands, city states) are listed under the map, never dropped
-    silently. The figure's ``not_drawn`` attribute holds their ISO3 codes.
-    """
+def map_not_drawn(result: IndexResult, *, year: int | None = None, node: str | None = None) -> list[str]:
+    """Scored economies (ISO3, sorted) that have no polygon on the 1:110m map: listed under the map."""
     year = report_year(result, year)
     node = result.framework.index if node is None else node
-    scores = result.ranking(year).set_index("economy")[node].dropna()
-    shapes = world_polygons()
-    norm = Normalize(0, result.framework.scale)
-    colours = colormaps[cmap]
-    drawn = {iso for iso, _ in shapes if iso in scores.index}
-    not_drawn = sorted(set(scores.index) - drawn)
-    note = (_wrap(f"Scored but too small to draw at 1:110m ({len(not_drawn)}): " + ", ".join(
-        f"{report_name(e)} {scores[e]:.{result.framework.rounding}f}" for e in not_drawn), 125)
-        if not_drawn else "")
-    lines = note.count("\n") + 1 if note else 0
-    with style():
-        fig = Figure(figsize=(WIDTH, 3.35 + 0.1 * lines), layout="constrained")
-        ax, below = fig.subplots(2, 1, height_ratios=[3.2, 0.02 + 0.1 * lines])
-        below.set_axis_off()
-        if note:
-            below.text(0, 1, note, fontsize=6, va="top", ha="left", transform=below.transAxes)
-        patches, faces = [], []
-        for iso, ring in shapes:
-            patches.append(Polygon(ring, closed=True))
-            faces.append(colours(norm(scores[iso])) if iso in scores.index else "#E6E6E6")
-        ax.add_collection(PatchCollection(patches, facecolor=faces, edgecolor="white", linewidth=0.25))
-        ax.set_xlim(-170, 180)
-        ax.set_ylim(-58, 84)
-        ax.set_aspect(1.15)
-        ax.set_axis_off()
-        ax.set_title(f"{node_label(result, node)}, {year}")
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
-                           shrink=0.45, aspect=35, pad=0.01)
-        bar.set_label(f"{node_label(result, node)} score")
-        ax.legend(handles=[Patch(color="#E6E6E6", label="not scored")], loc="lower left")
-    fig.not_drawn = not_drawn  # type: ignore[attr-defined]
-    fig.polygons_drawn = len(patches)  # type: ignore[attr-defined]
-    return fig
+    scored = set(result.ranking(year).set_index("economy")[node].dropna().index)
+    return sorted(scored - {iso for iso, _ in world_polygons()})
+
+
+def quantile_classes(values: pd.Series, classes: int = 5) -> tuple[pd.Series, list[str]]:
+    """Quantile classes of ``values`` (``pd.qcut``; equal counts, fewer classes when values repeat):
+    the class number of each value (0 = lowest) and a label per class, "low–high (count)"."""
+    codes, edges = pd.qcut(values, q=classes, labels=False, retbins=True, duplicates="drop")
+    counts = codes.value_counts().sort_index()
+    labels = [f"{edges[k]:.2f}–{edges[k + 1]:.2f} ({int(counts.get(k, 0))})" for k in range(len(edges) - 1)]
+    return codes.astype("int64"), labels
+
+
+def _wrap_entries(entries: list[str], width: int) -> str:
+    """Entries joined by ", " on lines of at most ``width`` characters, never breaking an entry."""
+    lines, line = [], ""
+    for entry in entries:
+        candidate = f"{line}, {entry}" if line else entry
+        if line and len(candidate) > width:
+            lines.append(line + ",")
+            line = entry
+        else:
+            line = candidate
+    return "\n".join([*lines, line]) if line else ""
 
 
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width))
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
+
+
+def world_map(result: IndexResult, *, year: int | None = None, node: str | None = None, classes: int = 5,
+              cmap: str = "cividis", ax: Axes | None = None, source: bool | str | None = True,
+              **kwargs: Any) -> Figure:
+    """Classed choropleth of a node's scores (default: the index) on Natural Earth 1:110m boundaries.
+
+    Scores are grouped in ``classes`` quantile classes (equal numbers of economies; the legend gives
+    each class's range and count), so the map shows differences across the whole distribution
+    instead of one colour for most of the world. Economies without a score are hatched; scored
+    economies with no polygon at this scale (small islands, city states) are listed under the map
+    (:func:`map_not_drawn`), never dropped silently; the UN-style boundary disclaimer follows.
+    ``kwargs`` go to the :class:`~matplotlib.collections.PatchCollection` of the scored economies.
+    """
+    year = report_year(result, year)
+    node = result.framework.index if node is None else node
+    rounding = result.framework.rounding
+    scores = result.ranking(year).set_index("economy")[node].dropna()
+    codes, labels = quantile_classes(scores, classes)
+    colours = colormaps[cmap](np.linspace(0.08, 0.95, len(labels)))
+    shapes = world_polygons()
+    not_drawn = map_not_drawn(result, year=year, node=node)
+    entries = [f"{report_name(e)}\u00a0{scores[e]:.{rounding}f}" for e in not_drawn]
+    note = (_wrap_entries([f"Scored but too small to draw at 1:110m ({len(not_drawn)}): {entries[0]}", *entries[1:]],
+                          140) if entries else "")
+    footer = (note + "\n" if note else "") + _wrap(DISCLAIMER, 150)
+    with style():
+        fig, ax = figure_for(ax, height=3.3 + 0.09 * (footer.count("\n") + 1))
+        scored_patches, faces, missing = [], [], []
+        for iso, ring in shapes:
+            if iso in codes.index:
+                scored_patches.append(Polygon(ring, closed=True))
+                faces.append(colours[codes[iso]])
+            else:
+                missing.append(Polygon(ring, closed=True))
+        ax.add_collection(PatchCollection(missing, facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////",
+                                          linewidth=0.25))
+        ax.add_collection(PatchCollection(scored_patches, facecolor=faces, edgecolor="white", linewidth=0.25,
+                                          **kwargs))
+        ax.set_xlim(-170, 180)
+        ax.set_ylim(-58, 84)
+        ax.set_aspect(1.15)
+        ax.set_axis_off()
+        ax.set_title(f"{node_label(result, node)}, {year}: {len(labels)} quantile classes")
+        handles = [Patch(facecolor=c, label=label) for c, label in zip(colours, labels, strict=True)]
+        handles.append(Patch(facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////", label="not scored / no data"))
+        ax.legend(handles=handles, loc="lower left", title=f"{node_label(result, node)} score", fontsize=6,
+                  title_fontsize=6.5, alignment="left")
+        ax.text(0, -0.01, footer, transform=ax.transAxes, va="top", ha="left", fontsize=5.5, color="#333333")
+    return _finish(fig, result, source)
 
 
 def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
-                     years: tuple[int, int] | None = None, top: int = 25,
-                     labels: tuple[str, str] | None = None) -> Figure:
+                     years: tuple[int, int] | None = None, top: int = 25, labels: tuple[str, str] | None = None,
+                     rule: RankingRule | None = None, ax: Axes | None = None, source: bool | str | None = True,
+                     **kwargs: Any) -> Figure:
     """Slope chart of ranks: between two years of one result, or between two results
-    (e.g. two methods) in the same year. Shows the ``top`` economies of the second ranking."""
+    (e.g. two methods) in the same year. Shows the ``top`` economies of the second ranking.
+
+    Lines are coloured by direction (:data:`RANK_COLOURS`: blue rose, vermillion fell, grey dashed
+    unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Both
+    rankings follow ``rule`` when given.
+    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.plot`.
+    """
     from ictindex.analysis import compare  # the comparison is an analysis; the chart only draws it
+
+    def ranks(first: IndexResult, second: IndexResult, pair: tuple[int, int]) -> tuple[pd.Series, pd.Series]:
+        if rule is not None and rule.active:  # ranks among the economies the rule keeps
+            a = apply_ranking_rule(first, pair[0], rule)[0].set_index("economy")["rank"]
+            b = apply_ranking_rule(second, pair[1], rule)[0].set_index("economy")["rank"]
+            return a, b.sort_values(kind="stable").head(top)
+        table = compare(first, second, years=pair, ranks="own").table.set_index("economy")
+        return table["rank_a"].dropna(), table["rank_b"].dropna().sort_values(kind="stable").head(top)
 
     if other is None:
         if years is None:
@@ -225,27 +383,29 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
                 raise MethodError("a rank shift needs two years or two results",
                                   hint="build with years=[y0, y1], or pass another result")
             years = (result.years[-2], result.years[-1])
-        table = compare(result, result, years=years, ranks="own").table
+        a, b = ranks(result, result, years)
         labels = labels or (str(years[0]), str(years[1]))
         title = f"Rank in {years[0]} and {years[1]} (top {{n}} in {years[1]})"
     else:
         year = years[0] if years else max(set(result.years) & set(other.years))
-        table = compare(result, other, years=(year, year), ranks="own").table
+        a, b = ranks(result, other, (year, year))
         labels = labels or (result.framework.code, other.framework.code)
         title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {{n}})"
-    a = table.set_index("economy")["rank_a"].dropna()
-    b = table.set_index("economy")["rank_b"].dropna().sort_values(kind="stable").head(top)
     title = title.format(n=len(b))
+    styles = {"rose": "-", "fell": "-", "unchanged": "--"}
     with style():
-        fig, ax = new_figure(height=1.2 + 0.16 * len(b), width=HALF_WIDTH + 2.2)
+        fig, ax = figure_for(ax, height=1.5 + 0.16 * len(b), width=HALF_WIDTH + 2.2)
+        seen: set[str] = set()
         for economy, rank_b in b.items():
             rank_a = a.get(economy)
             if rank_a is None or pd.isna(rank_a):
                 ax.text(0, rank_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
                 ax.text(1.04, rank_b, f"{rank_b}  {report_name(economy)}", va="center", fontsize=6.5)
                 continue
-            colour = UP if rank_b < rank_a else DOWN if rank_b > rank_a else NEUTRAL
-            ax.plot([0, 1], [rank_a, rank_b], color=colour, marker="o", markersize=3, linewidth=1)
+            move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
+            seen.add(move)
+            ax.plot([0, 1], [rank_a, rank_b], color=RANK_COLOURS[move], linestyle=styles[move], marker="o",
+                    markersize=3, linewidth=1, **kwargs)
             ax.text(-0.04, rank_a, f"{report_name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
             ax.text(1.04, rank_b, f"{rank_b}  {report_name(economy)}", va="center", fontsize=6.5)
         ax.invert_yaxis()
@@ -256,14 +416,22 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
         ax.set_title(title)
-        fig.get_layout_engine().set(w_pad=0.3)
-    return fig
+        handles = [Line2D([], [], color=RANK_COLOURS[m], linestyle=styles[m], marker="o", markersize=3,
+                          label={"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}[m])
+                   for m in ("rose", "fell", "unchanged") if m in seen]
+        if handles:
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles),
+                      borderaxespad=1.5)
+    return _finish(fig, result if other is None else None, source if other is None or source is not True
+                   else source_line(other))
 
 
 def distribution_chart(result: IndexResult, *, year: int | None = None, by: str = "region",
-                       node: str | None = None, groups: pd.DataFrame | None = None) -> Figure:
+                       node: str | None = None, groups: pd.DataFrame | None = None, ax: Axes | None = None,
+                       source: bool | str | None = True, **kwargs: Any) -> Figure:
     """Distribution of a node's scores (default: the index) by UN SDG region or income group:
-    a box plot per group, sorted by median, with every economy as a point."""
+    a box plot per group, sorted by median, with every economy as a point.
+    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.scatter`."""
     if by not in GROUPINGS:
         raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
     year = report_year(result, year)
@@ -274,25 +442,42 @@ def distribution_chart(result: IndexResult, *, year: int | None = None, by: str 
     order = scores.groupby(by)[node].median().sort_values().index.tolist()
     data = [scores.loc[scores[by] == g, node].dropna().to_numpy() for g in order]
     rng = np.random.default_rng(0)  # fixed jitter: the same chart every time
+    orientation = {"orientation": "horizontal"} if _MPL_310 else {"vert": False}
     with style():
-        fig, ax = new_figure(height=1.0 + 0.38 * len(order))
-        ax.boxplot(data, orientation="horizontal", widths=0.55, showfliers=False,
-                   medianprops={"color": "black"}, boxprops={"color": NEUTRAL},
-                   whiskerprops={"color": NEUTRAL}, capprops={"color": NEUTRAL})
+        fig, ax = figure_for(ax, height=1.0 + 0.38 * len(order))
+        ax.boxplot(data, widths=0.55, showfliers=False, medianprops={"color": "black"},
+                   boxprops={"color": NEUTRAL}, whiskerprops={"color": NEUTRAL}, capprops={"color": NEUTRAL},
+                   **orientation)
+        point_style = {"s": 7, "color": PALETTE[0], "alpha": 0.7, "zorder": 3} | kwargs
         for i, values in enumerate(data, start=1):
-            ax.scatter(values, i + rng.uniform(-0.15, 0.15, len(values)), s=7, color=PALETTE[0], alpha=0.7,
-                       zorder=3)
+            ax.scatter(values, i + rng.uniform(-0.15, 0.15, len(values)), **point_style)
         ax.set_yticks(range(1, len(order) + 1), [f"{g} ({len(d)})" for g, d in zip(order, data, strict=True)])
         ax.set_xlim(0, result.framework.scale)
         ax.grid(axis="x")
         ax.set_xlabel(f"{node_label(result, node)} score")
         ax.set_title(f"{node_label(result, node)} by {GROUPINGS[by]}, {year}")
-    return fig
+    return _finish(fig, result, source)
 
 
-def framework_diagram(framework: Framework | IndexResult) -> Figure:
-    """The index tree, left to right, with each child's weight in its parent and, for
-    indicators, the effective weight in the index."""
+def _method_text(fw: Framework, code: str) -> str:
+    """How a node aggregates or an indicator is normalised, in words (for the framework diagram)."""
+    if code in fw.indicator_codes:
+        ind = fw.indicator(code)
+        spec = ind.normalisation
+        how = (f"goalposts {spec.lower:g}–{spec.upper:g}" + (" (log)" if spec.transform == "log10" else "")
+               if spec.method == "goalpost" else spec.method)
+        return how + ("; lower is better" if ind.direction == "lower" else "")
+    agg = fw.node(code).aggregation
+    method = f"power mean (p = {agg.power:g})" if agg.method == "power" else f"{agg.method} mean"
+    return method
+
+
+def framework_diagram(framework: Framework | IndexResult, *, ax: Axes | None = None,
+                      source: bool | str | None = True, **kwargs: Any) -> Figure:
+    """The index tree, left to right: every node with its aggregation method, every indicator with
+    its normalisation and direction ("lower is better" for prices), each child's weight in its
+    parent and each indicator's effective weight in the index. ``kwargs`` go to the node labels
+    (:meth:`~matplotlib.axes.Axes.text`)."""
     fw = framework if isinstance(framework, Framework) else framework.framework
     effective = effective_weights(fw)
     leaves = _leaf_order(fw)
@@ -303,7 +488,7 @@ def framework_diagram(framework: Framework | IndexResult) -> Figure:
         y_of[code] = float(np.mean([y_of[k] for k in kids]))
     names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
     with style():
-        fig, ax = new_figure(height=0.6 + 0.28 * len(leaves))
+        fig, ax = figure_for(ax, height=0.7 + 0.36 * len(leaves))
         x_of = {code: 1.5 * fw.depth(code) for code in y_of}
         for code in fw.top_down_order:
             for child in fw.node(code).children:
@@ -315,16 +500,21 @@ def framework_diagram(framework: Framework | IndexResult) -> Figure:
                         ha="left", va="bottom", fontsize=6, color="#444444")
         for code, y in y_of.items():
             leaf = code in fw.indicator_codes
-            label = names[code] + (f"  [{effective[code]:.1%} of index]" if leaf else "")
-            ax.text(x_of[code], y, _wrap(label, 60 if leaf else 22), ha="left", va="center",
-                    fontsize=6.5 if leaf else 7.5, fontweight="normal" if leaf else "bold",
+            label = (_wrap(names[code], 70) + f"\n{_method_text(fw, code)}; {effective[code]:.1%} of index"
+                     if leaf else _wrap(names[code], 22) + f"\n{_method_text(fw, code)}")
+            text_style = {"fontsize": 6.3 if leaf else 7.3, "fontweight": "normal" if leaf else "bold"} | kwargs
+            ax.text(x_of[code], y, label, ha="left", va="center",
                     bbox={"boxstyle": "round,pad=0.25", "facecolor": "white" if leaf else "#EAF2F8",
-                          "edgecolor": NEUTRAL if leaf else PALETTE[0], "linewidth": 0.6})
-        ax.set_xlim(-0.05, 1.5 * depth + 2.7)
+                          "edgecolor": NEUTRAL if leaf else PALETTE[0], "linewidth": 0.6}, **text_style)
+        ax.set_xlim(-0.05, 1.5 * depth + 2.9)
         ax.set_ylim(len(leaves) - 0.4, -0.6)
         ax.set_axis_off()
-        ax.set_title(f"{fw.name}: structure and weights")
-    return fig
+        ax.set_title(f"{fw.name}: structure, methods and weights")
+    if isinstance(framework, Framework):
+        citation = " ".join((fw.citation or "").split())
+        return _finish(fig, None, f"Source: {citation}" if source is True and citation else
+                       (source if isinstance(source, str) else None))
+    return _finish(fig, framework, source)
 
 
 def _leaf_order(fw: Framework) -> list[str]:

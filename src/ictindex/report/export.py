@@ -1,15 +1,27 @@
-"""Table export: CSV, formatted XLSX (with methodology and provenance sheets), LaTeX (booktabs), HTML.
+"""Table export: CSV, formatted XLSX (with methodology and provenance sheets), LaTeX, HTML.
 
 Numbers are written at full precision; XLSX number formats, LaTeX and HTML display them at the
 framework's published precision (scores) or as whole numbers (ranks, counts), so a reader of
 the XLSX file can recompute from the stored values. CSV keeps every float exactly (shortest
-round-trip repr); openpyxl writes 16 significant digits, so an XLSX value read back agrees with
-the result to a relative 5e-16 (one or two units in the last place).
+round-trip repr; on pandas 2 read it back with ``pd.read_csv(..., float_precision="round_trip")``,
+whose default parser can differ in the last place); openpyxl writes 16 significant digits, so an
+XLSX value read back agrees with the result to a relative 5e-16 (one or two units in the last
+place). CSV headers are codes (for
+machines); XLSX, LaTeX and HTML print readable headers when given ``labels``. A value that rounds
+to zero is printed "0.00", never "-0.00"; a missing value is an empty cell (CSV, XLSX) or an en
+dash (LaTeX, HTML), never "<NA>" or "nan".
+
+LaTeX tables are sized for an A4 text block (16 cm: 2.5 cm margins) in ``\\footnotesize``:
+``booktabs`` rules, ``array`` column types, ``longtable`` for tables longer than a page and
+``pdflscape`` for tables too wide for a portrait page (all in TeX Live's ``latex-base`` and
+``latex-recommended`` sets); :func:`latex_document` writes the master document that inputs them.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,9 +39,25 @@ if TYPE_CHECKING:
     from ictindex.framework import Framework
     from ictindex.result import IndexResult
 
-__all__ = ["write_csv", "write_xlsx", "to_latex", "to_html", "methodology_table", "provenance_table"]
+__all__ = ["write_csv", "write_xlsx", "to_latex", "to_html", "latex_document", "format_number", "methodology_table",
+           "provenance_table", "LATEX_PACKAGES"]
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+#: Packages the LaTeX tables need (TeX Live latex-base + latex-recommended).
+LATEX_PACKAGES = ("booktabs", "array", "longtable", "pdflscape")
+#: Width of an A4 text block with 2.5 cm margins, portrait and landscape, in cm.
+_TEXT_WIDTH = {"portrait": 15.9, "landscape": 24.6}  # 1 mm to spare
+_CHAR_CM = 0.155  # a generous width of a lower-case letter or digit in 8-pt Computer Modern, in cm
+_WIDE_CM = 0.25  # capitals and m/w
+_NARROW_CM = 0.12  # i, l, t, f, r, punctuation, space
+_NARROW = set("iljtfr.,;:'()[]| -")
+_PAD_CM = 0.16  # 2 x \tabcolsep (2 pt) and a margin
+
+
+def _text_cm(text: str) -> float:
+    """Estimated width of ``text`` set in 8-pt Computer Modern, in cm (on the generous side)."""
+    return 0.05 + 1.04 * sum(_WIDE_CM if (ch.isupper() or ch in "mw%") else _NARROW_CM if ch in _NARROW
+                             else _CHAR_CM for ch in text)
 _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                   "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
 
@@ -81,7 +109,8 @@ def methodology_table(framework: Framework) -> pd.DataFrame:
 
 def provenance_table(result: IndexResult, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Key/value rows: the result's provenance, then each data source with its licence."""
-    rows = [{"item": key, "value": json.dumps(value) if isinstance(value, list | dict) else str(value)}
+    rows = [{"item": key, "value": json.dumps(value) if isinstance(value, list | dict)
+             else "not set" if value is None else str(value)}
             for key, value in result.provenance.items()]
     rows.append({"item": "framework citation", "value": " ".join(result.framework.citation.split())
                  if result.framework.citation else ""})
@@ -92,12 +121,44 @@ def provenance_table(result: IndexResult, sources: pd.DataFrame | None = None) -
     return pd.DataFrame(rows)
 
 
+def format_number(value: object, decimals: int) -> str:
+    """``value`` at ``decimals`` places, "" when missing; a value that rounds to zero has no minus sign.
+
+    >>> format_number(-0.0004, 2), format_number(float("nan"), 2), format_number(3, 2)
+    ('0.00', '', '3')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float | np.floating) and np.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        text = f"{float(value):.{decimals}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return str(value)
+
+
+def _kinds(table: pd.DataFrame) -> dict[str, str]:
+    """Per column: "float", "int" or "text" (how it is formatted and aligned)."""
+    return {c: "float" if _is_float(table[c]) else "int" if _is_integer(table[c]) else "text" for c in table.columns}
+
+
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framework: Framework | None = None,
-               provenance: pd.DataFrame | None = None, decimals: int = 2) -> Path:
+               provenance: pd.DataFrame | None = None, decimals: int = 2,
+               labels: Mapping[str, Mapping[str, str]] | None = None,
+               titles: Mapping[str, str] | None = None, notes: Mapping[str, str] | None = None,
+               source: str | None = None) -> Path:
     """A workbook with one formatted sheet per table, plus ``methodology`` (the framework) and
-    ``provenance`` sheets when given: bold shaded header, frozen header row, number formats
-    (``decimals`` for scores, whole numbers for ranks and counts), fitted column widths. Text cells pass
-    through :func:`~ictindex.safety.safe_xlsx_value`, so no cell is a formula."""
+    ``provenance`` sheets when given.
+
+    Each sheet: a title row (``titles``), a notes row (``notes``), a source row (``source``), a blank
+    row, then the table with a bold shaded header (readable ``labels`` per sheet, else the codes),
+    an autofilter, the header frozen, number formats (``decimals`` for scores, whole numbers for
+    ranks and counts: numbers stored as numbers) and fitted column widths. Text cells pass through
+    :func:`~ictindex.safety.safe_xlsx_value`, so no cell is a formula. Read a sheet back with
+    ``pd.read_excel(path, sheet_name=name, skiprows=HEADER_ROW - 1)``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
@@ -110,8 +171,16 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
     score_format = "0." + "0" * decimals if decimals > 0 else "0"
     for name, table in sheets.items():
         sheet = book.create_sheet(title=name[:31])
-        sheet.append([safe_xlsx_value(str(c)) for c in table.columns])
-        for cell in sheet[1]:
+        sheet.append([safe_xlsx_value((titles or {}).get(name, name))])
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.append([safe_xlsx_value((notes or {}).get(name, ""))])
+        sheet.append([safe_xlsx_value(source or "")])
+        for row in (2, 3):
+            sheet.cell(row=row, column=1).font = Font(italic=True, size=9)
+        sheet.append([])
+        names = (labels or {}).get(name, {})
+        sheet.append([safe_xlsx_value(str(names.get(c, c))) for c in table.columns])
+        for cell in sheet[HEADER_ROW]:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -124,38 +193,91 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
             letter = get_column_letter(j)
             fmt = score_format if _is_float(series) else "0" if _is_integer(series) else None
             if fmt:
-                for cell in sheet[letter][1:]:
+                for cell in sheet[letter][HEADER_ROW:]:
                     cell.number_format = fmt
-            longest = max([len(str(column))] + [len(str(v)) for v in series.head(500).tolist()])
-            sheet.column_dimensions[letter].width = min(60, max(8, (8 if fmt else longest) + 2))
-        sheet.freeze_panes = "A2"
+            longest = max([min(len(str(names.get(column, column))), 24)]
+                          + [len(str(v)) for v in series.head(500).tolist()])
+            sheet.column_dimensions[letter].width = min(60, max(9, (10 if fmt else longest) + 2))
+        last = get_column_letter(max(1, len(columns)))
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(1, len(table))}"
+        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     book.save(path)
     return path
+
+
+NUM_CLASS = ' class="num"'
+#: Row of the table header in every XLSX sheet (after title, notes, source and a blank row).
+HEADER_ROW = 5
 
 
 def _latex_escape(text: object) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
-def _cell(value: object, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+def _latex_cell(value: object, decimals: int) -> str:
+    text = format_number(value, decimals)
+    if text == "":
         return "--"
-    if isinstance(value, float | np.floating):
-        return f"{value:.{decimals}f}"
-    return _latex_escape(value)
+    # long file names and codes may break after "_" and "/" instead of running into the next column
+    return _latex_escape(text).replace("\\_", "\\_\\allowbreak{}").replace("/", "/\\allowbreak{}")
+
+
+def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tuple[list[str], str, str]:
+    """Column types sized to an A4 text block, the orientation ("portrait" or "landscape") and the
+    type size.
+
+    Numbers and short text keep their natural width (right- or left-aligned ``p`` columns, so a long
+    header wraps between words instead of widening the column); long text gets ragged-right ``p``
+    columns sharing what is left of the text width, each at least as wide as its longest word. The
+    first of portrait/footnotesize, landscape/footnotesize, landscape/scriptsize, landscape/tiny in
+    which the table fits is used."""
+    kinds = _kinds(table)
+    natural, full, word = {}, {}, {}
+    for column, header in zip(table.columns, headers, strict=True):
+        cells = [format_number(v, decimals) for v in table[column].head(2000).tolist()] or [""]
+        longest_cell = max(_text_cm(c) for c in cells)
+        # a header wraps between words and after hyphens, a file name or code after "_" and "/"
+        header_word = max((_text_cm(w) for w in header.replace("-", "- ").split()), default=0.3)
+        cell_word = max((_text_cm(w) for c in cells for w in c.replace("_", "_ ").replace("/", "/ ").split()),
+                        default=0.3)
+        natural[column] = max(longest_cell, header_word, 0.4)
+        full[column] = max(longest_cell, header_word)
+        word[column] = max(header_word, cell_word, 0.4)
+    long_text = [c for c in table.columns if kinds[c] == "text" and full[c] > 4.0]
+    fixed = sum(natural[c] for c in table.columns if c not in long_text)
+    minimum_long = {c: max(2.0, word[c]) for c in long_text}
+    options = [("portrait", "\\footnotesize", 1.0), ("landscape", "\\footnotesize", 1.0),
+               ("landscape", "\\scriptsize", 0.94), ("landscape", "\\tiny", 0.8)]
+    for orientation, size, factor in options:  # noqa: B007 - the last option is kept when none fits
+        needed = factor * (fixed + sum(minimum_long.values())) + len(table.columns) * _PAD_CM
+        if needed <= _TEXT_WIDTH[orientation]:
+            break
+    spare = (_TEXT_WIDTH[orientation] - needed) / factor  # in footnotesize cm, beyond each long column's minimum
+    wants = {c: max(0.0, min(full[c], 15.0) - minimum_long[c]) for c in long_text}
+    total_want = sum(wants.values()) or 1.0
+    specs = []
+    for column in table.columns:
+        if column in long_text:
+            cm = minimum_long[column] + min(wants[column], max(0.0, spare) * wants[column] / total_want)
+        else:
+            cm = natural[column]
+        align = "\\raggedleft" if kinds[column] != "text" else "\\raggedright"
+        specs.append(f">{{{align}\\arraybackslash}}p{{{math.floor(cm * factor * 100) / 100:.2f}cm}}")
+    return specs, orientation, size
 
 
 def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimals: int = 2,
-             longtable_rows: int = 45) -> str:
-    """A ``booktabs`` table (``\\toprule``/``\\midrule``/``\\bottomrule``; needs
-    ``\\usepackage{booktabs}``): numbers right-aligned, text left-aligned, missing as ``--``.
-    Tables longer than ``longtable_rows`` use ``longtable`` (``\\usepackage{longtable}``), which
-    breaks across pages and repeats the header.
+             longtable_rows: int = 40, labels: Mapping[str, str] | None = None, note: str = "") -> str:
+    """A ``booktabs`` table sized to an A4 text block, in ``\\footnotesize``: numbers right-aligned,
+    text left-aligned and wrapped, missing values as ``--``, readable headers from ``labels``.
+    Tables longer than ``longtable_rows`` are ``longtable``\\ s (break across pages and repeat the
+    header); tables too wide for a portrait page are set in ``landscape`` (``pdflscape``). ``note``
+    is printed under the table. Needs :data:`LATEX_PACKAGES`.
 
     >>> print(to_latex(pd.DataFrame({"economy": ["KOR"], "DOI": [0.8012]})))
     \\begin{table}[htbp]
-    \\centering
-    \\begin{tabular}{lr}
+    \\centering\\footnotesize\\setlength{\\tabcolsep}{2pt}
+    \\begin{tabular}{>{\\raggedright\\arraybackslash}p{1.27cm}>{\\raggedleft\\arraybackslash}p{0.83cm}}
     \\toprule
     economy & DOI \\\\
     \\midrule
@@ -164,28 +286,67 @@ def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimal
     \\end{tabular}
     \\end{table}
     """
-    align = "".join("r" if pd.api.types.is_numeric_dtype(table[c].dtype) else "l" for c in table.columns)
-    header = " & ".join(_latex_escape(c) for c in table.columns) + " \\\\"
-    body = [" & ".join(_cell(v, decimals) for v in row) + " \\\\"
+    headers = [str((labels or {}).get(c, c)) for c in table.columns]
+    specs, orientation, type_size = _column_specs(table, headers, decimals)
+    align = "".join(specs)
+    header = " & ".join(_latex_escape(h) for h in headers) + " \\\\"
+    body = [" & ".join(_latex_cell(v, decimals) for v in row) + " \\\\"
             for row in table.astype("object").to_numpy().tolist()]
-    titles = ([f"\\caption{{{_latex_escape(caption)}}}"] if caption else []) + (
-        [f"\\label{{{label}}}"] if label else [])
+    caption_line = ((f"\\caption{{{_latex_escape(caption)}}}" if caption else "")
+                    + (f"\\label{{{label}}}" if label else ""))
+    note_lines = [f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\raggedright {_latex_escape(note)}}}"] if note else []
+    size = type_size + "\\setlength{\\tabcolsep}{2pt}"
     if len(table) > longtable_rows:
-        lines = [f"\\begin{{longtable}}{{{align}}}"]
-        lines += [t + " \\\\" for t in titles[:1]] + titles[1:]
-        lines += ["\\toprule", header, "\\midrule", "\\endfirsthead", "\\toprule", header, "\\midrule",
-                  "\\endhead", "\\bottomrule", "\\endlastfoot", *body, "\\end{longtable}"]
-        return "\n".join(lines)
-    lines = ["\\begin{table}[htbp]", "\\centering", *titles,
-             f"\\begin{{tabular}}{{{align}}}", "\\toprule", header, "\\midrule", *body,
-             "\\bottomrule", "\\end{tabular}", "\\end{table}"]
+        columns = len(table.columns)
+        lines = ["\\begingroup" + size, f"\\begin{{longtable}}{{{align}}}"]
+        if caption_line:
+            lines.append(caption_line + " \\\\")  # the label sits on the caption's row (no \\noalign error)
+        foot = ([f"\\multicolumn{{{columns}}}{{@{{}}p{{0.95\\linewidth}}@{{}}}}{{\\raggedright "
+                 f"{_latex_escape(note)}}} \\\\"] if note else [])
+        lines += ["\\toprule", header, "\\midrule", "\\endfirsthead",
+                  f"\\multicolumn{{{columns}}}{{@{{}}l}}{{\\emph{{(continued)}}}} \\\\",
+                  "\\toprule", header, "\\midrule", "\\endhead",
+                  "\\bottomrule", *foot, "\\endlastfoot", *body]
+        lines += ["\\end{longtable}", "\\endgroup"]
+    else:
+        lines = ["\\begin{table}[htbp]", "\\centering" + size, *([caption_line] if caption_line else []),
+                 f"\\begin{{tabular}}{{{align}}}", "\\toprule", header, "\\midrule", *body,
+                 "\\bottomrule", "\\end{tabular}", *note_lines, "\\end{table}"]
+    if orientation == "landscape":
+        lines = ["\\begin{landscape}", *lines, "\\end{landscape}"]
     return "\n".join(lines)
 
 
-def to_html(table: pd.DataFrame, *, decimals: int = 2, table_id: str | None = None) -> str:
-    """An HTML ``<table>`` (class ``data``), scores at ``decimals`` places, missing as an en dash."""
-    shown = table.copy()
-    for column in shown.columns:
-        if _is_float(shown[column]):
-            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{v:.{decimals}f}")
-    return shown.to_html(index=False, na_rep="–", classes="data", table_id=table_id, border=0, escape=True)
+def latex_document(inputs: Mapping[str, str], *, title: str = "Tables") -> str:
+    """A master document (A4, 2.5 cm margins) that ``\\input``\\ s every table file; compiles as it is
+    with ``pdflatex``. ``inputs`` maps file names (relative to the document) to their captions."""
+    lines = ["\\documentclass[a4paper,10pt]{article}", "\\usepackage[a4paper,margin=2.5cm]{geometry}",
+             "\\usepackage[utf8]{inputenc}",
+             *[f"\\usepackage{{{p}}}" for p in LATEX_PACKAGES],
+             "\\setlength{\\LTcapwidth}{\\linewidth}", "\\begin{document}",
+             f"\\section*{{{_latex_escape(title)}}}"]
+    for k, path in enumerate(inputs):  # each table's caption says what it is
+        lines += ([] if k == 0 else ["\\clearpage"]) + [f"\\input{{{path}}}"]
+    lines.append("\\end{document}")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(table: pd.DataFrame, *, decimals: int = 2, table_id: str | None = None,
+            labels: Mapping[str, str] | None = None, caption: str = "") -> str:
+    """An HTML ``<table>`` (class ``data``): readable headers from ``labels``, numbers right-aligned
+    (class ``num``) at ``decimals`` places, missing values as an en dash, every text escaped."""
+    kinds = _kinds(table)
+    esc = html.escape
+    head = "".join(f'<th scope="col"{NUM_CLASS if kinds[c] != "text" else ""}>{esc(str((labels or {}).get(c, c)))}'
+                   "</th>" for c in table.columns)
+    rows = []
+    for row in table.astype("object").to_numpy().tolist():
+        cells = []
+        for column, value in zip(table.columns, row, strict=True):
+            text = format_number(value, decimals) or "–"
+            cells.append(f'<td class="num">{esc(text)}</td>' if kinds[column] != "text" else f"<td>{esc(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows)
+            + "\n</tbody></table>")

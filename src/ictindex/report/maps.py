@@ -2,7 +2,9 @@
 
 The file is geopandas' former ``naturalearth_lowres`` dataset (177 countries), shipped in
 ``data/naturalearth_lowres/`` and read offline. Natural Earth marks a few countries' ISO code
-as ``-99``; they are mapped by name here. Polygons are drawn with plain matplotlib patches
+as ``-99``; they are mapped by name here. Two of them, N. Cyprus and Somaliland, are not economies
+in ITU's statistics (nor UN members): ITU, like the UN, reports them within Cyprus and Somalia, so
+they are drawn as part of those (``PART_OF``), never as "not scored". Polygons are drawn with plain matplotlib patches
 (no geopandas/cartopy dependency), in longitude/latitude.
 """
 
@@ -15,11 +17,17 @@ import numpy as np
 
 from ictindex.resources import bundled_dir
 
-__all__ = ["world_polygons", "MAP_FILE", "NAME_FIXES"]
+__all__ = ["world_polygons", "MAP_FILE", "NAME_FIXES", "PART_OF", "DISCLAIMER"]
 
 MAP_FILE = "naturalearth_lowres/naturalearth_lowres.geojson"
-#: Natural Earth features whose ``iso_a3`` is -99, by name (N. Cyprus and Somaliland stay unassigned).
+#: Natural Earth features whose ``iso_a3`` is -99, by name.
 NAME_FIXES = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX"}
+#: Natural Earth units that ITU's statistics (and the UN) count within a member state.
+PART_OF = {"N. Cyprus": "CYP", "Somaliland": "SOM"}
+#: The United Nations' standard map disclaimer, printed under every map.
+DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply official "
+              "endorsement or acceptance by the United Nations or ITU. Boundaries: Natural Earth 1:110m "
+              "(public domain); N. Cyprus and Somaliland are shown within Cyprus and Somalia, as ITU reports them.")
 _SKIP = {"ATA", "ATF"}  # Antarctica and the French Southern Lands: no ICT statistics, outside the frame
 
 
@@ -32,7 +40,8 @@ def world_polygons() -> tuple[tuple[str, np.ndarray], ...]:
     for feature in features:
         props = feature["properties"]
         iso = props.get("iso_a3") or ""
-        iso = NAME_FIXES.get(props.get("name", ""), "") if iso == "-99" else iso
+        name = props.get("name", "")
+        iso = (NAME_FIXES.get(name) or PART_OF.get(name, "")) if iso == "-99" else iso
         if iso in _SKIP:
             continue
         geometry = feature["geometry"]

@@ -1,4 +1,6 @@
-"""One publication style for every chart: A4 text width, 8-pt type, a colour-blind-safe palette.
+"""One publication style for every chart: A4 text width, 8-pt type, a colour-blind-safe palette,
+text a graphics desk can edit (SVG text stays text, PDF fonts are embedded TrueType), 300 dpi PNG,
+and a source line under every chart.
 
 The palette is Okabe and Ito's (2008, "Color Universal Design"), distinguishable under the
 common colour-vision deficiencies. Charts are drawn on :class:`matplotlib.figure.Figure`
@@ -17,14 +19,19 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "FEMALE", "MALE", "NEUTRAL", "WIDTH", "HALF_WIDTH", "STYLE", "style", "new_figure",
-           "save_figure"]
+_HAS_ROOT = tuple(int(p) for p in mpl.__version__.split(".")[:2]) >= (3, 10)  # Axes.get_figure(root=)
+
+__all__ = ["PALETTE", "FEMALE", "MALE", "NEUTRAL", "NO_DATA", "WIDTH", "HALF_WIDTH", "STYLE", "style", "new_figure",
+           "figure_for", "legend_below", "add_source", "save_figure", "SOURCE_GID"]
 
 #: Okabe-Ito colours (black left out of the cycle; it is used for totals and text).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 FEMALE = "#D55E00"  # vermillion
 MALE = "#0072B2"  # blue
 NEUTRAL = "#7F7F7F"
+NO_DATA = "#F2F2F2"  # fill of "no data" areas, always drawn with a hatch
+#: ``gid`` of the source line, so a caller (or a test) can find it among a figure's texts.
+SOURCE_GID = "ictindex-source"
 #: A4 text width with 2.5 cm margins (16 cm) and half of it, in inches.
 WIDTH = 6.3
 HALF_WIDTH = 3.1
@@ -47,7 +54,10 @@ STYLE = {
     "grid.color": "#DDDDDD",
     "grid.linewidth": 0.6,
     "figure.dpi": 100,
-    "savefig.dpi": 200,
+    "savefig.dpi": 300,
+    "svg.fonttype": "none",  # SVG text stays text (editable), not outlines
+    "pdf.fonttype": 42,  # embedded TrueType in PDF, not Type 3
+    "ps.fonttype": 42,
     "savefig.bbox": "tight",
     "svg.hashsalt": "ictindex",  # stable SVG ids: the same chart gives the same file
 }
@@ -64,6 +74,60 @@ def new_figure(height: float, width: float = WIDTH, **subplot_kw: object) -> tup
     """A figure with one Axes, in the publication style (call inside :func:`style`)."""
     fig = Figure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot(**subplot_kw)
+
+
+def figure_for(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
+    """The caller's ``ax`` and its figure, or a new publication-style figure of ``width`` x ``height`` inches."""
+    if ax is not None:
+        return ax.get_figure(root=True) if _HAS_ROOT else ax.figure, ax  # type: ignore[return-value]
+    return new_figure(height=height, width=width)
+
+
+def legend_below(ax: Axes, ncols: int, clearance: float = 3.4, **kwargs: object) -> None:
+    """A legend centred under ``ax``, ``clearance`` font sizes below it (clear of tick labels and the
+    axis label whatever the axes' height); the constrained layout keeps room for it."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=clearance, ncols=ncols, **kwargs)
+
+
+def _legends_below_axes(fig: Figure) -> None:
+    """Move figure-level legends (placed "outside" at the figure's edge, where the source line goes)
+    under the last axes, when that axes has no legend of its own."""
+    axes = fig.axes[-1] if fig.axes else None
+    for legend in list(fig.legends):
+        if axes is None or axes.get_legend() is not None:
+            return
+        labels = [t.get_text() for t in legend.get_texts()]
+        handles = list(legend.legend_handles)
+        legend.remove()
+        with style():
+            legend_below(axes, ncols=min(len(labels), 4), handles=handles, labels=labels)
+
+
+def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
+    """Write ``text`` as the source line at the foot of ``fig`` (left-aligned, 6 pt, wrapped at word
+    boundaries). The figure grows by the line's height and a constrained layout keeps that strip free,
+    so the line never overlaps axes or legends. A second call replaces the text; ``None`` or "" adds none.
+    """
+    if not text:
+        return
+    import textwrap
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    wrapped = "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
+    for old in fig.texts:
+        if old.get_gid() == SOURCE_GID:
+            old.set_text(wrapped)
+            return
+    _legends_below_axes(fig)
+    strip = ((wrapped.count("\n") + 1) * 6 * 1.3 + 6) / 72  # inches: lines of 6-pt type and a gap
+    fig_width, fig_height = fig.get_size_inches()
+    fig.set_size_inches(fig_width, fig_height + strip)
+    share = strip / (fig_height + strip)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, share, 1, 1 - share))
+    fig.text(0.005, 0.01 * share, wrapped, ha="left", va="bottom", fontsize=6, color="#444444", gid=SOURCE_GID)
 
 
 def save_figure(fig: Figure, stem: str | Path, formats: Iterable[str] = ("png", "svg")) -> list[Path]:

@@ -1,11 +1,16 @@
-"""Report tables: ranking with change, group averages, gender table, coverage.
+"""Report tables: ranking with change, group averages, gender table, coverage, and the rule that
+decides which scored economies enter the headline ranking.
 
-Each function returns a tidy DataFrame with stable, labelled columns, ready for
-:mod:`ictindex.report.export`. Scores keep full precision; exports round them for display.
+Each function returns a tidy DataFrame with stable, machine-readable columns (codes), ready for
+:mod:`ictindex.report.export`; :func:`column_labels` gives the readable headers that the HTML,
+LaTeX and XLSX exports print. Scores keep full precision; exports round them for display.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,12 +19,13 @@ import pandas as pd
 from ictindex.countries import report_name
 from ictindex.economies import GROUPINGS, INCOME_ORDER, economy_groups, group_means
 from ictindex.errors import MethodError
+from ictindex.report.groups import itu_member_states
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
 __all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "sources_table", "node_label",
-           "report_year"]
+           "report_year", "RankingRule", "apply_ranking_rule", "data_coverage", "column_labels"]
 
 
 def node_label(result: IndexResult, code: str) -> str:
@@ -37,23 +43,157 @@ def report_year(result: IndexResult, year: int | None) -> int:
     return year
 
 
-def ranking_table(result: IndexResult, year: int | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class RankingRule:
+    """Which scored economies enter the headline ranking. Economies left out keep their scores in
+    every other table (coverage, averages, the map); only the ranking and its ranks change.
+
+    Parameters
+    ----------
+    min_data
+        Leave out economies with reported (not imputed) values for less than this share of the
+        framework's indicators in the year (:func:`data_coverage`).
+    itu_members_only
+        Leave out economies that are not ITU Member States (territories, Kosovo, Palestine; the
+        bundled list ``data/itu_members/``, 194 Member States).
+    leave_out
+        Economies (ISO3) to leave out, with ``reason`` saying why.
+    reason
+        Why the ``leave_out`` economies are left out (printed under the ranking).
+
+    >>> print(RankingRule(min_data=0.5, itu_members_only=True).describe())  # doctest: +NORMALIZE_WHITESPACE
+    Ranked: ITU Member States with reported data for at least 50% of the indicators; the other scored
+    economies keep their scores in the tables but are not ranked.
+    """
+
+    min_data: float | None = None
+    itu_members_only: bool = False
+    leave_out: tuple[str, ...] = ()
+    reason: str = "left out by the report's author"
+
+    def __post_init__(self) -> None:
+        if self.min_data is not None and not 0 <= self.min_data <= 1:
+            raise MethodError(f"min_data must be a share between 0 and 1, got {self.min_data}",
+                              hint="e.g. 0.5 for reported data on at least half of the indicators")
+        object.__setattr__(self, "leave_out", tuple(dict.fromkeys(str(e).upper() for e in self.leave_out)))
+
+    @property
+    def active(self) -> bool:
+        return self.min_data is not None or self.itu_members_only or bool(self.leave_out)
+
+    def describe(self) -> str:
+        """The rule in one sentence, printed under the ranking."""
+        if not self.active:
+            return "Ranked: every scored economy."
+        who = "ITU Member States" if self.itu_members_only else "scored economies"
+        parts = [f"Ranked: {who}"]
+        if self.min_data is not None:
+            parts.append(f" with reported data for at least {self.min_data:.0%} of the indicators")
+        if self.leave_out:
+            parts.append(f", except {', '.join(report_name(e) for e in self.leave_out)} ({self.reason})")
+        return "".join(parts) + "; the other scored economies keep their scores in the tables but are not ranked."
+
+
+def data_coverage(result: IndexResult, year: int) -> pd.Series:
+    """Per economy, the share of the framework's indicators with a reported (not imputed) value in
+    ``year``: the "data coverage" a :class:`RankingRule` tests."""
+    raw = result.raw
+    raw = raw[raw["year"] == year].set_index("economy")[result.framework.indicator_codes]
+    return raw.notna().mean(axis=1)
+
+
+def apply_ranking_rule(result: IndexResult, year: int, rule: RankingRule | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The year's ranking under ``rule``, re-ranked (1 = best; ties share the lower rank, as in
+    :meth:`~ictindex.result.IndexResult.ranking`), and the scored economies left out
+    (``economy``, ``name``, ``score``, ``data_coverage``, ``reason``)."""
+    ranking = result.ranking(year)
+    columns = ["economy", "name", "score", "data_coverage", "reason"]
+    if rule is None or not rule.active:
+        return ranking, pd.DataFrame(columns=columns)
+    coverage = data_coverage(result, year)
+    reasons = pd.Series("", index=ranking["economy"].to_numpy())
+    if rule.itu_members_only:
+        members = itu_member_states()
+        reasons[~reasons.index.isin(members)] += "not an ITU Member State; "
+    if rule.min_data is not None:
+        low = reasons.index.map(coverage).to_numpy(dtype="float64") < rule.min_data
+        reasons[low] += f"reported data for fewer than {rule.min_data:.0%} of the indicators; "
+    reasons[reasons.index.isin(rule.leave_out)] += rule.reason + "; "
+    out = reasons[reasons != ""]
+    kept = ranking[~ranking["economy"].isin(out.index)].copy()
+    index = result.framework.index
+    kept["rank"] = kept[index].rank(method="min", ascending=False).astype(ranking["rank"].dtype)
+    kept = kept.sort_values(["rank", "economy"]).reset_index(drop=True)
+    scores = ranking.set_index("economy")[index]
+    left_out = pd.DataFrame({"economy": out.index, "name": [report_name(e) for e in out.index],
+                             "score": scores.reindex(out.index).to_numpy(),
+                             "data_coverage": coverage.reindex(out.index).to_numpy(),
+                             "reason": out.str.rstrip("; ").to_numpy()})
+    return kept, left_out.sort_values("economy").reset_index(drop=True)[columns]
+
+
+def column_labels(result: IndexResult, columns: Iterable[str], year: int | None = None) -> dict[str, str]:
+    """Readable headers for report-table columns: node and indicator codes become their names
+    ("DOI (simple mean)" -> "Digital Opportunity Index (simple mean)"), other codes plain words."""
+    fw = result.framework
+    names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+    fixed = {"rank": "Rank", "economy": "Code", "name": "Economy", "previous_rank": "Rank, previous year",
+             "rank_change": "Places gained", "change": "Score change", "economies": "Economies",
+             "group": "Group", "population_year": "Population year",
+             "population_year_earliest": "Earliest population year",
+             "economies_without_population": "Economies without population", "code": "Code",
+             "reported": "Reported", "imputed": "Imputed", "missing": "Missing", "scored": "Scored",
+             "partly_scored": "Partly scored", "not_scored": "Not scored", "year": "Year", "reason": "Reason",
+             "kind": "Kind", "indicator": "Indicator", "value": "Value", "method": "Method",
+             "from_year": "From year", "sex": "Sex", "dataset": "Dataset", "licence": "Licence",
+             "values_used": "Values used", "data_coverage": "Data coverage", "score": "Score", "node": "Node",
+             "female": "Female", "male": "Male", "total": "Total", "parity": "Parity score", "gap": "Gap",
+             "band": "Parity band", "edi": "Equally-distributed score", "shares": "Population shares",
+             "item": "Item", "parent": "Parent", "level": "Level", "weight": "Weight in parent",
+             "effective_weight": "Weight in index", "unit": "Unit", "direction": "Direction",
+             "normalisation": "Normalisation / aggregation", "goalposts": "Goalposts", "sources": "Source series",
+             "sex_disaggregable": "By sex", "citation": "Citation", "note": "Note"}
+    if year is not None:
+        fixed["previous_rank"] = f"Rank {year - 1}"
+        fixed["change"] = f"Score change since {year - 1}"
+    columns = list(columns)
+    if "economy" not in columns:  # a table of indicators, nodes or series: "name" is theirs
+        fixed["name"] = "Name"
+    out = {}
+    for column in columns:
+        text = str(column)
+        match = re.fullmatch(r"(.+?) \((.+)\)", text)
+        if text in fixed:
+            out[column] = fixed[text]
+        elif text in names:
+            out[column] = names[text]
+        elif match and match.group(1) in names:
+            qualifier = {"population-weighted": "pop.-weighted", "simple mean": "simple"}.get(match.group(2),
+                                                                                              match.group(2))
+            out[column] = f"{names[match.group(1)]} ({qualifier})"
+        else:
+            out[column] = text.replace("_", " ").capitalize()
+    return out
+
+
+def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRule | None = None) -> pd.DataFrame:
     """Rank, economy, index and sub-index scores, and the change since the previous year.
 
     ``rank_change`` is positive when the economy moved up (previous rank - rank);
     ``change`` is the index score change. Both are empty when the economy was not ranked the
-    year before (or the result has no previous year).
+    year before (or the result has no previous year). With a :class:`RankingRule`, the economies
+    it leaves out are not in the table and the ranks (both years) are those under the rule.
     """
     year = report_year(result, year)
     index = result.framework.index
     nodes = result.node_codes
-    now = result.ranking(year)
+    now, _ = apply_ranking_rule(result, year, rule)
     table = pd.DataFrame({"rank": now["rank"], "economy": now["economy"],
                           "name": [report_name(e) for e in now["economy"]]})
     for code in nodes:
         table[code] = now[code].to_numpy()
-    previous = result.scores
-    previous = previous[(previous["year"] == year - 1) & previous["rank"].notna()].set_index("economy")
+    previous = (apply_ranking_rule(result, year - 1, rule)[0] if year - 1 in result.years
+                else result.scores.iloc[:0]).set_index("economy")
     before_rank = now["economy"].map(previous["rank"]) if not previous.empty else pd.Series(pd.NA, index=now.index)
     before_score = now["economy"].map(previous[index]) if not previous.empty else np.nan
     table["previous_rank"] = pd.array(before_rank, dtype="Int64")
@@ -84,7 +224,8 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
         population of that year or the nearest earlier one).
 
     Returns one row per group (and ``All scored economies``): ``group``, ``economies``,
-    ``population_year`` (range of the population figures used), and for every node
+    ``population_year`` and ``population_year_earliest`` (latest and earliest year of the
+    population figures used), and for every node
     ``<node> (simple mean)`` and ``<node> (population-weighted)``. Economies without a group or
     population are counted in the simple mean only, and ``economies_without_population`` says
     how many.
@@ -94,7 +235,13 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
     if by not in GROUPINGS and by not in groups.columns:
         raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
     scores = result.ranking(year).set_index("economy")
-    return group_means(scores, groups, by, result.node_codes, order=INCOME_ORDER if by == "income" else None)
+    table = group_means(scores, groups, by, result.node_codes, order=INCOME_ORDER if by == "income" else None)
+    # the years of the population figures as numbers (latest and earliest), not as text
+    years = table["population_year"].astype("str").str.findall(r"\d{4}")
+    table["population_year"] = pd.array([max(map(int, y)) if y else None for y in years], dtype="Int64")
+    table.insert(table.columns.get_loc("population_year") + 1, "population_year_earliest",
+                 pd.array([min(map(int, y)) if y else None for y in years], dtype="Int64"))
+    return table
 
 
 def gender_report_table(result: IndexResult, year: int | None = None, node: str | None = None) -> pd.DataFrame:
