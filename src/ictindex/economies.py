@@ -249,7 +249,7 @@ def group_means(
     >>> s = pd.DataFrame({"x": [1.0, 2.0]}, index=["A", "B"])
     >>> g = pd.DataFrame({"k": ["g", "g"], "population": [1.0, 3.0], "population_year": [2023, 2023]},
     ...                  index=["A", "B"])
-    >>> group_means(s, g, "k", ["x"]).loc[0, ["x (simple mean)", "x (population-weighted)"]].tolist()
+    >>> [float(v) for v in group_means(s, g, "k", ["x"]).loc[0, ["x (simple mean)", "x (population-weighted)"]]]
     [1.5, 1.75]
     """
     if by not in groups.columns:
