@@ -400,6 +400,15 @@ class Framework(_Model):
         except KeyError:
             raise FrameworkError(f"no indicator '{code}' in framework '{self.code}'", indicator=code) from None
 
+    def label(self, code: str) -> str:
+        """Display name of a node or indicator (what tables and charts print for a code).
+
+        >>> load_framework("doi").label("internet_tariff")
+        'Internet access tariffs (20 hours per month) as a percentage of per capita income'
+        """
+        node = self._nodes_by_code.get(code)
+        return node.name if node is not None else self.indicator(code).name
+
     @property
     def indicator_codes(self) -> list[str]:
         return [i.code for i in self.indicators]

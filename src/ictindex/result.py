@@ -227,6 +227,14 @@ class IndexResult:
     def years(self) -> list[int]:
         return sorted(self._scores["year"].unique().tolist())
 
+    def report_year(self, year: int | None = None) -> int:
+        """The year to report: ``year`` (it must have scores), or the latest year with scores when None."""
+        year = int(max(self.years) if year is None else year)
+        if year not in self.years:
+            raise MethodError(f"the result has no scores for {year}", year=year,
+                              hint=f"years in the result: {self.years}")
+        return year
+
     def ranking(self, year: int | None = None) -> pd.DataFrame:
         """Scored economies of one year (default: the latest), best first."""
         year = max(self.years) if year is None else year

@@ -29,18 +29,13 @@ __all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_t
 
 
 def node_label(result: IndexResult, code: str) -> str:
-    """Display name of a node or indicator."""
-    fw = result.framework
-    return fw.node(code).name if code in fw.aggregation_order else fw.indicator(code).name
+    """Display name of a node or indicator (:meth:`ictindex.framework.Framework.label`)."""
+    return result.framework.label(code)
 
 
 def report_year(result: IndexResult, year: int | None) -> int:
-    """The year to report: ``year`` (it must have scores), or the latest year with scores when None."""
-    year = int(max(result.years) if year is None else year)
-    if year not in result.years:
-        raise MethodError(f"the result has no scores for {year}", year=year,
-                          hint=f"years in the result: {result.years}")
-    return year
+    """The year to report (:meth:`ictindex.result.IndexResult.report_year`)."""
+    return result.report_year(year)
 
 
 @dataclass(frozen=True)
