@@ -68,9 +68,12 @@ def bench_weights(quick: bool) -> None:
     # the same numbers both ways
     scores = model.evaluate(weights[:loops])[:, :, model.nodes.index(fw.index)]
     index = model.units
-    diff = max(float(np.nanmax(np.abs(
-        r.scores.set_index(["economy", "year"])[fw.index].reindex(index).to_numpy() - scores[i])))
-        for i, r in enumerate(looped))
+    diff = max(
+        float(
+            np.nanmax(np.abs(r.scores.set_index(["economy", "year"])[fw.index].reindex(index).to_numpy() - scores[i]))
+        )
+        for i, r in enumerate(looped)
+    )
     print(f"doi_current 2023: {len(model.units)} economies, {len(model.edges)} edges")
     print(f"  evaluate, {n:,} weight sets: median {seconds:.3f} s = {per_second:,.0f} replications/s")
     print(f"  loop of build_index ({loops} calls): {loop_per_second:,.1f} replications/s")
@@ -78,8 +81,9 @@ def bench_weights(quick: bool) -> None:
 
 
 def _child(code: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", code], capture_output=True, text=True, check=True,
-                         cwd=HERE)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", code], capture_output=True, text=True, check=True, cwd=HERE
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -116,13 +120,20 @@ def child_scale(units: int) -> dict:
     start = time.perf_counter()
     result = build_index(panel, "doi", units="any")
     seconds = time.perf_counter() - start
-    return {"units": units, "seconds": seconds, "peak": _rss_mib(), "before": before,
-            "scored": int(result.scores["rank"].notna().sum())}
+    return {
+        "units": units,
+        "seconds": seconds,
+        "peak": _rss_mib(),
+        "before": before,
+        "scored": int(result.scores["rank"].notna().sum()),
+    }
 
 
 def chain(levels: int) -> dict:
-    nodes = [{"code": f"N{i}", "name": f"N{i}", "children": [{"code": f"N{i + 1}"}, {"code": f"x{i}"}]}
-             for i in range(levels - 1)]
+    nodes = [
+        {"code": f"N{i}", "name": f"N{i}", "children": [{"code": f"N{i + 1}"}, {"code": f"x{i}"}]}
+        for i in range(levels - 1)
+    ]
     nodes.append({"code": f"N{levels - 1}", "name": "last", "children": [{"code": f"x{levels - 1}"}]})
     indicators = [{"code": f"x{i}", "name": f"x{i}", "unit": "%"} for i in range(levels)]
     return {"code": "chain", "name": "chain", "index": "N0", "nodes": nodes, "indicators": indicators}
@@ -133,9 +144,14 @@ def bench_chain() -> None:
     start = time.perf_counter()
     fw = Framework.from_dict(data)
     load = time.perf_counter() - start
-    panel = pd.DataFrame({"economy": ["KOR", "ARG"] * 2000, "year": 2023,
-                          "indicator": [f"x{i}" for i in range(2000) for _ in range(2)],
-                          "value": np.tile([90.0, 60.0], 2000)})
+    panel = pd.DataFrame(
+        {
+            "economy": ["KOR", "ARG"] * 2000,
+            "year": 2023,
+            "indicator": [f"x{i}" for i in range(2000) for _ in range(2)],
+            "value": np.tile([90.0, 60.0], 2000),
+        }
+    )
     start = time.perf_counter()
     result = build_index(panel, fw)
     built = time.perf_counter() - start
@@ -146,14 +162,18 @@ def main() -> None:
     quick = "--quick" in sys.argv
     bench_weights(quick)
     memory = _child("memory")
-    print(f"  evaluate, 100,000 weight sets: {memory['seconds']:.2f} s, peak {memory['peak']:,.0f} MiB "
-          f"({memory['peak'] - memory['before']:,.0f} MiB above the compiled model; output "
-          f"{memory['output_mib']:,.0f} MiB)")
+    print(
+        f"  evaluate, 100,000 weight sets: {memory['seconds']:.2f} s, peak {memory['peak']:,.0f} MiB "
+        f"({memory['peak'] - memory['before']:,.0f} MiB above the compiled model; output "
+        f"{memory['output_mib']:,.0f} MiB)"
+    )
     sizes = (2_000, 20_000) if quick else (2_000, 20_000, 200_000)
     rows = [_child(f"scale:{n}") for n in sizes]
     for row in rows:
-        print(f"build_index, {row['units']:>7,} units x 10 years x 11 indicators: {row['seconds']:6.2f} s, "
-              f"{1000 * row['seconds'] / row['units']:.3f} s per 1,000 units, peak {row['peak']:,.0f} MiB")
+        print(
+            f"build_index, {row['units']:>7,} units x 10 years x 11 indicators: {row['seconds']:6.2f} s, "
+            f"{1000 * row['seconds'] / row['units']:.3f} s per 1,000 units, peak {row['peak']:,.0f} MiB"
+        )
     bench_chain()
 
 

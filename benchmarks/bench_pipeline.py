@@ -20,8 +20,10 @@ def main() -> None:
         ("validate_panel (79,844 rows)", median_time(lambda: validate_panel(panel))),
         ("build_index doi_current, 2023", median_time(lambda: build_index(panel, "doi_current", years=2023))),
         ("build_index doi_current, all years", median_time(lambda: build_index(panel, "doi_current"), 3)),
-        ("build_index doi_current, all years, by_sex",
-         median_time(lambda: build_index(panel, "doi_current", by_sex=True), 3)),
+        (
+            "build_index doi_current, all years, by_sex",
+            median_time(lambda: build_index(panel, "doi_current", by_sex=True), 3),
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     for name, seconds in rows:

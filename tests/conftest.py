@@ -28,8 +28,14 @@ def coinr_framework(variant: str) -> dict:
         "d": {"method": "rank"},
     }[variant]
     method = "geometric" if variant == "b" else "arithmetic"
-    _, framework = read_coinr(COINR / "ASEM_iData.csv", COINR / "ASEM_iMeta.csv", normalisation=norm,
-                              aggregation=method, code=f"asem_{variant}", name="ASEM")
+    _, framework = read_coinr(
+        COINR / "ASEM_iData.csv",
+        COINR / "ASEM_iMeta.csv",
+        normalisation=norm,
+        aggregation=method,
+        code=f"asem_{variant}",
+        name="ASEM",
+    )
     return framework.model_dump(exclude_none=True)
 
 
@@ -46,11 +52,22 @@ def doi_panel() -> pd.DataFrame:
         "ARG": [99, 3.0, 4.0, 40, 60, 80, 130, 90, 88, 98, 70],
         "NER": [70, 40.0, 30.0, 1, 4, 10, 45, 30, 20, 50, 40],
     }
-    codes = ["mobile_coverage", "internet_tariff", "mobile_tariff", "hh_fixed_line", "hh_computer",
-             "hh_internet", "mobile_subscribers", "mobile_internet_subscribers", "internet_users",
-             "fixed_broadband_ratio", "mobile_broadband_ratio"]
+    codes = [
+        "mobile_coverage",
+        "internet_tariff",
+        "mobile_tariff",
+        "hh_fixed_line",
+        "hh_computer",
+        "hh_internet",
+        "mobile_subscribers",
+        "mobile_internet_subscribers",
+        "internet_users",
+        "fixed_broadband_ratio",
+        "mobile_broadband_ratio",
+    ]
     records = [
         {"economy": e, "year": 2023, "indicator": c, "value": float(v)}
-        for e, vals in rows.items() for c, v in zip(codes, vals, strict=True)
+        for e, vals in rows.items()
+        for c, v in zip(codes, vals, strict=True)
     ]
     return pd.DataFrame(records)

@@ -36,11 +36,21 @@ def test_means_are_ordered_harmonic_geometric_arithmetic():
 
 def _framework(method: str = "arithmetic", **agg) -> Framework:
     return Framework(
-        code="t", name="t", index="I",
-        nodes=[{"code": "I", "name": "I", "aggregation": {"method": method, **agg},
-                "children": [{"code": "a"}, {"code": "b"}, {"code": "c"}]}],
-        indicators=[{"code": c, "name": c, "unit": "u", "normalisation": {"method": "none"},
-                     "bounds": [None, None]} for c in "abc"],
+        code="t",
+        name="t",
+        index="I",
+        nodes=[
+            {
+                "code": "I",
+                "name": "I",
+                "aggregation": {"method": method, **agg},
+                "children": [{"code": "a"}, {"code": "b"}, {"code": "c"}],
+            }
+        ],
+        indicators=[
+            {"code": c, "name": c, "unit": "u", "normalisation": {"method": "none"}, "bounds": [None, None]}
+            for c in "abc"
+        ],
     )
 
 

@@ -115,14 +115,23 @@ def _coherence_result():
     panel = pd.DataFrame(values)
     panel.insert(0, "year", 2020)
     panel.insert(0, "economy", [f"U{i:02d}" for i in range(30)])
-    fw = Framework.from_dict({
-        "code": "coh", "name": "coh", "index": "I", "min_coverage": 0,
-        "indicators": [{"code": k, "name": k, "unit": "", "normalisation": {"method": "none"}, "bounds": [None, None]}
-                       for k in values],
-        "nodes": [{"code": "P", "name": "P", "children": [{"code": "a"}, {"code": "b"}]},
-                  {"code": "Q", "name": "Q", "children": [{"code": "c"}, {"code": "d"}]},
-                  {"code": "I", "name": "I", "children": [{"code": "P"}, {"code": "Q"}]}],
-    })
+    fw = Framework.from_dict(
+        {
+            "code": "coh",
+            "name": "coh",
+            "index": "I",
+            "min_coverage": 0,
+            "indicators": [
+                {"code": k, "name": k, "unit": "", "normalisation": {"method": "none"}, "bounds": [None, None]}
+                for k in values
+            ],
+            "nodes": [
+                {"code": "P", "name": "P", "children": [{"code": "a"}, {"code": "b"}]},
+                {"code": "Q", "name": "Q", "children": [{"code": "c"}, {"code": "d"}]},
+                {"code": "I", "name": "I", "children": [{"code": "P"}, {"code": "Q"}]},
+            ],
+        }
+    )
     return ictindex.build_index(panel, fw, units="any"), values
 
 

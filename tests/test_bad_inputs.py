@@ -43,9 +43,9 @@ def test_catalogue_size_and_files():
     assert {p.name for p in FOLDER.iterdir()} - helpers == files, "every file in the folder is a catalogued case"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if "error" in c], ids=[i for c, i in zip(CASES, IDS,
-                                                                                                strict=True)
-                                                                            if "error" in c])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if "error" in c], ids=[i for c, i in zip(CASES, IDS, strict=True) if "error" in c]
+)
 def test_bad_input_gives_its_specific_error(case):
     expected = getattr(errors, case["error"])
     with pytest.raises(errors.IctIndexError) as info:
@@ -65,9 +65,9 @@ def test_bad_input_gives_its_specific_error(case):
     assert err.hint and message.endswith(f"What to do: {err.hint}")  # every error says what to do
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if "handled" in c], ids=[i for c, i in zip(CASES, IDS,
-                                                                                                  strict=True)
-                                                                              if "handled" in c])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if "handled" in c], ids=[i for c, i in zip(CASES, IDS, strict=True) if "handled" in c]
+)
 def test_documented_handling_is_recorded(case, tmp_path):
     result = _run(case)
     expect = case["handled"]
@@ -89,8 +89,12 @@ def test_documented_handling_is_recorded(case, tmp_path):
     if "coverage_names" in expect:
         assert result.coverage["missing"].str.contains(expect["coverage_names"]).any()
     if expect.get("exports_safe"):
-        tables = {"scores": result.scores, "excluded": result.excluded, "coverage": result.coverage,
-                  "issues": result.issues}
+        tables = {
+            "scores": result.scores,
+            "excluded": result.excluded,
+            "coverage": result.coverage,
+            "issues": result.issues,
+        }
         write_csv(tables, tmp_path)
         write_xlsx(tables, tmp_path / "result.xlsx", framework=result.framework)
         assert unsafe_cells(tmp_path) == []
@@ -107,8 +111,11 @@ def test_every_economy_of_the_file_is_scored_or_listed(case):
     """The promise: every economy of the input that is not scored is listed with the reason, also when
     none of its cells is usable (all empty, all "..", all #N/A)."""
     result = _run(case)
-    seen = to_panel(FOLDER / case["file"], result.framework, **{k: v for k, v in case.get("options", {}).items()
-                                                                  if k == "extra_names"}).economies
+    seen = to_panel(
+        FOLDER / case["file"],
+        result.framework,
+        **{k: v for k, v in case.get("options", {}).items() if k == "extra_names"},
+    ).economies
     assert seen, "the file names economies"
     listed = set(result.scores["economy"]) | set(result.excluded["economy"])
     missing = seen - listed
@@ -118,14 +125,16 @@ def test_every_economy_of_the_file_is_scored_or_listed(case):
         assert reasons.loc[[economy]].str.len().gt(0).all()
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if "error" in c and c.get("cli", True)],
-                         ids=[i for c, i in zip(CASES, IDS, strict=True) if "error" in c and c.get("cli", True)])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if "error" in c and c.get("cli", True)],
+    ids=[i for c, i in zip(CASES, IDS, strict=True) if "error" in c and c.get("cli", True)],
+)
 def test_command_line_reports_one_line(case, tmp_path):
     if case["file"].startswith("fw_"):
         args = ["build", "--framework", str(FOLDER / case["file"]), "--out", str(tmp_path)]
     else:
-        args = ["build", "--data", str(FOLDER / case["file"]), "--framework", _framework(case), "--out",
-                str(tmp_path)]
+        args = ["build", "--data", str(FOLDER / case["file"]), "--framework", _framework(case), "--out", str(tmp_path)]
     out = CliRunner().invoke(app, args)
     assert out.exit_code == 2, out.output
     assert out.output.startswith("error: ")

@@ -31,16 +31,24 @@ def test_doi_latam_is_mean_of_published_categories():
     table = table[~table.country.str.contains("average")]
     for year in (2005, 2006):
         published = {
-            r.country: {"opportunity": getattr(r, f"opportunity_{year}"),
-                        "infrastructure": getattr(r, f"infrastructure_{year}"),
-                        "utilization": getattr(r, f"utilization_{year}")}
+            r.country: {
+                "opportunity": getattr(r, f"opportunity_{year}"),
+                "infrastructure": getattr(r, f"infrastructure_{year}"),
+                "utilization": getattr(r, f"utilization_{year}"),
+            }
             for r in table.itertuples()
         }
         result = build_index(_panel_with_category_scores(published), DOI)
         scores = result.scores.set_index("economy")
         for r in table.itertuples():
-            iso = {"Argentina": "ARG", "Brazil": "BRA", "Colombia": "COL", "Ecuador": "ECU",
-                   "Mexico": "MEX", "Peru": "PER"}[r.country]
+            iso = {
+                "Argentina": "ARG",
+                "Brazil": "BRA",
+                "Colombia": "COL",
+                "Ecuador": "ECU",
+                "Mexico": "MEX",
+                "Peru": "PER",
+            }[r.country]
             for cat in ("opportunity", "infrastructure", "utilization"):
                 assert scores.loc[iso, cat] == pytest.approx(getattr(r, f"{cat}_{year}"), abs=1e-9)
             assert scores.loc[iso, "DOI"] == pytest.approx(getattr(r, f"doi_{year}"), abs=0.01)
@@ -58,8 +66,15 @@ def test_doi_by_hand(doi_panel):
     assert kor["utilization"] == pytest.approx(utilization)
     assert kor["DOI"] == pytest.approx((opportunity + infrastructure + utilization) / 3)
     assert result.scores.sort_values("rank")["economy"].tolist() == ["KOR", "ARG", "NER"]
-    assert list(result.scores.columns) == ["economy", "year", "DOI", "opportunity", "infrastructure",
-                                           "utilization", "rank"]
+    assert list(result.scores.columns) == [
+        "economy",
+        "year",
+        "DOI",
+        "opportunity",
+        "infrastructure",
+        "utilization",
+        "rank",
+    ]
 
 
 def test_result_is_immutable_and_records_provenance(doi_panel):
@@ -82,11 +97,18 @@ def test_rounding_only_on_output(doi_panel):
 
 
 def test_no_economy_is_lost(doi_panel):
-    sparse = pd.concat([doi_panel, pd.DataFrame([
-        {"economy": "FRA", "year": 2023, "indicator": "internet_users", "value": 85.0},
-        {"economy": "ITA", "year": 2021, "indicator": "internet_users", "value": 70.0},
-        {"economy": "World", "year": 2023, "indicator": "internet_users", "value": 67.0},
-    ])])
+    sparse = pd.concat(
+        [
+            doi_panel,
+            pd.DataFrame(
+                [
+                    {"economy": "FRA", "year": 2023, "indicator": "internet_users", "value": 85.0},
+                    {"economy": "ITA", "year": 2021, "indicator": "internet_users", "value": 70.0},
+                    {"economy": "World", "year": 2023, "indicator": "internet_users", "value": 67.0},
+                ]
+            ),
+        ]
+    )
     result = build_index(sparse, DOI, years=2023)
     excluded = result.excluded.set_index("economy")
     assert set(result.ranking()["economy"]) == {"KOR", "ARG", "NER"}
@@ -102,7 +124,8 @@ def test_latest_available_imputation_is_recorded(doi_panel):
     result = build_index(pd.concat([older, current]), DOI, years=2023, imputation="latest", max_gap=2)
     log = result.imputations
     assert log[["economy", "year", "indicator", "from_year", "method"]].values.tolist() == [
-        ["NER", 2023, "hh_internet", 2021, "latest"]]
+        ["NER", 2023, "hh_internet", 2021, "latest"]
+    ]
     assert result.imputed.set_index("economy").loc["NER", "hh_internet"] == 10.0
     assert np.isnan(result.raw.set_index("economy").loc["NER", "hh_internet"])
     too_old = build_index(pd.concat([older, current]), DOI, years=2023, imputation="latest", max_gap=1)
@@ -127,8 +150,7 @@ CODES = DOI.indicator_codes
 def doi_panels(draw):
     n = draw(st.integers(min_value=1, max_value=6))
     economies = ["ARG", "BRA", "CHL", "DEU", "EGY", "FRA"][:n]
-    rows = [{"economy": e, "year": 2020, "indicator": c, "value": draw(VALUES)}
-            for e in economies for c in CODES]
+    rows = [{"economy": e, "year": 2020, "indicator": c, "value": draw(VALUES)} for e in economies for c in CODES]
     return pd.DataFrame(rows)
 
 

@@ -32,8 +32,10 @@ def test_build_writes_scores_equal_to_library(tmp_path, doi_panel):
 
 def test_validate_prints_every_problem_and_exits_1(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("economy,year,indicator,value\nAtlantis,2020,internet_users,5\n"
-                    "ARG,2020,internet_users,120\nWorld,2020,internet_users,60\n")
+    path.write_text(
+        "economy,year,indicator,value\nAtlantis,2020,internet_users,5\n"
+        "ARG,2020,internet_users,120\nWorld,2020,internet_users,60\n"
+    )
     out = runner.invoke(app, ["validate", str(path), "--framework", "doi"])
     assert out.exit_code == 1
     assert "unknown economy 'Atlantis'" in out.stdout
@@ -69,8 +71,10 @@ def test_build_on_its_defaults_and_with_coverage_and_reference_year(tmp_path):
     assert out.exit_code == 0, out.output
     provenance = json.loads((tmp_path / "a" / "provenance.json").read_text())
     assert provenance["framework"] == "doi_current"  # the bundled data cannot build the 2006 DOI series
-    out = runner.invoke(app, ["build", "--year", "2023", "--min-coverage", "0.5", "--reference-year", "2023",
-                              "--out", str(tmp_path / "b")])
+    out = runner.invoke(
+        app,
+        ["build", "--year", "2023", "--min-coverage", "0.5", "--reference-year", "2023", "--out", str(tmp_path / "b")],
+    )
     assert out.exit_code == 0, out.output
     provenance = json.loads((tmp_path / "b" / "provenance.json").read_text())
     assert provenance["min_coverage"] == 0.5 and provenance["reference_year"] == 2023
@@ -90,8 +94,9 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     assert out.exit_code == 2
     assert out.output.strip().startswith("error: file not found")
     assert "Traceback" not in out.output and len(out.output.strip().splitlines()) == 1
-    out = runner.invoke(app, ["build", "--data", str(tmp_path / "x.csv"), "--out", str(tmp_path),
-                              "--framework", "nope"])
+    out = runner.invoke(
+        app, ["build", "--data", str(tmp_path / "x.csv"), "--out", str(tmp_path), "--framework", "nope"]
+    )
     assert out.exit_code == 2 and "unknown framework 'nope'" in out.output
 
 
@@ -111,8 +116,9 @@ def test_data_command_shows_licences():
 
 
 def test_build_by_sex_writes_the_gender_tables(tmp_path):
-    out = runner.invoke(app, ["build", "--framework", "doi_gender", "--year", "2018", "--by-sex",
-                              "--out", str(tmp_path)])
+    out = runner.invoke(
+        app, ["build", "--framework", "doi_gender", "--year", "2018", "--by-sex", "--out", str(tmp_path)]
+    )
     assert out.exit_code == 0, out.output
     gender = pd.read_csv(tmp_path / "gender.csv", keep_default_na=False, na_values=[""])
     korea = gender[(gender.economy == "KOR") & (gender.node == "individual_use")].iloc[0]
@@ -155,8 +161,9 @@ def test_build_refuses_a_folder_it_did_not_write(tmp_path, doi_panel):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "thesis.docx").write_text("precious")
     out = runner.invoke(app, ["build", "--data", str(path), "--out", str(tmp_path / "mine")])
-    assert out.exit_code == 2 and out.output.startswith("error: the output folder is not empty and was not "
-                                                         "written by ictindex")
+    assert out.exit_code == 2 and out.output.startswith(
+        "error: the output folder is not empty and was not written by ictindex"
+    )
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["thesis.docx"]
 
 
@@ -183,15 +190,38 @@ def test_concurrent_builds_into_one_folder_leave_one_complete_run(tmp_path):
     import sys
 
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "src"),
-                                                        os.environ.get("PYTHONPATH", "")])}
-    runs = [subprocess.Popen([sys.executable, "-m", "ictindex.cli", "build", "--framework", "doi_current", "--year",
-                              str(year), "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for year in (2021, 2022, 2023)]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ictindex.cli",
+                "build",
+                "--framework",
+                "doi_current",
+                "--year",
+                str(year),
+                "--out",
+                str(out),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for year in (2021, 2022, 2023)
+    ]
     codes = [run.wait(timeout=600) for run in runs]
     assert codes == [0, 0, 0], [run.stderr.read().decode() for run in runs]
-    years = {name: set(pd.read_csv(out / f"{name}.csv")["year"].dropna().astype(int))
-             for name in ("scores", "coverage", "excluded")}
+    years = {
+        name: set(pd.read_csv(out / f"{name}.csv")["year"].dropna().astype(int))
+        for name in ("scores", "coverage", "excluded")
+    }
     assert len(set(map(frozenset, years.values()))) == 1 and len(years["scores"]) == 1, years
     provenance = json.loads((out / "provenance.json").read_text())
     assert provenance["years"] == sorted(years["scores"])
@@ -239,8 +269,9 @@ def test_report_on_a_user_panel_lacking_one_ingredient_names_it(tmp_path):
 def test_build_by_sex_on_a_user_panel_with_framework_codes(tmp_path):
     path = tmp_path / "panel.csv"
     _user_panel(with_mobile=False).to_csv(path, index=False)
-    out = runner.invoke(app, ["build", "--data", str(path), "--framework", "doi_current", "--by-sex",
-                              "--out", str(tmp_path / "o")])
+    out = runner.invoke(
+        app, ["build", "--data", str(path), "--framework", "doi_current", "--by-sex", "--out", str(tmp_path / "o")]
+    )
     assert out.exit_code == 0, out.output
     indicators = pd.read_csv(tmp_path / "o" / "gender_indicators.csv").set_index("economy")
     assert abs(indicators.loc["KOR", "parity"] - 40 / 60) < 1e-12

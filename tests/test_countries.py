@@ -5,15 +5,34 @@ import pytest
 from ictindex.countries import classify, economy_name, from_m49, is_aggregate, to_iso3
 
 
-@pytest.mark.parametrize(("label", "iso3"), [
-    ("Korea (Rep.)", "KOR"), ("Korea (Rep. of)", "KOR"), ("Republic of Korea", "KOR"),
-    ("Dem. People's Rep. of Korea", "PRK"), ("Congo (Dem. Rep.)", "COD"), ("Congo (Rep.)", "COG"),
-    ("Hong Kong, China", "HKG"), ("Macao, China", "MAC"), ("Taiwan, China", "TWN"),
-    ("Iran (Islamic Republic of)", "IRN"), ("Côte d'Ivoire", "CIV"), ("Cote d'Ivoire", "CIV"),
-    ("Lao P.D.R.", "LAO"), ("Türkiye", "TUR"), ("Viet Nam", "VNM"), ("  argentina ", "ARG"),
-    ("Germany", "DEU"), ("kor", "KOR"), ("FRA", "FRA"), ("KSO", "XKX"), ("Kosovo", "XKX"),
-    ("AAA", "GGY"), ("GBJ", "JEY"),
-])
+@pytest.mark.parametrize(
+    ("label", "iso3"),
+    [
+        ("Korea (Rep.)", "KOR"),
+        ("Korea (Rep. of)", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("Dem. People's Rep. of Korea", "PRK"),
+        ("Congo (Dem. Rep.)", "COD"),
+        ("Congo (Rep.)", "COG"),
+        ("Hong Kong, China", "HKG"),
+        ("Macao, China", "MAC"),
+        ("Taiwan, China", "TWN"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Lao P.D.R.", "LAO"),
+        ("Türkiye", "TUR"),
+        ("Viet Nam", "VNM"),
+        ("  argentina ", "ARG"),
+        ("Germany", "DEU"),
+        ("kor", "KOR"),
+        ("FRA", "FRA"),
+        ("KSO", "XKX"),
+        ("Kosovo", "XKX"),
+        ("AAA", "GGY"),
+        ("GBJ", "JEY"),
+    ],
+)
 def test_itu_and_un_spellings(label, iso3):
     assert to_iso3(label) == iso3
 
@@ -25,8 +44,10 @@ def test_no_fuzzy_matching():
     assert to_iso3("Germny") is None
 
 
-@pytest.mark.parametrize("label", ["World", "LDCs", "Africa", "Arab States", "Asia & Pacific",
-                                   "Americas (regional average)", "High income", "WLD"])
+@pytest.mark.parametrize(
+    "label",
+    ["World", "LDCs", "Africa", "Arab States", "Asia & Pacific", "Americas (regional average)", "High income", "WLD"],
+)
 def test_aggregates_are_recognised(label):
     assert is_aggregate(label)
     assert to_iso3(label) is None
@@ -57,4 +78,6 @@ def test_extra_names_values_must_be_iso3(code):
 
 def test_extra_names_accepts_codes_in_any_case_and_itu_aliases():
     assert classify(["Rep. of Korea", "Kosovo*"], {"rep. of  korea": "kor", "Kosovo*": "KSO"})["iso3"].tolist() == [
-        "KOR", "XKX"]
+        "KOR",
+        "XKX",
+    ]

@@ -43,8 +43,10 @@ def test_doi_effective_weights_are_one_ninth_and_one_fifteenth():
 
 def test_weights_are_rescaled_within_parent(doi_dict):
     doi_dict["nodes"][0]["children"] = [
-        {"code": "opportunity", "weight": 2}, {"code": "infrastructure", "weight": 1},
-        {"code": "utilization", "weight": 1}]
+        {"code": "opportunity", "weight": 2},
+        {"code": "infrastructure", "weight": 1},
+        {"code": "utilization", "weight": 1},
+    ]
     fw = Framework.from_dict(doi_dict)
     assert fw.node("DOI").weights == {"opportunity": 0.5, "infrastructure": 0.25, "utilization": 0.25}
 
@@ -72,32 +74,52 @@ def _mutated(doi_dict, change):
 
 
 BAD = {
-    "negative weight": (lambda d: d["nodes"][1]["children"][0].update(weight=-1),
-                        "nodes[1] (code 'opportunity').children[0] (code 'mobile_coverage').weight"),
-    "weights sum to zero": (lambda d: [c.update(weight=0) for c in d["nodes"][1]["children"]],
-                            "nodes[1] (code 'opportunity')"),
-    "lower >= upper": (lambda d: d["indicators"][0]["normalisation"].update(lower=100, upper=0),
-                       "indicators[0] (code 'mobile_coverage').normalisation"),
-    "unknown method": (lambda d: d["indicators"][2]["normalisation"].update(method="magic"),
-                       "indicators[2] (code 'mobile_tariff').normalisation.method"),
-    "misspelt field": (lambda d: d["indicators"][1].update(directoin="lower"),
-                       "indicators[1] (code 'internet_tariff').directoin"),
-    "unknown aggregation": (lambda d: d["nodes"][0]["aggregation"].update(method="median"),
-                            "nodes[0] (code 'DOI').aggregation.method"),
+    "negative weight": (
+        lambda d: d["nodes"][1]["children"][0].update(weight=-1),
+        "nodes[1] (code 'opportunity').children[0] (code 'mobile_coverage').weight",
+    ),
+    "weights sum to zero": (
+        lambda d: [c.update(weight=0) for c in d["nodes"][1]["children"]],
+        "nodes[1] (code 'opportunity')",
+    ),
+    "lower >= upper": (
+        lambda d: d["indicators"][0]["normalisation"].update(lower=100, upper=0),
+        "indicators[0] (code 'mobile_coverage').normalisation",
+    ),
+    "unknown method": (
+        lambda d: d["indicators"][2]["normalisation"].update(method="magic"),
+        "indicators[2] (code 'mobile_tariff').normalisation.method",
+    ),
+    "misspelt field": (
+        lambda d: d["indicators"][1].update(directoin="lower"),
+        "indicators[1] (code 'internet_tariff').directoin",
+    ),
+    "unknown aggregation": (
+        lambda d: d["nodes"][0]["aggregation"].update(method="median"),
+        "nodes[0] (code 'DOI').aggregation.method",
+    ),
     # non-finite numbers (issue 11): refused with the field named, never every score 0 or infinite
-    "infinite upper goalpost": (lambda d: d["indicators"][0]["normalisation"].update(upper=float("inf")),
-                                "indicators[0] (code 'mobile_coverage').normalisation.upper"),
+    "infinite upper goalpost": (
+        lambda d: d["indicators"][0]["normalisation"].update(upper=float("inf")),
+        "indicators[0] (code 'mobile_coverage').normalisation.upper",
+    ),
     "infinite scale": (lambda d: d.update(scale=float("inf")), "scale"),
-    "infinite target": (lambda d: d["indicators"][0].update(normalisation={"method": "minmax",
-                                                                           "target": [0, float("inf")]}),
-                        "indicators[0] (code 'mobile_coverage').normalisation.target[1]"),
-    "infinite multiplier": (lambda d: d["indicators"][0].update(source={"numerator": "a", "denominator": "b",
-                                                                        "multiplier": float("inf")}),
-                            "indicators[0] (code 'mobile_coverage').source.multiplier"),
-    "nan zero floor": (lambda d: d["nodes"][0]["aggregation"].update(zero_floor=float("nan")),
-                       "nodes[0] (code 'DOI').aggregation.zero_floor"),
-    "weights overflowing": (lambda d: [c.update(weight=1e308) for c in d["nodes"][0]["children"]],
-                            "nodes[0] (code 'DOI')"),
+    "infinite target": (
+        lambda d: d["indicators"][0].update(normalisation={"method": "minmax", "target": [0, float("inf")]}),
+        "indicators[0] (code 'mobile_coverage').normalisation.target[1]",
+    ),
+    "infinite multiplier": (
+        lambda d: d["indicators"][0].update(source={"numerator": "a", "denominator": "b", "multiplier": float("inf")}),
+        "indicators[0] (code 'mobile_coverage').source.multiplier",
+    ),
+    "nan zero floor": (
+        lambda d: d["nodes"][0]["aggregation"].update(zero_floor=float("nan")),
+        "nodes[0] (code 'DOI').aggregation.zero_floor",
+    ),
+    "weights overflowing": (
+        lambda d: [c.update(weight=1e308) for c in d["nodes"][0]["children"]],
+        "nodes[0] (code 'DOI')",
+    ),
 }
 
 
@@ -122,6 +144,7 @@ def test_cycle_is_rejected(doi_dict):
     def make_cycle(d):
         d["nodes"][1]["children"].append({"code": "extra"})
         d["nodes"].append({"code": "extra", "name": "x", "children": [{"code": "opportunity"}]})
+
     with pytest.raises(FrameworkError, match="child of both|cycle"):
         Framework.from_dict(_mutated(doi_dict, make_cycle))
 
@@ -130,13 +153,13 @@ def test_pure_cycle_detached_from_index_is_rejected(doi_dict):
     def detached(d):
         d["nodes"].append({"code": "a", "name": "a", "children": [{"code": "b"}]})
         d["nodes"].append({"code": "b", "name": "b", "children": [{"code": "a"}]})
+
     with pytest.raises(FrameworkError, match="cycle|not connected"):
         Framework.from_dict(_mutated(doi_dict, detached))
 
 
 def test_indicator_outside_tree_and_unknown_child(doi_dict):
-    orphan = _mutated(doi_dict, lambda d: d["indicators"].append(
-        {"code": "orphan", "name": "o", "unit": "%"}))
+    orphan = _mutated(doi_dict, lambda d: d["indicators"].append({"code": "orphan", "name": "o", "unit": "%"}))
     with pytest.raises(FrameworkError, match="'orphan' is not connected"):
         Framework.from_dict(orphan)
     ghost = _mutated(doi_dict, lambda d: d["nodes"][1]["children"].append({"code": "ghost"}))
@@ -180,8 +203,14 @@ def test_the_same_key_in_different_mappings_is_fine(tmp_path):
     assert load_framework(path) == load_framework("doi")
 
 
-@pytest.mark.parametrize("text", ["a: " + "[" * 5000 + "]" * 5000, "".join(" " * i + f"k{i}:\n" for i in range(2000)),
-                                  "a: " + "{b: " * 3000 + "1" + "}" * 3000])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 5000 + "]" * 5000,
+        "".join(" " * i + f"k{i}:\n" for i in range(2000)),
+        "a: " + "{b: " * 3000 + "1" + "}" * 3000,
+    ],
+)
 def test_deep_nesting_is_a_framework_error_not_a_recursion_error(tmp_path, text):
     path = tmp_path / "deep.yaml"
     path.write_text(text, encoding="utf-8")
@@ -191,7 +220,8 @@ def test_deep_nesting_is_a_framework_error_not_a_recursion_error(tmp_path, text)
 
 def test_alias_expansion_is_bounded(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
-        f"{chr(98 + k)}: &{chr(98 + k)} [{', '.join([f'*{chr(97 + k)}'] * 10)}]" for k in range(6)]
+        f"{chr(98 + k)}: &{chr(98 + k)} [{', '.join([f'*{chr(97 + k)}'] * 10)}]" for k in range(6)
+    ]
     path = tmp_path / "laughs.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")  # 10^7 values once expanded
     with pytest.raises(FrameworkError, match="more than 100,000 values"):

@@ -19,29 +19,55 @@ from ictindex.errors import IctIndexError
 
 DOI = load_framework("doi")
 # 60 examples per test in CI; ICTINDEX_FUZZ_EXAMPLES=2000 for a long local run
-FUZZ = settings(max_examples=int(os.environ.get("ICTINDEX_FUZZ_EXAMPLES", "60")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=int(os.environ.get("ICTINDEX_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
-ECONOMIES = st.sampled_from(["KOR", "ARG", "bra", "Korea (Rep.)", "Korea", "World", "LDCs", "Atlantis", "",
-                             "Côte d'Ivoire", "XKX", "Hong Kong, China", " NER "])
-YEARS = st.one_of(st.integers(1990, 2030), st.sampled_from(["2020", "twenty", "2020.5", "", " 2019 "]),
-                  st.floats(allow_nan=True, allow_infinity=True))
+ECONOMIES = st.sampled_from(
+    [
+        "KOR",
+        "ARG",
+        "bra",
+        "Korea (Rep.)",
+        "Korea",
+        "World",
+        "LDCs",
+        "Atlantis",
+        "",
+        "Côte d'Ivoire",
+        "XKX",
+        "Hong Kong, China",
+        " NER ",
+    ]
+)
+YEARS = st.one_of(
+    st.integers(1990, 2030),
+    st.sampled_from(["2020", "twenty", "2020.5", "", " 2019 "]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
 INDICATORS = st.sampled_from([*DOI.indicator_codes, "IT.NET.USER.ZS", "i99H", "unknown_series", "", "POP"])
-VALUES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6),
-                   st.sampled_from(["..", "n/a", "12.3*", "96,5", "", "high", "NaN", "-", "1e3", " 45 "]),
-                   st.none())
+VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from(["..", "n/a", "12.3*", "96,5", "", "high", "NaN", "-", "1e3", " 45 "]),
+    st.none(),
+)
 SEXES = st.sampled_from(["total", "female", "male", "F", "both sexes", "x?", "", None])
 
 
 @st.composite
 def long_tables(draw):
     n = draw(st.integers(0, 12))
-    table = pd.DataFrame({
-        "economy": draw(st.lists(ECONOMIES, min_size=n, max_size=n)),
-        "year": pd.Series(draw(st.lists(YEARS, min_size=n, max_size=n)), dtype="object"),
-        "indicator": draw(st.lists(INDICATORS, min_size=n, max_size=n)),
-        "value": pd.Series(draw(st.lists(VALUES, min_size=n, max_size=n)), dtype="object"),
-    })
+    table = pd.DataFrame(
+        {
+            "economy": draw(st.lists(ECONOMIES, min_size=n, max_size=n)),
+            "year": pd.Series(draw(st.lists(YEARS, min_size=n, max_size=n)), dtype="object"),
+            "indicator": draw(st.lists(INDICATORS, min_size=n, max_size=n)),
+            "value": pd.Series(draw(st.lists(VALUES, min_size=n, max_size=n)), dtype="object"),
+        }
+    )
     if draw(st.booleans()):
         table["sex"] = pd.Series(draw(st.lists(SEXES, min_size=n, max_size=n)), dtype="object")
     drop = draw(st.sampled_from([None, "economy", "year", "indicator", "value"]))
@@ -111,17 +137,38 @@ def test_random_text_as_a_panel_or_framework_file(text):
 
 # -- random frameworks ----------------------------------------------------------------------------------
 NORMALISATIONS = st.one_of(
-    st.builds(lambda lo, span, transform, cap: {"method": "goalpost", "lower": lo, "upper": lo + span,
-                                                "transform": transform, "cap": cap},
-              st.floats(0.5, 50), st.floats(1, 200), st.sampled_from(["identity", "log10"]), st.booleans()),
-    st.fixed_dictionaries({"method": st.sampled_from(["minmax", "zscore", "rank", "percentile", "frontier",
-                                                      "none"])}),
+    st.builds(
+        lambda lo, span, transform, cap: {
+            "method": "goalpost",
+            "lower": lo,
+            "upper": lo + span,
+            "transform": transform,
+            "cap": cap,
+        },
+        st.floats(0.5, 50),
+        st.floats(1, 200),
+        st.sampled_from(["identity", "log10"]),
+        st.booleans(),
+    ),
+    st.fixed_dictionaries({"method": st.sampled_from(["minmax", "zscore", "rank", "percentile", "frontier", "none"])}),
 )
-MUTATIONS = st.sampled_from([
-    "negative weight", "nan weight", "zero weights", "duplicate code", "cycle", "unknown method",
-    "reversed goalposts", "zero scale", "unknown child", "orphan indicator", "unknown aggregation",
-    "coverage above one", "index missing",
-])
+MUTATIONS = st.sampled_from(
+    [
+        "negative weight",
+        "nan weight",
+        "zero weights",
+        "duplicate code",
+        "cycle",
+        "unknown method",
+        "reversed goalposts",
+        "zero scale",
+        "unknown child",
+        "orphan indicator",
+        "unknown aggregation",
+        "coverage above one",
+        "index missing",
+    ]
+)
 
 
 def _mutate(data: dict, mutation: str) -> None:
@@ -167,20 +214,45 @@ def frameworks(draw):
             counter += 1
             code = f"x{counter}"
             children.append({"code": code, "weight": draw(st.floats(0.1, 3))})
-            indicators.append({"code": code, "name": code, "unit": draw(st.sampled_from(["%", "index"])),
-                               "direction": draw(st.sampled_from(["higher", "lower"])),
-                               "normalisation": draw(NORMALISATIONS), "bounds": [None, None],
-                               "sex_disaggregable": draw(st.booleans())})
-        subs.append({"code": f"s{s}", "name": f"s{s}", "children": children,
-                     "aggregation": {"method": draw(st.sampled_from(["arithmetic", "geometric", "harmonic"])),
-                                     "zero_floor": draw(st.sampled_from([None, 0.01]))}})
+            indicators.append(
+                {
+                    "code": code,
+                    "name": code,
+                    "unit": draw(st.sampled_from(["%", "index"])),
+                    "direction": draw(st.sampled_from(["higher", "lower"])),
+                    "normalisation": draw(NORMALISATIONS),
+                    "bounds": [None, None],
+                    "sex_disaggregable": draw(st.booleans()),
+                }
+            )
+        subs.append(
+            {
+                "code": f"s{s}",
+                "name": f"s{s}",
+                "children": children,
+                "aggregation": {
+                    "method": draw(st.sampled_from(["arithmetic", "geometric", "harmonic"])),
+                    "zero_floor": draw(st.sampled_from([None, 0.01])),
+                },
+            }
+        )
     power = draw(st.sampled_from([0.5, 2.0, -1.0]))
-    root = {"code": "index", "name": "Index", "children": [{"code": n["code"]} for n in subs],
-            "aggregation": {"method": draw(st.sampled_from(["arithmetic", "geometric", "power"])),
-                            **({"power": power})}}
+    root = {
+        "code": "index",
+        "name": "Index",
+        "children": [{"code": n["code"]} for n in subs],
+        "aggregation": {"method": draw(st.sampled_from(["arithmetic", "geometric", "power"])), **({"power": power})},
+    }
     nodes = [root, *subs]
-    data = {"code": "fuzz", "name": "fuzz", "index": "index", "scale": draw(st.sampled_from([1, 10, 100])),
-            "min_coverage": draw(st.floats(0, 1)), "nodes": nodes, "indicators": indicators}
+    data = {
+        "code": "fuzz",
+        "name": "fuzz",
+        "index": "index",
+        "scale": draw(st.sampled_from([1, 10, 100])),
+        "min_coverage": draw(st.floats(0, 1)),
+        "nodes": nodes,
+        "indicators": indicators,
+    }
     for mutation in draw(st.lists(MUTATIONS, max_size=2)):
         _mutate(data, mutation)
     return data
@@ -194,9 +266,12 @@ def test_random_frameworks_give_a_framework_or_a_library_error(data, values, by_
         return
     assert all(abs(sum(n.weights.values()) - 1) < 1e-9 for n in framework.nodes)
     assert Framework.from_dict(framework.model_dump()) == framework
-    rows = [{"economy": e, "year": 2020, "indicator": code, "sex": sex, "value": values[(i * 4 + j) % 12]}
-            for i, e in enumerate(["KOR", "ARG", "NER"]) for j, code in enumerate(framework.indicator_codes)
-            for sex in ("total", "female", "male")]
+    rows = [
+        {"economy": e, "year": 2020, "indicator": code, "sex": sex, "value": values[(i * 4 + j) % 12]}
+        for i, e in enumerate(["KOR", "ARG", "NER"])
+        for j, code in enumerate(framework.indicator_codes)
+        for sex in ("total", "female", "male")
+    ]
     table = pd.DataFrame(rows)
     result = _accept(lambda: build_index(table, framework, by_sex=by_sex))
     if result is not None:
@@ -207,14 +282,20 @@ def test_random_frameworks_give_a_framework_or_a_library_error(data, values, by_
 # -- exports: random text in economy labels, indicator names and notes ------------------------------------
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=30),
-    st.builds(lambda head, tail: head + tail, st.sampled_from(["=", "+", "-", "@", "\t", "\r", " =", "\r\n=", "'="]),
-              st.text(alphabet=string.printable, max_size=20)),
+    st.builds(
+        lambda head, tail: head + tail,
+        st.sampled_from(["=", "+", "-", "@", "\t", "\r", " =", "\r\n=", "'="]),
+        st.text(alphabet=string.printable, max_size=20),
+    ),
 )
 
 
 @FUZZ
-@given(labels=st.lists(HOSTILE_TEXT, min_size=1, max_size=4), names=st.lists(HOSTILE_TEXT, min_size=3, max_size=3),
-       notes=st.lists(HOSTILE_TEXT, min_size=3, max_size=3))
+@given(
+    labels=st.lists(HOSTILE_TEXT, min_size=1, max_size=4),
+    names=st.lists(HOSTILE_TEXT, min_size=3, max_size=3),
+    notes=st.lists(HOSTILE_TEXT, min_size=3, max_size=3),
+)
 def test_random_text_never_becomes_a_formula_or_a_path(labels, names, notes):
     """Economy labels set aside as aggregates, indicator and node names, notes and the panel's note and
     source columns go through the CSV/XLSX exports: no formula cell, no cell starting = + - @, and no
@@ -224,18 +305,39 @@ def test_random_text_never_becomes_a_formula_or_a_path(labels, names, notes):
     from ictindex.report.export import write_csv, write_xlsx
     from ictindex.safety import output_folder, safe_filename
 
-    data = {"code": "fuzz", "name": names[0], "index": "index", "min_coverage": 0.0, "citation": notes[0],
-            "nodes": [{"code": "index", "name": names[1], "citation": notes[1],
-                       "children": [{"code": "a"}, {"code": "b"}]}],
-            "indicators": [{"code": "a", "name": names[2], "unit": "%", "note": notes[2]},
-                           {"code": "b", "name": notes[0], "unit": names[1] or "x", "citation": labels[0]}]}
+    data = {
+        "code": "fuzz",
+        "name": names[0],
+        "index": "index",
+        "min_coverage": 0.0,
+        "citation": notes[0],
+        "nodes": [
+            {"code": "index", "name": names[1], "citation": notes[1], "children": [{"code": "a"}, {"code": "b"}]}
+        ],
+        "indicators": [
+            {"code": "a", "name": names[2], "unit": "%", "note": notes[2]},
+            {"code": "b", "name": notes[0], "unit": names[1] or "x", "citation": labels[0]},
+        ],
+    }
     framework = _accept(lambda: Framework.from_dict(data))
     assert framework is not None, "any text is a valid name"
-    rows = [{"economy": e, "year": 2020, "indicator": code, "value": v, "note": notes[i % 3], "source": names[i % 3]}
-            for i, (e, code, v) in enumerate([("KOR", "a", 90.0), ("KOR", "b", 80.0), ("NER", "a", 10.0),
-                                                ("NER", "b", 20.0)])]
-    rows += [{"economy": f"{label} (regional average)", "year": 2020, "indicator": "a", "value": 50.0, "note": "",
-              "source": label} for label in labels]
+    rows = [
+        {"economy": e, "year": 2020, "indicator": code, "value": v, "note": notes[i % 3], "source": names[i % 3]}
+        for i, (e, code, v) in enumerate(
+            [("KOR", "a", 90.0), ("KOR", "b", 80.0), ("NER", "a", 10.0), ("NER", "b", 20.0)]
+        )
+    ]
+    rows += [
+        {
+            "economy": f"{label} (regional average)",
+            "year": 2020,
+            "indicator": "a",
+            "value": 50.0,
+            "note": "",
+            "source": label,
+        }
+        for label in labels
+    ]
     result = _accept(lambda: build_index(pd.DataFrame(rows), framework))
     if result is None:
         return
@@ -243,8 +345,12 @@ def test_random_text_never_becomes_a_formula_or_a_path(labels, names, notes):
         root = Path(tmp)
         target = root / "out"
         with output_folder(target) as work:
-            tables = {"scores": result.scores, "excluded": result.excluded, "issues": result.issues,
-                      "coverage": result.coverage}
+            tables = {
+                "scores": result.scores,
+                "excluded": result.excluded,
+                "issues": result.issues,
+                "coverage": result.coverage,
+            }
             write_csv(tables, work / "tables")
             write_xlsx(tables, work / "tables" / "report.xlsx", framework=framework)
             for label in labels:

@@ -20,32 +20,54 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("install")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "-w", str(base / "dist"), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(base / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+    )
     wheel = next((base / "dist").glob("ictindex-*.whl"))
     venv.create(base / "env", with_pip=True)
     python = base / "env" / "bin" / "python"
     # make the test environment's dependencies importable (a plain path entry: the .pth files there,
     # such as this checkout's editable install, are not processed)
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     Path(purelib, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
-                    str(wheel)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)], check=True
+    )
     return base
 
 
 def _run(base: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(base / "env" / "bin" / "ictindex"), *args], cwd=base,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(base / "env" / "bin" / "ictindex"), *args], cwd=base, capture_output=True, text=True, check=False
+    )
 
 
 def test_wheel_ships_frameworks_and_data(installed):
     python = installed / "env" / "bin" / "python"
-    code = ("import ictindex, ictindex.resources as r; print(ictindex.__file__); "
-            "print(r.bundled_dir('indicators')); print(r.bundled_dir('data'))")
-    out = subprocess.run([str(python), "-c", code], cwd=installed, capture_output=True, text=True,
-                         check=True).stdout.split()
+    code = (
+        "import ictindex, ictindex.resources as r; print(ictindex.__file__); "
+        "print(r.bundled_dir('indicators')); print(r.bundled_dir('data'))"
+    )
+    out = subprocess.run(
+        [str(python), "-c", code], cwd=installed, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert all("/env/" in line for line in out), out
     assert (Path(out[1]) / "doi.yaml").is_file()
     assert (Path(out[2]) / "README.md").is_file()
@@ -64,14 +86,14 @@ def test_cli_build_and_validate_from_wheel(installed, doi_panel):
 
 
 def test_main_job_on_bundled_data_from_wheel(installed):
-    built = _run(installed, "build", "--framework", "doi_current", "--year", "2023", "--out",
-                 str(installed / "build"))
+    built = _run(installed, "build", "--framework", "doi_current", "--year", "2023", "--out", str(installed / "build"))
     assert built.returncode == 0, built.stderr
     assert "economies scored" in built.stdout
     assert (installed / "build" / "excluded.csv").is_file()
     # the README's main command: the report (needs the bundled map and the gender framework)
-    report = _run(installed, "report", "--framework", "doi_current", "--year", "2023", "--out",
-                  str(installed / "report"))
+    report = _run(
+        installed, "report", "--framework", "doi_current", "--year", "2023", "--out", str(installed / "report")
+    )
     assert report.returncode == 0, report.stderr
     assert (installed / "report" / "index.html").is_file()
     assert (installed / "report" / "charts" / "map.svg").is_file()

@@ -74,8 +74,9 @@ def test_female_and_male_scores_of_a_by_sex_build(itu):
 
 
 # -- a pure-Python reference of the formulas, on random frameworks ----------------------------------
-def reference_scores(fw: Framework, normalised: pd.Series, weights: dict[tuple[str, str], float],
-                     min_coverage: float) -> dict[str, float]:
+def reference_scores(
+    fw: Framework, normalised: pd.Series, weights: dict[tuple[str, str], float], min_coverage: float
+) -> dict[str, float]:
     """Score every node of one unit by the Handbook formulas, one value at a time."""
     out: dict[str, float] = dict(normalised.items())
     for code in fw.aggregation_order:
@@ -101,8 +102,15 @@ def reference_scores(fw: Framework, normalised: pd.Series, weights: dict[tuple[s
     return out
 
 
-METHODS = st.sampled_from([{"method": "arithmetic"}, {"method": "geometric"}, {"method": "harmonic"},
-                           {"method": "power", "power": 2.0}, {"method": "power", "power": -1.0}])
+METHODS = st.sampled_from(
+    [
+        {"method": "arithmetic"},
+        {"method": "geometric"},
+        {"method": "harmonic"},
+        {"method": "power", "power": 2.0},
+        {"method": "power", "power": -1.0},
+    ]
+)
 
 
 @st.composite
@@ -126,17 +134,37 @@ def frameworks(draw) -> tuple[Framework, float]:
         ws = [draw(weight) for _ in children[node]]
         if sum(ws) == 0:
             ws[0] = 1.0
-        node_specs.append({"code": node, "name": node, "aggregation": draw(METHODS) | (
-            {"min_coverage": draw(st.sampled_from([0.0, 0.5, 1.0]))} if draw(st.booleans()) else {}),
-            "children": [{"code": c, "weight": w} for c, w in zip(children[node], ws, strict=True)]})
-    norm = draw(st.sampled_from([{"method": "goalpost", "lower": 0, "upper": 100},
-                                 {"method": "minmax", "target": [1, 100]}]))
-    fw = Framework.from_dict({
-        "code": "random", "name": "random", "index": "N0", "min_coverage": draw(st.sampled_from([0.0, 0.5, 2 / 3])),
-        "nodes": node_specs,
-        "indicators": [{"code": c, "name": c, "unit": "%", "normalisation": norm,
-                        "direction": draw(st.sampled_from(["higher", "lower"]))} for c in indicators],
-    })
+        node_specs.append(
+            {
+                "code": node,
+                "name": node,
+                "aggregation": draw(METHODS)
+                | ({"min_coverage": draw(st.sampled_from([0.0, 0.5, 1.0]))} if draw(st.booleans()) else {}),
+                "children": [{"code": c, "weight": w} for c, w in zip(children[node], ws, strict=True)],
+            }
+        )
+    norm = draw(
+        st.sampled_from([{"method": "goalpost", "lower": 0, "upper": 100}, {"method": "minmax", "target": [1, 100]}])
+    )
+    fw = Framework.from_dict(
+        {
+            "code": "random",
+            "name": "random",
+            "index": "N0",
+            "min_coverage": draw(st.sampled_from([0.0, 0.5, 2 / 3])),
+            "nodes": node_specs,
+            "indicators": [
+                {
+                    "code": c,
+                    "name": c,
+                    "unit": "%",
+                    "normalisation": norm,
+                    "direction": draw(st.sampled_from(["higher", "lower"])),
+                }
+                for c in indicators
+            ],
+        }
+    )
     return fw, fw.min_coverage
 
 
@@ -144,8 +172,12 @@ def frameworks(draw) -> tuple[Framework, float]:
 def random_cases(draw):
     fw, min_coverage = draw(frameworks())
     economies = ["ARG", "BRA", "CHL", "DEU", "EGY", "FRA"][: draw(st.integers(3, 6))]
-    rows = [{"economy": e, "year": 2020, "indicator": c, "value": draw(st.floats(1, 99))}
-            for e in economies for c in fw.indicator_codes if draw(st.integers(0, 5)) > 0]
+    rows = [
+        {"economy": e, "year": 2020, "indicator": c, "value": draw(st.floats(1, 99))}
+        for e in economies
+        for c in fw.indicator_codes
+        if draw(st.integers(0, 5)) > 0
+    ]
     panel = pd.DataFrame(rows, columns=["economy", "year", "indicator", "value"])
     return fw, min_coverage, panel
 
@@ -154,8 +186,11 @@ def random_cases(draw):
 @given(case=random_cases(), seed=st.integers(0, 2**16))
 def test_vectorised_engine_equals_the_formulas_one_value_at_a_time(case, seed):
     fw, min_coverage, panel = case
-    if panel.empty or (panel.groupby("indicator")["value"].nunique() < 2).any() or \
-            panel["indicator"].nunique() < len(fw.indicator_codes):
+    if (
+        panel.empty
+        or (panel.groupby("indicator")["value"].nunique() < 2).any()
+        or panel["indicator"].nunique() < len(fw.indicator_codes)
+    ):
         return  # min-max needs two different values per indicator
     try:
         model = compile_model(panel, fw)
@@ -272,12 +307,15 @@ def test_years_not_built_play_no_part_without_a_reference_year(doi_panel):
 
 def test_zero_weight_child_is_neither_counted_nor_missed(doi_panel):
     fw = load_framework("doi").model_dump()
-    fw["nodes"] = [n | {"children": [c | {"weight": 0.0} if c["code"] == "utilization" else c
-                                      for c in n["children"]]} for n in fw["nodes"]]
+    fw["nodes"] = [
+        n | {"children": [c | {"weight": 0.0} if c["code"] == "utilization" else c for c in n["children"]]}
+        for n in fw["nodes"]
+    ]
     framework = Framework.model_validate(fw)
-    panel = doi_panel[(doi_panel["economy"] != "NER")
-                      | doi_panel["indicator"].isin(["internet_users", "fixed_broadband_ratio",
-                                                     "mobile_broadband_ratio"])]
+    panel = doi_panel[
+        (doi_panel["economy"] != "NER")
+        | doi_panel["indicator"].isin(["internet_users", "fixed_broadband_ratio", "mobile_broadband_ratio"])
+    ]
     result = build_index(panel, framework)
     ner = result.coverage[(result.coverage["economy"] == "NER") & (result.coverage["node"] == "DOI")]
     assert ner["status"].tolist() == ["not scored"]  # only its zero-weight child has data
@@ -286,11 +324,18 @@ def test_zero_weight_child_is_neither_counted_nor_missed(doi_panel):
 
 
 def _chain(levels: int) -> dict:
-    nodes = [{"code": f"N{i}", "name": f"N{i}", "children": [{"code": f"N{i + 1}"}, {"code": f"x{i}"}]}
-             for i in range(levels - 1)]
+    nodes = [
+        {"code": f"N{i}", "name": f"N{i}", "children": [{"code": f"N{i + 1}"}, {"code": f"x{i}"}]}
+        for i in range(levels - 1)
+    ]
     nodes.append({"code": f"N{levels - 1}", "name": "last", "children": [{"code": f"x{levels - 1}"}]})
-    return {"code": "chain", "name": "chain", "index": "N0", "nodes": nodes,
-            "indicators": [{"code": f"x{i}", "name": f"x{i}", "unit": "%"} for i in range(levels)]}
+    return {
+        "code": "chain",
+        "name": "chain",
+        "index": "N0",
+        "nodes": nodes,
+        "indicators": [{"code": f"x{i}", "name": f"x{i}", "unit": "%"} for i in range(levels)],
+    }
 
 
 def test_deep_chains_load_and_build():
@@ -298,16 +343,25 @@ def test_deep_chains_load_and_build():
     assert len(fw.aggregation_order) == 2000 and fw.aggregation_order[-1] == "N0"
     assert fw.depth("x1999") == 2000  # below N1999
     levels = 1200
-    panel = pd.DataFrame({"economy": np.repeat(["KOR", "ARG"], levels), "year": 2023,
-                          "indicator": [f"x{i}" for i in range(levels)] * 2,
-                          "value": np.r_[np.full(levels, 90.0), np.full(levels, 60.0)]})
+    panel = pd.DataFrame(
+        {
+            "economy": np.repeat(["KOR", "ARG"], levels),
+            "year": 2023,
+            "indicator": [f"x{i}" for i in range(levels)] * 2,
+            "value": np.r_[np.full(levels, 90.0), np.full(levels, 60.0)],
+        }
+    )
     result = build_index(panel, Framework.from_dict(_chain(levels)))
     assert result.scores.set_index("economy")["N0"].to_dict() == pytest.approx({"KOR": 0.9, "ARG": 0.6})
 
 
 def test_rows_of_series_the_framework_does_not_use_create_no_year(doi_panel):
-    panel = pd.concat([doi_panel.assign(year=2022), pd.DataFrame([
-        {"economy": "KOR", "year": 2023, "indicator": "IT.NET.USER.ZS.USD", "value": 5.0}])])
+    panel = pd.concat(
+        [
+            doi_panel.assign(year=2022),
+            pd.DataFrame([{"economy": "KOR", "year": 2023, "indicator": "IT.NET.USER.ZS.USD", "value": 5.0}]),
+        ]
+    )
     known = {"IT.NET.USER.ZS.USD": (0.0, None)}
     result = build_index(panel, "doi", imputation="latest", known_series=known)
     assert result.years == [2022]  # KOR gets no imputed 2023 index from a price row the DOI does not use
@@ -324,7 +378,8 @@ def test_sub_national_units_with_units_any(doi_panel):
     result = build_index(panel, "doi", units="any")
     national = build_index(doi_panel, "doi").scores.set_index("economy")["DOI"]
     assert result.scores.set_index("economy")["DOI"].to_dict() == pytest.approx(
-        {codes[k]: v for k, v in national.items()})
+        {codes[k]: v for k, v in national.items()}
+    )
 
 
 def test_input_hash_ignores_row_order_and_layout_but_not_values(doi_panel):

@@ -17,8 +17,9 @@ def _frame(values: dict[tuple[str, int], float], code: str = "x") -> pd.DataFram
 
 def _indicator(**norm) -> Indicator:
     direction = norm.pop("direction", "higher")
-    return Indicator(code="x", name="x", unit="u", direction=direction, bounds=(None, None),
-                     normalisation=Normalisation(**norm))
+    return Indicator(
+        code="x", name="x", unit="u", direction=direction, bounds=(None, None), normalisation=Normalisation(**norm)
+    )
 
 
 def test_goalpost_is_value_over_reference_and_capped():
@@ -38,8 +39,9 @@ def test_idi_2010_korea_worked_example():
     table = pd.read_csv(REPLICATION / "idi_2010_korea_worked_example.csv")
     for row in table.itertuples():
         log = row.formula.startswith("log10")
-        score = goalpost(np.array([row.value_2010]), 1 if log else 0, row.reference_value,
-                         transform="log10" if log else "identity")
+        score = goalpost(
+            np.array([row.value_2010]), 1 if log else 0, row.reference_value, transform="log10" if log else "identity"
+        )
         assert score[0] == pytest.approx(row.normalized_published, abs=0.005), row.indicator
 
 
@@ -57,8 +59,9 @@ def test_zscore_uses_sample_sd():
 
 
 def test_rank_ties_min_and_percentile_within_each_year():
-    values = _frame({("A", 2020): 5.0, ("B", 2020): 5.0, ("C", 2020): 9.0, ("A", 2021): 1.0,
-                     ("B", 2021): 2.0, ("C", 2021): np.nan})
+    values = _frame(
+        {("A", 2020): 5.0, ("B", 2020): 5.0, ("C", 2020): 9.0, ("A", 2021): 1.0, ("B", 2021): 2.0, ("C", 2021): np.nan}
+    )
     ranks = normalise_indicator(values["x"], _indicator(method="rank"))
     assert ranks.tolist()[:3] == [1.0, 1.0, 3.0]
     assert ranks.tolist()[3:5] == [1.0, 2.0] and np.isnan(ranks.iloc[5])
@@ -70,10 +73,22 @@ def test_rank_ties_min_and_percentile_within_each_year():
 
 def _one_indicator_framework(**norm) -> Framework:
     direction = norm.pop("direction", "higher")
-    return Framework(code="t", name="t", index="I",
-                     nodes=[{"code": "I", "name": "I", "children": [{"code": "x"}]}],
-                     indicators=[{"code": "x", "name": "x", "unit": "u", "bounds": [None, None],
-                                  "direction": direction, "normalisation": norm}])
+    return Framework(
+        code="t",
+        name="t",
+        index="I",
+        nodes=[{"code": "I", "name": "I", "children": [{"code": "x"}]}],
+        indicators=[
+            {
+                "code": "x",
+                "name": "x",
+                "unit": "u",
+                "bounds": [None, None],
+                "direction": direction,
+                "normalisation": norm,
+            }
+        ],
+    )
 
 
 def test_fit_on_reference_year_applies_to_all_years():

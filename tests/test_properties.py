@@ -25,23 +25,54 @@ ECONOMIES = ["ARG", "BRA", "CHL", "DEU", "EGY", "FRA", "GHA"]
 CODES = ["x1", "x2", "x3", "x4"]
 
 
-def framework(method: str = "goalpost", aggregation: str = "arithmetic", weights=(1, 1, 1, 1),
-              target=(0.0, 1.0)) -> Framework:
-    norm = ({"method": "goalpost", "lower": 0, "upper": 100} if method == "goalpost"
-            else {"method": method, "target": list(target)} if method == "minmax" else {"method": method})
-    return Framework.from_dict({
-        "code": f"prop_{method}", "name": "properties", "index": "index", "min_coverage": 0.0,
-        "nodes": [
-            {"code": "index", "name": "Index", "aggregation": {"method": aggregation},
-             "children": [{"code": "a"}, {"code": "b"}]},
-            {"code": "a", "name": "A", "aggregation": {"method": aggregation},
-             "children": [{"code": "x1", "weight": weights[0]}, {"code": "x2", "weight": weights[1]}]},
-            {"code": "b", "name": "B", "aggregation": {"method": aggregation},
-             "children": [{"code": "x3", "weight": weights[2]}, {"code": "x4", "weight": weights[3]}]},
-        ],
-        "indicators": [{"code": c, "name": c, "unit": "%", "normalisation": norm,
-                        "direction": "lower" if c == "x4" else "higher"} for c in CODES],
-    })
+def framework(
+    method: str = "goalpost", aggregation: str = "arithmetic", weights=(1, 1, 1, 1), target=(0.0, 1.0)
+) -> Framework:
+    norm = (
+        {"method": "goalpost", "lower": 0, "upper": 100}
+        if method == "goalpost"
+        else {"method": method, "target": list(target)}
+        if method == "minmax"
+        else {"method": method}
+    )
+    return Framework.from_dict(
+        {
+            "code": f"prop_{method}",
+            "name": "properties",
+            "index": "index",
+            "min_coverage": 0.0,
+            "nodes": [
+                {
+                    "code": "index",
+                    "name": "Index",
+                    "aggregation": {"method": aggregation},
+                    "children": [{"code": "a"}, {"code": "b"}],
+                },
+                {
+                    "code": "a",
+                    "name": "A",
+                    "aggregation": {"method": aggregation},
+                    "children": [{"code": "x1", "weight": weights[0]}, {"code": "x2", "weight": weights[1]}],
+                },
+                {
+                    "code": "b",
+                    "name": "B",
+                    "aggregation": {"method": aggregation},
+                    "children": [{"code": "x3", "weight": weights[2]}, {"code": "x4", "weight": weights[3]}],
+                },
+            ],
+            "indicators": [
+                {
+                    "code": c,
+                    "name": c,
+                    "unit": "%",
+                    "normalisation": norm,
+                    "direction": "lower" if c == "x4" else "higher",
+                }
+                for c in CODES
+            ],
+        }
+    )
 
 
 VALUE = st.floats(min_value=1, max_value=99, allow_nan=False)
@@ -67,8 +98,12 @@ def _distinct(panel: pd.DataFrame) -> bool:
 
 # -- monotonicity and range ---------------------------------------------------------------------------
 @PROPERTY
-@given(panel=panels(), method=st.sampled_from(["goalpost", "minmax", "zscore"]), row=st.integers(0, 100),
-       bump=st.floats(0.5, 40))
+@given(
+    panel=panels(),
+    method=st.sampled_from(["goalpost", "minmax", "zscore"]),
+    row=st.integers(0, 100),
+    bump=st.floats(0.5, 40),
+)
 def test_improving_an_indicator_never_lowers_that_economys_scores(panel, method, row, bump):
     if method != "goalpost" and not _distinct(panel):
         return
@@ -87,8 +122,11 @@ def test_improving_an_indicator_never_lowers_that_economys_scores(panel, method,
 
 
 @PROPERTY
-@given(panel=panels(missing=True), aggregation=st.sampled_from(["arithmetic", "geometric", "harmonic"]),
-       target=st.sampled_from([(0.0, 1.0), (1.0, 100.0), (10.0, 20.0)]))
+@given(
+    panel=panels(missing=True),
+    aggregation=st.sampled_from(["arithmetic", "geometric", "harmonic"]),
+    target=st.sampled_from([(0.0, 1.0), (1.0, 100.0), (10.0, 20.0)]),
+)
 def test_scores_stay_within_the_normalised_range(panel, aggregation, target):
     if not _distinct(panel) or panel.empty:
         return
@@ -118,8 +156,13 @@ def test_harmonic_le_geometric_le_arithmetic_within_min_and_max(x, data):
 
 # -- invariances ----------------------------------------------------------------------------------------
 @PROPERTY
-@given(panel=panels(min_economies=3), method=st.sampled_from(["minmax", "zscore"]),
-       scale=st.floats(0.01, 1000), shift=st.floats(0, 500), code=st.sampled_from(CODES))
+@given(
+    panel=panels(min_economies=3),
+    method=st.sampled_from(["minmax", "zscore"]),
+    scale=st.floats(0.01, 1000),
+    shift=st.floats(0, 500),
+    code=st.sampled_from(CODES),
+)
 def test_min_max_and_z_scores_do_not_depend_on_the_unit(panel, method, scale, shift, code):
     """Expressing an indicator in another unit (a x + b, a > 0) changes nothing after min-max or
     z-score normalisation (OECD/JRC Handbook 2008, section 5)."""
@@ -139,8 +182,9 @@ def test_min_max_and_z_scores_do_not_depend_on_the_unit(panel, method, scale, sh
     a = build_index(panel, fw)
     b = build_index(rescaled, fw)
     np.testing.assert_allclose(b.normalised[CODES].to_numpy(), a.normalised[CODES].to_numpy(), atol=1e-9)
-    np.testing.assert_allclose(b.scores[["index", "a", "b"]].to_numpy(), a.scores[["index", "a", "b"]].to_numpy(),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        b.scores[["index", "a", "b"]].to_numpy(), a.scores[["index", "a", "b"]].to_numpy(), atol=1e-9
+    )
     assert b.scores["rank"].tolist() == a.scores["rank"].tolist()
 
 
@@ -159,12 +203,16 @@ def test_row_order_labels_and_weight_scale_do_not_matter(panel, seed, factor):
     renamed = build_index(panel.assign(economy=panel["economy"].map(renamed_to)), fw).scores
     back = renamed.assign(economy=renamed["economy"].map({v: k for k, v in renamed_to.items()}))
     back = back.sort_values(["year", "economy"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(back[["economy", "index", "a", "b", "rank"]],
-                                  base.scores[["economy", "index", "a", "b", "rank"]], check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back[["economy", "index", "a", "b", "rank"]],
+        base.scores[["economy", "index", "a", "b", "rank"]],
+        check_dtype=False,
+    )
     # multiplying every weight of a node by the same factor changes nothing (weights are rescaled)
     scaled = build_index(panel, framework("goalpost", weights=(factor, 2 * factor, 3, 1)))
-    np.testing.assert_allclose(scaled.scores[["index", "a", "b"]].to_numpy(),
-                               base.scores[["index", "a", "b"]].to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        scaled.scores[["index", "a", "b"]].to_numpy(), base.scores[["index", "a", "b"]].to_numpy(), atol=1e-12
+    )
 
 
 # -- imputation, mutation, determinism, nothing lost --------------------------------------------------------
@@ -192,8 +240,9 @@ def test_no_mutation_determinism_and_no_economy_lost(panel, by_sex):
     frozen = pd.DataFrame(panel).copy()
     original_dict = repr(fw_dict)
     fw = Framework.from_dict(fw_dict)
-    sexed = pd.concat([panel, panel[panel.indicator == "x1"].assign(sex="female"),
-                       panel[panel.indicator == "x1"].assign(sex="male")]).fillna({"sex": "total"})
+    sexed = pd.concat(
+        [panel, panel[panel.indicator == "x1"].assign(sex="female"), panel[panel.indicator == "x1"].assign(sex="male")]
+    ).fillna({"sex": "total"})
     first = build_index(sexed, fw, by_sex=by_sex)
     second = build_index(sexed, fw, by_sex=by_sex)
     pd.testing.assert_frame_equal(panel, frozen)
@@ -247,15 +296,21 @@ def test_report_tables_round_trip_through_csv_and_xlsx(tmp_path):
     from ictindex import datasets
 
     result = build_index(datasets.load("itu"), "doi_current", years=[2022, 2023])
-    tables = {"ranking": ranking_table(result), "averages": group_averages(result),
-              "coverage": coverage_table(result), "scores": result.scores, "imputations": result.imputations}
+    tables = {
+        "ranking": ranking_table(result),
+        "averages": group_averages(result),
+        "coverage": coverage_table(result),
+        "scores": result.scores,
+        "imputations": result.imputations,
+    }
     write_csv(tables, tmp_path)
     write_xlsx(tables, tmp_path / "all.xlsx")
     for name, table in tables.items():
         numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
         from_csv = pd.read_csv(tmp_path / f"{name}.csv", float_precision="round_trip")  # pandas 2 needs it
-        from_xlsx = pd.read_excel(tmp_path / "all.xlsx", sheet_name=name, engine="openpyxl",
-                                  skiprows=HEADER_ROW - 1)  # below the title, notes and source rows
+        from_xlsx = pd.read_excel(
+            tmp_path / "all.xlsx", sheet_name=name, engine="openpyxl", skiprows=HEADER_ROW - 1
+        )  # below the title, notes and source rows
         assert list(from_csv.columns) == list(table.columns) == list(from_xlsx.columns)
         for column in numeric:
             expected = table[column].astype("float64").to_numpy()

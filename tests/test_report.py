@@ -66,8 +66,10 @@ def test_ranking_table_change_since_previous_year(result):
 
 
 def test_group_averages_simple_and_population_weighted(result):
-    groups = pd.DataFrame({"income": ["A", "A", "B"], "population": [1.0, 3.0, np.nan],
-                           "population_year": [2013, 2013, pd.NA]}, index=["KOR", "BRA", "GBR"])
+    groups = pd.DataFrame(
+        {"income": ["A", "A", "B"], "population": [1.0, 3.0, np.nan], "population_year": [2013, 2013, pd.NA]},
+        index=["KOR", "BRA", "GBR"],
+    )
     table = group_averages(result, YEAR, by="income", groups=groups).set_index("group")
     scores = result.ranking(YEAR).set_index("economy")["DOI"]
     assert table.loc["A", "DOI (simple mean)"] == pytest.approx((scores["KOR"] + scores["BRA"]) / 2)
@@ -102,11 +104,29 @@ def test_coverage_table_counts_add_up(result):
 def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     path = report.tables["report.xlsx"][0]
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["ranking", "ranking_flags", "averages_income", "averages_region", "coverage",
-                               "excluded", "imputations", "value_flags", "sources", "breaks", "gender",
-                               "gender_indicators", "gender_skills", "divide_inequality", "divide_groups",
-                               "divide_theil", "divide_convergence", "divide_urban_rural", "wsis_targets",
-                               "methodology", "provenance"]
+    assert book.sheetnames == [
+        "ranking",
+        "ranking_flags",
+        "averages_income",
+        "averages_region",
+        "coverage",
+        "excluded",
+        "imputations",
+        "value_flags",
+        "sources",
+        "breaks",
+        "gender",
+        "gender_indicators",
+        "gender_skills",
+        "divide_inequality",
+        "divide_groups",
+        "divide_theil",
+        "divide_convergence",
+        "divide_urban_rural",
+        "wsis_targets",
+        "methodology",
+        "provenance",
+    ]
     breaks = pd.read_csv(report.tables["breaks"][0])
     starts = breaks.query("indicator == 'mobile_tariff' and kind == 'starts'")  # the 5 GB basket from 2023
     assert starts["economies"].item() == len(result.breaks.query("indicator == 'mobile_tariff' and kind == 'starts'"))
@@ -122,8 +142,15 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     width = len(pd.read_csv(report.tables["ranking"][0], nrows=1).columns)
     assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{get_column_letter(width)}{HEADER_ROW + n}"
     header = [c.value for c in sheet[HEADER_ROW]]
-    assert header[:7] == ["Rank", "Code", "Economy", "Digital Opportunity Index", "Opportunity", "Infrastructure",
-                          "Utilization"]
+    assert header[:7] == [
+        "Rank",
+        "Code",
+        "Economy",
+        "Digital Opportunity Index",
+        "Opportunity",
+        "Infrastructure",
+        "Utilization",
+    ]
     assert header[7:10] == [f"Rank {YEAR - 1}", "Places gained", f"Score change since {YEAR - 1}"]
     read = pd.read_excel(path, sheet_name="ranking", engine="openpyxl", skiprows=HEADER_ROW - 1)
     expected = result.ranking(YEAR)
@@ -183,12 +210,18 @@ def test_every_latex_table_compiles_and_fits_a4(report, tmp_path):
     overfull box (a table wider than the A4 text block, or a cell wider than its column)."""
     folder = report.tables["tables.tex"][0].parent
     master = (folder / "tables.tex").read_text()
-    tex_tables = sorted(p.name for paths in report.tables.values() for p in paths
-                        if p.suffix == ".tex" and p.name != "tables.tex")
+    tex_tables = sorted(
+        p.name for paths in report.tables.values() for p in paths if p.suffix == ".tex" and p.name != "tables.tex"
+    )
     expected = [n for n, paths in report.tables.items() if n not in ("report.xlsx", "tables.tex")]
     assert len(tex_tables) == len(expected) >= 9 and all(f"\\input{{{name}}}" in master for name in tex_tables)
-    run = subprocess.run([_pdflatex(), "-interaction=nonstopmode", "-halt-on-error", "-output-directory",
-                          str(tmp_path), "tables.tex"], cwd=folder, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [_pdflatex(), "-interaction=nonstopmode", "-halt-on-error", "-output-directory", str(tmp_path), "tables.tex"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     log = (tmp_path / "tables.log").read_text(errors="replace")
     assert run.returncode == 0, log[-3000:]
     assert "Overfull \\hbox" not in log, re.findall(r"Overfull \\hbox.*", log)
@@ -214,8 +247,9 @@ _BAD_CELL = re.compile(r"^(-0(\.0+)?|<NA>|nan|NaN|None|NaT)$")
 def test_no_minus_zero_or_na_in_any_output(report):
     """No "-0.00", "<NA>", "nan" or "None" in any HTML, LaTeX or XLSX cell of the bundled report."""
     page = report.html.read_text()
-    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-             for c in re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", page)]
+    cells = [
+        html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", page)
+    ]
     assert len(cells) > 2000
     assert not [c for c in cells if _BAD_CELL.match(c)]
     minus_zero = re.compile(r"(?<![\d.])-0\.0+(?!\d)")
@@ -237,14 +271,24 @@ def test_html_has_readable_headers_and_right_aligned_numbers(report):
     page = report.html.read_text()
     ranking = page.split('id="ranking-table"')[1].split("</table>")[0]
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", ranking)
-    assert headers[:10] == ["Rank", "Code", "Economy", "Digital Opportunity Index", "Opportunity", "Infrastructure",
-                            "Utilization", f"Rank {YEAR - 1}", "Places gained", f"Score change since {YEAR - 1}"]
+    assert headers[:10] == [
+        "Rank",
+        "Code",
+        "Economy",
+        "Digital Opportunity Index",
+        "Opportunity",
+        "Infrastructure",
+        "Utilization",
+        f"Rank {YEAR - 1}",
+        "Places gained",
+        f"Score change since {YEAR - 1}",
+    ]
     assert "_" not in "".join(headers)  # no raw codes
     first = re.search(r"<tr>(.*?)</tr>", ranking.split("<tbody>")[1]).group(1)
     assert first.startswith('<td class="num">1</td><td>MCO</td><td>Monaco</td><td class="num">0.99</td>')
     assert "internet_tariff</th>" not in page and "Fixed-broadband basket" in page
     excluded = page.split("<h3>Not scored</h3>")[1].split("</table>")[0]
-    assert "<th scope=\"col\">Economy</th>" in excluded and "<td>Antarctica</td>" not in excluded
+    assert '<th scope="col">Economy</th>' in excluded and "<td>Antarctica</td>" not in excluded
     assert "@media print" in page and ".scroll,.wide{max-height:none;overflow:visible" in page
 
 
@@ -264,10 +308,26 @@ def test_printed_html_has_every_ranking_row(report, result, tmp_path):
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) not installed")
     pdf = tmp_path / "page.pdf"
-    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                          f"--print-to-pdf={pdf}", report.html.as_uri()], capture_output=True, text=True, timeout=240)
+    run = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            report.html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert pdf.is_file(), run.stderr[-2000:]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
@@ -277,9 +337,12 @@ def test_printed_html_has_every_ranking_row(report, result, tmp_path):
     flowing = flowing.replace("-", "")  # "South-Eastern" may wrap after its hyphen, which pdftotext then drops
     table = ranking_table(result, YEAR)
     # every row: rank, code and score on one printed line (a long name may wrap), and the name printed
-    missing = [f"{r.rank} {r.economy} {r.name} {r.DOI:.2f}" for r in table.itertuples()
-               if not any(line.startswith(f"{r.rank} {r.economy} ") and f" {r.DOI:.2f} " in f"{line} "
-                          for line in lines) or r.name.replace("-", "") not in flowing]
+    missing = [
+        f"{r.rank} {r.economy} {r.name} {r.DOI:.2f}"
+        for r in table.itertuples()
+        if not any(line.startswith(f"{r.rank} {r.economy} ") and f" {r.DOI:.2f} " in f"{line} " for line in lines)
+        or r.name.replace("-", "") not in flowing
+    ]
     assert not missing, missing[:5]
     # the 202-row ranking alone needs several A4 pages; sections start on new pages
     assert 12 <= pages <= 60, pages
@@ -319,8 +382,9 @@ def test_ranking_rule_leaves_economies_out_of_the_ranking_only(result, panel, tm
     assert averages.loc["All scored economies", "economies"] == len(scored)
     page = html.unescape(out.html.read_text())
     assert rule.describe() in page and "Scored but not ranked" in page
-    assert ranking_table(result, YEAR, rule)["previous_rank"].max() <= len(apply_ranking_rule(result, YEAR - 1,
-                                                                                            rule)[0])
+    assert ranking_table(result, YEAR, rule)["previous_rank"].max() <= len(
+        apply_ranking_rule(result, YEAR - 1, rule)[0]
+    )
 
 
 def test_format_number_never_prints_minus_zero():
@@ -331,10 +395,27 @@ def test_format_number_never_prints_minus_zero():
 
 
 def test_every_chart_as_png_and_svg(report):
-    expected = {"framework", "ranking", "map", "distribution_region", "distribution_income", "rank_shift",
-                "profile_KOR", "profile_BRA", "gender_dumbbell", "gender_parity", "gender_internet_parity",
-                "divide_lorenz", "divide_group_gap", "divide_sigma", "divide_urban_rural_dumbbell", "wsis_mobile_3g",
-                "wsis_mobile_4g", "wsis_internet_users", "wsis_hh_internet"}
+    expected = {
+        "framework",
+        "ranking",
+        "map",
+        "distribution_region",
+        "distribution_income",
+        "rank_shift",
+        "profile_KOR",
+        "profile_BRA",
+        "gender_dumbbell",
+        "gender_parity",
+        "gender_internet_parity",
+        "divide_lorenz",
+        "divide_group_gap",
+        "divide_sigma",
+        "divide_urban_rural_dumbbell",
+        "wsis_mobile_3g",
+        "wsis_mobile_4g",
+        "wsis_internet_users",
+        "wsis_hh_internet",
+    }
     assert set(report.charts) == expected
     for name, paths in report.charts.items():  # a source line (with the data's licence) in every chart file
         text = paths[1].read_text()
@@ -367,7 +448,8 @@ def test_ranking_chart_shows_every_economy_with_its_value(result):
     # every economy, best first (each panel lists its economies top-down)
     panels = [[t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes]
     assert [label for panel in panels for label in panel] == [
-        f"{r}  {report_name(e)}" for r, e in zip(ranking["rank"], ranking["economy"], strict=True)]
+        f"{r}  {report_name(e)}" for r, e in zip(ranking["rank"], ranking["economy"], strict=True)
+    ]
     assert len(labels) == n
     values = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert sorted(values) == sorted(f"{v:.2f}" for v in ranking["DOI"])
@@ -437,16 +519,18 @@ def test_world_map_classes_hatching_disclaimer_and_small_states(result):
 # Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
 # deficiency", IEEE TVCG 15(6): matrices for severity 1.0, applied to linear RGB.
 MACHADO = {
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
+    "protanopia": np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    ),
+    "deuteranopia": np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    ),
 }
 
 
 def _lab(hex_colour: str, deficiency: str | None = None) -> np.ndarray:
     """CIE L*a*b* (D65) of an sRGB colour, as seen with a simulated colour-vision deficiency."""
-    srgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    srgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
     if deficiency:
         linear = np.clip(MACHADO[deficiency] @ linear, 0, 1)
@@ -569,9 +653,25 @@ def test_chart_files_are_editable_and_300_dpi(report, tmp_path):
 
 # -- the command ------------------------------------------------------------------------------------------
 def test_report_command_on_bundled_data(tmp_path):
-    out = CliRunner().invoke(app, ["report", "--framework", "doi_current", "--year", str(YEAR),
-                                   "--out", str(tmp_path), "--profile", "kor", "--profile", "Viet Nam",
-                                   "--rank-members-only", "--rank-leave-out", "Korea (Rep.)"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--framework",
+            "doi_current",
+            "--year",
+            str(YEAR),
+            "--out",
+            str(tmp_path),
+            "--profile",
+            "kor",
+            "--profile",
+            "Viet Nam",
+            "--rank-members-only",
+            "--rank-leave-out",
+            "Korea (Rep.)",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert (tmp_path / "index.html").is_file()
     assert (tmp_path / "charts" / "profile_KOR.svg").is_file()
@@ -618,8 +718,10 @@ def test_charts_of_a_framework_whose_index_holds_indicators(panel):
     assert any(abs(b.get_x() + b.get_width() - first) < 1e-12 for b in bars)
     fig = gender.plot.profile_chart("KOR")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
-        "Individual ICT use (gender sub-index)", "Individuals using the Internet",
-        "Individuals who own a mobile telephone"]
+        "Individual ICT use (gender sub-index)",
+        "Individuals using the Internet",
+        "Individuals who own a mobile telephone",
+    ]
 
 
 def test_rank_shift_between_two_methods(panel):

@@ -82,9 +82,11 @@ def _quasi(forward: Any, inverse: Any) -> Any:
 register_aggregation("arithmetic", forward=_identity, inverse=_identity)(_quasi(_identity, _identity))
 register_aggregation("geometric", forward=_log, inverse=_exp, positive=True)(_quasi(_log, _exp))
 register_aggregation("harmonic", forward=_reciprocal, inverse=_reciprocal, positive=True)(
-    _quasi(_reciprocal, _reciprocal))
-register_aggregation("power", forward=_power, inverse=_root,
-                     positive=lambda params: (params.get("power") or 1) < 0)(_quasi(_power, _root))
+    _quasi(_reciprocal, _reciprocal)
+)
+register_aggregation("power", forward=_power, inverse=_root, positive=lambda params: (params.get("power") or 1) < 0)(
+    _quasi(_power, _root)
+)
 
 
 def weighted_mean(
@@ -159,10 +161,24 @@ class Tree:
             params.append(({"power": rule.power} if rule.power is not None else {}) | dict(rule.params or {}))
             floors.append(rule.zero_floor)
             threshold.append(rule.min_coverage if rule.min_coverage is not None else default)
-        return cls(indicators, nodes, tuple(edges), np.array(parent, dtype="intp"), np.array(child, dtype="intp"),
-                   np.array(start, dtype="intp"), np.array(stop, dtype="intp"), np.array(weight, dtype="float64"),
-                   tuple(methods), tuple(params), tuple(floors), np.array(threshold, dtype="float64"),
-                   framework.index, framework.scale, column_of, framework.min_indicators)
+        return cls(
+            indicators,
+            nodes,
+            tuple(edges),
+            np.array(parent, dtype="intp"),
+            np.array(child, dtype="intp"),
+            np.array(start, dtype="intp"),
+            np.array(stop, dtype="intp"),
+            np.array(weight, dtype="float64"),
+            tuple(methods),
+            tuple(params),
+            tuple(floors),
+            np.array(threshold, dtype="float64"),
+            framework.index,
+            framework.scale,
+            column_of,
+            framework.min_indicators,
+        )
 
     def children(self, n: int) -> list[str]:
         return [self.edges[e][1] for e in range(self.edge_start[n], self.edge_stop[n])]
@@ -180,8 +196,17 @@ class Explanation:
     indicators_present: np.ndarray | None = None  # (units, indicators), with an inclusion rule
 
 
-def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | None, units: pd.MultiIndex | None,
-              explain: Explanation | None, floor: float | None, method: str = "") -> np.ndarray:
+def _positive(
+    x: np.ndarray,
+    present: np.ndarray,
+    tree: Tree,
+    n: int,
+    k: int | None,
+    units: pd.MultiIndex | None,
+    explain: Explanation | None,
+    floor: float | None,
+    method: str = "",
+) -> np.ndarray:
     """Zeros/negatives in a mean that needs positive values: floor them (recorded) or raise.
 
     ``x`` is one child's values (``k`` its position) or, with ``k=None``, all children ``(..., children)``."""
@@ -196,7 +221,9 @@ def _positive(x: np.ndarray, present: np.ndarray, tree: Tree, n: int, k: int | N
         economy, year = units[unit] if units is not None else (None, None)
         raise MethodError(
             f"a {method or tree.methods[n]} mean needs positive values, but child '{child}' is {x[tuple(where)]}",
-            economy=economy, node=tree.nodes[n], year=year,
+            economy=economy,
+            node=tree.nodes[n],
+            year=year,
             hint="normalise to a positive range (e.g. min-max to 1-100), or set aggregation.zero_floor "
             "in the framework",
         )
@@ -290,8 +317,11 @@ def aggregate_tree(
         values.append(value)
         masks.append(ok[0] if r == 1 or (ok.all(axis=0) == ok.any(axis=0)).all() else ok)
         if explain is not None and r == 1:
-            explain.present.append(present if present is not None
-                                   else np.stack([np.broadcast_to(masks[c], (r, u))[0] for c in cols], axis=1))
+            explain.present.append(
+                present
+                if present is not None
+                else np.stack([np.broadcast_to(masks[c], (r, u))[0] for c in cols], axis=1)
+            )
             explain.ok.append(ok[0])
             explain.expected.append(pos[0])
     if out is None:
@@ -335,7 +365,8 @@ def aggregate(
     x = normalised[list(tree.indicators)].to_numpy(dtype="float64")
     explain = Explanation()
     scores = aggregate_tree(x, tree, units=normalised.index, explain=explain)[0]
-    table = pd.DataFrame(np.concatenate([x, scores], axis=1), index=normalised.index,
-                         columns=list(tree.indicators + tree.nodes))
+    table = pd.DataFrame(
+        np.concatenate([x, scores], axis=1), index=normalised.index, columns=list(tree.indicators + tree.nodes)
+    )
     coverage, floored = coverage_rows(tree, explain, normalised.index)
     return table[list(tree.nodes)], coverage, floored

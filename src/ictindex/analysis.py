@@ -222,8 +222,9 @@ def _year_of(result: IndexResult, year: int | None) -> int:
     years = result.years
     if year is None:
         if len(years) != 1:
-            raise MethodError(f"the result holds {len(years)} years: choose one with year=", field="year",
-                              hint=f"one of {years}")
+            raise MethodError(
+                f"the result holds {len(years)} years: choose one with year=", field="year", hint=f"one of {years}"
+            )
         return years[0]
     if year not in years:
         raise MethodError(f"year {year} is not in the result", year=year, field="year", hint=f"one of {years}")
@@ -254,8 +255,9 @@ def _pair(x: pd.Series, y: pd.Series, method: str) -> tuple[float, float, int]:
 
 def _check_method(method: str) -> None:
     if method not in ("pearson", "spearman"):
-        raise MethodError(f"unknown correlation method '{method}'", field="method",
-                          hint="use method='pearson' or 'spearman'")
+        raise MethodError(
+            f"unknown correlation method '{method}'", field="method", hint="use method='pearson' or 'spearman'"
+        )
 
 
 def correlations(result: IndexResult, *, year: int | None = None, method: str = "pearson") -> pd.DataFrame:
@@ -273,14 +275,26 @@ def correlations(result: IndexResult, *, year: int | None = None, method: str = 
     for code, parent in fw.parents.items():
         r_p, p_p, n = _pair(values[code], values[parent], method)
         r_i, p_i, _ = _pair(values[code], values[fw.index], method)
-        rows.append({"code": code, "kind": "indicator" if code in fw.indicator_codes else "node", "parent": parent,
-                     "r_parent": r_p, "p_parent": p_p, "r_index": r_i, "p_index": p_i, "n": n,
-                     "weak": bool(r_p < WEAK_CORRELATION), "negative": bool(r_p < 0)})
+        rows.append(
+            {
+                "code": code,
+                "kind": "indicator" if code in fw.indicator_codes else "node",
+                "parent": parent,
+                "r_parent": r_p,
+                "p_parent": p_p,
+                "r_index": r_i,
+                "p_index": p_i,
+                "n": n,
+                "weak": bool(r_p < WEAK_CORRELATION),
+                "negative": bool(r_p < 0),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def collinearity(result: IndexResult, *, year: int | None = None, method: str = "pearson",
-                 threshold: float = COLLINEAR_CORRELATION) -> pd.DataFrame:
+def collinearity(
+    result: IndexResult, *, year: int | None = None, method: str = "pearson", threshold: float = COLLINEAR_CORRELATION
+) -> pd.DataFrame:
     """Every pair of siblings (children of one node) with their correlation: ``node``, ``a``, ``b``, ``r``,
     ``p``, ``n``, ``collinear`` (``|r| > threshold``), ``negative`` (``r < 0``)."""
     _check_method(method)
@@ -289,10 +303,20 @@ def collinearity(result: IndexResult, *, year: int | None = None, method: str = 
     for node in result.framework.nodes:
         children = [c.code for c in node.children]
         for i, a in enumerate(children):
-            for b in children[i + 1:]:
+            for b in children[i + 1 :]:
                 r, p, n = _pair(values[a], values[b], method)
-                rows.append({"node": node.code, "a": a, "b": b, "r": r, "p": p, "n": n,
-                             "collinear": bool(abs(r) > threshold), "negative": bool(r < 0)})
+                rows.append(
+                    {
+                        "node": node.code,
+                        "a": a,
+                        "b": b,
+                        "r": r,
+                        "p": p,
+                        "n": n,
+                        "collinear": bool(abs(r) > threshold),
+                        "negative": bool(r < 0),
+                    }
+                )
     return pd.DataFrame(rows, columns=["node", "a", "b", "r", "p", "n", "collinear", "negative"])
 
 
@@ -330,14 +354,22 @@ def node_pca(result: IndexResult, *, year: int | None = None) -> pd.DataFrame:
             first = vectors[:, -1] * np.sqrt(eigenvalues[-1])
             first = -first if first.sum() < 0 else first
         for i, child in enumerate(children):
-            rows.append({"node": node.code, "child": child, "loading": first[i] if usable else np.nan,
-                         "variance_first": eigenvalues[-1] / len(children) if usable else np.nan,
-                         "eigenvalue_second": eigenvalues[-2] if usable else np.nan, "n": len(block)})
+            rows.append(
+                {
+                    "node": node.code,
+                    "child": child,
+                    "loading": first[i] if usable else np.nan,
+                    "variance_first": eigenvalues[-1] / len(children) if usable else np.nan,
+                    "eigenvalue_second": eigenvalues[-2] if usable else np.nan,
+                    "n": len(block),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def correlation_matrix(result: IndexResult, *, node: str | None = None, year: int | None = None,
-                       method: str = "pearson") -> pd.DataFrame:
+def correlation_matrix(
+    result: IndexResult, *, node: str | None = None, year: int | None = None, method: str = "pearson"
+) -> pd.DataFrame:
     """Square correlation matrix (pairwise complete) of a node's children and the node itself, or of every
     indicator and the index when ``node`` is None (the input of a correlation heatmap)."""
     _check_method(method)
@@ -347,7 +379,10 @@ def correlation_matrix(result: IndexResult, *, node: str | None = None, year: in
         columns = [*fw.indicator_codes, fw.index]
     else:
         if node not in {n.code for n in fw.nodes}:
-            raise MethodError(f"no node '{node}' in framework '{fw.code}'", field="node",
-                              hint=f"use one of {[n.code for n in fw.nodes]}")
+            raise MethodError(
+                f"no node '{node}' in framework '{fw.code}'",
+                field="node",
+                hint=f"use one of {[n.code for n in fw.nodes]}",
+            )
         columns = [*(c.code for c in fw.node(node).children), node]
     return values[columns].corr(method=method)

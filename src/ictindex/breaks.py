@@ -90,34 +90,46 @@ def detect_breaks(
     frames = []
     for code in filled.columns:
         column = filled[code]
-        coded = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
-            column.astype(object).where(column.notna(), ""))
+        coded = (
+            column.array
+            if isinstance(column.dtype, pd.CategoricalDtype)
+            else pd.Categorical(column.astype(object).where(column.notna(), ""))
+        )
         texts = np.append(np.asarray(coded.categories, dtype=object).astype(str), "")
         empty = texts == ""
         series = pd.factorize(series_code(pd.Series(texts)))[0]
         grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
-        grid[economy_codes[on_grid], year_position[on_grid]] = np.where(coded.codes < 0, len(texts) - 1,
-                                                                        coded.codes)[on_grid]
+        grid[economy_codes[on_grid], year_position[on_grid]] = np.where(coded.codes < 0, len(texts) - 1, coded.codes)[
+            on_grid
+        ]
         for k in range(len(years) - 1):
             b, a = grid[:, k], grid[:, k + 1]
             had, has = ~empty[b], ~empty[a]
             kind = np.select(
-                [~had & has, had & ~has, had & has & (series[b] != series[a]), had & has & (series[b] == series[a])
-                 & (b != a)],
+                [
+                    ~had & has,
+                    had & ~has,
+                    had & has & (series[b] != series[a]),
+                    had & has & (series[b] == series[a]) & (b != a),
+                ],
                 ["starts", "stops", "series changes", "vintage changes"],
                 default="",
             )
             hit = np.flatnonzero(kind != "")
             if hit.size:
-                frames.append(pd.DataFrame({
-                    "indicator": code,
-                    "economy": np.asarray(economies)[hit],
-                    "from_year": years[k],
-                    "to_year": years[k + 1],
-                    "kind": kind[hit],
-                    "before": texts[b[hit]],
-                    "after": texts[a[hit]],
-                }))
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "indicator": code,
+                            "economy": np.asarray(economies)[hit],
+                            "from_year": years[k],
+                            "to_year": years[k + 1],
+                            "kind": kind[hit],
+                            "before": texts[b[hit]],
+                            "after": texts[a[hit]],
+                        }
+                    )
+                )
     if not frames:
         return pd.DataFrame(columns=BREAK_COLUMNS)
     table = pd.concat(frames, ignore_index=True)

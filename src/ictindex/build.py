@@ -49,8 +49,7 @@ def _years_text(years: list[int]) -> str:
 
 
 def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
-    return (scores[index].groupby(scores["year"]).rank(method="min", ascending=False)
-            .astype("Int64"))
+    return scores[index].groupby(scores["year"]).rank(method="min", ascending=False).astype("Int64")
 
 
 def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
@@ -94,8 +93,16 @@ def explain(model: IndexModel) -> IndexResult:
         sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
         female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
         panel = _plain(model.checked.panel)
-        gender = gender_table(total, female, male, fw, reasons=reasons, shares=female_shares(panel),
-                              band=spec.parity_band, data_years=value_years(sexed, model.imputations, fw))
+        gender = gender_table(
+            total,
+            female,
+            male,
+            fw,
+            reasons=reasons,
+            shares=female_shares(panel),
+            band=spec.parity_band,
+            data_years=value_years(sexed, model.imputations, fw),
+        )
         gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
 
     # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
@@ -106,8 +113,12 @@ def explain(model: IndexModel) -> IndexResult:
     outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
     all_sources = indicator_values(panel, fw, sex=sex)[1] if outside else model.sources
     notes = value_notes(panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
-    flags = value_flags(_frame(model, values, model.indicators),
-                        None if notes is None else notes.reindex(model.units).fillna(""), log, notes_of_origin=notes)
+    flags = value_flags(
+        _frame(model, values, model.indicators),
+        None if notes is None else notes.reindex(model.units).fillna(""),
+        log,
+        notes_of_origin=notes,
+    )
     breaks = detect_breaks(all_sources, log, years=wanted)
 
     imputation = spec.imputation
@@ -250,10 +261,20 @@ def build_index(
     [0.8913, 0.9903]
     """
     given = {
-        "years": years, "sex": sex, "by_sex": by_sex, "parity_band": parity_band, "imputation": imputation,
-        "max_gap": max_gap, "reference_year": reference_year, "min_coverage": min_coverage,
-        "extra_names": extra_names, "known_series": known_series, "units": units,
-        "screening": screening, "treatment": treatment, "normalisation": normalisation,
+        "years": years,
+        "sex": sex,
+        "by_sex": by_sex,
+        "parity_band": parity_band,
+        "imputation": imputation,
+        "max_gap": max_gap,
+        "reference_year": reference_year,
+        "min_coverage": min_coverage,
+        "extra_names": extra_names,
+        "known_series": known_series,
+        "units": units,
+        "screening": screening,
+        "treatment": treatment,
+        "normalisation": normalisation,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)

@@ -13,8 +13,10 @@ import pandas as pd
 
 __all__ = ["Series", "SERIES", "SKILLS", "LICENCES", "series_bounds", "series_table"]
 
-ITU = "CC BY-NC-SA 3.0 IGO (ITU DataHub terms): non-commercial use with attribution 'International " \
-      "Telecommunication Union, ITU DataHub, https://datahub.itu.int/'"
+ITU = (
+    "CC BY-NC-SA 3.0 IGO (ITU DataHub terms): non-commercial use with attribution 'International "
+    "Telecommunication Union, ITU DataHub, https://datahub.itu.int/'"
+)
 #: Licence of each dataset in ``data/``.
 LICENCES: dict[str, str] = {
     "itu_datahub_2025": ITU,
@@ -66,34 +68,44 @@ SKILLS: dict[str, str] = {
 SERIES: tuple[Series, ...] = (
     # ITU DataHub exports (late 2025)
     Series("i271mw", "Active mobile-broadband subscriptions", "count", "itu_datahub_2025"),
-    Series("i911mw", "Active mobile-broadband subscriptions per 100 inhabitants", "per 100 inhabitants",
-           "itu_datahub_2025"),
+    Series(
+        "i911mw", "Active mobile-broadband subscriptions per 100 inhabitants", "per 100 inhabitants", "itu_datahub_2025"
+    ),
     Series("i4213tfbb", "Fixed-broadband subscriptions", "count", "itu_datahub_2025"),
     Series("i992b", "Fixed-broadband subscriptions per 100 inhabitants", "per 100 inhabitants", "itu_datahub_2025"),
-    Series("xHH6_IDI", "Households with Internet access at home (incl. ITU estimates)", "%", "itu_datahub_2025",
-           **_PCT),
+    Series(
+        "xHH6_IDI", "Households with Internet access at home (incl. ITU estimates)", "%", "itu_datahub_2025", **_PCT
+    ),
     Series("i271pop", "Population covered by at least a 2G mobile network", "%", "itu_datahub_2025", **_PCT),
     Series("i271G", "Population covered by at least a 3G mobile network", "%", "itu_datahub_2025", **_PCT),
     Series("i271GA", "Population covered by at least an LTE/WiMAX mobile network", "%", "itu_datahub_2025", **_PCT),
     Series("i271G5_pop", "Population covered by at least a 5G mobile network", "%", "itu_datahub_2025", **_PCT),
     Series("i271mb_5GB$", "Data-only mobile-broadband basket 5 GB, price", "USD", "itu_datahub_2025"),
-    Series("i271mb_5GB_GNI", "Data-only mobile-broadband basket 5 GB", "% of monthly GNI per capita",
-           "itu_datahub_2025"),
+    Series(
+        "i271mb_5GB_GNI", "Data-only mobile-broadband basket 5 GB", "% of monthly GNI per capita", "itu_datahub_2025"
+    ),
     Series("i271mb_5GB_PPP", "Data-only mobile-broadband basket 5 GB, price", "PPP$", "itu_datahub_2025"),
     Series("i154_FBB5$", "Fixed-broadband basket 5 GB, price", "USD", "itu_datahub_2025"),
     Series("i154_FBB5_GNI", "Fixed-broadband basket 5 GB", "% of monthly GNI per capita", "itu_datahub_2025"),
     Series("i154_FBB5_PPP", "Fixed-broadband basket 5 GB, price", "PPP$", "itu_datahub_2025"),
     Series("i4214l", "Lit/equipped international bandwidth capacity", "Mbit/s", "itu_datahub_2025"),
     # ITU key indicators, June 2019 edition
-    Series("i112", "Fixed-telephone subscriptions per 100 inhabitants", "per 100 inhabitants",
-           "itu_indicators_jun2019"),
-    Series("i911", "Mobile-cellular telephone subscriptions per 100 inhabitants", "per 100 inhabitants",
-           "itu_indicators_jun2019"),
+    Series(
+        "i112", "Fixed-telephone subscriptions per 100 inhabitants", "per 100 inhabitants", "itu_indicators_jun2019"
+    ),
+    Series(
+        "i911",
+        "Mobile-cellular telephone subscriptions per 100 inhabitants",
+        "per 100 inhabitants",
+        "itu_indicators_jun2019",
+    ),
     Series("i99H", "Individuals using the Internet (by sex where surveyed)", "%", "itu_indicators_jun2019", **_PCT),
-    Series("i99H.urban", "Individuals using the Internet, urban areas (by sex where surveyed)", "%", "itu_gender",
-           **_PCT),
-    Series("i99H.rural", "Individuals using the Internet, rural areas (by sex where surveyed)", "%", "itu_gender",
-           **_PCT),
+    Series(
+        "i99H.urban", "Individuals using the Internet, urban areas (by sex where surveyed)", "%", "itu_gender", **_PCT
+    ),
+    Series(
+        "i99H.rural", "Individuals using the Internet, rural areas (by sex where surveyed)", "%", "itu_gender", **_PCT
+    ),
     Series("HH1", "Households with a radio", "%", "itu_indicators_jun2019", **_PCT),
     Series("HH2", "Households with a TV", "%", "itu_indicators_jun2019", **_PCT),
     Series("HH3f", "Households with a fixed-line telephone", "%", "itu_indicators_jun2019", **_PCT),
@@ -105,24 +117,42 @@ SERIES: tuple[Series, ...] = (
     Series("HH10", "Individuals using a mobile-cellular telephone", "%", "itu_indicators_jun2019", **_PCT),
     # UN SDG Global Database
     Series("IT_MOB_OWN", "Individuals who own a mobile telephone, by sex (SDG 5.b.1)", "%", "un_sdg", **_PCT),
-    *(Series(f"SE_ADT_ACTS_{skill}", f"Individuals with ICT skills: {name}, by sex (SDG 4.4.1)", "%", "un_sdg_2023",
-             **_PCT) for skill, name in SKILLS.items()),
+    *(
+        Series(
+            f"SE_ADT_ACTS_{skill}",
+            f"Individuals with ICT skills: {name}, by sex (SDG 4.4.1)",
+            "%",
+            "un_sdg_2023",
+            **_PCT,
+        )
+        for skill, name in SKILLS.items()
+    ),
     # World Bank WDI via Gapminder
     Series("IT.NET.USER.ZS", "Individuals using the Internet (WDI)", "%", "gapminder_wdi", **_PCT),
-    Series("IT.CEL.SETS.P2", "Mobile cellular subscriptions per 100 people (WDI)", "per 100 inhabitants",
-           "gapminder_wdi"),
-    Series("IT.MLT.MAIN.P2", "Fixed telephone subscriptions per 100 people (WDI)", "per 100 inhabitants",
-           "gapminder_wdi"),
-    Series("IT.NET.BBND.P2", "Fixed broadband subscriptions per 100 people (WDI)", "per 100 inhabitants",
-           "gapminder_wdi"),
+    Series(
+        "IT.CEL.SETS.P2", "Mobile cellular subscriptions per 100 people (WDI)", "per 100 inhabitants", "gapminder_wdi"
+    ),
+    Series(
+        "IT.MLT.MAIN.P2", "Fixed telephone subscriptions per 100 people (WDI)", "per 100 inhabitants", "gapminder_wdi"
+    ),
+    Series(
+        "IT.NET.BBND.P2", "Fixed broadband subscriptions per 100 people (WDI)", "per 100 inhabitants", "gapminder_wdi"
+    ),
     Series("NY.GNP.PCAP.CD", "GNI per capita, Atlas method (WDI)", "current USD", "gapminder_wdi"),
     Series("POP", "Total population (Gapminder, UN WPP based)", "persons", "gapminder_wdi"),
     # World Bank WDI 2025 release
-    Series("SP.POP.TOTL", "Population, total and by sex (WDI 2025, UN WPP 2024 based)", "persons",
-           "wdi_population_2025"),
+    Series(
+        "SP.POP.TOTL", "Population, total and by sex (WDI 2025, UN WPP 2024 based)", "persons", "wdi_population_2025"
+    ),
     # UNESCO UIS
-    Series("UIS.GER.5T8", "Gross enrolment ratio, tertiary (ISCED 5-8), by sex (UIS)", "%", "education_enrolment",
-           0.0, 300.0),
+    Series(
+        "UIS.GER.5T8",
+        "Gross enrolment ratio, tertiary (ISCED 5-8), by sex (UIS)",
+        "%",
+        "education_enrolment",
+        0.0,
+        300.0,
+    ),
     # UNDP mean years of schooling via OWID
     Series("MYS", "Mean years of schooling, adults 25+ (UNDP HDR 2018)", "years", "owid_schooling", 0.0, 25.0),
 )

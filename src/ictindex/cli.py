@@ -39,8 +39,12 @@ def _panel(data: Path | None, sheet: str | None, framework: object = None) -> ob
     return data if sheet is None else read_table(data, sheet=sheet)
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Composite ICT development indices (ITU DOI, IDI) from indicator tables.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Composite ICT development indices (ITU DOI, IDI) from indicator tables.",
+)
 
 #: Framework built when none is named: the bundled data carry today's series, which the original
 #: DOI (WISR 2006/2007 series, e.g. dial-up tariffs) cannot be built from.
@@ -55,8 +59,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Composite ICT development indices (ITU DOI, IDI) from indicator tables."""
 
 
@@ -64,13 +71,16 @@ def economy_code(label: str) -> str:
     """ISO3 code of an economy given as a code or an ITU/UN name ("KOR", "kor", "Korea (Rep.)")."""
     code = to_iso3(label)
     if code is None:
-        raise MethodError(f"unknown economy '{label}'", economy=label,
-                          hint="give an ISO 3166 alpha-3 code or an ITU/UN name, e.g. VNM or \"Viet Nam\"")
+        raise MethodError(
+            f"unknown economy '{label}'",
+            economy=label,
+            hint='give an ISO 3166 alpha-3 code or an ITU/UN name, e.g. VNM or "Viet Nam"',
+        )
     return code
 
 
 def _places(values: pd.Series, label: str, singular: str, limit: int = 6) -> str:
-    """"economies KOR, BRA (+3 more)" or "years 2019–2021": the distinct places of a group of problems."""
+    """ "economies KOR, BRA (+3 more)" or "years 2019–2021": the distinct places of a group of problems."""
     items = [str(v) for v in pd.unique(values.dropna()) if str(v) not in ("", "nan", "<NA>")]
     if not items:
         return ""
@@ -97,13 +107,20 @@ def group_issues(issues: pd.DataFrame) -> list[str]:
     (economies, indicators, years), instead of one line per cell."""
     lines = []
     for (severity, problem), rows in issues.groupby(["severity", "problem"], sort=False):
-        places = [p for p in (_places(rows["economy"], "economies", "economy"),
-                              _places(rows["indicator"], "indicators", "indicator"),
-                              _places(rows["year"], "years", "year"),
-                              _places(rows["line"], "lines", "line") if "line" in rows else "") if p]
+        places = [
+            p
+            for p in (
+                _places(rows["economy"], "economies", "economy"),
+                _places(rows["indicator"], "indicators", "indicator"),
+                _places(rows["year"], "years", "year"),
+                _places(rows["line"], "lines", "line") if "line" in rows else "",
+            )
+            if p
+        ]
         count = f" ({len(rows)} cells)" if len(rows) > 1 else ""
-        lines.append(f"{severity}: {problem}{count}: {rows['message'].iloc[0]}"
-                     + (f" [{'; '.join(places)}]" if places else ""))
+        lines.append(
+            f"{severity}: {problem}{count}: {rows['message'].iloc[0]}" + (f" [{'; '.join(places)}]" if places else "")
+        )
     return lines
 
 
@@ -128,8 +145,10 @@ def frameworks() -> None:
     """List the bundled index frameworks."""
     for name in available_frameworks():
         fw = load_framework(name)
-        typer.echo(f"{name:<16} {fw.name} ({fw.version or 'no version'}): "
-                   f"{len(fw.indicators)} indicators, {len(fw.nodes)} nodes")
+        typer.echo(
+            f"{name:<16} {fw.name} ({fw.version or 'no version'}): "
+            f"{len(fw.indicators)} indicators, {len(fw.nodes)} nodes"
+        )
 
 
 @app.command()
@@ -141,16 +160,22 @@ def data() -> None:
     typer.echo(f"bundled panel {version['version']}: {version['rows']} values, {version['economies']} economies")
     for row in table.itertuples(index=False):
         typer.echo(f"{row.code:<16} {row.first_year}-{row.last_year} {row.economies:>4} economies  {row.name}")
-    typer.echo("Licences: " + "; ".join(f"{k}: {v}" for k, v in sorted(
-        {d: lic for d, lic in zip(table["dataset"], table["licence"], strict=True)}.items())))
+    typer.echo(
+        "Licences: "
+        + "; ".join(
+            f"{k}: {v}"
+            for k, v in sorted({d: lic for d, lic in zip(table["dataset"], table["licence"], strict=True)}.items())
+        )
+    )
 
 
 @app.command()
 @_friendly
 def validate(
     data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).", metavar="PANEL")],
-    framework: Annotated[str | None, typer.Option(help="Check indicator codes and ranges "
-                                                  "against this framework.", metavar="NAME")] = None,
+    framework: Annotated[
+        str | None, typer.Option(help="Check indicator codes and ranges against this framework.", metavar="NAME")
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
 ) -> None:
     """Check a panel and print every problem found, one line per kind of problem with its count and
@@ -161,8 +186,7 @@ def validate(
     for line in group_issues(issues):
         typer.echo(line)
     n_errors = int((issues["severity"] == "error").sum())
-    typer.echo(f"{len(checked.panel)} usable values; {n_errors} error(s), "
-               f"{len(issues) - n_errors} warning(s)")
+    typer.echo(f"{len(checked.panel)} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
     if n_errors:
         raise typer.Exit(code=1)
 
@@ -171,32 +195,67 @@ def validate(
 @_friendly
 def build(
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).", metavar="FOLDER")],
-    data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX, long or wide); "
-                                              "default: the bundled ITU/World Bank panel (for idi2024: "
-                                              "ITU's published 2022 values).", metavar="PANEL")] = None,
-    framework: Annotated[str | None, typer.Option(
-        help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
-             f"{USER_DEFAULT} on your own panel).", metavar="NAME")] = None,
-    year: Annotated[list[int] | None, typer.Option(help="Year(s) to score; repeat for several.",
-                                                   metavar="YEAR")] = None,
-    imputation: Annotated[str | None, typer.Option(help="none or latest (default: the framework's).",
-                                                   metavar="METHOD")] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Panel file (CSV or XLSX, long or wide); "
+            "default: the bundled ITU/World Bank panel (for idi2024: "
+            "ITU's published 2022 values).",
+            metavar="PANEL",
+        ),
+    ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
+            f"{USER_DEFAULT} on your own panel).",
+            metavar="NAME",
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year(s) to score; repeat for several.", metavar="YEAR")
+    ] = None,
+    imputation: Annotated[
+        str | None, typer.Option(help="none or latest (default: the framework's).", metavar="METHOD")
+    ] = None,
     max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.", metavar="YEARS")] = None,
-    min_coverage: Annotated[float | None, typer.Option(
-        help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE")] = None,
-    reference_year: Annotated[int | None, typer.Option(
-        help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR")] = None,
-    by_sex: Annotated[bool, typer.Option("--by-sex", help="Also build the female and male indices "
-                                         "and write gender.csv and gender_indicators.csv.")] = False,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option(
+            help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE"
+        ),
+    ] = None,
+    reference_year: Annotated[
+        int | None,
+        typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
+    ] = None,
+    by_sex: Annotated[
+        bool,
+        typer.Option(
+            "--by-sex", help="Also build the female and male indices and write gender.csv and gender_indicators.csv."
+        ),
+    ] = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
 ) -> None:
     """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
     framework = framework or (BUNDLED_DEFAULT if data is None else USER_DEFAULT)
     panel = _panel(data, sheet, framework)
-    result = build_index(panel, framework, years=year or None, imputation=imputation, max_gap=max_gap,
-                         by_sex=by_sex, min_coverage=min_coverage, reference_year=reference_year)
-    tables = {"scores": result.scores, "coverage": result.coverage, "imputations": result.imputations,
-              "excluded": result.excluded}
+    result = build_index(
+        panel,
+        framework,
+        years=year or None,
+        imputation=imputation,
+        max_gap=max_gap,
+        by_sex=by_sex,
+        min_coverage=min_coverage,
+        reference_year=reference_year,
+    )
+    tables = {
+        "scores": result.scores,
+        "coverage": result.coverage,
+        "imputations": result.imputations,
+        "excluded": result.excluded,
+    }
     if by_sex:
         tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
     with output_folder(out) as work:  # written whole or not at all; never mixed with an earlier run
@@ -204,46 +263,83 @@ def build(
             safe_csv(table, work / f"{name}.csv")  # text never read as a formula
         (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
-    typer.echo(f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
-               + (", gender.csv, gender_indicators.csv" if by_sex else ""))
+    typer.echo(
+        f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
+        + (", gender.csv, gender_indicators.csv" if by_sex else "")
+    )
 
 
 @app.command()
 @_friendly
 def report(
     out: Annotated[Path, typer.Option(help="Report folder (created if needed).", metavar="FOLDER")],
-    framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.",
-                                           metavar="NAME")] = BUNDLED_DEFAULT,
-    year: Annotated[int | None, typer.Option(help="Year reported (default: the latest with scores).",
-                                             metavar="YEAR")] = None,
-    data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX); default: the bundled "
-                                              "ITU/World Bank panel.", metavar="PANEL")] = None,
-    gender: Annotated[str | None, typer.Option(help="Framework of the gender section, built by sex "
-                                               "('none' to leave it out).", metavar="NAME")] = "doi_gender",
-    profile: Annotated[list[str] | None, typer.Option(help="Economy to profile (ISO3 code or name); "
-                                                      "repeat for several (default: the first-ranked).",
-                                                      metavar="ECONOMY")] = None,
-    min_coverage: Annotated[float | None, typer.Option(
-        help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE")] = None,
-    reference_year: Annotated[int | None, typer.Option(
-        help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR")] = None,
-    rank_min_data: Annotated[float | None, typer.Option(
-        help="Rank only economies with reported (not imputed) data for at least this share of the indicators; "
-             "the others keep their scores in the tables.", metavar="SHARE")] = None,
-    rank_members_only: Annotated[bool, typer.Option(
-        "--rank-members-only", help="Rank only ITU Member States (territories keep their scores in the "
-                                    "tables).")] = False,
-    rank_leave_out: Annotated[list[str] | None, typer.Option(
-        help="Economy (ISO3 code or name) to leave out of the ranking but not the tables; repeat for several.",
-        metavar="ECONOMY")] = None,
+    framework: Annotated[
+        str, typer.Option(help="Bundled framework name or YAML path.", metavar="NAME")
+    ] = BUNDLED_DEFAULT,
+    year: Annotated[
+        int | None, typer.Option(help="Year reported (default: the latest with scores).", metavar="YEAR")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Panel file (CSV or XLSX); default: the bundled ITU/World Bank panel.", metavar="PANEL"),
+    ] = None,
+    gender: Annotated[
+        str | None,
+        typer.Option(help="Framework of the gender section, built by sex ('none' to leave it out).", metavar="NAME"),
+    ] = "doi_gender",
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Economy to profile (ISO3 code or name); repeat for several (default: the first-ranked).",
+            metavar="ECONOMY",
+        ),
+    ] = None,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option(
+            help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE"
+        ),
+    ] = None,
+    reference_year: Annotated[
+        int | None,
+        typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
+    ] = None,
+    rank_min_data: Annotated[
+        float | None,
+        typer.Option(
+            help="Rank only economies with reported (not imputed) data for at least this share of the indicators; "
+            "the others keep their scores in the tables.",
+            metavar="SHARE",
+        ),
+    ] = None,
+    rank_members_only: Annotated[
+        bool,
+        typer.Option(
+            "--rank-members-only", help="Rank only ITU Member States (territories keep their scores in the tables)."
+        ),
+    ] = False,
+    rank_leave_out: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Economy (ISO3 code or name) to leave out of the ranking but not the tables; repeat for several.",
+            metavar="ECONOMY",
+        ),
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
-    uncertainty: Annotated[int | None, typer.Option(help="Add a rank-uncertainty section from this many "
-                                                    "replications (see 'ictindex uncertainty').",
-                                                    metavar="N")] = None,
-    uncertainty_spec: Annotated[Path | None, typer.Option(help="Uncertainty spec (YAML) of that section; "
-                                                          "default: weights +/-25 % and leave one "
-                                                          "indicator out.", metavar="SPEC")] = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            help="Add a rank-uncertainty section from this many replications (see 'ictindex uncertainty').", metavar="N"
+        ),
+    ] = None,
+    uncertainty_spec: Annotated[
+        Path | None,
+        typer.Option(
+            help="Uncertainty spec (YAML) of that section; default: weights +/-25 % and leave one indicator out.",
+            metavar="SPEC",
+        ),
+    ] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
@@ -252,8 +348,11 @@ def report(
     from ictindex.report.tables import RankingRule
 
     profiles = [economy_code(p) for p in profile or []] or None
-    rule = RankingRule(min_data=rank_min_data, itu_members_only=rank_members_only,
-                       leave_out=tuple(economy_code(e) for e in rank_leave_out or []))
+    rule = RankingRule(
+        min_data=rank_min_data,
+        itu_members_only=rank_members_only,
+        leave_out=tuple(economy_code(e) for e in rank_leave_out or []),
+    )
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
     options = {"min_coverage": min_coverage, "reference_year": reference_year}
@@ -276,14 +375,25 @@ def report(
             parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
             notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
     analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec) if uncertainty else None
-    written = write_report(result, out, year=year, gender=by_sex, gender_parity=parity, notes=notes,
-                           profiles=profiles, ranking_rule=rule,
-                           formats=("png", "svg", "pdf") if pdf else ("png", "svg"), uncertainty=analysis)
+    written = write_report(
+        result,
+        out,
+        year=year,
+        gender=by_sex,
+        gender_parity=parity,
+        notes=notes,
+        profiles=profiles,
+        ranking_rule=rule,
+        formats=("png", "svg", "pdf") if pdf else ("png", "svg"),
+        uncertainty=analysis,
+    )
     typer.echo(result.summary())
     for note in written.notes:
         typer.echo(f"note: {note}")
-    typer.echo(f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
-               f"{sum(len(v) for v in written.tables.values())} table files)")
+    typer.echo(
+        f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
+        f"{sum(len(v) for v in written.tables.values())} table files)"
+    )
 
 
 # -- uncertainty analysis (issue 15) ---------------------------------------------------------------------
@@ -301,16 +411,23 @@ def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | N
 @app.command("uncertainty")
 @_friendly
 def uncertainty_command(
-    spec: Annotated[Path, typer.Option(help="Uncertainty spec (YAML): weights, normalisation, aggregation, "
-                                       "imputation, treatment, exclude_indicator, data.")],
+    spec: Annotated[
+        Path,
+        typer.Option(
+            help="Uncertainty spec (YAML): weights, normalisation, aggregation, "
+            "imputation, treatment, exclude_indicator, data."
+        ),
+    ],
     framework: Annotated[str, typer.Option(help="Bundled framework name or YAML path.")] = "doi_current",
     data: Annotated[Path | None, typer.Option(help="Panel file (CSV or XLSX); default: the bundled panel.")] = None,
     year: Annotated[int | None, typer.Option(help="Year analysed (default: the latest with scores).")] = None,
     n: Annotated[int, typer.Option(help="Replications.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Seed of the sample (same seed, same result).")] = 0,
     top: Annotated[int, typer.Option(help="k of the share of replications in the top k.")] = 10,
-    sobol: Annotated[bool, typer.Option("--sobol", help="Also Sobol' indices of the mean absolute rank "
-                                        "shift (n (factors + 2) runs).")] = False,
+    sobol: Annotated[
+        bool,
+        typer.Option("--sobol", help="Also Sobol' indices of the mean absolute rank shift (n (factors + 2) runs)."),
+    ] = False,
     out: Annotated[Path, typer.Option(help="Output folder (created if needed).")] = Path("uncertainty"),
 ) -> None:
     """Rank intervals over uncertain methodological choices: ranks.csv, parameters.csv, charts."""
@@ -334,11 +451,14 @@ def uncertainty_command(
         if analysis is not None:
             safe_csv(analysis.indices, work / "sobol.csv")
             written += ["sobol.csv", *(p.name for p in save_figure(sobol_chart(analysis), work / "sobol"))]
-    typer.echo(f"{fw.name}, {year}: {result.n:,} replications varying "
-               f"{', '.join(f.name for f in result.problem.factors)}")
+    typer.echo(
+        f"{fw.name}, {year}: {result.n:,} replications varying {', '.join(f.name for f in result.problem.factors)}"
+    )
     for row in ranks.head(top).itertuples(index=False):
-        typer.echo(f"  {row.nominal_rank:>4}  {row.economy}  median {row.median_rank:g}, "
-                   f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}")
+        typer.echo(
+            f"  {row.nominal_rank:>4}  {row.economy}  median {row.median_rank:g}, "
+            f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}"
+        )
     typer.echo(f"wrote {out}/" + ", ".join(written))
 
 

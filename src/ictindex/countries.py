@@ -28,8 +28,17 @@ import pycountry
 
 from ictindex.errors import PanelError
 
-__all__ = ["to_iso3", "classify", "economy_name", "report_name", "is_aggregate", "from_m49", "ITU_NAMES",
-           "AGGREGATES", "REPORT_NAMES"]
+__all__ = [
+    "to_iso3",
+    "classify",
+    "economy_name",
+    "report_name",
+    "is_aggregate",
+    "from_m49",
+    "ITU_NAMES",
+    "AGGREGATES",
+    "REPORT_NAMES",
+]
 
 #: Economies outside ISO 3166-1 that ITU reports on.
 NON_ISO_ECONOMIES: dict[str, str] = {
@@ -160,22 +169,69 @@ ITU_NAMES: dict[str, str] = {
 AGGREGATES: frozenset[str] = frozenset(
     s.casefold()
     for s in (
-        "World", "Africa", "Americas", "Arab States", "Asia & Pacific", "Asia-Pacific",
-        "Asia and the Pacific", "Asia", "CIS", "Commonwealth of Independent States", "Europe",
-        "Oceania", "LDCs", "LLDCs", "SIDS", "Least Developed Countries",
-        "Landlocked Developing Countries", "Small Island Developing States", "Developed",
-        "Developing", "Developed countries", "Developing countries", "Low income",
-        "Lower middle income", "Upper middle income", "High income", "Middle income",
-        "Low & middle income", "OECD", "OECD members", "European Union", "Euro area",
-        "Sub-Saharan Africa", "Northern Africa", "Latin America and the Caribbean",
-        "Latin America & Caribbean", "North America", "South Asia", "East Asia & Pacific",
-        "East Asia and the Pacific", "Europe & Central Asia", "Europe and Central Asia",
-        "Middle East & North Africa", "Middle East and North Africa", "Eastern Asia",
-        "Western Asia", "Central Asia", "Southern Asia", "South-Eastern Asia", "Caribbean",
-        "Central America", "South America", "Western Europe", "Eastern Europe",
-        "Northern Europe", "Southern Europe", "Australia and New Zealand", "Melanesia",
-        "Micronesia (region)", "Polynesia", "Americas (regional average)",
-        "Other non-specified areas in Eastern Asia", "Channel Islands",
+        "World",
+        "Africa",
+        "Americas",
+        "Arab States",
+        "Asia & Pacific",
+        "Asia-Pacific",
+        "Asia and the Pacific",
+        "Asia",
+        "CIS",
+        "Commonwealth of Independent States",
+        "Europe",
+        "Oceania",
+        "LDCs",
+        "LLDCs",
+        "SIDS",
+        "Least Developed Countries",
+        "Landlocked Developing Countries",
+        "Small Island Developing States",
+        "Developed",
+        "Developing",
+        "Developed countries",
+        "Developing countries",
+        "Low income",
+        "Lower middle income",
+        "Upper middle income",
+        "High income",
+        "Middle income",
+        "Low & middle income",
+        "OECD",
+        "OECD members",
+        "European Union",
+        "Euro area",
+        "Sub-Saharan Africa",
+        "Northern Africa",
+        "Latin America and the Caribbean",
+        "Latin America & Caribbean",
+        "North America",
+        "South Asia",
+        "East Asia & Pacific",
+        "East Asia and the Pacific",
+        "Europe & Central Asia",
+        "Europe and Central Asia",
+        "Middle East & North Africa",
+        "Middle East and North Africa",
+        "Eastern Asia",
+        "Western Asia",
+        "Central Asia",
+        "Southern Asia",
+        "South-Eastern Asia",
+        "Caribbean",
+        "Central America",
+        "South America",
+        "Western Europe",
+        "Eastern Europe",
+        "Northern Europe",
+        "Southern Europe",
+        "Australia and New Zealand",
+        "Melanesia",
+        "Micronesia (region)",
+        "Polynesia",
+        "Americas (regional average)",
+        "Other non-specified areas in Eastern Asia",
+        "Channel Islands",
     )
 )
 _AGGREGATE_CODES = frozenset({"WLD", "AFR", "EUU", "LDC", "LIC", "HIC", "LMC", "UMC", "MIC", "OED"})
@@ -203,17 +259,22 @@ def _extra(extra_names: Mapping[str, str] | None) -> dict[str, str]:
     if extra_names is None:
         return {}
     if not isinstance(extra_names, Mapping):
-        raise PanelError(f"extra_names must be a mapping of labels to ISO3 codes, got {type(extra_names).__name__}",
-                         field="extra_names", hint="pass e.g. extra_names={'Rep. of Korea': 'KOR'}")
+        raise PanelError(
+            f"extra_names must be a mapping of labels to ISO3 codes, got {type(extra_names).__name__}",
+            field="extra_names",
+            hint="pass e.g. extra_names={'Rep. of Korea': 'KOR'}",
+        )
     checked = {}
     for label, code in extra_names.items():
         text = code.strip().upper() if isinstance(code, str) else ""
         text = CODE_ALIASES.get(text, text)
         if text not in _ISO3:
-            raise PanelError(f"extra_names maps '{label}' to {code!r}, which is not an ISO 3166 alpha-3 code",
-                             field="extra_names", economy=str(label),
-                             hint="map each label to the economy's three-letter ISO code (e.g. 'KOR'); "
-                             "Kosovo is XKX")
+            raise PanelError(
+                f"extra_names maps '{label}' to {code!r}, which is not an ISO 3166 alpha-3 code",
+                field="extra_names",
+                economy=str(label),
+                hint="map each label to the economy's three-letter ISO code (e.g. 'KOR'); Kosovo is XKX",
+            )
         checked[" ".join(str(label).split()).casefold()] = text
     return checked
 

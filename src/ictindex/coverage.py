@@ -25,8 +25,15 @@ COVERAGE_COLUMNS = ["economy", "year", "node", "status", "present", "expected", 
 FLOORED_COLUMNS = ["economy", "year", "node", "child", "value", "floored_to"]
 
 
-def _node_rows(units: pd.MultiIndex, node: str, children: list[str], present: np.ndarray, weighted: np.ndarray,
-               ok: np.ndarray, threshold: float) -> pd.DataFrame | None:
+def _node_rows(
+    units: pd.MultiIndex,
+    node: str,
+    children: list[str],
+    present: np.ndarray,
+    weighted: np.ndarray,
+    ok: np.ndarray,
+    threshold: float,
+) -> pd.DataFrame | None:
     """Rows for every unit where the node is not scored, or scored with weighted children missing."""
     counted = present[:, weighted]
     names = [c for c, w in zip(children, weighted, strict=True) if w]
@@ -39,28 +46,33 @@ def _node_rows(units: pd.MultiIndex, node: str, children: list[str], present: np
     n_present = counted[incomplete].sum(axis=1)
     scored = ok[incomplete]
     need = max(int(np.ceil(threshold * len(names) - 1e-9)), 1)
-    short = np.char.add(np.char.add("only ", n_present.astype(str)),
-                        f" of {len(names)} children present; the coverage rule needs {need}")
+    short = np.char.add(
+        np.char.add("only ", n_present.astype(str)),
+        f" of {len(names)} children present; the coverage rule needs {need}",
+    )
     reason = np.where(
         scored,
         np.char.add(np.char.add("scored without ", missing_text), " (weights of the others rescaled)"),
         np.where(n_present == 0, "no data for any child", short),
     )
     ix = units[incomplete]
-    return pd.DataFrame({
-        "economy": ix.get_level_values("economy"),
-        "year": ix.get_level_values("year"),
-        "node": node,
-        "status": np.where(scored, "partly scored", "not scored"),
-        "present": n_present,
-        "expected": len(names),
-        "missing": missing_text,
-        "reason": reason,
-    })
+    return pd.DataFrame(
+        {
+            "economy": ix.get_level_values("economy"),
+            "year": ix.get_level_values("year"),
+            "node": node,
+            "status": np.where(scored, "partly scored", "not scored"),
+            "present": n_present,
+            "expected": len(names),
+            "missing": missing_text,
+            "reason": reason,
+        }
+    )
 
 
-def _inclusion_rule(tree: Tree, present: np.ndarray, units: pd.MultiIndex, frames: list[pd.DataFrame]
-                    ) -> list[pd.DataFrame]:
+def _inclusion_rule(
+    tree: Tree, present: np.ndarray, units: pd.MultiIndex, frames: list[pd.DataFrame]
+) -> list[pd.DataFrame]:
     """Units with fewer indicators than the framework's ``min_indicators``: one "not scored" row on
     the index node replaces their node rows (ITU IDI 2024, Annex 1, p. 17)."""
     counts = present.sum(axis=1)
@@ -71,17 +83,21 @@ def _inclusion_rule(tree: Tree, present: np.ndarray, units: pd.MultiIndex, frame
     kept = [f[~pd.MultiIndex.from_frame(f[["economy", "year"]]).isin(excluded)] for f in frames]
     names = np.asarray(tree.indicators)
     total = len(tree.indicators)
-    rows = pd.DataFrame({
-        "economy": excluded.get_level_values("economy"),
-        "year": excluded.get_level_values("year"),
-        "node": tree.index,
-        "status": "not scored",
-        "present": counts[short],
-        "expected": total,
-        "missing": [",".join(names[~row]) for row in present[short]],
-        "reason": [f"only {k} of {total} indicators present; the framework's inclusion rule needs "
-                   f"{tree.min_indicators}" for k in counts[short]],
-    })
+    rows = pd.DataFrame(
+        {
+            "economy": excluded.get_level_values("economy"),
+            "year": excluded.get_level_values("year"),
+            "node": tree.index,
+            "status": "not scored",
+            "present": counts[short],
+            "expected": total,
+            "missing": [",".join(names[~row]) for row in present[short]],
+            "reason": [
+                f"only {k} of {total} indicators present; the framework's inclusion rule needs {tree.min_indicators}"
+                for k in counts[short]
+            ],
+        }
+    )
     return [f for f in kept if not f.empty] + [rows]
 
 
@@ -90,8 +106,15 @@ def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tup
     of a nominal evaluation."""
     frames = []
     for n, node in enumerate(tree.nodes):
-        rows = _node_rows(units, node, tree.children(n), explain.present[n], explain.expected[n], explain.ok[n],
-                          float(tree.threshold[n]))
+        rows = _node_rows(
+            units,
+            node,
+            tree.children(n),
+            explain.present[n],
+            explain.expected[n],
+            explain.ok[n],
+            float(tree.threshold[n]),
+        )
         if rows is not None:
             frames.append(rows)
     if explain.indicators_present is not None:
@@ -101,11 +124,18 @@ def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tup
     for n, rows, cols, values in explain.floored:
         children = tree.children(n)
         ix = units[rows]
-        floors.append(pd.DataFrame({
-            "economy": ix.get_level_values("economy"), "year": ix.get_level_values("year"),
-            "node": tree.nodes[n], "child": [children[c] for c in cols], "value": values,
-            "floored_to": tree.floors[n],
-        }))
+        floors.append(
+            pd.DataFrame(
+                {
+                    "economy": ix.get_level_values("economy"),
+                    "year": ix.get_level_values("year"),
+                    "node": tree.nodes[n],
+                    "child": [children[c] for c in cols],
+                    "value": values,
+                    "floored_to": tree.floors[n],
+                }
+            )
+        )
     floored = pd.concat(floors, ignore_index=True) if floors else pd.DataFrame(columns=FLOORED_COLUMNS)
     return coverage, floored
 
@@ -123,8 +153,16 @@ def absent_rows(economies: list[str], units: pd.MultiIndex, years: list[int], in
     if rows.size == 0:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     year_of = year_labels.to_numpy()[rows]
-    return pd.DataFrame({
-        "economy": labels.to_numpy()[cols], "year": year_of, "node": index, "status": "not scored",
-        "present": 0, "expected": 0, "missing": "",
-        "reason": ["no data for this economy in " + str(y) for y in year_of],
-    }, columns=COVERAGE_COLUMNS)
+    return pd.DataFrame(
+        {
+            "economy": labels.to_numpy()[cols],
+            "year": year_of,
+            "node": index,
+            "status": "not scored",
+            "present": 0,
+            "expected": 0,
+            "missing": "",
+            "reason": ["no data for this economy in " + str(y) for y in year_of],
+        },
+        columns=COVERAGE_COLUMNS,
+    )

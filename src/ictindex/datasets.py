@@ -23,26 +23,49 @@ from ictindex.errors import IctIndexError
 from ictindex.framework import Framework, load_framework
 from ictindex.resources import bundled_dir
 
-__all__ = ["load", "published", "economies", "itu_regions", "idi2024_groups", "default_dataset", "describe",
-           "coverage", "panel_version", "DATASETS", "PUBLISHED"]
+__all__ = [
+    "load",
+    "published",
+    "economies",
+    "itu_regions",
+    "idi2024_groups",
+    "default_dataset",
+    "describe",
+    "coverage",
+    "panel_version",
+    "DATASETS",
+    "PUBLISHED",
+]
 
 DATASETS = {"itu": "panel/itu_panel.csv.gz", "idi2024": "itu_idi_2024/idi2024_values_2022.csv"}
 PUBLISHED = {
-    "idi2024": {"nodes": "itu_idi_2024/idi2024_published.csv",
-                "indicators": "itu_idi_2024/idi2024_published_indicator_scores.csv"},
+    "idi2024": {
+        "nodes": "itu_idi_2024/idi2024_published.csv",
+        "indicators": "itu_idi_2024/idi2024_published_indicator_scores.csv",
+    },
 }
 NOT_ASSIGNED = "not assigned"
 # The bundled panel a framework is computed from when the user gives none (default: "itu").
 FRAMEWORK_DATA = {"idi2024": "idi2024"}
-_DTYPES = {"economy": "str", "year": "int64", "indicator": "str", "sex": "str", "value": "float64",
-           "source": "str", "note": "str"}
+_DTYPES = {
+    "economy": "str",
+    "year": "int64",
+    "indicator": "str",
+    "sex": "str",
+    "value": "float64",
+    "source": "str",
+    "note": "str",
+}
 
 
 def _path(relative: str) -> Path:
     path = bundled_dir("data") / relative
     if not path.is_file():
-        raise IctIndexError(f"bundled data file missing: {relative}", file=str(path),
-                            hint="reinstall ictindex, or run `python -m ictindex.sources.build` in a checkout")
+        raise IctIndexError(
+            f"bundled data file missing: {relative}",
+            file=str(path),
+            hint="reinstall ictindex, or run `python -m ictindex.sources.build` in a checkout",
+        )
     return path
 
 
@@ -82,8 +105,9 @@ def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:
     if name not in PUBLISHED:
         raise IctIndexError(f"no published scores bundled for '{name}'", hint=f"use one of {sorted(PUBLISHED)}")
     if level not in PUBLISHED[name]:
-        raise IctIndexError(f"unknown level '{level}' of published scores",
-                            hint=f"use one of {sorted(PUBLISHED[name])}")
+        raise IctIndexError(
+            f"unknown level '{level}' of published scores", hint=f"use one of {sorted(PUBLISHED[name])}"
+        )
     return pd.read_csv(_path(PUBLISHED[name][level]), keep_default_na=False, na_values=[""])
 
 
@@ -100,8 +124,13 @@ def itu_regions() -> pd.DataFrame:
     """
     idi = pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")[["economy", "itu_region", "source"]]
     others = pd.read_csv(_path("panel/economies.csv"), dtype="str")["iso3"]
-    rest = pd.DataFrame({"economy": sorted(set(others) - set(idi["economy"])), "itu_region": NOT_ASSIGNED,
-                         "source": "no bundled source gives an ITU region"})
+    rest = pd.DataFrame(
+        {
+            "economy": sorted(set(others) - set(idi["economy"])),
+            "itu_region": NOT_ASSIGNED,
+            "source": "no bundled source gives an ITU region",
+        }
+    )
     return pd.concat([idi, rest], ignore_index=True).sort_values("economy").reset_index(drop=True)
 
 
@@ -141,15 +170,20 @@ def economies(year: int | None = None) -> pd.DataFrame:
 def describe(name: str = "itu") -> pd.DataFrame:
     """One row per series: code, name, unit, dataset, licence, years covered, economies, rows."""
     panel = load(name)
-    stats = panel.groupby("indicator").agg(first_year=("year", "min"), last_year=("year", "max"),
-                                           economies=("economy", "nunique"), rows=("value", "size"),
-                                           by_sex=("sex", lambda s: bool((s != "total").any())))
+    stats = panel.groupby("indicator").agg(
+        first_year=("year", "min"),
+        last_year=("year", "max"),
+        economies=("economy", "nunique"),
+        rows=("value", "size"),
+        by_sex=("sex", lambda s: bool((s != "total").any())),
+    )
     table = series_table().set_index("code").join(stats, how="inner")
     return table.reset_index().rename(columns={"index": "code"})
 
 
-def coverage(framework: str | Framework = "doi_current", years: list[int] | None = None,
-             name: str = "itu") -> pd.DataFrame:
+def coverage(
+    framework: str | Framework = "doi_current", years: list[int] | None = None, name: str = "itu"
+) -> pd.DataFrame:
     """How many economies have data for each framework indicator and year (after source mapping).
 
     Returns a tidy table: indicator, year, economies (count), share (of economies with any

@@ -98,8 +98,10 @@ def indicator_values(
     rows = np.flatnonzero(np.append(own, False)[indicator.codes] & wanted_sexes)
     if rows.size == 0:
         index = pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
-        return (pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64"),
-                pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str"))
+        return (
+            pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64"),
+            pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str"),
+        )
     labels = np.asarray(economy.categories, dtype=object)
     order = np.argsort(labels, kind="stable")
     rank = np.empty(len(labels), dtype="int64")
@@ -114,13 +116,15 @@ def indicator_values(
         unit_of = (np.cumsum(marked) - 1)[key]
     else:
         unit_keys, unit_of = np.unique(key, return_inverse=True)
-    index = pd.MultiIndex.from_arrays([pd.Index(labels[order][unit_keys // span], dtype=object),
-                                       first + unit_keys % span], names=INDEX_NAMES)
+    index = pd.MultiIndex.from_arrays(
+        [pd.Index(labels[order][unit_keys // span], dtype=object), first + unit_keys % span], names=INDEX_NAMES
+    )
     n_units = len(index)
     n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
     every = rows.size == len(panel)
-    group = ((indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1)
-             + (sexes.codes if every else sexes.codes[rows]))
+    group = (indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1) + (
+        sexes.codes if every else sexes.codes[rows]
+    )
     # rows in order of (indicator, sex) once (a radix sort of small integers): each series is then one slice
     order = np.argsort(group.astype("int16") if n_groups < 32_000 else group, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=n_groups))])
@@ -134,7 +138,7 @@ def indicator_values(
         if code not in position or which not in sex_code:
             return v, ids
         target = position[code] * (len(sexes.categories) + 1) + sex_code[which]
-        hit = order[bounds[target]:bounds[target + 1]]
+        hit = order[bounds[target] : bounds[target + 1]]
         at = unit_of[hit]
         v[at] = value[rows[hit]]
         described = np.asarray([texts.id(f"{code} ({label})") for label in source_labels] + [0], dtype="int64")
@@ -159,8 +163,9 @@ def indicator_values(
                 ratio = num / np.where(den > 0, den, np.nan) * rule.multiplier
             fill = np.isnan(v) & ~np.isnan(ratio)
             if fill.any():
-                pairs, which_pair = np.unique(np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0,
-                                              return_inverse=True)
+                pairs, which_pair = np.unique(
+                    np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0, return_inverse=True
+                )
                 combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
                 ids = ids.copy()
                 ids[fill] = combined[which_pair.ravel()]

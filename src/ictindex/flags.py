@@ -152,11 +152,17 @@ def _carried_only(values: pd.DataFrame, imputations: pd.DataFrame | None) -> pd.
     log = log.drop_duplicates(["economy", "year", "indicator"])
     key = pd.MultiIndex.from_arrays([log["economy"], log["year"].astype("int64")])
     log = log[key.isin(values.index)]
-    table = pd.DataFrame({
-        "economy": log["economy"].to_numpy(), "year": log["year"].astype("int64").to_numpy(),
-        "indicator": log["indicator"].to_numpy(), "value": log["value"].to_numpy(dtype="float64"),
-        "flag": "carried forward", "from_year": log["from_year"].astype("Int64").to_numpy(), "note": "",
-    })
+    table = pd.DataFrame(
+        {
+            "economy": log["economy"].to_numpy(),
+            "year": log["year"].astype("int64").to_numpy(),
+            "indicator": log["indicator"].to_numpy(),
+            "value": log["value"].to_numpy(dtype="float64"),
+            "flag": "carried forward",
+            "from_year": log["from_year"].astype("Int64").to_numpy(),
+            "note": "",
+        }
+    )
     return table[FLAG_COLUMNS].sort_values(["year", "economy", "indicator"]).reset_index(drop=True)
 
 

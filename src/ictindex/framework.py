@@ -56,15 +56,16 @@ __all__ = [
 ]
 
 
-
 def _registered(kind: str, name: str) -> str:
     """A method name must be in its registry (:mod:`ictindex.registry`), built-in or the user's."""
     from ictindex import registry  # the registry loads the stage modules that fill it
 
     found = getattr(registry, kind)
     if name not in found:
-        raise ValueError(f"unknown {found.kind} method '{name}': use one of {found.names()} "
-                         "or register your own (see ictindex.registry)")
+        raise ValueError(
+            f"unknown {found.kind} method '{name}': use one of {found.names()} "
+            "or register your own (see ictindex.registry)"
+        )
     return name
 
 
@@ -119,8 +120,10 @@ class Normalisation(_Model):
         low, high = sorted((float(threshold), float(goal)))
         for key, implied in (("lower", low), ("upper", high)):
             if data.get(key) is not None and float(data[key]) != implied:
-                raise ValueError(f"'{key}' ({data[key]}) contradicts threshold {threshold} and goalpost {goal}; "
-                                 "give either lower/upper or threshold/goalpost")
+                raise ValueError(
+                    f"'{key}' ({data[key]}) contradicts threshold {threshold} and goalpost {goal}; "
+                    "give either lower/upper or threshold/goalpost"
+                )
         return {**data, "lower": low, "upper": high}
 
     @model_validator(mode="after")
@@ -129,9 +132,7 @@ class Normalisation(_Model):
             if self.lower is None or self.upper is None:
                 raise ValueError("method 'goalpost' needs both 'lower' and 'upper' goalposts")
             if not self.lower < self.upper:
-                raise ValueError(
-                    f"goalposts need lower < upper, got lower={self.lower}, upper={self.upper}"
-                )
+                raise ValueError(f"goalposts need lower < upper, got lower={self.lower}, upper={self.upper}")
             if self.transform == "log10" and self.lower <= 0:
                 raise ValueError("a log10 transform needs a positive lower goalpost (e.g. 1)")
             if self.transform == "ln1p" and self.lower <= -1:
@@ -196,7 +197,8 @@ class Indicator(_Model):
                 raise ValueError(
                     f"goalpost {spec.goalpost} is {'below' if reversed_scale else 'above'} threshold "
                     f"{spec.threshold}, so lower values {'are' if reversed_scale else 'are not'} better: "
-                    f"set direction: {'lower' if reversed_scale else 'higher'}")
+                    f"set direction: {'lower' if reversed_scale else 'higher'}"
+                )
         return self
 
     @property
@@ -309,8 +311,10 @@ class Node(_Model):
         if total <= 0:
             raise ValueError("child weights sum to zero; at least one must be positive")
         if not math.isfinite(total):
-            raise ValueError(f"child weights {[c.weight for c in self.children]} sum to infinity; use smaller "
-                             "weights (they are rescaled to sum to 1 anyway)")
+            raise ValueError(
+                f"child weights {[c.weight for c in self.children]} sum to infinity; use smaller "
+                "weights (they are rescaled to sum to 1 anyway)"
+            )
         return self
 
     @property
@@ -361,11 +365,14 @@ class Framework(_Model):
                     )
                 parent[c.code] = n.code
         if self.min_indicators is not None and self.min_indicators > len(self.indicators):
-            raise ValueError(f"min_indicators {self.min_indicators} is more than the {len(self.indicators)} "
-                             "indicators of the framework")
+            raise ValueError(
+                f"min_indicators {self.min_indicators} is more than the {len(self.indicators)} "
+                "indicators of the framework"
+            )
         if self.index in parent:
-            raise ValueError(f"cycle in the tree: the index node '{self.index}' is listed as a child of "
-                             f"'{parent[self.index]}'")
+            raise ValueError(
+                f"cycle in the tree: the index node '{self.index}' is listed as a child of '{parent[self.index]}'"
+            )
         # walk down from the index: every code must be reached once (a cycle or a detached part is not)
         children = {n.code: [c.code for c in n.children] for n in self.nodes}
         reached, stack = {self.index}, [self.index]
@@ -545,9 +552,12 @@ class _StrictLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_YAML_DEPTH:
                 mark = self.peek_event().start_mark
-                raise FrameworkError(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep "
-                                     f"(at line {mark.line + 1})", file=self.source, line=mark.line + 1,
-                                     hint="a framework is a few levels of mappings and lists: check the file")
+                raise FrameworkError(
+                    f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep (at line {mark.line + 1})",
+                    file=self.source,
+                    line=mark.line + 1,
+                    hint="a framework is a few levels of mappings and lists: check the file",
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -560,9 +570,13 @@ class _StrictLoader(yaml.SafeLoader):
             if isinstance(key, list | dict):
                 continue  # unhashable: the base class raises its own error
             if key in seen:
-                raise FrameworkError(f"key '{key}' appears twice in one mapping (lines {seen[key]} and {line})",
-                                     file=self.source, field=str(key), line=line,
-                                     hint="keep one of them: YAML keeps only the last, silently")
+                raise FrameworkError(
+                    f"key '{key}' appears twice in one mapping (lines {seen[key]} and {line})",
+                    file=self.source,
+                    field=str(key),
+                    line=line,
+                    hint="keep one of them: YAML keeps only the last, silently",
+                )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -587,13 +601,18 @@ def _load_yaml(text: str, *, source: str) -> Any:
         if node is None:
             return None
         if _expanded_size(node, {}) > MAX_YAML_VALUES:
-            raise FrameworkError(f"the YAML holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) "
-                                 "are expanded", file=source,
-                                 hint="write the values out: a framework needs no deeply nested aliases")
+            raise FrameworkError(
+                f"the YAML holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) are expanded",
+                file=source,
+                hint="write the values out: a framework needs no deeply nested aliases",
+            )
         return loader.construct_document(node)
     except RecursionError:  # e.g. deeply nested flow collections the parser meets before composing
-        raise FrameworkError(f"the YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)", file=source,
-                             hint="a framework is a few levels of mappings and lists: check the file") from None
+        raise FrameworkError(
+            f"the YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)",
+            file=source,
+            hint="a framework is a few levels of mappings and lists: check the file",
+        ) from None
     finally:
         loader.dispose()
 
@@ -631,6 +650,7 @@ def load_framework(name_or_path: str | Path | Framework) -> Framework:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise FrameworkError(f"not valid YAML{where}: {problem}", file=str(path),
-                             hint="fix the YAML syntax there") from None
+        raise FrameworkError(
+            f"not valid YAML{where}: {problem}", file=str(path), hint="fix the YAML syntax there"
+        ) from None
     return Framework.from_dict(data, source=str(path))

@@ -63,8 +63,11 @@ def _none(cube: np.ndarray, years: np.ndarray, **_: Any) -> tuple[np.ndarray, np
 def _latest(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any) -> tuple[np.ndarray, np.ndarray]:
     """Latest available value of the same economy, at most ``max_gap`` years earlier."""
     if max_gap < 1:
-        raise MethodError(f"max_gap must be at least 1 year, got {max_gap}", field="max_gap",
-                          hint="give a whole number of years, 1 or more")
+        raise MethodError(
+            f"max_gap must be at least 1 year, got {max_gap}",
+            field="max_gap",
+            hint="give a whole number of years, 1 or more",
+        )
     n_years = cube.shape[1]
     position = np.arange(n_years)[None, :, None]
     observed = ~np.isnan(cube)
@@ -78,8 +81,9 @@ def _latest(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any) 
 
 
 @register_imputation("interpolate")
-def _interpolate(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _interpolate(
+    cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Linear interpolation between the observed years around a gap (at most ``max_gap`` + 1 apart)."""
     n_years = cube.shape[1]
     position = np.arange(n_years)[None, :, None]
@@ -98,12 +102,15 @@ def _interpolate(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: 
     return filled, from_year, donors.astype(object)
 
 
-def _group_fill(cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None,
-                by: str, reducer: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_fill(
+    cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None, by: str, reducer: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if group is None:
-        raise MethodError("group imputation needs a group column: give by='<column>' and groups",
-                          field="imputation.by",
-                          hint="e.g. imputation={'method': 'group_mean', 'by': 'region'}, groups=DataFrame")
+        raise MethodError(
+            "group imputation needs a group column: give by='<column>' and groups",
+            field="imputation.by",
+            hint="e.g. imputation={'method': 'group_mean', 'by': 'region'}, groups=DataFrame",
+        )
     filled = cube.copy()
     donors = np.full(cube.shape, "", dtype=object)
     for k, label in enumerate(labels or []):
@@ -117,39 +124,58 @@ def _group_fill(cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, l
         filled[members] = np.where(fill, centre[None], block)
         text = np.char.add(f"{by}={label} (", np.char.add(counts.astype(str), " economies)"))
         donors[members] = np.where(fill, text[None], "")
-    from_year = np.where(np.isnan(cube) & ~np.isnan(filled),
-                         np.asarray(years, dtype="float64")[None, :, None], np.nan)
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None], np.nan)
     return filled, from_year, donors
 
 
 @register_imputation("group_mean")
-def _group_mean(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
-                group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_mean(
+    cube: np.ndarray,
+    years: np.ndarray,
+    *,
+    by: str = "",
+    group: np.ndarray | None = None,
+    group_labels: list[str] | None = None,
+    **_: Any,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean of the same group's observed values in the same year (COINr ``i_mean_grp``)."""
     return _group_fill(cube, years, group, group_labels, by, np.nanmean)
 
 
 @register_imputation("group_median")
-def _group_median(cube: np.ndarray, years: np.ndarray, *, by: str = "", group: np.ndarray | None = None,
-                  group_labels: list[str] | None = None, **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_median(
+    cube: np.ndarray,
+    years: np.ndarray,
+    *,
+    by: str = "",
+    group: np.ndarray | None = None,
+    group_labels: list[str] | None = None,
+    **_: Any,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median of the same group's observed values in the same year (COINr ``i_median_grp``)."""
     return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
 
 
 @register_imputation("regression")
-def _regression(cube: np.ndarray, years: np.ndarray, *, predictors: Any = None,
-                indicators: tuple[str, ...] = (), **_: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _regression(
+    cube: np.ndarray, years: np.ndarray, *, predictors: Any = None, indicators: tuple[str, ...] = (), **_: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """OLS of each indicator on its ``predictors`` in the same year (complete cases)."""
     names = list(indicators) or [str(i) for i in range(cube.shape[2])]
     if predictors is None:
-        raise MethodError("regression imputation needs predictors: a list, or {indicator: [predictors]}",
-                          field="imputation.predictors",
-                          hint="e.g. imputation={'method': 'regression', 'predictors': {'y': ['x']}}")
+        raise MethodError(
+            "regression imputation needs predictors: a list, or {indicator: [predictors]}",
+            field="imputation.predictors",
+            hint="e.g. imputation={'method': 'regression', 'predictors': {'y': ['x']}}",
+        )
     plan = {t: list(predictors) for t in names} if not isinstance(predictors, Mapping) else dict(predictors)
     unknown = sorted({c for t, ps in plan.items() for c in [t, *ps]} - set(names))
     if unknown:
-        raise MethodError(f"regression imputation names unknown indicator(s) {unknown}",
-                          field="imputation.predictors", hint=f"use indicator codes: {names}")
+        raise MethodError(
+            f"regression imputation names unknown indicator(s) {unknown}",
+            field="imputation.predictors",
+            hint=f"use indicator codes: {names}",
+        )
     filled = cube.copy()
     donors = np.full(cube.shape, "", dtype=object)
     for target, preds in plan.items():
@@ -167,8 +193,7 @@ def _regression(cube: np.ndarray, years: np.ndarray, *, predictors: Any = None,
             beta = np.linalg.lstsq(design, y[complete], rcond=None)[0]
             filled[wanted, t, j] = beta[0] + X[wanted] @ beta[1:]
             donors[wanted, t, j] = f"OLS on {', '.join(names[c] for c in cols)} ({int(complete.sum())} economies)"
-    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
-                         np.nan)
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None], np.nan)
     return filled, from_year, donors
 
 
@@ -213,8 +238,9 @@ def em_fill(x: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) -> tuple[n
 
 
 @register_imputation("em")
-def _em(cube: np.ndarray, years: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500, **_: Any
-        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _em(
+    cube: np.ndarray, years: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500, **_: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Multivariate normal EM over the indicators of each year (Little and Rubin 2002, 11.2)."""
     filled = cube.copy()
     donors = np.full(cube.shape, "", dtype=object)
@@ -229,13 +255,13 @@ def _em(cube: np.ndarray, years: np.ndarray, *, tol: float = 1e-8, max_iter: int
         filled[:, t, :] = block
         n = int((~np.isnan(x[:, usable]).all(axis=1)).sum())
         donors[:, t, :] = f"EM over {int(usable.sum())} indicators, {n} economies, {iterations} iterations"
-    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None],
-                         np.nan)
+    from_year = np.where(np.isnan(cube) & ~np.isnan(filled), np.asarray(years, dtype="float64")[None, :, None], np.nan)
     return filled, from_year, np.where(np.isnan(cube) & ~np.isnan(filled), donors, "")
 
 
-def impute_cube(cube: np.ndarray, years: np.ndarray, method: str = "none", **params: Any
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def impute_cube(
+    cube: np.ndarray, years: np.ndarray, method: str = "none", **params: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Apply a registered method to an ``(economy, year, indicator)`` cube; observed values are kept.
 
     Returns the filled cube, the year each filled value came from and the donors (text, "" if none).
@@ -252,14 +278,19 @@ def impute_cube(cube: np.ndarray, years: np.ndarray, method: str = "none", **par
 def _group_codes(economies: pd.Index, groups: pd.DataFrame | None, by: str) -> tuple[np.ndarray, list[str]]:
     """Group position of every economy of the cube (-1: no group) for the column ``by`` of ``groups``."""
     if groups is None:
-        raise MethodError(f"imputation by '{by}' needs groups: a table of economy -> {by}",
-                          field="imputation.by",
-                          hint="pass groups=DataFrame (index or 'economy' column: economy codes), "
-                          "or read the panel with read_coinr, which carries iData's *_group columns")
+        raise MethodError(
+            f"imputation by '{by}' needs groups: a table of economy -> {by}",
+            field="imputation.by",
+            hint="pass groups=DataFrame (index or 'economy' column: economy codes), "
+            "or read the panel with read_coinr, which carries iData's *_group columns",
+        )
     table = groups.set_index("economy") if "economy" in groups.columns else groups
     if by not in table.columns:
-        raise MethodError(f"no group column '{by}' in groups", field="imputation.by",
-                          hint=f"use one of {[str(c) for c in table.columns]}")
+        raise MethodError(
+            f"no group column '{by}' in groups",
+            field="imputation.by",
+            hint=f"use one of {[str(c) for c in table.columns]}",
+        )
     column = table[by][~table.index.duplicated()].reindex(economies)
     codes, labels = pd.factorize(column, sort=True)
     return codes, [str(label) for label in labels]
@@ -269,8 +300,9 @@ def _empty_log() -> pd.DataFrame:
     return pd.DataFrame(columns=IMPUTATION_COLUMNS)
 
 
-def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3,
-           groups: pd.DataFrame | None = None, **params: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def impute(
+    values: pd.DataFrame, method: str = "none", *, max_gap: int = 3, groups: pd.DataFrame | None = None, **params: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill missing values of the wide ``(economy, year) x indicator`` matrix.
 
     Returns the filled matrix (same index and columns; the input is not changed)
@@ -288,23 +320,26 @@ def impute(values: pd.DataFrame, method: str = "none", *, max_gap: int = 3,
     cube = np.full((len(economies), len(years), values.shape[1]), np.nan)
     year_codes = year_values - years[0]
     cube[economy_codes, year_codes] = values.to_numpy(dtype="float64")
-    filled, from_year, donors = impute_cube(cube, years, method, max_gap=max_gap,
-                                            indicators=tuple(map(str, values.columns)), **params)
+    filled, from_year, donors = impute_cube(
+        cube, years, method, max_gap=max_gap, indicators=tuple(map(str, values.columns)), **params
+    )
     flat = filled[economy_codes, year_codes]
     out = pd.DataFrame(flat, index=values.index, columns=values.columns)
     imputed_from = from_year[economy_codes, year_codes]
     rows, cols = np.nonzero(~np.isnan(imputed_from))
     if rows.size == 0:
         return out, _empty_log()
-    log = pd.DataFrame({
-        "economy": values.index.get_level_values("economy")[rows],
-        "year": year_values[rows],
-        "indicator": values.columns[cols],
-        "value": flat[rows, cols],
-        "method": method,
-        "from_year": imputed_from[rows, cols].astype("int64"),
-        "donors": np.asarray(donors[economy_codes, year_codes], dtype=object)[rows, cols],
-    })
+    log = pd.DataFrame(
+        {
+            "economy": values.index.get_level_values("economy")[rows],
+            "year": year_values[rows],
+            "indicator": values.columns[cols],
+            "value": flat[rows, cols],
+            "method": method,
+            "from_year": imputed_from[rows, cols].astype("int64"),
+            "donors": np.asarray(donors[economy_codes, year_codes], dtype=object)[rows, cols],
+        }
+    )
     return out, log.sort_values(["economy", "year", "indicator"], kind="stable").reset_index(drop=True)
 
 
@@ -313,13 +348,18 @@ def imputed_shares(values: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFram
     ``imputed``, ``values`` (after imputation) and ``share`` = imputed / values."""
     total = values.notna()
     counts = log.groupby("indicator").size() if not log.empty else pd.Series(dtype="int64")
-    by_ind = pd.DataFrame({"imputed": counts.reindex(values.columns, fill_value=0).astype("int64"),
-                           "values": total.sum(axis=0).astype("int64")})
+    by_ind = pd.DataFrame(
+        {
+            "imputed": counts.reindex(values.columns, fill_value=0).astype("int64"),
+            "values": total.sum(axis=0).astype("int64"),
+        }
+    )
     economies = values.index.get_level_values("economy")
     per_econ = total.sum(axis=1).groupby(economies).sum()
     counts_e = log.groupby("economy").size() if not log.empty else pd.Series(dtype="int64")
-    by_econ = pd.DataFrame({"imputed": counts_e.reindex(per_econ.index, fill_value=0).astype("int64"),
-                            "values": per_econ.astype("int64")})
+    by_econ = pd.DataFrame(
+        {"imputed": counts_e.reindex(per_econ.index, fill_value=0).astype("int64"), "values": per_econ.astype("int64")}
+    )
     for table in (by_ind, by_econ):
         table["share"] = table["imputed"] / table["values"].where(table["values"] > 0)
     return by_ind.rename_axis("indicator").reset_index(), by_econ.rename_axis("economy").reset_index()

@@ -120,12 +120,17 @@ class IndexModel:
         try:
             return self.tree.edges.index((parent, child))
         except ValueError:
-            raise SpecError(f"no edge {parent} -> {child} in framework '{self.framework.code}'",
-                            field="weights", hint="see model.edges") from None
+            raise SpecError(
+                f"no edge {parent} -> {child} in framework '{self.framework.code}'",
+                field="weights",
+                hint="see model.edges",
+            ) from None
 
     def __repr__(self) -> str:
-        return (f"<IndexModel {self.framework.code}: {len(self.units)} units, {len(self.indicators)} indicators, "
-                f"{len(self.nodes)} nodes, {len(self.edges)} edges>")
+        return (
+            f"<IndexModel {self.framework.code}: {len(self.units)} units, {len(self.indicators)} indicators, "
+            f"{len(self.nodes)} nodes, {len(self.edges)} edges>"
+        )
 
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(
@@ -169,13 +174,17 @@ class IndexModel:
         agg_keys = self._per_replication(aggregation, r, "aggregation", self._aggregation_key)
         sex = self.spec.sex if sex is None else sex
         if sex != "total" and sex not in self.sex_normalised:
-            raise SpecError(f"this model holds no {sex} values", field="sex",
-                            hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows")
+            raise SpecError(
+                f"this model holds no {sex} values",
+                field="sex",
+                hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
+            )
         with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
             return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
 
-    def _evaluate(self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None
-                  ) -> np.ndarray:
+    def _evaluate(
+        self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None
+    ) -> np.ndarray:
         r = W.shape[0]
         out = np.empty((r, len(self.units), len(self.nodes)))
         groups: dict[tuple[Any, Any], list[int]] = {}
@@ -196,7 +205,7 @@ class IndexModel:
                     part = slice(start, start + step)
                     aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
                 else:
-                    part = rows_array[start:start + step]
+                    part = rows_array[start : start + step]
                     out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
         if self.framework.scale != 1:
             out *= self.framework.scale
@@ -210,8 +219,9 @@ class IndexModel:
         explanation = Explanation()
         scores = aggregate_tree(x, self.tree, units=self.units, explain=explanation)[0] * self.framework.scale
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
-        absent = absent_rows(list(self.economies), self.units, list(self.spec.years or self.years),
-                             self.framework.index)
+        absent = absent_rows(
+            list(self.economies), self.units, list(self.spec.years or self.years), self.framework.index
+        )
         screened = _screened_rows(self.screening, list(self.spec.years or self.years), self.framework.index)
         if not screened.empty and not absent.empty:  # an economy screened out in a year is not "absent"
             pairs = set(zip(screened["economy"], screened["year"], strict=True))
@@ -228,24 +238,35 @@ class IndexModel:
         try:
             W = np.asarray(weights, dtype="float64")
         except (TypeError, ValueError):
-            raise SpecError("weights must be numbers", field="weights",
-                            hint=f"give an array of shape (r, {len(self.edges)}), one column per model.edges"
-                            ) from None
+            raise SpecError(
+                "weights must be numbers",
+                field="weights",
+                hint=f"give an array of shape (r, {len(self.edges)}), one column per model.edges",
+            ) from None
         W = W[None, :] if W.ndim == 1 else W
         if W.ndim != 2 or W.shape[1] != len(self.edges):
-            raise SpecError(f"weights must have shape (r, {len(self.edges)}) (one column per edge), got "
-                            f"{np.shape(weights)}", field="weights", hint="see model.edges for the column order")
+            raise SpecError(
+                f"weights must have shape (r, {len(self.edges)}) (one column per edge), got {np.shape(weights)}",
+                field="weights",
+                hint="see model.edges for the column order",
+            )
         if not np.isfinite(W).all() or (W < 0).any():
             row = int(np.argwhere(~np.isfinite(W) | (W < 0))[0][0])
-            raise SpecError(f"weights must be finite and >= 0 (weight set {row} is not)", field="weights",
-                            hint="check the weight set at that row")
+            raise SpecError(
+                f"weights must be finite and >= 0 (weight set {row} is not)",
+                field="weights",
+                hint="check the weight set at that row",
+            )
         return W
 
     def _excluded_edges(self, exclude: Sequence[str]) -> list[int]:
         unknown = [c for c in exclude if c not in self.indicators]
         if unknown:
-            raise SpecError(f"cannot exclude {unknown}: not indicators of '{self.framework.code}'",
-                            field="exclude", hint=f"use indicator codes: {list(self.indicators)}")
+            raise SpecError(
+                f"cannot exclude {unknown}: not indicators of '{self.framework.code}'",
+                field="exclude",
+                hint=f"use indicator codes: {list(self.indicators)}",
+            )
         return [e for e, (_, child) in enumerate(self.edges) if child in set(exclude)]
 
     def _per_replication(self, choice: Any, r: int, name: str, key: Any) -> list[Any]:
@@ -253,8 +274,11 @@ class IndexModel:
             return [key(choice)] * r
         choices = list(choice)
         if len(choices) != r:
-            raise SpecError(f"{name} gives {len(choices)} choices for {r} weight sets", field=name,
-                            hint="give one choice, or exactly one per weight set")
+            raise SpecError(
+                f"{name} gives {len(choices)} choices for {r} weight sets",
+                field=name,
+                hint="give one choice, or exactly one per weight set",
+            )
         return [key(c) for c in choices]
 
     def _aggregation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
@@ -264,8 +288,11 @@ class IndexModel:
         per_node = {n: choice for n in self.nodes} if for_all else dict(choice)
         unknown = set(per_node) - set(self.nodes)
         if unknown:
-            raise SpecError(f"no node {sorted(unknown)} in framework '{self.framework.code}'", field="aggregation",
-                            hint=f"use node codes: {list(self.nodes)}")
+            raise SpecError(
+                f"no node {sorted(unknown)} in framework '{self.framework.code}'",
+                field="aggregation",
+                hint=f"use node codes: {list(self.nodes)}",
+            )
         out = []
         for n, node in enumerate(self.nodes):
             method = per_node.get(node, self.tree.methods[n])
@@ -274,11 +301,17 @@ class IndexModel:
                 params = {k: v for k, v in method.items() if k != "method"}
                 method = method.get("method", self.tree.methods[n])
             if method not in aggregations:
-                raise SpecError(f"unknown aggregation method {method!r} for node '{node}'", field="aggregation",
-                                hint=f"use one of {aggregations.names()}")
+                raise SpecError(
+                    f"unknown aggregation method {method!r} for node '{node}'",
+                    field="aggregation",
+                    hint=f"use one of {aggregations.names()}",
+                )
             if method == "power" and not params.get("power"):
-                raise SpecError(f"the power mean of node '{node}' needs a non-zero 'power'", field="aggregation",
-                                hint="write {'method': 'power', 'power': 2}")
+                raise SpecError(
+                    f"the power mean of node '{node}' needs a non-zero 'power'",
+                    field="aggregation",
+                    hint="write {'method': 'power', 'power': 2}",
+                )
             out.append((method, tuple(sorted(params.items()))))
         return tuple(out)
 
@@ -289,8 +322,11 @@ class IndexModel:
         per_ind = {c: choice for c in self.indicators} if for_all else dict(choice)
         unknown = set(per_ind) - set(self.indicators)
         if unknown:
-            raise SpecError(f"no indicator {sorted(unknown)} in framework '{self.framework.code}'",
-                            field="normalisation", hint=f"use indicator codes: {list(self.indicators)}")
+            raise SpecError(
+                f"no indicator {sorted(unknown)} in framework '{self.framework.code}'",
+                field="normalisation",
+                hint=f"use indicator codes: {list(self.indicators)}",
+            )
         out = []
         for ind in self.framework.indicators:
             base = ind.normalisation.model_dump(exclude_none=True)
@@ -302,14 +338,19 @@ class IndexModel:
             else:
                 spec = base | dict(given)
             if spec.get("method") not in normalisations:
-                raise SpecError(f"unknown normalisation method {spec.get('method')!r} for '{ind.code}'",
-                                field="normalisation", hint=f"use one of {normalisations.names()}")
+                raise SpecError(
+                    f"unknown normalisation method {spec.get('method')!r} for '{ind.code}'",
+                    field="normalisation",
+                    hint=f"use one of {normalisations.names()}",
+                )
             try:
                 Normalisation(**spec)
             except ValueError as err:
-                raise SpecError(f"normalisation of '{ind.code}' cannot be {spec['method']!r}: "
-                                f"{str(err).splitlines()[-1].strip()}", field="normalisation",
-                                hint="give the method's parameters (e.g. goalposts lower and upper)") from None
+                raise SpecError(
+                    f"normalisation of '{ind.code}' cannot be {spec['method']!r}: {str(err).splitlines()[-1].strip()}",
+                    field="normalisation",
+                    hint="give the method's parameters (e.g. goalposts lower and upper)",
+                ) from None
             out.append((ind.code, tuple(sorted((k, _frozen(v)) for k, v in spec.items()))))
         return tuple(out)
 
@@ -318,8 +359,9 @@ class IndexModel:
             return self.normalised if sex == "total" else self.sex_normalised[sex]
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
-        fitted = fit_columns(self._fit_values(), inds, specs, self._all_year_code, self._all_years,
-                             self.spec.reference_year)
+        fitted = fit_columns(
+            self._fit_values(), inds, specs, self._all_year_code, self._all_years, self.spec.reference_year
+        )
         values = self.values if sex == "total" else self.sex_values[sex]
         return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
 
@@ -375,8 +417,11 @@ def _panel_hash(panel: pd.DataFrame) -> str:
             if name in ("year", "value"):  # into the work array: the panel's own arrays are never written
                 column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64")
             else:
-                coded = panel[name].array if isinstance(panel[name].dtype, pd.CategoricalDtype) else pd.Categorical(
-                    panel[name])
+                coded = (
+                    panel[name].array
+                    if isinstance(panel[name].dtype, pd.CategoricalDtype)
+                    else pd.Categorical(panel[name])
+                )
                 labels.update("\x1f".join(map(str, coded.categories)).encode() + b"\x1e")
                 column = coded.codes
             np.multiply(column, multiplier, out=part, dtype="uint64", casting="unsafe")
@@ -397,9 +442,18 @@ def _screened_rows(screening: pd.DataFrame | None, years: list[int], index: str)
     if screening is None or screening.empty or screening["kept"].all():
         return pd.DataFrame()
     out = screening[~screening["kept"] & screening["year"].isin(years)]
-    return pd.DataFrame({"economy": out["economy"], "year": out["year"], "node": index, "status": "not scored",
-                         "present": out["present"], "expected": out["expected"], "missing": "",
-                         "reason": out["reason"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "economy": out["economy"],
+            "year": out["year"],
+            "node": index,
+            "status": "not scored",
+            "present": out["present"],
+            "expected": out["expected"],
+            "missing": "",
+            "reason": out["reason"],
+        }
+    ).reset_index(drop=True)
 
 
 def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.ndarray, pd.DataFrame]:
@@ -413,8 +467,11 @@ def _groups(data: Any, groups: pd.DataFrame | None) -> pd.DataFrame | None:
     if groups is None:
         return None
     if not isinstance(groups, pd.DataFrame):
-        raise SpecError(f"groups must be a DataFrame of economy -> group columns, got {type(groups).__name__}",
-                        field="groups", hint="give a DataFrame with an 'economy' column and one column per grouping")
+        raise SpecError(
+            f"groups must be a DataFrame of economy -> group columns, got {type(groups).__name__}",
+            field="groups",
+            hint="give a DataFrame with an 'economy' column and one column per grouping",
+        )
     return groups.set_index("economy") if "economy" in groups.columns else groups.copy()
 
 
@@ -441,14 +498,20 @@ def compile_model(
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
         _check_sex_methods(fw)
-    checked = to_panel(data, fw, extra_names=dict(spec.extra_names) or None,
-                       known_series=None if spec.known_series is None else dict(spec.known_series),
-                       units=spec.units)
+    checked = to_panel(
+        data,
+        fw,
+        extra_names=dict(spec.extra_names) or None,
+        known_series=None if spec.known_series is None else dict(spec.known_series),
+        units=spec.units,
+    )
     panel = checked.panel
     if panel.empty:
-        raise CoverageError("the panel holds no usable values",
-                            file=str(data) if isinstance(data, str | Path) else None,
-                            hint="check the file and its columns")
+        raise CoverageError(
+            "the panel holds no usable values",
+            file=str(data) if isinstance(data, str | Path) else None,
+            hint="check the file and its columns",
+        )
     values, sources = indicator_values(panel, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
     sexed = {s: indicator_values(panel, fw, sex=s) for s in sexes}
@@ -470,14 +533,20 @@ def compile_model(
         keep, screening = _screen(filled, spec, "imputed")
         index = index[keep]
         values, sources, filled = values[keep], sources[keep], filled[keep]
-        log = log.merge(pd.DataFrame({"economy": index.get_level_values("economy"),
-                                      "year": index.get_level_values("year")}), on=["economy", "year"])
+        log = log.merge(
+            pd.DataFrame({"economy": index.get_level_values("economy"), "year": index.get_level_values("year")}),
+            on=["economy", "year"],
+        )
     treatment_rules = treatment_log = treatment_summary = None
     if spec.treatment is not None:
         options = spec.treatment.model_dump(exclude_none=True)
         treatment_rules, treatment_summary = fit_treatment(
-            filled, options.pop("method"), reference_year=spec.reference_year,
-            indicators=options.pop("indicators", None), **options)
+            filled,
+            options.pop("method"),
+            reference_year=spec.reference_year,
+            indicators=options.pop("indicators", None),
+            **options,
+        )
         filled, treatment_log = apply_rules(filled, treatment_rules)
         treatment_log = treatment_log.assign(sex="total")
     log = log.assign(sex="total")
@@ -504,7 +573,8 @@ def compile_model(
                 f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
                 year=", ".join(map(str, wanted)),
                 hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
-                if data_years else "check the indicator codes",
+                if data_years
+                else "check the indicator codes",
             )
     all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
     inds = list(fw.indicators)
@@ -557,8 +627,9 @@ def compile_model(
         economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
         input_sha256=_panel_hash(panel),
         screening=screening,
-        treatments=None if treatment_log is None else treatment_log[treatment_log["year"].isin(wanted)]
-        .reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
+        treatments=None
+        if treatment_log is None
+        else treatment_log[treatment_log["year"].isin(wanted)].reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
         treatment_summary=treatment_summary,
         groups=groups,
         _all_values=fit_values,
@@ -592,4 +663,3 @@ def _check_sex_methods(fw: Framework) -> None:
                 indicator=ind.code,
                 hint="use goalpost, min-max or z-score normalisation for sex-disaggregable indicators",
             )
-

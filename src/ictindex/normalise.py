@@ -54,8 +54,17 @@ from ictindex.errors import MethodError
 from ictindex.framework import Framework, Indicator, Normalisation
 from ictindex.registry import normalisations, register_normalisation
 
-__all__ = ["goalpost", "minmax", "zscore", "fit", "normalise", "normalise_indicator", "FittedNormalisation",
-           "fit_columns", "apply_columns"]
+__all__ = [
+    "goalpost",
+    "minmax",
+    "zscore",
+    "fit",
+    "normalise",
+    "normalise_indicator",
+    "FittedNormalisation",
+    "fit_columns",
+    "apply_columns",
+]
 
 
 def _transform(x: np.ndarray, transform: str) -> np.ndarray:
@@ -97,8 +106,13 @@ def goalpost(
     return np.clip(score, 0.0, 1.0) if cap else score
 
 
-def minmax(x: np.ndarray, low: np.ndarray | float, high: np.ndarray | float,
-           target: tuple[float, float] = (0.0, 1.0), direction: str = "higher") -> np.ndarray:
+def minmax(
+    x: np.ndarray,
+    low: np.ndarray | float,
+    high: np.ndarray | float,
+    target: tuple[float, float] = (0.0, 1.0),
+    direction: str = "higher",
+) -> np.ndarray:
     """Min-max score mapped to ``target``: ``a + (b - a) * (x - low) / (high - low)``.
 
     >>> minmax(np.array([2.0, 4.0, 6.0]), 2.0, 6.0, target=(1, 100)).tolist()
@@ -110,8 +124,7 @@ def minmax(x: np.ndarray, low: np.ndarray | float, high: np.ndarray | float,
     return target[0] + (target[1] - target[0]) * share
 
 
-def zscore(x: np.ndarray, mean: np.ndarray | float, sd: np.ndarray | float,
-           direction: str = "higher") -> np.ndarray:
+def zscore(x: np.ndarray, mean: np.ndarray | float, sd: np.ndarray | float, direction: str = "higher") -> np.ndarray:
     """Standardised score ``(x - mean) / sd`` (sign flipped when lower is better)."""
     with np.errstate(over="ignore", invalid="ignore"):
         z = (np.asarray(x, dtype="float64") - mean) / sd
@@ -119,8 +132,7 @@ def zscore(x: np.ndarray, mean: np.ndarray | float, sd: np.ndarray | float,
 
 
 # -- fitting: per year, or on one reference year --------------------------------------------
-def _per_year(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None,
-              stat: str) -> np.ndarray:
+def _per_year(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, stat: str) -> np.ndarray:
     """One statistic of ``x`` for every year position (all equal to the reference year's when given).
 
     NaN for a year without data (its units have no value to normalise anyway)."""
@@ -137,40 +149,73 @@ def _per_year(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int
     return out
 
 
-def _fit_range(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *,
-               transform: str = "identity", **_: Any) -> dict[str, np.ndarray]:
+def _fit_range(
+    x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *, transform: str = "identity", **_: Any
+) -> dict[str, np.ndarray]:
     tx = _transform(x, transform)
-    return {"low": _per_year(tx, year_code, n_years, reference, "min"),
-            "high": _per_year(tx, year_code, n_years, reference, "max")}
+    return {
+        "low": _per_year(tx, year_code, n_years, reference, "min"),
+        "high": _per_year(tx, year_code, n_years, reference, "max"),
+    }
 
 
-def _fit_moments(x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *,
-                 transform: str = "identity", **_: Any) -> dict[str, np.ndarray]:
+def _fit_moments(
+    x: np.ndarray, year_code: np.ndarray, n_years: int, reference: int | None, *, transform: str = "identity", **_: Any
+) -> dict[str, np.ndarray]:
     tx = _transform(x, transform)
-    return {"mean": _per_year(tx, year_code, n_years, reference, "mean"),
-            "sd": _per_year(tx, year_code, n_years, reference, "sd")}
+    return {
+        "mean": _per_year(tx, year_code, n_years, reference, "mean"),
+        "sd": _per_year(tx, year_code, n_years, reference, "sd"),
+    }
 
 
 # -- the built-in methods ---------------------------------------------------------------------
 @register_normalisation("goalpost")
-def _goalpost_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                    lower: float, upper: float, transform: str = "identity", cap: bool = True, **_: Any
-                    ) -> np.ndarray:
+def _goalpost_apply(
+    x: np.ndarray,
+    params: dict,
+    year_code: np.ndarray,
+    direction: str,
+    *,
+    lower: float,
+    upper: float,
+    transform: str = "identity",
+    cap: bool = True,
+    **_: Any,
+) -> np.ndarray:
     """Distance to fixed goalposts (DOI, IDI)."""
     return goalpost(x, lower, upper, transform=transform, direction=direction, cap=cap)
 
 
 @register_normalisation("minmax", fit=_fit_range, fitted=True)
-def _minmax_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                  transform: str = "identity", target: Sequence[float] = (0.0, 1.0), **_: Any) -> np.ndarray:
+def _minmax_apply(
+    x: np.ndarray,
+    params: dict,
+    year_code: np.ndarray,
+    direction: str,
+    *,
+    transform: str = "identity",
+    target: Sequence[float] = (0.0, 1.0),
+    **_: Any,
+) -> np.ndarray:
     """Min-max from the fitted minimum and maximum, mapped to ``target``."""
-    return minmax(_transform(x, transform), params["low"][year_code], params["high"][year_code],
-                  tuple(target), direction)
+    return minmax(
+        _transform(x, transform), params["low"][year_code], params["high"][year_code], tuple(target), direction
+    )
 
 
 @register_normalisation("zscore", fit=_fit_moments, fitted=True)
-def _zscore_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                  transform: str = "identity", centre: float = 0.0, spread: float = 1.0, **_: Any) -> np.ndarray:
+def _zscore_apply(
+    x: np.ndarray,
+    params: dict,
+    year_code: np.ndarray,
+    direction: str,
+    *,
+    transform: str = "identity",
+    centre: float = 0.0,
+    spread: float = 1.0,
+    **_: Any,
+) -> np.ndarray:
     """Standardised score with the fitted mean and sample standard deviation, as ``centre + spread * z``
     (``params: {centre: 10, spread: 2}`` is COINr's ``n_zscore`` with ``c(10, 2)``)."""
     z = zscore(_transform(x, transform), params["mean"][year_code], params["sd"][year_code], direction)
@@ -178,8 +223,9 @@ def _zscore_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction:
 
 
 @register_normalisation("frontier", fit=_fit_range, fitted=True)
-def _frontier_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                    transform: str = "identity", **_: Any) -> np.ndarray:
+def _frontier_apply(
+    x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *, transform: str = "identity", **_: Any
+) -> np.ndarray:
     """Distance to the best performer."""
     tx = _transform(x, transform)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -201,23 +247,26 @@ def _ranks(x: np.ndarray, year_code: np.ndarray, direction: str, transform: str)
 
 
 @register_normalisation("rank", within_year=True)
-def _rank_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                transform: str = "identity", **_: Any) -> np.ndarray:
+def _rank_apply(
+    x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *, transform: str = "identity", **_: Any
+) -> np.ndarray:
     """Rank within the year, 1 = lowest value (ties min)."""
     return _ranks(x, year_code, direction, transform)[0]
 
 
 @register_normalisation("percentile", within_year=True)
-def _percentile_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                      transform: str = "identity", **_: Any) -> np.ndarray:
+def _percentile_apply(
+    x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *, transform: str = "identity", **_: Any
+) -> np.ndarray:
     """Percentile rank ``rank / n`` in (0, 1]."""
     ranks, count = _ranks(x, year_code, direction, transform)
     return ranks / count
 
 
 @register_normalisation("prank", within_year=True)
-def _prank_apply(x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *,
-                 transform: str = "identity", **_: Any) -> np.ndarray:
+def _prank_apply(
+    x: np.ndarray, params: dict, year_code: np.ndarray, direction: str, *, transform: str = "identity", **_: Any
+) -> np.ndarray:
     """COINr's percentile rank ``(rank - 1) / (n - 1)`` in [0, 1] (``n_prank``)."""
     ranks, count = _ranks(x, year_code, direction, transform)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -246,13 +295,21 @@ def _check_log(x: np.ndarray, ind: Indicator, spec: Normalisation, units: pd.Mul
         economy, year = units[bad[0]]
         raise MethodError(
             f"value {x[bad[0]]} cannot be log-transformed (zero or negative)",
-            economy=economy, indicator=ind.code, year=year,
+            economy=economy,
+            indicator=ind.code,
+            year=year,
             hint="correct the value, or use a transform without log10 for this indicator",
         )
 
 
-def _check_fit(params: dict[str, np.ndarray], x: np.ndarray, year_code: np.ndarray, ind: Indicator,
-               spec: Normalisation, years: Sequence[int]) -> None:
+def _check_fit(
+    params: dict[str, np.ndarray],
+    x: np.ndarray,
+    year_code: np.ndarray,
+    ind: Indicator,
+    spec: Normalisation,
+    years: Sequence[int],
+) -> None:
     method = spec.method
     for name, fitted in params.items():  # e.g. a standard deviation of values near the floating-point limit
         with np.errstate(invalid="ignore"):
@@ -260,8 +317,11 @@ def _check_fit(params: dict[str, np.ndarray], x: np.ndarray, year_code: np.ndarr
         if infinite.any():
             raise MethodError(
                 f"'{method}' normalisation overflows: the fitted {name} is infinite (the numbers are too large "
-                "for floating point)", indicator=ind.code, year=years[year_code[np.flatnonzero(infinite)[0]]],
-                hint="check the indicator's unit (e.g. give millions instead of units), or rescale the values")
+                "for floating point)",
+                indicator=ind.code,
+                year=years[year_code[np.flatnonzero(infinite)[0]]],
+                hint="check the indicator's unit (e.g. give millions instead of units), or rescale the values",
+            )
     if method in {"minmax", "zscore"}:
         spread = params["high"] - params["low"] if method == "minmax" else params["sd"]
         flat = ~np.isnan(x) & ~(spread[year_code] > 0)
@@ -269,12 +329,16 @@ def _check_fit(params: dict[str, np.ndarray], x: np.ndarray, year_code: np.ndarr
             raise MethodError(
                 f"'{method}' normalisation needs at least two different values, but all values are equal "
                 "(or only one economy has data)",
-                indicator=ind.code, year=years[year_code[np.flatnonzero(flat)[0]]],
+                indicator=ind.code,
+                year=years[year_code[np.flatnonzero(flat)[0]]],
                 hint="use goalpost normalisation for this indicator, or add economies",
             )
     if method == "frontier" and np.nanmin(x, initial=np.inf) <= 0:
-        raise MethodError("distance to the frontier needs positive values", indicator=ind.code,
-                          hint="use goalpost or min-max normalisation for this indicator")
+        raise MethodError(
+            "distance to the frontier needs positive values",
+            indicator=ind.code,
+            hint="use goalpost or min-max normalisation for this indicator",
+        )
 
 
 @dataclass(frozen=True)
@@ -312,9 +376,12 @@ def fit_columns(
             continue
         x = stacked[:, j]
         if reference is not None and (reference < 0 or not (~np.isnan(x[codes == reference])).any()):
-            raise MethodError(f"no data in the reference year to fit '{spec.method}' normalisation",
-                              indicator=ind.code, year=reference_year,
-                              hint="choose a reference year in which the indicator has data")
+            raise MethodError(
+                f"no data in the reference year to fit '{spec.method}' normalisation",
+                indicator=ind.code,
+                year=reference_year,
+                hint="choose a reference year in which the indicator has data",
+            )
         fitted = method.fit(x, codes, len(years), reference, **_options(spec))
         _check_fit(fitted, x, codes, ind, spec, years)
         params[ind.code] = fitted
@@ -336,15 +403,18 @@ def apply_columns(
         _check_log(x, ind, spec, units)
         method = normalisations.get(spec.method)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out[:, j] = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction,
-                                     **_options(spec))
+            out[:, j] = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction, **_options(spec))
         overflow = ~np.isfinite(out[:, j]) & np.isfinite(x)  # inf, or nan from inf / inf
         if overflow.any():
             economy, year = units[np.flatnonzero(overflow)[0]]
-            raise MethodError(f"'{spec.method}' normalisation overflows for value {x[overflow][0]:g} "
-                              "(the numbers are too large for floating point)",
-                              economy=economy, indicator=ind.code, year=year,
-                              hint="check the value's unit, or rescale the indicator")
+            raise MethodError(
+                f"'{spec.method}' normalisation overflows for value {x[overflow][0]:g} "
+                "(the numbers are too large for floating point)",
+                economy=economy,
+                indicator=ind.code,
+                year=year,
+                hint="check the value's unit, or rescale the indicator",
+            )
     return out
 
 
@@ -359,12 +429,19 @@ def fit(values: pd.DataFrame, framework: Framework, *, reference_year: int | Non
     """Learn the data-driven parameters of every indicator that needs them, per year or on ``reference_year``."""
     codes, labels = _year_codes(values.index)
     inds = list(framework.indicators)
-    return fit_columns(values[[i.code for i in inds]].to_numpy(dtype="float64"), inds,
-                       [i.normalisation for i in inds], codes, labels, reference_year)
+    return fit_columns(
+        values[[i.code for i in inds]].to_numpy(dtype="float64"),
+        inds,
+        [i.normalisation for i in inds],
+        codes,
+        labels,
+        reference_year,
+    )
 
 
-def normalise_indicator(column: pd.Series, ind: Indicator, fitted: FittedNormalisation | None = None,
-                        *, reference_year: int | None = None) -> pd.Series:
+def normalise_indicator(
+    column: pd.Series, ind: Indicator, fitted: FittedNormalisation | None = None, *, reference_year: int | None = None
+) -> pd.Series:
     """Normalise one indicator column (indexed by economy, year)."""
     codes, labels = _year_codes(column.index)
     x = column.to_numpy(dtype="float64")[:, None]

@@ -54,9 +54,38 @@ _LINE = "_line"  # column of the file line (or sheet row) of each row, while val
 #: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
 EARLIEST_YEAR = 1900
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
-MISSING_MARKERS = frozenset({"", "..", "...", "…", "-", "–", "—", "n/a", "na", "n.a.", "nan", "null", "none",
-                             *(e.casefold() for e in ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
-                                                      "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"))})
+MISSING_MARKERS = frozenset(
+    {
+        "",
+        "..",
+        "...",
+        "…",
+        "-",
+        "–",
+        "—",
+        "n/a",
+        "na",
+        "n.a.",
+        "nan",
+        "null",
+        "none",
+        *(
+            e.casefold()
+            for e in (
+                "#N/A",
+                "#DIV/0!",
+                "#VALUE!",
+                "#REF!",
+                "#NAME?",
+                "#NUM!",
+                "#NULL!",
+                "#SPILL!",
+                "#CALC!",
+                "#GETTING_DATA",
+            )
+        ),
+    }
+)
 #: Spreadsheet error values (``#N/A``, ``#DIV/0!``, ...) are among the markers: a formula with no result.
 
 _ALIASES = {
@@ -69,10 +98,21 @@ _ALIASES = {
     "note": ("note", "datanote", "footnote"),
 }
 _SEX = {
-    "total": "total", "t": "total", "both": "total", "bothsex": "total", "both sexes": "total",
-    "all": "total", "_t": "total",
-    "female": "female", "f": "female", "women": "female", "woman": "female",
-    "male": "male", "m": "male", "men": "male", "man": "male",
+    "total": "total",
+    "t": "total",
+    "both": "total",
+    "bothsex": "total",
+    "both sexes": "total",
+    "all": "total",
+    "_t": "total",
+    "female": "female",
+    "f": "female",
+    "women": "female",
+    "woman": "female",
+    "male": "male",
+    "m": "male",
+    "men": "male",
+    "man": "male",
 }
 
 
@@ -143,16 +183,21 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
         )
     if ("indicator" in frame.columns) != ("value" in frame.columns):
         have, lack = ("indicator", "value") if "indicator" in frame.columns else ("value", "indicator")
-        raise PanelError(f"the table has a '{have}' column but no '{lack}' column", file=source,
-                         hint="a long panel needs both 'indicator' and 'value'; a wide one has neither "
-                         "(one column per indicator)")
+        raise PanelError(
+            f"the table has a '{have}' column but no '{lack}' column",
+            file=source,
+            hint="a long panel needs both 'indicator' and 'value'; a wide one has neither (one column per indicator)",
+        )
     defaults = {"sex": "total", "source": source or "user data", "note": ""}
     if "indicator" not in frame.columns:
         id_columns = [c for c in ("economy", "year", "sex", "source", "note", _LINE) if c in frame.columns]
         value_columns = [c for c in frame.columns if c not in id_columns]
         if not value_columns:
-            raise PanelError("no indicator columns", file=source,
-                             hint="add 'indicator' and 'value' columns, or one column per indicator")
+            raise PanelError(
+                "no indicator columns",
+                file=source,
+                hint="add 'indicator' and 'value' columns, or one column per indicator",
+            )
         n, k = len(frame), len(value_columns)
         long = {}
         for column in ("economy", "sex", "source", "note"):
@@ -163,13 +208,16 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
                 long[column] = _constant(defaults[column], n * k)
         long["year"] = np.tile(frame["year"].to_numpy(), k)
         column_code = np.arange(k, dtype="int16" if k < 32_000 else "int32")
-        long["indicator"] = pd.Categorical.from_codes(np.repeat(column_code, n),
-                                                      categories=pd.Index([str(c) for c in value_columns],
-                                                                          dtype=object))
+        long["indicator"] = pd.Categorical.from_codes(
+            np.repeat(column_code, n), categories=pd.Index([str(c) for c in value_columns], dtype=object)
+        )
         block = frame[value_columns]
         numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in block.dtypes)
-        long["value"] = (block.to_numpy(dtype="float64").ravel(order="F") if numeric
-                         else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns]))
+        long["value"] = (
+            block.to_numpy(dtype="float64").ravel(order="F")
+            if numeric
+            else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns])
+        )
         if _LINE in frame.columns:
             long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
         out = pd.DataFrame(long, copy=False)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
@@ -178,8 +226,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
         return out
     long = frame[[c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]].copy()
     for column in ("economy", "indicator", "sex", "source", "note"):
-        long[column] = _categorical(long[column]) if column in long.columns else _constant(defaults[column],
-                                                                                            len(long))
+        long[column] = _categorical(long[column]) if column in long.columns else _constant(defaults[column], len(long))
     return long[[*PANEL_COLUMNS, _LINE] if _LINE in long.columns else PANEL_COLUMNS]
 
 
@@ -209,25 +256,48 @@ def _not_a_number(shown: pd.Series) -> pd.Series:
     comma between digits (``96,5``) is a decimal comma.
     """
     text = shown.str.strip()
-    message = ("value '" + shown + "' is not a number: remove footnote marks or text, or leave the cell empty "
-               "for no data")
+    message = (
+        "value '" + shown + "' is not a number: remove footnote marks or text, or leave the cell empty for no data"
+    )
     ambiguous = text.str.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}")  # 0,125 is a decimal comma: no leading 0
     decimal = text.str.fullmatch(r"[-+]?\d+,\d+") & ~ambiguous
-    message = message.where(~decimal, "value '" + shown + "' has a decimal comma: write "
-                            + text.str.replace(",", ".") + " (or export the file with a point as decimal separator)")
-    message = message.where(~ambiguous, "value '" + shown + "' is ambiguous: the comma may be a thousands separator ("
-                            + text.str.replace(",", "") + ") or a decimal comma (" + text.str.replace(",", ".")
-                            + "); write the number without a thousands separator, with a point for decimals")
+    message = message.where(
+        ~decimal,
+        "value '"
+        + shown
+        + "' has a decimal comma: write "
+        + text.str.replace(",", ".")
+        + " (or export the file with a point as decimal separator)",
+    )
+    message = message.where(
+        ~ambiguous,
+        "value '"
+        + shown
+        + "' is ambiguous: the comma may be a thousands separator ("
+        + text.str.replace(",", "")
+        + ") or a decimal comma ("
+        + text.str.replace(",", ".")
+        + "); write the number without a thousands separator, with a point for decimals",
+    )
     thousands = text.str.fullmatch(r"[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?") & ~ambiguous
-    message = message.where(~thousands, "value '" + shown + "' has thousands separators: write "
-                            + text.str.replace(",", "") + " (no separators)")
+    message = message.where(
+        ~thousands,
+        "value '" + shown + "' has thousands separators: write " + text.str.replace(",", "") + " (no separators)",
+    )
     european = text.str.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3})+,\d+")
-    message = message.where(~european, "value '" + shown + "' has a thousands point and a decimal comma: write "
-                            + text.str.replace(".", "", regex=False).str.replace(",", ".")
-                            + " (or export the file with a point as decimal separator)")
+    message = message.where(
+        ~european,
+        "value '"
+        + shown
+        + "' has a thousands point and a decimal comma: write "
+        + text.str.replace(".", "", regex=False).str.replace(",", ".")
+        + " (or export the file with a point as decimal separator)",
+    )
     boolean = text.str.casefold().isin({"true", "false", "yes", "no"})
-    return message.where(~boolean, "value '" + shown + "' is a yes/no cell, not a number: give the number, or leave "
-                         "the cell empty for no data")
+    return message.where(
+        ~boolean,
+        "value '" + shown + "' is a yes/no cell, not a number: give the number, or leave the cell empty for no data",
+    )
 
 
 def _booleans(raw: pd.Series, number: pd.Series) -> pd.Series:
@@ -247,15 +317,17 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _issues(rows: pd.DataFrame, severity: str, problem: str, message: pd.Series | str) -> pd.DataFrame:
-    out = pd.DataFrame({
-        "severity": severity,
-        "problem": problem,
-        "economy": _text(rows["economy"]).to_numpy(),
-        "indicator": _text(rows["indicator"]).to_numpy(),
-        "year": _text(rows["year"]).to_numpy(),
-        "message": message if isinstance(message, str) else message.to_numpy(),
-        "line": (rows[_LINE].to_numpy() if _LINE in rows.columns else pd.NA),
-    })
+    out = pd.DataFrame(
+        {
+            "severity": severity,
+            "problem": problem,
+            "economy": _text(rows["economy"]).to_numpy(),
+            "indicator": _text(rows["indicator"]).to_numpy(),
+            "year": _text(rows["year"]).to_numpy(),
+            "message": message if isinstance(message, str) else message.to_numpy(),
+            "line": (rows[_LINE].to_numpy() if _LINE in rows.columns else pd.NA),
+        }
+    )
     return out
 
 
@@ -300,8 +372,11 @@ def validate_panel(
         Excel files: the sheet to read, by name or 0-based position (default: the active sheet).
     """
     if units not in ("economies", "any"):
-        raise PanelError(f"units must be 'economies' or 'any', got {units!r}", field="units",
-                         hint="write units='any' for sub-national or other non-country units")
+        raise PanelError(
+            f"units must be 'economies' or 'any', got {units!r}",
+            field="units",
+            hint="write units='any' for sub-national or other non-country units",
+        )
     if known_series is None:
         known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
@@ -313,11 +388,23 @@ def validate_panel(
     long = _to_long(frame, source)
     found: list[pd.DataFrame] = []
     if empty_rows:
-        found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
-                             "empty_rows", f"{empty_rows} without any value skipped"))
+        found.append(
+            _issues(
+                pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}),
+                "warning",
+                "empty_rows",
+                f"{empty_rows} without any value skipped",
+            )
+        )
     if frame.attrs.get("sheet_note"):  # a workbook with several sheets: say which one was read
-        found.append(_issues(pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}), "warning",
-                             "other_sheets", frame.attrs["sheet_note"]))
+        found.append(
+            _issues(
+                pd.DataFrame({"economy": [""], "indicator": [""], "year": [""]}),
+                "warning",
+                "other_sheets",
+                frame.attrs["sheet_note"],
+            )
+        )
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
 
@@ -336,15 +423,26 @@ def validate_panel(
     aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
     unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
     if blank.any():
-        found.append(_issues(long[blank], "error", "missing_economy",
-                             "the economy cell is empty: give an ISO3 code or an ITU/UN name"))
+        found.append(
+            _issues(
+                long[blank],
+                "error",
+                "missing_economy",
+                "the economy cell is empty: give an ISO3 code or an ITU/UN name",
+            )
+        )
     if aggregate.any():
-        found.append(_issues(long[aggregate], "warning", "aggregate",
-                             "regional/income aggregate kept out of scoring"))
+        found.append(_issues(long[aggregate], "warning", "aggregate", "regional/income aggregate kept out of scoring"))
     if unknown.any():
-        found.append(_issues(long[unknown], "error", "unknown_economy",
-                             "unknown economy '" + _text(long.loc[unknown, "economy"]) + "': use an ISO 3166 "
-                             "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}"))
+        found.append(
+            _issues(
+                long[unknown],
+                "error",
+                "unknown_economy",
+                "unknown economy '" + _text(long.loc[unknown, "economy"]) + "': use an ISO 3166 "
+                "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
+            )
+        )
     dropped = aggregate | unknown | blank
     keep &= ~dropped
     is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
@@ -366,18 +464,28 @@ def validate_panel(
     bad_year = np.zeros(n_rows, dtype=bool) if integer_years else ~np.isfinite(year) | (year != np.round(year))
     if bad_year.any():
         shown = _text(long.loc[bad_year, "year"])
-        found.append(_issues(long[bad_year], "error", "bad_year",
-                             ("year '" + shown + "' is not a whole number").where(shown != "",
-                                                                                  "the year cell is empty")))
+        found.append(
+            _issues(
+                long[bad_year],
+                "error",
+                "bad_year",
+                ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty"),
+            )
+        )
     latest = max_year if max_year is not None else _dt.date.today().year
     future = ~bad_year & (year > latest)
     if future.any():
-        found.append(_issues(long[future], "error", "future_year",
-                             f"year after {latest}: check the year column"))
+        found.append(_issues(long[future], "error", "future_year", f"year after {latest}: check the year column"))
     early = ~bad_year & (year < EARLIEST_YEAR)
     if early.any():
-        found.append(_issues(long[early], "error", "early_year",
-                             f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"))
+        found.append(
+            _issues(
+                long[early],
+                "error",
+                "early_year",
+                f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)",
+            )
+        )
     keep &= ~(bad_year | future | early)
     if not pd.api.types.is_integer_dtype(long["year"].dtype) or long["year"].dtype != "int64":
         long["year"] = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
@@ -387,8 +495,14 @@ def validate_panel(
     sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
     bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
     if bad_sex.any():
-        found.append(_issues(long[bad_sex], "error", "bad_sex",
-                             "sex '" + _text(long.loc[bad_sex, "sex"]) + "' is not total, female or male"))
+        found.append(
+            _issues(
+                long[bad_sex],
+                "error",
+                "bad_sex",
+                "sex '" + _text(long.loc[bad_sex, "sex"]) + "' is not total, female or male",
+            )
+        )
     keep &= ~bad_sex
     long["sex"] = _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
 
@@ -398,8 +512,15 @@ def validate_panel(
     numeric_input = pd.api.types.is_float_dtype(raw.dtype) or pd.api.types.is_integer_dtype(raw.dtype)
     boolean = np.zeros(n_rows, dtype=bool) if numeric_input else _booleans(raw, number).to_numpy()
     if boolean.any():  # TRUE/FALSE would otherwise be read as 1 and 0 (1 % and 0 % in a percentage column)
-        found.append(_issues(long[boolean], "error", "boolean_value", "value " + _text(raw[boolean]) + " is a "
-                             "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty"))
+        found.append(
+            _issues(
+                long[boolean],
+                "error",
+                "boolean_value",
+                "value " + _text(raw[boolean]) + " is a "
+                "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty",
+            )
+        )
         keep &= ~boolean
     text = np.zeros(n_rows, dtype=bool) if numeric_input else (raw.notna() & number.isna()).to_numpy()
     if text.any():
@@ -407,8 +528,7 @@ def validate_panel(
         marker = folded.isin(MISSING_MARKERS)
         if marker.any():
             rows = long[text][marker.to_numpy()]
-            found.append(_issues(rows, "warning", "missing_marker",
-                                 "'" + _text(raw[rows.index]) + "' read as missing"))
+            found.append(_issues(rows, "warning", "missing_marker", "'" + _text(raw[rows.index]) + "' read as missing"))
         if (~marker).any():
             rows = long[text][~marker.to_numpy()]
             shown = _text(raw[rows.index])
@@ -418,31 +538,47 @@ def validate_panel(
     has_value = ~np.isnan(number)
     indicator = long["indicator"].array
     counted = keep & (indicator.codes >= 0)
-    seen = np.bincount(indicator.codes if counted.all() else indicator.codes[counted],
-                       minlength=len(indicator.categories)) > 0
+    seen = (
+        np.bincount(indicator.codes if counted.all() else indicator.codes[counted], minlength=len(indicator.categories))
+        > 0
+    )
     with_value = np.bincount(indicator.codes[counted & has_value], minlength=len(indicator.categories)) > 0
     if (seen & ~with_value).any():
         names = sorted(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object)))
         rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
-        found.append(_issues(rows, "warning", "all_missing",
-                             "every value of this indicator is missing: it counts as missing everywhere"))
+        found.append(
+            _issues(
+                rows,
+                "warning",
+                "all_missing",
+                "every value of this indicator is missing: it counts as missing everywhere",
+            )
+        )
     infinite = np.isinf(number)
     if infinite.any():
         found.append(_issues(long[infinite], "error", "non_finite", "value is infinite"))
         keep &= ~infinite
     long["value"] = number
     source = long["source"].array
-    long["source"] = _recode(source, _text(pd.Series(source.categories, dtype=object)).to_numpy(dtype=object),
-                             "user data")
+    long["source"] = _recode(
+        source, _text(pd.Series(source.categories, dtype=object)).to_numpy(dtype=object), "user data"
+    )
     note = long["note"].array
     long["note"] = _recode(note, _text(pd.Series(note.categories, dtype=object)).to_numpy(dtype=object), "")
-    long["indicator"] = _recode(indicator, _text(pd.Series(indicator.categories, dtype=object)).str.strip()
-                                .to_numpy(dtype=object), "")
+    long["indicator"] = _recode(
+        indicator, _text(pd.Series(indicator.categories, dtype=object)).str.strip().to_numpy(dtype=object), ""
+    )
     indicator = long["indicator"].array
     no_indicator = _per_row(np.asarray(indicator.categories == "", dtype=bool), indicator.codes, True)
     if no_indicator.any():
-        found.append(_issues(long[no_indicator], "error", "missing_indicator",
-                             "the indicator cell is empty: give the indicator or series code"))
+        found.append(
+            _issues(
+                long[no_indicator],
+                "error",
+                "missing_indicator",
+                "the indicator cell is empty: give the indicator or series code",
+            )
+        )
         keep &= ~no_indicator
 
     # duplicates among rows that are otherwise fine (one integer key per row: no text compared)
@@ -465,8 +601,9 @@ def validate_panel(
     if dup.any():
         key = ["economy", "year", "indicator", "sex"]
         rows = long[dup].drop_duplicates(key)
-        found.append(_issues(rows, "error", "duplicate",
-                             "more than one row for this economy, year, indicator and sex: keep one"))
+        found.append(
+            _issues(rows, "error", "duplicate", "more than one row for this economy, year, indicator and sex: keep one")
+        )
         keep &= ~dup
 
     if framework is not None:
@@ -475,32 +612,53 @@ def validate_panel(
         unknown_ind = keep & ~_per_row(known_u, indicator.codes, False)
         if unknown_ind.any():
             rows = long[unknown_ind].drop_duplicates("indicator")
-            found.append(_issues(
-                rows, "error", "unknown_indicator",
-                "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
-                f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})"))
+            found.append(
+                _issues(
+                    rows,
+                    "error",
+                    "unknown_indicator",
+                    "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
+                    f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})",
+                )
+            )
             keep &= ~unknown_ind
         found.extend(_range_issues(long, keep, framework, known_series))
-        used = np.bincount(indicator.codes[keep & has_value & (indicator.codes >= 0)],
-                           minlength=len(indicator.categories)) > 0
+        used = (
+            np.bincount(indicator.codes[keep & has_value & (indicator.codes >= 0)], minlength=len(indicator.categories))
+            > 0
+        )
         present = set(indicator.categories[used])
-        absent = [ind.code for ind in framework.indicators
-                  if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present]
+        absent = [
+            ind.code
+            for ind in framework.indicators
+            if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present
+        ]
         if absent:
             rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
-            found.append(_issues(rows, "warning", "absent_indicator",
-                                 "no value in the data for this framework indicator (nor its source series): "
-                                 "it counts as missing for every economy (see the coverage table)"))
+            found.append(
+                _issues(
+                    rows,
+                    "warning",
+                    "absent_indicator",
+                    "no value in the data for this framework indicator (nor its source series): "
+                    "it counts as missing for every economy (see the coverage table)",
+                )
+            )
 
     by_sex = keep & (sex_codes != 0) & has_value
     if by_sex.any():
         cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
         lone = by_sex & ~np.isin(cell, cell[keep & (sex_codes == 0)])
         if lone.any():
-            found.append(_issues(long[lone].drop_duplicates(["economy", "year", "indicator"]), "warning",
-                                 "sex_without_total",
-                                 "female/male value without a total value: the total index treats "
-                                 "this indicator as missing; add the both-sexes value"))
+            found.append(
+                _issues(
+                    long[lone].drop_duplicates(["economy", "year", "indicator"]),
+                    "warning",
+                    "sex_without_total",
+                    "female/male value without a total value: the total index treats "
+                    "this indicator as missing; add the both-sexes value",
+                )
+            )
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
@@ -540,16 +698,21 @@ def _per_row(per_label: np.ndarray, codes: np.ndarray, missing: bool) -> np.ndar
     return np.append(per_label, missing)[codes]
 
 
-def _recode(column: pd.Categorical, per_label: np.ndarray, missing: object,
-            categories: Sequence[str] | None = None) -> pd.Categorical:
+def _recode(
+    column: pd.Categorical, per_label: np.ndarray, missing: object, categories: Sequence[str] | None = None
+) -> pd.Categorical:
     """Every distinct label replaced by ``per_label[i]``, empty cells by ``missing``; equal results merged."""
     values = np.append(np.asarray(per_label, dtype=object), missing)
     if categories is not None and len(column.categories) == 1 and (column.codes == 0).all():
         target = pd.Index(categories, dtype=object)  # one label everywhere (e.g. sex 'total'): one code
         code = target.get_indexer([values[0]])[0]
         return pd.Categorical.from_codes(np.full(len(column), code, dtype="int8"), categories=target)
-    if categories is None and (column.codes >= 0).all() and len(set(per_label)) == len(per_label) and \
-            (np.asarray(column.categories, dtype=object) == values[:-1]).all():
+    if (
+        categories is None
+        and (column.codes >= 0).all()
+        and len(set(per_label)) == len(per_label)
+        and (np.asarray(column.categories, dtype=object) == values[:-1]).all()
+    ):
         return column  # nothing changes: no new codes for millions of rows
     if categories is None:
         codes, uniques = pd.factorize(values)
@@ -592,8 +755,12 @@ def _cell_keys(economy: np.ndarray, year: np.ndarray, indicator: np.ndarray, kee
     return out
 
 
-def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
-                  known_series: Mapping[str, tuple[float | None, float | None]] | None) -> list[pd.DataFrame]:
+def _range_issues(
+    long: pd.DataFrame,
+    keep: np.ndarray,
+    framework: Framework,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None,
+) -> list[pd.DataFrame]:
     """Values outside the valid range of their indicator (e.g. a percentage above 100, a negative count)."""
     bounds: dict[str, tuple[float | None, float | None]] = {}
     for code, rng in (known_series or {}).items():
@@ -610,8 +777,7 @@ def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
     indicator = long["indicator"].array
     labels = list(indicator.categories)
     low_u = np.array([np.nan if bounds.get(c, (None, None))[0] is None else bounds[c][0] for c in labels], dtype=float)
-    high_u = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels],
-                      dtype=float)
+    high_u = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels], dtype=float)
     value = long["value"].to_numpy()
     # the lowest and highest value of every indicator first: rows are compared only for those out of range
     checked = keep & (indicator.codes >= 0) & ~np.isnan(value)
@@ -623,8 +789,9 @@ def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
                 codes_out.append(code)
     else:
         extremes = pd.Series(value[checked]).groupby(indicator.codes[checked]).agg(["min", "max"])
-        codes_out = extremes.index[(extremes["min"].to_numpy() < low_u[extremes.index])
-                                   | (extremes["max"].to_numpy() > high_u[extremes.index])]
+        codes_out = extremes.index[
+            (extremes["min"].to_numpy() < low_u[extremes.index]) | (extremes["max"].to_numpy() > high_u[extremes.index])
+        ]
     below = above = np.zeros(len(value), dtype=bool)
     if len(codes_out):
         suspect = checked & np.isin(indicator.codes, codes_out)
@@ -636,16 +803,32 @@ def _range_issues(long: pd.DataFrame, keep: np.ndarray, framework: Framework,
     out = []
     if below.any():
         rows = long[below]
-        out.append(_issues(rows, "error", "out_of_range",
-                           "value " + rows["value"].astype(str) + " is below the lowest admissible value "
-                           + pd.Series(low[below], index=rows.index).astype(str)
-                           + " (a negative count or share?): correct or remove it"))
+        out.append(
+            _issues(
+                rows,
+                "error",
+                "out_of_range",
+                "value "
+                + rows["value"].astype(str)
+                + " is below the lowest admissible value "
+                + pd.Series(low[below], index=rows.index).astype(str)
+                + " (a negative count or share?): correct or remove it",
+            )
+        )
     if above.any():
         rows = long[above]
-        out.append(_issues(rows, "error", "out_of_range",
-                           "value " + rows["value"].astype(str) + " is above the highest admissible value "
-                           + pd.Series(high[above], index=rows.index).astype(str)
-                           + " (a percentage above 100?): correct or remove it"))
+        out.append(
+            _issues(
+                rows,
+                "error",
+                "out_of_range",
+                "value "
+                + rows["value"].astype(str)
+                + " is above the highest admissible value "
+                + pd.Series(high[above], index=rows.index).astype(str)
+                + " (a percentage above 100?): correct or remove it",
+            )
+        )
     return out
 
 
@@ -664,18 +847,20 @@ def to_panel(
     Warnings (aggregates set aside, missing markers, female/male values without a total)
     are returned in ``issues``; the error message counts the other errors found.
     """
-    checked = validate_panel(data, framework, extra_names=extra_names, known_series=known_series,
-                             max_year=max_year, units=units, sheet=sheet)
+    checked = validate_panel(
+        data, framework, extra_names=extra_names, known_series=known_series, max_year=max_year, units=units, sheet=sheet
+    )
     errors = checked.errors
     if not errors.empty:
         first = errors.iloc[0]
         more = len(errors) - 1
         raise PanelError(
             first["message"] + (f" ({more} more error(s))" if more else ""),
-            economy=first["economy"] or None, indicator=first["indicator"] or None, year=first["year"] or None,
+            economy=first["economy"] or None,
+            indicator=first["indicator"] or None,
+            year=first["year"] or None,
             file=str(data) if isinstance(data, str | Path) else data.attrs.get("file"),
             line=None if pd.isna(first["line"]) else int(first["line"]),
-            hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem"
-                                                       if more else ""),
+            hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem" if more else ""),
         )
     return checked

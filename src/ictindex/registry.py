@@ -67,8 +67,7 @@ _BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate
 #: while the stage modules may still be loading).
 BUILTIN_NAMES = {
     "imputation": frozenset({"none", "latest", "interpolate", "group_mean", "group_median", "regression", "em"}),
-    "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank",
-                                "none"}),
+    "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank", "none"}),
     "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
     "treatment": frozenset({"none", "winsorise", "log"}),
 }
@@ -116,8 +115,10 @@ class Registry:
 
     def add(self, method: Any, *, replace: bool = False) -> Any:
         if method.name in self._methods and not replace:
-            raise MethodError(f"a {self.kind} method named '{method.name}' is already registered",
-                              hint="choose another name, or pass replace=True to replace it")
+            raise MethodError(
+                f"a {self.kind} method named '{method.name}' is already registered",
+                hint="choose another name, or pass replace=True to replace it",
+            )
         self._methods[method.name] = method
         return method
 
@@ -126,8 +127,9 @@ class Registry:
         try:
             return self._methods[name]
         except KeyError:
-            raise MethodError(f"unknown {self.kind} method '{name}'",
-                              hint=f"use one of {self.names()} or register your own") from None
+            raise MethodError(
+                f"unknown {self.kind} method '{name}'", hint=f"use one of {self.names()} or register your own"
+            ) from None
 
     def names(self) -> list[str]:
         _load_builtins()
@@ -181,8 +183,9 @@ def register_normalisation(
     """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none)."""
 
     def wrap(apply: Callable[..., Any]) -> Callable[..., Any]:
-        method = NormalisationMethod(name, fit or _no_fit, apply, fitted=fitted, within_year=within_year,
-                                     doc=(apply.__doc__ or "").strip())
+        method = NormalisationMethod(
+            name, fit or _no_fit, apply, fitted=fitted, within_year=within_year, doc=(apply.__doc__ or "").strip()
+        )
         normalisations.add(method, replace=replace)
         return apply
 
@@ -201,8 +204,9 @@ def register_aggregation(
     needs = positive if callable(positive) else (lambda params, _p=bool(positive): _p)
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-        aggregations.add(AggregationMethod(name, fn, forward, inverse, needs, (fn.__doc__ or "").strip()),
-                         replace=replace)
+        aggregations.add(
+            AggregationMethod(name, fn, forward, inverse, needs, (fn.__doc__ or "").strip()), replace=replace
+        )
         return fn
 
     return wrap

@@ -171,15 +171,18 @@ class IndexResult:
         (estimate / carried forward), the year the value comes from, and the publisher's note."""
         key = (economy, int(year))
         if key not in self._imputed.index:
-            raise MethodError(f"no values for {economy} in {year}", economy=economy, year=year,
-                              hint="see result.excluded")
-        table = pd.DataFrame({
-            "indicator": self._imputed.columns,
-            "raw": self._raw.loc[key].to_numpy() if key in self._raw.index else float("nan"),
-            "imputed": self._imputed.loc[key].to_numpy(),
-            "normalised": self._normalised.loc[key].reindex(self._imputed.columns).to_numpy(),
-            "source": self._sources.loc[key].to_numpy() if key in self._sources.index else "",
-        })
+            raise MethodError(
+                f"no values for {economy} in {year}", economy=economy, year=year, hint="see result.excluded"
+            )
+        table = pd.DataFrame(
+            {
+                "indicator": self._imputed.columns,
+                "raw": self._raw.loc[key].to_numpy() if key in self._raw.index else float("nan"),
+                "imputed": self._imputed.loc[key].to_numpy(),
+                "normalised": self._normalised.loc[key].reindex(self._imputed.columns).to_numpy(),
+                "source": self._sources.loc[key].to_numpy() if key in self._sources.index else "",
+            }
+        )
         flags = self.flags
         if not flags.empty:
             flags = flags[(flags["economy"] == economy) & (flags["year"] == int(year))].set_index("indicator")
@@ -194,8 +197,9 @@ class IndexResult:
     # -- gender ---------------------------------------------------------------
     def _require_gender(self, table: pd.DataFrame | None) -> pd.DataFrame:
         if table is None:
-            raise MethodError("this result was built without the female and male indices",
-                              hint="call build_index(..., by_sex=True)")
+            raise MethodError(
+                "this result was built without the female and male indices", hint="call build_index(..., by_sex=True)"
+            )
         return table.copy(deep=_DEEP)
 
     @property
@@ -231,8 +235,9 @@ class IndexResult:
         """The year to report: ``year`` (it must have scores), or the latest year with scores when None."""
         year = int(max(self.years) if year is None else year)
         if year not in self.years:
-            raise MethodError(f"the result has no scores for {year}", year=year,
-                              hint=f"years in the result: {self.years}")
+            raise MethodError(
+                f"the result has no scores for {year}", year=year, hint=f"years in the result: {self.years}"
+            )
         return year
 
     def ranking(self, year: int | None = None) -> pd.DataFrame:
@@ -251,13 +256,17 @@ class IndexResult:
     def excluded(self) -> pd.DataFrame:
         """Everything left out of the index and why: economies/years with no index score,
         and aggregates set aside during validation."""
-        top = self._coverage[(self._coverage["node"] == self.framework.index)
-                             & (self._coverage["status"] == "not scored")]
+        top = self._coverage[
+            (self._coverage["node"] == self.framework.index) & (self._coverage["status"] == "not scored")
+        ]
         rows = top[["economy", "year", "reason"]].assign(kind="economy")
         aggregates = self._issues[self._issues["problem"] == "aggregate"]
         if not aggregates.empty:
-            agg = (aggregates[["economy", "year"]].drop_duplicates()
-                   .assign(reason="regional/income aggregate, not an economy", kind="aggregate"))
+            agg = (
+                aggregates[["economy", "year"]]
+                .drop_duplicates()
+                .assign(reason="regional/income aggregate, not an economy", kind="aggregate")
+            )
             agg["year"] = pd.to_numeric(agg["year"], errors="coerce")
             rows = pd.concat([rows, agg], ignore_index=True)
         return rows.reset_index(drop=True)
@@ -267,8 +276,10 @@ class IndexResult:
         lines = [f"{self.framework.name} ({self.framework.code}), years {self.years}"]
         for year, group in scored.groupby("year"):
             top = group.sort_values("rank").head(3)
-            best = ", ".join(f"{e} {s:.{self.framework.rounding}f}"
-                             for e, s in zip(top["economy"], top[self.framework.index], strict=True))
+            best = ", ".join(
+                f"{e} {s:.{self.framework.rounding}f}"
+                for e, s in zip(top["economy"], top[self.framework.index], strict=True)
+            )
             imputed = int((self._imputations["year"] == year).sum())  # one count per year, as the report's
             lines.append(f"  {year}: {len(group)} economies scored; {imputed} values imputed; top: {best}")
         not_scored = self.excluded

@@ -54,9 +54,15 @@ def _whole(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         kind = type(value).__name__
         shown = repr(value) if isinstance(value, str) else str(value)
-        hint = f"write {field}={int(value)}" if isinstance(value, float) and float(value).is_integer() else (
-            f"write {field}={value.strip()}" if isinstance(value, str) and value.strip().isdigit()
-            else f"give {field} as a whole number")
+        hint = (
+            f"write {field}={int(value)}"
+            if isinstance(value, float) and float(value).is_integer()
+            else (
+                f"write {field}={value.strip()}"
+                if isinstance(value, str) and value.strip().isdigit()
+                else f"give {field} as a whole number"
+            )
+        )
         raise SpecError(f"{field} must be whole numbers (int), got {shown} ({kind})", field=field, hint=hint)
     return int(value)
 
@@ -76,12 +82,18 @@ def _share(value: Any, field: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecError(f"{field} must be a number between 0 and 1, got {value!r} ({type(value).__name__})",
-                        field=field, hint=f"write e.g. {field}=0.5")
+        raise SpecError(
+            f"{field} must be a number between 0 and 1, got {value!r} ({type(value).__name__})",
+            field=field,
+            hint=f"write e.g. {field}=0.5",
+        )
     value = float(value)
     if not math.isfinite(value) or not 0 <= value <= 1:
-        raise SpecError(f"{field} must be a share between 0 and 1, got {value}", field=field,
-                        hint=f"write e.g. {field}=0.5 (half of a node's children must be present)")
+        raise SpecError(
+            f"{field} must be a share between 0 and 1, got {value}",
+            field=field,
+            hint=f"write e.g. {field}=0.5 (half of a node's children must be present)",
+        )
     return value
 
 
@@ -97,16 +109,19 @@ def _imputation(imputation: Any, max_gap: Any, framework: Framework) -> Imputati
         if "max_gap" in params and max_gap is None:
             max_gap = params.pop("max_gap")
     else:
-        raise SpecError(f"imputation must be a method name or a mapping, got {type(imputation).__name__}",
-                        field="imputation", hint="write e.g. imputation='latest'")
+        raise SpecError(
+            f"imputation must be a method name or a mapping, got {type(imputation).__name__}",
+            field="imputation",
+            hint="write e.g. imputation='latest'",
+        )
     if not isinstance(method, str) or method not in imputations:
-        raise SpecError(f"unknown imputation method {method!r}", field="imputation",
-                        hint=f"use one of {imputations.names()}")
+        raise SpecError(
+            f"unknown imputation method {method!r}", field="imputation", hint=f"use one of {imputations.names()}"
+        )
     gap = default.max_gap if max_gap is None else _whole(max_gap, "max_gap")
     if gap < 1:
         raise SpecError(f"max_gap must be at least 1 year, got {gap}", field="max_gap", hint="write max_gap=3")
-    _check_parameters(imputations.get(method).fn, params, f"imputation method '{method}'", "imputation",
-                      allowed={"by"})
+    _check_parameters(imputations.get(method).fn, params, f"imputation method '{method}'", "imputation", allowed={"by"})
     return ImputationSpec(method=method, max_gap=gap, params=tuple(sorted(params.items())))
 
 
@@ -114,12 +129,16 @@ def _check_parameters(fn: Any, params: Mapping[str, Any], what: str, field: str,
     """Refuse parameter names a method does not take (``winmx`` for ``winmax``), naming them."""
     import inspect
 
-    named = {n for n, p in inspect.signature(fn).parameters.items()
-             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)} | allowed
+    named = {
+        n for n, p in inspect.signature(fn).parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+    } | allowed
     unknown = sorted(set(params) - named)
     if unknown:
-        raise SpecError(f"{what} takes no parameter {unknown}", field=field,
-                        hint=f"its parameters: {sorted(named - {'x', 'cube', 'years'})}")
+        raise SpecError(
+            f"{what} takes no parameter {unknown}",
+            field=field,
+            hint=f"its parameters: {sorted(named - {'x', 'cube', 'years'})}",
+        )
 
 
 def _screening(screening: Any, framework: Framework) -> Screening | None:
@@ -131,13 +150,19 @@ def _screening(screening: Any, framework: Framework) -> Screening | None:
     if isinstance(screening, numbers.Real) and not isinstance(screening, bool):
         screening = {"min_share": screening}
     if not isinstance(screening, Mapping):
-        raise SpecError(f"screening must be a mapping such as {{'min_share': 0.9}}, got {screening!r}",
-                        field="screening", hint="write screening={'min_share': 0.9}")
+        raise SpecError(
+            f"screening must be a mapping such as {{'min_share': 0.9}}, got {screening!r}",
+            field="screening",
+            hint="write screening={'min_share': 0.9}",
+        )
     try:
         return Screening(**screening)
     except ValueError as err:
-        raise SpecError(f"screening {dict(screening)!r}: {str(err).splitlines()[-1].strip()}", field="screening",
-                        hint="write screening={'min_share': 0.9, 'count': 'observed'}") from None
+        raise SpecError(
+            f"screening {dict(screening)!r}: {str(err).splitlines()[-1].strip()}",
+            field="screening",
+            hint="write screening={'min_share': 0.9, 'count': 'observed'}",
+        ) from None
 
 
 def _treatment(treatment: Any, framework: Framework) -> Treatment | None:
@@ -151,24 +176,32 @@ def _treatment(treatment: Any, framework: Framework) -> Treatment | None:
     if isinstance(treatment, str):
         treatment = {"method": treatment}
     if not isinstance(treatment, Mapping):
-        raise SpecError(f"treatment must be a method name or a mapping, got {type(treatment).__name__}",
-                        field="treatment", hint="write treatment={'method': 'winsorise', 'winmax': 5}")
+        raise SpecError(
+            f"treatment must be a method name or a mapping, got {type(treatment).__name__}",
+            field="treatment",
+            hint="write treatment={'method': 'winsorise', 'winmax': 5}",
+        )
     method = treatment.get("method", "winsorise")
     if not isinstance(method, str) or method not in treatments:
-        raise SpecError(f"unknown treatment method {method!r}", field="treatment",
-                        hint=f"use one of {treatments.names()}")
+        raise SpecError(
+            f"unknown treatment method {method!r}", field="treatment", hint=f"use one of {treatments.names()}"
+        )
     params = {k: v for k, v in treatment.items() if k not in ("method", "indicators")}
     _check_parameters(treatments.get(method).fit, params, f"treatment method '{method}'", "treatment", set())
     _check_log_with_goalposts(method, params, dict(treatment.get("indicators") or {}), framework)
     try:
         return Treatment(**treatment)
     except ValueError as err:
-        raise SpecError(f"treatment {dict(treatment)!r}: {str(err).splitlines()[-1].strip()}", field="treatment",
-                        hint="write treatment={'method': 'winsorise', 'winmax': 5}") from None
+        raise SpecError(
+            f"treatment {dict(treatment)!r}: {str(err).splitlines()[-1].strip()}",
+            field="treatment",
+            hint="write treatment={'method': 'winsorise', 'winmax': 5}",
+        ) from None
 
 
-def _check_log_with_goalposts(method: str, params: Mapping[str, Any], per_indicator: Mapping[str, Any],
-                              framework: Framework) -> None:
+def _check_log_with_goalposts(
+    method: str, params: Mapping[str, Any], per_indicator: Mapping[str, Any], framework: Framework
+) -> None:
     """A log transform changes an indicator's units, so fixed goalposts would no longer apply: refuse it."""
     logs = method == "log" or (method == "winsorise" and params.get("log", True))
     for ind in framework.indicators:
@@ -182,9 +215,11 @@ def _check_log_with_goalposts(method: str, params: Mapping[str, Any], per_indica
         if ind_logs and ind.normalisation.method == "goalpost":
             raise SpecError(
                 f"treatment '{method}' may log-transform '{ind.code}', whose goalposts are in its own units",
-                indicator=ind.code, field="treatment",
+                indicator=ind.code,
+                field="treatment",
                 hint="winsorise only (treatment={'method': 'winsorise', 'log': False}), leave the indicator out "
-                "(indicators: {code: 'none'}), or use a data-driven normalisation (e.g. normalisation='minmax')")
+                "(indicators: {code: 'none'}), or use a data-driven normalisation (e.g. normalisation='minmax')",
+            )
 
 
 def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
@@ -196,16 +231,22 @@ def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
         given["target"] = (given.pop("low", 0.0), given.pop("high", 1.0))
     method = given.get("method")
     if not isinstance(method, str) or method not in normalisations:
-        raise SpecError(f"unknown normalisation method {method!r}", field="normalisation",
-                        hint=f"use one of {normalisations.names()}")
+        raise SpecError(
+            f"unknown normalisation method {method!r}",
+            field="normalisation",
+            hint=f"use one of {normalisations.names()}",
+        )
     data = framework.model_dump(exclude_none=True)
     for ind in data["indicators"]:
         ind["normalisation"] = given
     try:
         return Framework.from_dict(data, source=f"{framework.code} with normalisation {method}")
     except ValueError as err:
-        raise SpecError(f"normalisation {given!r} cannot apply to every indicator: {str(err).splitlines()[0]}",
-                        field="normalisation", hint="give the method's parameters, e.g. low=0, high=100") from None
+        raise SpecError(
+            f"normalisation {given!r} cannot apply to every indicator: {str(err).splitlines()[0]}",
+            field="normalisation",
+            hint="give the method's parameters, e.g. low=0, high=100",
+        ) from None
 
 
 class BuildSpec(BaseModel):
@@ -250,21 +291,36 @@ class BuildSpec(BaseModel):
         """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it."""
         fw = _with_normalisation(load_framework(framework), normalisation)
         if sex not in SEXES:
-            raise SpecError(f"sex must be 'total', 'female' or 'male', got {sex!r}", field="sex",
-                            hint="write sex='female', or by_sex=True for all three")
+            raise SpecError(
+                f"sex must be 'total', 'female' or 'male', got {sex!r}",
+                field="sex",
+                hint="write sex='female', or by_sex=True for all three",
+            )
         if not isinstance(by_sex, bool | np.bool_):
             raise SpecError(f"by_sex must be True or False, got {by_sex!r}", field="by_sex")
         if by_sex and sex != "total":
-            raise MethodError("by_sex=True builds the total, female and male indices together", field="sex",
-                            hint="leave sex='total' when asking for by_sex=True")
+            raise MethodError(
+                "by_sex=True builds the total, female and male indices together",
+                field="sex",
+                hint="leave sex='total' when asking for by_sex=True",
+            )
         band = tuple(parity_band) if isinstance(parity_band, Iterable) else ()
-        if len(band) != 2 or not all(isinstance(b, numbers.Real) and math.isfinite(b) for b in band) \
-                or not 0 < band[0] <= 1 <= band[1]:
-            raise SpecError(f"parity_band must be two numbers (low <= 1 <= high), got {parity_band!r}",
-                            field="parity_band", hint="write parity_band=(0.98, 1.02), ITU's band")
+        if (
+            len(band) != 2
+            or not all(isinstance(b, numbers.Real) and math.isfinite(b) for b in band)
+            or not 0 < band[0] <= 1 <= band[1]
+        ):
+            raise SpecError(
+                f"parity_band must be two numbers (low <= 1 <= high), got {parity_band!r}",
+                field="parity_band",
+                hint="write parity_band=(0.98, 1.02), ITU's band",
+            )
         if units not in UNIT_KINDS:
-            raise SpecError(f"units must be one of {UNIT_KINDS}, got {units!r}", field="units",
-                            hint="write units='any' for sub-national or other non-country units")
+            raise SpecError(
+                f"units must be one of {UNIT_KINDS}, got {units!r}",
+                field="units",
+                hint="write units='any' for sub-national or other non-country units",
+            )
         if extra_names is not None and not isinstance(extra_names, Mapping):
             raise SpecError("extra_names must be a mapping of label -> ISO3 code", field="extra_names")
         return cls(
@@ -277,9 +333,13 @@ class BuildSpec(BaseModel):
             reference_year=None if reference_year is None else _whole(reference_year, "reference_year"),
             min_coverage=_share(min_coverage, "min_coverage"),
             extra_names=tuple(sorted((str(k), str(v)) for k, v in (extra_names or {}).items())),
-            known_series=None if known_series is None else tuple(sorted(
-                (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None))
-                for k, v in known_series.items())),
+            known_series=None
+            if known_series is None
+            else tuple(
+                sorted(
+                    (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None)) for k, v in known_series.items()
+                )
+            ),
             units=units,
             screening=_screening(screening, fw),
             treatment=_treatment(treatment, fw),

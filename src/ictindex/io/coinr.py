@@ -36,8 +36,11 @@ def _table(data: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
     try:
         return pd.read_csv(data)
     except (OSError, ValueError) as err:
-        raise PanelError(f"cannot read COINr {name}: {err}", file=str(data),
-                         hint=f"give the {name} table as a CSV file or a DataFrame") from None
+        raise PanelError(
+            f"cannot read COINr {name}: {err}",
+            file=str(data),
+            hint=f"give the {name} table as a CSV file or a DataFrame",
+        ) from None
 
 
 def read_coinr(
@@ -76,8 +79,11 @@ def read_coinr(
     data, meta = _table(idata, "iData"), _table(imeta, "iMeta")
     missing = _META_COLUMNS - set(meta.columns)
     if missing:
-        raise PanelError(f"iMeta lacks the column(s) {sorted(missing)}", field="iMeta",
-                         hint="give COINr's iMeta table (iCode, iName, Direction, Weight, Parent, Type)")
+        raise PanelError(
+            f"iMeta lacks the column(s) {sorted(missing)}",
+            field="iMeta",
+            hint="give COINr's iMeta table (iCode, iName, Direction, Weight, Parent, Type)",
+        )
     for column in ("uCode",):
         if column not in data.columns:
             raise PanelError(f"iData lacks the column '{column}'", field="iData", hint="give COINr's iData table")
@@ -85,46 +91,71 @@ def read_coinr(
     aggregates = meta[meta["Type"] == "Aggregate"]
     absent = [c for c in indicators["iCode"] if c not in data.columns]
     if absent:
-        raise PanelError(f"iData has no column for the indicator(s) {absent}", field="iData",
-                         hint="iMeta and iData must describe the same indicators")
+        raise PanelError(
+            f"iData has no column for the indicator(s) {absent}",
+            field="iData",
+            hint="iMeta and iData must describe the same indicators",
+        )
     parents = set(aggregates["iCode"])
     roots = [c for c in aggregates["iCode"] if aggregates.set_index("iCode").loc[c, "Parent"] not in parents]
     if len(roots) != 1:
-        raise PanelError(f"iMeta must have one top aggregate (with no parent), found {roots}", field="iMeta.Parent",
-                         hint="give every aggregate but the index a Parent")
+        raise PanelError(
+            f"iMeta must have one top aggregate (with no parent), found {roots}",
+            field="iMeta.Parent",
+            hint="give every aggregate but the index a Parent",
+        )
     norm = normalisation or {"method": "minmax", "target": [0, 100]}
-    framework = Framework.from_dict({
-        "code": code,
-        "name": name or f"COINr index ({roots[0]})",
-        "index": roots[0],
-        "min_coverage": 0.0,
-        "scale": 1,
-        "citation": "COINr (Becker W., Caperna G., Del Sorbo M., Norlén H., Papadimitriou E., Saisana M., 2022)",
-        "indicators": [
-            {"code": r.iCode, "name": str(r.iName), "unit": "" if pd.isna(r.get("Unit")) else str(r.Unit),
-             "direction": "lower" if float(r.Direction) < 0 else "higher", "normalisation": norm,
-             "bounds": [None, None]}
-            for _, r in indicators.iterrows()
-        ],
-        "nodes": [
-            {"code": a.iCode, "name": str(a.iName), "aggregation": {"method": aggregation},
-             "children": [{"code": c.iCode, "weight": float(c.Weight)}
-                          for c in meta[meta["Parent"] == a.iCode].itertuples()]}
-            for a in aggregates.itertuples()
-        ],
-    }, source="iMeta")
+    framework = Framework.from_dict(
+        {
+            "code": code,
+            "name": name or f"COINr index ({roots[0]})",
+            "index": roots[0],
+            "min_coverage": 0.0,
+            "scale": 1,
+            "citation": "COINr (Becker W., Caperna G., Del Sorbo M., Norlén H., Papadimitriou E., Saisana M., 2022)",
+            "indicators": [
+                {
+                    "code": r.iCode,
+                    "name": str(r.iName),
+                    "unit": "" if pd.isna(r.get("Unit")) else str(r.Unit),
+                    "direction": "lower" if float(r.Direction) < 0 else "higher",
+                    "normalisation": norm,
+                    "bounds": [None, None],
+                }
+                for _, r in indicators.iterrows()
+            ],
+            "nodes": [
+                {
+                    "code": a.iCode,
+                    "name": str(a.iName),
+                    "aggregation": {"method": aggregation},
+                    "children": [
+                        {"code": c.iCode, "weight": float(c.Weight)}
+                        for c in meta[meta["Parent"] == a.iCode].itertuples()
+                    ],
+                }
+                for a in aggregates.itertuples()
+            ],
+        },
+        source="iMeta",
+    )
     values = data[indicators["iCode"].tolist()].astype("float64")
     if denominate and "Denominator" in meta.columns:
         for _, r in indicators.dropna(subset=["Denominator"]).iterrows():
             if r.Denominator not in data.columns:
-                raise PanelError(f"iData has no denominator column '{r.Denominator}'", indicator=r.iCode,
-                                 field="iMeta.Denominator", hint="add the column to iData or remove the denominator")
+                raise PanelError(
+                    f"iData has no denominator column '{r.Denominator}'",
+                    indicator=r.iCode,
+                    field="iMeta.Denominator",
+                    hint="add the column to iData or remove the denominator",
+                )
             values[r.iCode] = values[r.iCode] / data[r.Denominator].astype("float64")
     year = data["Time"] if "Time" in data.columns else pd.Series(0, index=data.index)
     panel = pd.concat([pd.DataFrame({"economy": data["uCode"], "year": year}), values], axis=1)
     group_columns = [c for c in data.columns if str(c).endswith("_group")]
-    group_columns += [c for c in meta.loc[meta["Type"] == "Group", "iCode"] if c in data.columns
-                      and c not in group_columns]
+    group_columns += [
+        c for c in meta.loc[meta["Type"] == "Group", "iCode"] if c in data.columns and c not in group_columns
+    ]
     if group_columns:
         groups = data[["uCode", *group_columns]].drop_duplicates("uCode").rename(columns={"uCode": "economy"})
         # plain dicts: pandas compares attrs when it concatenates, which a DataFrame cannot do
@@ -150,10 +181,30 @@ def to_coinr(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         level[code] = 1 + max(level[c.code] for c in node.children)
     parents = fw.parents
     weight = {c.code: c.weight for n in fw.nodes for c in n.children}
-    rows = [{"Level": 1, "iCode": i.code, "iName": i.name, "Direction": -1 if i.direction == "lower" else 1,
-             "Weight": weight.get(i.code, 1.0), "Unit": i.unit, "Parent": parents.get(i.code),
-             "Type": "Indicator"} for i in fw.indicators]
-    rows += [{"Level": level[n.code], "iCode": n.code, "iName": n.name, "Direction": 1,
-              "Weight": weight.get(n.code, 1.0), "Unit": "Score", "Parent": parents.get(n.code),
-              "Type": "Aggregate"} for n in sorted(fw.nodes, key=lambda n: level[n.code])]
+    rows = [
+        {
+            "Level": 1,
+            "iCode": i.code,
+            "iName": i.name,
+            "Direction": -1 if i.direction == "lower" else 1,
+            "Weight": weight.get(i.code, 1.0),
+            "Unit": i.unit,
+            "Parent": parents.get(i.code),
+            "Type": "Indicator",
+        }
+        for i in fw.indicators
+    ]
+    rows += [
+        {
+            "Level": level[n.code],
+            "iCode": n.code,
+            "iName": n.name,
+            "Direction": 1,
+            "Weight": weight.get(n.code, 1.0),
+            "Unit": "Score",
+            "Parent": parents.get(n.code),
+            "Type": "Aggregate",
+        }
+        for n in sorted(fw.nodes, key=lambda n: level[n.code])
+    ]
     return idata, pd.DataFrame(rows)

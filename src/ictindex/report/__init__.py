@@ -28,16 +28,45 @@ from ictindex.report.style import save_figure
 from ictindex.report.tables import coverage_table, gender_report_table, group_averages, ranking_table
 
 __all__ = [
-    "CHARTS", "PlotAccessor", "Report", "write_report", "save_figure",
-    "ranking_chart", "profile_chart", "world_map", "rank_shift_chart", "distribution_chart", "framework_diagram",
-    "gender_dumbbell", "parity_chart", "lorenz_curve", "sigma_convergence_chart",
-    "ranking_table", "group_averages", "gender_report_table", "coverage_table",
-    "write_csv", "write_xlsx", "to_latex", "to_html",
+    "CHARTS",
+    "PlotAccessor",
+    "Report",
+    "write_report",
+    "save_figure",
+    "ranking_chart",
+    "profile_chart",
+    "world_map",
+    "rank_shift_chart",
+    "distribution_chart",
+    "framework_diagram",
+    "gender_dumbbell",
+    "parity_chart",
+    "lorenz_curve",
+    "sigma_convergence_chart",
+    "ranking_table",
+    "group_averages",
+    "gender_report_table",
+    "coverage_table",
+    "write_csv",
+    "write_xlsx",
+    "to_latex",
+    "to_html",
 ]
 
 CHARTS: dict[str, Callable[..., Figure]] = {
-    f.__name__: f for f in (ranking_chart, profile_chart, world_map, rank_shift_chart, distribution_chart,
-                            framework_diagram, gender_dumbbell, parity_chart, lorenz_curve, sigma_convergence_chart)
+    f.__name__: f
+    for f in (
+        ranking_chart,
+        profile_chart,
+        world_map,
+        rank_shift_chart,
+        distribution_chart,
+        framework_diagram,
+        gender_dumbbell,
+        parity_chart,
+        lorenz_curve,
+        sigma_convergence_chart,
+    )
 }
 
 

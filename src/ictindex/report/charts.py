@@ -59,8 +59,17 @@ from ictindex.weight import effective_weights
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
-__all__ = ["ranking_chart", "profile_chart", "world_map", "rank_shift_chart", "distribution_chart",
-           "framework_diagram", "source_line", "map_not_drawn", "RANK_COLOURS"]
+__all__ = [
+    "ranking_chart",
+    "profile_chart",
+    "world_map",
+    "rank_shift_chart",
+    "distribution_chart",
+    "framework_diagram",
+    "source_line",
+    "map_not_drawn",
+    "RANK_COLOURS",
+]
 
 #: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
 #: simulated deuteranopia and protanopia (tests/test_report.py), and unchanged lines are also dashed.
@@ -114,10 +123,18 @@ def _index_is_arithmetic(fw: Framework) -> bool:
     return fw.node(fw.index).aggregation.method == "arithmetic"
 
 
-def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | None = None,
-                  stacked: bool = False, rows_per_panel: int = 52, rule: RankingRule | None = None,
-                  ax: Axes | None = None,
-                  source: bool | str | None = True, **kwargs: Any) -> Figure:
+def ranking_chart(
+    result: IndexResult,
+    *,
+    year: int | None = None,
+    top: int | None = None,
+    stacked: bool = False,
+    rows_per_panel: int = 52,
+    rule: RankingRule | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
     """Every scored economy, best first, the index score written at the end of each bar.
 
     The ranking is split into panels of ``rows_per_panel`` economies, two side by side (one panel
@@ -150,7 +167,7 @@ def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | No
             axes = [ax]
         handles = []
         for k, panel_ax in enumerate(axes):
-            part = ranking.iloc[k * per_panel:(k + 1) * per_panel].reset_index(drop=True)
+            part = ranking.iloc[k * per_panel : (k + 1) * per_panel].reset_index(drop=True)
             if part.empty:
                 panel_ax.set_axis_off()
                 continue
@@ -168,8 +185,16 @@ def ranking_chart(result: IndexResult, *, year: int | None = None, top: int | No
     return _finish(fig, result, source)
 
 
-def _ranking_panel(ax: Axes, result: IndexResult, part: pd.DataFrame, subs: list[str], weights: pd.Series,
-                   stacked: bool, compact: bool, **kwargs: Any) -> list[Any]:
+def _ranking_panel(
+    ax: Axes,
+    result: IndexResult,
+    part: pd.DataFrame,
+    subs: list[str],
+    weights: pd.Series,
+    stacked: bool,
+    compact: bool,
+    **kwargs: Any,
+) -> list[Any]:
     fw = result.framework
     index = fw.index
     y = np.arange(len(part))[::-1]
@@ -181,21 +206,45 @@ def _ranking_panel(ax: Axes, result: IndexResult, part: pd.DataFrame, subs: list
         contribution = part[subs].fillna(0).mul(share)
         left = np.zeros(len(part))
         for i, code in enumerate(subs):
-            handles.append(ax.barh(y, contribution[code], left=left, color=PALETTE[i % len(PALETTE)], height=0.75,
-                                   label=node_label(result, code), **kwargs))
+            handles.append(
+                ax.barh(
+                    y,
+                    contribution[code],
+                    left=left,
+                    color=PALETTE[i % len(PALETTE)],
+                    height=0.75,
+                    label=node_label(result, code),
+                    **kwargs,
+                )
+            )
             left += contribution[code].to_numpy()
     else:
-        ax.barh(y, part[index], color=PALETTE[0] if not stacked else NEUTRAL, height=0.75,
-                label=node_label(result, index), **kwargs)
+        ax.barh(
+            y,
+            part[index],
+            color=PALETTE[0] if not stacked else NEUTRAL,
+            height=0.75,
+            label=node_label(result, index),
+            **kwargs,
+        )
         if stacked:
             for i, code in enumerate(subs):
-                handles.append(ax.scatter(part[code], y, color=PALETTE[(i + 1) % len(PALETTE)], s=6, zorder=3,
-                                          label=node_label(result, code)))
+                handles.append(
+                    ax.scatter(
+                        part[code],
+                        y,
+                        color=PALETTE[(i + 1) % len(PALETTE)],
+                        s=6,
+                        zorder=3,
+                        label=node_label(result, code),
+                    )
+                )
     size = 5 if compact else 6.5
     for yy, value in zip(y, part[index], strict=True):
         ax.text(value + fw.scale * 0.01, yy, f"{value:.{fw.rounding}f}", va="center", ha="left", fontsize=size - 0.5)
-    ax.set_yticks(y, [f"{r}  {report_name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)],
-                  fontsize=size)
+    ax.set_yticks(
+        y, [f"{r}  {report_name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
+    )
     ax.set_ylim(-0.6, len(part) - 0.4)
     ax.set_xlim(0, fw.scale * 1.12)
     ax.set_xticks(np.linspace(0, fw.scale, 5))
@@ -214,13 +263,22 @@ def _flag_line(result: IndexResult, economy: str, year: int) -> str:
         return ""
     r = row.iloc[0]
     warn = f" [{r['why']}]" if r["why"] else ""
-    return (f"\n{r['present']} of {r['indicators']} indicators; {r['estimates']} estimated, "
-            f"{r['carried']} carried forward{warn}")
+    return (
+        f"\n{r['present']} of {r['indicators']} indicators; {r['estimates']} estimated, "
+        f"{r['carried']} carried forward{warn}"
+    )
 
 
-def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
-                  groups: pd.DataFrame | None = None, ax: Axes | None = None, source: bool | str | None = True,
-                  **kwargs: Any) -> Figure:
+def profile_chart(
+    result: IndexResult,
+    economy: str,
+    *,
+    year: int | None = None,
+    groups: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
     """Index and sub-index scores of one economy next to its region's and income group's
     simple averages (over the economies scored that year).
 
@@ -231,8 +289,12 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
     groups = economy_groups(year) if groups is None else groups
     scores = _ranking_with_children(result, year).set_index("economy")
     if economy not in scores.index:
-        raise MethodError(f"economy '{economy}' is not scored in {year}", economy=economy, year=year,
-                          hint="see result.excluded for the reason")
+        raise MethodError(
+            f"economy '{economy}' is not scored in {year}",
+            economy=economy,
+            year=year,
+            hint="see result.excluded for the reason",
+        )
     nodes = [result.framework.index, *_sub_indices(result)]
     series = {report_name(economy): scores.loc[economy, nodes].astype("float64")}
     for column in ("region", "income"):
@@ -250,14 +312,27 @@ def profile_chart(result: IndexResult, economy: str, *, year: int | None = None,
             offset = i - (len(table.columns) - 1) / 2
             values = table[label]
             colour = ["black", PALETTE[0], PALETTE[1]][i % 3]
-            bars = ax.barh(y + offset * height, values.fillna(0), height=height * 0.95, color=colour, label=label,
-                           **kwargs)
-            ax.bar_label(bars, labels=[f"{v:.{result.framework.rounding}f}" if pd.notna(v) else "" for v in values],
-                         padding=2, fontsize=6.5)
+            bars = ax.barh(
+                y + offset * height, values.fillna(0), height=height * 0.95, color=colour, label=label, **kwargs
+            )
+            ax.bar_label(
+                bars,
+                labels=[f"{v:.{result.framework.rounding}f}" if pd.notna(v) else "" for v in values],
+                padding=2,
+                fontsize=6.5,
+            )
             for yy, v in zip(y + offset * height, values, strict=True):
                 if pd.isna(v):  # missing, not zero
-                    ax.barh(yy, scale, height=height * 0.95, facecolor="none", edgecolor=colour, hatch="////",
-                            linewidth=0.5, alpha=0.5)
+                    ax.barh(
+                        yy,
+                        scale,
+                        height=height * 0.95,
+                        facecolor="none",
+                        edgecolor=colour,
+                        hatch="////",
+                        linewidth=0.5,
+                        alpha=0.5,
+                    )
                     ax.text(scale * 0.02, yy, "no score", va="center", fontsize=6.5, color=colour)
         ax.set_yticks(y, [node_label(result, c) for c in nodes])
         ax.invert_yaxis()
@@ -305,9 +380,17 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
 
 
-def world_map(result: IndexResult, *, year: int | None = None, node: str | None = None, classes: int = 5,
-              cmap: str = "cividis", ax: Axes | None = None, source: bool | str | None = True,
-              **kwargs: Any) -> Figure:
+def world_map(
+    result: IndexResult,
+    *,
+    year: int | None = None,
+    node: str | None = None,
+    classes: int = 5,
+    cmap: str = "cividis",
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
     """Classed choropleth of a node's scores (default: the index) on Natural Earth 1:110m boundaries.
 
     Scores are grouped in ``classes`` quantile classes (equal numbers of economies; the legend gives
@@ -326,8 +409,11 @@ def world_map(result: IndexResult, *, year: int | None = None, node: str | None 
     shapes = world_polygons()
     not_drawn = map_not_drawn(result, year=year, node=node)
     entries = [f"{report_name(e)}\u00a0{scores[e]:.{rounding}f}" for e in not_drawn]
-    note = (_wrap_entries([f"Scored but too small to draw at 1:110m ({len(not_drawn)}): {entries[0]}", *entries[1:]],
-                          140) if entries else "")
+    note = (
+        _wrap_entries([f"Scored but too small to draw at 1:110m ({len(not_drawn)}): {entries[0]}", *entries[1:]], 140)
+        if entries
+        else ""
+    )
     footer = (note + "\n" if note else "") + _wrap(DISCLAIMER, 150)
     with style():
         fig, ax = figure_for(ax, height=3.3 + 0.09 * (footer.count("\n") + 1))
@@ -338,10 +424,10 @@ def world_map(result: IndexResult, *, year: int | None = None, node: str | None 
                 faces.append(colours[codes[iso]])
             else:
                 missing.append(Polygon(ring, closed=True))
-        ax.add_collection(PatchCollection(missing, facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////",
-                                          linewidth=0.25))
-        ax.add_collection(PatchCollection(scored_patches, facecolor=faces, edgecolor="white", linewidth=0.25,
-                                          **kwargs))
+        ax.add_collection(
+            PatchCollection(missing, facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////", linewidth=0.25)
+        )
+        ax.add_collection(PatchCollection(scored_patches, facecolor=faces, edgecolor="white", linewidth=0.25, **kwargs))
         ax.set_xlim(-170, 180)
         ax.set_ylim(-58, 84)
         ax.set_aspect(1.15)
@@ -349,16 +435,30 @@ def world_map(result: IndexResult, *, year: int | None = None, node: str | None 
         ax.set_title(f"{node_label(result, node)}, {year}: {len(labels)} quantile classes")
         handles = [Patch(facecolor=c, label=label) for c, label in zip(colours, labels, strict=True)]
         handles.append(Patch(facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////", label="not scored / no data"))
-        ax.legend(handles=handles, loc="lower left", title=f"{node_label(result, node)} score", fontsize=6,
-                  title_fontsize=6.5, alignment="left")
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            title=f"{node_label(result, node)} score",
+            fontsize=6,
+            title_fontsize=6.5,
+            alignment="left",
+        )
         ax.text(0, -0.01, footer, transform=ax.transAxes, va="top", ha="left", fontsize=5.5, color="#333333")
     return _finish(fig, result, source)
 
 
-def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
-                     years: tuple[int, int] | None = None, top: int = 25, labels: tuple[str, str] | None = None,
-                     rule: RankingRule | None = None, ax: Axes | None = None, source: bool | str | None = True,
-                     **kwargs: Any) -> Figure:
+def rank_shift_chart(
+    result: IndexResult,
+    other: IndexResult | None = None,
+    *,
+    years: tuple[int, int] | None = None,
+    top: int = 25,
+    labels: tuple[str, str] | None = None,
+    rule: RankingRule | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
     """Slope chart of ranks: between two years of one result, or between two results
     (e.g. two methods) in the same year. Shows the ``top`` economies of the second ranking.
 
@@ -380,8 +480,10 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
     if other is None:
         if years is None:
             if len(result.years) < 2:
-                raise MethodError("a rank shift needs two years or two results",
-                                  hint="build with years=[y0, y1], or pass another result")
+                raise MethodError(
+                    "a rank shift needs two years or two results",
+                    hint="build with years=[y0, y1], or pass another result",
+                )
             years = (result.years[-2], result.years[-1])
         a, b = ranks(result, result, years)
         labels = labels or (str(years[0]), str(years[1]))
@@ -404,8 +506,16 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
                 continue
             move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
             seen.add(move)
-            ax.plot([0, 1], [rank_a, rank_b], color=RANK_COLOURS[move], linestyle=styles[move], marker="o",
-                    markersize=3, linewidth=1, **kwargs)
+            ax.plot(
+                [0, 1],
+                [rank_a, rank_b],
+                color=RANK_COLOURS[move],
+                linestyle=styles[move],
+                marker="o",
+                markersize=3,
+                linewidth=1,
+                **kwargs,
+            )
             ax.text(-0.04, rank_a, f"{report_name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
             ax.text(1.04, rank_b, f"{rank_b}  {report_name(economy)}", va="center", fontsize=6.5)
         ax.invert_yaxis()
@@ -416,19 +526,39 @@ def rank_shift_chart(result: IndexResult, other: IndexResult | None = None, *,
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
         ax.set_title(title)
-        handles = [Line2D([], [], color=RANK_COLOURS[m], linestyle=styles[m], marker="o", markersize=3,
-                          label={"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}[m])
-                   for m in ("rose", "fell", "unchanged") if m in seen]
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=RANK_COLOURS[m],
+                linestyle=styles[m],
+                marker="o",
+                markersize=3,
+                label={"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}[m],
+            )
+            for m in ("rose", "fell", "unchanged")
+            if m in seen
+        ]
         if handles:
-            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles),
-                      borderaxespad=1.5)
-    return _finish(fig, result if other is None else None, source if other is None or source is not True
-                   else source_line(other))
+            ax.legend(
+                handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles), borderaxespad=1.5
+            )
+    return _finish(
+        fig, result if other is None else None, source if other is None or source is not True else source_line(other)
+    )
 
 
-def distribution_chart(result: IndexResult, *, year: int | None = None, by: str = "region",
-                       node: str | None = None, groups: pd.DataFrame | None = None, ax: Axes | None = None,
-                       source: bool | str | None = True, **kwargs: Any) -> Figure:
+def distribution_chart(
+    result: IndexResult,
+    *,
+    year: int | None = None,
+    by: str = "region",
+    node: str | None = None,
+    groups: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
     """Distribution of a node's scores (default: the index) by UN SDG region or income group:
     a box plot per group, sorted by median, with every economy as a point.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.scatter`."""
@@ -445,9 +575,16 @@ def distribution_chart(result: IndexResult, *, year: int | None = None, by: str 
     orientation = {"orientation": "horizontal"} if _MPL_310 else {"vert": False}
     with style():
         fig, ax = figure_for(ax, height=1.0 + 0.38 * len(order))
-        ax.boxplot(data, widths=0.55, showfliers=False, medianprops={"color": "black"},
-                   boxprops={"color": NEUTRAL}, whiskerprops={"color": NEUTRAL}, capprops={"color": NEUTRAL},
-                   **orientation)
+        ax.boxplot(
+            data,
+            widths=0.55,
+            showfliers=False,
+            medianprops={"color": "black"},
+            boxprops={"color": NEUTRAL},
+            whiskerprops={"color": NEUTRAL},
+            capprops={"color": NEUTRAL},
+            **orientation,
+        )
         point_style = {"s": 7, "color": PALETTE[0], "alpha": 0.7, "zorder": 3} | kwargs
         for i, values in enumerate(data, start=1):
             ax.scatter(values, i + rng.uniform(-0.15, 0.15, len(values)), **point_style)
@@ -464,16 +601,20 @@ def _method_text(fw: Framework, code: str) -> str:
     if code in fw.indicator_codes:
         ind = fw.indicator(code)
         spec = ind.normalisation
-        how = (f"goalposts {spec.lower:g}–{spec.upper:g}" + (" (log)" if spec.transform == "log10" else "")
-               if spec.method == "goalpost" else spec.method)
+        how = (
+            f"goalposts {spec.lower:g}–{spec.upper:g}" + (" (log)" if spec.transform == "log10" else "")
+            if spec.method == "goalpost"
+            else spec.method
+        )
         return how + ("; lower is better" if ind.direction == "lower" else "")
     agg = fw.node(code).aggregation
     method = f"power mean (p = {agg.power:g})" if agg.method == "power" else f"{agg.method} mean"
     return method
 
 
-def framework_diagram(framework: Framework | IndexResult, *, ax: Axes | None = None,
-                      source: bool | str | None = True, **kwargs: Any) -> Figure:
+def framework_diagram(
+    framework: Framework | IndexResult, *, ax: Axes | None = None, source: bool | str | None = True, **kwargs: Any
+) -> Figure:
     """The index tree, left to right: every node with its aggregation method, every indicator with
     its normalisation and direction ("lower is better" for prices), each child's weight in its
     parent and each indicator's effective weight in the index. ``kwargs`` go to the node labels
@@ -494,26 +635,54 @@ def framework_diagram(framework: Framework | IndexResult, *, ax: Axes | None = N
             for child in fw.node(code).children:
                 x0, x1 = x_of[code] + 0.02, x_of[child.code] - 0.02
                 mid = x1 - 0.3
-                ax.plot([x0, mid, mid, x1], [y_of[code], y_of[code], y_of[child.code], y_of[child.code]],
-                        color=NEUTRAL, linewidth=0.7)
-                ax.text(mid + 0.04, y_of[child.code] - 0.08, f"{fw.node(code).weights[child.code]:.0%}",
-                        ha="left", va="bottom", fontsize=6, color="#444444")
+                ax.plot(
+                    [x0, mid, mid, x1],
+                    [y_of[code], y_of[code], y_of[child.code], y_of[child.code]],
+                    color=NEUTRAL,
+                    linewidth=0.7,
+                )
+                ax.text(
+                    mid + 0.04,
+                    y_of[child.code] - 0.08,
+                    f"{fw.node(code).weights[child.code]:.0%}",
+                    ha="left",
+                    va="bottom",
+                    fontsize=6,
+                    color="#444444",
+                )
         for code, y in y_of.items():
             leaf = code in fw.indicator_codes
-            label = (_wrap(names[code], 70) + f"\n{_method_text(fw, code)}; {effective[code]:.1%} of index"
-                     if leaf else _wrap(names[code], 22) + f"\n{_method_text(fw, code)}")
+            label = (
+                _wrap(names[code], 70) + f"\n{_method_text(fw, code)}; {effective[code]:.1%} of index"
+                if leaf
+                else _wrap(names[code], 22) + f"\n{_method_text(fw, code)}"
+            )
             text_style = {"fontsize": 6.3 if leaf else 7.3, "fontweight": "normal" if leaf else "bold"} | kwargs
-            ax.text(x_of[code], y, label, ha="left", va="center",
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white" if leaf else "#EAF2F8",
-                          "edgecolor": NEUTRAL if leaf else PALETTE[0], "linewidth": 0.6}, **text_style)
+            ax.text(
+                x_of[code],
+                y,
+                label,
+                ha="left",
+                va="center",
+                bbox={
+                    "boxstyle": "round,pad=0.25",
+                    "facecolor": "white" if leaf else "#EAF2F8",
+                    "edgecolor": NEUTRAL if leaf else PALETTE[0],
+                    "linewidth": 0.6,
+                },
+                **text_style,
+            )
         ax.set_xlim(-0.05, 1.5 * depth + 2.9)
         ax.set_ylim(len(leaves) - 0.4, -0.6)
         ax.set_axis_off()
         ax.set_title(f"{fw.name}: structure, methods and weights")
     if isinstance(framework, Framework):
         citation = " ".join((fw.citation or "").split())
-        return _finish(fig, None, f"Source: {citation}" if source is True and citation else
-                       (source if isinstance(source, str) else None))
+        return _finish(
+            fig,
+            None,
+            f"Source: {citation}" if source is True and citation else (source if isinstance(source, str) else None),
+        )
     return _finish(fig, framework, source)
 
 

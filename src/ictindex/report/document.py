@@ -64,8 +64,8 @@ __all__ = ["write_report", "Report"]
 
 DATA_NOTICE = (
     "ITU data are licensed under Creative Commons Attribution-NonCommercial-ShareAlike 3.0 IGO "
-    "(CC BY-NC-SA 3.0 IGO): non-commercial use, with the attribution \"International Telecommunication "
-    "Union, ITU DataHub, https://datahub.itu.int/\". Map boundaries: Natural Earth 1:110m (public domain)."
+    '(CC BY-NC-SA 3.0 IGO): non-commercial use, with the attribution "International Telecommunication '
+    'Union, ITU DataHub, https://datahub.itu.int/". Map boundaries: Natural Earth 1:110m (public domain).'
 )
 
 
@@ -82,14 +82,18 @@ class Report:
 
 def _excluded_table(result: IndexResult, year: int) -> pd.DataFrame:
     excluded = result.excluded.query("year == @year or year.isna()").reset_index(drop=True)
-    excluded.insert(1, "name", [report_name(e) if k == "economy" else e
-                                for e, k in zip(excluded["economy"], excluded["kind"], strict=True)])
+    excluded.insert(
+        1,
+        "name",
+        [report_name(e) if k == "economy" else e for e, k in zip(excluded["economy"], excluded["kind"], strict=True)],
+    )
     excluded["year"] = excluded["year"].astype("Int64")
     return excluded
 
 
-def _report_tables(result: IndexResult, year: int, gender: GenderSection | None,
-                   rule: RankingRule | None = None) -> dict[str, pd.DataFrame]:
+def _report_tables(
+    result: IndexResult, year: int, gender: GenderSection | None, rule: RankingRule | None = None
+) -> dict[str, pd.DataFrame]:
     imputations = result.imputations.query("year == @year").reset_index(drop=True)
     if "from_year" in imputations:
         imputations["from_year"] = imputations["from_year"].astype("Int64")
@@ -101,7 +105,8 @@ def _report_tables(result: IndexResult, year: int, gender: GenderSection | None,
         "coverage": coverage_table(result, year),
         "excluded": _excluded_table(result, year),
         "imputations": imputations,
-        "value_flags": result.flags.query("year == @year").reset_index(drop=True) if not result.flags.empty
+        "value_flags": result.flags.query("year == @year").reset_index(drop=True)
+        if not result.flags.empty
         else pd.DataFrame(columns=["economy", "year", "indicator", "value", "flag", "from_year", "note"]),
         "sources": sources_table(result),
     }
@@ -143,14 +148,23 @@ class GenderSection:
     @property
     def title(self) -> str:
         span = self.data_years
-        observed = f"; values observed {span[0]}–{span[1]}" if span and span[0] != span[1] else (
-            f"; values observed in {span[0]}" if span else "")
-        return (f"Gender, {self.year}: newest data by sex at or before {self.year} (at most {self.max_gap} years "
-                f"old{observed})")
+        observed = (
+            f"; values observed {span[0]}–{span[1]}"
+            if span and span[0] != span[1]
+            else (f"; values observed in {span[0]}" if span else "")
+        )
+        return (
+            f"Gender, {self.year}: newest data by sex at or before {self.year} (at most {self.max_gap} years "
+            f"old{observed})"
+        )
 
 
-def gender_section(year: int, gender: IndexResult | None = None, parity: pd.DataFrame | None = None,
-                   framework_name: str = "gender sub-index") -> GenderSection | None:
+def gender_section(
+    year: int,
+    gender: IndexResult | None = None,
+    parity: pd.DataFrame | None = None,
+    framework_name: str = "gender sub-index",
+) -> GenderSection | None:
     """Assemble the gender section for report year ``year`` from a by-sex result and/or a parity table
     (:func:`ictindex.gender.framework_parity`; used when the by-sex build was not possible)."""
 
@@ -171,8 +185,9 @@ def gender_section(year: int, gender: IndexResult | None = None, parity: pd.Data
         tables["gender_skills"] = _skills_summary(latest_parity(skills, year, max_gap))
     if not tables:
         return None
-    return GenderSection(year=year, gender_year=gender_year, max_gap=max_gap, framework_name=framework_name,
-                         tables=tables, result=gender)
+    return GenderSection(
+        year=year, gender_year=gender_year, max_gap=max_gap, framework_name=framework_name, tables=tables, result=gender
+    )
 
 
 def _skills_summary(latest: pd.DataFrame) -> pd.DataFrame:
@@ -182,12 +197,18 @@ def _skills_summary(latest: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code, part in latest.groupby("indicator"):
         skill = code.removeprefix("SE_ADT_ACTS_")
-        rows.append({"skill": SKILLS.get(skill, skill), "series": code, "economies": len(part),
-                     "median_parity": float(part["parity"].median()),
-                     "women_behind": int((part["band"] == "women behind").sum()),
-                     "parity": int((part["band"] == "parity").sum()),
-                     "men_behind": int((part["band"] == "men behind").sum()),
-                     "data_years": f"{part['data_year'].min()}-{part['data_year'].max()}"})
+        rows.append(
+            {
+                "skill": SKILLS.get(skill, skill),
+                "series": code,
+                "economies": len(part),
+                "median_parity": float(part["parity"].median()),
+                "women_behind": int((part["band"] == "women behind").sum()),
+                "parity": int((part["band"] == "parity").sum()),
+                "men_behind": int((part["band"] == "men behind").sum()),
+                "data_years": f"{part['data_year'].min()}-{part['data_year'].max()}",
+            }
+        )
     return pd.DataFrame(rows).sort_values("economies", ascending=False).reset_index(drop=True)
 
 
@@ -199,8 +220,13 @@ def _gender_year(gender: IndexResult | None, year: int) -> int | None:
     return int(years.max()) if not years.empty else None
 
 
-def _chart_jobs(result: IndexResult, year: int, gender: GenderSection | None,
-                profiles: Sequence[str], rule: RankingRule | None = None) -> dict[str, Callable[[], Figure]]:
+def _chart_jobs(
+    result: IndexResult,
+    year: int,
+    gender: GenderSection | None,
+    profiles: Sequence[str],
+    rule: RankingRule | None = None,
+) -> dict[str, Callable[[], Figure]]:
     ranking_source = charts.source_line(result) + (f" {rule.describe()}" if rule is not None and rule.active else "")
     jobs: dict[str, Callable[[], Figure]] = {
         "framework": lambda: charts.framework_diagram(result),
@@ -210,8 +236,9 @@ def _chart_jobs(result: IndexResult, year: int, gender: GenderSection | None,
         "distribution_income": lambda: charts.distribution_chart(result, year=year, by="income"),
     }
     if year - 1 in result.years:
-        jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year), rule=rule,
-                                                             source=ranking_source)
+        jobs["rank_shift"] = lambda: charts.rank_shift_chart(
+            result, years=(year - 1, year), rule=rule, source=ranking_source
+        )
     for economy in profiles:
         jobs[f"profile_{economy}"] = lambda e=economy: charts.profile_chart(result, e, year=year)
     if gender is not None and gender.result is not None and gender.gender_year is not None:
@@ -223,9 +250,16 @@ def _chart_jobs(result: IndexResult, year: int, gender: GenderSection | None,
         internet = parity[parity["indicator"] == "internet_users"]
         if not internet.empty:
             rows = internet.assign(node="internet_users")
-            jobs["gender_internet_parity"] = lambda: _sourced(gender_charts.parity_chart(
-                rows, year=year, node="internet_users", name="Individuals using the Internet (newest value "
-                f"{rows['data_year'].min()}-{rows['data_year'].max()})"), result)
+            jobs["gender_internet_parity"] = lambda: _sourced(
+                gender_charts.parity_chart(
+                    rows,
+                    year=year,
+                    node="internet_users",
+                    name="Individuals using the Internet (newest value "
+                    f"{rows['data_year'].min()}-{rows['data_year'].max()})",
+                ),
+                result,
+            )
     return jobs
 
 
@@ -234,7 +268,6 @@ def _sourced(fig: Figure, result: IndexResult) -> Figure:
     if not any(text.get_text().lstrip().startswith("Source") for text in fig.texts):
         add_source(fig, charts.source_line(result))
     return fig
-
 
 
 def write_report(
@@ -287,43 +320,69 @@ def write_report(
     a failing chart leaves it as it was, and a non-empty ``out`` that is not an earlier report is refused.
     """
     with output_folder(out) as work:
-        report = _write_report(result, work, year=year, gender=gender, gender_parity=gender_parity,
-                               profiles=profiles, formats=formats, console=console, notes=notes, divide=divide,
-                               ranking_rule=ranking_rule)
+        report = _write_report(
+            result,
+            work,
+            year=year,
+            gender=gender,
+            gender_parity=gender_parity,
+            profiles=profiles,
+            formats=formats,
+            console=console,
+            notes=notes,
+            divide=divide,
+            ranking_rule=ranking_rule,
+        )
         if uncertainty is not None:  # inside the same folder: the section is part of the run, or nothing is
             from ictindex.report.uncertainty_charts import add_uncertainty_section
 
-            add_uncertainty_section(report, uncertainty, year=year,
-                                    formats=formats)
+            add_uncertainty_section(report, uncertainty, year=year, formats=formats)
     return _relocated(report, work, Path(out))
 
 
 def _relocated(report: Report, work: Path, out: Path) -> Report:
     """The same report with every path moved from the temporary folder to ``out``."""
+
     def moved(path: Path) -> Path:
         return out / path.relative_to(work)
 
-    return Report(folder=out, html=moved(report.html),
-                  charts={k: [moved(p) for p in v] for k, v in report.charts.items()},
-                  tables={k: [moved(p) for p in v] for k, v in report.tables.items()}, notes=report.notes)
+    return Report(
+        folder=out,
+        html=moved(report.html),
+        charts={k: [moved(p) for p in v] for k, v in report.charts.items()},
+        tables={k: [moved(p) for p in v] for k, v in report.tables.items()},
+        notes=report.notes,
+    )
 
 
-def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: IndexResult | None,
-                  gender_parity: pd.DataFrame | None, profiles: Iterable[str] | None, formats: Sequence[str],
-                  console: Console | None, notes: Sequence[str], divide: bool = True,
-                  ranking_rule: RankingRule | None = None) -> Report:
+def _write_report(
+    result: IndexResult,
+    out: Path,
+    *,
+    year: int | None,
+    gender: IndexResult | None,
+    gender_parity: pd.DataFrame | None,
+    profiles: Iterable[str] | None,
+    formats: Sequence[str],
+    console: Console | None,
+    notes: Sequence[str],
+    divide: bool = True,
+    ranking_rule: RankingRule | None = None,
+) -> Report:
     out = Path(out)
     year = max(result.years) if year is None else int(year)
     ranking = result.ranking(year)
     if ranking.empty:
         raise IctIndexError(f"no economy is scored in {year}", year=year, hint=f"years: {result.years}")
-    profiles = ([to_iso3(p) or str(p) for p in profiles] if profiles is not None
-                else [str(ranking["economy"].iloc[0])])
+    profiles = [to_iso3(p) or str(p) for p in profiles] if profiles is not None else [str(ranking["economy"].iloc[0])]
     for economy in profiles:  # checked before anything is written
         if economy not in set(ranking["economy"]):
-            raise MethodError(f"cannot profile '{economy}': it is not scored in {year}", economy=economy, year=year,
-                              hint="choose a scored economy (see the ranking), or see result.excluded for why "
-                                   "this one is not scored")
+            raise MethodError(
+                f"cannot profile '{economy}': it is not scored in {year}",
+                economy=economy,
+                year=year,
+                hint="choose a scored economy (see the ranking), or see result.excluded for why this one is not scored",
+            )
 
     section = gender_section(year, gender, gender_parity)
     formats = tuple(dict.fromkeys(("png", *formats)))
@@ -332,17 +391,29 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
     if (gender is not None or gender_parity is not None) and section is None:
         report.notes.append(f"No economy has female and male values in {year - 3}-{year}: no gender section.")
     elif section is not None and section.gender_year is None:
-        report.notes.append(f"The gender sub-index cannot be built for any economy up to {year}; the gender "
-                            "section shows the parity of each series by sex.")
+        report.notes.append(
+            f"The gender sub-index cannot be built for any economy up to {year}; the gender "
+            "section shows the parity of each series by sex."
+        )
 
     console = console or Console(stderr=True)
     jobs = _chart_jobs(result, year, section, profiles, ranking_rule)
     # digital-divide section (issue 17): its tables, charts and HTML come from divide_section
     divide_part = divide_section(result, year) if divide else None
-    jobs.update({name: (lambda draw=draw: _sourced(draw(), result)) for name, draw in divide_part.charts.items()}
-                if divide_part else {})
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                        TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    jobs.update(
+        {name: (lambda draw=draw: _sourced(draw(), result)) for name, draw in divide_part.charts.items()}
+        if divide_part
+        else {}
+    )
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
     images: dict[str, str] = {}
     with progress:
         task = progress.add_task("tables", total=3 + len(jobs) + 1)
@@ -350,30 +421,56 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
         tables.update(divide_part.tables if divide_part else {})
         labels = {name: column_labels(result, table.columns, year) for name, table in tables.items()}
         table_notes = _notes(result, year, ranking_rule)
-        captions = {name: (divide_part.captions.get(name) if divide_part else None)
-                    or _caption(result, name, year, section) for name in [*tables, "methodology", "provenance"]}
+        captions = {
+            name: (divide_part.captions.get(name) if divide_part else None) or _caption(result, name, year, section)
+            for name in [*tables, "methodology", "provenance"]
+        }
         progress.advance(task)
         report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
         for name in tables:
             path = out / "tables" / f"{name}.tex"
-            path.write_text(to_latex(tables[name], caption=captions[name],
-                                     label=f"tab:{name}", decimals=3 if name.startswith("gender") else decimals,
-                                     labels=labels[name], note=table_notes.get(name, "")) + "\n", encoding="utf-8")
+            path.write_text(
+                to_latex(
+                    tables[name],
+                    caption=captions[name],
+                    label=f"tab:{name}",
+                    decimals=3 if name.startswith("gender") else decimals,
+                    labels=labels[name],
+                    note=table_notes.get(name, ""),
+                )
+                + "\n",
+                encoding="utf-8",
+            )
             report.tables[name].append(path)
         master = out / "tables" / "tables.tex"
-        master.write_text(latex_document({f"{name}.tex": captions[name] for name in tables},
-                                         title=f"{result.framework.name}, {year}: tables"), encoding="utf-8")
+        master.write_text(
+            latex_document(
+                {f"{name}.tex": captions[name] for name in tables}, title=f"{result.framework.name}, {year}: tables"
+            ),
+            encoding="utf-8",
+        )
         report.tables["tables.tex"] = [master]
         progress.advance(task)
         provenance = provenance_table(result, tables["sources"])
         sheets = [*tables, "methodology", "provenance"]
-        xlsx = write_xlsx(tables, out / "tables" / "report.xlsx", framework=result.framework,
-                          provenance=provenance, decimals=decimals,
-                          labels={n: column_labels(result, t.columns, year) for n, t in
-                                  {**tables, "methodology": methodology_table(result.framework),
-                                   "provenance": provenance}.items()},
-                          titles={n: captions[n] for n in sheets},
-                          notes=table_notes, source=charts.source_line(result))
+        xlsx = write_xlsx(
+            tables,
+            out / "tables" / "report.xlsx",
+            framework=result.framework,
+            provenance=provenance,
+            decimals=decimals,
+            labels={
+                n: column_labels(result, t.columns, year)
+                for n, t in {
+                    **tables,
+                    "methodology": methodology_table(result.framework),
+                    "provenance": provenance,
+                }.items()
+            },
+            titles={n: captions[n] for n in sheets},
+            notes=table_notes,
+            source=charts.source_line(result),
+        )
         report.tables["report.xlsx"] = [xlsx]
         progress.advance(task)
         for name, draw in jobs.items():
@@ -382,13 +479,16 @@ def _write_report(result: IndexResult, out: Path, *, year: int | None, gender: I
             report.charts[name] = save_figure(fig, inside(out, out / "charts" / safe_filename(name)), formats)
             images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
             if name == "map" and (not_drawn := charts.map_not_drawn(result, year=year)):
-                report.notes.append(f"Map: {len(not_drawn)} scored economies are too small to draw at "
-                                    "1:110m and are listed under the map.")
+                report.notes.append(
+                    f"Map: {len(not_drawn)} scored economies are too small to draw at "
+                    "1:110m and are listed under the map."
+                )
             progress.advance(task)
         progress.update(task, description="index.html")
         extra = divide_part.html(images, decimals=3) if divide_part else ""
-        report.html.write_text(_html(result, year, tables, images, section, report.notes, extra, labels,
-                                     table_notes), encoding="utf-8")
+        report.html.write_text(
+            _html(result, year, tables, images, section, report.notes, extra, labels, table_notes), encoding="utf-8"
+        )
         progress.advance(task)
     return report
 
@@ -398,15 +498,17 @@ def _notes(result: IndexResult, year: int, rule: RankingRule | None) -> dict[str
     fw = result.framework
     rule = rule or RankingRule()
     return {
-        "ranking": (f"{rule.describe()} Scores at {fw.rounding} decimals; ties share the better rank. Places gained "
-                    f"= rank in {year - 1} minus rank in {year}."),
+        "ranking": (
+            f"{rule.describe()} Scores at {fw.rounding} decimals; ties share the better rank. Places gained "
+            f"= rank in {year - 1} minus rank in {year}."
+        ),
         "not_ranked": rule.describe(),
         "averages_income": "Simple means weight every economy equally; population-weighted means weight by "
-                           "population (the years of the figures are given).",
+        "population (the years of the figures are given).",
         "averages_region": "Simple means weight every economy equally; population-weighted means weight by "
-                           "population (the years of the figures are given).",
+        "population (the years of the figures are given).",
         "coverage": "Indicators: economies with a reported, an imputed or no value. Nodes: economies fully, "
-                    "partly or not scored. '--': does not apply.",
+        "partly or not scored. '--': does not apply.",
         "imputations": f"{fw.imputation.method} available value, at most {fw.imputation.max_gap} years old.",
         "excluded": "Every economy and aggregate in the data without an index score, with the reason.",
     }
@@ -463,16 +565,19 @@ def _gender_html(gender: GenderSection, tables: dict[str, pd.DataFrame], images:
             f"<h3>Gender parity of each series by sex ({listed})</h3>",
             f"<p>Every economy with female and male values in {gender.year - gender.max_gap}–{gender.year} "
             "(the newest; data_year gives its year), whether or not the sub-index can be built for it.</p>",
-            _figure(images, "gender_internet_parity", "Internet use: gender parity score of every economy with "
-                    "data by sex."),
+            _figure(
+                images, "gender_internet_parity", "Internet use: gender parity score of every economy with data by sex."
+            ),
             f"<div class='scroll'>{to_html(parity, decimals=3)}</div>",
         ]
     if "gender_skills" in tables:
-        parts += ["<h3>ICT skills by sex (SDG 4.4.1)</h3>",
-                  "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
-                  "doi_gender framework file). Median parity and economies per parity band, newest value per "
-                  "economy.</p>",
-                  to_html(tables["gender_skills"], decimals=3)]
+        parts += [
+            "<h3>ICT skills by sex (SDG 4.4.1)</h3>",
+            "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
+            "doi_gender framework file). Median parity and economies per parity band, newest value per "
+            "economy.</p>",
+            to_html(tables["gender_skills"], decimals=3),
+        ]
     return parts
 
 
@@ -515,14 +620,24 @@ figure img{max-height:245mm;width:auto;max-width:100%}
 def _figure(images: dict[str, str], name: str, caption: str) -> str:
     if name not in images:
         return ""
-    return (f'<figure id="fig-{safe_filename(name)}"><img alt="{html.escape(caption)}" '
-            f'src="data:image/png;base64,{images[name]}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure id="fig-{safe_filename(name)}"><img alt="{html.escape(caption)}" '
+        f'src="data:image/png;base64,{images[name]}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
-def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], images: dict[str, str],
-          gender: GenderSection | None, notes: list[str], extra: str = "",
-          labels: dict[str, dict[str, str]] | None = None, table_notes: dict[str, str] | None = None) -> str:
+def _html(
+    result: IndexResult,
+    year: int,
+    tables: dict[str, pd.DataFrame],
+    images: dict[str, str],
+    gender: GenderSection | None,
+    notes: list[str],
+    extra: str = "",
+    labels: dict[str, dict[str, str]] | None = None,
+    table_notes: dict[str, str] | None = None,
+) -> str:
     fw = result.framework
     d = fw.rounding
     esc = html.escape
@@ -531,8 +646,12 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
 
     def table(name: str, frame: pd.DataFrame | None = None, decimals: int = d, table_id: str | None = None) -> str:
         frame = tables[name] if frame is None else frame
-        return to_html(frame, decimals=decimals, table_id=table_id,
-                       labels=labels.get(name) or column_labels(result, frame.columns, year))
+        return to_html(
+            frame,
+            decimals=decimals,
+            table_id=table_id,
+            labels=labels.get(name) or column_labels(result, frame.columns, year),
+        )
 
     ranking = tables["ranking"]
     excluded = tables["excluded"]
@@ -557,7 +676,8 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         _figure(images, "ranking", f"{fw.name}, {year}: every ranked economy, with its score."),
         f"<div class='scroll'>{table('ranking', table_id='ranking-table')}</div>",
         f"<p class='rule'>{esc(table_notes.get('ranking', ''))}</p>",
-        "<p class='note'>Flags: " + "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in MARKERS.items())
+        "<p class='note'>Flags: "
+        + "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in MARKERS.items())
         + ". Each flagged value is listed in tables/value_flags.csv.</p>",
     ]
     if "not_ranked" in tables:
@@ -566,14 +686,28 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         "<h2 id='charts'>Charts</h2>",
         _figure(images, "map", f"{fw.name}, {year}."),
         _figure(images, "rank_shift", f"Rank in {year - 1} and {year}."),
-        *(["<p class='note'>Method breaks between the two years (a series starts, stops or changes source; "
-           "rank changes of these economies may come from the data, not from change; every economy in "
-           "tables/breaks.csv and result.breaks):</p>", table("breaks")]
-          if "breaks" in tables and not tables["breaks"].empty else []),
+        *(
+            [
+                "<p class='note'>Method breaks between the two years (a series starts, stops or changes source; "
+                "rank changes of these economies may come from the data, not from change; every economy in "
+                "tables/breaks.csv and result.breaks):</p>",
+                table("breaks"),
+            ]
+            if "breaks" in tables and not tables["breaks"].empty
+            else []
+        ),
         _figure(images, "distribution_region", f"Scores by {GROUPINGS['region']}, {year}."),
         _figure(images, "distribution_income", f"Scores by {GROUPINGS['income']}, {year}."),
-        *[_figure(images, name, f"Profile of {report_name(name.removeprefix('profile_'))} against its region's and "
-                  "income group's averages.") for name in images if name.startswith("profile_")],
+        *[
+            _figure(
+                images,
+                name,
+                f"Profile of {report_name(name.removeprefix('profile_'))} against its region's and "
+                "income group's averages.",
+            )
+            for name in images
+            if name.startswith("profile_")
+        ],
         "<h2 id='averages'>Group averages</h2>",
         "<p>Simple means give every economy the same weight; population-weighted means weight by population "
         "(Gapminder / UN WPP; the year of the figures is given). Groups: UN SDG regions and World Bank income "
@@ -603,5 +737,7 @@ def _html(result: IndexResult, year: int, tables: dict[str, pd.DataFrame], image
         f"<div class='wide'>{table('provenance', provenance_table(result))}</div>",
     ]
     body = "\n".join(s for s in sections if s)
-    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(fw.name)} {year}</title>"
-            f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(fw.name)} {year}</title>"
+        f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n"
+    )

@@ -39,8 +39,17 @@ if TYPE_CHECKING:
     from ictindex.framework import Framework
     from ictindex.result import IndexResult
 
-__all__ = ["write_csv", "write_xlsx", "to_latex", "to_html", "latex_document", "format_number", "methodology_table",
-           "provenance_table", "LATEX_PACKAGES"]
+__all__ = [
+    "write_csv",
+    "write_xlsx",
+    "to_latex",
+    "to_html",
+    "latex_document",
+    "format_number",
+    "methodology_table",
+    "provenance_table",
+    "LATEX_PACKAGES",
+]
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 #: Packages the LaTeX tables need (TeX Live latex-base + latex-recommended).
@@ -56,10 +65,23 @@ _PAD_CM = 0.16  # 2 x \tabcolsep (2 pt) and a margin
 
 def _text_cm(text: str) -> float:
     """Estimated width of ``text`` set in 8-pt Computer Modern, in cm (on the generous side)."""
-    return 0.05 + 1.04 * sum(_WIDE_CM if (ch.isupper() or ch in "mw%") else _NARROW_CM if ch in _NARROW
-                             else _CHAR_CM for ch in text)
-_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+    return 0.05 + 1.04 * sum(
+        _WIDE_CM if (ch.isupper() or ch in "mw%") else _NARROW_CM if ch in _NARROW else _CHAR_CM for ch in text
+    )
+
+
+_LATEX_SPECIAL = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+}
 
 
 def _is_integer(series: pd.Series) -> bool:
@@ -92,32 +114,63 @@ def methodology_table(framework: Framework) -> pd.DataFrame:
         if code in framework.indicator_codes:
             ind = framework.indicator(code)
             spec = ind.normalisation
-            goalposts = (f"{spec.lower:g}-{spec.upper:g}" if spec.method == "goalpost" else "")
-            details.append({
-                "unit": ind.unit, "direction": ind.direction, "normalisation": spec.method,
-                "goalposts": goalposts + (f" ({spec.transform})" if spec.transform != "identity" else ""),
-                "sources": ", ".join(ind.source.codes) if ind.source else "",
-                "sex_disaggregable": ind.sex_disaggregable, "citation": ind.citation or "",
-                "note": " ".join((ind.note or "").split())})
+            goalposts = f"{spec.lower:g}-{spec.upper:g}" if spec.method == "goalpost" else ""
+            details.append(
+                {
+                    "unit": ind.unit,
+                    "direction": ind.direction,
+                    "normalisation": spec.method,
+                    "goalposts": goalposts + (f" ({spec.transform})" if spec.transform != "identity" else ""),
+                    "sources": ", ".join(ind.source.codes) if ind.source else "",
+                    "sex_disaggregable": ind.sex_disaggregable,
+                    "citation": ind.citation or "",
+                    "note": " ".join((ind.note or "").split()),
+                }
+            )
         else:
             node = framework.node(code)
-            details.append({"unit": "", "direction": "", "normalisation": f"{node.aggregation.method} mean",
-                             "goalposts": "", "sources": "", "sex_disaggregable": "",
-                             "citation": node.citation or "", "note": ""})
+            details.append(
+                {
+                    "unit": "",
+                    "direction": "",
+                    "normalisation": f"{node.aggregation.method} mean",
+                    "goalposts": "",
+                    "sources": "",
+                    "sex_disaggregable": "",
+                    "citation": node.citation or "",
+                    "note": "",
+                }
+            )
     return pd.concat([table, pd.DataFrame(details)], axis=1)
 
 
 def provenance_table(result: IndexResult, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Key/value rows: the result's provenance, then each data source with its licence."""
-    rows = [{"item": key, "value": json.dumps(value) if isinstance(value, list | dict)
-             else "not set" if value is None else str(value)}
-            for key, value in result.provenance.items()]
-    rows.append({"item": "framework citation", "value": " ".join(result.framework.citation.split())
-                 if result.framework.citation else ""})
+    rows = [
+        {
+            "item": key,
+            "value": json.dumps(value)
+            if isinstance(value, list | dict)
+            else "not set"
+            if value is None
+            else str(value),
+        }
+        for key, value in result.provenance.items()
+    ]
+    rows.append(
+        {
+            "item": "framework citation",
+            "value": " ".join(result.framework.citation.split()) if result.framework.citation else "",
+        }
+    )
     if sources is not None:
         for row in sources.itertuples(index=False):
-            rows.append({"item": f"source {row.code}", "value": f"{row.name}; {row.dataset}; licence: {row.licence}; "
-                         f"{row.values_used} values"})
+            rows.append(
+                {
+                    "item": f"source {row.code}",
+                    "value": f"{row.name}; {row.dataset}; licence: {row.licence}; {row.values_used} values",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -144,11 +197,18 @@ def _kinds(table: pd.DataFrame) -> dict[str, str]:
     return {c: "float" if _is_float(table[c]) else "int" if _is_integer(table[c]) else "text" for c in table.columns}
 
 
-def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framework: Framework | None = None,
-               provenance: pd.DataFrame | None = None, decimals: int = 2,
-               labels: Mapping[str, Mapping[str, str]] | None = None,
-               titles: Mapping[str, str] | None = None, notes: Mapping[str, str] | None = None,
-               source: str | None = None) -> Path:
+def write_xlsx(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    framework: Framework | None = None,
+    provenance: pd.DataFrame | None = None,
+    decimals: int = 2,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+    titles: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    source: str | None = None,
+) -> Path:
     """A workbook with one formatted sheet per table, plus ``methodology`` (the framework) and
     ``provenance`` sheets when given.
 
@@ -195,8 +255,9 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path, *, framewor
             if fmt:
                 for cell in sheet[letter][HEADER_ROW:]:
                     cell.number_format = fmt
-            longest = max([min(len(str(names.get(column, column))), 24)]
-                          + [len(str(v)) for v in series.head(500).tolist()])
+            longest = max(
+                [min(len(str(names.get(column, column))), 24)] + [len(str(v)) for v in series.head(500).tolist()]
+            )
             sheet.column_dimensions[letter].width = min(60, max(9, (10 if fmt else longest) + 2))
         last = get_column_letter(max(1, len(columns)))
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(1, len(table))}"
@@ -238,16 +299,21 @@ def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tup
         longest_cell = max(_text_cm(c) for c in cells)
         # a header wraps between words and after hyphens, a file name or code after "_" and "/"
         header_word = max((_text_cm(w) for w in header.replace("-", "- ").split()), default=0.3)
-        cell_word = max((_text_cm(w) for c in cells for w in c.replace("_", "_ ").replace("/", "/ ").split()),
-                        default=0.3)
+        cell_word = max(
+            (_text_cm(w) for c in cells for w in c.replace("_", "_ ").replace("/", "/ ").split()), default=0.3
+        )
         natural[column] = max(longest_cell, header_word, 0.4)
         full[column] = max(longest_cell, header_word)
         word[column] = max(header_word, cell_word, 0.4)
     long_text = [c for c in table.columns if kinds[c] == "text" and full[c] > 4.0]
     fixed = sum(natural[c] for c in table.columns if c not in long_text)
     minimum_long = {c: max(2.0, word[c]) for c in long_text}
-    options = [("portrait", "\\footnotesize", 1.0), ("landscape", "\\footnotesize", 1.0),
-               ("landscape", "\\scriptsize", 0.94), ("landscape", "\\tiny", 0.8)]
+    options = [
+        ("portrait", "\\footnotesize", 1.0),
+        ("landscape", "\\footnotesize", 1.0),
+        ("landscape", "\\scriptsize", 0.94),
+        ("landscape", "\\tiny", 0.8),
+    ]
     for orientation, size, factor in options:  # noqa: B007 - the last option is kept when none fits
         needed = factor * (fixed + sum(minimum_long.values())) + len(table.columns) * _PAD_CM
         if needed <= _TEXT_WIDTH[orientation]:
@@ -266,8 +332,16 @@ def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tup
     return specs, orientation, size
 
 
-def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimals: int = 2,
-             longtable_rows: int = 40, labels: Mapping[str, str] | None = None, note: str = "") -> str:
+def to_latex(
+    table: pd.DataFrame,
+    *,
+    caption: str = "",
+    label: str = "",
+    decimals: int = 2,
+    longtable_rows: int = 40,
+    labels: Mapping[str, str] | None = None,
+    note: str = "",
+) -> str:
     """A ``booktabs`` table sized to an A4 text block, in ``\\footnotesize``: numbers right-aligned,
     text left-aligned and wrapped, missing values as ``--``, readable headers from ``labels``.
     Tables longer than ``longtable_rows`` are ``longtable``\\ s (break across pages and repeat the
@@ -290,10 +364,13 @@ def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimal
     specs, orientation, type_size = _column_specs(table, headers, decimals)
     align = "".join(specs)
     header = " & ".join(_latex_escape(h) for h in headers) + " \\\\"
-    body = [" & ".join(_latex_cell(v, decimals) for v in row) + " \\\\"
-            for row in table.astype("object").to_numpy().tolist()]
-    caption_line = ((f"\\caption{{{_latex_escape(caption)}}}" if caption else "")
-                    + (f"\\label{{{label}}}" if label else ""))
+    body = [
+        " & ".join(_latex_cell(v, decimals) for v in row) + " \\\\"
+        for row in table.astype("object").to_numpy().tolist()
+    ]
+    caption_line = (f"\\caption{{{_latex_escape(caption)}}}" if caption else "") + (
+        f"\\label{{{label}}}" if label else ""
+    )
     note_lines = [f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\raggedright {_latex_escape(note)}}}"] if note else []
     size = type_size + "\\setlength{\\tabcolsep}{2pt}"
     if len(table) > longtable_rows:
@@ -301,17 +378,45 @@ def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimal
         lines = ["\\begingroup" + size, f"\\begin{{longtable}}{{{align}}}"]
         if caption_line:
             lines.append(caption_line + " \\\\")  # the label sits on the caption's row (no \\noalign error)
-        foot = ([f"\\multicolumn{{{columns}}}{{@{{}}p{{0.95\\linewidth}}@{{}}}}{{\\raggedright "
-                 f"{_latex_escape(note)}}} \\\\"] if note else [])
-        lines += ["\\toprule", header, "\\midrule", "\\endfirsthead",
-                  f"\\multicolumn{{{columns}}}{{@{{}}l}}{{\\emph{{(continued)}}}} \\\\",
-                  "\\toprule", header, "\\midrule", "\\endhead",
-                  "\\bottomrule", *foot, "\\endlastfoot", *body]
+        foot = (
+            [
+                f"\\multicolumn{{{columns}}}{{@{{}}p{{0.95\\linewidth}}@{{}}}}{{\\raggedright "
+                f"{_latex_escape(note)}}} \\\\"
+            ]
+            if note
+            else []
+        )
+        lines += [
+            "\\toprule",
+            header,
+            "\\midrule",
+            "\\endfirsthead",
+            f"\\multicolumn{{{columns}}}{{@{{}}l}}{{\\emph{{(continued)}}}} \\\\",
+            "\\toprule",
+            header,
+            "\\midrule",
+            "\\endhead",
+            "\\bottomrule",
+            *foot,
+            "\\endlastfoot",
+            *body,
+        ]
         lines += ["\\end{longtable}", "\\endgroup"]
     else:
-        lines = ["\\begin{table}[htbp]", "\\centering" + size, *([caption_line] if caption_line else []),
-                 f"\\begin{{tabular}}{{{align}}}", "\\toprule", header, "\\midrule", *body,
-                 "\\bottomrule", "\\end{tabular}", *note_lines, "\\end{table}"]
+        lines = [
+            "\\begin{table}[htbp]",
+            "\\centering" + size,
+            *([caption_line] if caption_line else []),
+            f"\\begin{{tabular}}{{{align}}}",
+            "\\toprule",
+            header,
+            "\\midrule",
+            *body,
+            "\\bottomrule",
+            "\\end{tabular}",
+            *note_lines,
+            "\\end{table}",
+        ]
     if orientation == "landscape":
         lines = ["\\begin{landscape}", *lines, "\\end{landscape}"]
     return "\n".join(lines)
@@ -320,25 +425,37 @@ def to_latex(table: pd.DataFrame, *, caption: str = "", label: str = "", decimal
 def latex_document(inputs: Mapping[str, str], *, title: str = "Tables") -> str:
     """A master document (A4, 2.5 cm margins) that ``\\input``\\ s every table file; compiles as it is
     with ``pdflatex``. ``inputs`` maps file names (relative to the document) to their captions."""
-    lines = ["\\documentclass[a4paper,10pt]{article}", "\\usepackage[a4paper,margin=2.5cm]{geometry}",
-             "\\usepackage[utf8]{inputenc}",
-             *[f"\\usepackage{{{p}}}" for p in LATEX_PACKAGES],
-             "\\setlength{\\LTcapwidth}{\\linewidth}", "\\begin{document}",
-             f"\\section*{{{_latex_escape(title)}}}"]
+    lines = [
+        "\\documentclass[a4paper,10pt]{article}",
+        "\\usepackage[a4paper,margin=2.5cm]{geometry}",
+        "\\usepackage[utf8]{inputenc}",
+        *[f"\\usepackage{{{p}}}" for p in LATEX_PACKAGES],
+        "\\setlength{\\LTcapwidth}{\\linewidth}",
+        "\\begin{document}",
+        f"\\section*{{{_latex_escape(title)}}}",
+    ]
     for k, path in enumerate(inputs):  # each table's caption says what it is
         lines += ([] if k == 0 else ["\\clearpage"]) + [f"\\input{{{path}}}"]
     lines.append("\\end{document}")
     return "\n".join(lines) + "\n"
 
 
-def to_html(table: pd.DataFrame, *, decimals: int = 2, table_id: str | None = None,
-            labels: Mapping[str, str] | None = None, caption: str = "") -> str:
+def to_html(
+    table: pd.DataFrame,
+    *,
+    decimals: int = 2,
+    table_id: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    caption: str = "",
+) -> str:
     """An HTML ``<table>`` (class ``data``): readable headers from ``labels``, numbers right-aligned
     (class ``num``) at ``decimals`` places, missing values as an en dash, every text escaped."""
     kinds = _kinds(table)
     esc = html.escape
-    head = "".join(f'<th scope="col"{NUM_CLASS if kinds[c] != "text" else ""}>{esc(str((labels or {}).get(c, c)))}'
-                   "</th>" for c in table.columns)
+    head = "".join(
+        f'<th scope="col"{NUM_CLASS if kinds[c] != "text" else ""}>{esc(str((labels or {}).get(c, c)))}</th>'
+        for c in table.columns
+    )
     rows = []
     for row in table.astype("object").to_numpy().tolist():
         cells = []
@@ -348,5 +465,8 @@ def to_html(table: pd.DataFrame, *, decimals: int = 2, table_id: str | None = No
         rows.append("<tr>" + "".join(cells) + "</tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows)
-            + "\n</tbody></table>")
+    return (
+        f'<table class="data"{ident}>{cap}<thead><tr>{head}</tr></thead><tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody></table>"
+    )

@@ -25,9 +25,11 @@ NAME_FIXES = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX"}
 #: Natural Earth units that ITU's statistics (and the UN) count within a member state.
 PART_OF = {"N. Cyprus": "CYP", "Somaliland": "SOM"}
 #: The United Nations' standard map disclaimer, printed under every map.
-DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not imply official "
-              "endorsement or acceptance by the United Nations or ITU. Boundaries: Natural Earth 1:110m "
-              "(public domain); N. Cyprus and Somaliland are shown within Cyprus and Somalia, as ITU reports them.")
+DISCLAIMER = (
+    "The boundaries and names shown and the designations used on this map do not imply official "
+    "endorsement or acceptance by the United Nations or ITU. Boundaries: Natural Earth 1:110m "
+    "(public domain); N. Cyprus and Somaliland are shown within Cyprus and Somalia, as ITU reports them."
+)
 _SKIP = {"ATA", "ATF"}  # Antarctica and the French Southern Lands: no ICT statistics, outside the frame
 
 

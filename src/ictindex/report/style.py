@@ -21,8 +21,23 @@ from matplotlib.figure import Figure
 
 _HAS_ROOT = tuple(int(p) for p in mpl.__version__.split(".")[:2]) >= (3, 10)  # Axes.get_figure(root=)
 
-__all__ = ["PALETTE", "FEMALE", "MALE", "NEUTRAL", "NO_DATA", "WIDTH", "HALF_WIDTH", "STYLE", "style", "new_figure",
-           "figure_for", "legend_below", "add_source", "save_figure", "SOURCE_GID"]
+__all__ = [
+    "PALETTE",
+    "FEMALE",
+    "MALE",
+    "NEUTRAL",
+    "NO_DATA",
+    "WIDTH",
+    "HALF_WIDTH",
+    "STYLE",
+    "style",
+    "new_figure",
+    "figure_for",
+    "legend_below",
+    "add_source",
+    "save_figure",
+    "SOURCE_GID",
+]
 
 #: Okabe-Ito colours (black left out of the cycle; it is used for totals and text).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]

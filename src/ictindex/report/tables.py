@@ -24,8 +24,19 @@ from ictindex.report.groups import itu_member_states
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
-__all__ = ["ranking_table", "group_averages", "gender_report_table", "coverage_table", "sources_table", "node_label",
-           "report_year", "RankingRule", "apply_ranking_rule", "data_coverage", "column_labels"]
+__all__ = [
+    "ranking_table",
+    "group_averages",
+    "gender_report_table",
+    "coverage_table",
+    "sources_table",
+    "node_label",
+    "report_year",
+    "RankingRule",
+    "apply_ranking_rule",
+    "data_coverage",
+    "column_labels",
+]
 
 
 def node_label(result: IndexResult, code: str) -> str:
@@ -68,8 +79,10 @@ class RankingRule:
 
     def __post_init__(self) -> None:
         if self.min_data is not None and not 0 <= self.min_data <= 1:
-            raise MethodError(f"min_data must be a share between 0 and 1, got {self.min_data}",
-                              hint="e.g. 0.5 for reported data on at least half of the indicators")
+            raise MethodError(
+                f"min_data must be a share between 0 and 1, got {self.min_data}",
+                hint="e.g. 0.5 for reported data on at least half of the indicators",
+            )
         object.__setattr__(self, "leave_out", tuple(dict.fromkeys(str(e).upper() for e in self.leave_out)))
 
     @property
@@ -120,10 +133,15 @@ def apply_ranking_rule(result: IndexResult, year: int, rule: RankingRule | None)
     kept["rank"] = kept[index].rank(method="min", ascending=False).astype(ranking["rank"].dtype)
     kept = kept.sort_values(["rank", "economy"]).reset_index(drop=True)
     scores = ranking.set_index("economy")[index]
-    left_out = pd.DataFrame({"economy": out.index, "name": [report_name(e) for e in out.index],
-                             "score": scores.reindex(out.index).to_numpy(),
-                             "data_coverage": coverage.reindex(out.index).to_numpy(),
-                             "reason": out.str.rstrip("; ").to_numpy()})
+    left_out = pd.DataFrame(
+        {
+            "economy": out.index,
+            "name": [report_name(e) for e in out.index],
+            "score": scores.reindex(out.index).to_numpy(),
+            "data_coverage": coverage.reindex(out.index).to_numpy(),
+            "reason": out.str.rstrip("; ").to_numpy(),
+        }
+    )
     return kept, left_out.sort_values("economy").reset_index(drop=True)[columns]
 
 
@@ -132,22 +150,61 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
     ("DOI (simple mean)" -> "Digital Opportunity Index (simple mean)"), other codes plain words."""
     fw = result.framework
     names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
-    fixed = {"rank": "Rank", "economy": "Code", "name": "Economy", "previous_rank": "Rank, previous year",
-             "rank_change": "Places gained", "change": "Score change", "economies": "Economies",
-             "group": "Group", "population_year": "Population year",
-             "population_year_earliest": "Earliest population year",
-             "economies_without_population": "Economies without population", "code": "Code",
-             "reported": "Reported", "imputed": "Imputed", "missing": "Missing", "scored": "Scored",
-             "partly_scored": "Partly scored", "not_scored": "Not scored", "year": "Year", "reason": "Reason",
-             "kind": "Kind", "indicator": "Indicator", "value": "Value", "method": "Method",
-             "from_year": "From year", "sex": "Sex", "dataset": "Dataset", "licence": "Licence",
-             "values_used": "Values used", "data_coverage": "Data coverage", "score": "Score", "node": "Node",
-             "female": "Female", "male": "Male", "total": "Total", "parity": "Parity score", "gap": "Gap",
-             "band": "Parity band", "edi": "Equally-distributed score", "shares": "Population shares",
-             "item": "Item", "parent": "Parent", "level": "Level", "weight": "Weight in parent",
-             "effective_weight": "Weight in index", "unit": "Unit", "direction": "Direction",
-             "normalisation": "Normalisation / aggregation", "goalposts": "Goalposts", "sources": "Source series",
-             "sex_disaggregable": "By sex", "citation": "Citation", "note": "Note"}
+    fixed = {
+        "rank": "Rank",
+        "economy": "Code",
+        "name": "Economy",
+        "previous_rank": "Rank, previous year",
+        "rank_change": "Places gained",
+        "change": "Score change",
+        "economies": "Economies",
+        "group": "Group",
+        "population_year": "Population year",
+        "population_year_earliest": "Earliest population year",
+        "economies_without_population": "Economies without population",
+        "code": "Code",
+        "reported": "Reported",
+        "imputed": "Imputed",
+        "missing": "Missing",
+        "scored": "Scored",
+        "partly_scored": "Partly scored",
+        "not_scored": "Not scored",
+        "year": "Year",
+        "reason": "Reason",
+        "kind": "Kind",
+        "indicator": "Indicator",
+        "value": "Value",
+        "method": "Method",
+        "from_year": "From year",
+        "sex": "Sex",
+        "dataset": "Dataset",
+        "licence": "Licence",
+        "values_used": "Values used",
+        "data_coverage": "Data coverage",
+        "score": "Score",
+        "node": "Node",
+        "female": "Female",
+        "male": "Male",
+        "total": "Total",
+        "parity": "Parity score",
+        "gap": "Gap",
+        "band": "Parity band",
+        "edi": "Equally-distributed score",
+        "shares": "Population shares",
+        "item": "Item",
+        "parent": "Parent",
+        "level": "Level",
+        "weight": "Weight in parent",
+        "effective_weight": "Weight in index",
+        "unit": "Unit",
+        "direction": "Direction",
+        "normalisation": "Normalisation / aggregation",
+        "goalposts": "Goalposts",
+        "sources": "Source series",
+        "sex_disaggregable": "By sex",
+        "citation": "Citation",
+        "note": "Note",
+    }
     if year is not None:
         fixed["previous_rank"] = f"Rank {year - 1}"
         fixed["change"] = f"Score change since {year - 1}"
@@ -163,8 +220,9 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
         elif text in names:
             out[column] = names[text]
         elif match and match.group(1) in names:
-            qualifier = {"population-weighted": "pop.-weighted", "simple mean": "simple"}.get(match.group(2),
-                                                                                              match.group(2))
+            qualifier = {"population-weighted": "pop.-weighted", "simple mean": "simple"}.get(
+                match.group(2), match.group(2)
+            )
             out[column] = f"{names[match.group(1)]} ({qualifier})"
         else:
             out[column] = text.replace("_", " ").capitalize()
@@ -183,12 +241,14 @@ def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRul
     index = result.framework.index
     nodes = result.node_codes
     now, _ = apply_ranking_rule(result, year, rule)
-    table = pd.DataFrame({"rank": now["rank"], "economy": now["economy"],
-                          "name": [report_name(e) for e in now["economy"]]})
+    table = pd.DataFrame(
+        {"rank": now["rank"], "economy": now["economy"], "name": [report_name(e) for e in now["economy"]]}
+    )
     for code in nodes:
         table[code] = now[code].to_numpy()
-    previous = (apply_ranking_rule(result, year - 1, rule)[0] if year - 1 in result.years
-                else result.scores.iloc[:0]).set_index("economy")
+    previous = (
+        apply_ranking_rule(result, year - 1, rule)[0] if year - 1 in result.years else result.scores.iloc[:0]
+    ).set_index("economy")
     before_rank = now["economy"].map(previous["rank"]) if not previous.empty else pd.Series(pd.NA, index=now.index)
     before_score = now["economy"].map(previous[index]) if not previous.empty else np.nan
     table["previous_rank"] = pd.array(before_rank, dtype="Int64")
@@ -202,8 +262,9 @@ def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRul
     return table.reset_index(drop=True)
 
 
-def group_averages(result: IndexResult, year: int | None = None, by: str = "income",
-                   groups: pd.DataFrame | None = None) -> pd.DataFrame:
+def group_averages(
+    result: IndexResult, year: int | None = None, by: str = "income", groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
     A thin wrapper of :func:`ictindex.economies.group_means` over the economies ranked in ``year``.
@@ -234,8 +295,11 @@ def group_averages(result: IndexResult, year: int | None = None, by: str = "inco
     # the years of the population figures as numbers (latest and earliest), not as text
     years = table["population_year"].astype("str").str.findall(r"\d{4}")
     table["population_year"] = pd.array([max(map(int, y)) if y else None for y in years], dtype="Int64")
-    table.insert(table.columns.get_loc("population_year") + 1, "population_year_earliest",
-                 pd.array([min(map(int, y)) if y else None for y in years], dtype="Int64"))
+    table.insert(
+        table.columns.get_loc("population_year") + 1,
+        "population_year_earliest",
+        pd.array([min(map(int, y)) if y else None for y in years], dtype="Int64"),
+    )
     return table
 
 
@@ -246,8 +310,21 @@ def gender_report_table(result: IndexResult, year: int | None = None, node: str 
 
     rows, year, node, _ = gender_slice(result, year, node)
     table = rows.assign(name=[report_name(e) for e in rows["economy"]])
-    columns = ["economy", "name", "year", "node", "total", "female", "male", "parity", "gap", "band", "edi",
-               "shares", *(["data_years"] if "data_years" in table else [])]
+    columns = [
+        "economy",
+        "name",
+        "year",
+        "node",
+        "total",
+        "female",
+        "male",
+        "parity",
+        "gap",
+        "band",
+        "edi",
+        "shares",
+        *(["data_years"] if "data_years" in table else []),
+    ]
     return table.sort_values(["gap", "economy"], ascending=[False, True])[columns].reset_index(drop=True)
 
 
@@ -271,16 +348,36 @@ def coverage_table(result: IndexResult, year: int | None = None) -> pd.DataFrame
     for code in fw.indicator_codes:
         n_imputed = int((imputed["indicator"] == code).sum())
         reported = int(raw[code].notna().sum())
-        rows.append({"level": "indicator", "code": code, "name": fw.indicator(code).name,
-                     "reported": reported, "imputed": n_imputed, "missing": economies - reported - n_imputed,
-                     "scored": pd.NA, "partly_scored": pd.NA, "not_scored": pd.NA})
+        rows.append(
+            {
+                "level": "indicator",
+                "code": code,
+                "name": fw.indicator(code).name,
+                "reported": reported,
+                "imputed": n_imputed,
+                "missing": economies - reported - n_imputed,
+                "scored": pd.NA,
+                "partly_scored": pd.NA,
+                "not_scored": pd.NA,
+            }
+        )
     for code in fw.top_down_order:
         status = coverage.loc[coverage["node"] == code, "status"]
         partly = int((status == "partly scored").sum())
         scored = int(scores[code].notna().sum())
-        rows.append({"level": "node", "code": code, "name": fw.node(code).name,
-                     "reported": pd.NA, "imputed": pd.NA, "missing": pd.NA,
-                     "scored": scored - partly, "partly_scored": partly, "not_scored": economies - scored})
+        rows.append(
+            {
+                "level": "node",
+                "code": code,
+                "name": fw.node(code).name,
+                "reported": pd.NA,
+                "imputed": pd.NA,
+                "missing": pd.NA,
+                "scored": scored - partly,
+                "partly_scored": partly,
+                "not_scored": economies - scored,
+            }
+        )
     table = pd.DataFrame(rows)
     for column in ("reported", "imputed", "missing", "scored", "partly_scored", "not_scored"):
         table[column] = table[column].astype("Int64")
@@ -300,5 +397,8 @@ def sources_table(result: IndexResult) -> pd.DataFrame:
     table = pd.DataFrame({"code": counts.index, "values_used": counts.to_numpy()})
     for column in ("name", "dataset", "licence"):
         table[column] = table["code"].map(catalogue[column]).fillna("user data" if column != "name" else "")
-    return table[["code", "name", "dataset", "licence", "values_used"]].sort_values(
-        ["dataset", "code"]).reset_index(drop=True)
+    return (
+        table[["code", "name", "dataset", "licence", "values_used"]]
+        .sort_values(["dataset", "code"])
+        .reset_index(drop=True)
+    )
