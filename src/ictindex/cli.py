@@ -27,6 +27,15 @@ from ictindex.read import read_table
 from ictindex.safety import output_folder, safe_csv
 
 _SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
+# options shared by `build` and `report`
+MinCoverage = Annotated[
+    float | None,
+    typer.Option(help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE"),
+]
+ReferenceYear = Annotated[
+    int | None,
+    typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
+]
 
 
 def _panel(data: Path | None, sheet: str | None, framework: object = None) -> object:
@@ -219,16 +228,8 @@ def build(
         str | None, typer.Option(help="none or latest (default: the framework's).", metavar="METHOD")
     ] = None,
     max_gap: Annotated[int | None, typer.Option(help="With latest: oldest value, in years.", metavar="YEARS")] = None,
-    min_coverage: Annotated[
-        float | None,
-        typer.Option(
-            help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE"
-        ),
-    ] = None,
-    reference_year: Annotated[
-        int | None,
-        typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
-    ] = None,
+    min_coverage: MinCoverage = None,
+    reference_year: ReferenceYear = None,
     by_sex: Annotated[
         bool,
         typer.Option(
@@ -294,16 +295,8 @@ def report(
             metavar="ECONOMY",
         ),
     ] = None,
-    min_coverage: Annotated[
-        float | None,
-        typer.Option(
-            help="Share of a node's children that must be present (default: the framework's).", metavar="SHARE"
-        ),
-    ] = None,
-    reference_year: Annotated[
-        int | None,
-        typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
-    ] = None,
+    min_coverage: MinCoverage = None,
+    reference_year: ReferenceYear = None,
     rank_min_data: Annotated[
         float | None,
         typer.Option(

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ictindex.economies import POPULATION_SERIES
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
 from ictindex.impute import impute
@@ -71,7 +72,6 @@ __all__ = [
 ]
 
 #: Population series in the bundled panel, in order of preference (persons, sex = total).
-POPULATION_SERIES = ("SP.POP.TOTL", "POP")
 WORLD = "World"
 NO_GROUP = "No group in the metadata"
 

@@ -281,18 +281,25 @@ class IndexModel:
             )
         return [key(c) for c in choices]
 
+    def _per_code(self, choice: Any, codes: tuple[str, ...], field: str, kind: str) -> dict[str, Any]:
+        """One choice for every code (a method name, or a mapping with ``method``), or a mapping code -> choice
+        whose codes must exist."""
+        if isinstance(choice, str) or (isinstance(choice, Mapping) and "method" in choice):
+            return dict.fromkeys(codes, choice)
+        per_code = dict(choice)
+        unknown = set(per_code) - set(codes)
+        if unknown:
+            raise SpecError(
+                f"no {kind} {sorted(unknown)} in framework '{self.framework.code}'",
+                field=field,
+                hint=f"use {kind} codes: {list(codes)}",
+            )
+        return per_code
+
     def _aggregation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
         if choice is None:
             return None
-        for_all = isinstance(choice, str) or (isinstance(choice, Mapping) and "method" in choice)
-        per_node = {n: choice for n in self.nodes} if for_all else dict(choice)
-        unknown = set(per_node) - set(self.nodes)
-        if unknown:
-            raise SpecError(
-                f"no node {sorted(unknown)} in framework '{self.framework.code}'",
-                field="aggregation",
-                hint=f"use node codes: {list(self.nodes)}",
-            )
+        per_node = self._per_code(choice, self.nodes, "aggregation", "node")
         out = []
         for n, node in enumerate(self.nodes):
             method = per_node.get(node, self.tree.methods[n])
@@ -318,15 +325,7 @@ class IndexModel:
     def _normalisation_key(self, choice: Any) -> tuple[tuple[str, tuple], ...] | None:
         if choice is None:
             return None
-        for_all = isinstance(choice, str) or (isinstance(choice, Mapping) and "method" in choice)
-        per_ind = {c: choice for c in self.indicators} if for_all else dict(choice)
-        unknown = set(per_ind) - set(self.indicators)
-        if unknown:
-            raise SpecError(
-                f"no indicator {sorted(unknown)} in framework '{self.framework.code}'",
-                field="normalisation",
-                hint=f"use indicator codes: {list(self.indicators)}",
-            )
+        per_ind = self._per_code(choice, self.indicators, "normalisation", "indicator")
         out = []
         for ind in self.framework.indicators:
             base = ind.normalisation.model_dump(exclude_none=True)
