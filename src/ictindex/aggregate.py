@@ -274,10 +274,16 @@ def aggregate_tree(
         floor = node_params.pop("zero_floor", tree.floors[n])
         positive = method.positive(node_params)
         shared = all(masks[c].ndim == 1 for c in cols)
+        complete = False
         if shared:  # presence the same for every weight set: counts and totals are matrix products
             present = np.stack([masks[c] for c in cols], axis=1)
-            n_present = (present.astype("float64") @ pos.T.astype("float64")).T
-            total = (present.astype("float64") @ w.T).T
+            complete = bool(present.all())
+            if complete:  # every child present for every unit: the counts and totals of the weights
+                n_present = np.broadcast_to(pos.sum(axis=1, dtype="float64")[:, None], (r, u))
+                total = np.broadcast_to(w.sum(axis=1)[:, None], (r, u))
+            else:
+                n_present = (present.astype("float64") @ pos.T.astype("float64")).T
+                total = (present.astype("float64") @ w.T).T
         else:
             present = None
             n_present = np.zeros((r, u))
@@ -290,7 +296,10 @@ def aggregate_tree(
             if positive:
                 x = _positive(x, present, tree, n, None, units, explain, floor, methods[n])
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
+                if complete:
+                    fx = method.forward(x, **node_params)
+                else:
+                    fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
                 value = method.inverse((fx @ w.T).T / total, **node_params)
         elif method.forward is not None:
             acc = np.zeros((r, u))

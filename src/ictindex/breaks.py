@@ -84,9 +84,20 @@ def detect_breaks(
     if len(years) < 2 or filled.empty:
         return pd.DataFrame(columns=BREAK_COLUMNS)
     # one grid of source numbers per indicator, economies x years: compared as integers, text only for the hits
-    economy_codes, economies = pd.factorize(filled.index.get_level_values("economy"), sort=True)
-    year_position = pd.Index(years).get_indexer(filled.index.get_level_values("year"))
+    index = filled.index
+    if isinstance(index, pd.MultiIndex):  # the index's own codes: no factorizing of millions of labels
+        level = index.names.index("economy")
+        economy_codes, economies = index.codes[level], np.asarray(index.levels[level], dtype=object)
+    else:
+        economy_codes, economies = pd.factorize(index.get_level_values("economy"), sort=True)
+        economies = np.asarray(economies, dtype=object)
+    year_position = pd.Index(years).get_indexer(index.get_level_values("year"))
     on_grid = year_position >= 0
+    cell = economy_codes.astype("int64") * len(years) + year_position
+    dense = (
+        bool(on_grid.all()) and len(cell) == len(economies) * len(years) and bool((cell == np.arange(len(cell))).all())
+    )  # every economy in every year, in order: a column is its grid
+    year_array = np.asarray(years)
     frames = []
     for code in filled.columns:
         column = filled[code]
@@ -96,40 +107,41 @@ def detect_breaks(
             else pd.Categorical(column.astype(object).where(column.notna(), ""))
         )
         texts = np.append(np.asarray(coded.categories, dtype=object).astype(str), "")
+        codes = np.where(coded.codes < 0, len(texts) - 1, coded.codes)
+        if dense:
+            grid = codes.reshape(len(economies), len(years))
+        else:
+            grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
+            grid.ravel()[cell[on_grid]] = codes[on_grid]
+        before, after = grid[:, :-1], grid[:, 1:]
+        changed = np.flatnonzero(before != after)  # most sources do not change: only those cells are looked at
+        if changed.size == 0:
+            continue
         empty = texts == ""
         series = pd.factorize(series_code(pd.Series(texts)))[0]
-        grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
-        grid[economy_codes[on_grid], year_position[on_grid]] = np.where(coded.codes < 0, len(texts) - 1, coded.codes)[
-            on_grid
-        ]
-        for k in range(len(years) - 1):
-            b, a = grid[:, k], grid[:, k + 1]
-            had, has = ~empty[b], ~empty[a]
-            kind = np.select(
-                [
-                    ~had & has,
-                    had & ~has,
-                    had & has & (series[b] != series[a]),
-                    had & has & (series[b] == series[a]) & (b != a),
-                ],
-                ["starts", "stops", "series changes", "vintage changes"],
-                default="",
-            )
-            hit = np.flatnonzero(kind != "")
-            if hit.size:
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "indicator": code,
-                            "economy": np.asarray(economies)[hit],
-                            "from_year": years[k],
-                            "to_year": years[k + 1],
-                            "kind": kind[hit],
-                            "before": texts[b[hit]],
-                            "after": texts[a[hit]],
-                        }
-                    )
+        b, a = before.ravel()[changed], after.ravel()[changed]
+        had, has = ~empty[b], ~empty[a]
+        kind = np.select(
+            [~had & has, had & ~has, had & has & (series[b] != series[a]), had & has],
+            ["starts", "stops", "series changes", "vintage changes"],
+            default="",
+        )
+        hit = kind != ""
+        if hit.any():
+            row, pair = np.divmod(changed[hit], len(years) - 1)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "indicator": code,
+                        "economy": economies[row],
+                        "from_year": year_array[pair],
+                        "to_year": year_array[pair + 1],
+                        "kind": kind[hit],
+                        "before": texts[b[hit]],
+                        "after": texts[a[hit]],
+                    }
                 )
+            )
     if not frames:
         return pd.DataFrame(columns=BREAK_COLUMNS)
     table = pd.concat(frames, ignore_index=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 from ictindex.breaks import detect_breaks
 from ictindex.derive import indicator_values
@@ -49,7 +50,14 @@ def _years_text(years: list[int]) -> str:
 
 
 def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
-    return scores[index].groupby(scores["year"]).rank(method="min", ascending=False).astype("Int64")
+    """Rank 1 for the highest score of each year, ties sharing the lowest rank (no score: no rank)."""
+    year, value = scores["year"].to_numpy(), scores[index].to_numpy(dtype="float64")
+    rank = np.full(len(scores), np.nan)
+    scored = ~np.isnan(value)
+    for y in np.unique(year[scored]):
+        at = np.flatnonzero(scored & (year == y))
+        rank[at] = rankdata(-value[at], method="min")
+    return pd.Series(rank, index=scores.index).astype("Int64")
 
 
 def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
@@ -107,12 +115,16 @@ def explain(model: IndexModel) -> IndexResult:
 
     # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
     # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    panel = model.checked.panel
+    checked = model.checked
     log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
     # the built years' sources suffice unless a value was carried from a year not built
     outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
-    all_sources = indicator_values(panel, fw, sex=sex)[1] if outside else model.sources
-    notes = value_notes(panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
+    all_sources = indicator_values(checked.values, fw, sex=sex)[1] if outside else model.sources
+    notes = (  # (a panel without notes is not looked at: a wide table's long panel is not made)
+        value_notes(checked.panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
+        if checked.has_notes
+        else None
+    )
     flags = value_flags(
         _frame(model, values, model.indicators),
         None if notes is None else notes.reindex(model.units).fillna(""),

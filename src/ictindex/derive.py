@@ -22,10 +22,13 @@ common to both sexes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from ictindex.framework import Framework
+from ictindex.panel import WideValues
 
 __all__ = ["indicator_values"]
 
@@ -57,8 +60,123 @@ class _Texts:
         return pd.Categorical.from_codes(np.where(ids < 0, 0, ids), categories=pd.Index(self.texts, dtype=object))
 
 
+#: Where the values of one series for one sex are: ``(units, values, source codes)``, or ``None`` (no such series).
+Series = Callable[[str, str], "tuple[np.ndarray | slice, np.ndarray, np.ndarray] | None"]
+
+
+def _units(labels: np.ndarray, economy_codes: np.ndarray, year: np.ndarray) -> tuple[pd.MultiIndex, np.ndarray]:
+    """The sorted ``(economy, year)`` units of rows, and the unit of every row."""
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(labels), dtype="int64")
+    rank[order] = np.arange(len(labels))
+    first = int(year.min())
+    span = int(year.max()) - first + 1
+    key = rank[economy_codes] * span + (year - first)
+    if len(labels) * span <= 50_000_000:  # (economy, year) cells marked in a dense grid: no sort
+        marked = np.zeros(len(labels) * span, dtype=bool)
+        marked[key] = True
+        unit_keys = np.flatnonzero(marked)
+        unit_of = (np.cumsum(marked) - 1)[key]
+    else:
+        unit_keys, unit_of = np.unique(key, return_inverse=True)
+    # the index made from its codes (from_arrays would factorize millions of labels again)
+    economy_rank, year_offset = unit_keys // span, unit_keys % span
+    economies = np.flatnonzero(np.bincount(economy_rank, minlength=len(labels)))
+    years = np.flatnonzero(np.bincount(year_offset, minlength=span))
+    index = pd.MultiIndex(
+        levels=[pd.Index(labels[order][economies], dtype=object), pd.Index(first + years, dtype="int64")],
+        codes=[np.searchsorted(economies, economy_rank), np.searchsorted(years, year_offset)],
+        names=INDEX_NAMES,
+        verify_integrity=False,
+    )
+    return index, unit_of
+
+
+def _locate_long(
+    panel: pd.DataFrame, framework: Framework, sex: str, years: list[int] | None
+) -> tuple[pd.MultiIndex, Series, pd.Categorical] | None:
+    """The units of a long panel, and where each series' values for one sex are."""
+    if years is not None:
+        panel = panel[panel["year"].isin(years)]
+    economy, indicator = _coded(panel["economy"]), _coded(panel["indicator"])
+    sexes, source = _coded(panel["sex"]), _coded(panel["source"])
+    value, year = panel["value"].to_numpy(dtype="float64"), panel["year"].to_numpy(dtype="int64")
+    sex_code = {label: i for i, label in enumerate(sexes.categories)}
+    wanted_sexes = np.isin(sexes.codes, [sex_code[s] for s in {"total", sex} if s in sex_code])
+    # an economy's years come from the framework's own indicators and series only: a row of a series
+    # the framework does not use must not create a year to impute and score
+    own_codes = set(framework.indicator_codes) | framework.series_codes
+    own = np.asarray([c in own_codes for c in indicator.categories], dtype=bool)
+    rows = np.flatnonzero(np.append(own, False)[indicator.codes] & wanted_sexes)
+    if rows.size == 0:
+        return None
+    index, unit_of = _units(np.asarray(economy.categories, dtype=object), economy.codes[rows], year[rows])
+    n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
+    every = rows.size == len(panel)
+    group = (indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1) + (
+        sexes.codes if every else sexes.codes[rows]
+    )
+    # rows in order of (indicator, sex) once (a radix sort of small integers): each series is then one slice
+    order = np.argsort(group.astype("int16") if n_groups < 32_000 else group, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=n_groups))])
+    position = {label: i for i, label in enumerate(indicator.categories)}
+
+    def series(code: str, which: str) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray] | None:
+        if code not in position or which not in sex_code:
+            return None
+        target = position[code] * (len(sexes.categories) + 1) + sex_code[which]
+        hit = order[bounds[target] : bounds[target + 1]]
+        return unit_of[hit], value[rows[hit]], source.codes[rows[hit]]
+
+    return index, series, source
+
+
+def _locate_wide(
+    wide: WideValues, framework: Framework, sex: str, years: list[int] | None
+) -> tuple[pd.MultiIndex, Series, pd.Categorical] | None:
+    """The units of a wide table's values, and where each series' values for one sex are (a column of the
+    block, on the rows of that sex)."""
+    sex_code = {label: i for i, label in enumerate(wide.sex.categories)}
+    rows = np.isin(wide.sex.codes, [sex_code[s] for s in {"total", sex} if s in sex_code])
+    if years is not None:
+        rows &= np.isin(wide.year, years)
+    labels = wide.indicator.categories
+    own_codes = set(framework.indicator_codes) | framework.series_codes
+    column = {labels[c]: j for j, c in enumerate(wide.indicator.codes) if c >= 0}
+    own = [j for label, j in column.items() if label in own_codes]
+    if not own:
+        return None
+    present = ~np.isnan(wide.values[:, own[0]])
+    for j in own[1:]:
+        present |= ~np.isnan(wide.values[:, j])
+    rows &= present
+    if not rows.any():
+        return None
+    at = np.flatnonzero(rows)
+    index, unit = _units(np.asarray(wide.economy.categories, dtype=object), wide.economy.codes[at], wide.year[at])
+    unit_of = np.full(len(rows), -1, dtype="int64")
+    unit_of[at] = unit
+    every = bool(rows.all())
+    in_order = every and bool((unit == np.arange(len(unit))).all())  # one unit per row, in the table's order
+    of_sex: dict[str, np.ndarray | None] = {}
+
+    def series(code: str, which: str) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray] | None:
+        if code not in column or which not in sex_code:
+            return None
+        if which not in of_sex:
+            mask = rows & (wide.sex.codes == sex_code[which])
+            of_sex[which] = None if mask.all() else mask
+        values, mask = wide.values[:, column[code]], of_sex[which]
+        if mask is None:  # every row is a unit of this sex: the column as it is (missing values stay missing)
+            return slice(None) if in_order else unit_of, values, wide.source.codes
+        hit = np.flatnonzero(mask & ~np.isnan(values))
+        return unit_of[hit], values[hit], wide.source.codes[hit]
+
+    return index, series, wide.source
+
+
 def indicator_values(
-    panel: pd.DataFrame,
+    panel: pd.DataFrame | WideValues,
     framework: Framework,
     *,
     sex: str = "total",
@@ -69,7 +187,8 @@ def indicator_values(
     Parameters
     ----------
     panel
-        A validated panel (see :func:`ictindex.panel.to_panel`).
+        A validated panel (see :func:`ictindex.panel.to_panel`), or the wide values of a validated wide table
+        (``PanelCheck.values`` is either).
     framework
         The framework whose indicators are wanted.
     sex
@@ -84,81 +203,60 @@ def indicator_values(
         in framework order; ``values`` holds floats (NaN = no data), ``sources`` the
         series code and publisher each value came from.
     """
-    if years is not None:
-        panel = panel[panel["year"].isin(years)]
-    economy, indicator = _coded(panel["economy"]), _coded(panel["indicator"])
-    sexes, source = _coded(panel["sex"]), _coded(panel["source"])
-    value, year = panel["value"].to_numpy(dtype="float64"), panel["year"].to_numpy(dtype="int64")
-    sex_code = {label: i for i, label in enumerate(sexes.categories)}
-    wanted_sexes = np.isin(sexes.codes, [sex_code[s] for s in {"total", sex} if s in sex_code])
-    # an economy's years come from the framework's own indicators and series only: a row of a series
-    # the framework does not use must not create a year to impute and score
-    own_codes = set(framework.indicator_codes) | framework.series_codes
-    own = np.asarray([c in own_codes for c in indicator.categories], dtype=bool)
-    rows = np.flatnonzero(np.append(own, False)[indicator.codes] & wanted_sexes)
-    if rows.size == 0:
+    if isinstance(panel, WideValues):
+        located = _locate_wide(panel, framework, sex, years)
+    else:
+        located = _locate_long(panel, framework, sex, years)
+    if located is None:
         index = pd.MultiIndex.from_arrays([[], []], names=INDEX_NAMES)
         return (
             pd.DataFrame(np.nan, index=index, columns=framework.indicator_codes, dtype="float64"),
             pd.DataFrame("", index=index, columns=framework.indicator_codes, dtype="str"),
         )
-    labels = np.asarray(economy.categories, dtype=object)
-    order = np.argsort(labels, kind="stable")
-    rank = np.empty(len(labels), dtype="int64")
-    rank[order] = np.arange(len(labels))
-    first = int(year[rows].min())
-    span = int(year[rows].max()) - first + 1
-    key = rank[economy.codes[rows]] * span + (year[rows] - first)
-    if len(labels) * span <= 50_000_000:  # (economy, year) cells marked in a dense grid: no sort
-        marked = np.zeros(len(labels) * span, dtype=bool)
-        marked[key] = True
-        unit_keys = np.flatnonzero(marked)
-        unit_of = (np.cumsum(marked) - 1)[key]
-    else:
-        unit_keys, unit_of = np.unique(key, return_inverse=True)
-    index = pd.MultiIndex.from_arrays(
-        [pd.Index(labels[order][unit_keys // span], dtype=object), first + unit_keys % span], names=INDEX_NAMES
-    )
+    index, series, source = located
     n_units = len(index)
-    n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
-    every = rows.size == len(panel)
-    group = (indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1) + (
-        sexes.codes if every else sexes.codes[rows]
-    )
-    # rows in order of (indicator, sex) once (a radix sort of small integers): each series is then one slice
-    order = np.argsort(group.astype("int16") if n_groups < 32_000 else group, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(group, minlength=n_groups))])
-    position = {label: i for i, label in enumerate(indicator.categories)}
     texts = _Texts()
     source_labels = [str(c) for c in source.categories]
 
-    def take(code: str, which: str) -> tuple[np.ndarray, np.ndarray]:
-        """Values of one series for one sex on the units, and the text number of each value's source."""
-        v, ids = np.full(n_units, np.nan), np.full(n_units, -1, dtype="int64")
-        if code not in position or which not in sex_code:
-            return v, ids
-        target = position[code] * (len(sexes.categories) + 1) + sex_code[which]
-        hit = order[bounds[target] : bounds[target + 1]]
-        at = unit_of[hit]
-        v[at] = value[rows[hit]]
+    def take(code: str, which: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Values of one series for one sex on the units, and the text number of each value's source (``None``:
+        the panel has no such series)."""
+        found = series(code, which)
+        if found is None:
+            return None
+        at, value, source_code = found
         described = np.asarray([texts.id(f"{code} ({label})") for label in source_labels] + [0], dtype="int64")
-        ids[at] = described[source.codes[rows[hit]]]
+        if isinstance(at, slice):  # every unit, in order: the column itself
+            v = np.array(value, dtype="float64")
+        else:
+            v = np.full(n_units, np.nan)
+            v[at] = value
+        if len(described) == 2:  # one source: no gather
+            return v, np.where(np.isnan(v), -1, described[0])
+        ids = np.full(n_units, -1, dtype="int64")
+        ids[at] = described[source_code]
         return v, np.where(np.isnan(v), -1, ids)
+
+    def missing() -> tuple[np.ndarray, np.ndarray]:
+        return np.full(n_units, np.nan), np.full(n_units, -1, dtype="int64")
 
     values: dict[str, np.ndarray] = {}
     sources: dict[str, np.ndarray] = {}
     for ind in framework.indicators:
         which = sex if ind.sex_disaggregable else "total"
-        v, ids = take(ind.code, which)
+        v, ids = take(ind.code, which) or missing()
         rule = ind.source
         if rule is not None and not rule.is_ratio:
             for code in rule.series:
-                alt, alt_ids = take(code, which)
+                found = take(code, which)
+                if found is None:
+                    continue
+                alt, alt_ids = found
                 fill = np.isnan(v) & ~np.isnan(alt)
                 v, ids = np.where(fill, alt, v), np.where(fill, alt_ids, ids)
         elif rule is not None:
-            num, num_ids = take(rule.numerator, which)  # type: ignore[arg-type]
-            den, den_ids = take(rule.denominator, which)  # type: ignore[arg-type]
+            num, num_ids = take(rule.numerator, which) or missing()  # type: ignore[arg-type]
+            den, den_ids = take(rule.denominator, which) or missing()  # type: ignore[arg-type]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = num / np.where(den > 0, den, np.nan) * rule.multiplier
             fill = np.isnan(v) & ~np.isnan(ratio)

@@ -42,7 +42,7 @@ from ictindex.errors import CoverageError, MethodError, SpecError
 from ictindex.framework import Framework, Normalisation
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
-from ictindex.panel import PanelCheck, to_panel
+from ictindex.panel import PanelCheck, WideValues, to_panel
 from ictindex.registry import aggregations, normalisations
 from ictindex.screen import screen_units
 from ictindex.spec import BuildSpec
@@ -390,6 +390,9 @@ def _restrict(fitted: FittedNormalisation, years: tuple[int, ...]) -> FittedNorm
     return FittedNormalisation(tuple(years), fitted.reference_year, params)
 
 
+_HASHED = ("economy", "indicator", "sex", "year", "value")
+
+
 def _mix(row: np.ndarray) -> None:
     """SplitMix64's finaliser, in place: every bit of a row's number spread over its whole hash
     (Steele, Lea & Flood 2014)."""
@@ -401,35 +404,80 @@ def _mix(row: np.ndarray) -> None:
         row ^= row >> np.uint64(31)
 
 
-def _panel_hash(panel: pd.DataFrame) -> str:
-    """SHA-256 of the validated panel, whatever the order of its rows.
+#: Multipliers of the economy, indicator, sex, year and value of a row in its hash (odd: each column weighs
+#: differently).
+_HASH_WEIGHTS = {name: np.uint64(0x9E3779B97F4A7C15 + 2 * k) for k, name in enumerate(_HASHED)}
+
+
+def _panel_hash(checked: PanelCheck) -> str:
+    """SHA-256 of the validated panel, whatever the order of its rows (or the layout of the table it came from).
 
     The validated panel's text columns are categorical with sorted labels, so equal panels have equal labels and
     codes: the labels are hashed once, and every row (its codes, year and value) is mixed into one number, summed and
-    combined by an exclusive or, which no reordering changes."""
+    combined by an exclusive or, which no reordering changes. A wide table's values are hashed in its own shape,
+    with the numbers its long panel's rows would give."""
+    labels = hashlib.sha256()
+    if checked.wide is not None:
+        coded = {"economy": checked.wide.economy, "indicator": checked.wide.indicator, "sex": checked.wide.sex}
+    else:
+        panel = checked.panel
+        coded = {
+            name: panel[name].array
+            if isinstance(panel[name].dtype, pd.CategoricalDtype)
+            else pd.Categorical(panel[name])
+            for name in ("economy", "indicator", "sex")
+        }
+    for name in ("economy", "indicator", "sex"):
+        labels.update("\x1f".join(map(str, coded[name].categories)).encode() + b"\x1e")
+    if checked.wide is not None:
+        total, mixed, n = _wide_hash(checked.wide)
+    else:
+        total, mixed, n = _long_hash(checked.panel, coded)
+    labels.update(np.array([total, mixed, n], dtype="uint64").tobytes())
+    return labels.hexdigest()
+
+
+def _long_hash(panel: pd.DataFrame, coded: dict[str, pd.Categorical]) -> tuple[np.uint64, np.uint64, int]:
     n = len(panel)
     row, part = np.zeros(n, dtype="uint64"), np.empty(n, dtype="uint64")
-    labels = hashlib.sha256()
     with np.errstate(over="ignore"):
-        for k, name in enumerate(("economy", "indicator", "sex", "year", "value")):
-            multiplier = np.uint64(0x9E3779B97F4A7C15 + 2 * k)  # odd: a different weight for every column
+        for name in _HASHED:
             if name in ("year", "value"):  # into the work array: the panel's own arrays are never written
                 column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64")
             else:
-                coded = (
-                    panel[name].array
-                    if isinstance(panel[name].dtype, pd.CategoricalDtype)
-                    else pd.Categorical(panel[name])
-                )
-                labels.update("\x1f".join(map(str, coded.categories)).encode() + b"\x1e")
-                column = coded.codes
-            np.multiply(column, multiplier, out=part, dtype="uint64", casting="unsafe")
+                column = coded[name].codes
+            np.multiply(column, _HASH_WEIGHTS[name], out=part, dtype="uint64", casting="unsafe")
             row += part
         _mix(row)
         total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
         mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)
-    labels.update(np.array([total, mixed, n], dtype="uint64").tobytes())
-    return labels.hexdigest()
+    return total, mixed, n
+
+
+def _wide_hash(wide: WideValues, chunk: int = 16_384) -> tuple[np.uint64, np.uint64, int]:
+    """The sum, exclusive or and number of the row numbers of a wide table's usable values, in blocks of rows
+    (each block's work arrays stay in cache)."""
+    n, k = wide.values.shape
+    weights = _HASH_WEIGHTS
+    total, mixed, count = np.uint64(0), np.uint64(0), 0
+    with np.errstate(over="ignore"):
+        # what a row shares over its columns, and what a column shares over its rows
+        base = wide.economy.codes.astype("uint64") * weights["economy"]
+        base += wide.sex.codes.astype("uint64") * weights["sex"]
+        base += wide.year.view("uint64") * weights["year"]
+        per_column = wide.indicator.codes.astype("uint64") * weights["indicator"]
+        for start in range(0, n, chunk):
+            values = wide.values[start : start + chunk]
+            usable = ~np.isnan(values)
+            cell = values.view("uint64") * weights["value"]
+            cell += base[start : start + chunk, None]
+            cell += per_column[None, :]
+            _mix(cell)
+            cell *= usable
+            total += np.add.reduce(cell, axis=None, dtype="uint64")
+            mixed ^= np.bitwise_xor.reduce(cell, axis=None)
+            count += int(np.count_nonzero(usable))
+    return total, mixed, count
 
 
 def _years_text(years: Sequence[int]) -> str:
@@ -504,16 +552,15 @@ def compile_model(
         known_series=None if spec.known_series is None else dict(spec.known_series),
         units=spec.units,
     )
-    panel = checked.panel
-    if panel.empty:
+    if checked.n_values == 0:
         raise CoverageError(
             "the panel holds no usable values",
             file=str(data) if isinstance(data, str | Path) else None,
             hint="check the file and its columns",
         )
-    values, sources = indicator_values(panel, fw, sex="total")
+    values, sources = indicator_values(checked.values, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
-    sexed = {s: indicator_values(panel, fw, sex=s) for s in sexes}
+    sexed = {s: indicator_values(checked.values, fw, sex=s) for s in sexes}
     index = values.index
     for s in sexes:
         index = index.union(sexed[s][0].index)
@@ -581,7 +628,7 @@ def compile_model(
     all_values = filled.to_numpy(dtype="float64")
     all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
     keep = index.get_level_values("year").isin(wanted)
-    units = index[keep]
+    units = index if keep.all() else index[keep]
     built_years = tuple(y for y in all_years if y in set(wanted))
     year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
     # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
@@ -592,15 +639,15 @@ def compile_model(
         fit_rows = np.ones(len(index), dtype=bool)
         fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
         fit_years = all_years
-    fit_values = all_values[fit_rows]
-    fit_sex = {s: a[fit_rows] for s, a in all_sex.items()}
+    fit_values = _rows(all_values, fit_rows)
+    fit_sex = {s: _rows(a, fit_rows) for s, a in all_sex.items()}
     fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
     fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
 
     fitted_built = _restrict(fitted, built_years)
-    kept_values = all_values[keep]
+    kept_values = _rows(all_values, keep)
     normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
-    sex_values = {s: a[keep] for s, a in all_sex.items()}
+    sex_values = {s: _rows(a, keep) for s, a in all_sex.items()}
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
     log = log[log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
@@ -613,18 +660,18 @@ def compile_model(
         year_code=year_code,
         years=built_years,
         tree=Tree.from_framework(fw, spec.min_coverage),
-        raw=values.to_numpy(dtype="float64")[keep],
+        raw=_rows(values.to_numpy(dtype="float64"), keep),
         values=kept_values,
         normalised=normalised,
         fitted=fitted,
         sex_values=sex_values,
         sex_normalised=sex_normalised,
-        sex_raw={s: a.to_numpy(dtype="float64")[keep] for s, a in sex_raw.items()},
-        sources=sources[keep],
+        sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in sex_raw.items()},
+        sources=sources if keep.all() else sources[keep],
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
         economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
-        input_sha256=_panel_hash(panel),
+        input_sha256=_panel_hash(checked),
         screening=screening,
         treatments=None
         if treatment_log is None
@@ -636,6 +683,11 @@ def compile_model(
         _all_years=fit_years,
         _all_sex_values=fit_sex,
     )
+
+
+def _rows(array: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The rows kept (the array itself when every row is: a (units x indicators) copy costs as much as a stage)."""
+    return array if keep.all() else array[keep]
 
 
 def _screened_out(screening: pd.DataFrame | None) -> set[str]:

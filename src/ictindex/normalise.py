@@ -397,7 +397,7 @@ def apply_columns(
     units: pd.MultiIndex,
 ) -> np.ndarray:
     """Normalise every column of ``values`` (units x indicators) with its method and fitted parameters."""
-    out = np.empty(values.shape, dtype="float64")
+    out = np.empty(values.shape, dtype="float64", order="F")  # written column by column
     for j, (ind, spec) in enumerate(zip(indicators, specs, strict=True)):
         x = values[:, j]
         _check_log(x, ind, spec, units)

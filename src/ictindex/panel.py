@@ -43,13 +43,15 @@ from ictindex.errors import PanelError
 from ictindex.framework import Framework
 from ictindex.read import read_table
 
-__all__ = ["PANEL_COLUMNS", "PanelCheck", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
+__all__ = ["PANEL_COLUMNS", "PanelCheck", "WideValues", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
 PANEL_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "note"]
 #: The codes of the ``sex`` column (categorical, in this order).
 SEX_CODES = ("total", "female", "male")
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message", "line"]
 
+#: Wide tables are validated in their own shape (tests set this to False to compare with the long layout).
+_WIDE_LAYOUT = True
 _LINE = "_line"  # column of the file line (or sheet row) of each row, while validating
 #: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
 EARLIEST_YEAR = 1900
@@ -117,20 +119,113 @@ _SEX = {
 
 
 @dataclass(frozen=True)
+class WideValues:
+    """The usable values of a validated wide table, kept in the table's shape (no row per value).
+
+    A wide table of ``n`` rows and ``k`` indicator columns is validated column by column (see
+    :func:`validate_panel`); what is usable stays an ``(n, k)`` block, so a build reads the indicator matrix
+    from it without a long layout of ``n * k`` rows. :meth:`to_long` gives the canonical long panel
+    (what :attr:`PanelCheck.panel` holds).
+    """
+
+    economy: pd.Categorical  # per row of the table (code -1: the row holds no usable value)
+    year: np.ndarray  # per row, int64
+    sex: pd.Categorical  # per row, categories SEX_CODES
+    source: pd.Categorical  # per row
+    note: pd.Categorical  # per row
+    indicator: pd.Categorical  # per column of the block (code -1: the column holds no usable value)
+    values: np.ndarray  # (n, k) float64, Fortran order: NaN where no usable value
+
+    def to_long(self) -> pd.DataFrame:
+        """The canonical long panel: one row per usable value, column by column of the table."""
+        n, k = self.values.shape
+        usable = ~np.isnan(self.values.ravel(order="F"))
+        every = bool(usable.all())
+        cells = None if every else np.flatnonzero(usable)
+
+        def per_row(codes: np.ndarray) -> np.ndarray:
+            tiled = np.tile(codes, k)
+            return tiled if every else tiled[cells]
+
+        def coded(column: pd.Categorical) -> pd.Categorical:
+            return pd.Categorical.from_codes(per_row(column.codes), categories=column.categories)
+
+        indicator = np.repeat(self.indicator.codes, n)
+        value = self.values.ravel(order="F")
+        panel = pd.DataFrame(
+            {
+                "economy": coded(self.economy),
+                "year": per_row(self.year),
+                "indicator": pd.Categorical.from_codes(
+                    indicator if every else indicator[cells], categories=self.indicator.categories
+                ),
+                "sex": coded(self.sex),
+                "value": value if every else value[cells],
+                "source": coded(self.source),
+                "note": coded(self.note),
+            },
+            copy=False,
+        )
+        return panel
+
+
 class PanelCheck:
     """A validated panel and what validation noticed.
 
     ``panel`` has the columns :data:`PANEL_COLUMNS`; ``issues`` has one row per
     problem (``severity`` error or warning, ``problem`` a short code, ``economy``,
-    ``indicator``, ``year``, ``message``).
+    ``indicator``, ``year``, ``message``). A wide table's usable values are also kept in its own
+    shape as ``wide`` (:class:`WideValues`); its long ``panel`` is then made when first asked for.
     """
 
-    panel: pd.DataFrame
-    issues: pd.DataFrame
-    #: ISO3 codes of every economy in the input (after name resolution, aggregates set aside), whether or
-    #: not any of its values is usable: an economy whose cells are all empty, ``..`` or ``#N/A`` is here
-    #: but not in ``panel``, so a build can list it as not scored instead of losing it.
-    economies: frozenset[str] = frozenset()
+    def __init__(
+        self,
+        panel: pd.DataFrame | None = None,
+        issues: pd.DataFrame | None = None,
+        economies: frozenset[str] = frozenset(),
+        *,
+        wide: WideValues | None = None,
+    ) -> None:
+        if panel is None and wide is None:
+            raise TypeError("PanelCheck needs a panel or wide values")
+        self._panel = panel
+        self.wide = wide
+        self.issues = pd.DataFrame(columns=ISSUE_COLUMNS) if issues is None else issues
+        #: ISO3 codes of every economy in the input (after name resolution, aggregates set aside), whether or
+        #: not any of its values is usable: an economy whose cells are all empty, ``..`` or ``#N/A`` is here
+        #: but not in ``panel``, so a build can list it as not scored instead of losing it.
+        self.economies = economies
+
+    @property
+    def panel(self) -> pd.DataFrame:
+        """The validated long panel (:data:`PANEL_COLUMNS`)."""
+        if self._panel is None:
+            self._panel = self.wide.to_long()  # type: ignore[union-attr]
+        return self._panel
+
+    @property
+    def values(self) -> pd.DataFrame | WideValues:
+        """What the indicator matrix is read from: the wide values when the input was a wide table, else the
+        panel (:func:`ictindex.derive.indicator_values` takes either)."""
+        return self.wide if self.wide is not None else self.panel
+
+    @property
+    def n_values(self) -> int:
+        """The number of usable values (rows of ``panel``)."""
+        if self._panel is None and self.wide is not None:
+            return int(np.count_nonzero(~np.isnan(self.wide.values)))
+        return len(self.panel)
+
+    @property
+    def has_notes(self) -> bool:
+        """Whether any usable value carries a publisher's note."""
+        if self._panel is None and self.wide is not None:
+            note = self.wide.note
+            written = np.asarray([str(c) != "" for c in note.categories], dtype=bool)
+            return bool(np.append(written, False)[note.codes].any())
+        note = self.panel["note"]
+        written = np.asarray([str(c) != "" for c in note.cat.categories], dtype=bool)
+        return bool(np.append(written, False)[note.cat.codes].any())
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -141,6 +236,13 @@ class PanelCheck:
         """Aggregate labels (World, regions, income groups) found and kept out of scoring."""
         rows = self.issues[self.issues["problem"] == "aggregate"]
         return sorted(rows["economy"].unique())
+
+    def __repr__(self) -> str:
+        n_errors = len(self.errors)
+        return (
+            f"PanelCheck({self.n_values} usable values, {n_errors} error(s), "
+            f"{len(self.issues) - n_errors} warning(s), {len(self.economies)} economies)"
+        )
 
 
 def _rename(frame: pd.DataFrame) -> pd.DataFrame:
@@ -221,7 +323,9 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
         if _LINE in frame.columns:
             long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
         out = pd.DataFrame(long, copy=False)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
-        if frame.columns.is_unique:  # row i of the table is rows i, i + n, i + 2n... of the long layout
+        if len({str(c).strip() for c in value_columns}) == k:  # row i of the table is rows i, i + n, ... of the long
+            # layout, and a repeated (economy, year, sex) row is a duplicate (two columns that are one indicator
+            # once stripped are compared cell by cell)
             out.attrs["wide_rows"] = n
         return out
     long = frame[[c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]].copy()
@@ -385,7 +489,6 @@ def validate_panel(
         raise PanelError(f"expected a DataFrame or a file path, got {type(data).__name__}")
     source = source or frame.attrs.get("file")  # a frame from read_table keeps its file in messages
     frame, empty_rows = _set_empty_rows_aside(frame)
-    long = _to_long(frame, source)
     found: list[pd.DataFrame] = []
     if empty_rows:
         found.append(
@@ -405,6 +508,12 @@ def validate_panel(
                 frame.attrs["sheet_note"],
             )
         )
+    frame = _rename(frame)
+    columns = _wide_columns(frame) if _WIDE_LAYOUT else None
+    latest = max_year if max_year is not None else _dt.date.today().year
+    if columns is not None:  # a wide table: checked in its own shape
+        return _validate_wide(frame, columns, found, framework, known_series, extra_names, latest, units, source)
+    long = _to_long(frame, source)
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
 
@@ -472,7 +581,6 @@ def validate_panel(
                 ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty"),
             )
         )
-    latest = max_year if max_year is not None else _dt.date.today().year
     future = ~bad_year & (year > latest)
     if future.any():
         found.append(_issues(long[future], "error", "future_year", f"year after {latest}: check the year column"))
@@ -669,7 +777,7 @@ def validate_panel(
     for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
         known = column == "economy" and same_labels and usable.all() and not dropped.any()
         panel[column] = _sorted_categories(panel[column].array, in_use if known else None)
-    return PanelCheck(panel=panel, issues=errors_first.drop(columns="_o").reset_index(drop=True), economies=economies)
+    return PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
 
 
 def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None) -> pd.Categorical:
@@ -749,19 +857,26 @@ def _cell_keys(economy: np.ndarray, year: np.ndarray, indicator: np.ndarray, kee
     out = np.full(len(economy), -1, dtype="int64")
     if not keep.any():
         return out
+    if keep.all():  # (no masked copies of millions of rows)
+        first, last = int(year.min()), int(year.max())
+        span, n_indicators = last - first + 1, int(indicator.max()) + 1
+        out = economy.astype("int64")
+        out *= span
+        out += year
+        out -= first
+        out *= n_indicators
+        out += indicator
+        return out
     first, last = int(year[keep].min()), int(year[keep].max())
     span, n_indicators = last - first + 1, int(indicator[keep].max()) + 1
     out[keep] = (economy[keep].astype("int64") * span + (year[keep] - first)) * n_indicators + indicator[keep]
     return out
 
 
-def _range_issues(
-    long: pd.DataFrame,
-    keep: np.ndarray,
-    framework: Framework,
-    known_series: Mapping[str, tuple[float | None, float | None]] | None,
-) -> list[pd.DataFrame]:
-    """Values outside the valid range of their indicator (e.g. a percentage above 100, a negative count)."""
+def _bounds(
+    labels: Sequence[str], framework: Framework, known_series: Mapping[str, tuple[float | None, float | None]] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest admissible value of every label (NaN: no bound)."""
     bounds: dict[str, tuple[float | None, float | None]] = {}
     for code, rng in (known_series or {}).items():
         if isinstance(rng, tuple):
@@ -774,10 +889,32 @@ def _range_issues(
         elif ind.source is not None:
             for series in ind.source.codes:
                 bounds.setdefault(series, (0.0, None))
+    low = np.array([np.nan if bounds.get(c, (None, None))[0] is None else bounds[c][0] for c in labels], dtype=float)
+    high = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels], dtype=float)
+    return low, high
+
+
+def _out_of_range(rows: pd.DataFrame, value: np.ndarray, bound: np.ndarray, side: str) -> pd.DataFrame:
+    """Issues of values below (``side="below"``) or above their admissible range."""
+    shown = pd.Series(value, index=rows.index).astype(str)
+    limit = pd.Series(bound, index=rows.index).astype(str)
+    if side == "below":
+        what = " is below the lowest admissible value " + limit + " (a negative count or share?)"
+    else:
+        what = " is above the highest admissible value " + limit + " (a percentage above 100?)"
+    return _issues(rows, "error", "out_of_range", "value " + shown + what + ": correct or remove it")
+
+
+def _range_issues(
+    long: pd.DataFrame,
+    keep: np.ndarray,
+    framework: Framework,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None,
+) -> list[pd.DataFrame]:
+    """Values outside the valid range of their indicator (e.g. a percentage above 100, a negative count)."""
     indicator = long["indicator"].array
     labels = list(indicator.categories)
-    low_u = np.array([np.nan if bounds.get(c, (None, None))[0] is None else bounds[c][0] for c in labels], dtype=float)
-    high_u = np.array([np.nan if bounds.get(c, (None, None))[1] is None else bounds[c][1] for c in labels], dtype=float)
+    low_u, high_u = _bounds(labels, framework, known_series)
     value = long["value"].to_numpy()
     # the lowest and highest value of every indicator first: rows are compared only for those out of range
     checked = keep & (indicator.codes >= 0) & ~np.isnan(value)
@@ -792,44 +929,379 @@ def _range_issues(
         codes_out = extremes.index[
             (extremes["min"].to_numpy() < low_u[extremes.index]) | (extremes["max"].to_numpy() > high_u[extremes.index])
         ]
-    below = above = np.zeros(len(value), dtype=bool)
+    out = []
     if len(codes_out):
         suspect = checked & np.isin(indicator.codes, codes_out)
         low = np.append(low_u, np.nan)[indicator.codes]
         high = np.append(high_u, np.nan)[indicator.codes]
         with np.errstate(invalid="ignore"):
-            below = suspect & (value < low)
-            above = suspect & (value > high)
-    out = []
-    if below.any():
-        rows = long[below]
-        out.append(
-            _issues(
-                rows,
-                "error",
-                "out_of_range",
-                "value "
-                + rows["value"].astype(str)
-                + " is below the lowest admissible value "
-                + pd.Series(low[below], index=rows.index).astype(str)
-                + " (a negative count or share?): correct or remove it",
-            )
-        )
-    if above.any():
-        rows = long[above]
-        out.append(
-            _issues(
-                rows,
-                "error",
-                "out_of_range",
-                "value "
-                + rows["value"].astype(str)
-                + " is above the highest admissible value "
-                + pd.Series(high[above], index=rows.index).astype(str)
-                + " (a percentage above 100?): correct or remove it",
-            )
-        )
+            for side, outside, bound in (
+                ("below", suspect & (value < low), low),
+                ("above", suspect & (value > high), high),
+            ):
+                if outside.any():
+                    out.append(_out_of_range(long[outside], value[outside], bound[outside], side))
     return out
+
+
+def _wide_columns(frame: pd.DataFrame) -> list | None:
+    """The indicator columns of a wide table that can be validated in the table's shape, or ``None``.
+
+    Column labels must be distinct, non-empty text with nothing to strip; anything else (and a long table)
+    goes through the long layout, which reports it cell by cell."""
+    if "indicator" in frame.columns or "value" in frame.columns or not frame.columns.is_unique:
+        return None
+    if "economy" not in frame.columns or "year" not in frame.columns:
+        return None
+    columns = [c for c in frame.columns if c not in ("economy", "year", "sex", "source", "note", _LINE)]
+    labels = [str(c) for c in columns]
+    if not columns or len(set(labels)) != len(labels) or any(t == "" or t != t.strip() for t in labels):
+        return None
+    return columns
+
+
+class _Cells:
+    """Issue rows for cells of a wide table (flat positions ``j * n + i``: column j, row i), in the order
+    of the long layout (column by column), with the row attributes as they stand at that check."""
+
+    def __init__(self, n: int, labels: list[str], line: np.ndarray | None) -> None:
+        self.n, self.labels, self.line = n, np.asarray(labels, dtype=object), line
+
+    def of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Every cell of the given rows (a row mask), column by column."""
+        at = np.flatnonzero(rows)
+        return (np.arange(len(self.labels), dtype="int64")[:, None] * self.n + at[None, :]).ravel()
+
+    def frame(self, cells: np.ndarray, economy: pd.Categorical, year: np.ndarray) -> pd.DataFrame:
+        i, j = cells % self.n, cells // self.n
+        data = {"economy": economy[i], "indicator": self.labels[j], "year": year[i]}
+        if self.line is not None:
+            data[_LINE] = self.line[i]
+        return pd.DataFrame(data, index=cells)
+
+
+def _first_per_key(cells: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The first cell (in long order) of each key."""
+    _, first = np.unique(keys, return_index=True)
+    return cells[np.sort(first)]
+
+
+def _validate_wide(
+    frame: pd.DataFrame,
+    columns: list,
+    found: list[pd.DataFrame],
+    framework: Framework | None,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None,
+    extra_names: Mapping[str, str] | None,
+    latest: int,
+    units: str,
+    source: str | None,
+) -> PanelCheck:
+    """:func:`validate_panel` of a wide table in the table's shape: row checks (economy, year, sex,
+    duplicates) once per row of the table, value checks on the ``(rows, columns)`` block.
+
+    The issues are those the long layout gives, row for row and in the same order (a test compares the two)."""
+    n, k = len(frame), len(columns)
+    labels = [str(c) for c in columns]
+    line = frame[_LINE].to_numpy() if _LINE in frame.columns else None
+    cells = _Cells(n, labels, line)
+    defaults = {"sex": "total", "source": source or "user data", "note": ""}
+    attribute = {
+        c: _categorical(frame[c]) if c in frame.columns else _constant(defaults[c], n)
+        for c in ("sex", "source", "note")
+    }
+    year_raw = frame["year"].to_numpy()
+    row_keep = np.ones(n, dtype=bool)
+
+    # economies, once per row
+    economy = _categorical(frame["economy"])
+    label_u = _text(pd.Series(economy.categories, dtype=object))
+    stripped_u = label_u.str.strip()
+    blank_u = (stripped_u == "").to_numpy()
+    if units == "any":
+        kind_u = np.where(blank_u, "blank", "economy").astype(object)
+        iso_u = stripped_u.to_numpy(dtype=object)
+    else:
+        classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
+        kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
+        iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
+    blank = _per_row(blank_u, economy.codes, True)
+    aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
+    unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
+    if blank.any():
+        rows = cells.frame(cells.of_rows(blank), economy, year_raw)
+        found.append(
+            _issues(rows, "error", "missing_economy", "the economy cell is empty: give an ISO3 code or an ITU/UN name")
+        )
+    if aggregate.any():
+        rows = cells.frame(cells.of_rows(aggregate), economy, year_raw)
+        found.append(_issues(rows, "warning", "aggregate", "regional/income aggregate kept out of scoring"))
+    if unknown.any():
+        rows = cells.frame(cells.of_rows(unknown), economy, year_raw)
+        found.append(
+            _issues(
+                rows,
+                "error",
+                "unknown_economy",
+                "unknown economy '" + _text(rows["economy"]) + "': use an ISO 3166 "
+                "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
+            )
+        )
+    dropped = aggregate | unknown | blank
+    row_keep &= ~dropped
+    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
+    final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
+    economy = _recode(economy, final_u, "")
+    in_use = np.bincount(economy.codes[~dropped], minlength=len(economy.categories)) > 0
+    economies = frozenset(np.asarray(economy.categories, dtype=object)[in_use].tolist()) if k else frozenset()
+
+    # years, once per row
+    integer_years = frame["year"].dtype == "int64"
+    year = year_raw if integer_years else _numbers(frame["year"])
+    bad_year = np.zeros(n, dtype=bool) if integer_years else ~np.isfinite(year) | (year != np.round(year))
+    if bad_year.any():
+        rows = cells.frame(cells.of_rows(bad_year), economy, year_raw)
+        shown = _text(rows["year"])
+        found.append(
+            _issues(
+                rows,
+                "error",
+                "bad_year",
+                ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty"),
+            )
+        )
+    future = ~bad_year & (year > latest)
+    if future.any():
+        rows = cells.frame(cells.of_rows(future), economy, year_raw)
+        found.append(_issues(rows, "error", "future_year", f"year after {latest}: check the year column"))
+    early = ~bad_year & (year < EARLIEST_YEAR)
+    if early.any():
+        rows = cells.frame(cells.of_rows(early), economy, year_raw)
+        found.append(
+            _issues(
+                rows, "error", "early_year", f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"
+            )
+        )
+    row_keep &= ~(bad_year | future | early)
+    if not integer_years:
+        year = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
+
+    # sex, once per row (a blank cell is both sexes)
+    sex = attribute["sex"]
+    sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
+    bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
+    if bad_sex.any():
+        at = cells.of_rows(bad_sex)
+        rows = cells.frame(at, economy, year)
+        found.append(
+            _issues(
+                rows,
+                "error",
+                "bad_sex",
+                "sex '" + _text(pd.Series(sex[at % n], index=at)) + "' is not total, female or male",
+            )
+        )
+    row_keep &= ~bad_sex
+    sex = _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
+
+    # values, column by column: numbers; missing markers become NaN (recorded); other text is an error
+    number = np.empty((n, k), dtype="float64", order="F")
+    cell_keep = np.ones((n, k), dtype=bool, order="F")
+    boolean_at, marker_at, text_at, raw_text = [], [], [], {}
+    for j, column in enumerate(columns):
+        raw = frame[column]
+        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+            number[:, j] = raw.to_numpy(dtype="float64", na_value=np.nan)
+            continue
+        raw = pd.Series(raw.to_numpy(dtype=object))
+        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        number[:, j] = numbers.to_numpy()
+        flagged = _booleans(raw, numbers).to_numpy()
+        text = (raw.notna() & numbers.isna()).to_numpy()
+        if flagged.any():
+            boolean_at.append(j * n + np.flatnonzero(flagged))
+            cell_keep[flagged, j] = False
+        if text.any():
+            folded = raw[text].astype(str).str.strip().str.casefold()
+            marker = folded.isin(MISSING_MARKERS).to_numpy()
+            at = j * n + np.flatnonzero(text)
+            marker_at.append(at[marker])
+            text_at.append(at[~marker])
+            cell_keep[np.flatnonzero(text)[~marker], j] = False
+        raw_text.update(zip(j * n + np.flatnonzero(flagged | text), raw[flagged | text].to_numpy(), strict=True))
+
+    def shown(at: np.ndarray) -> pd.Series:
+        return _text(pd.Series([raw_text[a] for a in at], index=at, dtype=object))
+
+    if boolean_at:
+        at = np.concatenate(boolean_at)
+        found.append(
+            _issues(
+                cells.frame(at, economy, year),
+                "error",
+                "boolean_value",
+                "value " + shown(at) + " is a "
+                "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty",
+            )
+        )
+    marker_at = [a for a in marker_at if a.size]
+    if marker_at:
+        at = np.concatenate(marker_at)
+        found.append(
+            _issues(cells.frame(at, economy, year), "warning", "missing_marker", "'" + shown(at) + "' read as missing")
+        )
+    text_at = [a for a in text_at if a.size]
+    if text_at:
+        at = np.concatenate(text_at)
+        found.append(_issues(cells.frame(at, economy, year), "error", "non_numeric", _not_a_number(shown(at))))
+    has_value = ~np.isnan(number)
+    keep = cell_keep & row_keep[:, None]
+    seen = keep.any(axis=0)
+    with_value = (keep & has_value).any(axis=0)
+    if (seen & ~with_value).any():
+        names = sorted(np.asarray(labels, dtype=object)[seen & ~with_value])
+        rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
+        found.append(
+            _issues(
+                rows,
+                "warning",
+                "all_missing",
+                "every value of this indicator is missing: it counts as missing everywhere",
+            )
+        )
+    infinite = np.isinf(number)
+    if infinite.any():
+        at = np.flatnonzero(infinite.ravel(order="F"))
+        found.append(_issues(cells.frame(at, economy, year), "error", "non_finite", "value is infinite"))
+        keep &= ~infinite
+    for name in ("source", "note"):
+        column = attribute[name]
+        attribute[name] = _recode(
+            column,
+            _text(pd.Series(column.categories, dtype=object)).to_numpy(dtype=object),
+            "user data" if name == "source" else "",
+        )
+
+    # duplicates: a repeated (economy, year, sex) row of the table
+    rows_kept = keep.any(axis=1)
+    row_dup = np.zeros(n, dtype=bool)
+    row_key = _cell_keys(economy.codes, year, sex.codes.astype("int64"), rows_kept)
+    if rows_kept.any():
+        row_dup[rows_kept] = _repeated(row_key[rows_kept])
+    if row_dup.any():
+        dup = keep & row_dup[:, None]
+        at = np.flatnonzero(dup.ravel(order="F"))
+        first = _first_per_key(at, row_key[at % n] * k + at // n)
+        found.append(
+            _issues(
+                cells.frame(first, economy, year),
+                "error",
+                "duplicate",
+                "more than one row for this economy, year, indicator and sex: keep one",
+            )
+        )
+        keep &= ~dup
+
+    if framework is not None:
+        known = _known_indicators(framework, known_series)
+        unknown_column = np.asarray([t not in known for t in labels], dtype=bool)
+        kept_column = keep.any(axis=0)
+        if (unknown_column & kept_column).any():
+            at = np.asarray(
+                [j * n + int(np.argmax(keep[:, j])) for j in np.flatnonzero(unknown_column & kept_column)],
+                dtype="int64",
+            )
+            rows = cells.frame(at, economy, year)
+            found.append(
+                _issues(
+                    rows,
+                    "error",
+                    "unknown_indicator",
+                    "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
+                    f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})",
+                )
+            )
+            keep[:, unknown_column] = False
+        low, high = _bounds(labels, framework, known_series)
+        below_at, above_at = [], []
+        for j in range(k):
+            checked = keep[:, j] & has_value[:, j]
+            block = number[:, j] if checked.all() else number[checked, j]
+            if block.size and (block.min() < low[j] or block.max() > high[j]):
+                below_at.append(j * n + np.flatnonzero(checked & (number[:, j] < low[j])))
+                above_at.append(j * n + np.flatnonzero(checked & (number[:, j] > high[j])))
+        for at, bound, side in ((below_at, low, "below"), (above_at, high, "above")):
+            at = np.concatenate(at) if at else np.zeros(0, dtype="int64")
+            if at.size:
+                rows = cells.frame(at, economy, year)
+                found.append(_out_of_range(rows, number.ravel(order="F")[at], bound[at // n], side))
+        used = (keep & has_value).any(axis=0)
+        present = {t for t, u in zip(labels, used, strict=True) if u}
+        absent = [
+            ind.code
+            for ind in framework.indicators
+            if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present
+        ]
+        if absent:
+            rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
+            found.append(
+                _issues(
+                    rows,
+                    "warning",
+                    "absent_indicator",
+                    "no value in the data for this framework indicator (nor its source series): "
+                    "it counts as missing for every economy (see the coverage table)",
+                )
+            )
+
+    usable = keep & has_value
+    sexed_rows = usable.any(axis=1) & (sex.codes != 0)
+    if sexed_rows.any():
+        unit_key = _cell_keys(economy.codes, year, np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
+        lone_at = []
+        for j in range(k):
+            by_sex = usable[:, j] & (sex.codes != 0)
+            if by_sex.any():
+                total = unit_key[keep[:, j] & (sex.codes == 0)]
+                lone = np.flatnonzero(by_sex & ~np.isin(unit_key, total))
+                if lone.size:
+                    lone_at.append(_first_per_key(j * n + lone, unit_key[lone]))
+        if lone_at:
+            at = np.concatenate(lone_at)
+            found.append(
+                _issues(
+                    cells.frame(at, economy, year),
+                    "warning",
+                    "sex_without_total",
+                    "female/male value without a total value: the total index treats "
+                    "this indicator as missing; add the both-sexes value",
+                )
+            )
+
+    issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
+    errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
+    values = number if usable.all() else np.where(usable, number, np.nan)
+    used_rows, used_columns = usable.any(axis=1), usable.any(axis=0)
+
+    def in_use(column: pd.Categorical, rows: np.ndarray) -> pd.Categorical:
+        """The labels of the rows (columns) with a usable value, sorted, as the long panel's column has them."""
+        if len(column.categories) == 1 and (column.codes[rows] == 0).all():
+            return column  # one label (or none in use), kept as the long layout keeps it
+        codes = column.codes if rows.all() else np.where(rows, column.codes, -1)
+        return _sorted_categories(pd.Categorical.from_codes(codes, categories=column.categories))
+
+    wide = WideValues(
+        economy=in_use(economy, used_rows),
+        year=np.asarray(year, dtype="int64"),
+        sex=sex,
+        source=in_use(attribute["source"], used_rows),
+        note=in_use(attribute["note"], used_rows),
+        indicator=in_use(
+            pd.Categorical.from_codes(np.arange(k), categories=pd.Index(labels, dtype=object)), used_columns
+        ),
+        values=np.asfortranarray(values),
+    )
+    return PanelCheck(issues=errors_first.drop(columns="_o").reset_index(drop=True), economies=economies, wide=wide)
 
 
 def to_panel(
