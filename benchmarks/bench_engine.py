@@ -114,8 +114,10 @@ def synthetic_panel(units: int, years: int = 10, seed: int = 1) -> pd.DataFrame:
     return frame
 
 
-def child_scale(units: int) -> dict:
+def child_scale(units: int, layout: str = "wide") -> dict:
     panel = synthetic_panel(units)
+    if layout == "long":  # the same values as a long table: one row per value (11 per row of the wide table)
+        panel = panel.melt(id_vars=["economy", "year"], var_name="indicator", value_name="value")
     before = _rss_mib()
     start = time.perf_counter()
     result = build_index(panel, "doi", units="any")
@@ -168,19 +170,22 @@ def main() -> None:
         f"{memory['output_mib']:,.0f} MiB)"
     )
     sizes = (2_000, 20_000) if quick else (2_000, 20_000, 200_000)
-    rows = [_child(f"scale:{n}") for n in sizes]
-    for row in rows:
-        print(
-            f"build_index, {row['units']:>7,} units x 10 years x 11 indicators: {row['seconds']:6.2f} s, "
-            f"{1000 * row['seconds'] / row['units']:.3f} s per 1,000 units, peak {row['peak']:,.0f} MiB"
-        )
+    for layout in ("wide", "long"):
+        print(f"build_index, a {layout} table:")
+        for n in sizes:
+            row = _child(f"{'long' if layout == 'long' else 'scale'}:{n}")
+            print(
+                f"  {row['units']:>7,} units x 10 years x 11 indicators: {row['seconds']:6.2f} s, "
+                f"{1000 * row['seconds'] / row['units']:.3f} s per 1,000 units, peak {row['peak']:,.0f} MiB"
+            )
     bench_chain()
 
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
         task = sys.argv[sys.argv.index("--child") + 1]
-        result = child_memory() if task == "memory" else child_scale(int(task.split(":")[1]))
+        kind, _, size = task.partition(":")
+        result = child_memory() if task == "memory" else child_scale(int(size), "long" if kind == "long" else "wide")
         print(json.dumps(result))
     else:
         main()

@@ -103,3 +103,21 @@ def test_columns_that_are_one_indicator_once_stripped_are_duplicates():
     checked = validate_panel(frame)
     assert checked.wide is None
     assert checked.errors["problem"].tolist() == ["duplicate"]
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_long_columns_coded_by_runs_equal_coding_every_cell(shuffled):
+    """A long, sorted column is coded one run of equal cells at a time: the same codes and labels as coding every
+    cell (missing cells of every kind stay missing; a shuffled column is coded cell by cell)."""
+    from ictindex.panel import _categorical, _runs
+
+    labels = np.repeat(np.array(["KOR", "ARG", None, "NER", np.nan, "KOR", "", 5, 5.0], dtype=object), 40_000)
+    if shuffled:
+        labels = np.random.default_rng(0).permutation(labels)
+    assert (_runs(labels) is None) == shuffled
+    coded = _categorical(pd.Series(labels, dtype=object))
+    codes, uniques = pd.factorize(labels)
+    assert coded.codes.tolist() == codes.tolist()
+    assert coded.categories.tolist() == list(uniques)
+    with_na = pd.Series(np.repeat(np.array(["KOR", pd.NA], dtype=object), 60_000), dtype=object)
+    assert _categorical(with_na).codes.tolist() == pd.factorize(with_na)[0].tolist()

@@ -110,9 +110,13 @@ def _locate_long(
     rows = np.flatnonzero(np.append(own, False)[indicator.codes] & wanted_sexes)
     if rows.size == 0:
         return None
-    index, unit_of = _units(np.asarray(economy.categories, dtype=object), economy.codes[rows], year[rows])
-    n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
     every = rows.size == len(panel)
+    index, unit_of = _units(
+        np.asarray(economy.categories, dtype=object),
+        economy.codes if every else economy.codes[rows],
+        year if every else year[rows],
+    )
+    n_groups = len(indicator.categories) * (len(sexes.categories) + 1)
     group = (indicator.codes if every else indicator.codes[rows]).astype("int32") * (len(sexes.categories) + 1) + (
         sexes.codes if every else sexes.codes[rows]
     )

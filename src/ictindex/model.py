@@ -437,20 +437,33 @@ def _panel_hash(checked: PanelCheck) -> str:
     return labels.hexdigest()
 
 
-def _long_hash(panel: pd.DataFrame, coded: dict[str, pd.Categorical]) -> tuple[np.uint64, np.uint64, int]:
+def _long_hash(
+    panel: pd.DataFrame, coded: dict[str, pd.Categorical], chunk: int = 65_536
+) -> tuple[np.uint64, np.uint64, int]:
+    """The sum, exclusive or and number of the row numbers of a long panel, in blocks of rows (each block's work
+    arrays stay in cache; the panel's own arrays are never written)."""
     n = len(panel)
-    row, part = np.zeros(n, dtype="uint64"), np.empty(n, dtype="uint64")
+    columns = {name: coded[name].codes for name in ("economy", "indicator", "sex")}
+    columns["year"] = panel["year"].to_numpy(dtype="int64").view("uint64")
+    columns["value"] = panel["value"].to_numpy(dtype="float64").view("uint64")
+    total, mixed = np.uint64(0), np.uint64(0)
+    row, part = np.empty(chunk, dtype="uint64"), np.empty(chunk, dtype="uint64")
     with np.errstate(over="ignore"):
-        for name in _HASHED:
-            if name in ("year", "value"):  # into the work array: the panel's own arrays are never written
-                column = panel[name].to_numpy(dtype="int64" if name == "year" else "float64").view("uint64")
-            else:
-                column = coded[name].codes
-            np.multiply(column, _HASH_WEIGHTS[name], out=part, dtype="uint64", casting="unsafe")
-            row += part
-        _mix(row)
-        total = np.add.reduce(row, dtype="uint64") if len(row) else np.uint64(0)
-        mixed = np.bitwise_xor.reduce(row) if len(row) else np.uint64(0)
+        for start in range(0, n, chunk):
+            size = min(chunk, n - start)
+            row[:size] = 0
+            for name in _HASHED:
+                np.multiply(
+                    columns[name][start : start + size],
+                    _HASH_WEIGHTS[name],
+                    out=part[:size],
+                    dtype="uint64",
+                    casting="unsafe",
+                )
+                row[:size] += part[:size]
+            _mix(row[:size])
+            total += np.add.reduce(row[:size], dtype="uint64")
+            mixed ^= np.bitwise_xor.reduce(row[:size])
     return total, mixed, n
 
 

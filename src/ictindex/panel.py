@@ -261,8 +261,35 @@ def _categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     Missing cells stay missing (code -1)."""
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return pd.Categorical(values)
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object) if not isinstance(values, pd.Series) else values)
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    runs = _runs(array)
+    if runs is not None:  # a sorted or grouped column: one label per run of equal cells is looked up
+        heads, lengths = runs
+        head_codes, uniques = pd.factorize(array[heads])
+        codes = np.repeat(head_codes.astype("int8" if len(uniques) < 127 else "int32"), lengths)
+    else:
+        codes, uniques = pd.factorize(array)
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+def _runs(array: np.ndarray, sample: int = 10_000) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the runs of equal neighbouring cells of a long column start, and their lengths, when runs are long
+    (a panel sorted or grouped by the column: a few labels repeated many times); otherwise ``None``."""
+    if len(array) < 10 * sample:
+        return None
+    try:
+        head = array[:sample]
+        if np.count_nonzero(head[1:] != head[:-1]) > sample // 4:  # short runs: hashing every cell is cheaper
+            return None
+        change = np.empty(len(array), dtype=bool)
+        change[0] = True
+        np.not_equal(array[1:], array[:-1], out=change[1:])
+    except (TypeError, ValueError):  # cells that cannot be compared (pd.NA): hashed one by one
+        return None
+    heads = np.flatnonzero(change)
+    if len(heads) > len(array) // 4:
+        return None
+    return heads, np.diff(np.append(heads, len(array)))
 
 
 def _constant(value: object, n: int) -> pd.Categorical:
@@ -328,7 +355,11 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
             # once stripped are compared cell by cell)
             out.attrs["wide_rows"] = n
         return out
-    long = frame[[c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]].copy()
+    present = [c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]
+    if frame.columns.is_unique:  # the input's columns, not copied: they are replaced, never written
+        long = pd.DataFrame({c: frame[c] for c in present}, copy=False)
+    else:
+        long = frame[present].copy()
     for column in ("economy", "indicator", "sex", "source", "note"):
         long[column] = _categorical(long[column]) if column in long.columns else _constant(defaults[column], len(long))
     return long[[*PANEL_COLUMNS, _LINE] if _LINE in long.columns else PANEL_COLUMNS]
@@ -342,7 +373,13 @@ def _set_empty_rows_aside(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     described = frame.attrs.get("empty_rows", "")
     if frame.index.name == "line":
         frame = frame.assign(**{_LINE: frame.index.to_numpy()})
-    empty = frame.drop(columns=[_LINE], errors="ignore").isna().all(axis=1).to_numpy()
+    empty = np.ones(len(frame), dtype=bool)
+    columns = [frame.iloc[:, i] for i, name in enumerate(frame.columns) if name != _LINE]
+    columns.sort(key=lambda column: not pd.api.types.is_numeric_dtype(column.dtype))
+    for column in columns:  # column by column (numbers first: quick to check), until every row has a cell
+        empty &= column.isna().to_numpy()
+        if not empty.any():
+            break
     if empty.any():
         positions = np.flatnonzero(empty)
         shown = ", ".join(map(str, positions[:10])) + (" ..." if len(positions) > 10 else "")
@@ -646,11 +683,8 @@ def validate_panel(
     has_value = ~np.isnan(number)
     indicator = long["indicator"].array
     counted = keep & (indicator.codes >= 0)
-    seen = (
-        np.bincount(indicator.codes if counted.all() else indicator.codes[counted], minlength=len(indicator.categories))
-        > 0
-    )
-    with_value = np.bincount(indicator.codes[counted & has_value], minlength=len(indicator.categories)) > 0
+    seen = np.bincount(_masked(indicator.codes, counted), minlength=len(indicator.categories)) > 0
+    with_value = np.bincount(_masked(indicator.codes, counted & has_value), minlength=len(indicator.categories)) > 0
     if (seen & ~with_value).any():
         names = sorted(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object)))
         rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
@@ -705,7 +739,14 @@ def validate_panel(
         cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
         dup = np.zeros(n_rows, dtype=bool)
         if keep.any():
-            dup[keep] = _repeated(cell[keep] * 3 + sex_codes[keep].astype("int64"))
+            key = cell[keep] if not keep.all() else cell  # (cell is not used again: its array becomes the key)
+            key *= 3
+            key += _masked(sex_codes, keep)
+            repeated = _repeated(key)
+            if keep.all():
+                dup = repeated
+            else:
+                dup[keep] = repeated
     if dup.any():
         key = ["economy", "year", "indicator", "sex"]
         rows = long[dup].drop_duplicates(key)
@@ -732,7 +773,9 @@ def validate_panel(
             keep &= ~unknown_ind
         found.extend(_range_issues(long, keep, framework, known_series))
         used = (
-            np.bincount(indicator.codes[keep & has_value & (indicator.codes >= 0)], minlength=len(indicator.categories))
+            np.bincount(
+                _masked(indicator.codes, keep & has_value & (indicator.codes >= 0)), minlength=len(indicator.categories)
+            )
             > 0
         )
         present = set(indicator.categories[used])
@@ -798,6 +841,16 @@ def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None)
     return pd.Categorical.from_codes(recode[column.codes], categories=pd.Index(labels[order], dtype=object))
 
 
+def _masked(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The values where ``mask`` holds (the array itself when it holds everywhere: a boolean gather of millions
+    of rows that keeps them all costs as much as a stage). Small non-negative codes come back as ``uint8``, which
+    ``np.bincount`` counts without widening them first."""
+    out = values if mask.all() else values[mask]
+    if out.dtype == np.int8 and (len(out) == 0 or out.min() >= 0):
+        return out.view(np.uint8)
+    return out
+
+
 def _per_row(per_label: np.ndarray, codes: np.ndarray, missing: bool) -> np.ndarray:
     """A per-label flag for every row (code -1, an empty cell, gets ``missing``)."""
     per_label = np.asarray(per_label, dtype=bool)
@@ -841,7 +894,13 @@ def _numbers(column: pd.Series) -> np.ndarray:
 
 
 def _repeated(keys: np.ndarray) -> np.ndarray:
-    """Whether each key occurs more than once (sorted once, neighbours compared)."""
+    """Whether each key occurs more than once (sorted once, neighbours compared; keys of a small range are first
+    marked in a dense grid, which shows without sorting that none repeats)."""
+    if len(keys) and keys.min() >= 0 and keys.max() < max(4 * len(keys), 1 << 20):
+        marked = np.zeros(int(keys.max()) + 1, dtype=bool)
+        marked[keys] = True
+        if np.count_nonzero(marked) == len(keys):
+            return np.zeros(len(keys), dtype=bool)
     order = np.argsort(keys, kind="stable")
     same = keys[order][1:] == keys[order][:-1]
     flags = np.zeros(len(keys), dtype=bool)
@@ -854,22 +913,19 @@ def _repeated(keys: np.ndarray) -> np.ndarray:
 
 def _cell_keys(economy: np.ndarray, year: np.ndarray, indicator: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """One integer per (economy, year, indicator) of the kept rows (others get -1)."""
-    out = np.full(len(economy), -1, dtype="int64")
     if not keep.any():
-        return out
-    if keep.all():  # (no masked copies of millions of rows)
-        first, last = int(year.min()), int(year.max())
-        span, n_indicators = last - first + 1, int(indicator.max()) + 1
-        out = economy.astype("int64")
-        out *= span
-        out += year
-        out -= first
-        out *= n_indicators
-        out += indicator
-        return out
-    first, last = int(year[keep].min()), int(year[keep].max())
-    span, n_indicators = last - first + 1, int(indicator[keep].max()) + 1
-    out[keep] = (economy[keep].astype("int64") * span + (year[keep] - first)) * n_indicators + indicator[keep]
+        return np.full(len(economy), -1, dtype="int64")
+    first = int(np.min(year, where=keep, initial=np.iinfo("int64").max))
+    last = int(np.max(year, where=keep, initial=np.iinfo("int64").min))
+    span = last - first + 1
+    n_indicators = int(np.max(indicator, where=keep, initial=0)) + 1
+    out = economy.astype("int64")  # every row computed, the rows not kept then set to -1 (no masked copies)
+    out *= span
+    out += year
+    out -= first
+    out *= n_indicators
+    out += indicator
+    out[~keep] = -1
     return out
 
 
