@@ -195,7 +195,7 @@ def validate(
     for line in group_issues(issues):
         typer.echo(line)
     n_errors = int((issues["severity"] == "error").sum())
-    typer.echo(f"{len(checked.panel)} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
+    typer.echo(f"{checked.n_values} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
     if n_errors:
         raise typer.Exit(code=1)
 
