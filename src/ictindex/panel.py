@@ -14,7 +14,10 @@ indicator and sex::
 
 Readers accept a long table (columns ``economy, year, indicator, value``) or a
 wide one (``economy, year`` and one column per indicator), as a DataFrame, a CSV
-or an XLSX file. Validation collects *every* problem (for ``ictindex validate``);
+or an XLSX file. A wide table is checked in its own shape (a check per row of the
+table, value checks on the block of indicator columns) and kept so
+(:class:`WideValues`), with the issues, row for row, that its long layout gives.
+Validation collects *every* problem (for ``ictindex validate``);
 :func:`to_panel` raises the first error as a :class:`~ictindex.errors.PanelError`
 naming economy, indicator and year. Input frames are never modified.
 
