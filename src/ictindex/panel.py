@@ -33,7 +33,7 @@ naming economy, indicator and year. Input frames are never modified.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -482,6 +482,142 @@ def _known_indicators(framework: Framework | None, known_series: Mapping[str, ob
     return known
 
 
+#: Issue rows for the rows (or cells) a mask marks.
+RowsOf = Callable[[np.ndarray], pd.DataFrame]
+
+
+def _check_economies(
+    economy: pd.Categorical,
+    units: str,
+    extra_names: Mapping[str, str] | None,
+    rows_of: RowsOf,
+    found: list[pd.DataFrame],
+) -> tuple[np.ndarray, pd.Categorical]:
+    """Resolve every distinct economy label once (``units="any"``: used as given, stripped) and record the blank,
+    aggregate and unknown ones. Returns the rows set aside and the column of resolved codes."""
+    label_u = _text(pd.Series(economy.categories, dtype=object))
+    stripped_u = label_u.str.strip()
+    blank_u = (stripped_u == "").to_numpy()
+    if units == "any":
+        kind_u = np.where(blank_u, "blank", "economy").astype(object)
+        iso_u = stripped_u.to_numpy(dtype=object)
+    else:
+        classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
+        kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
+        iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
+    blank = _per_row(blank_u, economy.codes, True)
+    aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
+    unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
+    if blank.any():
+        message = "the economy cell is empty: give an ISO3 code or an ITU/UN name"
+        found.append(_issues(rows_of(blank), "error", "missing_economy", message))
+    if aggregate.any():
+        message = "regional/income aggregate kept out of scoring"
+        found.append(_issues(rows_of(aggregate), "warning", "aggregate", message))
+    if unknown.any():
+        rows = rows_of(unknown)
+        found.append(
+            _issues(
+                rows,
+                "error",
+                "unknown_economy",
+                "unknown economy '" + _text(rows["economy"]) + "': use an ISO 3166 "
+                "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
+            )
+        )
+    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
+    final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
+    return aggregate | unknown | blank, _recode(economy, final_u, "")
+
+
+def _check_years(
+    column: pd.Series, latest: int, rows_of: RowsOf, found: list[pd.DataFrame]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Years must be whole numbers from :data:`EARLIEST_YEAR` to ``latest``. Returns the rows refused and the years
+    as ``int64`` (-1 where not a number)."""
+    integer = column.dtype == "int64"  # whole numbers by type, or checked (a NaN, an infinity, 2020.5 are not years)
+    year = column.to_numpy() if integer else _numbers(column)
+    bad_year = np.zeros(len(year), dtype=bool) if integer else ~np.isfinite(year) | (year != np.round(year))
+    if bad_year.any():
+        rows = rows_of(bad_year)
+        shown = _text(rows["year"])
+        message = ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty")
+        found.append(_issues(rows, "error", "bad_year", message))
+    future = ~bad_year & (year > latest)
+    if future.any():
+        found.append(_issues(rows_of(future), "error", "future_year", f"year after {latest}: check the year column"))
+    early = ~bad_year & (year < EARLIEST_YEAR)
+    if early.any():
+        message = f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"
+        found.append(_issues(rows_of(early), "error", "early_year", message))
+    if not integer:
+        year = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
+    return bad_year | future | early, year
+
+
+def _check_sexes(sex: pd.Categorical, rows_of: RowsOf, found: list[pd.DataFrame]) -> tuple[np.ndarray, pd.Categorical]:
+    """Sex labels read as total, female or male (a blank cell is both sexes). Returns the rows refused and the
+    column coded with :data:`SEX_CODES`."""
+    sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
+    bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
+    if bad_sex.any():
+        rows = rows_of(bad_sex)
+        found.append(_issues(rows, "error", "bad_sex", "sex '" + _text(rows["sex"]) + "' is not total, female or male"))
+    return bad_sex, _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
+
+
+def _boolean_issues(rows: pd.DataFrame, shown: pd.Series) -> pd.DataFrame:
+    """TRUE/FALSE cells (which would otherwise be read as 1 and 0: 1 % and 0 % in a percentage column)."""
+    message = (
+        "value " + shown + " is a yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty"
+    )
+    return _issues(rows, "error", "boolean_value", message)
+
+
+def _marker_issues(rows: pd.DataFrame, shown: pd.Series) -> pd.DataFrame:
+    return _issues(rows, "warning", "missing_marker", "'" + shown + "' read as missing")
+
+
+def _all_missing_issues(names: Sequence[str]) -> pd.DataFrame:
+    rows = pd.DataFrame({"economy": "", "indicator": sorted(names), "year": ""})
+    message = "every value of this indicator is missing: it counts as missing everywhere"
+    return _issues(rows, "warning", "all_missing", message)
+
+
+def _unknown_indicator_issues(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    message = (
+        "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
+        f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})"
+    )
+    return _issues(rows, "error", "unknown_indicator", message)
+
+
+def _absent_issues(framework: Framework, present: set[str]) -> list[pd.DataFrame]:
+    """Framework indicators with no value at all (neither their code nor any of their source series)."""
+    absent = [
+        ind.code
+        for ind in framework.indicators
+        if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present
+    ]
+    if not absent:
+        return []
+    rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
+    message = (
+        "no value in the data for this framework indicator (nor its source series): "
+        "it counts as missing for every economy (see the coverage table)"
+    )
+    return [_issues(rows, "warning", "absent_indicator", message)]
+
+
+#: What the problems that name no cell content say.
+_NON_FINITE = "value is infinite"
+_DUPLICATE = "more than one row for this economy, year, indicator and sex: keep one"
+_SEX_WITHOUT_TOTAL = (
+    "female/male value without a total value: the total index treats this indicator as missing; "
+    "add the both-sexes value"
+)
+
+
 def validate_panel(
     data: pd.DataFrame | str | Path,
     framework: Framework | None = None,
@@ -557,118 +693,38 @@ def validate_panel(
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
 
+    def rows_of(mask: np.ndarray) -> pd.DataFrame:
+        return long[mask]
+
     # economies: resolve names/codes once per distinct label, set aggregates aside
     economy = long["economy"].array
-    label_u = _text(pd.Series(economy.categories, dtype=object))
-    blank_u = (label_u.str.strip() == "").to_numpy()
-    if units == "any":
-        kind_u = np.where(blank_u, "blank", "economy").astype(object)
-        iso_u = label_u.str.strip().to_numpy(dtype=object)
-    else:
-        classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
-        kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
-        iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
-    blank = _per_row(blank_u, economy.codes, True)
-    aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
-    unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
-    if blank.any():
-        found.append(
-            _issues(
-                long[blank],
-                "error",
-                "missing_economy",
-                "the economy cell is empty: give an ISO3 code or an ITU/UN name",
-            )
-        )
-    if aggregate.any():
-        found.append(_issues(long[aggregate], "warning", "aggregate", "regional/income aggregate kept out of scoring"))
-    if unknown.any():
-        found.append(
-            _issues(
-                long[unknown],
-                "error",
-                "unknown_economy",
-                "unknown economy '" + _text(long.loc[unknown, "economy"]) + "': use an ISO 3166 "
-                "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
-            )
-        )
-    dropped = aggregate | unknown | blank
+    dropped, recoded = _check_economies(economy, units, extra_names, rows_of, found)
     keep &= ~dropped
-    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
-    final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
-    recoded = _recode(economy, final_u, "")
     same_labels = recoded is economy  # no label changed: the codes (and what is in use) are those of the input
     long["economy"] = recoded
     wide_rows = long.attrs.get("wide_rows")
-    if not dropped.any():  # (a wide table's economy codes repeat every wide_rows rows: count one copy)
-        in_use = np.bincount(economy.codes[:wide_rows] if wide_rows else economy.codes, minlength=len(final_u)) > 0
-    else:
-        in_use = np.bincount(economy.codes[~dropped], minlength=len(final_u)) > 0
-    economies = frozenset(final_u[in_use].tolist()) if (~dropped).any() else frozenset()
+    # (a wide table's economy codes repeat every wide_rows rows: count one copy)
+    counted = recoded.codes[~dropped] if dropped.any() else recoded.codes[:wide_rows] if wide_rows else recoded.codes
+    in_use = np.bincount(counted, minlength=len(recoded.categories)) > 0
+    labels = np.asarray(recoded.categories, dtype=object)
+    economies = frozenset(labels[in_use].tolist()) if (~dropped).any() else frozenset()
 
-    # years: whole numbers, not in the future
-    integer_years = pd.api.types.is_integer_dtype(long["year"].dtype) and long["year"].dtype == "int64"
-    year = long["year"].to_numpy() if integer_years else _numbers(long["year"])
-    # whole numbers by type, or checked (a NaN, an infinity, 2020.5 are not years)
-    bad_year = np.zeros(n_rows, dtype=bool) if integer_years else ~np.isfinite(year) | (year != np.round(year))
-    if bad_year.any():
-        shown = _text(long.loc[bad_year, "year"])
-        found.append(
-            _issues(
-                long[bad_year],
-                "error",
-                "bad_year",
-                ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty"),
-            )
-        )
-    future = ~bad_year & (year > latest)
-    if future.any():
-        found.append(_issues(long[future], "error", "future_year", f"year after {latest}: check the year column"))
-    early = ~bad_year & (year < EARLIEST_YEAR)
-    if early.any():
-        found.append(
-            _issues(
-                long[early],
-                "error",
-                "early_year",
-                f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)",
-            )
-        )
-    keep &= ~(bad_year | future | early)
-    if not pd.api.types.is_integer_dtype(long["year"].dtype) or long["year"].dtype != "int64":
-        long["year"] = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
+    refused, year = _check_years(long["year"], latest, rows_of, found)
+    keep &= ~refused
+    if long["year"].dtype != "int64":
+        long["year"] = year
 
-    # sex (a blank cell is both sexes)
-    sex = long["sex"].array
-    sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
-    bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
-    if bad_sex.any():
-        found.append(
-            _issues(
-                long[bad_sex],
-                "error",
-                "bad_sex",
-                "sex '" + _text(long.loc[bad_sex, "sex"]) + "' is not total, female or male",
-            )
-        )
+    bad_sex, sex = _check_sexes(long["sex"].array, rows_of, found)
+    long["sex"] = sex
     keep &= ~bad_sex
-    long["sex"] = _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
 
     # values: numbers; missing markers become NaN (recorded); other text is an error
     raw = long["value"]
     number = pd.to_numeric(raw, errors="coerce").astype("float64")
     numeric_input = pd.api.types.is_float_dtype(raw.dtype) or pd.api.types.is_integer_dtype(raw.dtype)
     boolean = np.zeros(n_rows, dtype=bool) if numeric_input else _booleans(raw, number).to_numpy()
-    if boolean.any():  # TRUE/FALSE would otherwise be read as 1 and 0 (1 % and 0 % in a percentage column)
-        found.append(
-            _issues(
-                long[boolean],
-                "error",
-                "boolean_value",
-                "value " + _text(raw[boolean]) + " is a "
-                "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty",
-            )
-        )
+    if boolean.any():
+        found.append(_boolean_issues(long[boolean], _text(raw[boolean])))
         keep &= ~boolean
     text = np.zeros(n_rows, dtype=bool) if numeric_input else (raw.notna() & number.isna()).to_numpy()
     if text.any():
@@ -676,7 +732,7 @@ def validate_panel(
         marker = folded.isin(MISSING_MARKERS)
         if marker.any():
             rows = long[text][marker.to_numpy()]
-            found.append(_issues(rows, "warning", "missing_marker", "'" + _text(raw[rows.index]) + "' read as missing"))
+            found.append(_marker_issues(rows, _text(raw[rows.index])))
         if (~marker).any():
             rows = long[text][~marker.to_numpy()]
             shown = _text(raw[rows.index])
@@ -689,19 +745,10 @@ def validate_panel(
     seen = np.bincount(_masked(indicator.codes, counted), minlength=len(indicator.categories)) > 0
     with_value = np.bincount(_masked(indicator.codes, counted & has_value), minlength=len(indicator.categories)) > 0
     if (seen & ~with_value).any():
-        names = sorted(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object)))
-        rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
-        found.append(
-            _issues(
-                rows,
-                "warning",
-                "all_missing",
-                "every value of this indicator is missing: it counts as missing everywhere",
-            )
-        )
+        found.append(_all_missing_issues(_text(pd.Series(indicator.categories[seen & ~with_value], dtype=object))))
     infinite = np.isinf(number)
     if infinite.any():
-        found.append(_issues(long[infinite], "error", "non_finite", "value is infinite"))
+        found.append(_issues(long[infinite], "error", "non_finite", _NON_FINITE))
         keep &= ~infinite
     long["value"] = number
     source = long["source"].array
@@ -752,10 +799,7 @@ def validate_panel(
                 dup[keep] = repeated
     if dup.any():
         key = ["economy", "year", "indicator", "sex"]
-        rows = long[dup].drop_duplicates(key)
-        found.append(
-            _issues(rows, "error", "duplicate", "more than one row for this economy, year, indicator and sex: keep one")
-        )
+        found.append(_issues(long[dup].drop_duplicates(key), "error", "duplicate", _DUPLICATE))
         keep &= ~dup
 
     if framework is not None:
@@ -763,16 +807,7 @@ def validate_panel(
         known_u = np.asarray([c in known for c in indicator.categories], dtype=bool)
         unknown_ind = keep & ~_per_row(known_u, indicator.codes, False)
         if unknown_ind.any():
-            rows = long[unknown_ind].drop_duplicates("indicator")
-            found.append(
-                _issues(
-                    rows,
-                    "error",
-                    "unknown_indicator",
-                    "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
-                    f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})",
-                )
-            )
+            found.append(_unknown_indicator_issues(long[unknown_ind].drop_duplicates("indicator"), framework))
             keep &= ~unknown_ind
         found.extend(_range_issues(long, keep, framework, known_series))
         used = (
@@ -782,37 +817,15 @@ def validate_panel(
             > 0
         )
         present = set(indicator.categories[used])
-        absent = [
-            ind.code
-            for ind in framework.indicators
-            if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present
-        ]
-        if absent:
-            rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
-            found.append(
-                _issues(
-                    rows,
-                    "warning",
-                    "absent_indicator",
-                    "no value in the data for this framework indicator (nor its source series): "
-                    "it counts as missing for every economy (see the coverage table)",
-                )
-            )
+        found.extend(_absent_issues(framework, present))
 
     by_sex = keep & (sex_codes != 0) & has_value
     if by_sex.any():
         cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
         lone = by_sex & ~np.isin(cell, cell[keep & (sex_codes == 0)])
         if lone.any():
-            found.append(
-                _issues(
-                    long[lone].drop_duplicates(["economy", "year", "indicator"]),
-                    "warning",
-                    "sex_without_total",
-                    "female/male value without a total value: the total index treats "
-                    "this indicator as missing; add the both-sexes value",
-                )
-            )
+            rows = long[lone].drop_duplicates(["economy", "year", "indicator"])
+            found.append(_issues(rows, "warning", "sex_without_total", _SEX_WITHOUT_TOTAL))
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
@@ -1031,9 +1044,13 @@ class _Cells:
         at = np.flatnonzero(rows)
         return (np.arange(len(self.labels), dtype="int64")[:, None] * self.n + at[None, :]).ravel()
 
-    def frame(self, cells: np.ndarray, economy: pd.Categorical, year: np.ndarray) -> pd.DataFrame:
+    def frame(
+        self, cells: np.ndarray, economy: pd.Categorical, year: np.ndarray, sex: pd.Categorical | None = None
+    ) -> pd.DataFrame:
         i, j = cells % self.n, cells // self.n
         data = {"economy": economy[i], "indicator": self.labels[j], "year": year[i]}
+        if sex is not None:
+            data["sex"] = sex[i]
         if self.line is not None:
             data[_LINE] = self.line[i]
         return pd.DataFrame(data, index=cells)
@@ -1072,96 +1089,18 @@ def _validate_wide(
     year_raw = frame["year"].to_numpy()
     row_keep = np.ones(n, dtype=bool)
 
-    # economies, once per row
-    economy = _categorical(frame["economy"])
-    label_u = _text(pd.Series(economy.categories, dtype=object))
-    stripped_u = label_u.str.strip()
-    blank_u = (stripped_u == "").to_numpy()
-    if units == "any":
-        kind_u = np.where(blank_u, "blank", "economy").astype(object)
-        iso_u = stripped_u.to_numpy(dtype=object)
-    else:
-        classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
-        kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
-        iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
-    blank = _per_row(blank_u, economy.codes, True)
-    aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
-    unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
-    if blank.any():
-        rows = cells.frame(cells.of_rows(blank), economy, year_raw)
-        found.append(
-            _issues(rows, "error", "missing_economy", "the economy cell is empty: give an ISO3 code or an ITU/UN name")
-        )
-    if aggregate.any():
-        rows = cells.frame(cells.of_rows(aggregate), economy, year_raw)
-        found.append(_issues(rows, "warning", "aggregate", "regional/income aggregate kept out of scoring"))
-    if unknown.any():
-        rows = cells.frame(cells.of_rows(unknown), economy, year_raw)
-        found.append(
-            _issues(
-                rows,
-                "error",
-                "unknown_economy",
-                "unknown economy '" + _text(rows["economy"]) + "': use an ISO 3166 "
-                "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
-            )
-        )
-    dropped = aggregate | unknown | blank
+    def rows_of(mask: np.ndarray) -> pd.DataFrame:  # every cell of the rows marked (with the rows as they stand)
+        return cells.frame(cells.of_rows(mask), economy, year, sex)
+
+    economy, year, sex = _categorical(frame["economy"]), year_raw, attribute["sex"]
+    dropped, economy = _check_economies(economy, units, extra_names, rows_of, found)
     row_keep &= ~dropped
-    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
-    final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
-    economy = _recode(economy, final_u, "")
     in_use = np.bincount(economy.codes[~dropped], minlength=len(economy.categories)) > 0
     economies = frozenset(np.asarray(economy.categories, dtype=object)[in_use].tolist()) if k else frozenset()
-
-    # years, once per row
-    integer_years = frame["year"].dtype == "int64"
-    year = year_raw if integer_years else _numbers(frame["year"])
-    bad_year = np.zeros(n, dtype=bool) if integer_years else ~np.isfinite(year) | (year != np.round(year))
-    if bad_year.any():
-        rows = cells.frame(cells.of_rows(bad_year), economy, year_raw)
-        shown = _text(rows["year"])
-        found.append(
-            _issues(
-                rows,
-                "error",
-                "bad_year",
-                ("year '" + shown + "' is not a whole number").where(shown != "", "the year cell is empty"),
-            )
-        )
-    future = ~bad_year & (year > latest)
-    if future.any():
-        rows = cells.frame(cells.of_rows(future), economy, year_raw)
-        found.append(_issues(rows, "error", "future_year", f"year after {latest}: check the year column"))
-    early = ~bad_year & (year < EARLIEST_YEAR)
-    if early.any():
-        rows = cells.frame(cells.of_rows(early), economy, year_raw)
-        found.append(
-            _issues(
-                rows, "error", "early_year", f"year before {EARLIEST_YEAR}: check the year column (a two-digit year?)"
-            )
-        )
-    row_keep &= ~(bad_year | future | early)
-    if not integer_years:
-        year = np.where(np.isfinite(year) & (np.abs(year) < 1e9), year, -1).astype("int64")
-
-    # sex, once per row (a blank cell is both sexes)
-    sex = attribute["sex"]
-    sex_u = _text(pd.Series(sex.categories, dtype=object)).str.strip().str.casefold().replace("", "total").map(_SEX)
-    bad_sex = _per_row(sex_u.isna().to_numpy(), sex.codes, False)
-    if bad_sex.any():
-        at = cells.of_rows(bad_sex)
-        rows = cells.frame(at, economy, year)
-        found.append(
-            _issues(
-                rows,
-                "error",
-                "bad_sex",
-                "sex '" + _text(pd.Series(sex[at % n], index=at)) + "' is not total, female or male",
-            )
-        )
+    refused, year = _check_years(frame["year"], latest, rows_of, found)
+    row_keep &= ~refused
+    bad_sex, sex = _check_sexes(sex, rows_of, found)
     row_keep &= ~bad_sex
-    sex = _recode(sex, sex_u.fillna("total").to_numpy(dtype=object), "total", categories=SEX_CODES)
 
     # values, column by column: numbers; missing markers become NaN (recorded); other text is an error
     number = np.empty((n, k), dtype="float64", order="F")
@@ -1194,21 +1133,11 @@ def _validate_wide(
 
     if boolean_at:
         at = np.concatenate(boolean_at)
-        found.append(
-            _issues(
-                cells.frame(at, economy, year),
-                "error",
-                "boolean_value",
-                "value " + shown(at) + " is a "
-                "yes/no (TRUE/FALSE) cell, not a number: give the number, or leave the cell empty",
-            )
-        )
+        found.append(_boolean_issues(cells.frame(at, economy, year), shown(at)))
     marker_at = [a for a in marker_at if a.size]
     if marker_at:
         at = np.concatenate(marker_at)
-        found.append(
-            _issues(cells.frame(at, economy, year), "warning", "missing_marker", "'" + shown(at) + "' read as missing")
-        )
+        found.append(_marker_issues(cells.frame(at, economy, year), shown(at)))
     text_at = [a for a in text_at if a.size]
     if text_at:
         at = np.concatenate(text_at)
@@ -1218,20 +1147,11 @@ def _validate_wide(
     seen = keep.any(axis=0)
     with_value = (keep & has_value).any(axis=0)
     if (seen & ~with_value).any():
-        names = sorted(np.asarray(labels, dtype=object)[seen & ~with_value])
-        rows = pd.DataFrame({"economy": "", "indicator": names, "year": ""})
-        found.append(
-            _issues(
-                rows,
-                "warning",
-                "all_missing",
-                "every value of this indicator is missing: it counts as missing everywhere",
-            )
-        )
+        found.append(_all_missing_issues(np.asarray(labels, dtype=object)[seen & ~with_value]))
     infinite = np.isinf(number)
     if infinite.any():
         at = np.flatnonzero(infinite.ravel(order="F"))
-        found.append(_issues(cells.frame(at, economy, year), "error", "non_finite", "value is infinite"))
+        found.append(_issues(cells.frame(at, economy, year), "error", "non_finite", _NON_FINITE))
         keep &= ~infinite
     for name in ("source", "note"):
         column = attribute[name]
@@ -1251,14 +1171,7 @@ def _validate_wide(
         dup = keep & row_dup[:, None]
         at = np.flatnonzero(dup.ravel(order="F"))
         first = _first_per_key(at, row_key[at % n] * k + at // n)
-        found.append(
-            _issues(
-                cells.frame(first, economy, year),
-                "error",
-                "duplicate",
-                "more than one row for this economy, year, indicator and sex: keep one",
-            )
-        )
+        found.append(_issues(cells.frame(first, economy, year), "error", "duplicate", _DUPLICATE))
         keep &= ~dup
 
     if framework is not None:
@@ -1270,16 +1183,7 @@ def _validate_wide(
                 [j * n + int(np.argmax(keep[:, j])) for j in np.flatnonzero(unknown_column & kept_column)],
                 dtype="int64",
             )
-            rows = cells.frame(at, economy, year)
-            found.append(
-                _issues(
-                    rows,
-                    "error",
-                    "unknown_indicator",
-                    "indicator '" + rows["indicator"].astype(str) + f"' is neither an indicator nor a source series "
-                    f"of framework '{framework.code}' (indicators: {', '.join(framework.indicator_codes)})",
-                )
-            )
+            found.append(_unknown_indicator_issues(cells.frame(at, economy, year), framework))
             keep[:, unknown_column] = False
         low, high = _bounds(labels, framework, known_series)
         below_at, above_at = [], []
@@ -1296,22 +1200,7 @@ def _validate_wide(
                 found.append(_out_of_range(rows, number.ravel(order="F")[at], bound[at // n], side))
         used = (keep & has_value).any(axis=0)
         present = {t for t, u in zip(labels, used, strict=True) if u}
-        absent = [
-            ind.code
-            for ind in framework.indicators
-            if ind.code not in present and not (set(ind.source.codes) if ind.source else set()) & present
-        ]
-        if absent:
-            rows = pd.DataFrame({"economy": "", "indicator": absent, "year": ""})
-            found.append(
-                _issues(
-                    rows,
-                    "warning",
-                    "absent_indicator",
-                    "no value in the data for this framework indicator (nor its source series): "
-                    "it counts as missing for every economy (see the coverage table)",
-                )
-            )
+        found.extend(_absent_issues(framework, present))
 
     usable = keep & has_value
     sexed_rows = usable.any(axis=1) & (sex.codes != 0)
@@ -1327,15 +1216,7 @@ def _validate_wide(
                     lone_at.append(_first_per_key(j * n + lone, unit_key[lone]))
         if lone_at:
             at = np.concatenate(lone_at)
-            found.append(
-                _issues(
-                    cells.frame(at, economy, year),
-                    "warning",
-                    "sex_without_total",
-                    "female/male value without a total value: the total index treats "
-                    "this indicator as missing; add the both-sexes value",
-                )
-            )
+            found.append(_issues(cells.frame(at, economy, year), "warning", "sex_without_total", _SEX_WITHOUT_TOTAL))
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
