@@ -217,7 +217,9 @@ def indicator_parity(
     if rows.empty:
         return pd.DataFrame(columns=INDICATOR_PARITY_COLUMNS)
     wide = (
-        rows.pivot_table(index=["economy", "year", "indicator"], columns="sex", values="value", aggfunc="first")
+        rows.pivot_table(
+            index=["economy", "year", "indicator"], columns="sex", values="value", aggfunc="first", observed=True
+        )
         .reindex(columns=["female", "male"])
         .dropna()
     )
@@ -230,7 +232,7 @@ def indicator_parity(
             text = rows[column].astype(object).where(rows[column].notna(), "").astype(str)
             by_sex = (
                 rows.assign(_text=text)
-                .groupby(["economy", "year", "indicator", "sex"])["_text"]
+                .groupby(["economy", "year", "indicator", "sex"], observed=True)["_text"]
                 .first()
                 .unstack("sex")
                 .reindex(columns=["female", "male"])
@@ -417,7 +419,7 @@ def latest_parity(indicator_table: pd.DataFrame, year: int, max_gap: int = 3) ->
     [['KOR', 2023, 2022, 0.99]]
     """
     window = indicator_table[indicator_table["year"].between(year - max_gap, year)]
-    newest = window.sort_values("year").groupby(["economy", "indicator"], as_index=False).last()
+    newest = window.sort_values("year").groupby(["economy", "indicator"], as_index=False, observed=True).last()
     newest = newest.rename(columns={"year": "data_year"}).assign(year=year)
     columns = ["economy", "year", "data_year", *[c for c in indicator_table.columns if c not in ("economy", "year")]]
     return newest[columns].sort_values(["indicator", "economy"]).reset_index(drop=True)
@@ -511,7 +513,7 @@ def missing_ingredients(panel: pd.DataFrame, framework: Framework) -> list[str]:
     """What a by-sex build of ``framework`` lacks in ``panel``: one sentence per sex-disaggregable indicator
     without any pair of female and male values, naming the codes that would be accepted."""
     sexed = panel[panel["sex"].isin(["female", "male"])] if "sex" in panel.columns else panel.iloc[:0]
-    pairs = sexed.groupby(["economy", "year", "indicator"])["sex"].nunique()
+    pairs = sexed.groupby(["economy", "year", "indicator"], observed=True)["sex"].nunique()
     with_pairs = set(pairs[pairs == 2].index.get_level_values("indicator"))
     missing = []
     for code, series in _series_of(framework).items():

@@ -64,9 +64,9 @@ def _numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     number = pd.to_numeric(values, errors="coerce").astype("float64")
     text = values.notna() & number.isna()
     folded = values[text].astype(str).str.strip().str.casefold()
-    unparsed = pd.Series(False, index=values.index)
-    unparsed[text] = ~folded.isin(MISSING_MARKERS)
-    return number, unparsed
+    unparsed = np.zeros(len(values), dtype=bool)
+    unparsed[text.to_numpy(dtype=bool)] = ~folded.isin(MISSING_MARKERS).to_numpy(dtype=bool)
+    return number, pd.Series(unparsed, index=values.index)
 
 
 def _finish(
