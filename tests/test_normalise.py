@@ -123,6 +123,16 @@ def test_log_of_zero_raises_naming_economy():
     assert (info.value.economy, info.value.indicator, info.value.year) == ("A", "x", 2020)
 
 
+def test_ln1p_of_minus_one_or_below_raises_naming_economy():
+    """ln(x + 1) of x <= -1 is not a number: refused, not turned into a missing score."""
+    values = _frame({("A", 2020): 5.0, ("B", 2020): -1.0})
+    fw = _one_indicator_framework(method="goalpost", lower=0, upper=500, transform="ln1p")
+    with pytest.raises(MethodError, match=r"ln\(x \+ 1\) needs x above -1") as info:
+        normalise(values, fw)
+    assert (info.value.economy, info.value.indicator, info.value.year) == ("B", "x", 2020)
+    assert normalise(_frame({("A", 2020): 5.0, ("B", 2020): -0.5}), fw)["x"].notna().all()
+
+
 def test_reference_year_without_data_raises():
     values = _frame({("A", 2020): 1.0, ("B", 2020): 2.0})
     with pytest.raises(MethodError, match="reference year"):

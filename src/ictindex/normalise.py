@@ -288,17 +288,19 @@ def _options(spec: Normalisation) -> dict[str, Any]:
 
 
 def _check_log(x: np.ndarray, ind: Indicator, spec: Normalisation, units: pd.MultiIndex) -> None:
-    if spec.transform != "log10":
+    """Values a log transform cannot take: log10 needs x > 0, ln(x + 1) needs x > -1."""
+    if spec.transform not in ("log10", "ln1p"):
         return
-    bad = np.flatnonzero(x <= 0)
+    floor, what = (0.0, "zero or negative") if spec.transform == "log10" else (-1.0, "ln(x + 1) needs x above -1")
+    bad = np.flatnonzero(x <= floor)
     if bad.size:
         economy, year = units[bad[0]]
         raise MethodError(
-            f"value {x[bad[0]]} cannot be log-transformed (zero or negative)",
+            f"value {x[bad[0]]} cannot be log-transformed ({what})",
             economy=economy,
             indicator=ind.code,
             year=year,
-            hint="correct the value, or use a transform without log10 for this indicator",
+            hint=f"correct the value, or use a transform without {spec.transform} for this indicator",
         )
 
 
