@@ -143,3 +143,22 @@ def test_full_example_every_aggregate_of_all_51_units(example):
     assert list(ours.index) == list(expected.index) and len(ours) == 51
     difference = (ours - expected).abs().to_numpy().max()
     assert difference < 1e-7
+
+
+def test_to_coinr_writes_the_groups_back(example):
+    """Groups given to to_coinr become iData columns with iMeta rows of Type Group, which read_coinr reads back (and
+    group imputation finds by name)."""
+    from ictindex.errors import PanelError
+
+    source = pd.read_csv(COINR / "ASEM_iData.csv")
+    groups = source[["uCode", "EurAsia_group", "GDPpc_group"]].rename(columns={"uCode": "economy"})
+    idata, imeta = to_coinr(example, groups=groups)
+    assert imeta.loc[imeta["Type"] == "Group", "iCode"].tolist() == ["EurAsia_group", "GDPpc_group"]
+    panel, fw = read_coinr(idata, imeta)
+    expected = groups.set_index("economy").loc[example.scores["economy"].unique()]
+    assert panel.attrs["groups"]["EurAsia_group"] == expected["EurAsia_group"].to_dict()
+    assert panel.attrs["groups"]["GDPpc_group"] == expected["GDPpc_group"].to_dict()
+    again = build_index(panel, fw, imputation={"method": "group_mean", "by": "EurAsia_group"})
+    assert again.scores["Index"].notna().all()
+    with pytest.raises(PanelError, match="name of an iData column"):
+        to_coinr(example, groups=groups.rename(columns={"GDPpc_group": "Time"}))

@@ -163,10 +163,12 @@ def read_coinr(
     return panel, framework
 
 
-def to_coinr(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def to_coinr(result: Any, groups: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An :class:`~ictindex.result.IndexResult` back as COINr's ``iData`` and ``iMeta`` tables.
 
-    ``iData``: ``uCode``, ``Time`` and one column per indicator (the raw values the build read).
+    ``iData``: ``uCode``, ``Time`` and one column per indicator (the raw values the build read), then one column
+    per grouping of ``groups`` (an ``economy`` column or index, as ``build_index(..., groups=)`` takes them; e.g.
+    ``panel.attrs["groups"]`` of a panel from :func:`read_coinr`), each with an iMeta row of ``Type`` ``Group``.
     ``iMeta``: one row per indicator (``Level`` 1) and aggregate (``Level`` = 1 + the highest level of
     its children), with ``iCode``, ``iName``, ``Direction`` (1/-1), ``Weight`` (the framework's weight
     in the parent), ``Unit``, ``Parent`` and ``Type`` (``Indicator``/``Aggregate``), which
@@ -207,4 +209,16 @@ def to_coinr(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
         for n in sorted(fw.nodes, key=lambda n: level[n.code])
     ]
+    if groups is not None:
+        table = pd.DataFrame(groups)
+        table = table.set_index("economy") if "economy" in table.columns else table
+        clash = sorted(set(map(str, table.columns)) & set(map(str, idata.columns)))
+        if clash:
+            raise PanelError(
+                f"group column(s) {clash} have the name of an iData column",
+                field="groups",
+                hint="rename the grouping (COINr's convention: a name ending in _group)",
+            )
+        idata = idata.join(table, on="uCode")  # an economy in no group of a grouping: an empty cell
+        rows += [{"iCode": str(c), "iName": str(c), "Type": "Group"} for c in table.columns]
     return idata, pd.DataFrame(rows)
