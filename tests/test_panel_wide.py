@@ -54,6 +54,10 @@ def tables(draw):
         frame["sex"] = draw(st.lists(st.sampled_from(SEXES), min_size=n, max_size=n))
     if draw(st.booleans()):
         frame["note"] = draw(st.lists(st.sampled_from(["", "estimate", None]), min_size=n, max_size=n))
+    if draw(st.booleans()):
+        frame["source"] = draw(
+            st.lists(st.sampled_from(["ITU", "", None, "=cmd|' /C calc'!A0"]), min_size=n, max_size=n)
+        )
     numeric = draw(st.booleans())
     for column in columns:
         pool = [v for v in CELLS if isinstance(v, float)] if numeric else CELLS
