@@ -416,9 +416,10 @@ def _panel_hash(checked: PanelCheck) -> str:
     codes: the labels are hashed once, and every row (its codes, year and value) is mixed into one number, summed and
     combined by an exclusive or, which no reordering changes. A wide table's values are hashed in its own shape,
     with the numbers its long panel's rows would give."""
-    labels = hashlib.sha256()
     if checked.wide is not None:
-        coded = {"economy": checked.wide.economy, "indicator": checked.wide.indicator, "sex": checked.wide.sex}
+        wide = checked.wide
+        coded = {"economy": wide.economy, "indicator": wide.indicator, "sex": wide.sex}
+        total, mixed, n = _wide_hash(wide)
     else:
         panel = checked.panel
         coded = {
@@ -427,12 +428,10 @@ def _panel_hash(checked: PanelCheck) -> str:
             else pd.Categorical(panel[name])
             for name in ("economy", "indicator", "sex")
         }
+        total, mixed, n = _long_hash(panel, coded)
+    labels = hashlib.sha256()
     for name in ("economy", "indicator", "sex"):
         labels.update("\x1f".join(map(str, coded[name].categories)).encode() + b"\x1e")
-    if checked.wide is not None:
-        total, mixed, n = _wide_hash(checked.wide)
-    else:
-        total, mixed, n = _long_hash(checked.panel, coded)
     labels.update(np.array([total, mixed, n], dtype="uint64").tobytes())
     return labels.hexdigest()
 
@@ -470,7 +469,7 @@ def _long_hash(
 def _wide_hash(wide: WideValues, chunk: int = 16_384) -> tuple[np.uint64, np.uint64, int]:
     """The sum, exclusive or and number of the row numbers of a wide table's usable values, in blocks of rows
     (each block's work arrays stay in cache)."""
-    n, k = wide.values.shape
+    n = len(wide.values)
     weights = _HASH_WEIGHTS
     total, mixed, count = np.uint64(0), np.uint64(0), 0
     with np.errstate(over="ignore"):
@@ -641,7 +640,7 @@ def compile_model(
     all_values = filled.to_numpy(dtype="float64")
     all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
     keep = index.get_level_values("year").isin(wanted)
-    units = index if keep.all() else index[keep]
+    units = _rows(index, keep)
     built_years = tuple(y for y in all_years if y in set(wanted))
     year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
     # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
@@ -680,7 +679,7 @@ def compile_model(
         sex_values=sex_values,
         sex_normalised=sex_normalised,
         sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in sex_raw.items()},
-        sources=sources if keep.all() else sources[keep],
+        sources=_rows(sources, keep),
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
         economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
@@ -698,8 +697,9 @@ def compile_model(
     )
 
 
-def _rows(array: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """The rows kept (the array itself when every row is: a (units x indicators) copy costs as much as a stage)."""
+def _rows(array: Any, keep: np.ndarray) -> Any:
+    """The rows kept of an array, frame or index (itself when every row is: a (units x indicators) copy costs as
+    much as a stage)."""
     return array if keep.all() else array[keep]
 
 

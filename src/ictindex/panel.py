@@ -142,34 +142,29 @@ class WideValues:
     def to_long(self) -> pd.DataFrame:
         """The canonical long panel: one row per usable value, column by column of the table."""
         n, k = self.values.shape
-        usable = ~np.isnan(self.values.ravel(order="F"))
-        every = bool(usable.all())
-        cells = None if every else np.flatnonzero(usable)
-
-        def per_row(codes: np.ndarray) -> np.ndarray:
-            tiled = np.tile(codes, k)
-            return tiled if every else tiled[cells]
-
-        def coded(column: pd.Categorical) -> pd.Categorical:
-            return pd.Categorical.from_codes(per_row(column.codes), categories=column.categories)
-
-        indicator = np.repeat(self.indicator.codes, n)
         value = self.values.ravel(order="F")
-        panel = pd.DataFrame(
+        usable = ~np.isnan(value)
+        cells = None if usable.all() else np.flatnonzero(usable)
+
+        def usable_cells(flat: np.ndarray) -> np.ndarray:  # (every cell usable: no gather)
+            return flat if cells is None else flat[cells]
+
+        def per_row(column: pd.Categorical) -> pd.Categorical:
+            return pd.Categorical.from_codes(usable_cells(np.tile(column.codes, k)), categories=column.categories)
+
+        indicator = usable_cells(np.repeat(self.indicator.codes, n))
+        return pd.DataFrame(
             {
-                "economy": coded(self.economy),
-                "year": per_row(self.year),
-                "indicator": pd.Categorical.from_codes(
-                    indicator if every else indicator[cells], categories=self.indicator.categories
-                ),
-                "sex": coded(self.sex),
-                "value": value if every else value[cells],
-                "source": coded(self.source),
-                "note": coded(self.note),
+                "economy": per_row(self.economy),
+                "year": usable_cells(np.tile(self.year, k)),
+                "indicator": pd.Categorical.from_codes(indicator, categories=self.indicator.categories),
+                "sex": per_row(self.sex),
+                "value": usable_cells(value),
+                "source": per_row(self.source),
+                "note": per_row(self.note),
             },
             copy=False,
         )
-        return panel
 
 
 class PanelCheck:
@@ -222,13 +217,9 @@ class PanelCheck:
     @property
     def has_notes(self) -> bool:
         """Whether any usable value carries a publisher's note."""
-        if self._panel is None and self.wide is not None:
-            note = self.wide.note
-            written = np.asarray([str(c) != "" for c in note.categories], dtype=bool)
-            return bool(np.append(written, False)[note.codes].any())
-        note = self.panel["note"]
-        written = np.asarray([str(c) != "" for c in note.cat.categories], dtype=bool)
-        return bool(np.append(written, False)[note.cat.codes].any())
+        note = self.wide.note if self._panel is None and self.wide is not None else self.panel["note"].array
+        written = np.asarray([str(c) != "" for c in note.categories], dtype=bool)
+        return bool(np.append(written, False)[note.codes].any())
 
     @property
     def errors(self) -> pd.DataFrame:
