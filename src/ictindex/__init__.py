@@ -20,6 +20,7 @@ from ictindex.errors import (
 )
 from ictindex.framework import Framework, available_frameworks, load_framework
 from ictindex.io import read_coinr, to_coinr
+from ictindex.io import read_sdmx, to_sdmx  # issue 28: SDMX (sdmx1 imported when called)
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
@@ -53,6 +54,9 @@ __all__ = [
     "effective_weights",
     "weights_table",
     "IctIndexError",
+    # issue 28: SDMX in and out
+    "read_sdmx",
+    "to_sdmx",
     "FrameworkError",
     "PanelError",
     "SourceFileError",

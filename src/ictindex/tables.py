@@ -69,9 +69,9 @@ def as_pandas(data: Any, *, what: str = "panel") -> Any:
         return data
     module = _module(data)
     if module == "polars":
-        if hasattr(data, "collect") and not hasattr(data, "to_arrow"):  # a LazyFrame
+        if type(data).__name__ == "LazyFrame":
             data = data.collect()
-        if not hasattr(data, "to_arrow"):
+        if type(data).__name__ != "DataFrame":
             raise PanelError(
                 f"the {what} is a polars {type(data).__name__}, not a table",
                 hint="give a polars DataFrame (for a Series: series.to_frame())",
@@ -120,7 +120,7 @@ _MASKED = (
 def _strings(pa: Any) -> dict[Any, Any]:
     """Arrow text -> pandas' default text dtype (``str`` on pandas 3, as ``pandas.read_parquet`` gives;
     Python objects on pandas 2)."""
-    if not pd.get_option("future.infer_string"):
+    if pd.Series(["text"]).dtype == object:  # pandas 2 (without the future string option)
         return {}
     text = pd.StringDtype(na_value=np.nan)
     return {pa.string(): text, pa.large_string(): text}
