@@ -139,7 +139,11 @@ def test_result_to_parquet_writes_every_table_with_its_provenance(tmp_path):
         # values and columns as built (text columns may come back as pandas' own text dtype, and a missing
         # value of an all-missing object column as None: Parquet has one missing value)
         pd.testing.assert_frame_equal(
-            _missing_as_none(back), _missing_as_none(table), check_dtype=False, check_categorical=False, check_exact=True
+            _missing_as_none(back),
+            _missing_as_none(table),
+            check_dtype=False,
+            check_categorical=False,
+            check_exact=True,
         )
     metadata = pq.read_schema(folder / "scores.parquet").metadata
     assert b'"framework": "doi_gender"' in metadata[b"ictindex.provenance"]

@@ -55,7 +55,8 @@ def dataset(dsd, flow, rows, dims, attrs):
 
 
 def sdg():
-    raw = pd.read_csv(DATA / "un_sdg" / "sdg_5b1_IT_MOB_OWN_mobile_ownership_by_sex.csv", dtype=str, keep_default_na=False)
+    file = DATA / "un_sdg" / "sdg_5b1_IT_MOB_OWN_mobile_ownership_by_sex.csv"
+    raw = pd.read_csv(file, dtype=str, keep_default_na=False)
     rows = pd.DataFrame(
         {
             "FREQ": "A",

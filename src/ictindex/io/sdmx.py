@@ -207,7 +207,7 @@ def _message(sdmx: Any, path: str | Path, structure: Any) -> Any:
         raise PanelError("file not found", file=str(path), hint="check the path")
     structure = _structure(sdmx, structure)
     data = path.read_bytes()
-    is_csv = path.suffix.lower() in (".csv", ".txt") or not data.lstrip()[:1] == b"<"
+    is_csv = path.suffix.lower() in (".csv", ".txt") or data.lstrip()[:1] != b"<"
     try:
         if is_csv:
             data, structure = _csv_2(sdmx, data, structure, path)
@@ -262,6 +262,10 @@ def _csv_2(sdmx: Any, data: bytes, structure: Any, path: Path) -> tuple[bytes, A
         )
     if "OBS_VALUE" not in header:
         raise PanelError("no OBS_VALUE column", file=str(path), field="OBS_VALUE", hint="give SDMX-CSV data")
+    if "ACTION" not in header[2:4]:  # sdmx1 files observations by action: "I" (information) when absent
+        at = 3 if header[2] == "STRUCTURE_NAME" else 2
+        header = [*header[:at], "ACTION", *header[at:]]
+        rows = [header] + [[*row[:at], "I", *row[at:]] for row in rows[1:] if row]
     if structure is None:
         structure = _structure_from_header(sdmx, header, rows[1][1] if len(rows) > 1 else "X:X(1.0)")
     out = io.StringIO()
@@ -286,7 +290,9 @@ def _structure_from_header(sdmx: Any, header: list[str], structure_id: str) -> A
     dsd.measures.getdefault("OBS_VALUE")
     for name in header[value + 1 :]:
         dsd.attributes.getdefault(name)
-    return model.Dataflow(id=flow_id or "DERIVED", maintainer=maintainer, version=version.rstrip(")") or "1.0", structure=dsd)
+    return model.Dataflow(
+        id=flow_id or "DERIVED", maintainer=maintainer, version=version.rstrip(")") or "1.0", structure=dsd
+    )
 
 
 def _structure_id(message: Any) -> str:
@@ -787,9 +793,7 @@ def _dataset(flow: Any, rows: pd.DataFrame) -> Any:
         rows = rows[rows["sex"] == "_T"]  # a structure without SEX holds the totals only
     measure = dsd.measures[0]
     observations = []
-    for economy, year, node, value, sex in rows[["economy", "year", "node", "value", "sex"]].itertuples(
-        index=False
-    ):
+    for economy, year, node, value, sex in rows[["economy", "year", "node", "value", "sex"]].itertuples(index=False):
         values = {"REF_AREA": economy, node_dim: node, "TIME_PERIOD": str(int(year))}
         if "SEX" in ids:
             values["SEX"] = sex
