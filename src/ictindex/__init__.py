@@ -19,7 +19,7 @@ from ictindex.errors import (
     SpecError,
 )
 from ictindex.framework import Framework, available_frameworks, load_framework
-from ictindex.io import read_coinr, to_coinr
+from ictindex.io import read_coinr, read_sdmx, to_coinr, to_sdmx  # read/to_sdmx: issue 28 (sdmx1 when called)
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import to_panel, validate_panel
 from ictindex.result import IndexResult
@@ -53,6 +53,9 @@ __all__ = [
     "effective_weights",
     "weights_table",
     "IctIndexError",
+    # issue 28: SDMX in and out
+    "read_sdmx",
+    "to_sdmx",
     "FrameworkError",
     "PanelError",
     "SourceFileError",

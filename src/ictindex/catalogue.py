@@ -34,6 +34,10 @@ LICENCES: dict[str, str] = {
     "education_enrolment": "CC BY 4.0 (Gapminder DDF of UNESCO UIS bulk data; UIS, free with attribution)",
     "country_groups_m49": "UN M49 (UNSD, free statistical use); ODC PDDL (datasets/country-codes); MIT "
     "(country-classification-commons compilation)",
+    # issue 28: SDMX messages (tests and examples of ictindex.read_sdmx)
+    "sdmx_worldbank": "CC BY 4.0 (World Bank WITS via sdmx1's test data)",
+    "sdmx_ecb": "ECB statistics, reuse with attribution (SDMX TWG samples via sdmx1's test data)",
+    "sdmx_written": "as their bundled sources: UN SDG terms of use (un_sdg); CC BY 4.0 (gapminder_wdi)",
 }
 
 

@@ -46,6 +46,7 @@ from ictindex.panel import PanelCheck, WideValues, to_panel
 from ictindex.registry import aggregations, normalisations
 from ictindex.screen import screen_units
 from ictindex.spec import BuildSpec
+from ictindex.tables import as_pandas
 from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
 
 __all__ = ["compile_model", "IndexModel"]
@@ -546,9 +547,11 @@ def compile_model(
 
     The stages, in COINr's order: impute (``groups`` serves group methods), screen units by data
     availability (on the observed values before imputation, or on the imputed ones), treat outliers
-    (fitted on the reference year), fit the normalisation.
+    (fitted on the reference year), fit the normalisation. ``data`` may be a pandas, polars or pyarrow
+    table (converted once here, :func:`ictindex.tables.as_pandas`) or a file path.
     """
-    groups = _groups(data, groups)
+    data = as_pandas(data)
+    groups = _groups(data, as_pandas(groups, what="groups"))
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
     elif framework is not None or arguments:

@@ -45,6 +45,7 @@ from ictindex.countries import classify
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
 from ictindex.read import read_table
+from ictindex.tables import as_pandas
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "WideValues", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
@@ -624,7 +625,8 @@ def validate_panel(
     Parameters
     ----------
     data
-        A DataFrame, or the path of a CSV/XLSX file, long or wide.
+        A table (pandas, polars or pyarrow: see :mod:`ictindex.tables`), or the path of a CSV, XLSX or
+        Parquet file, long or wide.
     framework
         When given, indicator codes must be known to it (or to ``known_series``), and values
         of framework indicators must lie in the indicator's valid range.
@@ -651,9 +653,12 @@ def validate_panel(
     if known_series is None:
         known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
-    frame = read_table(data, sheet=sheet) if source else data
+    frame = read_table(data, sheet=sheet) if source else as_pandas(data)  # polars/pyarrow: once, here
     if not isinstance(frame, pd.DataFrame):
-        raise PanelError(f"expected a DataFrame or a file path, got {type(data).__name__}")
+        raise PanelError(
+            f"expected a table (pandas, polars or pyarrow) or a file path, got {type(data).__name__}",
+            hint="give a DataFrame or the path of a CSV, XLSX or Parquet file",
+        )
     source = source or frame.attrs.get("file")  # a frame from read_table keeps its file in messages
     frame, empty_rows = _set_empty_rows_aside(frame)
     found: list[pd.DataFrame] = []
@@ -1250,6 +1255,7 @@ def to_panel(
     Warnings (aggregates set aside, missing markers, female/male values without a total)
     are returned in ``issues``; the error message counts the other errors found.
     """
+    data = as_pandas(data)
     checked = validate_panel(
         data, framework, extra_names=extra_names, known_series=known_series, max_year=max_year, units=units, sheet=sheet
     )

@@ -1,4 +1,4 @@
-"""Read a panel file (CSV or Excel) into a table of its cells, as written, with line numbers.
+"""Read a panel file (CSV, Excel or Parquet) into a table of its cells, as written, with line numbers.
 
 No validation happens here (see :mod:`ictindex.panel`); the reader only makes sure that what it
 returns is what the file holds, and says so when it cannot:
@@ -11,6 +11,11 @@ returns is what the file holds, and says so when it cannot:
   refused, since reading it as empty would silently lose data. Error cells (``#N/A``, ``#DIV/0!``) are
   kept as their text, so validation records them as missing values. ``.xls`` files are read with
   calamine (first sheet by default; their formulas cannot be checked).
+* **Parquet** (``.parquet``, ``.pq``; one file, read with pyarrow, ``pip install ictindex[arrow]``): a
+  typed table, so its columns keep their types (numbers, text, categoricals, nullable integers) and
+  values exactly as stored (:func:`ictindex.tables.arrow_to_pandas`); a file written from pandas comes
+  back with its pandas dtypes and index. A folder of Parquet files (a dataset) is read by the Dask
+  build, not here.
 * **Rows with no cell at all** (``,,,,`` lines that spreadsheets export, blank rows in a sheet) are
   dropped and listed in ``frame.attrs["empty_rows"]``, which validation records as a warning.
 
@@ -37,10 +42,11 @@ import pandas as pd
 
 from ictindex.errors import PanelError
 
-__all__ = ["read_table", "EXCEL_SUFFIXES", "TEXT_SUFFIXES"]
+__all__ = ["read_table", "EXCEL_SUFFIXES", "TEXT_SUFFIXES", "PARQUET_SUFFIXES"]
 
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".tab"})
+PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
 _OPENPYXL = {".xlsx", ".xlsm"}
 #: How many cells an error message lists before "..."
 _SHOWN = 5
@@ -52,13 +58,16 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     Parameters
     ----------
     path
-        A ``.csv``/``.txt``/``.tsv``/``.tab`` file (UTF-8) or an ``.xlsx``/``.xlsm``/``.xls`` workbook.
+        A ``.csv``/``.txt``/``.tsv``/``.tab`` file (UTF-8), an ``.xlsx``/``.xlsm``/``.xls`` workbook or a
+        ``.parquet`` file.
     sheet
         Excel only: the sheet's name, or its 0-based position (a text of digits that is not a
         sheet's name is read as a position, as the command line's ``--sheet 1``). Default: the
         active sheet.
     """
     path = Path(path)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return _read_parquet(path, sheet)
     if not path.is_file():
         raise PanelError("file not found", file=str(path), hint="check the path")
     suffix = path.suffix.lower()
@@ -66,7 +75,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         raise PanelError(
             f"unsupported file type '{suffix}'",
             file=str(path),
-            hint="give a CSV (.csv, .txt, .tsv) or an Excel file (.xlsx)",
+            hint="give a CSV (.csv, .txt, .tsv), an Excel file (.xlsx) or a Parquet file (.parquet)",
         )
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise PanelError(
@@ -113,6 +122,43 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     frame = _with_header(grid, path)
     if note:
         frame.attrs["sheet_note"] = note
+    return frame
+
+
+def _read_parquet(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """One Parquet file as a typed table (every value and type kept); errors name the file."""
+    if path.is_dir():
+        raise PanelError(
+            "this is a folder (a Parquet dataset), not one Parquet file",
+            file=str(path),
+            hint="give one .parquet file, or build from the dataset with the Dask build (ictindex[dask])",
+        )
+    if not path.is_file():
+        raise PanelError("file not found", file=str(path), hint="check the path")
+    if sheet is not None:
+        raise PanelError(
+            f"a sheet ({sheet!r}) was given for a Parquet file",
+            file=str(path),
+            hint="leave out sheet= (or --sheet): it applies to Excel files only",
+        )
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise PanelError(
+            "reading Parquet needs pyarrow", file=str(path), hint="pip install 'ictindex[arrow]'"
+        ) from None
+    from ictindex.tables import arrow_to_pandas
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... for a damaged or foreign file
+        raise PanelError(
+            f"cannot read the Parquet file: {err}", file=str(path), hint="check that it is a Parquet file"
+        ) from None
+    if table.num_columns == 0 or table.num_rows == 0:
+        raise PanelError("the file is empty", file=str(path), hint="give a table with at least one row")
+    frame = arrow_to_pandas(table)
+    frame.attrs["file"] = str(path)
     return frame
 
 

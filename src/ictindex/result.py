@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -288,3 +289,57 @@ class IndexResult:
 
     def __repr__(self) -> str:
         return f"<IndexResult {self.framework.code}: {len(self._scores)} scored economy-years>"
+
+    # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
+    def tables(self, backend: str = "pandas") -> dict[str, Any]:
+        """Every tidy table of the result by name (``scores``, ``raw``, ..., ``gender`` when built), in the
+        flavour asked for: ``"pandas"`` (DataFrames), ``"polars"`` or ``"pyarrow"`` (Tables).
+
+        >>> import ictindex, pandas as pd
+        >>> panel = pd.DataFrame({"economy": ["KOR", "ARG"], "year": 2023, "indicator": "internet_users",
+        ...                       "value": [97.2, 88.4]})
+        >>> sorted(ictindex.build_index(panel, "doi", min_coverage=0.3).tables())[:4]
+        ['breaks', 'coverage', 'economy_flags', 'flags']
+        """
+        from ictindex.tables import tables_as
+
+        optional = {
+            "gender": self._gender,
+            "gender_indicators": self._gender_indicators,
+            "treatments": self._treatments,
+            "treatment_summary": self._treatment_summary,
+            "screening": self._screening,
+        }
+        everything = {
+            "scores": self.scores,
+            "raw": self.raw,
+            "imputed": self.imputed,
+            "normalised": self.normalised,
+            "sources": self.sources,
+            "imputations": self.imputations,
+            "coverage": self.coverage,
+            "issues": self.issues,
+            "floored": self.floored,
+            "flags": self.flags,
+            "economy_flags": self.economy_flags,
+            "breaks": self.breaks,
+            **{name: table.copy(deep=_DEEP) for name, table in optional.items() if table is not None},
+        }
+        return tables_as(everything, backend)
+
+    def to_parquet(self, folder: str | Path) -> Path:
+        """Write every table of :meth:`tables` as ``<folder>/<table>.parquet`` (pyarrow, ``ictindex[arrow]``).
+
+        Each file carries the result's provenance (library version, framework and input hashes,
+        parameters) as JSON in its schema metadata, key ``ictindex.provenance``; ``read_table`` (or
+        ``pandas.read_parquet``) reads a table back with its dtypes. The folder is replaced whole or not at
+        all, as the report's (:func:`ictindex.safety.output_folder`). Returns the folder.
+        """
+        from ictindex.safety import output_folder
+        from ictindex.tables import write_parquet
+
+        target = Path(folder)
+        with output_folder(target) as work:
+            for name, table in self.tables().items():
+                write_parquet(table, work / f"{name}.parquet", provenance=dict(self.provenance))
+        return target
