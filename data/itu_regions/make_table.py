@@ -27,11 +27,40 @@ DATA = HERE.parent
 IDI_SOURCE = "ITU, The ICT Development Index 2024 (ISBN 978-92-61-39191-1), Table 1 and Annex 4 (p. 35)"
 RULE_SOURCE = "ictindex rule reproducing ITU's IDI 2024 regions (see PROVENANCE.md)"
 ARAB_STATES = frozenset(
-    ["DZA", "BHR", "COM", "DJI", "EGY", "IRQ", "JOR", "KWT", "LBN", "LBY", "MRT", "MAR", "OMN", "PSE", "QAT", "SAU", "SOM", "SDN", "SYR", "TUN", "ARE", "YEM"]
+    [
+        "DZA",
+        "BHR",
+        "COM",
+        "DJI",
+        "EGY",
+        "IRQ",
+        "JOR",
+        "KWT",
+        "LBN",
+        "LBY",
+        "MRT",
+        "MAR",
+        "OMN",
+        "PSE",
+        "QAT",
+        "SAU",
+        "SOM",
+        "SDN",
+        "SYR",
+        "TUN",
+        "ARE",
+        "YEM",
+    ]
 )
 CIS = frozenset(["ARM", "AZE", "BLR", "KAZ", "KGZ", "RUS", "TJK", "TKM", "UZB"])
 EUROPE_IN_ASIA = frozenset(["CYP", "GEO", "ISR", "TUR", "XKX"])
-M49 = {"Africa": "Africa", "Americas": "Americas", "Europe": "Europe", "Asia": "Asia-Pacific", "Oceania": "Asia-Pacific"}
+M49 = {
+    "Africa": "Africa",
+    "Americas": "Americas",
+    "Europe": "Europe",
+    "Asia": "Asia-Pacific",
+    "Oceania": "Asia-Pacific",
+}
 DATAHUB_CODES = {"AAA": "GGY", "GBJ": "JEY", "KSO": "XKX"}
 #: Economies without a UN M49 region in economies.csv: former Netherlands Antilles (Caribbean), Ascension
 #: (South Atlantic, with Saint Helena), Antarctica (no region), Kosovo (Europe).
