@@ -18,6 +18,7 @@ from ictindex.errors import (
     SourceFileError,
     SpecError,
 )
+from ictindex.estimates import Estimates, estimates
 from ictindex.framework import Framework, available_frameworks, load_framework
 from ictindex.io import read_coinr, to_coinr
 from ictindex.model import IndexModel, compile_model
@@ -59,4 +60,7 @@ __all__ = [
     "CoverageError",
     "MethodError",
     "SpecError",
+    # world and group estimates (issue 24)
+    "estimates",
+    "Estimates",
 ]

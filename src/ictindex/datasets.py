@@ -28,6 +28,7 @@ __all__ = [
     "published",
     "economies",
     "itu_regions",
+    "facts_and_figures",
     "idi2024_groups",
     "default_dataset",
     "describe",
@@ -128,6 +129,23 @@ def itu_regions() -> pd.DataFrame:
     """
     table = pd.read_csv(_path("itu_regions/itu_regions.csv"), dtype="str", keep_default_na=False)
     return table[["economy", "itu_region", "source"]].sort_values("economy").reset_index(drop=True)
+
+
+def facts_and_figures() -> pd.DataFrame:
+    """World and group figures on Internet use published in ITU's Facts and Figures 2021-2025, as printed.
+
+    One row per edition and figure: ``edition, indicator, measure`` (``value`` or ``gender parity score``),
+    ``sex, location, grouping, group, year, value, source_kind, url, note`` (``data/itu_facts_figures/``; groups
+    named as :func:`ictindex.estimates` names them). Editions revise earlier years: compare with the latest.
+
+    >>> ff = facts_and_figures()
+    >>> ff.query("edition == 2025 and group == 'World' and year == 2024")["value"].tolist()
+    [71.0]
+    """
+    table = pd.read_csv(
+        _path("itu_facts_figures/facts_and_figures_internet.csv"), keep_default_na=False, na_values=[""]
+    )
+    return table.astype({"value": "float64", "year": "int64", "edition": "int64"})
 
 
 def idi2024_groups() -> pd.DataFrame:
