@@ -361,3 +361,13 @@ def test_inclusion_rule_cannot_ask_for_more_indicators_than_exist():
     fw = load_framework("idi2024").to_dict()
     with pytest.raises(FrameworkError, match="min_indicators 11 is more than the 10 indicators"):
         Framework.from_dict({**fw, "min_indicators": 11})
+
+
+def test_idi2024_current_on_2024_data_is_labelled_by_its_method_never_as_idi_2025():
+    """ITU's IDI 2025 values are not bundled (no public copy found, issue 24): the current-data build says it is the
+    IDI 2024 method on 2024 data, and nothing it prints calls it the IDI 2025."""
+    fw = load_framework("idi2024_current")
+    result = ictindex.build_index(datasets.load("itu"), fw, years=2024)
+    text = " ".join([fw.name, fw.version or "", fw.description or "", result.summary()])
+    assert "IDI 2024 method" in fw.name and "2024" in result.summary()
+    assert "IDI 2025" not in text and "IDI2025" not in text.replace(" ", "")
