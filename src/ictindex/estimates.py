@@ -213,6 +213,8 @@ class Estimates:
             from ictindex.datasets import facts_and_figures
 
             published = facts_and_figures()
+        estimated = set(self.table["indicator"]) | set(self.parity["indicator"])
+        published = published[published["indicator"].isin(estimated)]  # figures of indicators not estimated: left out
         keys = ["indicator", "sex", "location", "group", "year"]
         values = published[published["measure"] == "value"].merge(
             self.table[[*keys, "value", "imputed_share", "low", "high"]].rename(columns={"value": "estimate"}),
