@@ -620,7 +620,7 @@ def _rows(
         frames.append(
             pd.DataFrame(
                 {
-                    **{k: v for k, v in labels.items()},
+                    **labels,
                     "grouping": grouping,
                     "group": np.repeat(names, len(years)),
                     "year": np.tile(years, n),
