@@ -477,3 +477,19 @@ def test_user_panel_with_framework_codes_and_missing_ingredients():
     assert "mobile_ownership" in note and "IT_MOB_OWN" in note
     known = framework_series(load_framework("doi_current"), fw)
     assert {"mobile_ownership", "IT_MOB_OWN", "internet_users", "i271pop"} <= set(known)
+
+
+def test_population_weighted_use_refuses_a_year_without_by_sex_data(bundled):
+    """2024: no economy has Internet use by sex in the bundled data; the function names the year and points to
+    ictindex.estimates instead of failing inside numpy with "Weights sum to zero" (issue 24)."""
+    table = indicator_parity(bundled)
+    assert table.query("indicator == 'i99H' and year == 2024").empty
+    with pytest.raises(MethodError, match="in 2024") as err:
+        population_weighted_use(table, bundled, 2024)
+    assert err.value.year == 2024 and err.value.indicator == "i99H"
+    assert "What to do" in str(err.value) and "estimates" in str(err.value)
+    # economies with a by-sex value but no population that year: refused too, saying so
+    surveyed = set(table.query("indicator == 'i99H' and year == 2021")["economy"])
+    population = bundled[bundled["indicator"].isin(["SP.POP.TOTL", "POP"]) & ~bundled["economy"].isin(surveyed)]
+    with pytest.raises(MethodError, match="none of them with a population"):
+        population_weighted_use(table, population, 2021)

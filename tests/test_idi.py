@@ -17,6 +17,7 @@ from ictindex import FrameworkError, datasets
 from ictindex.countries import classify
 from ictindex.framework import Framework, load_framework
 from ictindex.normalise import normalise_indicator
+from ictindex.resources import bundled_dir
 
 TRAFFIC = {"mbb_traffic", "fbb_traffic"}
 NODES = ["IDI", "universal", "meaningful"]
@@ -172,22 +173,34 @@ def test_annex4_group_averages():
 
 
 def test_itu_regions_cover_every_economy():
+    """Every ITU Member State (India included) and every territory ITU reports has an ITU region; ITU's own
+    IDI 2024 assignments are kept (issue 24 extended the table beyond the 170 IDI economies)."""
     regions = datasets.itu_regions()
     assert list(regions.columns) == ["economy", "itu_region", "source"]
     assert not regions["economy"].duplicated().any()
-    counts = regions["itu_region"].value_counts()
-    assert counts[["Europe", "Africa", "Asia-Pacific", "Americas", "Arab States", "CIS"]].tolist() == [
-        45,
-        38,
-        30,
-        30,
-        20,
-        7,
-    ]
-    unassigned = regions[regions["itu_region"] == "not assigned"]
-    assert len(unassigned) == len(regions) - 170 and "ABW" in set(unassigned["economy"])
+    members = set(pd.read_csv(bundled_dir("data") / "itu_members" / "itu_member_states.csv")["iso3"])
     by_code = regions.set_index("economy")["itu_region"]
+    counts = by_code[sorted(members)].value_counts()
+    assert counts[["Africa", "Americas", "Arab States", "Asia-Pacific", "CIS", "Europe"]].tolist() == [
+        44,
+        35,
+        21,
+        39,
+        9,
+        46,
+    ]
+    assert set(regions.loc[regions["itu_region"] == "not assigned", "economy"]) == {"ATA"}
     assert (by_code["GEO"], by_code["MDA"], by_code["COM"]) == ("Europe", "Europe", "Arab States")
+    assert (by_code["IND"], by_code["PSE"], by_code["HKG"], by_code["TJK"]) == (
+        "Asia-Pacific",
+        "Arab States",
+        "Asia-Pacific",
+        "CIS",
+    )
+    idi = datasets.idi2024_groups().set_index("economy")["itu_region"]
+    assert (by_code[idi.index] == idi).all()  # ITU's own 170 assignments, unchanged
+    sources = regions.set_index("economy")["source"]
+    assert sources[idi.index].str.contains("ICT Development Index 2024").all()
 
 
 def test_published_table_shape():
@@ -348,3 +361,13 @@ def test_inclusion_rule_cannot_ask_for_more_indicators_than_exist():
     fw = load_framework("idi2024").to_dict()
     with pytest.raises(FrameworkError, match="min_indicators 11 is more than the 10 indicators"):
         Framework.from_dict({**fw, "min_indicators": 11})
+
+
+def test_idi2024_current_on_2024_data_is_labelled_by_its_method_never_as_idi_2025():
+    """ITU's IDI 2025 values are not bundled (no public copy found, issue 24): the current-data build says it is the
+    IDI 2024 method on 2024 data, and nothing it prints calls it the IDI 2025."""
+    fw = load_framework("idi2024_current")
+    result = ictindex.build_index(datasets.load("itu"), fw, years=2024)
+    text = " ".join([fw.name, fw.version or "", fw.description or "", result.summary()])
+    assert "IDI 2024 method" in fw.name and "2024" in result.summary()
+    assert "IDI 2025" not in text and "IDI2025" not in text.replace(" ", "")

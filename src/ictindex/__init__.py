@@ -18,6 +18,7 @@ from ictindex.errors import (
     SourceFileError,
     SpecError,
 )
+from ictindex.estimates import Estimates, estimates
 from ictindex.framework import Framework, available_frameworks, load_framework
 from ictindex.io import read_coinr, read_sdmx, to_coinr, to_sdmx  # read/to_sdmx: issue 28 (sdmx1 when called)
 from ictindex.model import IndexModel, compile_model
@@ -62,4 +63,7 @@ __all__ = [
     "CoverageError",
     "MethodError",
     "SpecError",
+    # world and group estimates (issue 24)
+    "estimates",
+    "Estimates",
 ]

@@ -144,6 +144,7 @@ SERIES: tuple[Series, ...] = (
     ),
     Series("NY.GNP.PCAP.CD", "GNI per capita, Atlas method (WDI)", "current USD", "gapminder_wdi"),
     Series("POP", "Total population (Gapminder, UN WPP based)", "persons", "gapminder_wdi"),
+    Series("SP.URB.TOTL.IN.ZS", "Urban population, % of total (WDI, UN WUP based)", "%", "gapminder_wdi", **_PCT),
     # World Bank WDI 2025 release
     Series(
         "SP.POP.TOTL", "Population, total and by sex (WDI 2025, UN WPP 2024 based)", "persons", "wdi_population_2025"

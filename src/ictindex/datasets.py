@@ -28,6 +28,7 @@ __all__ = [
     "published",
     "economies",
     "itu_regions",
+    "facts_and_figures",
     "idi2024_groups",
     "default_dataset",
     "describe",
@@ -114,24 +115,37 @@ def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:
 def itu_regions() -> pd.DataFrame:
     """ITU/BDT region of every economy: economy (ISO3), itu_region, source.
 
-    The six regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are those of
-    ITU's IDI 2024 (Table 1 and Annex 4) for its 170 economies; every other economy of the
-    bundled metadata gets ``"not assigned"``, since no bundled source gives its ITU region.
+    The six regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) of ITU's development sector,
+    for the 194 ITU Member States, the 42 other territories ITU reports in its DataHub (Hong Kong, Macao,
+    Puerto Rico, Palestine, ...) and every other economy of the bundled metadata (``data/itu_regions/``).
+    ``source`` says where each comes from: ITU's own assignment in the IDI 2024 (Table 1 and Annex 4, 170
+    economies), or, for the others, the rule that reproduces all 170 of ITU's assignments (League of Arab States
+    members are the Arab States; nine CIS economies; Cyprus, Georgia, Israel, Türkiye and Kosovo in Europe;
+    otherwise the UN M49 region). Only Antarctica is ``"not assigned"``.
 
     >>> regions = itu_regions().set_index("economy")
-    >>> regions.loc["GEO", "itu_region"], regions.loc["ABW", "itu_region"]
-    ('Europe', 'not assigned')
+    >>> regions.loc["GEO", "itu_region"], regions.loc["IND", "itu_region"], regions.loc["ABW", "itu_region"]
+    ('Europe', 'Asia-Pacific', 'Americas')
     """
-    idi = pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")[["economy", "itu_region", "source"]]
-    others = pd.read_csv(_path("panel/economies.csv"), dtype="str")["iso3"]
-    rest = pd.DataFrame(
-        {
-            "economy": sorted(set(others) - set(idi["economy"])),
-            "itu_region": NOT_ASSIGNED,
-            "source": "no bundled source gives an ITU region",
-        }
+    table = pd.read_csv(_path("itu_regions/itu_regions.csv"), dtype="str", keep_default_na=False)
+    return table[["economy", "itu_region", "source"]].sort_values("economy").reset_index(drop=True)
+
+
+def facts_and_figures() -> pd.DataFrame:
+    """World and group figures on Internet use published in ITU's Facts and Figures 2021-2025, as printed.
+
+    One row per edition and figure: ``edition, indicator, measure`` (``value`` or ``gender parity score``),
+    ``sex, location, grouping, group, year, value, source_kind, url, note`` (``data/itu_facts_figures/``; groups
+    named as :func:`ictindex.estimates` names them). Editions revise earlier years: compare with the latest.
+
+    >>> ff = facts_and_figures()
+    >>> ff.query("edition == 2025 and group == 'World' and year == 2024")["value"].tolist()
+    [71.0]
+    """
+    table = pd.read_csv(
+        _path("itu_facts_figures/facts_and_figures_internet.csv"), keep_default_na=False, na_values=[""]
     )
-    return pd.concat([idi, rest], ignore_index=True).sort_values("economy").reset_index(drop=True)
+    return table.astype({"value": "float64", "year": "int64", "edition": "int64"})
 
 
 def idi2024_groups() -> pd.DataFrame:

@@ -446,6 +446,18 @@ def population_weighted_use(
             hint="use a panel with SP.POP.TOTL (or POP) rows by sex for that year",
         )
     both = rows.join(pop.add_suffix("_population"), how="inner")
+    both = both[both[["female", "male", "female_population", "male_population"]].notna().all(axis=1)]
+    if both.empty or not (both["female_population"] > 0).any() or not (both["male_population"] > 0).any():
+        raise MethodError(
+            f"no economy has both a female and a male value of '{indicator}' and a female and male population "
+            f"in {year} ({len(rows)} with a by-sex value, none of them with a population)"
+            if len(rows)
+            else f"no economy has both a female and a male value of '{indicator}' in {year}",
+            indicator=indicator,
+            year=year,
+            hint="choose a year with by-sex data (see indicator_parity), or use ictindex.estimates, which imputes "
+            "the economies without by-sex data and states the share imputed",
+        )
     female = float(np.average(both["female"], weights=both["female_population"]))
     male = float(np.average(both["male"], weights=both["male_population"]))
     return {

@@ -179,6 +179,7 @@ def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
         ("broadband_subscribers_per_100_people", "IT.NET.BBND.P2"),
         ("gnipercapita_atlasmethod_current_us", "NY.GNP.PCAP.CD"),
         ("total_population_with_projections", "POP"),
+        ("urban_population_percent_of_total", "SP.URB.TOTL.IN.ZS"),
     ):
         out.append((concept, r.read_ddf(gap / ddf.format(concept), code, YEARS, gapminder_names)))
     out.append(
