@@ -36,8 +36,8 @@ import pandas as pd
 
 from ictindex.errors import CoverageError, OutputError
 from ictindex.explorer.page import render_page
-from ictindex.explorer.payload import explorer_data, model_arrays, unit_table
-from ictindex.explorer.shapes import map_data, read_boundaries
+from ictindex.explorer.payload import explorer_data, unit_table
+from ictindex.explorer.shapes import read_boundaries
 from ictindex.model import IndexModel
 from ictindex.result import IndexResult
 
@@ -82,42 +82,17 @@ def write_explorer(
     Path
         The file written.
     """
-    result, *_ = model_arrays(result)
-    if uncertainty is not None:
-        _check_same_index(result, uncertainty)
-    units = unit_table(result, groups)
-    economies = result.spec is None or getattr(result.spec, "units", "economies") == "economies"
-    shapes = map_data(list(units.index), economies=economies, geometry=geometry, key=geometry_key)
-    data = explorer_data(result, uncertainty, groups=groups, map_data=shapes)
-    version = str(result.provenance.get("library_version", ""))
-    text = render_page(data, title=title or f"{result.framework.name} - explorer", version=version)
     path = Path(path)
     if path.is_dir():
         raise OutputError(
             f"'{path}' is a folder", file=str(path), hint="give the explorer's file name, e.g. explorer.html"
         )
+    data = explorer_data(result, uncertainty, groups=groups, geometry=geometry, geometry_key=geometry_key)
+    name = data["framework"]["name"] or data["framework"]["code"]
+    version = str(data["provenance"].get("library_version") or "")
+    text = render_page(data, title=title or f"{name} - explorer", version=version)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _check_same_index(result: IndexResult, uncertainty: Any) -> None:
-    from ictindex.errors import SpecError
-
-    problem = getattr(uncertainty, "problem", None)
-    base = getattr(problem, "base", None)
-    code = getattr(getattr(base, "framework", None), "code", None)
-    if code is None:
-        raise SpecError(
-            f"uncertainty must be an UncertaintyResult, got {type(uncertainty).__name__}",
-            field="uncertainty",
-            hint="pass the result of ictindex.uncertainty(...)",
-        )
-    if code != result.framework.code:
-        raise SpecError(
-            f"the uncertainty analysis is of '{code}', the result of '{result.framework.code}'",
-            field="uncertainty",
-            hint="run the uncertainty analysis of the same framework",
-        )
 
 
 def explorer_years(

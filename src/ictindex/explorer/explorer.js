@@ -270,12 +270,17 @@
       if (!state.current || state.current.y !== state.y) state.current = nominal(state.y);
     }
     state.current.y = state.y;
-    showWeights();
-    drawTable();
-    drawChart();
-    drawMap();
-    drawProfile();
+    var times = { evaluate: performance.now() - started }, mark = performance.now();
+    [["weights", showWeights], ["table", drawTable], ["chart", drawChart], ["map", drawMap],
+     ["profile", drawProfile]].forEach(function (step) {
+      step[1]();
+      var now = performance.now();
+      times[step[0]] = now - mark;
+      mark = now;
+    });
     document.body.offsetHeight; // layout now, so the time measured includes it
+    times.layout = performance.now() - mark;
+    window.ictindex.lastTimings = times;
     window.ictindex.lastUpdateMs = performance.now() - started;
   }
 
@@ -299,10 +304,36 @@
     return idx;
   }
 
+  /* The ranking table draws only the rows in view (and a margin): a weight move then lays out a few dozen
+     rows, not hundreds. Rows have a fixed height (CSS), spacer rows stand for the others. */
+  var ROW_HEIGHT = 21, VIEW_ROWS = 24, MARGIN_ROWS = 8;
+  var tableScroll = 0, tableOrder = [];
+
   function drawTable() {
+    var cur = state.current;
+    tableOrder = order();
+    drawRows();
+    var scored = 0;
+    for (var i = 0; i < cur.scores.length; i++) if (cur.scores[i] === cur.scores[i]) scored++;
+    byId("ranking-caption").textContent = YEARS[state.y] + ": " + scored + " " + NOUN[1] + " scored of " +
+      cur.rows.length + "; change from the nominal weights (\u25b2 places gained)" +
+      (UNC ? "; 5\u201395 % rank interval of the uncertainty analysis (nominal weights)" : "") + "; flags: " +
+      "E estimates, C carried forward, ! few indicators or mostly estimates.";
+  }
+
+  function spacer(rows) {
+    var tr = el("tr", null, "spacer");
+    tr.style.height = rows * ROW_HEIGHT + "px";
+    return tr;
+  }
+
+  function drawRows() {
     var cur = state.current, nom = nominal(state.y), body = byId("ranking-body");
+    var first = Math.max(0, Math.floor(tableScroll / ROW_HEIGHT) - MARGIN_ROWS);
+    var last = Math.min(tableOrder.length, first + VIEW_ROWS + 2 * MARGIN_ROWS);
     var rows = document.createDocumentFragment();
-    order().forEach(function (i) {
+    if (first > 0) rows.appendChild(spacer(first));
+    tableOrder.slice(first, last).forEach(function (i) {
       var row = cur.rows[i], u = DATA.rows.unit[row], tr = el("tr");
       tr.dataset.unit = String(u);
       if (u === state.unit) tr.className = "selected";
@@ -310,7 +341,9 @@
       var change = changeText(cur.ranks[i], nom.ranks[i]);
       tr.appendChild(el("td", change[0], "num " + change[1]));
       tr.appendChild(el("td", UNITS.codes[u]));
-      tr.appendChild(el("td", UNITS.names[u]));
+      var name = el("td", UNITS.names[u]);
+      name.title = UNITS.names[u];
+      tr.appendChild(name);
       tr.appendChild(el("td", fmt(cur.scores[i]), "num"));
       SUB.forEach(function (n) { tr.appendChild(el("td", fmt(cur.nodes[n][i]), "num")); });
       if (UNC) {
@@ -320,14 +353,20 @@
       tr.appendChild(el("td", DATA.flags.marker[row], "flag"));
       rows.appendChild(tr);
     });
+    if (last < tableOrder.length) rows.appendChild(spacer(tableOrder.length - last));
     body.textContent = "";
     body.appendChild(rows);
-    var scored = 0;
-    for (var i = 0; i < cur.scores.length; i++) if (cur.scores[i] === cur.scores[i]) scored++;
-    byId("ranking-caption").textContent = YEARS[state.y] + ": " + scored + " " + NOUN[1] + " scored of " +
-      cur.rows.length + "; change from the nominal weights (\u25b2 places gained)" +
-      (UNC ? "; 5\u201395 % rank interval of the uncertainty analysis (nominal weights)" : "") + "; flags: " +
-      "E estimates, C carried forward, ! few indicators or mostly estimates.";
+  }
+
+  function showRow(u) { // scroll the table to a unit's row
+    var box = byId("ranking-scroll"), cur = state.current;
+    for (var k = 0; k < tableOrder.length; k++) {
+      if (DATA.rows.unit[cur.rows[tableOrder[k]]] !== u) continue;
+      var y = k * ROW_HEIGHT;
+      if (y < box.scrollTop || y > box.scrollTop + box.clientHeight - 3 * ROW_HEIGHT) box.scrollTop = Math.max(0, y - 4 * ROW_HEIGHT);
+      tableScroll = box.scrollTop;
+      return;
+    }
   }
 
   function buildTableHead() {
@@ -340,39 +379,55 @@
     head.appendChild(tr);
   }
 
+  /* The chart is drawn on a canvas (no element per bar: a weight move lays nothing out); its text is drawn
+     with fillText, never parsed. */
+  var CHART = { bar: 12, left: 64, width: 520, top: 18, units: [] };
+  var CHART_COLOURS = { up: "#5aae61", down: "#e08214", same: "#8c96c6", "": "#8c96c6" };
+
   function drawChart() {
-    var cur = state.current, nom = nominal(state.y), box = byId("chart"), idx = order();
-    var scored = idx.filter(function (i) { return cur.scores[i] === cur.scores[i]; });
-    var bar = 12, left = 64, width = 520, top = 18, max = 0;
+    var cur = state.current, nom = nominal(state.y), canvas = byId("chart-canvas");
+    var scored = tableOrder.filter(function (i) { return cur.scores[i] === cur.scores[i]; });
+    var max = 0;
     scored.forEach(function (i) { max = Math.max(max, cur.scores[i], nom.scores[i] === nom.scores[i] ? nom.scores[i] : 0); });
     max = max > 0 ? max : 1;
-    var height = top + bar * scored.length + 6;
-    var chart = svg("svg", { viewBox: "0 0 " + (left + width + 50) + " " + height, width: left + width + 50,
-      height: height, role: "img" });
-    chart.setAttribute("aria-label", "Index scores, best first, with the nominal score marked");
-    var legend = svg("text", { x: left, y: 12, "class": "axis" });
-    legend.textContent = "bar: score with these weights; mark: score with the nominal weights";
-    chart.appendChild(legend);
+    var bar = CHART.bar, left = CHART.left, width = CHART.width, top = CHART.top;
+    var w = left + width + 50, h = top + bar * scored.length + 6, ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+      canvas.width = Math.round(w * ratio); canvas.height = Math.round(h * ratio);
+      canvas.style.width = w + "px"; canvas.style.height = h + "px";
+    }
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = "9px system-ui, sans-serif";
+    ctx.fillStyle = "#5f6368";
+    ctx.textAlign = "left";
+    ctx.fillText("bar: score with these weights (green: places gained, orange: lost); mark: nominal weights", left, 12);
+    CHART.units = [];
     scored.forEach(function (i, k) {
       var u = DATA.rows.unit[cur.rows[i]], y = top + k * bar;
-      var label = svg("text", { x: left - 4, y: y + bar - 3, "text-anchor": "end", "class": "axis" });
-      label.textContent = UNITS.codes[u];
-      var change = changeText(cur.ranks[i], nom.ranks[i])[1];
-      var rect = svg("rect", { x: left, y: y + 1, width: (width * cur.scores[i] / max).toFixed(1), height: bar - 2,
-        "class": "bar " + change + (u === state.unit ? " selected" : "") });
-      var tip = svg("title", {});
-      tip.textContent = unitLabel(u) + ": " + fmt(cur.scores[i]) + " (rank " + fmtRank(cur.ranks[i]) + ")";
-      rect.appendChild(tip);
-      rect.dataset.unit = String(u);
-      chart.appendChild(label);
-      chart.appendChild(rect);
+      CHART.units.push([u, i]);
+      ctx.fillStyle = "#5f6368";
+      ctx.textAlign = "right";
+      ctx.fillText(UNITS.codes[u], left - 4, y + bar - 3);
+      ctx.fillStyle = CHART_COLOURS[changeText(cur.ranks[i], nom.ranks[i])[1]];
+      ctx.fillRect(left, y + 1, width * cur.scores[i] / max, bar - 2);
+      if (u === state.unit) {
+        ctx.strokeStyle = "#d7191c"; ctx.lineWidth = 1.5;
+        ctx.strokeRect(left, y + 1, width * cur.scores[i] / max, bar - 2);
+      }
       if (nom.scores[i] === nom.scores[i]) {
         var x = left + width * nom.scores[i] / max;
-        chart.appendChild(svg("line", { x1: x.toFixed(1), x2: x.toFixed(1), y1: y, y2: y + bar, "class": "nominal" }));
+        ctx.fillStyle = "#1d1d1d";
+        ctx.fillRect(x - 0.75, y, 1.5, bar);
       }
     });
-    box.textContent = "";
-    box.appendChild(chart);
+  }
+
+  function chartUnit(event) {
+    var canvas = byId("chart-canvas"), box = canvas.getBoundingClientRect();
+    var k = Math.floor((event.clientY - box.top - CHART.top) / CHART.bar);
+    return k >= 0 && k < CHART.units.length ? CHART.units[k] : null;
   }
 
   // viridis (colour-blind safe, ordered in lightness), from low to high
@@ -388,7 +443,13 @@
     return out;
   }
 
-  var mapPaths = [];
+  var mapPaths = [], mapScore = {}, mapRank = {};
+
+  function mapTitle(item) { // the tooltip of a region, written when the pointer reaches it
+    var s = mapScore[item[1]];
+    item[2].textContent = unitLabel(item[1]) + ": " + (s === undefined ? "not in " + YEARS[state.y] :
+      fmt(s) + (s === s ? " (rank " + fmtRank(mapRank[item[1]]) + ")" : " (not scored)"));
+  }
   function buildMap() {
     var box = byId("map");
     if (!DATA.map) {
@@ -411,9 +472,13 @@
         path.dataset.unit = String(shape.unit);
         var tip = svg("title", {});
         path.appendChild(tip);
-        mapPaths.push([path, shape.unit, tip]);
+        mapPaths.push([path, shape.unit, tip, null, null]); // path, unit, title, fill and class drawn
       }
       map.appendChild(path);
+    });
+    map.addEventListener("mouseover", function (event) {
+      var u = unitFromEvent(event);
+      mapPaths.forEach(function (item) { if (item[0] === event.target && item[1] === u) mapTitle(item); });
     });
     box.appendChild(map);
     var note = DATA.map.note + (DATA.map.without.length ? " Not on the map (no boundary): " +
@@ -437,13 +502,13 @@
       if (s === s) { low = Math.min(low, s); high = Math.max(high, s); }
     }
     var span = high > low ? high - low : 1;
-    mapPaths.forEach(function (item) {
+    mapScore = score; mapRank = rank;
+    mapPaths.forEach(function (item) { // touch only what changed: no style work for the rest
       var s = score[item[1]];
       var fill = s === undefined || s !== s ? "url(#hatch)" : colour((s - low) / span);
-      item[0].setAttribute("fill", fill);
-      item[0].setAttribute("class", "unit" + (item[1] === state.unit ? " selected" : ""));
-      item[2].textContent = unitLabel(item[1]) + ": " + (s === undefined ? "not in " + YEARS[state.y] :
-        fmt(s) + (s === s ? " (rank " + fmtRank(rank[item[1]]) + ")" : " (not scored)"));
+      var cls = "unit" + (item[1] === state.unit ? " selected" : "");
+      if (fill !== item[3]) { item[0].setAttribute("fill", fill); item[3] = fill; }
+      if (cls !== item[4]) { item[0].setAttribute("class", cls); item[4] = cls; }
     });
     var box = byId("map");
     box.querySelector(".legend-low").textContent = low === Infinity ? "" : fmt(low);
@@ -509,17 +574,17 @@
       caption.appendChild(choose);
       box.appendChild(caption);
     }
+    var all = []; // the units ranked this year (as the report's averages)
     for (k = 0; k < cur.rows.length; k++) {
-      var v = DATA.rows.unit[cur.rows[k]];
-      if (group && group.test(v)) members.push(k);
+      if (cur.scores[k] !== cur.scores[k]) continue;
+      all.push(k);
+      if (group && group.test(DATA.rows.unit[cur.rows[k]])) members.push(k);
     }
-    var all = [];
-    for (k = 0; k < cur.rows.length; k++) all.push(k);
     var groupName = group ? group.label : null;
 
     // node scores beside the group's and all units' averages (over those scored)
     var table = el("table", null, "profile-table"), head = el("tr");
-    ["", "This " + NOUN[0], groupName ? groupName + " average" : null, "All " + NOUN[1] + " average"].forEach(function (h) {
+    ["", "This " + NOUN[0], groupName ? groupName + " average" : null, "All ranked"].forEach(function (h) {
       if (h !== null) { var th = el("th", h); th.scope = "col"; head.appendChild(th); }
     });
     table.appendChild(el("thead")).appendChild(head);
@@ -537,7 +602,8 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
-    box.appendChild(el("h3", "Scores beside averages (" + YEARS[state.y] + ", current weights; number scored)"));
+    box.appendChild(el("h3", "Scores beside averages (" + YEARS[state.y] + ", current weights; averages over the " +
+      NOUN[1] + " ranked, number with a score)"));
     box.appendChild(table);
 
     // strengths and weaknesses: normalised indicators furthest above / below the group's mean
@@ -549,7 +615,7 @@
       diffs.push({ j: j, x: x, mean: m[0], d: x === x && m[0] === m[0] ? x - m[0] : NaN });
     }
     var ranked = diffs.filter(function (d) { return d.d === d.d; }).sort(function (a, b) { return b.d - a.d; });
-    var against = groupName ? groupName + " mean" : "mean of all " + NOUN[1];
+    var against = groupName ? groupName + " mean" : "mean of all " + NOUN[1] + " ranked";
     box.appendChild(el("h3", "Strengths and weaknesses (normalised values against the " + against + ")"));
     var lists = el("div", null, "sw");
     [["Strengths", ranked.filter(function (d) { return d.d > 0; }).slice(0, 3)],
@@ -571,7 +637,7 @@
     var fv = DATA.flags.values;
     for (k = 0; k < fv.row.length; k++) if (fv.row[k] === row) flagsOf[fv.indicator[k]] = k;
     var ind = el("table", null, "profile-table"), ih = el("tr");
-    ["Indicator", "Value", "Normalised", groupName ? groupName + " mean" : "Mean of all", "Flag"].forEach(function (h) {
+    ["Indicator", "Value", "Normalised", groupName ? groupName + " mean" : "Mean of all ranked", "Flag"].forEach(function (h) {
       var th = el("th", h); th.scope = "col"; ih.appendChild(th);
     });
     ind.appendChild(el("thead")).appendChild(ih);
@@ -579,8 +645,8 @@
     diffs.forEach(function (d) {
       var tr = el("tr"), info = IND[d.j], value = VALUES[row * N_IND + d.j];
       var th = el("th", info.name || info.code); th.scope = "row"; tr.appendChild(th);
-      tr.appendChild(el("td", value === value ? String(Math.round(value * 1000) / 1000) + (info.unit ? " " + info.unit : "") :
-        "\u2013", "num"));
+      var shortUnit = info.unit && info.unit.length <= 4 ? " " + info.unit : "";
+      tr.appendChild(el("td", value === value ? String(Math.round(value * 1000) / 1000) + shortUnit : "\u2013", "num"));
       tr.appendChild(el("td", d.x === d.x ? d.x.toFixed(3) : "\u2013", "num"));
       tr.appendChild(el("td", d.mean === d.mean ? d.mean.toFixed(3) : "\u2013", "num"));
       var f = flagsOf[d.j];
@@ -596,7 +662,7 @@
   // -- selection, year, share, CSV -------------------------------------------------------------------
   function select(u) {
     state.unit = u;
-    drawTable(); drawChart(); drawMap(); drawProfile();
+    drawTable(); showRow(u); drawRows(); drawChart(); drawMap(); drawProfile();
   }
 
   function unitFromEvent(event) {
@@ -709,11 +775,32 @@
     });
     byId("csv-ranks").addEventListener("click", function () { download("ranks"); });
     byId("csv-weights").addEventListener("click", function () { download("weights"); });
-    ["ranking-body", "chart", "map"].forEach(function (id) {
+    ["ranking-body", "map"].forEach(function (id) {
       byId(id).addEventListener("click", function (event) {
         var u = unitFromEvent(event);
         if (u !== null && !isNaN(u)) select(u);
       });
+    });
+    var canvas = byId("chart-canvas");
+    canvas.addEventListener("click", function (event) {
+      var hit = chartUnit(event);
+      if (hit) select(hit[0]);
+    });
+    canvas.addEventListener("mousemove", function (event) {
+      var hit = chartUnit(event), cur = state.current;
+      canvas.title = hit ? unitLabel(hit[0]) + ": " + fmt(cur.scores[hit[1]]) + " (rank " + fmtRank(cur.ranks[hit[1]]) + ")" : "";
+    });
+    var scroller = byId("ranking-scroll"), pending = false;
+    scroller.addEventListener("scroll", function () {
+      tableScroll = scroller.scrollTop;
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; drawRows(); });
+    });
+    window.addEventListener("hashchange", function () {
+      var again = readLink(window.location.hash || "");
+      update();
+      if (again.length) byId("status").textContent = "Note: " + again.join("; ") + ".";
     });
     buildWeights();
     buildTableHead();

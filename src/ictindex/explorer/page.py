@@ -50,11 +50,14 @@ TEMPLATE = """<!DOCTYPE html>
 <section aria-labelledby="ranking-title">
 <div id="map"></div>
 <h2 id="ranking-title">Ranking</h2>
-<div class="scroll"><table><caption id="ranking-caption"></caption><thead id="ranking-head"></thead>
+<p id="ranking-caption" class="note"></p>
+<div class="scroll" id="ranking-scroll"><table><thead id="ranking-head"></thead>
 <tbody id="ranking-body"></tbody></table></div>
-<div id="chart"></div>
+<div id="chart"><canvas id="chart-canvas" role="img"
+ aria-label="Index scores, best first, the score at the nominal weights marked (the table gives the numbers)">
+</canvas></div>
 </section>
-<section aria-labelledby="profile-title"><h2 id="profile-title" class="visually-hidden">Profile</h2>
+<section aria-labelledby="profile-title"><h2 id="profile-title">Profile</h2>
 <div id="profile"></div></section>
 </main>
 <footer><p id="source"></p><noscript>This explorer needs JavaScript.</noscript></footer>

@@ -16,7 +16,6 @@ intervals of an uncertainty analysis, and the map (:mod:`ictindex.explorer.shape
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,7 @@ import pandas as pd
 from ictindex.aggregate import Tree
 from ictindex.economies import GROUPINGS
 from ictindex.errors import MethodError, SpecError
+from ictindex.explorer.shapes import map_data
 from ictindex.model import IndexModel
 from ictindex.registry import aggregations
 from ictindex.result import IndexResult
@@ -90,8 +90,7 @@ def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.Da
     to the units table when that exists.
     """
     codes = pd.Index(sorted(result._normalised.index.get_level_values("economy").unique()), name="unit")
-    economies = result.spec is None or getattr(result.spec, "units", "economies") == "economies"
-    if economies:
+    if _economies(result):
         from ictindex.economies import economy_groups
 
         bundled = economy_groups(max(result.years))
@@ -104,6 +103,28 @@ def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.Da
         table = _with_groups(table, groups)
     table.index.name = "unit"
     return table[["name", *[c for c in table.columns if c != "name"]]]
+
+
+def _economies(result: IndexResult) -> bool:
+    """Whether the units are economies (ISO3 codes, the bundled metadata apply)."""
+    return result.spec is None or getattr(result.spec, "units", "economies") == "economies"
+
+
+def _check_same_index(result: IndexResult, uncertainty: Any) -> None:
+    base = getattr(getattr(uncertainty, "problem", None), "base", None)
+    code = getattr(getattr(base, "framework", None), "code", None)
+    if code is None:
+        raise SpecError(
+            f"uncertainty must be an UncertaintyResult, got {type(uncertainty).__name__}",
+            field="uncertainty",
+            hint="pass the result of ictindex.uncertainty(...)",
+        )
+    if code != result.framework.code:
+        raise SpecError(
+            f"the uncertainty analysis is of '{code}', the result of '{result.framework.code}'",
+            field="uncertainty",
+            hint="run the uncertainty analysis of the same framework",
+        )
 
 
 def _with_groups(table: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
@@ -143,14 +164,20 @@ def explorer_data(
     uncertainty: Any = None,
     *,
     groups: pd.DataFrame | None = None,
-    map_data: Mapping[str, Any] | None = None,
+    geometry: Any = None,
+    geometry_key: str | None = None,
 ) -> dict[str, Any]:
-    """The page's JSON document (see the module docstring); text is left as given, the page escapes it."""
+    """The page's JSON document (see the module docstring and :func:`ictindex.explorer.write_explorer` for
+    the arguments); text is left as given, the page escapes it."""
     result, tree, normalised, values = model_arrays(result)
+    if uncertainty is not None:
+        _check_same_index(result, uncertainty)
     fw = result.framework
     rows = normalised.index
     years, year_code = _years_of(rows)
     units = unit_table(result, groups)
+    economies = _economies(result)
+    shapes = map_data(list(units.index), economies=economies, geometry=geometry, key=geometry_key)
     unit_code = units.index.get_indexer(rows.get_level_values("economy"))
     indicator_info = {i.code: i for i in fw.indicators}
     data: dict[str, Any] = {
@@ -163,7 +190,7 @@ def explorer_data(
             "rounding": int(fw.rounding),
             "citation": _text(fw.citation),
         },
-        "economies": result.spec is None or getattr(result.spec, "units", "economies") == "economies",
+        "economies": economies,
         "units": {"codes": units.index.tolist(), "names": [str(n) for n in units["name"]]},
         "groupings": _groupings(units),
         "years": years,
@@ -202,7 +229,7 @@ def explorer_data(
         "values": _float64(values.to_numpy(dtype="float64")),
         "flags": _flags(result, units.index, rows, list(tree.indicators)),
         "uncertainty": None if uncertainty is None else _uncertainty(uncertainty, rows),
-        "map": dict(map_data) if map_data is not None else None,
+        "map": shapes,
         "provenance": {k: _text(v) if not isinstance(v, int | float | bool) else v for k, v in _provenance(result)},
     }
     return data
