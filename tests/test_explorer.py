@@ -284,7 +284,7 @@ def test_profile_shows_rank_interval_group_and_flags(browser, panel, tmp_path):
     assert "Europe and Northern America average" in profile and "Strengths" in profile
     flag = result.economy_flags.set_index(["economy", "year"]).loc[("GIB", 2023), "marker"]
     assert f"Data flag\n{flag}" in profile
-    assert "5–95 % rank interval" in browser.find_element("id", "ranking-head").text
+    assert "5–95 % ranks" in browser.find_element("id", "ranking-head").text
     # changing the weights moves the ranks; the table shows the change from the nominal weights
     W = model.weights
     W[model.edge_index("DOI", "utilization")] = 0
@@ -360,13 +360,28 @@ def test_bad_boundaries_are_named(tmp_path):
 
 def test_cli_explore_writes_one_page(tmp_path):
     out = tmp_path / "explorer.html"
-    run = CliRunner().invoke(app, ["explore", "--out", str(out), "--year", "2022", "--year", "2023"])
+    argv = ["explore", "--out", str(out), "--year", "2022", "--year", "2023", "--uncertainty", "8"]
+    run = CliRunner().invoke(app, argv)
     assert run.exit_code == 0, run.output
     text = out.read_text(encoding="utf-8")
-    assert "2022, 2023" in run.output and '"years":[2022,2023]' in text
+    assert "years 2022, 2023; rank intervals from 8 replications" in run.output and '"years":[2022,2023]' in text
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text)
     bad = CliRunner().invoke(app, ["explore", "--out", str(tmp_path), "--year", "2023"])
     assert bad.exit_code == 2 and "error:" in bad.output
+
+
+def test_cli_explore_provinces_on_their_boundaries(tmp_path):
+    import json
+
+    provincial_panel().to_csv(tmp_path / "provinces.csv", index=False)
+    (tmp_path / "provinces.geojson").write_text(json.dumps(provincial_geojson()), encoding="utf-8")
+    out = tmp_path / "provinces.html"
+    argv = ["explore", "--out", str(out), "--data", str(tmp_path / "provinces.csv"), "--framework", "doi_current"]
+    run = CliRunner().invoke(app, [*argv, "--units", "any", "--geometry", str(tmp_path / "provinces.geojson")])
+    assert run.exit_code == 0, run.output
+    assert "years 2021, 2022, 2023" in run.output  # every year scores well: all three
+    text = out.read_text(encoding="utf-8")
+    assert '"kind":"own"' in text and '"without":[]' in text
 
 
 def test_the_result_of_a_model_and_the_model_give_one_page(doi_model):

@@ -371,11 +371,18 @@
 
   function buildTableHead() {
     var head = byId("ranking-head"), tr = el("tr");
-    var names = ["Rank", "Change", "Code", "Name", DATA.framework.name || DATA.framework.index];
-    SUB.forEach(function (n) { names.push(nodeName(n)); });
-    if (UNC) names.push("5\u201395 % rank interval");
-    names.push("Flag");
-    names.forEach(function (name) { var th = el("th", name); th.scope = "col"; tr.appendChild(th); });
+    // a long node name is shown by its code (the full name as the tooltip)
+    var names = [["Rank"], ["Change"], ["Code"], ["Name"], [INDEX]];
+    SUB.forEach(function (n) { names.push([n]); });
+    if (UNC) names.push(["5\u201395 % ranks"]);
+    names.push(["Flag"]);
+    names.forEach(function (item) {
+      var full = typeof item[0] === "number" ? nodeName(item[0]) : item[0];
+      var th = el("th", typeof item[0] === "number" && full.length > 16 ? NODES[item[0]].code : full);
+      th.scope = "col";
+      th.title = full;
+      tr.appendChild(th);
+    });
     head.appendChild(tr);
   }
 

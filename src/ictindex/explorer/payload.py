@@ -98,7 +98,13 @@ def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.Da
         table = table.rename(columns={g: GROUPINGS[g] for g in ECONOMY_GROUPINGS})
     else:
         table = pd.DataFrame(index=codes)
-    table["name"] = table["name"].where(table["name"].notna(), codes.to_series()) if "name" in table else codes
+    if "name" in table:
+        from ictindex.countries import report_name
+
+        missing = table["name"].isna()
+        table.loc[missing, "name"] = [report_name(str(code)) for code in table.index[missing]]
+    else:
+        table["name"] = codes
     if groups is not None:
         table = _with_groups(table, groups)
     table.index.name = "unit"
