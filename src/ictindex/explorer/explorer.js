@@ -199,7 +199,8 @@
   function methodText(node) {
     var text = node.method === "power" ? "power mean (p = " + node.power + ")" : node.method + " mean";
     if (node.floor !== null) text += ", zero floor " + node.floor;
-    text += "; scored with at least " + Math.round(node.threshold * 100) + " % of its weighted children present";
+    text += node.threshold > 0 ? "; scored with at least " + Math.round(node.threshold * 100) +
+      " % of its weighted children present" : "; scored with any weighted child present";
     return text;
   }
 

@@ -216,7 +216,7 @@ def explorer_data(
                 "name": fw.node(code).name,
                 "method": tree.methods[n],
                 "power": tree.params[n].get("power"),
-                "floor": tree.floors[n],
+                "floor": tree.params[n].get("zero_floor", tree.floors[n]),  # as aggregate_tree reads it
                 "threshold": float(tree.threshold[n]),
             }
             for n, code in enumerate(tree.nodes)
