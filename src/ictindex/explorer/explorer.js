@@ -243,12 +243,14 @@
     for (var n = 0; n < N_NODES; n++) {
       var total = 0, e;
       for (e = EDGES.start[n]; e < EDGES.stop[n]; e++) total += state.W[e];
-      for (e = EDGES.start[n]; e < EDGES.stop[n]; e++) {
-        var inputs = weightInputs[e];
-        if (Number(inputs[0].max) < state.W[e]) inputs[0].max = String(state.W[e]);
-        inputs[0].value = String(state.W[e]);
-        inputs[1].value = String(Math.round(state.W[e] * 1e6) / 1e6);
-        inputs[2].textContent = total > 0 ? (100 * state.W[e] / total).toFixed(1) + " %" : "\u2013";
+      for (e = EDGES.start[n]; e < EDGES.stop[n]; e++) { // touch only what changed: nothing else is laid out
+        var inputs = weightInputs[e], w = state.W[e];
+        if (Number(inputs[0].max) < w) inputs[0].max = String(w);
+        if (Number(inputs[0].value) !== w) inputs[0].value = String(w);
+        var shown = String(Math.round(w * 1e6) / 1e6);
+        if (inputs[1].value !== shown && document.activeElement !== inputs[1]) inputs[1].value = shown;
+        var share = total > 0 ? (100 * w / total).toFixed(1) + " %" : "\u2013";
+        if (inputs[2].textContent !== share) inputs[2].textContent = share;
       }
     }
   }
@@ -322,41 +324,66 @@
       "E estimates, C carried forward, ! few indicators or mostly estimates.";
   }
 
-  function spacer(rows) {
-    var tr = el("tr", null, "spacer");
-    tr.style.height = rows * ROW_HEIGHT + "px";
-    return tr;
+  /* A pool of rows made once: a redraw sets their texts (only those that changed) and the heights of the two
+     spacer rows, so no element is made and little is laid out. */
+  var pool = null, topSpacer = null, bottomSpacer = null;
+
+  function makePool() {
+    var body = byId("ranking-body"), columns = 5 + SUB.length + (UNC ? 1 : 0) + 1;
+    topSpacer = el("tr", null, "spacer");
+    bottomSpacer = el("tr", null, "spacer");
+    body.appendChild(topSpacer);
+    pool = [];
+    for (var k = 0; k < VIEW_ROWS + 2 * MARGIN_ROWS; k++) {
+      var tr = el("tr"), cells = [];
+      for (var c = 0; c < columns; c++) {
+        var td = el("td", "", c === 2 || c === 3 ? "" : c === columns - 1 ? "flag" : "num");
+        tr.appendChild(td);
+        cells.push(td);
+      }
+      body.appendChild(tr);
+      pool.push({ tr: tr, cells: cells, classes: cells.map(function (td) { return td.className; }) });
+    }
+    body.appendChild(bottomSpacer);
+  }
+
+  function setCell(item, c, text, cls) {
+    var td = item.cells[c];
+    if (td.textContent !== text) td.textContent = text;
+    if (cls !== undefined && item.classes[c] !== cls) { td.className = cls; item.classes[c] = cls; }
   }
 
   function drawRows() {
-    var cur = state.current, nom = nominal(state.y), body = byId("ranking-body");
-    var first = Math.max(0, Math.floor(tableScroll / ROW_HEIGHT) - MARGIN_ROWS);
-    var last = Math.min(tableOrder.length, first + VIEW_ROWS + 2 * MARGIN_ROWS);
-    var rows = document.createDocumentFragment();
-    if (first > 0) rows.appendChild(spacer(first));
-    tableOrder.slice(first, last).forEach(function (i) {
-      var row = cur.rows[i], u = DATA.rows.unit[row], tr = el("tr");
-      tr.dataset.unit = String(u);
-      if (u === state.unit) tr.className = "selected";
-      tr.appendChild(el("td", fmtRank(cur.ranks[i]), "num"));
+    if (!pool) makePool();
+    var cur = state.current, nom = nominal(state.y);
+    var first = Math.max(0, Math.min(Math.floor(tableScroll / ROW_HEIGHT) - MARGIN_ROWS, tableOrder.length - pool.length));
+    var last = Math.min(tableOrder.length, first + pool.length);
+    var above = first * ROW_HEIGHT + "px", below = (tableOrder.length - last) * ROW_HEIGHT + "px";
+    if (topSpacer.style.height !== above) topSpacer.style.height = above;
+    if (bottomSpacer.style.height !== below) bottomSpacer.style.height = below;
+    pool.forEach(function (item, k) {
+      var at = first + k;
+      if (at >= last) { item.tr.hidden = true; return; }
+      item.tr.hidden = false;
+      var i = tableOrder[at], row = cur.rows[i], u = DATA.rows.unit[row], c = 0;
+      item.tr.dataset.unit = String(u);
+      var selected = u === state.unit ? "selected" : "";
+      if (item.tr.className !== selected) item.tr.className = selected;
+      setCell(item, c++, fmtRank(cur.ranks[i]));
       var change = changeText(cur.ranks[i], nom.ranks[i]);
-      tr.appendChild(el("td", change[0], "num " + change[1]));
-      tr.appendChild(el("td", UNITS.codes[u]));
-      var name = el("td", UNITS.names[u]);
-      name.title = UNITS.names[u];
-      tr.appendChild(name);
-      tr.appendChild(el("td", fmt(cur.scores[i]), "num"));
-      SUB.forEach(function (n) { tr.appendChild(el("td", fmt(cur.nodes[n][i]), "num")); });
+      setCell(item, c++, change[0], "num " + change[1]);
+      setCell(item, c++, UNITS.codes[u]);
+      setCell(item, c, UNITS.names[u]);
+      if (item.cells[c].title !== UNITS.names[u]) item.cells[c].title = UNITS.names[u];
+      c++;
+      setCell(item, c++, fmt(cur.scores[i]));
+      SUB.forEach(function (n) { setCell(item, c++, fmt(cur.nodes[n][i])); });
       if (UNC) {
         var q = UNC[row];
-        tr.appendChild(el("td", q && q.q05 !== null ? fmtRank(q.q05) + "\u2013" + fmtRank(q.q95) : "\u2013", "num"));
+        setCell(item, c++, q && q.q05 !== null ? fmtRank(q.q05) + "\u2013" + fmtRank(q.q95) : "\u2013");
       }
-      tr.appendChild(el("td", DATA.flags.marker[row], "flag"));
-      rows.appendChild(tr);
+      setCell(item, c++, DATA.flags.marker[row]);
     });
-    if (last < tableOrder.length) rows.appendChild(spacer(tableOrder.length - last));
-    body.textContent = "";
-    body.appendChild(rows);
   }
 
   function showRow(u) { // scroll the table to a unit's row
@@ -538,17 +565,30 @@
     return [count ? total / count : NaN, count];
   }
 
+  /* The profile has a part that moves with the weights (scores, ranks, averages) and a part that does not
+     (strengths and weaknesses, the indicators): the second is drawn again only for another unit, year or
+     grouping. */
+  var profileParts = null, fixedKey = null;
+
   function drawProfile() {
-    var box = byId("profile"), cur = state.current, nom = nominal(state.y);
+    var cur = state.current, nom = nominal(state.y);
+    if (!profileParts) {
+      profileParts = [el("div"), el("div")];
+      byId("profile").appendChild(profileParts[0]);
+      byId("profile").appendChild(profileParts[1]);
+    }
+    var box = profileParts[0];
     box.textContent = "";
     if (state.unit === null) {
       box.appendChild(el("p", "Choose a " + NOUN[0] + " in the table, the chart or the map.", "note"));
+      profileParts[1].textContent = ""; fixedKey = null;
       return;
     }
     var u = state.unit, row = ROW_OF[u + "|" + state.y];
     box.appendChild(el("h2", unitLabel(u)));
     if (row === undefined) {
       box.appendChild(el("p", "No data for this " + NOUN[0] + " in " + YEARS[state.y] + ".", "note"));
+      profileParts[1].textContent = ""; fixedKey = null;
       return;
     }
     var i = cur.rows.indexOf(row), scored = 0;
@@ -613,9 +653,21 @@
     box.appendChild(el("h3", "Scores beside averages (" + YEARS[state.y] + ", current weights; averages over the " +
       NOUN[1] + " ranked, number with a score)"));
     box.appendChild(table);
+    var key = u + "|" + state.y + "|" + state.grouping;
+    if (key !== fixedKey) {
+      fixedKey = key;
+      profileParts[1].textContent = "";
+      drawIndicators(profileParts[1], row, group);
+    }
+  }
 
-    // strengths and weaknesses: normalised indicators furthest above / below the group's mean
-    var compare = groupName ? members : all, rowsOf = compare.map(function (k) { return cur.rows[k]; });
+  function drawIndicators(box, row, group) {
+    // strengths and weaknesses: normalised indicators furthest above / below the mean of the group's units
+    // with a value that year (the values do not move with the weights)
+    var groupName = group ? group.label : null, rowsOf = [], k;
+    ROWS_OF_YEAR[state.y].forEach(function (r2) {
+      if (!group || group.test(DATA.rows.unit[r2])) rowsOf.push(r2);
+    });
     var diffs = [];
     for (var j = 0; j < N_IND; j++) {
       var x = X[row * N_IND + j];
@@ -623,7 +675,7 @@
       diffs.push({ j: j, x: x, mean: m[0], d: x === x && m[0] === m[0] ? x - m[0] : NaN });
     }
     var ranked = diffs.filter(function (d) { return d.d === d.d; }).sort(function (a, b) { return b.d - a.d; });
-    var against = groupName ? groupName + " mean" : "mean of all " + NOUN[1] + " ranked";
+    var against = groupName ? groupName + " mean" : "mean of all " + NOUN[1];
     box.appendChild(el("h3", "Strengths and weaknesses (normalised values against the " + against + ")"));
     var lists = el("div", null, "sw");
     [["Strengths", ranked.filter(function (d) { return d.d > 0; }).slice(0, 3)],
@@ -645,7 +697,7 @@
     var fv = DATA.flags.values;
     for (k = 0; k < fv.row.length; k++) if (fv.row[k] === row) flagsOf[fv.indicator[k]] = k;
     var ind = el("table", null, "profile-table"), ih = el("tr");
-    ["Indicator", "Value", "Normalised", groupName ? groupName + " mean" : "Mean of all ranked", "Flag"].forEach(function (h) {
+    ["Indicator", "Value", "Normalised", groupName ? groupName + " mean" : "Mean of all", "Flag"].forEach(function (h) {
       var th = el("th", h); th.scope = "col"; ih.appendChild(th);
     });
     ind.appendChild(el("thead")).appendChild(ih);

@@ -89,7 +89,6 @@ def render_page(data: dict[str, Any], *, title: str, version: str) -> str:
         "default-src 'none'; "
         f"script-src 'sha256-{digest}'; "
         "style-src 'unsafe-inline'; "
-        "img-src data: blob:; "
         "form-action 'none'; base-uri 'none'"
     )
     return TEMPLATE.format(
