@@ -1,4 +1,4 @@
-"""Command line: ``ictindex report | build | validate | frameworks | data``.
+"""Command line: ``ictindex report | build | explore | validate | frameworks | data``.
 
 Errors from the library print one line on stderr (``error: ...``) and exit with
 status 2; they never show a traceback. Wherever an economy is asked for, an ISO3 code or an
@@ -453,6 +453,82 @@ def uncertainty_command(
             f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}"
         )
     typer.echo(f"wrote {out}/" + ", ".join(written))
+
+
+# -- the interactive explorer (issue 29) ----------------------------------------------------------------
+@app.command()
+@_friendly
+def explore(
+    out: Annotated[Path, typer.Option(help="The HTML file to write (one self-contained page).", metavar="FILE")],
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
+            f"{USER_DEFAULT} on your own panel).",
+            metavar="NAME",
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Year(s) to explore; repeat for several (default: the latest run of up to six years in which "
+            "the data score at least 90 % of the most units scored in any year, from at least 80 % values "
+            "reported for that year).",
+            metavar="YEAR",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Panel file (CSV or XLSX); default: the bundled ITU/World Bank panel.", metavar="PANEL"),
+    ] = None,
+    units: Annotated[
+        str, typer.Option(help="economies (ISO3 codes) or any (your own units, codes as given).", metavar="KIND")
+    ] = "economies",
+    geometry: Annotated[
+        Path | None,
+        typer.Option(help="GeoJSON boundaries of the units (default: the world map for economies).", metavar="GEOJSON"),
+    ] = None,
+    geometry_key: Annotated[
+        str | None, typer.Option(help="Feature property holding the unit code (default: id or code).", metavar="KEY")
+    ] = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(help="Show rank intervals from this many replications (see 'ictindex uncertainty').", metavar="N"),
+    ] = None,
+    uncertainty_spec: Annotated[
+        Path | None,
+        typer.Option(
+            help="Uncertainty spec (YAML); default: weights +/-25 % and leave one indicator out.", metavar="SPEC"
+        ),
+    ] = None,
+    min_coverage: MinCoverage = None,
+    reference_year: ReferenceYear = None,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+) -> None:
+    """Write an interactive explorer: weights to move, ranking, map, profiles, in one offline HTML file."""
+    from ictindex.build import explain
+    from ictindex.explorer import explorer_years, write_explorer
+    from ictindex.model import compile_model
+
+    framework = framework or (BUNDLED_DEFAULT if data is None else USER_DEFAULT)
+    fw = load_framework(framework)
+    panel = _panel(data, sheet, fw)
+    options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": units}
+    years = sorted(set(year)) if year else explorer_years(build_index(panel, fw, **options))
+    result = explain(compile_model(panel, fw, years=years, **options))
+    analysis = None
+    if uncertainty:
+        from ictindex.uncertainty import uncertainty as run_uncertainty
+
+        spec = uncertainty_spec or DEFAULT_UNCERTAINTY
+        analysis = run_uncertainty(panel, fw, spec, n=uncertainty, years=years, **options)
+    written = write_explorer(result, out, uncertainty=analysis, geometry=geometry, geometry_key=geometry_key)
+    typer.echo(result.summary())
+    typer.echo(
+        f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB; years {', '.join(map(str, result.years))}"
+        + (f"; rank intervals from {analysis.n:,} replications" if analysis is not None else "")
+        + ")"
+    )
 
 
 def datasets_known() -> dict[str, tuple[float | None, float | None]]:
