@@ -7,6 +7,8 @@ with gender-disaggregated sub-indices, from country indicator tables.
 'Digital Opportunity Index'
 """
 
+# -- issue 22: units tables (ictindex.units, the one home of unit metadata) ------------------------------------------
+from ictindex import datasets as _datasets  # noqa: E402
 from ictindex.analysis import Comparison, compare
 from ictindex.build import build_index
 from ictindex.errors import (
@@ -27,7 +29,11 @@ from ictindex.result import IndexResult
 from ictindex.sensitivity import SensitivityResult, sensitivity
 from ictindex.spec import BuildSpec
 from ictindex.uncertainty import UncertaintyResult, UncertaintySpec, uncertainty
+from ictindex.units import Units, read_units  # noqa: E402
+from ictindex.units import economies as _economies  # noqa: E402
 from ictindex.weights import effective_weights, weights_table
+
+_datasets.economies = _economies  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
 
 __version__ = "0.1.0"
 
@@ -66,4 +72,6 @@ __all__ = [
     # world and group estimates (issue 24)
     "estimates",
     "Estimates",
+    "Units",
+    "read_units",
 ]

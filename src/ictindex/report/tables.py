@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ictindex.countries import report_name
-from ictindex.economies import GROUPINGS, INCOME_ORDER, economy_groups, group_means
 from ictindex.errors import MethodError
 from ictindex.report.groups import itu_member_states
+from ictindex.units import GROUPINGS, INCOME_ORDER, group_means
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ranking_table",
     "group_averages",
+    "averages_table",
     "gender_report_table",
     "coverage_table",
     "sources_table",
@@ -262,45 +263,80 @@ def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRul
     return table.reset_index(drop=True)
 
 
+def averages_table(
+    means: pd.DataFrame,
+    nodes: Iterable[str],
+    *,
+    grouping: str,
+    order: Iterable[str] | None = None,
+    everyone: str = "All scored economies",
+) -> pd.DataFrame:
+    """The report's layout of group means: one row per group of ``grouping`` (in ``order``, then the others
+    alphabetically) and a last row ``everyone`` (the ``world`` grouping), with ``group``, ``economies``,
+    ``population_year`` and ``population_year_earliest`` (latest and earliest year of the population figures
+    used), ``economies_without_population`` and for every node ``<node> (simple mean)`` and
+    ``<node> (population-weighted)``. ``means`` is a :func:`ictindex.units.group_means` table of one year with
+    the groupings ``world`` and ``grouping``; the counts are those of the first node (the index)."""
+    nodes = list(nodes)
+    rows = means[means["grouping"].isin([grouping, "world"])].copy()
+    rows.loc[rows["grouping"] == "world", "group"] = everyone
+    head = rows[rows["code"] == nodes[0]].set_index("group")
+    table = pd.DataFrame(
+        {
+            "group": head.index,
+            "economies": head["economies"].to_numpy(),
+            "population_year": pd.array(head["population_year"], dtype="Int64"),
+            "population_year_earliest": pd.array(head["population_year_earliest"], dtype="Int64"),
+            "economies_without_population": head["economies_without_population"].to_numpy(),
+        }
+    )
+    for code in nodes:
+        part = rows[rows["code"] == code].set_index("group")
+        table[f"{code} (simple mean)"] = table["group"].map(part["simple_mean"]).astype("float64")
+        table[f"{code} (population-weighted)"] = table["group"].map(part["weighted_mean"]).astype("float64")
+    order = list(order) if order is not None else sorted(set(table["group"]) - {everyone})
+    rank = {g: i for i, g in enumerate(order)}
+    table["_o"] = table["group"].map(lambda g: rank.get(g, len(rank) + (g == everyone)))
+    return table.sort_values(["_o", "group"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
 def group_averages(
     result: IndexResult, year: int | None = None, by: str = "income", groups: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
-    A thin wrapper of :func:`ictindex.economies.group_means` over the economies ranked in ``year``.
+    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by :func:`averages_table`.
 
     Parameters
     ----------
     by
-        ``income`` (World Bank income group), ``region`` (UN SDG region), or another column of
-        :data:`ictindex.economies.GROUPINGS` (``ldc``, ``un_sub_region``...) or of ``groups``.
+        A grouping of the result's units table (``result.units``): for economies ``income`` (World Bank
+        income group), ``region`` (UN SDG region), ``ldc``, ``un_sub_region``...; or a column of ``groups``.
     groups
-        Economy metadata indexed by ISO3 with a ``by`` column and ``population``
-        (default: :func:`ictindex.economies.economy_groups` for the year: groups as of that year,
-        population of that year or the nearest earlier one).
+        Unit metadata indexed by code with a ``by`` column and ``population`` (default: the units table's groups
+        as of the year, with the population of that year or the nearest earlier one).
 
     Returns one row per group (and ``All scored economies``): ``group``, ``economies``,
     ``population_year`` and ``population_year_earliest`` (latest and earliest year of the
     population figures used), and for every node
-    ``<node> (simple mean)`` and ``<node> (population-weighted)``. Economies without a group or
+    ``<node> (simple mean)`` and ``<node> (population-weighted)``. Units without a group or
     population are counted in the simple mean only, and ``economies_without_population`` says
     how many.
     """
     year = report_year(result, year)
-    groups = economy_groups(year) if groups is None else groups
-    if by not in GROUPINGS and by not in groups.columns:
-        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
-    scores = result.ranking(year).set_index("economy")
-    table = group_means(scores, groups, by, result.node_codes, order=INCOME_ORDER if by == "income" else None)
-    # the years of the population figures as numbers (latest and earliest), not as text
-    years = table["population_year"].astype("str").str.findall(r"\d{4}")
-    table["population_year"] = pd.array([max(map(int, y)) if y else None for y in years], dtype="Int64")
-    table.insert(
-        table.columns.get_loc("population_year") + 1,
-        "population_year_earliest",
-        pd.array([min(map(int, y)) if y else None for y in years], dtype="Int64"),
+    units = result.units
+    groups = units.groups(year) if groups is None else groups
+    if by not in groups.columns:
+        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {units.group_columns or sorted(GROUPINGS)}")
+    scores = result.ranking(year)
+    means = group_means(scores, ["world", by], column=result.node_codes, groups=groups, units=units)
+    return averages_table(
+        means,
+        result.node_codes,
+        grouping=by,
+        order=INCOME_ORDER if by == "income" and units.resolves_names else None,
+        everyone=f"All scored {units.plural}",
     )
-    return table
 
 
 def gender_report_table(result: IndexResult, year: int | None = None, node: str | None = None) -> pd.DataFrame:
