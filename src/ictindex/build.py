@@ -107,7 +107,10 @@ def explain(model: IndexModel) -> IndexResult:
             male,
             fw,
             reasons=reasons,
-            shares=female_shares(panel),
+            # population by sex of the units table, else the panel's population rows by sex
+            shares=spec.units.female_shares(wanted)
+            if spec.units.has_sex_population and spec.units.kind == "table"
+            else female_shares(panel),
             band=spec.parity_band,
             data_years=value_years(sexed, model.imputations, fw),
         )
@@ -148,7 +151,8 @@ def explain(model: IndexModel) -> IndexResult:
         "max_gap": imputation.max_gap if imputation.method != "none" else None,
         "reference_year": spec.reference_year,
         "min_coverage": spec.coverage_rule,
-        "units": spec.units,
+        "units": spec.units.describe(),
+        **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
     }

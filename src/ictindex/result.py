@@ -17,6 +17,7 @@ import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
+from ictindex.units import Units
 
 __all__ = ["IndexResult"]
 
@@ -223,6 +224,12 @@ class IndexResult:
         return PlotAccessor(self)
 
     # -- views ----------------------------------------------------------------
+    @property
+    def units(self) -> Units:
+        """What the units are (:class:`~ictindex.units.Units`): their names, groups, population and the word
+        for one of them (``result.units.noun``), as given to the build (``units=``)."""
+        return self.spec.units if self.spec is not None else Units()
+
     @property
     def node_codes(self) -> list[str]:
         """Node codes top-down (index first)."""

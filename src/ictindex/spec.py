@@ -29,13 +29,11 @@ from pydantic import BaseModel, ConfigDict
 from ictindex.errors import MethodError, SpecError
 from ictindex.framework import Framework, Screening, Treatment, load_framework
 from ictindex.registry import imputations, normalisations, treatments
+from ictindex.units import UNIT_KINDS, Units, as_units
 
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
 SEXES = ("total", "female", "male")
-#: ``economies``: unit codes are economies (names resolved to ISO3, aggregates set aside);
-#: ``any``: sub-national or other units, codes used as given.
-UNIT_KINDS = ("economies", "any")
 
 
 class ImputationSpec(BaseModel):
@@ -264,7 +262,7 @@ class BuildSpec(BaseModel):
     min_coverage: float | None = None
     extra_names: tuple[tuple[str, str], ...] = ()
     known_series: tuple[tuple[str, tuple[float | None, float | None]], ...] | None = None
-    units: str = "economies"
+    units: Units = Units()
     screening: Screening | None = None
     treatment: Treatment | None = None
 
@@ -283,7 +281,7 @@ class BuildSpec(BaseModel):
         min_coverage: float | None = None,
         extra_names: Mapping[str, str] | None = None,
         known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
-        units: str = "economies",
+        units: str | Units | Any = "economies",
         screening: float | Mapping[str, Any] | None = None,
         treatment: str | Mapping[str, Any] | None = None,
         normalisation: str | Mapping[str, Any] | None = None,
@@ -315,12 +313,9 @@ class BuildSpec(BaseModel):
                 field="parity_band",
                 hint="write parity_band=(0.98, 1.02), ITU's band",
             )
-        if units not in UNIT_KINDS:
-            raise SpecError(
-                f"units must be one of {UNIT_KINDS}, got {units!r}",
-                field="units",
-                hint="write units='any' for sub-national or other non-country units",
-            )
+        # a kind, a units table (DataFrame or file) or Units; the framework's unit_noun names units that do not
+        # name themselves (the table is held whole: the spec stays replayable, and hashes by its content)
+        units = as_units(units, noun=fw.unit_noun, plural=fw.unit_plural)
         if extra_names is not None and not isinstance(extra_names, Mapping):
             raise SpecError("extra_names must be a mapping of label -> ISO3 code", field="extra_names")
         return cls(
