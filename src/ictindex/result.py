@@ -219,7 +219,7 @@ class IndexResult:
     @property
     def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
-        from ictindex.report import PlotAccessor
+        from ictindex.plotting import PlotAccessor
 
         return PlotAccessor(self)
 

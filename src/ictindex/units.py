@@ -89,6 +89,7 @@ __all__ = [
     "plural_of",
     "economy_groups",
     "economies",
+    "itu_member_states",
     "population",
     "population_by_year",
     "bundled_economies",
@@ -283,6 +284,14 @@ def economy_groups(
     if groups is not None:
         out = _user_groups(out, groups)
     return out
+
+
+@lru_cache(maxsize=1)
+def itu_member_states() -> frozenset[str]:
+    """ISO3 codes of the 194 ITU Member States (UN members and the Holy See; Palau since 2024-09-19),
+    from the bundled ``data/itu_members/itu_member_states.csv`` (see its PROVENANCE.md)."""
+    table = pd.read_csv(bundled_dir("data") / "itu_members" / "itu_member_states.csv", dtype="str")
+    return frozenset(table["iso3"])
 
 
 def economies(year: int | None = None) -> pd.DataFrame:
