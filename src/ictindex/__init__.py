@@ -29,6 +29,8 @@ from ictindex.result import IndexResult
 from ictindex.sensitivity import SensitivityResult, sensitivity
 from ictindex.spec import BuildSpec
 from ictindex.uncertainty import UncertaintyResult, UncertaintySpec, uncertainty
+from ictindex.analysis import MultiComparison  # noqa: E402
+from ictindex.geometry import read_geometry  # noqa: E402
 from ictindex.units import Units, read_units  # noqa: E402
 from ictindex.units import economies as _economies  # noqa: E402
 from ictindex.weights import effective_weights, weights_table
@@ -74,4 +76,6 @@ __all__ = [
     "Estimates",
     "Units",
     "read_units",
+    "read_geometry",
+    "MultiComparison",
 ]

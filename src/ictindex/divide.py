@@ -465,16 +465,17 @@ def convergence(
             year=span[0] if span else None,
             hint="build the index for several years",
         )
+    plural = "economies" if isinstance(data, pd.DataFrame) else data.units.plural
     counts = values.groupby("economy")["year"].nunique()
     balanced = sorted(counts[counts == len(span)].index)
     left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
     left_out["reason"] = [f"values in {counts[e]} of {len(span)} years" for e in left_out["economy"]]
     if len(balanced) < 3:
         raise CoverageError(
-            f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
+            f"only {len(balanced)} {plural} have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
         )
     panel = values[values["economy"].isin(balanced)]
-    note = f"balanced panel: {len(balanced)} economies with a value in every year {span[0]}-{span[-1]}"
+    note = f"balanced panel: {len(balanced)} {plural} with a value in every year {span[0]}-{span[-1]}"
     sigma = inequality(panel, population=population).assign(panel=note)
     first = panel[panel["year"] == span[0]].set_index("economy")["value"]
     last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)

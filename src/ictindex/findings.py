@@ -405,7 +405,7 @@ def compute_findings(
         omitted["gender"] = (
             f"no {units.noun} has female and male values in {year - 3}-{year}"
             if gender is not None or gender_parity is not None
-            else "no data by sex were given (a by-sex result or a parity table)"
+            else "no data by sex were given: no by-sex result, no parity table"
         )
     found_divide = None
     if divide:

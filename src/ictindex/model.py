@@ -26,6 +26,7 @@ only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to b
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
-from ictindex.errors import CoverageError, MethodError, SpecError
+from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
 from ictindex.framework import Framework, Normalisation
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
@@ -648,6 +649,7 @@ def compile_model(
                 if data_years
                 else "check the indicator codes",
             )
+        wanted, spec = _available_years(spec, wanted, data_years)
     all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
     listed = set(spec.units.codes) if spec.units.expected else set()
     inds = list(fw.indicators)
@@ -712,6 +714,32 @@ def compile_model(
         _all_years=fit_years,
         _all_sex_values=fit_sex,
     )
+
+
+def _available_years(spec: BuildSpec, wanted: list[int], data_years: list[int]) -> tuple[list[int], BuildSpec]:
+    """The years asked for that the data hold. A year without data is an error naming it (a replayed spec on a
+    file lacking some of its years), or with ``missing_years="warn"`` (``years="available"``) a warning, and the
+    spec then records the years built."""
+    missing = [y for y in wanted if y not in set(data_years)]
+    if not missing:
+        return wanted, spec
+    text = ", ".join(map(str, missing))
+    if spec.missing_years == "raise":
+        raise CoverageError(
+            f"the data hold no value of any indicator of '{spec.framework.code}' in {text}, a year asked for "
+            f"(years {', '.join(map(str, wanted))})",
+            year=text,
+            field="years",
+            hint='add the data of that year, ask for the years present, or pass years="available" to build those '
+            "of the years the data hold",
+        )
+    kept = [y for y in wanted if y not in set(missing)]
+    warnings.warn(
+        f'no data in {text}: built {", ".join(map(str, kept))} only (years="available")',
+        IctIndexWarning,
+        stacklevel=4,
+    )
+    return kept, spec.model_copy(update={"years": tuple(kept)})
 
 
 def _rows(array: Any, keep: np.ndarray) -> Any:

@@ -672,7 +672,7 @@ def validate_panel(
         Excel files: the sheet to read, by name or 0-based position (default: the active sheet).
     """
     try:
-        units = as_units(units)
+        units = as_units(units, noun=framework.unit_noun if framework is not None else None)
     except SpecError as err:
         raise PanelError(err.message, field="units", file=err.file, hint=err.hint) from None
     if known_series is None:
@@ -1284,6 +1284,7 @@ def to_panel(
     checked = validate_panel(
         data, framework, extra_names=extra_names, known_series=known_series, max_year=max_year, units=units, sheet=sheet
     )
+    noun = as_units(units, noun=framework.unit_noun if framework is not None else None).noun
     errors = checked.errors
     if not errors.empty:
         first = errors.iloc[0]
@@ -1296,5 +1297,6 @@ def to_panel(
             file=str(data) if isinstance(data, str | Path) else data.attrs.get("file"),
             line=None if pd.isna(first["line"]) else int(first["line"]),
             hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem" if more else ""),
+            noun=noun if noun != "economy" else None,
         )
     return checked

@@ -289,13 +289,13 @@ class IndexResult:
                 for e, s in zip(top["economy"], top[self.framework.index], strict=True)
             )
             imputed = int((self._imputations["year"] == year).sum())  # one count per year, as the report's
-            lines.append(f"  {year}: {len(group)} economies scored; {imputed} values imputed; top: {best}")
+            lines.append(f"  {year}: {len(group)} {self.units.plural} scored; {imputed} values imputed; top: {best}")
         not_scored = self.excluded
-        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}")
+        lines.append(f"  not scored ({self.units.noun}-years): {int((not_scored['kind'] == 'economy').sum())}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored economy-years>"
+        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
 
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:

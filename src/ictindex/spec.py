@@ -263,6 +263,7 @@ class BuildSpec(BaseModel):
     extra_names: tuple[tuple[str, str], ...] = ()
     known_series: tuple[tuple[str, tuple[float | None, float | None]], ...] | None = None
     units: Units = Units()
+    missing_years: str = "raise"
     screening: Screening | None = None
     treatment: Treatment | None = None
 
@@ -285,8 +286,23 @@ class BuildSpec(BaseModel):
         screening: float | Mapping[str, Any] | None = None,
         treatment: str | Mapping[str, Any] | None = None,
         normalisation: str | Mapping[str, Any] | None = None,
+        missing_years: str | None = "raise",
     ) -> BuildSpec:
-        """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it."""
+        """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it.
+
+        ``years="available"`` builds the years with data (with a spec's years: those of them the data hold,
+        warning about the others); ``missing_years`` says what a year of ``years`` without data is: an error
+        (``"raise"``, the default) or left out with an :class:`~ictindex.errors.IctIndexWarning` (``"warn"``).
+        """
+        if isinstance(years, str) and years == "available":
+            years, missing_years = None, "warn"
+        missing_years = missing_years or "raise"
+        if missing_years not in ("raise", "warn"):
+            raise SpecError(
+                f"missing_years must be 'raise' or 'warn', got {missing_years!r}",
+                field="missing_years",
+                hint='write years="available" to build the years the data hold',
+            )
         fw = _with_normalisation(load_framework(framework), normalisation)
         if sex not in SEXES:
             raise SpecError(
@@ -336,6 +352,7 @@ class BuildSpec(BaseModel):
                 )
             ),
             units=units,
+            missing_years=missing_years,
             screening=_screening(screening, fw),
             treatment=_treatment(treatment, fw),
         )
@@ -361,6 +378,7 @@ class BuildSpec(BaseModel):
             "extra_names": dict(self.extra_names) or None,
             "known_series": None if self.known_series is None else dict(self.known_series),
             "units": self.units,
+            "missing_years": self.missing_years,
             "screening": None if self.screening is None else self.screening.model_dump(),
             "treatment": None if self.treatment is None else self.treatment.model_dump(exclude_none=True),
         }

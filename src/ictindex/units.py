@@ -59,7 +59,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -412,12 +412,15 @@ class Units:
     noun: str = ""
     plural: str = ""
     source: str = ""
+    #: whether the words were given (a framework's ``unit_noun`` names the units only when they were not)
+    named: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         if self.kind not in (*UNIT_KINDS, "table"):
             raise SpecError(f"unknown kind of units {self.kind!r}", field="units", hint=f"use one of {UNIT_KINDS}")
         if (self.kind == "table") != (self.table is not None):
             raise SpecError("a units table needs kind='table' (and only then a table)", field="units")
+        object.__setattr__(self, "named", bool(self.noun.strip()))
         noun = (self.noun or ("economy" if self.resolves_names else "unit")).strip()
         object.__setattr__(self, "noun", noun)
         object.__setattr__(self, "plural", (self.plural or plural_of(noun)).strip())
@@ -667,7 +670,7 @@ def read_units(
         source = Path(data).name
         frame = read_table(data, sheet=sheet)
     elif isinstance(data, pd.DataFrame):
-        frame = data.copy()
+        frame = data.reset_index(drop=True)  # a copy, with rows numbered (the input is not modified)
         source = str(frame.attrs.get("file", "")) and Path(str(frame.attrs["file"])).name
     else:
         raise SpecError(
@@ -762,8 +765,7 @@ def as_units(units: Any, *, noun: str | None = None, plural: str | None = None) 
             field="units",
             hint="write units='any' for sub-national or other non-country units, or give a units table",
         )
-    default_words = out.noun in ("unit", "economy") and not (isinstance(units, Units) and units.noun)
-    return out.with_words(noun, plural) if noun and default_words else out
+    return out.with_words(noun, plural) if noun and not out.named else out
 
 
 # -- values and group means ------------------------------------------------------------------------------------------

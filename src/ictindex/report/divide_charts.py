@@ -139,13 +139,14 @@ def group_gap_chart(
     year: int | None = None,
     grouping: str = "income",
     mean: str = "weighted_mean",
+    everyone: str = "World",
     ax: Axes | None = None,
     source: str | None = None,
     **kwargs: Any,
 ) -> Figure:
     """Bars of the group means (a :func:`ictindex.units.group_means` table with ``world`` and
     ``grouping``; its first code when it holds several) with the world mean as a line; the title gives the gap
-    between the highest and lowest group."""
+    between the highest and lowest group; ``everyone`` names the line of all units ("World" for economies)."""
     year = int(table["year"].max()) if year is None else int(year)
     if "code" in table.columns and table["code"].nunique() > 1:
         table = table[table["code"] == table["code"].iloc[0]]
@@ -160,7 +161,7 @@ def group_gap_chart(
         for yi, value, share in zip(y, rows[mean], rows["population_share"], strict=True):
             ax.text(value, yi, f" {value:.2f} ({share:.0%} of pop.)", va="center", fontsize=7)
         if not world.empty:
-            ax.axvline(float(world.iloc[0]), color="black", linewidth=0.8, label=f"World {world.iloc[0]:.2f}")
+            ax.axvline(float(world.iloc[0]), color="black", linewidth=0.8, label=f"{everyone} {world.iloc[0]:.2f}")
             ax.legend(loc="lower right")
         ax.set_yticks(y, rows["group"])
         ax.set_xlim(0, rows[mean].max() * 1.35)

@@ -315,7 +315,7 @@ def _write_report(
     with progress:
         task = progress.add_task("tables", total=3 + len(plan.charts) + 1)
         labels = {name: column_labels(result, table.columns, year) for name, table in tables.items()}
-        captions = {name: plan.captions.get(name, name) for name in [*tables, "methodology", "provenance"]}
+        captions = {**plan.captions, **{n: plan.captions.get(n, n) for n in [*tables, "methodology", "provenance"]}}
         progress.advance(task)
         report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
         for name in tables:

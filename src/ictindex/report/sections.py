@@ -490,8 +490,9 @@ def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
         jobs["divide_lorenz"] = lambda: divide_charts.lorenz_curve(d.lorenz, source=own)
     if d.group_means is not None and len(d.groupings):
         grouping = "income" if "income" in d.groupings else d.groupings[0]
+        everyone = "World" if f.units.resolves_names else f"All {f.units.plural}"
         jobs["divide_group_gap"] = lambda: divide_charts.group_gap_chart(
-            d.group_means, year=f.year, grouping=grouping, source=own
+            d.group_means, year=f.year, grouping=grouping, everyone=everyone, source=own
         )
     if d.convergence is not None:
         jobs["divide_sigma"] = lambda: divide_charts.sigma_convergence_chart(
@@ -553,10 +554,10 @@ def _divide_html(p: Page) -> list[str]:
     ]
     parts += [f"<p class='note'>{esc(n)}</p>" for n in d.notes]
     for name in (n for n in p.images if n.startswith(("divide_", "wsis_"))):
-        parts.append(p.figure(name, p.captions.get(name, name)).replace('id="fig-', 'id="fig-', 1))
+        parts.append(p.figure(name, p.captions.get(name, name)))
     for name in (n for n in p.tables if n.startswith(("divide_", "wsis_"))):
         parts.append(f"<h3>{esc(p.captions.get(name, name))}</h3>")
-        parts.append(f"<div class='scroll'>{to_html(p.tables[name], decimals=3)}</div>")
+        parts.append(f"<div class='scroll'>{p.table(name, decimals=3)}</div>")
     return parts
 
 

@@ -53,18 +53,21 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
     ("DOI (simple mean)" -> "Digital Opportunity Index (simple mean)"), other codes plain words."""
     fw = result.framework
     names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+    noun, plural = result.units.noun.capitalize(), result.units.plural.capitalize()
     fixed = {
         "rank": "Rank",
         "economy": "Code",
-        "name": "Economy",
+        "name": noun,
         "previous_rank": "Rank, previous year",
         "rank_change": "Places gained",
         "change": "Score change",
-        "economies": "Economies",
+        "economies": plural,
         "group": "Group",
         "population_year": "Population year",
         "population_year_earliest": "Earliest population year",
-        "economies_without_population": "Economies without population",
+        "economies_without_population": f"{plural} without population",
+        "economies_in_group": f"{plural} in the group",
+        "economies_weighted": f"{plural} (population-weighted)",
         "code": "Code",
         "reported": "Reported",
         "imputed": "Imputed",
