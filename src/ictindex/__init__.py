@@ -7,8 +7,6 @@ with gender-disaggregated sub-indices, from country indicator tables.
 'Digital Opportunity Index'
 """
 
-# -- issue 22: units tables (ictindex.units, the one home of unit metadata) ------------------------------------------
-from ictindex import datasets as _datasets  # noqa: E402
 from ictindex.analysis import Comparison, compare
 from ictindex.build import build_index
 from ictindex.errors import (
@@ -29,11 +27,15 @@ from ictindex.result import IndexResult
 from ictindex.sensitivity import SensitivityResult, sensitivity
 from ictindex.spec import BuildSpec
 from ictindex.uncertainty import UncertaintyResult, UncertaintySpec, uncertainty
-from ictindex.analysis import MultiComparison  # noqa: E402
-from ictindex.geometry import read_geometry  # noqa: E402
-from ictindex.units import Units, read_units  # noqa: E402
-from ictindex.units import economies as _economies  # noqa: E402
 from ictindex.weights import effective_weights, weights_table
+
+# isort: split
+# -- issue 22: units tables, boundaries, several results compared ----------------------------------------------------
+from ictindex import datasets as _datasets
+from ictindex.analysis import MultiComparison
+from ictindex.geometry import read_geometry
+from ictindex.units import Units, read_units
+from ictindex.units import economies as _economies
 
 _datasets.economies = _economies  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
 
