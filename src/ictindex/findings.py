@@ -302,7 +302,7 @@ def divide_findings(
 
 # -- everything -------------------------------------------------------------------------------------------------
 #: Groupings a report of economies shows (in this order: distribution charts and tables).
-ECONOMY_GROUPINGS = ("region", "income")
+ECONOMY_GROUPINGS = ("income", "region")
 
 
 def report_groupings(units: Units, groups: pd.DataFrame, scored: Sequence[str]) -> tuple[str, ...]:
