@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ictindex.countries import report_name
 from ictindex.errors import MethodError
 from ictindex.ranking import RankingRule, apply_ranking_rule, data_coverage, ranking_table
 from ictindex.units import GROUPINGS, INCOME_ORDER, group_means
@@ -217,7 +216,7 @@ def gender_report_table(result: IndexResult, year: int | None = None, node: str 
     from ictindex.report.gender_charts import gender_slice
 
     rows, year, node, _ = gender_slice(result, year, node)
-    table = rows.assign(name=[report_name(e) for e in rows["economy"]])
+    table = rows.assign(name=result.units.names(rows["economy"]))
     columns = [
         "economy",
         "name",
