@@ -51,6 +51,7 @@ from ictindex.units import (
     POPULATION_SERIES,
     WORLD,
     bundled_economies,
+    bundled_panel,
     group_aggregates,
     group_means,
     groupings_of,
@@ -555,9 +556,7 @@ def domestic_gaps(
         areas = pd.DataFrame()
     else:
         if data is None:
-            from ictindex import datasets
-
-            data = datasets.load("itu")
+            data = bundled_panel()
         if years is not None:
             data = data[data["year"].isin([int(y) for y in years])]
         sexes = indicator_parity(data, band=band)
@@ -734,9 +733,7 @@ def wsis_targets(
     years): the first whole year at or after the curve reaches the target.
     """
     if panel is None:
-        from ictindex import datasets
-
-        panel = datasets.load("itu")
+        panel = bundled_panel()
     groups, population = groups_and_population(groups, population, None)
     groupings = groupings_of(by, groups)
     total = panel[panel["sex"] == "total"] if "sex" in panel.columns else panel

@@ -32,7 +32,7 @@ from ictindex import divide, gender
 from ictindex.catalogue import LICENCES, SKILLS, series_table
 from ictindex.errors import IctIndexError
 from ictindex.ranking import RankingRule, apply_ranking_rule, ranking_table
-from ictindex.units import Units, group_means
+from ictindex.units import Units, bundled_panel, group_means
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -410,9 +410,7 @@ def compute_findings(
     found_divide = None
     if divide:
         if panel is None and units.resolves_names:
-            from ictindex import datasets
-
-            panel = datasets.load("itu")
+            panel = bundled_panel()  # read once per process
         found_divide = divide_findings(result, year, units=units, groupings=groupings, panel=panel)
         if found_divide.targets is None:
             omitted["WSIS targets"] = (

@@ -93,6 +93,7 @@ __all__ = [
     "population",
     "population_by_year",
     "bundled_economies",
+    "bundled_panel",
     "values_of",
     "group_means",
     "groupings_of",
@@ -162,12 +163,23 @@ def _bundled() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def _bundled_panel() -> pd.DataFrame:
+    from ictindex import datasets  # (datasets imports the stages above the units; it imports nothing of this module)
+
+    return datasets.load("itu")
+
+
+def bundled_panel() -> pd.DataFrame:
+    """The bundled panel (:func:`ictindex.datasets.load`), read once per process; each call gets its own copy.
+    The population of the economy table and a report's urban/rural and WSIS series come from it."""
+    return _bundled_panel().copy()
+
+
+@lru_cache(maxsize=1)
 def _bundled_population() -> pd.DataFrame:
     """``economy, year, population[, population_female, population_male], source`` of the bundled panel's first
     population series (World Bank WDI 2025 ``SP.POP.TOTL``)."""
-    from ictindex import datasets  # (datasets imports the stages above the units; it imports nothing of this module)
-
-    panel = datasets.load("itu")
+    panel = _bundled_panel()
     rows = panel[panel["indicator"].isin(POPULATION_SERIES)]
     code = next(c for c in POPULATION_SERIES if (rows["indicator"] == c).any())
     rows = rows[rows["indicator"] == code]
