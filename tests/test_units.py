@@ -205,3 +205,13 @@ def test_replaying_a_spec_on_data_lacking_one_of_its_years(result):
 def test_units_errors_are_library_errors():
     with pytest.raises(IctIndexError, match="not found"):
         as_units("missing_table.csv")
+
+
+def test_compile_model_and_uncertainty_take_the_units_table(framework, units):
+    model = ictindex.compile_model(panel(), framework, units=units, years=2023)
+    assert model.spec.units.noun == "province" and len(model.units) == 34
+    spec = {"weights": {"noise": 0.25}}
+    u = ictindex.uncertainty(panel(), framework, spec, n=16, units=units, years=2023)
+    assert set(u.ranks["economy"]) == set(PROVINCES)
+    with pytest.raises(PanelError, match="unknown province 'ID-XX'"):
+        ictindex.uncertainty(panel().replace("ID-AC", "ID-XX"), framework, spec, n=16, units=units, years=2023)
