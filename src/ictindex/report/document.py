@@ -432,6 +432,7 @@ table.data th{position:static}
 table.data td,table.data th{overflow-wrap:break-word;padding:1px 3px}
 table.data th{hyphens:auto}
 thead{display:table-header-group}
+#ranking-table td:nth-child(3){white-space:nowrap}
 tr,figure,img{break-inside:avoid}
 h2{break-before:page}
 h2,h3{break-after:avoid}
