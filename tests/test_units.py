@@ -215,3 +215,8 @@ def test_compile_model_and_uncertainty_take_the_units_table(framework, units):
     assert set(u.ranks["economy"]) == set(PROVINCES)
     with pytest.raises(PanelError, match="unknown province 'ID-XX'"):
         ictindex.uncertainty(panel().replace("ID-AC", "ID-XX"), framework, spec, n=16, units=units, years=2023)
+
+
+def test_a_polars_units_table(units):
+    polars = pytest.importorskip("polars")
+    assert as_units(polars.from_pandas(units_table())) == units

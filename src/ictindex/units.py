@@ -749,6 +749,9 @@ def as_units(units: Any, *, noun: str | None = None, plural: str | None = None) 
     """:class:`Units` from any accepted form: a kind (``"economies"``, ``"iso3"``, ``"any"``), a units table
     (DataFrame, CSV/XLSX path, or :meth:`Units.to_dict` mapping) or ``Units`` itself. ``noun`` (e.g. from the
     framework's ``unit_noun``) names the units when they do not name themselves."""
+    from ictindex.tables import as_pandas  # a polars or pyarrow units table becomes a DataFrame
+
+    units = as_pandas(units, what="units table")
     if isinstance(units, Units):
         out = units
     elif isinstance(units, str) and units in UNIT_KINDS:
