@@ -220,3 +220,9 @@ def test_compile_model_and_uncertainty_take_the_units_table(framework, units):
 def test_a_polars_units_table(units):
     polars = pytest.importorskip("polars")
     assert as_units(polars.from_pandas(units_table())) == units
+
+
+def test_words_for_a_unit_are_words():
+    with pytest.raises(SpecError, match="a word or two"):
+        read_units(units_table(), noun="<b>province</b>")
+    assert read_units(units_table(), noun="Région").plural == "Régions"

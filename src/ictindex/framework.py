@@ -339,8 +339,8 @@ class Framework(_Model):
     min_indicators: int | None = Field(default=None, ge=1)
     # what a unit of the data is called in titles, headers and messages (province, district, city); default:
     # "economy" for economies, else the units table's word or "unit" (ictindex.units)
-    unit_noun: str | None = Field(default=None, min_length=1, max_length=40)
-    unit_plural: str | None = Field(default=None, min_length=1, max_length=40)
+    unit_noun: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
+    unit_plural: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
     imputation: Imputation = Imputation()
     screening: Screening | None = None
     treatment: Treatment | None = None

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -388,6 +389,8 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
 #: Columns of a units table that are not groupings.
 RESERVED = ("unit", "name", "population", "population_female", "population_male", "population_year")
 _CODE_COLUMNS = ("unit", "economy", "code", "iso3")
+#: What a unit may be called: letters (any script), then letters, spaces, hyphens or apostrophes (at most 40).
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '-]){0,39}")
 _IRREGULAR = {"economy": "economies", "country": "countries", "city": "cities", "municipality": "municipalities"}
 
 
@@ -436,6 +439,13 @@ class Units:
         noun = (self.noun or ("economy" if self.resolves_names else "unit")).strip()
         object.__setattr__(self, "noun", noun)
         object.__setattr__(self, "plural", (self.plural or plural_of(noun)).strip())
+        for word in (self.noun, self.plural):  # words printed in titles, headers and messages: words only
+            if not WORD.fullmatch(word):
+                raise SpecError(
+                    f"a unit's name must be a word or two (letters, spaces, hyphens), got {word!r}",
+                    field="noun",
+                    hint="e.g. noun='province' (plural 'provinces')",
+                )
 
     # -- what kind ---------------------------------------------------------------------------------------------
     @property

@@ -239,8 +239,8 @@ def _charts_html(p: Page) -> list[str]:
     if "breaks" in p.tables and not p.tables["breaks"].empty:
         parts += [
             "<p class='note'>Method breaks between the two years (a series starts, stops or changes source; "
-            f"rank changes of these {f.units.plural} may come from the data, not from change; every "
-            f"{f.units.noun} in tables/breaks.csv and result.breaks):</p>",
+            f"rank changes of these {html.escape(f.units.plural)} may come from the data, not from change; every "
+            f"{html.escape(f.units.noun)} in tables/breaks.csv and result.breaks):</p>",
             p.table("breaks"),
         ]
     parts += [p.figure(f"distribution_{by}", f"Scores by {f.units.group_label(by)}, {year}.") for by in f.groupings]
