@@ -127,7 +127,7 @@ def time_in_browser(driver, path: Path, n_edges: int, year: int, moves: int = 50
 
 def screenshots(folder: Path, driver) -> list[Path]:
     """The explorers of doi_current 2018-2023 (with rank intervals) and of the provincial panel, and PNGs."""
-    from provinces import provincial_geojson, provincial_groups, provincial_panel
+    from grid_provinces import provincial_geojson, provincial_groups, provincial_panel
 
     from ictindex.uncertainty import uncertainty
 

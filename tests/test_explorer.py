@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from browser import NETWORK_SCHEMES, chromium, missing, requests
 from conftest import coinr_framework, coinr_panel
-from provinces import provincial_geojson, provincial_groups, provincial_panel
+from grid_provinces import provincial_geojson, provincial_groups, provincial_panel
 from scipy.stats import rankdata
 from typer.testing import CliRunner
 

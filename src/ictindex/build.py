@@ -107,7 +107,10 @@ def explain(model: IndexModel) -> IndexResult:
             male,
             fw,
             reasons=reasons,
-            shares=female_shares(panel),
+            # population by sex of the units table, else the panel's population rows by sex
+            shares=spec.units.female_shares(wanted)
+            if spec.units.has_sex_population and spec.units.kind == "table"
+            else female_shares(panel),
             band=spec.parity_band,
             data_years=value_years(sexed, model.imputations, fw),
         )
@@ -148,7 +151,8 @@ def explain(model: IndexModel) -> IndexResult:
         "max_gap": imputation.max_gap if imputation.method != "none" else None,
         "reference_year": spec.reference_year,
         "min_coverage": spec.coverage_rule,
-        "units": spec.units,
+        "units": spec.units.describe(),
+        **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
     }
@@ -181,7 +185,7 @@ def build_index(
     framework: str | Path | Framework | None = None,
     *,
     spec: BuildSpec | None = None,
-    years: int | Iterable[int] | None = None,
+    years: int | Iterable[int] | str | None = None,
     sex: str = "total",
     by_sex: bool = False,
     parity_band: tuple[float, float] = PARITY_BAND,
@@ -196,6 +200,7 @@ def build_index(
     treatment: str | Mapping[str, Any] | None = None,
     normalisation: str | Mapping[str, Any] | None = None,
     groups: pd.DataFrame | None = None,
+    missing_years: str | None = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -210,7 +215,10 @@ def build_index(
         A :class:`~ictindex.spec.BuildSpec` (e.g. ``result.spec.replace(min_coverage=0.5)``) that
         gives every other argument; arguments given as well override it.
     years
-        Year(s) to score (default: every year in which any framework indicator has data).
+        Year(s) to score (default: every year in which any framework indicator has data). A year without data
+        is an error naming it (replaying a spec on next year's file says which of its years are missing);
+        ``years="available"`` builds those of the years (the spec's, when replaying one) that the data hold,
+        with an :class:`~ictindex.errors.IctIndexWarning` naming the others.
     sex
         ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
         the female/male values, the others the common value; the normalisation is the one fitted
@@ -238,7 +246,13 @@ def build_index(
     known_series
         Source-series codes that may be in the panel without being used by the framework.
     units
-        ``economies`` (default) or ``any``: sub-national or other units, codes used as given.
+        What the units are (:mod:`ictindex.units`): ``economies`` (default: ISO3 codes or ITU/UN names, with the
+        bundled economy table as metadata), ``iso3`` (the same, every bundled economy expected), ``any``
+        (codes used as given, no metadata), or a **units table** (DataFrame, CSV/XLSX path or
+        :class:`~ictindex.units.Units`: code, name, groupings, population), the list of expected units: a code of
+        the data it does not list is refused, naming it and the nearest code; a unit it lists without data is
+        in ``result.excluded``. Its groupings serve group imputation, its population the equally-distributed
+        gender score, and the report uses its names, groups and population (``result.units``).
     screening
         Leave out units with too few indicator values: ``{"min_share": 0.9}`` (and ``"count":
         "observed"`` before imputation, or ``"imputed"`` after it, as COINr); see :mod:`ictindex.screen`.
@@ -250,6 +264,9 @@ def build_index(
     normalisation
         One normalisation for every indicator, overriding the framework's
         (``{"method": "minmax", "low": 0, "high": 100}``).
+    missing_years
+        A year of ``years`` the data do not hold: ``"raise"`` (default) or ``"warn"`` (left out, with a
+        warning; what ``years="available"`` sets).
     groups
         Economy groups (an ``economy`` column or index, one column per grouping) for group
         imputation (``imputation={"method": "group_mean", "by": "region"}``); a panel from
@@ -287,11 +304,14 @@ def build_index(
         "screening": screening,
         "treatment": treatment,
         "normalisation": normalisation,
+        "missing_years": missing_years,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)
     else:
         defaults = {"sex": "total", "by_sex": False, "parity_band": PARITY_BAND, "units": "economies"}
+        if isinstance(years, str) and years == "available":  # replay: the spec's years that the data hold
+            given = {**given, "years": None, "missing_years": "warn"}
         changed = {k: v for k, v in given.items() if v is not None and defaults.get(k) != v}
         if framework is not None:
             changed["framework"] = framework

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +21,7 @@ import typer
 from ictindex import __version__, datasets
 from ictindex.build import build_index
 from ictindex.countries import to_iso3
-from ictindex.errors import IctIndexError, MethodError
+from ictindex.errors import IctIndexError, IctIndexWarning, MethodError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 from ictindex.read import read_table
@@ -36,6 +37,35 @@ ReferenceYear = Annotated[
     int | None,
     typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
 ]
+# -- issue 22: what the units are (shared by validate, build and report) -------------------------------------------
+UnitsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--units",
+        help="What the units of the data are: a units table (CSV/XLSX: unit, name, groupings, population), "
+        "'any' (codes as given, no metadata) or 'iso3' (economies, every bundled economy expected). "
+        "Default: economies (ISO3 codes or ITU/UN names).",
+        metavar="FILE|any|iso3",
+    ),
+]
+
+
+def _units(units: str | None) -> object:
+    """The ``units=`` of the library for ``--units`` (a kind, or a units table read once)."""
+    from ictindex.units import UNIT_KINDS, read_units
+
+    if units is None:
+        return "economies"
+    return units if units in UNIT_KINDS else read_units(Path(units))
+
+
+def _unit_codes(labels: list[str] | None, units: object) -> list[str]:
+    """Codes of the units named on the command line: economies by ISO3 code or ITU/UN name, other units as given
+    (their names are resolved by the report)."""
+    if not labels:
+        return []
+    economies = isinstance(units, str) and units in ("economies", "iso3")
+    return [economy_code(label) if economies else label for label in labels]
 
 
 def _panel(data: Path | None, sheet: str | None, framework: object = None) -> object:
@@ -186,11 +216,12 @@ def validate(
         str | None, typer.Option(help="Check indicator codes and ranges against this framework.", metavar="NAME")
     ] = None,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
 ) -> None:
     """Check a panel and print every problem found, one line per kind of problem with its count and
     places (exit status 1 if there are errors)."""
     fw = load_framework(framework) if framework else None
-    checked = validate_panel(data, fw, sheet=sheet)
+    checked = validate_panel(data, fw, sheet=sheet, units=_units(units))
     issues = checked.issues
     for line in group_issues(issues):
         typer.echo(line)
@@ -237,13 +268,15 @@ def build(
         ),
     ] = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
 ) -> None:
-    """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
+    """Build an index and write scores, coverage, excluded units, imputations and provenance."""
     framework = framework or (BUNDLED_DEFAULT if data is None else USER_DEFAULT)
     panel = _panel(data, sheet, framework)
     result = build_index(
         panel,
         framework,
+        units=_units(units),
         years=year or None,
         imputation=imputation,
         max_gap=max_gap,
@@ -333,6 +366,15 @@ def report(
             metavar="SPEC",
         ),
     ] = None,
+    units: UnitsOption = None,
+    geometry: Annotated[
+        Path | None,
+        typer.Option(
+            help="Boundaries of the units for the map (GeoJSON, features keyed by unit code); without it, economies "
+            "are drawn on the world map and other units get no map.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
@@ -340,34 +382,50 @@ def report(
     from ictindex.report import write_report
     from ictindex.report.tables import RankingRule
 
-    profiles = [economy_code(p) for p in profile or []] or None
+    kind = _units(units)
+    economies = isinstance(kind, str) and kind in ("economies", "iso3")
+    profiles = _unit_codes(profile, kind) or None
     rule = RankingRule(
         min_data=rank_min_data,
         itu_members_only=rank_members_only,
-        leave_out=tuple(economy_code(e) for e in rank_leave_out or []),
+        leave_out=tuple(_unit_codes(rank_leave_out, kind)),
     )
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
-    options = {"min_coverage": min_coverage, "reference_year": reference_year}
+    options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": kind}
     gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
     # one panel feeds both frameworks: rows meant for the other one are known, not errors
     known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
-    if year is None:
-        year = max(build_index(panel, fw, known_series=known, **options).years)
-    result = build_index(panel, fw, years=[year - 1, year], known_series=known, **options)
-    if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
-        result = build_index(panel, fw, years=year, known_series=known, **options)
+    built = build_index(panel, fw, known_series=known, **options).years
+    year = max(built) if year is None else year
+    # the year before too, when the data hold it (rank changes, the rank-shift chart)
+    result = build_index(
+        panel, fw, years=[y for y in (year - 1, year) if y in built] or year, known_series=known, **options
+    )
     by_sex = parity = None
     notes: list[str] = []
+    checked = to_panel(panel, None, known_series=known, units=kind).panel if gender_fw is not None else None
+    if checked is not None and not economies and not checked["sex"].isin(["female", "male"]).any():
+        gender_fw = None  # units of the user's own, with no data by sex: the report says the section is left out
     if gender_fw is not None:
-        checked = to_panel(panel, None, known_series=known).panel
         notes += [f"Gender section ({gender_fw.code}): {m}." for m in missing_ingredients(checked, gender_fw)]
-        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
-            by_sex = build_index(panel, gender_fw, years=range(year - 9, year + 1), by_sex=True, known_series=known)
+        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series (its years without
+            # data are left out quietly: the section's title gives the years observed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", IctIndexWarning)
+                by_sex = build_index(
+                    panel,
+                    gender_fw,
+                    years=range(year - 9, year + 1),
+                    by_sex=True,
+                    known_series=known,
+                    units=kind,
+                    missing_years="warn",
+                )
         except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
             parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
             notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
-    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec) if uncertainty else None
+    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec, kind) if uncertainty else None
     written = write_report(
         result,
         out,
@@ -379,6 +437,8 @@ def report(
         ranking_rule=rule,
         formats=("png", "svg", "pdf") if pdf else ("png", "svg"),
         uncertainty=analysis,
+        geometry=geometry,
+        panel=panel if isinstance(panel, pd.DataFrame) and economies else None,
     )
     typer.echo(result.summary())
     for note in written.notes:
@@ -394,11 +454,11 @@ def report(
 DEFAULT_UNCERTAINTY = {"weights": {"noise": 0.25}, "exclude_indicator": True}
 
 
-def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None) -> Any:
+def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None, units: Any = "economies") -> Any:
     """The report's uncertainty analysis (its section is written with the report, in the same folder)."""
     from ictindex.uncertainty import uncertainty as run_uncertainty
 
-    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year)
+    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year, units=units)
 
 
 @app.command("uncertainty")

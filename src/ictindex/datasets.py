@@ -1,4 +1,7 @@
-"""Bundled real data: the tidy ITU/World Bank/UN panel, economy metadata, descriptions, coverage.
+"""Bundled real data: the tidy ITU/World Bank/UN panel, published scores, ITU regions, descriptions, coverage.
+
+The economy table (groups, population by year) is read by :mod:`ictindex.units`, which imports this module
+(this module imports nothing of it); ``datasets.economies`` is :func:`ictindex.units.economies`.
 
 All data ship inside the package (``data/`` in the repository) and load offline.
 ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution
@@ -26,7 +29,6 @@ from ictindex.resources import bundled_dir
 __all__ = [
     "load",
     "published",
-    "economies",
     "itu_regions",
     "facts_and_figures",
     "idi2024_groups",
@@ -167,18 +169,6 @@ def default_dataset(framework: str | Framework) -> str:
 def panel_version() -> dict:
     """Version, row count and hash of the bundled panel."""
     return json.loads(_path("panel/panel.json").read_text())
-
-
-def economies(year: int | None = None) -> pd.DataFrame:
-    """Economy metadata: ISO3, name, UN SDG region, UN M49 region and sub-region, World Bank income group,
-    LDC/LLDC/SIDS as of the end of ``year`` (default: the latest snapshot), and with ``year`` the population
-    (World Bank WDI 2025) of that year or the nearest earlier one, with ``population_year`` saying which.
-
-    See :func:`ictindex.economies.economy_groups`, which this returns with ``iso3`` as a column.
-    """
-    from ictindex.economies import economy_groups
-
-    return economy_groups(year).rename_axis("iso3").reset_index()
 
 
 def describe(name: str = "itu") -> pd.DataFrame:

@@ -35,7 +35,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,10 +43,23 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ictindex.economies import POPULATION_SERIES
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
 from ictindex.impute import impute
+from ictindex.units import (
+    NO_GROUP,
+    POPULATION_SERIES,
+    WORLD,
+    bundled_economies,
+    bundled_panel,
+    group_aggregates,
+    group_means,
+    groupings_of,
+    groups_and_population,
+    member_population,
+    population_by_year,
+    values_of,
+)
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -62,6 +75,9 @@ __all__ = [
     "population_by_year",
     "values_of",
     "logistic_trend",
+    "Lorenz",
+    "lorenz",
+    "wsis_trend_points",
     "group_means",
     "gini",
     "theil",
@@ -71,267 +87,13 @@ __all__ = [
     "wsis_targets",
 ]
 
-#: Population series in the bundled panel, in order of preference (persons, sex = total).
-WORLD = "World"
-NO_GROUP = "No group in the metadata"
+# WORLD, NO_GROUP, group_means, values_of, population_by_year and bundled_economies live in ictindex.units, the one
+# home of unit metadata and group means; they stay importable from here.
 
 
 def _is_table(data: object) -> bool:
     """A result or a DataFrame (measured per year), as opposed to plain values."""
     return isinstance(data, pd.DataFrame) or hasattr(data, "framework")
-
-
-# -- groups and population: the one place that knows the bundled defaults -----------------------
-def bundled_economies() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Default ``(groups, population)``, from the economy-metadata stage (:mod:`ictindex.economies`).
-
-    ``groups``: one row per economy (ISO3 index) with a column per grouping — ``region`` (UN SDG region),
-    ``un_region``, ``income`` (World Bank income group), ``itu_region`` (ITU/BDT), ``ldc``, ``lldc``, ``sids``
-    (as of the latest bundled snapshot). ``population``: tidy ``economy, year, population`` from the bundled
-    panel's population series (:data:`POPULATION_SERIES`, the first one present: World Bank WDI 2025).
-    Nothing else in the module knows where the defaults come from.
-    """
-    from ictindex import datasets
-    from ictindex.economies import economy_groups
-
-    groups = economy_groups()[["region", "un_region", "income", "itu_region", "ldc", "lldc", "sids"]]
-    panel = datasets.load("itu")
-    pop = panel[panel["indicator"].isin(POPULATION_SERIES) & (panel["sex"] == "total")]
-    code = next(c for c in POPULATION_SERIES if (pop["indicator"] == c).any())
-    pop = pop[pop["indicator"] == code]
-    return groups, pop[["economy", "year", "value"]].rename(columns={"value": "population"}).reset_index(drop=True)
-
-
-def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
-    """Population of each economy in each of ``years``: the latest figure at or before the year.
-
-    Returns ``economy, year, population, population_year``. A frame without ``year`` is one figure per
-    economy used for every year.
-    """
-    pop = population.reset_index() if "economy" not in population.columns else population
-    if "population" not in pop.columns or "economy" not in pop.columns:
-        raise MethodError(
-            "population table needs 'economy' and 'population' columns",
-            field="population",
-            hint="pass a DataFrame with economy, year, population",
-        )
-    if "year" not in pop.columns:
-        pop = pop.assign(year=-1)
-    pop = pop[["economy", "year", "population"]].dropna()
-    pop = pop[pop["population"] > 0].sort_values("year")
-    frames = []
-    for year in sorted(set(int(y) for y in years)):
-        latest = pop[pop["year"] <= year].groupby("economy").last()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "economy": latest.index,
-                    "year": year,
-                    "population": latest["population"].to_numpy(dtype="float64"),
-                    "population_year": latest["year"].to_numpy(),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
-    out = pd.concat(frames, ignore_index=True)
-    out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
-    return out
-
-
-def _member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """Population by year of the economies that count: those in the group metadata or with a value.
-
-    Other codes of a population table (World Bank aggregates such as ``WLD`` or ``LIC``) are not economies
-    and would count twice in a world total.
-    """
-    pop = population_by_year(population, values["year"].unique())
-    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
-
-
-def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -> list[tuple[str, pd.Series]]:
-    """``[(grouping name, Series economy -> group label)]``; ``"world"`` puts every economy in one group."""
-    specs = [by] if isinstance(by, str | Mapping | pd.Series) else list(by)
-    out = []
-    for spec in specs:
-        if isinstance(spec, str) and spec.casefold() == "world":
-            out.append(("world", pd.Series(dtype="str")))
-        elif isinstance(spec, str):
-            if spec not in groups.columns:
-                raise MethodError(
-                    f"unknown grouping '{spec}'",
-                    field="by",
-                    hint=f"use 'world', one of {sorted(groups.columns)}, or a Series economy -> group",
-                )
-            out.append((spec, groups[spec].dropna().astype("str")))
-        else:
-            series = pd.Series(spec).dropna().astype("str")
-            out.append((str(getattr(series, "name", None) or "user grouping"), series))
-    return out
-
-
-def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if groups is None or population is None:
-        default_groups, default_population = bundled_economies()
-        groups = default_groups if groups is None else groups
-        population = default_population if population is None else population
-    if "economy" in groups.columns:
-        groups = groups.set_index("economy")
-    return groups, population
-
-
-# -- values of an index, node or indicator ------------------------------------------------------
-def values_of(
-    data: IndexResult | pd.DataFrame, column: str | None = None, years: Sequence[int] | None = None
-) -> pd.DataFrame:
-    """``economy, year, value`` (no missing values) of one node or indicator."""
-    if not isinstance(data, pd.DataFrame):
-        result = data
-        column = result.framework.index if column is None else column
-        if column in result.node_codes:
-            frame = result.scores[["economy", "year", column]]
-        elif column in result.imputed.columns:
-            frame = result.imputed[["economy", "year", column]]
-        else:
-            raise MethodError(
-                f"'{column}' is neither a node nor an indicator of {result.framework.code}",
-                indicator=column,
-                hint=f"nodes: {result.node_codes}",
-            )
-        frame = frame.rename(columns={column: "value"})
-    elif {"indicator", "value"} <= set(data.columns):
-        if column is None:
-            raise MethodError(
-                "a tidy panel needs the indicator to measure", field="column", hint="pass column='<indicator code>'"
-            )
-        frame = data[data["indicator"] == column]
-        if "sex" in frame.columns:
-            frame = frame[frame["sex"] == "total"]
-        if frame.empty:
-            raise CoverageError(f"no total rows for '{column}' in the panel", indicator=column)
-        duplicated = frame.duplicated(["economy", "year"])
-        if duplicated.any():
-            row = frame[duplicated].iloc[0]
-            raise MethodError(
-                "two values for one economy and year",
-                economy=row["economy"],
-                year=int(row["year"]),
-                indicator=column,
-                hint="keep one row per economy, year and indicator",
-            )
-    else:
-        column = "value" if column is None else column
-        if column not in data.columns or not {"economy", "year"} <= set(data.columns):
-            raise MethodError(
-                f"the table needs economy, year and '{column}' columns",
-                field=column,
-                hint=f"columns found: {list(data.columns)[:12]}",
-            )
-        frame = data[["economy", "year", column]].rename(columns={column: "value"})
-    frame = frame[["economy", "year", "value"]].astype({"year": "int64", "value": "float64"})
-    if years is not None:
-        frame = frame[frame["year"].isin([int(y) for y in years])]
-    frame = frame.dropna(subset=["value"])
-    if frame.empty:
-        raise CoverageError("no values to measure", indicator=column, hint="check the years and the column")
-    return frame.reset_index(drop=True)
-
-
-# -- group aggregates ---------------------------------------------------------------------------
-def _aggregate(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]], pop: pd.DataFrame) -> pd.DataFrame:
-    """Per grouping, group and year: counts, simple and population-weighted means, population shares.
-
-    ``values`` has ``economy, year, value`` and optionally ``reported`` (False for a carried value).
-    """
-    joined = values.merge(pop, on=["economy", "year"], how="left")
-    if "reported" not in joined.columns:
-        joined["reported"] = True
-    rows = []
-    for grouping, labels in groupings:
-        member = (
-            (lambda e: pd.Series(WORLD, index=e))
-            if grouping == "world"
-            else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
-        )
-        data = joined.assign(group=member(joined["economy"]).to_numpy())
-        everyone = pop.assign(group=member(pop["economy"]).to_numpy())
-        total_pop = everyone.groupby(["group", "year"])["population"].sum()
-        members = everyone.groupby(["group", "year"]).size()
-        for (group, year), part in data.groupby(["group", "year"], sort=True):
-            weights = part["population"]
-            has_pop = weights.notna()
-            denominator = total_pop.get((group, year), np.nan)
-            pop_years = part.loc[has_pop, "population_year"].dropna()
-            rows.append(
-                {
-                    "grouping": grouping,
-                    "group": group,
-                    "year": int(year),
-                    "economies": len(part),
-                    "economies_in_group": int(members.get((group, year), 0)),
-                    "economies_without_population": int((~has_pop).sum()),
-                    "simple_mean": float(part["value"].mean()),
-                    "weighted_mean": float(np.average(part.loc[has_pop, "value"], weights=weights[has_pop]))
-                    if has_pop.any()
-                    else np.nan,
-                    "population_share": float(weights[has_pop].sum() / denominator) if denominator > 0 else np.nan,
-                    "reported_share": float(weights[has_pop & part["reported"]].sum() / denominator)
-                    if denominator > 0
-                    else np.nan,
-                    "population_year": (
-                        f"{pop_years.min()}-{pop_years.max()}"
-                        if pop_years.nunique() > 1
-                        else (str(pop_years.iloc[0]) if len(pop_years) else "")
-                    ),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def group_means(
-    data: IndexResult | pd.DataFrame,
-    by: str | Mapping | pd.Series | Sequence = ("world", "income"),
-    *,
-    column: str | None = None,
-    years: Sequence[int] | None = None,
-    groups: pd.DataFrame | None = None,
-    population: pd.DataFrame | None = None,
-    min_population_share: float = 0.0,
-    low_coverage: str = "flag",
-) -> pd.DataFrame:
-    """Simple and population-weighted means of a node or indicator by group and year.
-
-    Parameters
-    ----------
-    by
-        ``"world"``, a column of ``groups`` (``"income"``, ``"region"``, ...), a Series or mapping
-        economy -> group (a user grouping), or a list of these.
-    min_population_share, low_coverage
-        A group-year whose economies with a value hold less than this share of the group's population is
-        flagged (``meets_coverage`` False; ``low_coverage="flag"``) or refused with a
-        :class:`~ictindex.errors.CoverageError` (``"raise"``).
-
-    Returns ``grouping, group, year, economies, economies_in_group, economies_without_population,
-    simple_mean, weighted_mean, population_share, reported_share, population_year, meets_coverage``.
-    Economies without a population figure count in the simple mean only. The weighted mean is
-    ``sum(p_i x_i) / sum(p_i)`` over economies with a value; ``population_share`` is their population over
-    the population of every member of the group (with a population figure) that year.
-    """
-    if low_coverage not in ("flag", "raise"):
-        raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
-    values = values_of(data, column, years)
-    groups, population = _resolve(groups, population)
-    table = _aggregate(values, _groupings(by, groups), _member_population(population, groups, values))
-    table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
-    if low_coverage == "raise" and not table["meets_coverage"].all():
-        bad = table[~table["meets_coverage"]].iloc[0]
-        raise CoverageError(
-            f"group '{bad['group']}' covers {bad['population_share']:.1%} of its population, "
-            f"below {min_population_share:.0%}",
-            year=int(bad["year"]),
-            hint="lower min_population_share, or use low_coverage='flag'",
-        )
-    return table
 
 
 # -- inequality between economies ---------------------------------------------------------------
@@ -475,8 +237,8 @@ def theil(
 def _weights_for(
     values: pd.DataFrame, population: pd.DataFrame | None, groups: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    groups, population = _resolve(groups, population)
-    pop = _member_population(population, groups, values)
+    groups, population = groups_and_population(groups, population, None)
+    pop = member_population(population, groups, values)
     return values.merge(pop, on=["economy", "year"], how="left"), pop
 
 
@@ -491,9 +253,9 @@ def _theil_table(
     population: pd.DataFrame | None,
 ) -> pd.DataFrame:
     values = values_of(data, column, years)  # type: ignore[arg-type]
-    groups, population = _resolve(groups, population)
+    groups, population = groups_and_population(groups, population, None)
     joined, pop = _weights_for(values, population, groups)
-    ((grouping, labels),) = _groupings(by, groups)  # type: ignore[arg-type]
+    ((grouping, labels),) = groupings_of(by, groups)  # type: ignore[arg-type]
     rows = []
     for year, part in joined.groupby("year"):
         if weighted:
@@ -585,6 +347,81 @@ def inequality(
     return pd.DataFrame(rows)
 
 
+# -- Lorenz curves -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lorenz:
+    """Lorenz curves of one node or indicator in one year: ``curves`` has ``weighting`` (``units``: each once;
+    ``population``: population-weighted), ``x`` (cumulative share of units or population, lowest values first)
+    and ``y`` (cumulative share of the value total), from (0, 0) to (1, 1); ``gini`` per weighting; ``units``
+    the number of units with a value; ``label`` what was measured; ``noun`` what the units are (plural)."""
+
+    year: int
+    label: str
+    units: int
+    curves: pd.DataFrame
+    gini: dict[str, float]
+    noun: str = "economies"
+
+
+def lorenz(
+    data: IndexResult | pd.DataFrame,
+    *,
+    year: int | None = None,
+    column: str | None = None,
+    population: pd.DataFrame | None = None,
+    groups: pd.DataFrame | None = None,
+) -> Lorenz:
+    """Lorenz curves of a node or indicator in ``year`` (default: the latest): units ranked by value, the
+    cumulative share of units (each once) and of population against the cumulative share of the value total
+    (Cowell 2011, ch. 2.2); the Gini coefficients are those of :func:`inequality`.
+
+    >>> curve = lorenz(pd.DataFrame({"economy": list("ABCD"), "year": 2020, "value": [10.0, 20.0, 30.0, 60.0]}),
+    ...                population=pd.DataFrame({"economy": list("ABCD"), "population": 1.0}))
+    >>> curve.curves.query("weighting == 'units'")["y"].round(3).tolist(), round(curve.gini["units"], 4)
+    ([0.0, 0.083, 0.25, 0.5, 1.0], 0.3333)
+    """
+    values = values_of(data, column)
+    year = int(values["year"].max()) if year is None else int(year)
+    values = values[values["year"] == year]
+    if values.empty:
+        raise MethodError(f"no values in {year}", year=year)
+    table = inequality(values, groups=groups, population=population).iloc[0]
+    groups, population = groups_and_population(groups, population, None)
+    pop = population_by_year(population, [year])
+    weighted = values.merge(pop, on=["economy", "year"]).sort_values("value", kind="stable")
+    plain = values.sort_values("value", kind="stable")
+    frames = []
+    for name, frame, w in (
+        ("units", plain, np.ones(len(plain))),
+        ("population", weighted, weighted["population"].to_numpy(dtype="float64")),
+    ):
+        if not len(frame):
+            continue
+        mass = frame["value"].to_numpy() * w
+        frames.append(
+            pd.DataFrame(
+                {
+                    "weighting": name,
+                    "x": np.concatenate([[0.0], np.cumsum(w) / w.sum()]),
+                    "y": np.concatenate([[0.0], np.cumsum(mass) / mass.sum()]),
+                }
+            )
+        )
+    if isinstance(data, pd.DataFrame):
+        label, noun = column or "value", "economies"
+    else:
+        code = data.framework.index if column is None else column
+        label, noun = data.framework.label(code), data.units.plural
+    return Lorenz(
+        year=year,
+        label=label,
+        units=len(plain),
+        curves=pd.concat(frames, ignore_index=True),
+        gini={"units": float(table["gini"]), "population": float(table["gini_weighted"])},
+        noun=noun,
+    )
+
+
 # -- convergence --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Convergence:
@@ -629,16 +466,17 @@ def convergence(
             year=span[0] if span else None,
             hint="build the index for several years",
         )
+    plural = "economies" if isinstance(data, pd.DataFrame) else data.units.plural
     counts = values.groupby("economy")["year"].nunique()
     balanced = sorted(counts[counts == len(span)].index)
     left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
     left_out["reason"] = [f"values in {counts[e]} of {len(span)} years" for e in left_out["economy"]]
     if len(balanced) < 3:
         raise CoverageError(
-            f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
+            f"only {len(balanced)} {plural} have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
         )
     panel = values[values["economy"].isin(balanced)]
-    note = f"balanced panel: {len(balanced)} economies with a value in every year {span[0]}-{span[-1]}"
+    note = f"balanced panel: {len(balanced)} {plural} with a value in every year {span[0]}-{span[-1]}"
     sigma = inequality(panel, population=population).assign(panel=note)
     first = panel[panel["year"] == span[0]].set_index("economy")["value"]
     last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)
@@ -718,9 +556,7 @@ def domestic_gaps(
         areas = pd.DataFrame()
     else:
         if data is None:
-            from ictindex import datasets
-
-            data = datasets.load("itu")
+            data = bundled_panel()
         if years is not None:
             data = data[data["year"].isin([int(y) for y in years])]
         sexes = indicator_parity(data, band=band)
@@ -847,6 +683,26 @@ def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[flo
     return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend, r, t0
 
 
+def wsis_trend_points(table: pd.DataFrame, points: int = 50) -> pd.DataFrame:
+    """The fitted logistic trend of every group whose target is projected, from its last year to the year
+    projected (``points`` points each): ``target, grouping, group, year, value`` (a fractional year)."""
+    rows = []
+    projected = table[table["reached"] == "projected"]
+    for (target, grouping, group), part in projected.groupby(["target", "grouping", "group"], sort=False):
+        part = part[part["meets_coverage"]]
+        if part.empty:
+            continue
+        r, t0 = float(part["trend_r"].iloc[0]), float(part["trend_t0"].iloc[0])
+        t = np.linspace(float(part["year"].max()), float(part["reached_year"].iloc[0]), points)
+        rows.append(
+            pd.DataFrame(
+                {"target": target, "grouping": grouping, "group": group, "year": t, "value": logistic_trend(t, r, t0)}
+            )
+        )
+    columns = ["target", "grouping", "group", "year", "value"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+
 def wsis_targets(
     panel: pd.DataFrame | None = None,
     *,
@@ -877,11 +733,9 @@ def wsis_targets(
     years): the first whole year at or after the curve reaches the target.
     """
     if panel is None:
-        from ictindex import datasets
-
-        panel = datasets.load("itu")
-    groups, population = _resolve(groups, population)
-    groupings = _groupings(by, groups)
+        panel = bundled_panel()
+    groups, population = groups_and_population(groups, population, None)
+    groupings = groupings_of(by, groups)
     total = panel[panel["sex"] == "total"] if "sex" in panel.columns else panel
     frames = []
     for target in targets:
@@ -903,7 +757,8 @@ def wsis_targets(
         values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
         if values.empty:
             continue
-        table = _aggregate(values, groupings, _member_population(population, groups, values))
+        pop = member_population(population, groups, values)
+        table = group_aggregates(values.assign(code=target.code), groupings, pop)
         table = table.rename(columns={"weighted_mean": "value"}).assign(
             target=target.code, name=target.name, target_value=target.target_value
         )

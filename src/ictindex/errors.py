@@ -24,6 +24,7 @@ __all__ = [
     "MethodError",
     "SpecError",
     "OutputError",
+    "IctIndexWarning",
 ]
 
 
@@ -37,6 +38,8 @@ class IctIndexError(ValueError):
     economy, indicator, year, node, file, line, field
         The place at fault; whichever are known are appended to the message (``line``: the line of a
         text file or the row of a sheet, counting the header as 1).
+    noun
+        What a unit is called when it is not an economy ("province"): the label of ``economy``.
     hint
         What the user should do about it.
     """
@@ -53,8 +56,10 @@ class IctIndexError(ValueError):
         field: str | None = None,
         hint: str | None = None,
         line: int | None = None,
+        noun: str | None = None,
     ) -> None:
         self.message = message
+        self.noun = noun  # what the "economy" field names: "province", "district" (issue 22: words of the units)
         self.economy = economy
         self.indicator = indicator
         self.year = year
@@ -72,7 +77,7 @@ class IctIndexError(ValueError):
                 ("file", self.file),
                 ("line", self.line),
                 ("field", self.field),
-                ("economy", self.economy),
+                (self.noun or "economy", self.economy),
                 ("indicator", self.indicator),
                 ("node", self.node),
                 ("year", self.year),
@@ -113,3 +118,8 @@ class SpecError(IctIndexError):
 
 class OutputError(IctIndexError):
     """An output folder or file cannot be written safely (a foreign non-empty folder, a symbolic link)."""
+
+
+class IctIndexWarning(UserWarning):
+    """Something was done that the user should know of (the interface of the BOARD; issue 22 uses it for the
+    years of a replayed spec that the data lack, with ``years="available"``)."""

@@ -337,6 +337,10 @@ class Framework(_Model):
     rounding: int = Field(default=2, ge=0, le=10)
     min_coverage: float = Field(default=2 / 3, ge=0, le=1)
     min_indicators: int | None = Field(default=None, ge=1)
+    # what a unit of the data is called in titles, headers and messages (province, district, city); default:
+    # "economy" for economies, else the units table's word or "unit" (ictindex.units)
+    unit_noun: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
+    unit_plural: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
     imputation: Imputation = Imputation()
     screening: Screening | None = None
     treatment: Treatment | None = None

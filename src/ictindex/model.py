@@ -26,6 +26,7 @@ only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to b
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
-from ictindex.errors import CoverageError, MethodError, SpecError
+from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
 from ictindex.framework import Framework, Normalisation
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
@@ -48,6 +49,7 @@ from ictindex.screen import screen_units
 from ictindex.spec import BuildSpec
 from ictindex.tables import as_pandas
 from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
+from ictindex.units import Units
 
 __all__ = ["compile_model", "IndexModel"]
 
@@ -87,6 +89,8 @@ class IndexModel:
     treatments: pd.DataFrame | None = None
     treatment_summary: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
+    # units of the units table without any value in the input (listed as not scored, with that reason)
+    _listed_only: frozenset[str] = frozenset()
     # what the build's normalisation was fitted on (every year with a reference year, else the years built), for
     # re-fitting a normalisation variant as the build fits it
     _all_values: np.ndarray | None = None
@@ -221,7 +225,12 @@ class IndexModel:
         scores = aggregate_tree(x, self.tree, units=self.units, explain=explanation)[0] * self.framework.scale
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
         absent = absent_rows(
-            list(self.economies), self.units, list(self.spec.years or self.years), self.framework.index
+            list(self.economies),
+            self.units,
+            list(self.spec.years or self.years),
+            self.framework.index,
+            noun=self.spec.units.noun,
+            listed_only=self._listed_only,
         )
         screened = _screened_rows(self.screening, list(self.spec.years or self.years), self.framework.index)
         if not screened.empty and not absent.empty:  # an economy screened out in a year is not "absent"
@@ -520,10 +529,13 @@ def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.nda
     return screen_units(values, spec.screening.min_share, counted=counted)
 
 
-def _groups(data: Any, groups: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The economy groups: given, or carried by the panel (``read_coinr`` puts iData's in ``attrs``)."""
+def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) -> pd.DataFrame | None:
+    """The unit groups: given, carried by the panel (``read_coinr`` puts iData's in ``attrs``), or the groupings of
+    a units table."""
     if groups is None and isinstance(data, pd.DataFrame) and isinstance(data.attrs.get("groups"), Mapping):
         groups = pd.DataFrame(data.attrs["groups"]).rename_axis("economy")
+    if groups is None and units is not None and units.kind == "table" and units.group_columns:
+        groups = units.groups()[units.group_columns]
     if groups is None:
         return None
     if not isinstance(groups, pd.DataFrame):
@@ -551,11 +563,11 @@ def compile_model(
     table (converted once here, :func:`ictindex.tables.as_pandas`) or a file path.
     """
     data = as_pandas(data)
-    groups = _groups(data, as_pandas(groups, what="groups"))
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
     elif framework is not None or arguments:
         spec = spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+    groups = _groups(data, as_pandas(groups, what="groups"), spec.units)
     fw = spec.framework
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
@@ -637,7 +649,9 @@ def compile_model(
                 if data_years
                 else "check the indicator codes",
             )
+        wanted, spec = _available_years(spec, wanted, data_years)
     all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
+    listed = set(spec.units.codes) if spec.units.expected else set()
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = filled.to_numpy(dtype="float64")
@@ -685,7 +699,8 @@ def compile_model(
         sources=_rows(sources, keep),
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
-        economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
+        # every economy of the input, and with a units table (or units="iso3") every unit it lists
+        economies=tuple(sorted((set(checked.economies) | listed) - _screened_out(screening))),
         input_sha256=_panel_hash(checked),
         screening=screening,
         treatments=None
@@ -693,11 +708,38 @@ def compile_model(
         else treatment_log[treatment_log["year"].isin(wanted)].reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
         treatment_summary=treatment_summary,
         groups=groups,
+        _listed_only=frozenset(listed - set(checked.economies)),
         _all_values=fit_values,
         _all_year_code=fit_code,
         _all_years=fit_years,
         _all_sex_values=fit_sex,
     )
+
+
+def _available_years(spec: BuildSpec, wanted: list[int], data_years: list[int]) -> tuple[list[int], BuildSpec]:
+    """The years asked for that the data hold. A year without data is an error naming it (a replayed spec on a
+    file lacking some of its years), or with ``missing_years="warn"`` (``years="available"``) a warning, and the
+    spec then records the years built."""
+    missing = [y for y in wanted if y not in set(data_years)]
+    if not missing:
+        return wanted, spec
+    text = ", ".join(map(str, missing))
+    if spec.missing_years == "raise":
+        raise CoverageError(
+            f"the data hold no value of any indicator of '{spec.framework.code}' in {text}, a year asked for "
+            f"(years {', '.join(map(str, wanted))})",
+            year=text,
+            field="years",
+            hint='add the data of that year, ask for the years present, or pass years="available" to build those '
+            "of the years the data hold",
+        )
+    kept = [y for y in wanted if y not in set(missing)]
+    warnings.warn(
+        f'no data in {text}: built {", ".join(map(str, kept))} only (years="available")',
+        IctIndexWarning,
+        stacklevel=4,
+    )
+    return kept, spec.model_copy(update={"years": tuple(kept)})
 
 
 def _rows(array: Any, keep: np.ndarray) -> Any:

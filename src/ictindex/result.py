@@ -17,6 +17,7 @@ import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
+from ictindex.units import Units
 
 __all__ = ["IndexResult"]
 
@@ -218,11 +219,17 @@ class IndexResult:
     @property
     def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
-        from ictindex.report import PlotAccessor
+        from ictindex.plotting import PlotAccessor
 
         return PlotAccessor(self)
 
     # -- views ----------------------------------------------------------------
+    @property
+    def units(self) -> Units:
+        """What the units are (:class:`~ictindex.units.Units`): their names, groups, population and the word
+        for one of them (``result.units.noun``), as given to the build (``units=``)."""
+        return self.spec.units if self.spec is not None else Units()
+
     @property
     def node_codes(self) -> list[str]:
         """Node codes top-down (index first)."""
@@ -282,13 +289,13 @@ class IndexResult:
                 for e, s in zip(top["economy"], top[self.framework.index], strict=True)
             )
             imputed = int((self._imputations["year"] == year).sum())  # one count per year, as the report's
-            lines.append(f"  {year}: {len(group)} economies scored; {imputed} values imputed; top: {best}")
+            lines.append(f"  {year}: {len(group)} {self.units.plural} scored; {imputed} values imputed; top: {best}")
         not_scored = self.excluded
-        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}")
+        lines.append(f"  not scored ({self.units.noun}-years): {int((not_scored['kind'] == 'economy').sum())}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored economy-years>"
+        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
 
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:

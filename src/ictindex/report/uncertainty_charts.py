@@ -119,7 +119,7 @@ def rank_uncertainty_chart(
             zorder=4,
             label="nominal rank",
         )
-        ax.set_yticks(y, [report_name(e) for e in table["economy"]])
+        ax.set_yticks(y, [_names(result)(e) for e in table["economy"]])
         ax.set_ylim(len(table) - 0.4, -0.6)
         ax.set_xlim(0.5, max(float(table["rank_q95"].max()), float(table["nominal_rank"].max())) + 0.5)
         ax.grid(axis="x")
@@ -182,6 +182,12 @@ def sobol_chart(result: SensitivityResult, *, ax: Axes | None = None, **kwargs: 
 
 
 # -- the report's table and section ---------------------------------------------------------------------
+def _names(result: UncertaintyResult) -> Any:
+    """Display names of the units of the analysis (its build's units table; ITU's names of economies)."""
+    spec = getattr(getattr(result.problem, "base", None), "spec", None)
+    return spec.units.name if spec is not None else report_name
+
+
 def uncertainty_table(result: UncertaintyResult, *, year: int | None = None) -> pd.DataFrame:
     """The report's rank-uncertainty table for one year: economy (name), nominal and median rank, the
     5-95 % rank interval, the nominal score and the share of replications in the top k; best first."""
@@ -191,7 +197,7 @@ def uncertainty_table(result: UncertaintyResult, *, year: int | None = None) -> 
     top = f"p_top{result.top}"
     return pd.DataFrame(
         {
-            "economy": table["economy"].map(report_name),
+            "economy": table["economy"].map(_names(result)),
             "nominal rank": table["nominal_rank"],
             "median rank": table["median_rank"],
             "rank 5 %": table["rank_q05"],
