@@ -345,11 +345,11 @@ def test_uncertainty_of_another_index_is_refused(panel, tmp_path):
 def test_bad_boundaries_are_named(tmp_path):
     geometry = provincial_geojson()
     del geometry["features"][2]["properties"]["code"]
-    with pytest.raises(SourceFileError, match="feature 3 has no unit code"):
+    with pytest.raises(SourceFileError, match="feature 3 names no unit"):
         read_boundaries(geometry)
     geometry = provincial_geojson()
     geometry["features"][1]["geometry"] = {"type": "Point", "coordinates": [1, 2]}
-    with pytest.raises(SourceFileError, match=r"feature 2 \(PR02\) is a Point"):
+    with pytest.raises(SourceFileError, match=r"feature 2 \(PR02\) is a 'Point', not an area"):
         read_boundaries(geometry)
     (tmp_path / "b.geojson").write_text("{not json", encoding="utf-8")
     with pytest.raises(SourceFileError, match="b.geojson"):

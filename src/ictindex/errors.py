@@ -101,7 +101,7 @@ class PanelError(IctIndexError):
 
 
 class SourceFileError(IctIndexError):
-    """A published source file (ITU, UN SDG, World Bank) does not have the expected layout."""
+    """A source file (ITU, UN SDG, World Bank, a GeoJSON of unit boundaries) does not have the expected layout."""
 
 
 class CoverageError(IctIndexError):

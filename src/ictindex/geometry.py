@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ictindex.errors import IctIndexError
+from ictindex.errors import SourceFileError
 
 __all__ = ["Geometry", "read_geometry", "KEYS", "MAX_BYTES"]
 
@@ -86,14 +86,14 @@ def _ring(raw: Any, where: str) -> np.ndarray:
     try:
         ring = np.asarray(raw, dtype="float64")
     except (TypeError, ValueError):
-        raise IctIndexError(f"{where}: a ring holds a position that is not two numbers", hint=_HINT) from None
+        raise SourceFileError(f"{where}: a ring holds a position that is not two numbers", hint=_HINT) from None
     if ring.ndim != 2 or ring.shape[1] < 2 or not np.isfinite(ring[:, :2]).all():
-        raise IctIndexError(f"{where}: a ring must be a list of [x, y] positions of finite numbers", hint=_HINT)
+        raise SourceFileError(f"{where}: a ring must be a list of [x, y] positions of finite numbers", hint=_HINT)
     ring = ring[:, :2]
     if len(ring) and not np.array_equal(ring[0], ring[-1]):
         ring = np.vstack([ring, ring[:1]])  # close it
     if len(ring) < 4:
-        raise IctIndexError(f"{where}: a ring needs at least three distinct positions", hint=_HINT)
+        raise SourceFileError(f"{where}: a ring needs at least three distinct positions", hint=_HINT)
     return ring
 
 
@@ -103,7 +103,7 @@ def _oriented(ring: np.ndarray, counter_clockwise: bool) -> np.ndarray:
 
 def _polygons(geometry: Any, where: str) -> list[Polygon]:
     if not isinstance(geometry, Mapping):
-        raise IctIndexError(f"{where} has no geometry", hint="give every feature a Polygon or MultiPolygon geometry")
+        raise SourceFileError(f"{where} has no geometry", hint="give every feature a Polygon or MultiPolygon geometry")
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
@@ -113,16 +113,16 @@ def _polygons(geometry: Any, where: str) -> list[Polygon]:
     elif kind == "GeometryCollection":
         return [p for g in geometry.get("geometries") or [] for p in _polygons(g, where)]
     else:
-        raise IctIndexError(
+        raise SourceFileError(
             f"{where} is a {kind!r}, not an area",
             hint="a map needs Polygon or MultiPolygon boundaries (not points or lines)",
         )
     if not isinstance(parts, list):
-        raise IctIndexError(f"{where}: coordinates must be a list", hint=_HINT)
+        raise SourceFileError(f"{where}: coordinates must be a list", hint=_HINT)
     out = []
     for part in parts:
         if not isinstance(part, list) or not part:
-            raise IctIndexError(f"{where}: a polygon must be a list of rings", hint=_HINT)
+            raise SourceFileError(f"{where}: a polygon must be a list of rings", hint=_HINT)
         rings = [_ring(r, where) for r in part]
         out.append([_oriented(rings[0], True), *(_oriented(h, False) for h in rings[1:])])
     return out
@@ -134,11 +134,11 @@ _HINT = "see RFC 7946 (GeoJSON): Polygon coordinates are [[[x, y], ...], ...], t
 def _code(feature: Mapping[str, Any], key: str | None, where: str) -> tuple[str, str]:
     props = feature.get("properties") or {}
     if not isinstance(props, Mapping):
-        raise IctIndexError(f"{where}: properties must be a mapping", hint=_HINT)
+        raise SourceFileError(f"{where}: properties must be a mapping", hint=_HINT)
     if key is not None:
         value = props.get(key, feature.get("id") if key == "id" else None)
         if value is None or str(value).strip() == "":
-            raise IctIndexError(
+            raise SourceFileError(
                 f"{where} has no property '{key}'",
                 field=key,
                 hint=f"properties found: {sorted(props)[:8]}; name the property of the unit codes with key=",
@@ -150,7 +150,7 @@ def _code(feature: Mapping[str, Any], key: str | None, where: str) -> tuple[str,
             return str(value).strip(), candidate
     if feature.get("id") is not None:
         return str(feature["id"]).strip(), "id"
-    raise IctIndexError(
+    raise SourceFileError(
         f"{where} names no unit",
         hint=f"give each feature a property {KEYS[0]!r} (or {', '.join(KEYS[1:])}), or name the property with key=",
     )
@@ -169,7 +169,7 @@ def read_geometry(source: str | Path | Mapping[str, Any], *, key: str | None = N
 
     Raises
     ------
-    IctIndexError
+    SourceFileError
         For a file that is not GeoJSON, a feature without a unit code, a geometry that is not an area, or a
         ring that is not a list of finite ``[x, y]`` positions (the feature is named by its position and code).
     """
@@ -178,15 +178,15 @@ def read_geometry(source: str | Path | Mapping[str, Any], *, key: str | None = N
         path = Path(source)
         where = path.name
         if not path.is_file():
-            raise IctIndexError("geometry file not found", file=str(path), hint="give the path of a GeoJSON file")
+            raise SourceFileError("geometry file not found", file=str(path), hint="give the path of a GeoJSON file")
         if path.suffix.lower() not in (".geojson", ".json"):
-            raise IctIndexError(
+            raise SourceFileError(
                 f"unsupported geometry file type '{path.suffix}'",
                 file=str(path),
                 hint="give GeoJSON (.geojson); convert other formats once, e.g. ogr2ogr -f GeoJSON out.geojson in.shp",
             )
         if path.stat().st_size > MAX_BYTES:
-            raise IctIndexError(
+            raise SourceFileError(
                 f"geometry file larger than {MAX_BYTES // 2**20} MiB",
                 file=str(path),
                 hint="simplify the boundaries (e.g. mapshaper -simplify 5%) for a report map",
@@ -194,23 +194,23 @@ def read_geometry(source: str | Path | Mapping[str, Any], *, key: str | None = N
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise IctIndexError(f"not a GeoJSON file ({err})", file=str(path), hint="give UTF-8 GeoJSON") from None
+            raise SourceFileError(f"not a GeoJSON file ({err})", file=str(path), hint="give UTF-8 GeoJSON") from None
     else:
         data = getattr(source, "__geo_interface__", source)
     if not isinstance(data, Mapping) or data.get("type") not in ("FeatureCollection", "Feature"):
-        raise IctIndexError(
+        raise SourceFileError(
             f"{where} is not a GeoJSON FeatureCollection or Feature",
             hint="give a FeatureCollection of Polygon/MultiPolygon features, one per unit",
         )
     features = data.get("features") if data.get("type") == "FeatureCollection" else [data]
     if not isinstance(features, list) or not features:
-        raise IctIndexError(f"{where} holds no feature", hint="give one feature per unit")
+        raise SourceFileError(f"{where} holds no feature", hint="give one feature per unit")
     polygons: dict[str, list[Polygon]] = {}
     used = ""
     for i, feature in enumerate(features, start=1):
         at = f"{where}, feature {i}"
         if not isinstance(feature, Mapping):
-            raise IctIndexError(f"{at} is not a mapping", hint=_HINT)
+            raise SourceFileError(f"{at} is not a mapping", hint=_HINT)
         code, used = _code(feature, key, at)
         polygons.setdefault(code, []).extend(_polygons(feature.get("geometry"), f"{at} ({code})"))
     allxy = np.vstack([ring for parts in polygons.values() for polygon in parts for ring in polygon])

@@ -83,28 +83,28 @@ def model_arrays(result: IndexResult | IndexModel) -> tuple[IndexResult, Tree, p
 def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.DataFrame:
     """Name and groups of every unit of the result (index: unit code; ``name``, then one column per grouping).
 
-    Economies (ISO3): the names ITU prints and the UN SDG region and World Bank income group
-    (:func:`ictindex.economies.economy_groups`); other units: their codes as names, no groups.
-    ``groups`` (indexed by unit code, or with an ``economy``/``unit``/``code`` column) adds or
-    replaces columns, ``name`` included. This is the one place that reads unit metadata: it switches
-    to the units table when that exists.
+    The names and groupings come from the build's units (:attr:`IndexResult.units`): for economies the
+    names ITU prints, the UN SDG region and the World Bank income group
+    (:func:`ictindex.units.economy_groups`); for a units table its names and groupings; for ``units="any"``
+    the codes as names and no groups. ``groups`` (indexed by unit code, or with an ``economy``/``unit``/
+    ``code`` column) adds or replaces columns, ``name`` included.
     """
     codes = pd.Index(sorted(result._normalised.index.get_level_values("economy").unique()), name="unit")
-    if _economies(result):
-        from ictindex.economies import economy_groups
+    units = result.units
+    if units.resolves_names:
+        from ictindex.units import economy_groups
 
         bundled = economy_groups(max(result.years))
         table = bundled[["name", *ECONOMY_GROUPINGS]].reindex(codes)
         table = table.rename(columns={g: GROUPINGS[g] for g in ECONOMY_GROUPINGS})
+    elif units.kind == "table":
+        given = units.groups(None)
+        table = given[["name", *units.group_columns]].reindex(codes)
+        table = table.rename(columns={g: units.group_label(g) for g in units.group_columns})
     else:
-        table = pd.DataFrame(index=codes)
-    if "name" in table:
-        from ictindex.countries import report_name
-
-        missing = table["name"].isna()
-        table.loc[missing, "name"] = [report_name(str(code)) for code in table.index[missing]]
-    else:
-        table["name"] = codes
+        table = pd.DataFrame({"name": pd.Series(pd.NA, index=codes, dtype="object")})
+    missing = table["name"].isna()
+    table.loc[missing, "name"] = units.names([str(code) for code in table.index[missing]])
     if groups is not None:
         table = _with_groups(table, groups)
     table.index.name = "unit"
@@ -113,7 +113,7 @@ def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.Da
 
 def _economies(result: IndexResult) -> bool:
     """Whether the units are economies (ISO3 codes, the bundled metadata apply)."""
-    return result.spec is None or getattr(result.spec, "units", "economies") == "economies"
+    return result.units.resolves_names
 
 
 def _check_same_index(result: IndexResult, uncertainty: Any) -> None:

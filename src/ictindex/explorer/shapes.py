@@ -3,28 +3,26 @@
 Economies are drawn on the bundled Natural Earth 1:110m world (:func:`ictindex.report.maps.world_polygons`,
 longitude/latitude, equirectangular); other units on their own boundaries: a GeoJSON file or mapping
 (Polygon and MultiPolygon features, exterior ring first and holes after, drawn with the even-odd rule),
-read by :func:`ictindex.geometry.read_geometry` where the library has it. Longitude/latitude boundaries
+read by :func:`ictindex.geometry.read_geometry`. Longitude/latitude boundaries
 are drawn with the east-west scale of their mid latitude (``cos(lat)``), planar ones as given. Path data
 hold only numbers and the letters ``M L Z``; unit codes travel as positions in the page's unit list.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ictindex.errors import SourceFileError, SpecError
+from ictindex.errors import SpecError
+from ictindex.geometry import read_geometry
 
 __all__ = ["map_data", "read_boundaries"]
 
 #: Width of the drawing (SVG user units); coordinates are rounded to 0.1 of a unit.
 WIDTH = 1000.0
-#: Properties looked at, in order, for a feature's unit code when no key is given.
-KEYS = ("code", "unit", "id", "iso_a3", "ISO_A3", "name")
 
 
 def map_data(codes: Sequence[str], *, economies: bool, geometry: Any = None, key: str | None = None) -> dict | None:
@@ -97,95 +95,16 @@ def read_boundaries(geometry: Any, *, key: str | None = None) -> dict[str, list[
     """Unit code -> polygons (each a list of rings, ``(n, 2)`` arrays, exterior first) from a GeoJSON
     path or mapping, or such a mapping given already.
 
-    ``key`` names the feature property holding the unit code (default: the feature's ``id``, else the
-    first of :data:`KEYS` that every feature has).
+    Files and GeoJSON mappings are read by :func:`ictindex.geometry.read_geometry` (``key`` names the
+    feature property holding the unit code; its errors are :class:`~ictindex.errors.SourceFileError`).
     """
-    try:  # the units issue's reader, where it exists
-        from ictindex.geometry import read_geometry  # type: ignore[import-not-found]
-    except ImportError:
-        read_geometry = None
-    if read_geometry is not None:
-        read = read_geometry(geometry, key=key)
-        read = read[0] if isinstance(read, tuple) else read
-        polygons = getattr(read, "polygons", read)
-        return {str(k): [[np.asarray(r, dtype="float64") for r in poly] for poly in v] for k, v in polygons.items()}
-    return _read_geojson(geometry, key)
-
-
-def _read_geojson(geometry: Any, key: str | None) -> dict[str, list[list[np.ndarray]]]:
-    file = None
-    if isinstance(geometry, str | Path):
-        file = str(geometry)
-        try:
-            geometry = json.loads(Path(geometry).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise SourceFileError(
-                f"cannot read the boundaries: {err}", file=file, hint="give a GeoJSON FeatureCollection"
-            ) from None
-    if not isinstance(geometry, Mapping):
+    if isinstance(geometry, Mapping) and "type" not in geometry:  # already code -> polygons
+        return {str(k): [[np.asarray(r, dtype="float64") for r in poly] for poly in v] for k, v in geometry.items()}
+    if not isinstance(geometry, str | Path | Mapping) and not hasattr(geometry, "__geo_interface__"):
         raise SpecError(
             f"geometry must be a GeoJSON path or mapping, got {type(geometry).__name__}",
             field="geometry",
             hint="give a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
         )
-    if "type" not in geometry:  # already code -> polygons
-        return {str(k): [[np.asarray(r, dtype="float64") for r in poly] for poly in v] for k, v in geometry.items()}
-    features = geometry.get("features") if geometry.get("type") == "FeatureCollection" else None
-    if not isinstance(features, list) or not features:
-        raise SourceFileError(
-            "the boundaries are not a GeoJSON FeatureCollection with features",
-            file=file,
-            field="type",
-            hint="give a FeatureCollection of Polygon/MultiPolygon features, one per unit",
-        )
-    out: dict[str, list[list[np.ndarray]]] = {}
-    for number, feature in enumerate(features, start=1):
-        code = _code(feature, key)
-        if code is None:
-            raise SourceFileError(
-                f"feature {number} has no unit code" + (f" in property '{key}'" if key else ""),
-                file=file,
-                field=key or "properties",
-                hint=f"give each feature an id or a property among {list(KEYS)}, or name it with key=",
-            )
-        shape = feature.get("geometry") or {}
-        kind, coordinates = shape.get("type"), shape.get("coordinates")
-        if kind not in ("Polygon", "MultiPolygon") or not isinstance(coordinates, list):
-            raise SourceFileError(
-                f"feature {number} ({code}) is a {kind or 'missing'} geometry, not a Polygon or MultiPolygon",
-                file=file,
-                field="geometry",
-                hint="give unit boundaries as polygons",
-            )
-        polygons = coordinates if kind == "MultiPolygon" else [coordinates]
-        try:
-            rings = [[np.asarray(ring, dtype="float64")[:, :2] for ring in poly] for poly in polygons]
-        except (ValueError, TypeError, IndexError):
-            raise SourceFileError(
-                f"feature {number} ({code}) has coordinates that are not pairs of numbers",
-                file=file,
-                field="coordinates",
-                hint="each ring is a list of [x, y] positions",
-            ) from None
-        if any(not np.isfinite(r).all() for poly in rings for r in poly):
-            raise SourceFileError(
-                f"feature {number} ({code}) has coordinates that are not finite numbers",
-                file=file,
-                field="coordinates",
-                hint="remove NaN or infinite positions",
-            )
-        out.setdefault(code, []).extend(rings)
-    return out
-
-
-def _code(feature: Mapping[str, Any], key: str | None) -> str | None:
-    props = feature.get("properties") or {}
-    if key is not None:
-        value = props.get(key, feature.get(key) if key == "id" else None)
-    else:
-        value = feature.get("id")
-        for name in KEYS:
-            if value is not None:
-                break
-            value = props.get(name)
-    return None if value is None or str(value) == "" else str(value)
+    read = read_geometry(geometry, key=key)
+    return {code: [[np.asarray(ring, dtype="float64") for ring in polygon] for polygon in read[code]] for code in read}
