@@ -31,6 +31,12 @@ from ictindex.weights import effective_weights, weights_table
 
 __version__ = "0.1.0"
 
+# data quality (issue 21): describe a panel, the checks registry, the warning a kept finding emits
+from ictindex.checks import Findings, check_values  # noqa: E402
+from ictindex.errors import IctIndexWarning  # noqa: E402
+from ictindex.registry import register_check  # noqa: E402
+from ictindex.stats import describe  # noqa: E402
+
 __all__ = [
     "build_index",
     "compile_model",
@@ -66,4 +72,10 @@ __all__ = [
     # world and group estimates (issue 24)
     "estimates",
     "Estimates",
+    # data quality (issue 21)
+    "describe",
+    "register_check",
+    "Findings",
+    "check_values",
+    "IctIndexWarning",
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "MethodError",
     "SpecError",
     "OutputError",
+    "IctIndexWarning",
 ]
 
 
@@ -113,3 +114,22 @@ class SpecError(IctIndexError):
 
 class OutputError(IctIndexError):
     """An output folder or file cannot be written safely (a foreign non-empty folder, a symbolic link)."""
+
+
+class IctIndexWarning(UserWarning):
+    """A data-quality finding kept in the result: a check of severity ``warning`` fired
+    (:mod:`ictindex.checks`). The value stays (or is set aside, as the check says) and every finding is a
+    row of ``result.issues``; ``problem`` names the check and ``count`` the findings.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(IctIndexWarning("zero_price: 2 values set aside", problem="zero_price", count=2))
+    >>> caught[0].category.__name__, caught[0].message.problem
+    ('IctIndexWarning', 'zero_price')
+    """
+
+    def __init__(self, message: str, *, problem: str = "", count: int = 0) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.count = count
