@@ -462,7 +462,7 @@ def test_ranking_chart_shows_every_economy_with_its_value(result):
 def test_ranking_chart_stacks_sub_index_contributions(result):
     fig = result.plot.ranking_chart(year=YEAR, top=10, stacked=True)
     ax = fig.axes[0]
-    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 203)"
+    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 202)"
     bars = _bars(ax)
     assert len(bars) == 10 * 3
     # the stacked segments of each economy add up to its index score
@@ -684,7 +684,7 @@ def test_report_command_on_bundled_data(tmp_path):
     assert {"KOR", "GIB"} <= set(pd.read_csv(tmp_path / "tables" / "not_ranked.csv")["economy"])
     assert (tmp_path / "tables" / "report.xlsx").is_file()
     imputed = len(pd.read_csv(tmp_path / "tables" / "imputations.csv"))
-    assert f"203 economies scored; {imputed} values imputed" in out.stdout  # the same count as the page's
+    assert f"202 economies scored; {imputed} values imputed" in out.stdout  # the same count as the page's
     assert f"<b>{imputed}</b> values imputed in 2023" in (tmp_path / "index.html").read_text()
     # the gender section of 2023 rests on by-sex data of 2020-2023 and says so in its title and captions
     page = html.unescape((tmp_path / "index.html").read_text())
