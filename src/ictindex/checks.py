@@ -112,6 +112,8 @@ class Layout:
     years: np.ndarray
     year_code: np.ndarray
     order: np.ndarray
+    follows: np.ndarray | None = None  # units in order: unit i + 1 is the same economy as unit i
+    step: np.ndarray | None = None  # units in order: years from unit i to unit i + 1
 
     @classmethod
     def from_arrays(cls, economy: Sequence[str] | np.ndarray, year: Sequence[int] | np.ndarray) -> Layout:
@@ -141,8 +143,11 @@ class Layout:
             years = np.unique(year)
             year_code = np.searchsorted(years, year)
         key = economy * max(len(years), 1) + year_code
-        order = np.arange(len(key)) if len(key) < 2 or (np.diff(key) > 0).all() else np.argsort(key, kind="stable")
-        return cls(economy, labels, year, years, year_code, order)
+        if len(key) < 2 or (np.diff(key) > 0).all():  # in order already (the rows of indicator_values)
+            order = np.arange(len(key))
+            follows, step = economy[1:] == economy[:-1], year[1:] - year[:-1]
+            return cls(economy, labels, year, years, year_code, order, follows, step)
+        return cls(economy, labels, year, years, year_code, np.argsort(key, kind="stable"))
 
     def __len__(self) -> int:
         return len(self.economy)
@@ -174,6 +179,7 @@ class Context:
     male: np.ndarray | None = None
     population: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
     reported: np.ndarray | None = None
+    has: np.ndarray | None = None  # checks of units: whether each unit has any value (``x.any(axis=1)``)
 
 
 @dataclass(frozen=True)
@@ -236,17 +242,17 @@ def percent_as_fraction(x: np.ndarray, context: Context, *, largest: float = 1.0
     scores would all be near 0), ``warning`` for a price in % of income (a cheap service can cost under 1 %).
     """
     layout, indicator = context.layout, context.indicator
-    present = ~np.isnan(x)
-    code = layout.year_code[present]
     n_years = len(layout.years)
-    values = x[present]
-    above = np.bincount(code[values > largest], minlength=n_years)
-    positive = np.bincount(code[values > 0], minlength=n_years)
-    flagged = np.flatnonzero((above == 0) & (positive > 0))
+    with np.errstate(invalid="ignore"):  # (a missing value is neither above 0 nor above 1)
+        above = np.bincount(layout.year_code, weights=x > largest, minlength=n_years)
+        flagged = np.flatnonzero(above == 0)
+        if flagged.size:
+            positive = np.bincount(layout.year_code, weights=x > 0, minlength=n_years)
+            flagged = flagged[positive[flagged] > 0]
     if not flagged.size:
         return _none()
     top = _scale_top(indicator) if indicator is not None else None
-    highest = [float(values[code == c].max()) for c in flagged]
+    highest = [float(np.nanmax(x[layout.year_code == c])) for c in flagged]
     years = layout.years[flagged]
     name = indicator.code if indicator is not None else "the indicator"
     unit = indicator.unit if indicator is not None else "%"
@@ -368,14 +374,19 @@ def sex_total(x: np.ndarray, context: Context, *, tolerance: float | None = None
     return out
 
 
-def _previous(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """Every present value that has an earlier present value of the same unit, and the position of that one."""
+def _pairs(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every present value that follows an earlier present value of the same unit: the earlier value, the value,
+    the years between them, and the position of the value (its earlier one: ``previous(hits)``)."""
     order = layout.order
+    in_order = order[0] == 0 and (len(order) < 2 or order[-1] == len(order) - 1) and layout.follows is not None
+    if in_order and not np.isnan(x).any():  # a complete panel in order: neighbours, no gather
+        return x[:-1], x[1:], layout.step, layout.follows
     present = np.flatnonzero(~np.isnan(x[order]))
     sorted_at = order[present]
     economy = layout.economy[sorted_at]
     same = economy[1:] == economy[:-1]
-    return sorted_at[1:][same], sorted_at[:-1][same]
+    current, previous = sorted_at[1:][same], sorted_at[:-1][same]
+    return x[previous], x[current], layout.year[current] - layout.year[previous], (current, previous)
 
 
 @register_check("jump")
@@ -388,42 +399,50 @@ def jump(x: np.ndarray, context: Context, *, points: float = 25.0, ratio: float 
     or the years between were keyed under another code).
     """
     layout = context.layout
-    current, previous = _previous(x, layout)
-    if not current.size:
+    if len(x) < 2:
         return _none()
+    before, now, step, where = _pairs(x, layout)
     indicator = context.indicator
     relative = indicator is None or is_price(indicator) or not is_percentage(indicator)
-    before, now = x[previous], x[current]
-    if relative:
-        low, high = np.fmin(np.abs(before), np.abs(now)), np.fmax(np.abs(before), np.abs(now))
-        big = (high > 0) & (high >= ratio * low)
-    else:
-        big = np.abs(now - before) > points
-    missing_years = layout.year[current] - layout.year[previous] - 1
-    resumed = missing_years >= gap
-    hit = np.flatnonzero(big | resumed)
+    with np.errstate(invalid="ignore"):
+        if relative:
+            low, high = np.fmin(np.abs(before), np.abs(now)), np.fmax(np.abs(before), np.abs(now))
+            big = (high > 0) & (high >= ratio * low)
+        else:
+            big = np.abs(now - before) > points
+    resumed = step > gap
+    flagged = big | resumed
+    if isinstance(where, tuple):  # positions of the pairs
+        hit = np.flatnonzero(flagged)
+        at, origin = where[0][hit], where[1][hit]
+    else:  # neighbours of one unit (``where``: the value follows one of the same unit)
+        hit = np.flatnonzero(flagged & where)
+        at, origin = hit + 1, hit
     if not hit.size:
         return _none()
-    at, origin = current[hit], previous[hit]
-    a, b, big, resumed = before[hit], now[hit], big[hit], resumed[hit]
-    y0, y1 = layout.year[origin], layout.year[at]
     name = indicator.code if indicator is not None else "the series"
     limit = f"a factor of {_g(ratio)} or more" if relative else f"more than {_g(points)} points"
 
-    def size(i: int) -> str:
+    def size(a: float, b: float) -> str | None:
         if not relative:
-            return f"changes by {b[i] - a[i]:+.4g} points"
-        low, high = sorted((abs(a[i]), abs(b[i])))
+            return f"changes by {b - a:+.4g} points" if abs(b - a) > points else None
+        low, high = sorted((abs(a), abs(b)))
+        if high == 0 or high < ratio * low:
+            return None
         return "changes from or to 0" if low == 0 else f"changes by a factor of {_g(high / low)}"
 
-    def message(positions: np.ndarray) -> list[str]:
+    def message(positions: np.ndarray) -> list[str]:  # the values of the findings listed only
         texts = []
-        for i in positions:
-            gap_text = f"after a gap since {y0[i]}" if resumed[i] else f"from {y0[i]}"
-            if big[i]:
-                text = f"{name} {size(i)} {gap_text} ({_g(a[i])}) to {y1[i]} ({_g(b[i])}), {limit}"
+        now_at, before_at = at[positions], origin[positions]
+        for a, b, y0, y1 in zip(
+            *(v.tolist() for v in (x[before_at], x[now_at], layout.year[before_at], layout.year[now_at])), strict=True
+        ):
+            change = size(a, b)
+            gap_text = f"after a gap since {y0}" if y1 - y0 > gap else f"from {y0}"
+            if change is not None:
+                text = f"{name} {change} {gap_text} ({_g(a)}) to {y1} ({_g(b)}), {limit}"
             else:
-                text = f"{name} returns in {y1[i]} ({_g(b[i])}) {gap_text} ({_g(a[i])})"
+                text = f"{name} returns in {y1} ({_g(b)}) {gap_text} ({_g(a)})"
             texts.append(text + ": check the source, the unit and the unit code")
         return texts
 
@@ -431,9 +450,13 @@ def jump(x: np.ndarray, context: Context, *, points: float = 25.0, ratio: float 
 
 
 # -- the built-in checks of units (which units have values, before imputation) -----------------------------
-def _unit_years(present: np.ndarray, layout: Layout) -> np.ndarray:
+def _has(present: np.ndarray, context: Context) -> np.ndarray:
+    """Whether each unit has any value."""
+    return context.has if context.has is not None else present.any(axis=1)
+
+
+def _unit_years(has: np.ndarray, layout: Layout) -> np.ndarray:
     """``(economies, years)``: whether each economy has any value in each year."""
-    has = present.any(axis=1) if present.ndim == 2 else present
     grid = np.zeros((len(layout.labels), len(layout.years)), dtype=bool)
     grid[layout.economy[has], layout.year_code[has]] = True
     return grid
@@ -443,12 +466,11 @@ def _unit_years(present: np.ndarray, layout: Layout) -> np.ndarray:
 def unit_in_one_year(present: np.ndarray, context: Context) -> Findings:
     """A unit with values in one year only of a panel with values in several years: often a mistyped code
     (``ID-SGG`` for ``ID-SG``) or a unit keyed once by mistake."""
-    layout = context.layout
-    grid = _unit_years(present, layout)
+    layout, has = context.layout, _has(present, context)
+    grid = _unit_years(has, layout)
     if grid.any(axis=0).sum() < 2:
         return _none()
     once = grid.sum(axis=1) == 1
-    has = present.any(axis=1)
     at = np.flatnonzero(has & once[layout.economy])
     if not at.size:
         return _none()
@@ -496,8 +518,8 @@ def near_duplicate_unit(present: np.ndarray, context: Context) -> Findings:
     """A unit code one edit away (a character inserted, deleted, replaced, or two swapped) from another unit
     whose years it fills: the two never have values in the same year, and the unit with fewer years is
     reported, naming the other (``ID-SGG`` in 2021 only, ``ID-SG`` in every year but 2021)."""
-    layout = context.layout
-    grid = _unit_years(present, layout)
+    layout, has = context.layout, _has(present, context)
+    grid = _unit_years(has, layout)
     panel_years = grid.any(axis=0)
     incomplete = np.flatnonzero(grid.any(axis=1) & (grid[:, panel_years].sum(axis=1) < panel_years.sum()))
     if len(incomplete) < 2:
@@ -519,7 +541,7 @@ def near_duplicate_unit(present: np.ndarray, context: Context) -> Findings:
     filler = np.concatenate([a[count_a <= count_b], b[count_b <= count_a]])
     other = np.concatenate([b[count_a <= count_b], a[count_b <= count_a]])
     partner = dict(zip(filler.tolist(), other.tolist(), strict=True))
-    at = np.flatnonzero(np.isin(layout.economy, filler) & present.any(axis=1))
+    at = np.flatnonzero(np.isin(layout.economy, filler) & has)
     if not at.size:
         return _none()
     economy = layout.economy[at]
@@ -550,7 +572,9 @@ def thin_data(x: np.ndarray, context: Context, *, share: float = 0.5) -> Finding
     if framework is None or reported is None or reported.shape[1] == 0:
         return _none()
     scored = ~np.isnan(x[:, framework.aggregation_order.index(framework.index)])
-    count = reported.sum(axis=1)
+    count = np.zeros(len(reported), dtype="int32")
+    for column in reported.T:  # column by column: the matrix is stored by columns
+        count += column
     total = reported.shape[1]
     at = np.flatnonzero(scored & (count < share * total))
     if not at.size:
@@ -834,6 +858,7 @@ def check_values(
     panel: Callable[[], pd.DataFrame] | None = None,
     units: str = "economies",
     stop: bool = True,
+    inplace: bool = False,
 ) -> CheckedValues:
     """Run the checks of values and of units on a ``(economy, year) x indicator`` matrix before imputation.
 
@@ -856,6 +881,9 @@ def check_values(
     stop
         Raise at findings of severity ``error`` and warn about the others (a build); ``False`` only lists
         them (validation, :func:`ictindex.describe`).
+    inplace
+        Write the values a check changes into ``values`` itself (a build's own matrix: no copy of millions of
+        values); by default ``values`` is left as it is and the result holds a changed copy.
     """
     settings = settings or Settings(framework)
     layout = Layout.from_index(values.index)
@@ -890,9 +918,13 @@ def check_values(
                 acted = found.values is not None or found.drop_sexes
                 if acted and severity != "error":
                     if found.values is not None:
-                        if j not in changed:
-                            x[j], changed = x[j].copy(), changed | {j}
-                        x[j][found.at] = found.values
+                        if inplace:  # the frame's own column (pandas copies it only if it is shared)
+                            values.iloc[found.at, j] = found.values
+                            x[j] = values.iloc[:, j].to_numpy(dtype="float64")
+                        else:
+                            x[j] = x[j].copy() if j not in changed else x[j]
+                            x[j][found.at] = found.values
+                        changed.add(j)
                         source_notes.append((j, found.at, _derivation(method.name, found.values)))
                     if found.drop_sexes:
                         for s in sex_arrays:
@@ -903,20 +935,21 @@ def check_values(
             for s in sex_arrays:
                 sex_arrays[s][:, j] = x[j]
     present = np.column_stack([~np.isnan(column) for column in x]) if x else np.zeros((len(values), 0), dtype=bool)
+    has = present.any(axis=1)
     for method in checks.methods():
         if method.scope != "units":
             continue
         severity = settings.severity(method.name)
         if severity == "off":
             continue
-        for found in _as_list(method.fn(present, Context(layout, framework), **settings.params(method.name))):
+        for found in _as_list(method.fn(present, Context(layout, framework, has=has), **settings.params(method.name))):
             rows.add(method.name, severity, found, "")
     issues = rows.table()
     if stop:
         _raise(issues)
         _warn(rows, issues)
     out_values = values
-    if changed:
+    if changed and not inplace:
         out_values = values.copy(deep=False)
         for j in changed:
             out_values[values.columns[j]] = x[j]
@@ -1000,5 +1033,13 @@ def check_panel(
     if values.empty:
         return pd.DataFrame(columns=ISSUE_COLUMNS)
     return check_values(
-        values, framework, settings, sources=sources, sexes=sexes, panel=lambda: checked.panel, units=units, stop=False
+        values,
+        framework,
+        settings,
+        sources=sources,
+        sexes=sexes,
+        panel=lambda: checked.panel,
+        units=units,
+        stop=False,
+        inplace=True,
     ).issues

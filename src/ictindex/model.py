@@ -599,6 +599,7 @@ def compile_model(
         window=spec.imputation.max_gap if spec.imputation.method != "none" else 0,
         panel=lambda: checked.panel,
         units=spec.units,
+        inplace=True,  # the build's own matrix
     )
     values, sources = found.values, found.sources
     sexed = {s: (found.sexes[s], sexed[s][1]) for s in sexes}

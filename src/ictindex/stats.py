@@ -37,7 +37,7 @@ from ictindex.panel import to_panel
 from ictindex.spec import BuildSpec
 from ictindex.treat import kurtosis, skewness
 
-__all__ = ["describe", "DESCRIBE_COLUMNS"]
+__all__ = ["describe", "describe_values", "DESCRIBE_COLUMNS"]
 
 DESCRIBE_COLUMNS = [
     "indicator",
@@ -157,6 +157,7 @@ def describe(
             panel=lambda: checked.panel,
             units=spec.units,
             stop=False,
+            inplace=True,
         ).issues
         if len(values)
         else pd.DataFrame(columns=ISSUE_COLUMNS)
@@ -165,6 +166,17 @@ def describe(
     if spec.years is not None:
         values = values[values.index.get_level_values("year").isin(spec.years)]
         issues = issues[issues["year"].isin([str(y) for y in spec.years]) | (issues["year"] == "")]
+    return describe_values(values, fw, issues, by_year=by_year)
+
+
+def describe_values(
+    values: pd.DataFrame, framework: Framework, issues: pd.DataFrame | None = None, *, by_year: bool = False
+) -> pd.DataFrame:
+    """:func:`describe` of an indicator matrix ``(economy, year) x indicator`` (e.g. ``result.raw`` indexed by
+    economy and year), with the problems of ``issues`` (issue rows) that name an indicator counted in
+    ``checks``."""
+    fw = framework
+    issues = pd.DataFrame(columns=ISSUE_COLUMNS) if issues is None else issues
     year = values.index.get_level_values("year").to_numpy()
     any_value = values.notna().any(axis=1).to_numpy()
     groups = [(None, np.ones(len(values), dtype=bool))]
