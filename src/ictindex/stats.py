@@ -35,6 +35,7 @@ from ictindex.derive import indicator_values
 from ictindex.framework import Framework
 from ictindex.panel import to_panel
 from ictindex.spec import BuildSpec
+from ictindex.tables import as_pandas
 from ictindex.treat import kurtosis, skewness
 
 __all__ = ["describe", "describe_values", "DESCRIBE_COLUMNS"]
@@ -120,7 +121,8 @@ def describe(
     Parameters
     ----------
     data
-        A panel (DataFrame, CSV or XLSX; long or wide), validated as :func:`ictindex.build_index` does.
+        A panel (pandas, polars or pyarrow table, CSV, XLSX or Parquet file; long or wide), validated as
+        :func:`ictindex.build_index` does.
     framework
         A bundled framework name, a YAML path or a :class:`~ictindex.framework.Framework`.
     units
@@ -138,6 +140,7 @@ def describe(
     DataFrame
         :data:`DESCRIBE_COLUMNS` (with ``year`` after ``indicator`` when ``by_year``), in framework order.
     """
+    data = as_pandas(data)  # a polars or pyarrow table: once, here
     spec = BuildSpec.create(framework, years=years, units=units, checks=checks)
     fw = spec.framework
     settings = Settings(fw, dict(spec.checks), spec.units)
