@@ -44,6 +44,7 @@ from ictindex.report.export import (
     write_csv,
     write_xlsx,
 )
+from ictindex.report.quality import quality_captions, quality_html, quality_tables
 from ictindex.report.style import add_source, save_figure
 from ictindex.report.tables import (
     RankingRule,
@@ -117,6 +118,7 @@ def _report_tables(
         tables["not_ranked"] = apply_ranking_rule(result, year, rule)[1]
     if gender is not None:
         tables.update(gender.tables)
+    tables.update(quality_tables(result, year))  # the data-quality section (issue 21)
     return tables
 
 
@@ -536,6 +538,7 @@ def _caption(result: IndexResult, name: str, year: int, gender: GenderSection | 
         "not_ranked": f"{fw}, {year}: scored economies not in the ranking, and why",
         "methodology": f"{fw}: structure, methods and weights",
         "provenance": f"{fw}, {year}: provenance",
+        **quality_captions(fw, year),
     }.get(name, name)
 
 
@@ -668,6 +671,7 @@ def _html(
         "<nav><a href='#ranking'>Ranking</a><a href='#charts'>Charts</a><a href='#averages'>Group averages</a>"
         + ("<a href='#gender'>Gender</a>" if gender is not None else "")
         + ("<a href='#divide'>Digital divide</a>" if extra else "")
+        + "<a href='#quality'>Data quality</a>"
         + "<a href='#coverage'>Coverage</a><a href='#methodology'>Methodology</a><a href='#sources'>Sources</a></nav>",
     ]
     sections += [f"<p class='note'>{esc(n)}</p>" for n in notes]
@@ -718,6 +722,7 @@ def _html(
     if gender is not None:
         sections += _gender_html(gender, tables, images)
     sections.append(extra)
+    sections += quality_html(tables, table, esc, year)  # the data-quality section (issue 21)
     sections += [
         "<h2 id='coverage'>Coverage and exclusions</h2>",
         table("coverage", tables["coverage"].drop(columns=["level"])),
