@@ -42,6 +42,7 @@ def test_statistics_by_hand():
     coverage = table.loc["mobile_coverage"]
     assert coverage["count"] == 1 and coverage["missing_share"] == pytest.approx(6 / 7) and np.isnan(coverage["sd"])
     assert table.loc["internet_tariff", "checks"] == "zero_price 1"
+    assert table.loc["internet_tariff", ["count", "zeros"]].tolist() == [1, 1]  # described as given, not set aside
     assert table.loc["hh_computer", "count"] == 0 and np.isnan(table.loc["hh_computer", "min"])
 
 

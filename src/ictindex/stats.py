@@ -159,8 +159,7 @@ def describe(
             years=spec.years,
             panel=lambda: checked.panel,
             units=spec.units,
-            stop=False,
-            inplace=True,
+            stop=False,  # (not in place: the values are described as given, a zero price too)
         ).issues
         if len(values)
         else pd.DataFrame(columns=ISSUE_COLUMNS)
