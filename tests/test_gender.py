@@ -294,7 +294,7 @@ def test_identical_female_and_male_data_give_parity_one_at_every_node(panel):
     male_rows = same.sex == "male"
     keys = same.loc[male_rows, ["economy", "year", "indicator"]].apply(tuple, axis=1)
     same.loc[male_rows, "value"] = female.loc[list(keys), "value"].to_numpy()
-    table = build_index(same, "doi", by_sex=True).gender
+    table = build_index(same, "doi", by_sex=True, checks="off").gender  # random values: the engine alone
     assert not table.empty
     assert (table.parity == 1.0).all() and (table.gap == 0.0).all()
     assert (table.band == "parity").all()
@@ -308,8 +308,9 @@ def test_raising_a_female_value_never_lowers_the_female_index(panel, row, bump):
     target = females[row % len(females)]
     raised = panel.copy()
     raised.loc[target, "value"] = min(100.0, raised.loc[target, "value"] + bump)
-    before = build_index(panel, "doi", by_sex=True).gender.set_index(["economy", "node"])
-    after = build_index(raised, "doi", by_sex=True).gender.set_index(["economy", "node"])
+    # random values: the engine alone (a year of them all below 1 would be refused as fractions)
+    before = build_index(panel, "doi", by_sex=True, checks="off").gender.set_index(["economy", "node"])
+    after = build_index(raised, "doi", by_sex=True, checks="off").gender.set_index(["economy", "node"])
     assert (after.female >= before.female - 1e-12).all()
     pd.testing.assert_series_equal(after.male, before.male)
     pd.testing.assert_series_equal(after.total, before.total)

@@ -41,6 +41,12 @@ _datasets.economies = _economies  # the former datasets.economies (now in ictind
 
 __version__ = "0.1.0"
 
+# data quality (issue 21): describe a panel, the checks registry, the warning a kept finding emits
+from ictindex.checks import Findings, check_values  # noqa: E402
+from ictindex.errors import IctIndexWarning  # noqa: E402
+from ictindex.registry import register_check  # noqa: E402
+from ictindex.stats import describe  # noqa: E402
+
 __all__ = [
     "build_index",
     "compile_model",
@@ -80,4 +86,10 @@ __all__ = [
     "read_units",
     "read_geometry",
     "MultiComparison",
+    # data quality (issue 21)
+    "describe",
+    "register_check",
+    "Findings",
+    "check_values",
+    "IctIndexWarning",
 ]

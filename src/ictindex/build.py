@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ictindex.breaks import detect_breaks
+from ictindex.checks import Settings, check_scores
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError
 from ictindex.flags import economy_flags, value_flags, value_notes
@@ -70,6 +71,33 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
     return panel.astype(dict.fromkeys(text, "str")) if text else panel
 
 
+def _absent_series(model: IndexModel) -> str:
+    """ ", and 6 of its 11 indicators have no series in the data: ..." when indicators are absent altogether."""
+    issues = model.checked.issues
+    absent = issues.loc[issues["problem"] == "absent_indicator", "indicator"].astype(str).tolist()
+    if not absent:
+        return ""
+    fw = model.framework
+    series = [
+        f"{code} ({', '.join(fw.indicator(code).source.codes)})" if fw.indicator(code).source else code
+        for code in absent
+    ]
+    return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
+
+
+def _reported(model: IndexModel, raw: np.ndarray, flags: pd.DataFrame) -> np.ndarray:
+    """``(units, indicators)``: values present before imputation that are not publisher estimates."""
+    reported = ~np.isnan(raw)
+    if flags is not None and not flags.empty:
+        estimates = flags[flags["flag"].str.contains("estimate") & flags["from_year"].isna()]
+        if not estimates.empty:
+            rows = model.units.get_indexer(pd.MultiIndex.from_arrays([estimates["economy"], estimates["year"]]))
+            columns = pd.Index(model.indicators).get_indexer(estimates["indicator"])
+            hit = (rows >= 0) & (columns >= 0)
+            reported[rows[hit], columns[hit]] = False
+    return reported
+
+
 def explain(model: IndexModel) -> IndexResult:
     """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
     spec, fw = model.spec, model.framework
@@ -82,11 +110,18 @@ def explain(model: IndexModel) -> IndexResult:
     scores["rank"] = _rank(scores, fw.index)
     if scores[fw.index].notna().sum() == 0:
         reasons = coverage[coverage["node"] == fw.index]["reason"]
+        absent = _absent_series(model)
         raise CoverageError(
-            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
+            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}" + absent,
             year=_years_text(wanted),
             hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
-            + "add data, use imputation='latest', or lower min_coverage",
+            + "add data, use imputation='latest', or lower min_coverage"
+            + (
+                f"; '{fw.current_framework}' is the {fw.name} method on series collected today"
+                f" (build_index(data, '{fw.current_framework}'))"
+                if fw.current_framework
+                else ""
+            ),
         )
     sex = spec.sex
     raw = model.raw if sex == "total" else model.sex_raw[sex]
@@ -135,6 +170,16 @@ def explain(model: IndexModel) -> IndexResult:
         notes_of_origin=notes,
     )
     breaks = detect_breaks(all_sources, log, years=wanted)
+    # the checks of scores (ictindex.checks): thin data, a node scored without a whole category
+    score_issues = check_scores(
+        node_scores,
+        fw,
+        model.units,
+        _reported(model, raw, flags),
+        Settings(fw, dict(spec.checks), spec.units),
+    )
+    found = [t for t in (model.checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
+    issues = pd.concat(found, ignore_index=True) if found else model.checked.issues
 
     imputation = spec.imputation
     provenance = {
@@ -155,6 +200,7 @@ def explain(model: IndexModel) -> IndexResult:
         **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
+        "checks": {name: setting.model_dump(exclude_none=True) for name, setting in spec.checks} or None,
     }
     return IndexResult(
         framework=fw,
@@ -165,7 +211,7 @@ def explain(model: IndexModel) -> IndexResult:
         _sources=model.sources,
         _imputations=model.imputations,
         _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
-        _issues=model.checked.issues,
+        _issues=issues,
         _floored=floored,
         _gender=gender,
         _gender_indicators=gender_indicators,
@@ -173,7 +219,7 @@ def explain(model: IndexModel) -> IndexResult:
         _treatment_summary=model.treatment_summary,
         _screening=model.screening,
         _flags=flags,
-        _economy_flags=economy_flags(_frame(model, values, model.indicators), flags),
+        _economy_flags=economy_flags(_frame(model, values, model.indicators), flags, score_issues),
         _breaks=breaks,
         provenance=provenance,
         spec=spec,
@@ -201,6 +247,7 @@ def build_index(
     normalisation: str | Mapping[str, Any] | None = None,
     groups: pd.DataFrame | None = None,
     missing_years: str | None = None,
+    checks: str | Mapping[str, Any] | None = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -271,6 +318,11 @@ def build_index(
         Economy groups (an ``economy`` column or index, one column per grouping) for group
         imputation (``imputation={"method": "group_mean", "by": "region"}``); a panel from
         :func:`ictindex.read_coinr` carries its own.
+    checks
+        Plausibility checks (:mod:`ictindex.checks`), over the framework's ``checks:`` section:
+        ``{"jump": "off", "zero_price": "error", "thin_data": {"share": 0.6}}``, or ``"off"`` for none.
+        A finding of severity ``error`` stops the build naming the culprits; a ``warning`` is a row of
+        ``result.issues`` and an :class:`~ictindex.errors.IctIndexWarning`.
 
     Returns
     -------
@@ -305,6 +357,7 @@ def build_index(
         "treatment": treatment,
         "normalisation": normalisation,
         "missing_years": missing_years,
+        "checks": checks,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)

@@ -1,4 +1,4 @@
-"""Command line: ``ictindex report | build | explore | validate | frameworks | data``.
+"""Command line: ``ictindex report | build | explore | validate | describe | frameworks | data``.
 
 Errors from the library print one line on stderr (``error: ...``) and exit with
 status 2; they never show a traceback. Wherever an economy is asked for, an ISO3 code or an
@@ -26,6 +26,7 @@ from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 from ictindex.read import read_table
 from ictindex.safety import output_folder, safe_csv
+from ictindex.stats import describe as describe_panel
 
 _SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
 # options shared by `build` and `report`
@@ -167,7 +168,9 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():  # the commands count the data-quality warnings in one line
+                warnings.simplefilter("ignore", IctIndexWarning)
+                return func(*args, **kwargs)
         except IctIndexError as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(code=2) from None
@@ -211,24 +214,136 @@ def data() -> None:
 @app.command()
 @_friendly
 def validate(
-    data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).", metavar="PANEL")],
-    framework: Annotated[
-        str | None, typer.Option(help="Check indicator codes and ranges against this framework.", metavar="NAME")
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Panel file (CSV or XLSX, long or wide); default, with --framework: the bundled panel.",
+            metavar="PANEL",
+        ),
     ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            help="Check indicator codes and ranges against this framework, run its plausibility checks and "
+            "describe its indicators.",
+            metavar="NAME",
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option(help="With --framework: the years whose check findings are listed; repeat.", metavar="YEAR"),
+    ] = None,
+    min_coverage: MinCoverage = None,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
     units: UnitsOption = None,
 ) -> None:
     """Check a panel and print every problem found, one line per kind of problem with its count and
-    places (exit status 1 if there are errors)."""
+    places (exit status 1 if there are errors); with a framework, also the findings of its plausibility
+    checks and a description of its indicators."""
     fw = load_framework(framework) if framework else None
-    checked = validate_panel(data, fw, sheet=sheet, units=_units(units))
+    if data is None and fw is None:
+        raise IctIndexError(
+            "no panel given", field="PANEL", hint="give a panel file, or --framework for the bundled data"
+        )
+    panel = _panel(data, sheet, fw)  # the bundled panel, the file, or the sheet read from it
+    unit_kind = _units(units)
+    checked = validate_panel(panel, fw, units=unit_kind)
     issues = checked.issues
+    n_errors = int((issues["severity"] == "error").sum())
+    if fw is not None and n_errors == 0:
+        issues = _with_score_checks(issues, panel, fw, year, min_coverage, unit_kind)
     for line in group_issues(issues):
         typer.echo(line)
     n_errors = int((issues["severity"] == "error").sum())
     typer.echo(f"{checked.n_values} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
+    if fw is not None and n_errors == 0:
+        typer.echo(f"\nIndicators of {fw.code} before imputation (ictindex describe):")
+        typer.echo(_describe_text(describe_panel(panel, fw, years=year or None)))
     if n_errors:
         raise typer.Exit(code=1)
+
+
+def _with_score_checks(
+    issues: pd.DataFrame,
+    panel: object,
+    fw: Any,
+    years: list[int] | None,
+    min_coverage: float | None,
+    units: object = "economies",
+) -> pd.DataFrame:
+    """The findings of a panel's checks (of the years asked for) and those of the checks of scores, which only a
+    build can find (thin data, a missing category)."""
+    from ictindex.registry import checks
+
+    if years:
+        issues = issues[issues["year"].isin([str(y) for y in years]) | (issues["year"] == "")]
+    try:
+        result = build_index(panel, fw, years=years or None, min_coverage=min_coverage, units=units)
+    except IctIndexError:
+        return issues.reset_index(drop=True)
+    scored = [m.name for m in checks.methods() if m.scope == "scores"]
+    found = result.issues[result.issues["problem"].isin(scored)]
+    return pd.concat([issues, found], ignore_index=True) if not found.empty else issues.reset_index(drop=True)
+
+
+def _describe_text(table: pd.DataFrame) -> str:
+    """The describe table as text: rounded numbers, the goalposts in one column."""
+    shown = table.copy()
+    shown["goalposts"] = [
+        "" if pd.isna(lo) else f"{lo:g}-{hi:g}" for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
+    ]
+    shown["missing"] = (100 * shown["missing_share"]).round(1).astype(str) + " %"
+    keep = ["indicator", *(["year"] if "year" in shown else []), "count", "missing", "min", "max", "mean", "sd"]
+    keep += ["skew", "kurtosis", "zeros", "distinct", "unit", "goalposts", "checks"]
+    for column in ("min", "max", "mean", "sd", "skew", "kurtosis"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.4g}")
+    return shown[keep].to_string(index=False)
+
+
+@app.command("describe")
+@_friendly
+def describe_command(
+    data: Annotated[
+        Path | None,
+        typer.Argument(help="Panel file (CSV or XLSX, long or wide); default: the bundled panel.", metavar="PANEL"),
+    ] = None,
+    framework: Annotated[
+        str, typer.Option(help="Bundled framework name or YAML path.", metavar="NAME")
+    ] = BUNDLED_DEFAULT,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year(s) described; repeat for several.", metavar="YEAR")
+    ] = None,
+    by_year: Annotated[bool, typer.Option("--by-year", help="One row per indicator and year.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Also write the table to this CSV file.", metavar="FILE")] = None,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
+) -> None:
+    """Describe a framework's indicators before imputation: count, missing share, min, max, mean, sd, skew,
+    kurtosis, zeros, distinct values, unit, goalposts and the checks that fired (COINr's get_stats)."""
+    fw = load_framework(framework)
+    panel = _panel(data, sheet, fw)
+    table = describe_panel(panel, fw, units=_units(units), years=year or None, by_year=by_year)
+    typer.echo(_describe_text(table))
+    if out is not None:
+        safe_csv(table, out)
+        typer.echo(f"wrote {out}")
+
+
+def _warning_line(
+    result: Any, data: Path | None, years: list[int], min_coverage: float | None = None, units: str | None = None
+) -> str:
+    """One line: how many data-quality warnings the build kept, by problem, and the command that lists them."""
+    issues = result.issues
+    warned = issues[issues["severity"] == "warning"]
+    if warned.empty:
+        return "data quality: no warnings"
+    counts = warned["problem"].value_counts()
+    shown = ", ".join(f"{problem} {n}" for problem, n in counts.items())
+    command = "ictindex validate" + (f" {data}" if data is not None else "") + f" --framework {result.framework.code}"
+    command += "".join(f" --year {y}" for y in years)
+    command += f" --min-coverage {min_coverage:g}" if min_coverage is not None else ""
+    command += f" --units {units}" if units is not None else ""
+    return f"data quality: {len(warned)} warning(s) ({shown}); list them with: {command}"
 
 
 @app.command()
@@ -289,6 +404,7 @@ def build(
         "coverage": result.coverage,
         "imputations": result.imputations,
         "excluded": result.excluded,
+        "issues": result.issues,
     }
     if by_sex:
         tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
@@ -297,8 +413,9 @@ def build(
             safe_csv(table, work / f"{name}.csv")  # text never read as a formula
         (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
+    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
     typer.echo(
-        f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
+        f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, issues.csv, provenance.json"
         + (", gender.csv, gender_indicators.csv" if by_sex else "")
     )
 
@@ -441,6 +558,7 @@ def report(
         panel=panel if isinstance(panel, pd.DataFrame) and economies else None,
     )
     typer.echo(result.summary())
+    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
     for note in written.notes:
         typer.echo(f"note: {note}")
     typer.echo(

@@ -36,6 +36,7 @@ __all__ = [
     "describe",
     "coverage",
     "panel_version",
+    "set_aside",
     "DATASETS",
     "PUBLISHED",
 ]
@@ -88,7 +89,30 @@ def load(name: str = "itu") -> pd.DataFrame:
     """
     if name not in DATASETS:
         raise IctIndexError(f"unknown dataset '{name}'", hint=f"use one of {sorted(DATASETS)}")
-    return pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+    panel = pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+    aside = SET_ASIDE.get(name)
+    if aside is not None and (bundled_dir("data") / aside).is_file():
+        panel.attrs["set_aside"] = set_aside(name)
+    return panel
+
+
+#: Values the panel build kept out of a bundled panel, and why (``python -m ictindex.sources.build``).
+SET_ASIDE = {"itu": "panel/set_aside.csv"}
+
+
+def set_aside(name: str = "itu") -> tuple[tuple, ...]:
+    """The values the panel build set aside from a bundled panel (e.g. basket prices of 0), as records
+    ``(economy, year, indicator, sex, value, source, problem, reason)``. :func:`load` puts them in the panel's
+    ``attrs["set_aside"]``, and validation lists them in the issue table, so a build on the bundled data names
+    them as a build on one's own panel would (:mod:`ictindex.checks`).
+
+    >>> {record[6] for record in set_aside("itu")} <= {"zero_price"}
+    True
+    """
+    table = pd.read_csv(_path(SET_ASIDE[name]), dtype={"economy": "str", "indicator": "str", "sex": "str"})
+    return tuple(
+        tuple(v.item() if hasattr(v, "item") else v for v in row) for row in table.itertuples(index=False, name=None)
+    )
 
 
 def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:

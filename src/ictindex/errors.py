@@ -121,5 +121,20 @@ class OutputError(IctIndexError):
 
 
 class IctIndexWarning(UserWarning):
-    """Something was done that the user should know of (the interface of the BOARD; issue 22 uses it for the
-    years of a replayed spec that the data lack, with ``years="available"``)."""
+    """Something the user should know of: a data-quality finding kept in the result (a check of severity
+    ``warning`` fired, :mod:`ictindex.checks`), or the years of a replayed spec that the data lack, left out with
+    ``years="available"``. The value stays (or is set aside, as the check says) and every finding is a
+    row of ``result.issues``; ``problem`` names the check and ``count`` the findings.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(IctIndexWarning("zero_price: 2 values set aside", problem="zero_price", count=2))
+    >>> caught[0].category.__name__, caught[0].message.problem
+    ('IctIndexWarning', 'zero_price')
+    """
+
+    def __init__(self, message: str, *, problem: str = "", count: int = 0) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.count = count

@@ -32,6 +32,7 @@ from ictindex import divide, gender
 from ictindex.catalogue import LICENCES, SKILLS, series_table
 from ictindex.errors import IctIndexError
 from ictindex.ranking import RankingRule, apply_ranking_rule, ranking_table
+from ictindex.stats import quality_tables
 from ictindex.units import Units, bundled_panel, group_means
 
 if TYPE_CHECKING:
@@ -321,7 +322,8 @@ class Findings:
     the scored units the rule leaves out; ``groups`` the units' groups as of ``year`` with population;
     ``groupings`` the groupings shown; ``group_means`` the tidy :func:`ictindex.units.group_means` of every
     node by ``world`` and each grouping in ``year``; ``gender`` and ``divide`` their parts; ``sources`` the
-    series and licences of the data used; ``omitted`` part -> why it is left out; ``notes`` other notes.
+    series and licences of the data used; ``omitted`` part -> why it is left out; ``notes`` other notes;
+    ``quality`` the data-quality tables (the indicators described, the checks' warnings by problem).
     """
 
     result: IndexResult
@@ -338,6 +340,8 @@ class Findings:
     divide: DivideFindings | None = None
     omitted: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the data-quality tables of ``year`` (:func:`ictindex.stats.quality_tables`)
+    quality: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def licences(self) -> list[str]:
@@ -434,4 +438,5 @@ def compute_findings(
         gender=found_gender,
         divide=found_divide,
         omitted=omitted,
+        quality=quality_tables(result, year),
     )

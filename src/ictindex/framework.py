@@ -21,6 +21,12 @@ Conventions (also in the README):
 * ``scale`` multiplies every aggregate score (1 for the DOI's 0-1 scale, 10
   for the IDI 2009-2017 0-10 scale); ``rounding`` is applied to published
   tables only, never inside the computation.
+* ``checks`` (optional) names plausibility checks and their severity
+  (:class:`CheckSetting`, :mod:`ictindex.checks`); unnamed checks take their
+  default from each indicator's unit and direction.
+* ``current_framework`` (optional) names a framework that applies the same
+  method to series collected today (``doi`` -> ``doi_current``): a build whose
+  series are absent from the data says so.
 
 >>> fw = load_framework("doi")
 >>> fw.index, len(fw.indicators), [c.code for c in fw.node(fw.index).children]
@@ -53,6 +59,7 @@ __all__ = [
     "Framework",
     "load_framework",
     "available_frameworks",
+    "CheckSetting",
 ]
 
 
@@ -293,6 +300,45 @@ class Treatment(_Model):
         return _registered("treatments", name)
 
 
+class CheckSetting(_Model):
+    """A check named in a framework's ``checks:`` section or in ``build_index(..., checks=...)``
+    (:mod:`ictindex.checks`): its ``severity`` (``error`` stops the build naming the culprits, ``warning``
+    keeps the finding with a warning, ``off``; unset: the check's default for each indicator's unit and
+    direction), a severity per indicator (``indicators: {mobile_tariff: off}``: e.g. a price of zero is
+    admissible there), and any other key is a parameter of the check (``jump: {points: 30}``).
+
+    A bare severity stands for ``{severity: ...}``; YAML reads an unquoted ``off`` as false, which means
+    ``off`` here too.
+
+    >>> CheckSetting.model_validate("off").severity, CheckSetting.model_validate(False).severity
+    ('off', 'off')
+    >>> CheckSetting.model_validate({"points": 30}).params()
+    {'points': 30}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow", allow_inf_nan=False)
+    severity: Literal["error", "warning", "off"] | None = None
+    indicators: dict[str, Literal["error", "warning", "off"]] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        def severity(value: Any) -> Any:
+            return "off" if value is False else (None if value is True else value)
+
+        if isinstance(data, str | bool):
+            return {"severity": severity(data)}
+        if isinstance(data, dict):
+            data = {**data, "severity": severity(data.get("severity"))}
+            if isinstance(data.get("indicators"), dict):
+                data["indicators"] = {str(k): severity(v) or "warning" for k, v in data["indicators"].items()}
+        return data
+
+    def params(self) -> dict[str, Any]:
+        """The check's own parameters (every key but ``severity`` and ``indicators``)."""
+        return dict(self.model_extra or {})
+
+
 class Node(_Model):
     """An aggregate node (the index itself, a sub-index, a pillar, ...)."""
 
@@ -344,6 +390,8 @@ class Framework(_Model):
     imputation: Imputation = Imputation()
     screening: Screening | None = None
     treatment: Treatment | None = None
+    checks: dict[str, CheckSetting] | None = None
+    current_framework: str | None = None
     nodes: tuple[Node, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
@@ -373,6 +421,7 @@ class Framework(_Model):
                 f"min_indicators {self.min_indicators} is more than the {len(self.indicators)} "
                 "indicators of the framework"
             )
+        _check_checks(self.checks, {i.code for i in self.indicators})
         if self.index in parent:
             raise ValueError(
                 f"cycle in the tree: the index node '{self.index}' is listed as a child of '{parent[self.index]}'"
@@ -502,6 +551,25 @@ class Framework(_Model):
                 field=_describe_location(data, first["loc"]),
                 hint="correct that field (see indicators/doi.yaml for a complete example)",
             ) from None
+
+
+def _check_checks(settings: dict[str, CheckSetting] | None, indicators: set[str]) -> None:
+    """A ``checks:`` section names registered checks (or ``all``), parameters they take and indicators of
+    the framework."""
+    from ictindex.registry import checks
+
+    for name, setting in (settings or {}).items():
+        if name != "all":
+            _registered("checks", name)
+            taken = checks.get(name).parameters
+            unknown = sorted(set(setting.params()) - set(taken))
+            if unknown:
+                raise ValueError(f"check '{name}' takes no parameter {unknown}; its parameters: {sorted(taken)}")
+        elif setting.params():
+            raise ValueError("'all' sets a severity for every check and takes no parameters")
+        strange = sorted(set(setting.indicators or {}) - indicators)
+        if strange:
+            raise ValueError(f"check '{name}' names indicators {strange} that are not in the framework")
 
 
 def _detached(code: str, parent: dict[str, str], index: str) -> str:

@@ -37,6 +37,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
+from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
@@ -91,6 +92,7 @@ class IndexModel:
     groups: pd.DataFrame | None = None
     # units of the units table without any value in the input (listed as not scored, with that reason)
     _listed_only: frozenset[str] = frozenset()
+    check_issues: pd.DataFrame | None = None
     # what the build's normalisation was fitted on (every year with a reference year, else the years built), for
     # re-fitting a normalisation variant as the build fits it
     _all_values: np.ndarray | None = None
@@ -587,14 +589,36 @@ def compile_model(
         )
     values, sources = indicator_values(checked.values, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
-    sexed = {s: indicator_values(checked.values, fw, sex=s) for s in sexes}
-    index = values.index
-    for s in sexes:
+    settings = Settings(fw, dict(spec.checks), spec.units)
+    # female and male values: for a by-sex build, and for the sex_total check wherever the panel has them
+    compared = sexes or (("female", "male") if needs_sexes(checked, fw, settings) else ())
+    sexed = {s: indicator_values(checked.values, fw, sex=s) for s in compared}
+    index = total_index = values.index
+    for s in compared:
         index = index.union(sexed[s][0].index)
     index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
     if spec.sex != "total":  # where a female (male) build's values came from
         sources = sexed[spec.sex][1].reindex(index).fillna("")
+    # the checks stage (ictindex.checks): zero prices set aside, totals derived from female and male values
+    found = check_values(
+        values,
+        fw,
+        settings,
+        sources=sources,
+        sexes={s: sexed[s][0] for s in compared},
+        years=spec.years,
+        window=spec.imputation.max_gap if spec.imputation.method != "none" else 0,
+        panel=lambda: checked.panel,
+        units=spec.units,
+        inplace=True,  # the build's own matrix
+    )
+    values, sources = found.values, found.sources
+    sexed = {s: (found.sexes[s], sexed[s][1]) for s in sexes}
+    if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
+        keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
+        if not keep.all():
+            index, values, sources = index[keep], values[keep], sources[keep]
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -709,6 +733,7 @@ def compile_model(
         treatment_summary=treatment_summary,
         groups=groups,
         _listed_only=frozenset(listed - set(checked.economies)),
+        check_issues=found.issues,
         _all_values=fit_values,
         _all_year_code=fit_code,
         _all_years=fit_years,

@@ -644,6 +644,7 @@ def validate_panel(
     max_year: int | None = None,
     units: str | Units | Any = "economies",
     sheet: str | int | None = None,
+    checks: str | Mapping[str, object] | None = None,
 ) -> PanelCheck:
     """Check a panel and return it with every problem found (nothing is raised for bad rows).
 
@@ -670,6 +671,12 @@ def validate_panel(
         error naming it and the table's nearest code (see :mod:`ictindex.units`).
     sheet
         Excel files: the sheet to read, by name or 0-based position (default: the active sheet).
+    checks
+        With a framework, the plausibility checks of values and units also run (:mod:`ictindex.checks`: a
+        percentage keyed as a fraction, a zero price, a jump, ...) and every finding is an issue row; this
+        overrides the framework's ``checks:`` section like ``build_index(..., checks=...)``; ``"off"`` runs
+        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.datasets.load`) are
+        listed too.
     """
     try:
         units = as_units(units, noun=framework.unit_noun if framework is not None else None)
@@ -709,7 +716,8 @@ def validate_panel(
     columns = _wide_columns(frame) if _WIDE_LAYOUT else None
     latest = max_year if max_year is not None else _dt.date.today().year
     if columns is not None:  # a wide table: checked in its own shape
-        return _validate_wide(frame, columns, found, framework, known_series, extra_names, latest, units, source)
+        checked = _validate_wide(frame, columns, found, framework, known_series, extra_names, latest, units, source)
+        return _with_checks(checked, frame.attrs.get("set_aside"), framework, checks, units)
     long = _to_long(frame, source)
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
@@ -857,7 +865,8 @@ def validate_panel(
     for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
         known = column == "economy" and same_labels and usable.all() and not dropped.any()
         panel[column] = _sorted_categories(panel[column].array, in_use if known else None)
-    return PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
+    checked = PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
+    return _with_checks(checked, frame.attrs.get("set_aside"), framework, checks, units)
 
 
 def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None) -> pd.Categorical:
@@ -1282,7 +1291,14 @@ def to_panel(
     """
     data = as_pandas(data)
     checked = validate_panel(
-        data, framework, extra_names=extra_names, known_series=known_series, max_year=max_year, units=units, sheet=sheet
+        data,
+        framework,
+        extra_names=extra_names,
+        known_series=known_series,
+        max_year=max_year,
+        units=units,
+        sheet=sheet,
+        checks="off",  # a build runs the checks on the framework's values (ictindex.checks)
     )
     noun = as_units(units, noun=framework.unit_noun if framework is not None else None).noun
     errors = checked.errors
@@ -1300,3 +1316,55 @@ def to_panel(
             noun=noun if noun != "economy" else None,
         )
     return checked
+
+
+def _with_checks(
+    checked: PanelCheck,
+    set_aside: Sequence[Sequence[object]] | None,
+    framework: Framework | None,
+    checks: str | Mapping[str, object] | None,
+    units: str,
+) -> PanelCheck:
+    """The issues of validation, then the values a panel build set aside, then the findings of the checks of
+    values and units (:func:`ictindex.checks.check_panel`, with a framework)."""
+    found = [checked.issues] if not checked.issues.empty else []
+    if set_aside:
+        found.append(_set_aside_issues(set_aside, framework))
+    if framework is not None and checks not in ("off", False):
+        from ictindex.checks import check_panel  # the checks stage comes after derivation
+
+        found.append(check_panel(checked, framework, checks, units))
+    found = [f for f in found if not f.empty]
+    if found and (len(found) > 1 or found[0] is not checked.issues):
+        issues = pd.concat(found, ignore_index=True)
+        checked.issues = (
+            issues.assign(_o=issues["severity"].ne("error"))
+            .sort_values("_o", kind="stable")
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
+    return checked
+
+
+def _set_aside_issues(records: Sequence[Sequence[object]], framework: Framework | None) -> pd.DataFrame:
+    """Issue rows for the values a panel build set aside (``economy, year, indicator, sex, value, source, problem,
+    reason`` records), those of series the framework uses when one is given."""
+    table = pd.DataFrame(
+        list(records), columns=["economy", "year", "indicator", "sex", "value", "source", "problem", "reason"]
+    )
+    if framework is not None:
+        table = table[table["indicator"].isin(set(framework.indicator_codes) | framework.series_codes)]
+    return pd.DataFrame(
+        {
+            "severity": "warning",
+            "problem": table["problem"].astype(str).to_numpy(),
+            "economy": table["economy"].astype(str).to_numpy(),
+            "indicator": table["indicator"].astype(str).to_numpy(),
+            "year": table["year"].astype(str).to_numpy(),
+            "message": (
+                "value " + table["value"].astype(str) + " set aside by the panel build: " + table["reason"].astype(str)
+            ).to_numpy(),
+            "line": pd.NA,
+        },
+        columns=ISSUE_COLUMNS,
+    )

@@ -249,10 +249,16 @@ class IndexResult:
         return year
 
     def ranking(self, year: int | None = None) -> pd.DataFrame:
-        """Scored economies of one year (default: the latest), best first."""
+        """Scored economies of one year (default: the latest), best first, with the ``flag`` of each
+        (:attr:`economy_flags` markers: ``E`` estimates, ``C`` carried values, ``!`` thin data, ``M`` a
+        category missing)."""
         year = max(self.years) if year is None else year
         table = self._scores[(self._scores["year"] == year) & self._scores["rank"].notna()]
-        return table.sort_values(["rank", "economy"]).reset_index(drop=True)
+        table = table.sort_values(["rank", "economy"]).reset_index(drop=True)
+        if self._economy_flags is not None and not self._economy_flags.empty:
+            flags = self._economy_flags[self._economy_flags["year"] == year].set_index("economy")["marker"]
+            table["flag"] = table["economy"].map(flags).fillna("").astype(str)
+        return table
 
     def rounded(self) -> pd.DataFrame:
         """Scores rounded to the framework's published precision (e.g. 2 decimals for the DOI)."""

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictindex.errors import MethodError, SpecError
-from ictindex.framework import Framework, Screening, Treatment, load_framework
+from ictindex.framework import CheckSetting, Framework, Screening, Treatment, _check_checks, load_framework
 from ictindex.registry import imputations, normalisations, treatments
 from ictindex.units import UNIT_KINDS, Units, as_units
 
@@ -220,6 +220,33 @@ def _check_log_with_goalposts(
             )
 
 
+def _checks(checks: Any, framework: Framework) -> tuple[tuple[str, CheckSetting], ...]:
+    """The build's check settings (:mod:`ictindex.checks`): ``{"jump": "off", "zero_price": {"severity":
+    "error"}, "thin_data": {"share": 0.6}}``, or ``"off"`` for every check; checked against the registry and
+    the framework (an unknown check, parameter or indicator is named)."""
+    if checks is None:
+        return ()
+    if isinstance(checks, str | bool):
+        checks = {"all": checks}
+    if not isinstance(checks, Mapping):
+        raise SpecError(
+            f"checks must be a mapping of check name -> severity or settings, got {type(checks).__name__}",
+            field="checks",
+            hint="write e.g. checks={'jump': 'off', 'thin_data': {'share': 0.6}}",
+        )
+    try:
+        settings = {str(name): CheckSetting.model_validate(value) for name, value in checks.items()}
+        _check_checks(settings, set(framework.indicator_codes))
+    except ValueError as err:
+        problem = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+        raise SpecError(
+            f"checks {dict(checks)!r}: {problem}",
+            field="checks",
+            hint="name registered checks (ictindex.registry.checks) with a severity error, warning or off",
+        ) from None
+    return tuple(sorted(settings.items()))
+
+
 def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
     """The framework with every indicator's normalisation replaced (``low``/``high`` name the target range)."""
     if normalisation is None:
@@ -266,6 +293,7 @@ class BuildSpec(BaseModel):
     missing_years: str = "raise"
     screening: Screening | None = None
     treatment: Treatment | None = None
+    checks: tuple[tuple[str, CheckSetting], ...] = ()
 
     @classmethod
     def create(
@@ -287,6 +315,7 @@ class BuildSpec(BaseModel):
         treatment: str | Mapping[str, Any] | None = None,
         normalisation: str | Mapping[str, Any] | None = None,
         missing_years: str | None = "raise",
+        checks: str | Mapping[str, Any] | None = None,
     ) -> BuildSpec:
         """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it.
 
@@ -355,6 +384,7 @@ class BuildSpec(BaseModel):
             missing_years=missing_years,
             screening=_screening(screening, fw),
             treatment=_treatment(treatment, fw),
+            checks=_checks(checks, fw),
         )
 
     def replace(self, **changes: Any) -> BuildSpec:
@@ -381,6 +411,7 @@ class BuildSpec(BaseModel):
             "missing_years": self.missing_years,
             "screening": None if self.screening is None else self.screening.model_dump(),
             "treatment": None if self.treatment is None else self.treatment.model_dump(exclude_none=True),
+            "checks": {name: setting.model_dump(exclude_none=True) for name, setting in self.checks} or None,
         }
 
     @property

@@ -42,6 +42,7 @@ from ictindex.errors import MethodError
 from ictindex.framework import Framework
 from ictindex.geometry import Geometry, aspect, read_geometry
 from ictindex.report.maps import DISCLAIMER, world_polygons
+from ictindex.report.quality import FLAG, flag_handles, ranking_marks
 from ictindex.report.style import (
     HALF_WIDTH,
     NEUTRAL,
@@ -183,6 +184,7 @@ def ranking_chart(
         for panel_ax in axes[-columns:]:
             panel_ax.set_xlabel(label if len(axes) == 1 else f"{node_label(result, fw.index)} score")
         axes[0].set_title(f"{fw.name}, {year}{subset}")
+        handles = [*handles, *flag_handles(ranking_marks(result, year).reindex(ranking["economy"]).dropna())]
         if handles:
             legend_below(axes[-1], ncols=min(len(handles), 4), handles=handles)
     return _finish(fig, result, source)
@@ -245,6 +247,21 @@ def _ranking_panel(
     size = 5 if compact else 6.5
     for yy, value in zip(y, part[index], strict=True):
         ax.text(value + fw.scale * 0.01, yy, f"{value:.{fw.rounding}f}", va="center", ha="left", fontsize=size - 0.5)
+    marks = part["economy"].map(ranking_marks(result, int(part["year"].iloc[0]))).fillna("")  # issue 21
+    for yy, value, mark in zip(y, part[index], marks, strict=True):  # the flags after the score (legend below)
+        if mark:
+            ax.annotate(
+                mark,
+                (value + fw.scale * 0.01, yy),
+                xytext=(2.6 * size, 0),  # points: past the score's four characters
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=size - 1,
+                color=FLAG,
+                fontweight="bold",
+                gid="flag",
+            )
     ax.set_yticks(
         y, [f"{r}  {result.units.name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
     )

@@ -25,6 +25,7 @@ from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry
 from ictindex.report import charts, divide_charts, gender_charts
 from ictindex.report.export import methodology_table, provenance_table, to_html
+from ictindex.report.quality import quality_captions, quality_html
 from ictindex.report.style import add_source
 from ictindex.report.tables import averages_table, column_labels, coverage_table, gender_report_table
 from ictindex.safety import safe_filename
@@ -630,6 +631,10 @@ def _sources_html(p: Page) -> list[str]:
 
 
 #: The sections of the page, in order (see the module docstring; :func:`add_section` inserts one).
+def _quality_html(page: Page) -> list[str]:
+    return quality_html(page.tables, page.table, html.escape, page.findings.year, page.findings.units.plural)
+
+
 SECTIONS: list[Section] = [
     Section("ranking", "Ranking", _ranking_html, tables=_ranking_tables, charts=_ranking_charts),
     Section("charts", "Charts", _charts_html, needs=_map_needs, tables=_chart_tables, charts=_chart_jobs),
@@ -659,6 +664,13 @@ SECTIONS: list[Section] = [
         tables=_divide_tables,
         charts=_divide_charts,
         captions=_divide_captions,
+    ),
+    Section(
+        "quality",
+        "Data quality",
+        _quality_html,
+        tables=lambda f: dict(f.quality),
+        captions=lambda f: quality_captions(f.result.framework.name, f.year),
     ),
     Section("coverage", "Coverage", _coverage_html, tables=_coverage_tables),
     Section("methodology", "Methodology", _methodology_html, charts=_methodology_charts),
