@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 
 from ictindex.errors import MethodError
+from ictindex.published import published_scores
 from ictindex.result import IndexResult
 
 __all__ = [
@@ -103,8 +104,8 @@ def _scores(side: IndexResult | pd.DataFrame, node: str, which: str, year: int |
             field=node,
             hint="give a table with economy, year and the score column (or 'score'), or pick node=",
         )
-    out = table[["economy", "year", column]].rename(columns={column: "score"})
-    out = out.assign(score=pd.to_numeric(out["score"], errors="coerce")).dropna(subset=["score"])
+    # a published table's footnote marks, "n/a", economy names and text years (ictindex.published, issue 30)
+    out = published_scores(table, column, side=which)
     if year is not None:
         out = out[out["year"] == year]
         if out.empty:
