@@ -27,6 +27,7 @@ import pandas as pd
 
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
+from ictindex.limits import check_text_file
 
 __all__ = ["read_coinr", "to_coinr"]
 
@@ -37,7 +38,10 @@ def _table(data: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data.copy()
     try:
+        check_text_file(data)  # a line or a header too long for a table: refused before the parser sees it
         return pd.read_csv(data)
+    except PanelError:
+        raise
     except (OSError, ValueError) as err:
         raise PanelError(
             f"cannot read COINr {name}: {err}",
