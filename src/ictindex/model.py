@@ -207,12 +207,17 @@ class IndexModel:
             rows_array = np.asarray(rows)
             contiguous = rows_array.size == r
             for start in range(0, len(rows), step):
+                check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if contiguous:
                     part = slice(start, start + step)
-                    aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
+                    aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
+                    )
                 else:
                     part = rows_array[start : start + step]
-                    out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
+                    out[part] = aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, check=check
+                    )
         if self.framework.scale != 1:
             out *= self.framework.scale
         return out
