@@ -7,7 +7,7 @@ Layout of ``out/``::
     charts/<name>.png|.svg     every chart
     tables/<name>.csv|.tex     every table; tables/report.xlsx with one sheet per table,
                                plus "methodology" and "provenance" sheets
-    tables/tables.tex          a master document that inputs every .tex table (pdflatex)
+    tables/tables.tex          a master document that inputs every .tex table (lualatex; pdflatex for Latin script)
 
 The page prints as it reads on screen: a print stylesheet shows every row of long tables, fits
 tables to the page width and starts each section on a new page.
