@@ -463,6 +463,8 @@ def test_text_years_infinite_population_and_a_year_of_zeros_are_refused():
     assert info.value.economy == "B"
     with pytest.raises(MethodError, match="the year 2020.5 is not a whole number"):
         divide.inequality(frame.assign(year=[2020.0, 2020.5, 2020.0]), population=population)
+    with pytest.raises(MethodError, match="the year 1e\\+20 is not a whole number from 1900 to 9999"):
+        divide.inequality(frame.assign(year=[2020.0, 1e20, 2020.0]), population=population)  # no int64 holds it
     with pytest.raises(MethodError, match="the population is infinite") as info:
         divide.inequality(frame, population=population.assign(population=[1.0, np.inf, 3.0]))
     assert info.value.economy == "B"

@@ -66,6 +66,8 @@ def test_an_all_missing_score_column_is_refused():
         ("year", ["2022", "twenty", "2022", "2022"], "the year 'twenty', which is not a whole number", "ARG"),
         ("year", [2022, 2022.5, 2022, 2022], "the year 2022.5, which is not a whole number", "ARG"),
         ("year", [2022, None, 2022, 2022], "no year \\(an empty cell\\)", "ARG"),
+        ("year", [2022, 22, 2022, 2022], "the year 22, which is not a whole number from 1900", "ARG"),
+        ("year", [2022, 1e20, 2022, 2022], "the year 1e\\+20, which is not", "ARG"),  # no int64 holds it
     ],
 )
 def test_cells_that_are_not_numbers_are_refused_naming_economy_and_year(column, cells, message, economy):

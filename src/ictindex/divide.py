@@ -47,6 +47,7 @@ from ictindex.economies import POPULATION_SERIES
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
 from ictindex.impute import impute
+from ictindex.panel import EARLIEST_YEAR
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -255,8 +256,13 @@ def _checked_table(frame: pd.DataFrame, column: str | None) -> pd.DataFrame:
     year, instead of a pandas casting error or a mean of infinity."""
     numbers = {field: _column_numbers(frame, field, column) for field in ("year", "value")}
     years, values = numbers["year"], numbers["value"]
+    with np.errstate(invalid="ignore"):
+        outside = (years < EARLIEST_YEAR) | (years > 9999)  # 1e20 is "whole" but no int64 holds it
     for bad, problem in (
-        (~np.isfinite(years) | (years != np.round(years)), "the year {} is not a whole number"),
+        (
+            ~np.isfinite(years) | (years != np.round(years)) | outside,
+            f"the year {{}} is not a whole number from {EARLIEST_YEAR} to 9999",
+        ),
         (np.isinf(values), "the value {} is infinite"),
     ):
         if bad.any():

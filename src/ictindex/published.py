@@ -10,8 +10,8 @@ read, naming the economy and year:
 * **economy**: a name or code of an economy becomes its ISO3 code (:func:`ictindex.countries.classify`,
   the names the panel reader knows); any other label (a sub-national unit, an aggregate) is kept as written,
   without surrounding spaces. An empty economy cell is an error.
-* **year**: a whole number, also written as text (``"2022"``, ``" 2022 "``, ``"2022.0"``); anything else
-  is an error naming the economy.
+* **year**: a whole number from 1900 to 9999, also written as text (``"2022"``, ``" 2022 "``, ``"2022.0"``);
+  anything else (``"twenty"``, ``2022.5``, ``22``) is an error naming the economy.
 * **score**: a number; a number followed by one footnote mark is that number; a missing-value marker
   (:data:`ictindex.panel.MISSING_MARKERS`: ``n/a``, ``..``, ``-``, an empty cell ...) is "not published"
   and the row is left out (the economy then shows as in one side only); other text (``high``, a decimal
@@ -103,21 +103,26 @@ def _economies(cells: pd.Series, side: str, notes: list[str]) -> np.ndarray:
 
 
 def _years(cells: pd.Series, economy: np.ndarray, side: str) -> np.ndarray:
-    if cells.dtype.kind in "iu":
-        return cells.to_numpy(dtype="int64")
+    """Whole numbers from :data:`ictindex.panel.EARLIEST_YEAR` to 9999 (a two-digit year, or 1e20 which no
+    integer holds, is refused)."""
+    from ictindex.panel import EARLIEST_YEAR
+
     stripped = [
         v.strip() if isinstance(v, str) else np.nan if isinstance(v, bool | np.bool_) else v
         for v in cells.to_numpy(dtype="object")
     ]
     numbers = pd.to_numeric(pd.Series(stripped, dtype="object"), errors="coerce").to_numpy(dtype="float64")
-    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.round(numbers)))
+    with np.errstate(invalid="ignore"):
+        outside = (numbers < EARLIEST_YEAR) | (numbers > 9999)
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers != np.round(numbers)) | outside)
     if bad.size:
         shown = cells.iloc[int(bad[0])]
         shown = shown.item() if isinstance(shown, np.generic) else shown
         raise MethodError(
             f"compare: side {side} has no year (an empty cell)"
             if shown is None or (isinstance(shown, float) and np.isnan(shown))
-            else f"compare: side {side} has the year {shown!r}, which is not a whole number",
+            else f"compare: side {side} has the year {shown!r}, which is not a whole number from {EARLIEST_YEAR} "
+            "to 9999",
             economy=str(economy[bad[0]]),
             field="year",
             hint="give years as whole numbers (2022)",
