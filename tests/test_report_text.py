@@ -46,7 +46,10 @@ def _compile(engine: str, folder, out) -> tuple[int, str]:
 
 # -- LaTeX text ------------------------------------------------------------------------------------------
 def test_control_characters_surrogates_and_markup_are_text():
-    tex = to_latex(pd.DataFrame({"name": ["a\x07b\x1bc\x0cd", "e\ud800f", "$\\frac{1}{2}$ & 100%"]}), caption="t\x00")
+    names = pd.Series(
+        ["a\x07b\x1bc\x0cd", "e\ud800f", "$\\frac{1}{2}$ & 100%"], dtype="object"
+    )  # (Arrow: no surrogate)
+    tex = to_latex(pd.DataFrame({"name": names}), caption="t\x00")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", tex)  # TeX refuses them as invalid characters
     assert "a b c d" in tex and "e?f" in tex  # an unpaired surrogate cannot even be written as UTF-8
     assert "\\$\\textbackslash{}frac\\{1\\}\\{2\\}\\$ \\& 100\\%" in tex
