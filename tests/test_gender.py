@@ -494,3 +494,22 @@ def test_population_weighted_use_refuses_a_year_without_by_sex_data(bundled):
     population = bundled[bundled["indicator"].isin(["SP.POP.TOTL", "POP"]) & ~bundled["economy"].isin(surveyed)]
     with pytest.raises(MethodError, match="none of them with a population"):
         population_weighted_use(table, population, 2021)
+
+
+def test_a_by_sex_build_that_carries_a_value_forward_warns_nothing():
+    """Issue 30, class 9: on pandas 2.2 every by-sex build that carried a female or male value forward printed a
+    FutureWarning from value_years (pandas downcasting the result of ``where``). Warnings are errors here."""
+    import warnings
+
+    rows = [(e, 2022, "i99H", s, v) for e in ("ARG", "BRA") for s, v in (("total", 50), ("female", 40), ("male", 60))]
+    rows += [(e, 2023, "i99H", s, v) for e in ("ARG", "BRA") for s, v in (("total", 55), ("female", 45), ("male", 65))]
+    rows += [
+        (e, y, "IT_MOB_OWN", s, 80) for e, y in (("ARG", 2022), ("BRA", 2023)) for s in ("total", "female", "male")
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = build_index(_panel(rows), "doi_gender", by_sex=True, imputation="latest", years=[2023])
+    row = _row(result.gender, "ARG", 2023, "individual_use")  # mobile ownership carried from 2022 for both sexes
+    assert row.data_years == "internet_users 2023; mobile_ownership 2022"
+    assert _row(result.gender, "BRA", 2023, "individual_use").data_years == "internet_users 2023; mobile_ownership 2023"
+    assert (row.female, row.male) == (pytest.approx((0.45 + 0.8) / 2), pytest.approx((0.65 + 0.8) / 2))

@@ -27,6 +27,7 @@ import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 
 from ictindex.errors import MethodError
+from ictindex.published import published_scores as clean_published_scores
 from ictindex.result import IndexResult
 
 __all__ = [
@@ -109,8 +110,8 @@ def published_scores(table: pd.DataFrame, node: str, which: str) -> pd.DataFrame
     """``economy, year, score`` of a published table (a side of :func:`compare` that is a DataFrame): the
     column ``node`` (or ``score``) as numbers, one row per economy and year.
 
-    This is the one place a published table is read for a comparison: cleaning it (footnote marks, ranges,
-    "n.a.", economy names) belongs here, before the comparison.
+    This is the one place a published table is read for a comparison; the cleaning (footnote marks, ranges,
+    "n.a.", economy names, text years) is :func:`ictindex.published.published_scores`.
     """
     column = node if node in table.columns else "score" if "score" in table.columns else None
     missing = [c for c in ("economy", "year") if c not in table.columns]
@@ -120,8 +121,8 @@ def published_scores(table: pd.DataFrame, node: str, which: str) -> pd.DataFrame
             field=node,
             hint="give a table with economy, year and the score column (or 'score'), or pick node=",
         )
-    out = table[["economy", "year", column]].rename(columns={column: "score"})
-    return out.assign(score=pd.to_numeric(out["score"], errors="coerce")).dropna(subset=["score"])
+    # a published table's footnote marks, "n/a", economy names and text years (ictindex.published, issue 30)
+    return clean_published_scores(table, column, side=which)
 
 
 def _scores(side: IndexResult | pd.DataFrame, node: str, which: str, year: int | None) -> pd.DataFrame:

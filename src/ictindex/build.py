@@ -33,6 +33,7 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
+from ictindex.registry import user_methods
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
 
@@ -201,6 +202,8 @@ def explain(model: IndexModel) -> IndexResult:
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
         "checks": {name: setting.model_dump(exclude_none=True) for name, setting in spec.checks} or None,
+        # methods registered by the user, and built-in names the user replaced (issue 30)
+        "user_methods": user_methods(fw, imputation.method, None if spec.treatment is None else spec.treatment.method),
     }
     return IndexResult(
         framework=fw,

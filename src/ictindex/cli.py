@@ -605,8 +605,11 @@ def uncertainty_command(
     from ictindex.report.style import save_figure
     from ictindex.report.uncertainty_charts import rank_uncertainty_chart, sobol_chart
     from ictindex.sensitivity import sensitivity
+    from ictindex.uncertainty import UncertaintySpec, check_run
     from ictindex.uncertainty import uncertainty as run_uncertainty
 
+    spec = UncertaintySpec.load(spec)  # the spec, n and seed are checked before anything is built (issue 30)
+    check_run(n, seed)
     fw = load_framework(framework)
     panel = _panel(data, None, fw)
     if year is None:

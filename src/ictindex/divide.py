@@ -46,10 +46,12 @@ from scipy import optimize, stats
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
 from ictindex.impute import impute
-from ictindex.units import (
+from ictindex.units import (  # checked numbers (issue 30)
     NO_GROUP,
     POPULATION_SERIES,
     WORLD,
+    _is_number,
+    _shown,
     bundled_economies,
     bundled_panel,
     group_aggregates,
@@ -96,6 +98,15 @@ def _is_table(data: object) -> bool:
     return isinstance(data, pd.DataFrame) or hasattr(data, "framework")
 
 
+def _mean(x: np.ndarray, w: np.ndarray | None = None) -> float:
+    """(Weighted) mean of values and weights scaled by their largest magnitude, so that values near the
+    floating-point limit do not overflow the sum (the mean of finite values is finite)."""
+    scale = float(np.abs(x).max())
+    if scale == 0:
+        return 0.0
+    return scale * float(np.average(x / scale, weights=None if w is None else w / w.max()))
+
+
 # -- inequality between economies ---------------------------------------------------------------
 class TheilDecomposition(NamedTuple):
     """Theil index and its exact decomposition: ``total = between + within``."""
@@ -105,45 +116,161 @@ class TheilDecomposition(NamedTuple):
     within: float
 
 
-def _arrays(values: object, weights: object | None) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(values, dtype="float64").ravel()
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64").ravel()
+# -- checked inputs: numbers, labels, scale ---------------------------------------------------------
+def _where(labels: pd.Index | None, position: int) -> str:
+    return f"label {labels[position]!r}" if labels is not None else f"position {position}"
+
+
+def _numbers(values: object, field: str) -> tuple[np.ndarray, pd.Index | None]:
+    """``values`` as a 1-D float array and their labels (a Series' index, else ``None``).
+
+    Text, complex numbers, infinite values and arrays of more than one dimension are refused, naming the
+    label (or position) of the first one: a text value or a column read as text is a reading problem, and
+    an infinite value has no place in a share of a total.
+    """
+    labels = values.index if isinstance(values, pd.Series) else None
+    try:
+        array = np.asarray(values.to_numpy() if isinstance(values, pd.Series) else values)
+        if array.dtype.kind in "US":  # numbers mixed with text become text: keep each element as it was given
+            array = np.asarray(values, dtype="object")
+    except ValueError:  # nested lists of different lengths
+        raise MethodError(
+            f"{field} must be a flat list of numbers", field=field, hint="pass one value per economy"
+        ) from None
+    if array.ndim > 1:
+        raise MethodError(
+            f"{field} must be one-dimensional, got an array of shape {array.shape}",
+            field=field,
+            hint="pass one value per economy (a list, an array or a Series)",
+        )
+    array = array.ravel()
+    if array.dtype.kind not in "biuf":
+        text = [i for i, v in enumerate(array) if not _is_number(v)]
+        if text:
+            raise MethodError(
+                f"{field} at {_where(labels, text[0])} is {_shown(array[text[0]])}, not a number",
+                field=field,
+                hint="convert the values to numbers first (e.g. pd.to_numeric), leaving no text",
+            )
+        array = np.array([np.nan if v is None else v for v in array], dtype="float64")
+    x = array.astype("float64")
+    infinite = np.flatnonzero(np.isinf(x))
+    if infinite.size:
+        raise MethodError(
+            f"{field} at {_where(labels, int(infinite[0]))} is infinite",
+            field=field,
+            hint="an inequality measure needs finite values: check the data at that place",
+        )
+    return x, labels
+
+
+def _paired(values: pd.Index | None, other: object, field: str) -> object:
+    """``other`` in the order of the labelled ``values``: two Series are paired by label, never by position."""
+    if values is None or not isinstance(other, pd.Series):
+        return other
+    for labels, name in ((values, "values"), (other.index, field)):
+        if labels.has_duplicates:
+            raise MethodError(
+                f"the {name} repeat the label {labels[labels.duplicated()][0]!r}",
+                field=field,
+                hint="give one value per label (economy)",
+            )
+    only_values, only_other = values.difference(other.index), other.index.difference(values)
+    if len(only_values) or len(only_other):
+        shown = [f"{list(only_values[:3])} without {field}"] if len(only_values) else []
+        shown += [f"{list(only_other[:3])} in {field} only"] if len(only_other) else []
+        raise MethodError(
+            f"the values and the {field} have different labels: {'; '.join(shown)}",
+            field=field,
+            hint=f"give {field} for exactly the labels of the values (they are paired by label, not by position)",
+        )
+    return other.reindex(values)
+
+
+#: Smallest positive weight, relative to the largest, that the measures take: below it a product of a weight and
+#: a value can underflow to zero (the weighted mean of positive values would be 0).
+WEIGHT_RANGE = 1e-150
+
+
+def _arrays(values: object, weights: object | None, by: object | None = None) -> tuple[np.ndarray, ...]:
+    """Checked values, weights (and group labels), paired by label when labelled, without the zero weights.
+
+    Values and weights must be finite and non-negative with a positive weighted mean. The measures are
+    invariant to the scale of the weights, so they are returned divided by the largest one; the positive ones
+    must then be at least :data:`WEIGHT_RANGE`. The values keep their scale: each measure works on ratios and
+    logarithms that neither overflow nor underflow near the floating-point limits.
+    """
+    x, labels = _numbers(values, "values")
+    w = np.ones_like(x) if weights is None else _numbers(_paired(labels, weights, "weights"), "weights")[0]
     if x.shape != w.shape:
         raise MethodError(f"{len(x)} values but {len(w)} weights", field="weights")
     if x.size == 0 or np.isnan(x).any() or np.isnan(w).any():
+        missing = np.flatnonzero(np.isnan(x) | np.isnan(w))
         raise MethodError(
-            "inequality needs at least one value and no missing values or weights", hint="drop missing values first"
+            "inequality needs at least one value and no missing values or weights"
+            + (f" (missing at {_where(labels, int(missing[0]))})" if missing.size else ""),
+            hint="drop missing values first",
         )
-    if (x < 0).any() or (w < 0).any() or w.sum() <= 0 or x @ w <= 0:
+    negative = np.flatnonzero((x < 0) | (w < 0))
+    if negative.size or w.max() <= 0 or x[w > 0].max(initial=0.0) <= 0:
+        where = f" (at {_where(labels, int(negative[0]))})" if negative.size else ""
         raise MethodError(
-            "inequality measures need non-negative values and weights with a positive mean",
+            f"inequality measures need non-negative values and weights with a positive mean{where}",
             hint="scores and shares are non-negative; rescale z-scores first",
         )
-    return x, w
+    keep = w > 0  # a zero weight takes no part (an economy of no population, an empty group)
+    scaled = w / w.max()
+    tiny = np.flatnonzero(keep & (scaled < WEIGHT_RANGE))
+    if tiny.size:
+        raise MethodError(
+            f"the weights span more than 150 orders of magnitude (weight {w[tiny[0]]:g} at "
+            f"{_where(labels, int(tiny[0]))} against {w.max():g}): beyond floating-point arithmetic",
+            field="weights",
+            hint="give that weight as 0 if it is meant to take no part, or check the weights",
+        )
+    if by is None:
+        return x[keep], scaled[keep]
+    groups = np.asarray(_paired(labels, by, "by"), dtype="object").ravel()
+    if groups.shape != keep.shape:
+        raise MethodError(f"{len(keep)} values but {len(groups)} group labels", field="by")
+    return x[keep], scaled[keep], groups[keep]
 
 
 def _gini(x: np.ndarray, w: np.ndarray) -> float:
+    x = x / x.max()  # scale-free: no overflow of the products below
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     total, mean = w.sum(), (w @ x) / w.sum()
     cumulative = np.cumsum(w)
     # sum_i sum_j w_i w_j |x_i - x_j| = 2 sum_i w_i x_i (2 C_i - w_i - W) on sorted values
-    return float((w * x * (2 * cumulative - w - total)).sum() / (total**2 * mean))
+    g = float((w * x * (2 * cumulative - w - total)).sum() / (total**2 * mean))
+    return min(max(g, 0.0), 1.0)  # [0, 1) exactly; rounding can stray by 1e-17 with equal values
+
+
+def _log_mean(x: np.ndarray, w: np.ndarray) -> float:
+    """``ln(sum w x / sum w)`` for ``x >= 0`` and weights in ``[WEIGHT_RANGE, 1]``, computed on ``x / max x``
+    (neither the sum nor a ratio leaves floating point); minus infinity when every value is zero."""
+    top = float(x.max())
+    if top <= 0:
+        return -math.inf
+    return math.log(top) + math.log(float(w @ (x / top))) - math.log(float(w.sum()))
 
 
 def _theil(x: np.ndarray, w: np.ndarray, measure: str) -> float:
     p = w / w.sum()
-    ratio = x / (p @ x)
+    positive = x > 0
+    log_ratio = np.zeros_like(x)
+    log_ratio[positive] = np.log(x[positive]) - _log_mean(x, w)  # ln(x / mean), finite for any x > 0
     if measure == "T":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.sum(np.where(ratio > 0, p * ratio * np.log(ratio), 0.0)))
-    if (x <= 0).any():
+        ratio = np.where(positive, np.exp(log_ratio), 0.0)  # x / mean <= 1 / p: no overflow
+        return max(0.0, float(np.sum(p * ratio * log_ratio)))
+    if not positive.all():
         raise MethodError(
             "Theil L (mean log deviation) is undefined with a zero value",
             field="measure",
             hint="use Theil T, which allows zeros",
         )
-    return float(-(p @ np.log(ratio)))
+    return max(0.0, float(-(p @ log_ratio)))
 
 
 def gini(
@@ -211,26 +338,29 @@ def theil(
         )
     if measure not in ("T", "L"):
         raise MethodError(f"unknown Theil measure '{measure}'", field="measure", hint="use 'T' or 'L'")
-    x, w = _arrays(data, weights)
-    total = _theil(x, w, measure)
     if by is None:
+        x, w = _arrays(data, weights)
+        total = _theil(x, w, measure)
         return TheilDecomposition(total, 0.0, total)
-    labels = np.asarray(by, dtype="object").ravel()
-    if labels.shape != x.shape:
-        raise MethodError(f"{len(x)} values but {len(labels)} group labels", field="by")
-    mean, share = (w @ x) / w.sum(), w / w.sum()
+    x, w, labels = _arrays(data, weights, by)
+    total = _theil(x, w, measure)
+    log_mean, share = _log_mean(x, w), w / w.sum()
     within = between = 0.0
-    for label in pd.unique(labels):
+    for label in pd.unique(labels):  # every group here has a positive weight (zero weights are left out)
         part = labels == label
         p_g = share[part].sum()
-        mu_g = (w[part] @ x[part]) / w[part].sum()
+        log_mu_g = _log_mean(x[part], w[part])  # ln of the group's mean, mu_g
         if measure == "T":
-            s_g = p_g * mu_g / mean
-            within += s_g * _theil(x[part], w[part], "T") if mu_g > 0 else 0.0
-            between += s_g * math.log(mu_g / mean) if mu_g > 0 else 0.0
+            if log_mu_g == -math.inf:  # a group of zeros holds no income share
+                continue
+            s_g = p_g * math.exp(log_mu_g - log_mean)  # income share p_g mu_g / mu
+            within += s_g * _theil(x[part], w[part], "T")
+            between += s_g * (log_mu_g - log_mean)
         else:
             within += p_g * _theil(x[part], w[part], "L")
-            between += p_g * math.log(mean / mu_g)
+            between += p_g * (log_mean - log_mu_g)
+    # both parts are non-negative (Theil 1967, ch. 4); rounding can stray by 1e-17 when there is no inequality
+    between, within = max(0.0, float(between)), max(0.0, float(within))
     return TheilDecomposition(total, between, within)
 
 
@@ -253,6 +383,7 @@ def _theil_table(
     population: pd.DataFrame | None,
 ) -> pd.DataFrame:
     values = values_of(data, column, years)  # type: ignore[arg-type]
+    _measurable(values, column)
     groups, population = groups_and_population(groups, population, None)
     joined, pop = _weights_for(values, population, groups)
     ((grouping, labels),) = groupings_of(by, groups)  # type: ignore[arg-type]
@@ -267,11 +398,16 @@ def _theil_table(
             else labels.reindex(part["economy"]).fillna(NO_GROUP)
         )
         w = part["population"].to_numpy() if weighted else None
+        x = part["value"].to_numpy()
         for measure in ("T", "L"):
-            try:
-                t = theil(part["value"].to_numpy(), weights=w, by=label.to_numpy(), measure=measure)
-            except MethodError:
-                t = TheilDecomposition(np.nan, np.nan, np.nan)  # L with a zero value: undefined
+            # undefined, not an error of the input: L with a zero value, or (weighted) no economy with a
+            # population and a value above zero
+            undefined = not (x > 0).any() or (measure == "L" and not (x > 0).all())
+            t = (
+                TheilDecomposition(np.nan, np.nan, np.nan)
+                if undefined
+                else theil(x, weights=w, by=label.to_numpy(), measure=measure)
+            )
             rows.append(
                 {
                     "year": int(year),
@@ -312,34 +448,40 @@ def inequality(
     ``max(1, n // 5)`` each), ``quintile_ratio`` (top / bottom) and ``quintile_gap`` (top - bottom); and
     weighted by population: ``weighted_mean``, ``gini_weighted``, ``theil_t``, ``theil_l`` (NaN when a value
     is zero), ``economies_weighted`` and the ``population_share`` of the world they hold (the world: the
-    economies of ``groups`` and those with a value).
+    economies of ``groups`` and those with a value). ``quintile_ratio`` is NaN when the bottom fifth's mean is
+    zero, the weighted measures when no economy with a population has a value above zero. A negative value
+    or a year whose values are all zero is a :class:`~ictindex.errors.MethodError` naming it.
     """
     values = values_of(data, column, years)
+    _measurable(values, column)
     joined, pop = _weights_for(values, population, groups)
     rows = []
     for year, part in joined.groupby("year"):
         x = part["value"].to_numpy()
-        top, bottom = _quintiles(x)
+        scale = x.max()  # positive (_measurable); the moments are computed on x / scale, which cannot overflow
+        xs = x / scale
+        top, bottom = _quintiles(xs)
         weighted = part[part["population"].notna()]
         xw, w = weighted["value"].to_numpy(), weighted["population"].to_numpy()
         world = pop.loc[pop["year"] == year, "population"].sum()
-        ok = len(xw) > 0 and xw @ w > 0
+        ok = len(xw) > 0 and xw.max() > 0  # a weighted mean of zero: no weighted measure is defined
+        xk, wk = _arrays(xw, w) if ok else (xw, w)
         rows.append(
             {
                 "year": int(year),
                 "economies": len(x),
-                "mean": x.mean(),
-                "sd": x.std(),
-                "cv": x.std() / x.mean(),
-                "gini": _gini(*_arrays(x, None)) if x.sum() > 0 else np.nan,
-                "top_quintile": top,
-                "bottom_quintile": bottom,
+                "mean": scale * xs.mean(),
+                "sd": scale * xs.std(),
+                "cv": xs.std() / xs.mean(),
+                "gini": _gini(xs, np.ones_like(xs)),
+                "top_quintile": scale * top,
+                "bottom_quintile": scale * bottom,
                 "quintile_ratio": top / bottom if bottom > 0 else np.nan,
-                "quintile_gap": top - bottom,
-                "weighted_mean": np.average(xw, weights=w) if ok else np.nan,
-                "gini_weighted": _gini(xw, w) if ok else np.nan,
-                "theil_t": _theil(xw, w, "T") if ok else np.nan,
-                "theil_l": _theil(xw, w, "L") if ok and (xw > 0).all() else np.nan,
+                "quintile_gap": scale * (top - bottom),
+                "weighted_mean": _mean(xw, w) if ok else np.nan,
+                "gini_weighted": _gini(xk, wk) if ok else np.nan,
+                "theil_t": _theil(xk, wk, "T") if ok else np.nan,
+                "theil_l": _theil(xk, wk, "L") if ok and (xk > 0).all() else np.nan,
                 "economies_weighted": len(xw),
                 "population_share": w.sum() / world if world > 0 else np.nan,
             }
@@ -422,6 +564,29 @@ def lorenz(
     )
 
 
+def _measurable(values: pd.DataFrame, column: str | None) -> None:
+    """Inequality is measured on non-negative values with a positive mean in every year: a negative value
+    (a z-score) or a year of zeros only is refused naming it, never reported as "perfect equality"."""
+    negative = values["value"] < 0
+    if negative.any():
+        row = values[negative].iloc[0]
+        raise MethodError(
+            f"inequality measures need non-negative values, got {row['value']:g}",
+            economy=str(row["economy"]),
+            year=int(row["year"]),
+            indicator=column,
+            hint="scores and shares are non-negative; rescale z-scores first",
+        )
+    zero = values.groupby("year")["value"].max() <= 0
+    if zero.any():
+        raise MethodError(
+            "every value is zero: inequality between economies is undefined (a mean of zero)",
+            year=int(zero.index[zero.to_numpy()][0]),
+            indicator=column,
+            hint="measure a year with values, or another node or indicator",
+        )
+
+
 # -- convergence --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Convergence:
@@ -458,6 +623,8 @@ def convergence(
       are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
       is mechanical: economies near the ceiling cannot grow much.
     """
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise MethodError(f"alpha must be a number between 0 and 1, got {alpha!r}", field="alpha", hint="e.g. 0.05")
     values = values_of(data, column, years)
     span = sorted(values["year"].unique())
     if len(span) < 2:
@@ -484,8 +651,23 @@ def convergence(
     zero = pd.DataFrame({"economy": first.index[~positive], "reason": "zero value: no log growth (beta only)"})
     left_out = pd.concat([left_out, zero], ignore_index=True)
     horizon = span[-1] - span[0]
+    if positive.sum() < 3:  # the regression and its n - 2 degrees of freedom need three economies
+        raise CoverageError(
+            f"beta-convergence needs at least 3 economies with a value above zero in both {span[0]} and "
+            f"{span[-1]}; {int(positive.sum())} of the {len(balanced)} in the balanced panel have one",
+            year=f"{span[0]}, {span[-1]}",
+            indicator=column,
+            hint="choose other end years, or a node or indicator without zero values",
+        )
     x0 = np.log(first[positive].to_numpy())
     growth = (np.log(last[positive].to_numpy()) - x0) / horizon
+    if np.ptp(x0) == 0:
+        raise MethodError(
+            f"every economy starts at the same level in {span[0]}: growth cannot be regressed on it",
+            year=int(span[0]),
+            indicator=column,
+            hint="choose another start year",
+        )
     fit = stats.linregress(x0, growth)
     t = stats.t.ppf(1 - alpha / 2, len(x0) - 2)
     speed = -math.log(1 + fit.slope * horizon) / horizon if 1 + fit.slope * horizon > 0 else np.nan

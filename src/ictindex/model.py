@@ -170,8 +170,13 @@ class IndexModel:
         sex
             ``total``, ``female`` or ``male`` value arrays (default: the build's ``sex``).
         chunk
-            Weight sets evaluated at once (default: work arrays of about 1 MiB, which stay in cache).
+            Weight sets evaluated at once, a whole number >= 1 (default: work arrays of about 1 MiB, which stay
+            in cache).
+
+        Every argument is checked before any work: a wrong type or value is a
+        :class:`~ictindex.errors.SpecError` naming the field.
         """
+        _check_arguments(aggregation, normalisation, exclude, sex, chunk)  # every argument, before any work
         W = self._weights(weights)
         r = W.shape[0]
         if exclude:
@@ -208,12 +213,17 @@ class IndexModel:
             rows_array = np.asarray(rows)
             contiguous = rows_array.size == r
             for start in range(0, len(rows), step):
+                check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if contiguous:
                     part = slice(start, start + step)
-                    aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
+                    aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
+                    )
                 else:
                     part = rows_array[start : start + step]
-                    out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
+                    out[part] = aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, check=check
+                    )
         if self.framework.scale != 1:
             out *= self.framework.scale
         return out
@@ -797,3 +807,97 @@ def _check_sex_methods(fw: Framework) -> None:
                 indicator=ind.code,
                 hint="use goalpost, min-max or z-score normalisation for sex-disaggregable indicators",
             )
+
+
+# -- argument checks of evaluate (issue 30): types and ranges, before any work ----------------------------
+SEXES = ("total", "female", "male")
+
+
+def _check_arguments(aggregation: Any, normalisation: Any, exclude: Any, sex: Any, chunk: Any) -> None:
+    """Refuse an argument of :meth:`IndexModel.evaluate` of the wrong type or range, naming the field.
+
+    ``chunk`` must be a whole number >= 1 (0 or a negative number evaluated nothing and returned the
+    uninitialised output array as scores); ``sex`` one of :data:`SEXES`; ``exclude`` a list of indicator
+    codes (a bare string would be read letter by letter); ``aggregation`` and ``normalisation`` a method
+    name, a mapping, or a list of those (one per weight set), with numeric parameters that are finite.
+    """
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1):
+        raise SpecError(
+            f"chunk must be a whole number of weight sets >= 1, got {chunk!r}",
+            field="chunk",
+            hint="leave chunk out (about 1 MiB of work arrays), or give e.g. chunk=256",
+        )
+    if sex is not None and sex not in SEXES:
+        raise SpecError(f"sex must be one of {SEXES}, got {sex!r}", field="sex", hint="e.g. sex='female'")
+    if exclude is not None:
+        if isinstance(exclude, str | bytes) or not isinstance(exclude, Sequence | set | frozenset | np.ndarray):
+            raise SpecError(
+                f"exclude must be a list of indicator codes, got {type(exclude).__name__} {exclude!r:.60}",
+                field="exclude",
+                hint=f"write exclude=[{exclude!r:.40}]" if isinstance(exclude, str) else "write exclude=['code']",
+            )
+        bad = [c for c in exclude if not isinstance(c, str)]
+        if bad:
+            raise SpecError(f"exclude holds {bad[0]!r}, not an indicator code", field="exclude", hint="give codes")
+    for name, choice in (("aggregation", aggregation), ("normalisation", normalisation)):
+        choices = choice if isinstance(choice, list | tuple) else [choice]
+        for one in choices:
+            _check_choice(name, one)
+
+
+def _check_choice(name: str, choice: Any) -> None:
+    """One aggregation or normalisation choice: ``None``, a method name, ``{"method": ..., params}`` or a mapping
+    code -> (name or mapping with ``method``)."""
+    if choice is None or isinstance(choice, str):
+        return
+    if not isinstance(choice, Mapping):
+        raise SpecError(
+            f"{name} must be a method name, a mapping or a list of those, got {type(choice).__name__} {choice!r:.60}",
+            field=name,
+            hint=f"e.g. {name}='geometric'" if name == "aggregation" else f"e.g. {name}='minmax'",
+        )
+    per_code = {None: choice} if "method" in choice else dict(choice)
+    for code, method in per_code.items():
+        where = name if code is None else f"{name}[{code!r}]"
+        if isinstance(method, str):
+            continue
+        if not isinstance(method, Mapping) or not isinstance(method.get("method", ""), str):
+            raise SpecError(
+                f"{where} must be a method name or a mapping with 'method', got {method!r:.60}",
+                field=name,
+                hint="e.g. {'method': 'power', 'power': 2}"
+                if name == "aggregation"
+                else "e.g. {'method': 'goalpost', 'lower': 0, 'upper': 100}",
+            )
+        for key, value in method.items():
+            if key != "method":
+                _check_parameter(name, where, key, value)
+
+
+def _check_parameter(name: str, where: str, key: str, value: Any) -> None:
+    """A method parameter: a finite number (``power`` non-zero, ``zero_floor`` positive), text, a truth value,
+    or a list or mapping of those."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_parameter(name, where, f"{key}.{k}", v)
+        return
+    if isinstance(value, list | tuple):
+        for v in value:
+            _check_parameter(name, where, key, v)
+        return
+    number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if number and not np.isfinite(value):
+        raise SpecError(f"{where}: parameter {key!r} is {value!r}", field=name, hint="give a finite number")
+    if key in ("power", "zero_floor") and (not number or value == 0 or (key == "zero_floor" and value < 0)):
+        raise SpecError(
+            f"{where}: parameter {key!r} must be a {'non-zero' if key == 'power' else 'positive'} number, "
+            f"got {value!r}",
+            field=name,
+            hint="e.g. {'method': 'power', 'power': 2}" if key == "power" else "e.g. zero_floor=0.01",
+        )
+    if not (number or value is None or isinstance(value, str | bool)):
+        raise SpecError(
+            f"{where}: parameter {key!r} is a {type(value).__name__}, not a number or text",
+            field=name,
+            hint="give numbers, text, or lists of them",
+        )

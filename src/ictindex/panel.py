@@ -47,7 +47,7 @@ from ictindex.errors import PanelError, SpecError
 from ictindex.framework import Framework
 from ictindex.read import read_table
 from ictindex.tables import as_pandas
-from ictindex.units import Units, as_units
+from ictindex.units import EARLIEST_YEAR, Units, as_units
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "WideValues", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
@@ -59,8 +59,6 @@ ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message
 #: Wide tables are validated in their own shape (tests set this to False to compare with the long layout).
 _WIDE_LAYOUT = True
 _LINE = "_line"  # column of the file line (or sheet row) of each row, while validating
-#: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
-EARLIEST_YEAR = 1900
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
 MISSING_MARKERS = frozenset(
     {

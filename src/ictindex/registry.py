@@ -102,7 +102,10 @@ class ImputationMethod:
 class NormalisationMethod:
     """``fitted``: parameters are learned from the data (so a reference year matters);
     ``within_year``: scores compare units of one year only (ranks), so they cannot be fitted
-    on a reference year and cannot compare female with male values."""
+    on a reference year and cannot compare female with male values; ``bounded``: a user's method
+    promises scores within the indicator's ``target`` range (0-1 by default), which is checked
+    (:func:`ictindex.normalise.apply_columns`); register an unbounded one (a z-score of one's own) with
+    ``bounded=False``."""
 
     name: str
     fit: Callable[..., dict[str, Any]]
@@ -110,6 +113,7 @@ class NormalisationMethod:
     fitted: bool = False
     within_year: bool = False
     doc: str = ""
+    bounded: bool = True
 
 
 @dataclass(frozen=True)
@@ -202,12 +206,21 @@ def register_normalisation(
     fitted: bool = False,
     within_year: bool = False,
     replace: bool = False,
+    bounded: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none)."""
+    """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none). A user's ``apply`` must
+    return one finite score per value given (NaN for a missing value), within the indicator's ``target``
+    range unless ``bounded=False``; anything else is refused naming the method (:mod:`ictindex.normalise`)."""
 
     def wrap(apply: Callable[..., Any]) -> Callable[..., Any]:
         method = NormalisationMethod(
-            name, fit or _no_fit, apply, fitted=fitted, within_year=within_year, doc=(apply.__doc__ or "").strip()
+            name,
+            fit or _no_fit,
+            apply,
+            fitted=fitted,
+            within_year=within_year,
+            doc=(apply.__doc__ or "").strip(),
+            bounded=bounded,
         )
         normalisations.add(method, replace=replace)
         return apply
@@ -319,3 +332,49 @@ def register_check(
         return fn
 
     return wrap
+
+
+# -- the user's methods: recorded in provenance, their outputs checked (issue 30) -------------------------------
+_KINDS = {
+    "imputation": imputations,
+    "normalisation": normalisations,
+    "aggregation": aggregations,
+    "treatment": treatments,
+}
+
+
+def _function(method: Any) -> Callable[..., Any]:
+    """The callable that does a method's work (``apply`` of a normalisation, ``fit`` of a treatment)."""
+    return method.apply if isinstance(method, NormalisationMethod) else getattr(method, "fn", None) or method.fit
+
+
+def is_builtin(kind: str, name: str) -> bool:
+    """Whether method ``name`` of ``kind`` is the library's own (not registered, or replaced, by a user)."""
+    if name not in BUILTIN_NAMES[kind]:
+        return False
+    module = getattr(_function(_KINDS[kind].get(name)), "__module__", "")
+    return module in _BUILTIN_MODULES
+
+
+def user_methods(framework: Any, imputation: str | None = None, treatment: str | None = None) -> list[dict[str, Any]]:
+    """Every method a build uses that is not the library's own, for the result's provenance: ``kind``,
+    ``name``, ``function`` (module and name) and ``replaces_builtin`` (a built-in name registered again with
+    ``replace=True``: the build did not use the published method of that name)."""
+    used = [("imputation", imputation), ("treatment", treatment)]
+    used += [("normalisation", ind.normalisation.method) for ind in framework.indicators]
+    used += [("aggregation", node.aggregation.method) for node in framework.nodes]
+    rows, seen = [], set()
+    for kind, name in used:
+        if name is None or (kind, name) in seen or is_builtin(kind, name):
+            continue
+        seen.add((kind, name))
+        fn = _function(_KINDS[kind].get(name))
+        rows.append(
+            {
+                "kind": kind,
+                "name": name,
+                "function": f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}",
+                "replaces_builtin": name in BUILTIN_NAMES[kind],
+            }
+        )
+    return rows

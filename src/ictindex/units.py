@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -364,6 +365,17 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
         pop = pop.assign(year=pop["population_year"] if "population_year" in pop.columns else -1)
     pop = pop[["economy", "year", "population"]].dropna(subset=["economy", "population"])
     pop = pop.assign(year=pd.to_numeric(pop["year"], errors="coerce").fillna(-1).astype("int64"))
+    figures = _column_numbers(pop, "population")
+    if np.isinf(figures).any():
+        row = pop[np.isinf(figures)].iloc[0]
+        raise MethodError(
+            "the population is infinite",
+            economy=str(row["economy"]),
+            year=None if row["year"] == -1 else str(row["year"]),
+            field="population",
+            hint="give each economy's population as a finite number",
+        )
+    pop = pop.assign(population=figures)
     pop = pop[pop["population"] > 0].sort_values("year", kind="stable")
     frames = []
     for year in sorted(set(int(y) for y in years)):
@@ -383,6 +395,67 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
     out = pd.concat(frames, ignore_index=True)
     out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
     return out
+
+
+#: Years before this are refused (a two-digit year is a typing slip, not 20 AD): panels, population, divide.
+EARLIEST_YEAR = 1900
+
+
+def _shown(value: object) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _is_number(value: object) -> bool:
+    """A real number (or a missing one); text, complex numbers and other objects are not."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, int | float | np.integer | np.floating | np.bool_) and not isinstance(value, complex)
+
+
+def _column_numbers(frame: pd.DataFrame, field: str, column: str | None = None) -> np.ndarray:
+    """One column as floats; a cell holding text (or anything but a number) is refused naming its economy."""
+    cells = frame[field]
+    if cells.dtype.kind not in "biuf":
+        bad = next((i for i, v in enumerate(cells.to_numpy()) if not _is_number(v)), None)
+        if bad is not None:
+            row = frame.iloc[bad]
+            raise MethodError(
+                f"the {field} {_shown(row[field])} is not a number",
+                economy=str(row["economy"]),
+                year=str(row["year"]) if field != "year" and "year" in frame.columns else None,
+                indicator=column,
+                field=field,
+                hint=f"give numbers in the {field} column (convert text with pd.to_numeric first)",
+            )
+    return pd.to_numeric(cells).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _checked_table(frame: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    """``economy, year, value`` with whole-number years and finite float values (missing values stay NaN).
+
+    A text value, a year that is not a whole number or an infinite value is refused naming the economy and
+    year, instead of a pandas casting error or a mean of infinity."""
+    years = _column_numbers(frame, "year", column)
+    values = _column_numbers(frame, "value", column)
+    with np.errstate(invalid="ignore"):
+        outside = (years < EARLIEST_YEAR) | (years > 9999)  # 1e20 is "whole" but no int64 holds it
+    for bad, problem in (
+        (
+            ~np.isfinite(years) | (years != np.round(years)) | outside,
+            f"the year {{}} is not a whole number from {EARLIEST_YEAR} to 9999",
+        ),
+        (np.isinf(values), "the value {} is infinite"),
+    ):
+        if bad.any():
+            row = frame.iloc[int(np.flatnonzero(bad)[0])]
+            raise MethodError(
+                problem.format(_shown(row["year" if "year" in problem else "value"])),
+                economy=str(row["economy"]),
+                year=None if "year" in problem else str(row["year"]),
+                indicator=column,
+                hint="check the data at that place: a divide measure needs whole years and finite values",
+            )
+    return pd.DataFrame({"economy": frame["economy"].to_numpy(), "year": years.astype("int64"), "value": values})
 
 
 # -- a units table ---------------------------------------------------------------------------------------------------
@@ -842,7 +915,7 @@ def values_of(
                 hint=f"columns found: {list(data.columns)[:12]}",
             )
         frame = data[["economy", "year", column]].rename(columns={column: "value"})
-    frame = frame[["economy", "year", "value"]].astype({"year": "int64", "value": "float64"})
+    frame = _checked_table(frame[["economy", "year", "value"]], column)
     if years is not None:
         frame = frame[frame["year"].isin([int(y) for y in years])]
     frame = frame.dropna(subset=["value"])
@@ -918,7 +991,14 @@ def group_aggregates(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]
         joined["reported"] = True
     joined["has_pop"] = joined["population"].notna()
     joined["weight"] = joined["population"].fillna(0.0)
-    joined["weighted"] = joined["value"] * joined["weight"]
+    # means of values and weights scaled by their largest magnitude (per code; overall), so that values and
+    # population near the floating-point limit do not overflow a sum: the mean of finite values is finite
+    scale = joined.groupby("code")["value"].transform(lambda v: v.abs().max())
+    joined["scale"] = scale.where(scale > 0, 1.0).fillna(1.0)
+    top = float(joined["weight"].max()) if len(joined) else 0.0
+    joined["scaled"] = joined["value"] / joined["scale"]
+    joined["scaled_weight"] = joined["weight"] / (top if top > 0 else 1.0)
+    joined["weighted"] = joined["scaled"] * joined["scaled_weight"]
     joined["reported_pop"] = joined["weight"].where(joined["reported"], 0.0)
     frames = []
     for grouping, labels in groupings:
@@ -933,8 +1013,10 @@ def group_aggregates(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]
         stats = data.groupby(keys, sort=True).agg(
             economies=("value", "size"),
             economies_without_population=("has_pop", lambda s: int((~s).sum())),
-            simple_mean=("value", "mean"),
+            simple_mean=("scaled", "mean"),
+            scale=("scale", "first"),
             weighted_sum=("weighted", "sum"),
+            scaled_weight=("scaled_weight", "sum"),
             weight=("weight", "sum"),
             reported_pop=("reported_pop", "sum"),
             year_min=("population_year", "min"),
@@ -958,9 +1040,12 @@ def group_aggregates(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]
                     "economies": stats["economies"].to_numpy(dtype="int64"),
                     "economies_in_group": members.reindex(at).fillna(0).to_numpy(dtype="int64"),
                     "economies_without_population": stats["economies_without_population"].to_numpy(dtype="int64"),
-                    "simple_mean": stats["simple_mean"].to_numpy(dtype="float64"),
+                    "simple_mean": (stats["simple_mean"] * stats["scale"]).to_numpy(dtype="float64"),
                     "weighted_mean": np.where(
-                        has_weight, stats["weighted_sum"] / stats["weight"].where(stats["weight"] > 0), np.nan
+                        has_weight,
+                        stats["scale"]
+                        * (stats["weighted_sum"] / stats["scaled_weight"].where(stats["scaled_weight"] > 0)),
+                        np.nan,
                     ),
                     "population_share": share,
                     "reported_share": reported,
@@ -1057,9 +1142,16 @@ def group_means(
         codes = ["value"]
     frames = []
     for code in codes:
-        part = values_of(data, code, years)
+        try:
+            part = values_of(data, code, years)
+        except CoverageError:
+            if len(codes) == 1:
+                raise
+            continue  # of several nodes, one without any value (a category not scored) has no means
         name = code if code is not None else data.framework.index  # type: ignore[union-attr]
         frames.append(part.assign(code=name))
+    if not frames:
+        raise CoverageError(f"no values to measure for any of {codes}", hint="check the years and the columns")
     values = pd.concat(frames, ignore_index=True)
     groups, population = groups_and_population(groups, population, units)
     table = group_aggregates(values, groupings_of(by, groups, units), member_population(population, groups, values))

@@ -390,6 +390,9 @@ def map_not_drawn(result: IndexResult, *, year: int | None = None, node: str | N
 def quantile_classes(values: pd.Series, classes: int = 5) -> tuple[pd.Series, list[str]]:
     """Quantile classes of ``values`` (``pd.qcut``; equal counts, fewer classes when values repeat):
     the class number of each value (0 = lowest) and a label per class, "low–high (count)"."""
+    if values.nunique() < 2:  # one economy, or every score equal: one class (qcut would give none, all NaN)
+        low, high = (float(values.min()), float(values.max())) if len(values) else (np.nan, np.nan)
+        return pd.Series(0, index=values.index, dtype="int64"), [f"{low:.2f}–{high:.2f} ({len(values)})"]
     codes, edges = pd.qcut(values, q=classes, labels=False, retbins=True, duplicates="drop")
     counts = codes.value_counts().sort_index()
     labels = [f"{edges[k]:.2f}–{edges[k + 1]:.2f} ({int(counts.get(k, 0))})" for k in range(len(edges) - 1)]

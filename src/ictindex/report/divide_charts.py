@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from ictindex import divide
 from ictindex.countries import report_name
 from ictindex.errors import MethodError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
 from ictindex.units import NO_GROUP
 
 __all__ = [
@@ -40,11 +40,8 @@ ITU_SOURCE = "Source: ITU (CC BY-NC-SA 3.0 IGO); population: World Bank WDI 2025
 @contextmanager
 def _axes(ax: Axes | None, height: float, width: float = WIDTH) -> Iterator[tuple[Figure, Axes]]:
     with style():
-        if ax is None:
-            fig, ax = new_figure(height=height, width=width)
-        else:
-            fig = ax.get_figure()
-        yield fig, ax  # type: ignore[misc]
+        fig, ax = figure_for(ax, height=height, width=width)
+        yield fig, ax
 
 
 def _source(fig: Figure, text: str | None) -> None:

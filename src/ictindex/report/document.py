@@ -7,7 +7,7 @@ Layout of ``out/``::
     charts/<name>.png|.svg     every chart
     tables/<name>.csv|.tex     every table; tables/report.xlsx with one sheet per table,
                                plus "methodology" and "provenance" sheets
-    tables/tables.tex          a master document that inputs every .tex table (pdflatex)
+    tables/tables.tex          a master document that inputs every .tex table (lualatex; pdflatex for Latin script)
 
 How it is made: :func:`write_report` computes the :class:`~ictindex.findings.Findings` (every analysis the
 report shows, in the library) unless given them, then lays out the sections of

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from ictindex.countries import report_name
 from ictindex.errors import SpecError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
 
 if TYPE_CHECKING:
     from ictindex.report.document import Report
@@ -54,9 +54,7 @@ def uncertainty_source(result: UncertaintyResult) -> str:
 
 
 def _canvas(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    return new_figure(height=height, width=width)
+    return figure_for(ax, height=height, width=width)
 
 
 def _source(fig: Figure, text: str) -> None:
