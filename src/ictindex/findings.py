@@ -439,7 +439,7 @@ def compute_findings(
         omitted["estimates"] = "not asked for (estimates=False)"
     elif not units.resolves_names:
         omitted["estimates"] = (
-            f"world and group estimates impute ITU economies; the {units.plural} are shown as reported"
+            f"world and group estimates are modelled on ITU's country data; the {units.plural} are shown as reported"
         )
     else:
         found_estimates, reason = estimate_findings(year, bundled_panel() if panel is None else panel)
