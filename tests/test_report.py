@@ -119,9 +119,12 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
         "value_flags",
         "sources",
         "breaks",
+        "estimates",  # the world and group estimates section (issue 24), after the averages
+        "estimates_published",
         "gender",
         "gender_indicators",
         "gender_skills",
+        "gender_groups",
         "divide_inequality",
         "divide_groups",
         "divide_theil",
@@ -422,6 +425,7 @@ def test_every_chart_as_png_and_svg(report):
         "wsis_mobile_4g",
         "wsis_internet_users",
         "wsis_hh_internet",
+        "estimates_internet_use",
     }
     assert set(report.charts) == expected
     for name, paths in report.charts.items():  # a source line (with the data's licence) in every chart file

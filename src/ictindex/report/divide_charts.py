@@ -228,7 +228,8 @@ def target_progress_chart(
     source: str = ITU_SOURCE,
     **kwargs: Any,
 ) -> Figure:
-    """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table): world and group
+    """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table, or the same columns from
+    the estimates with ``low``/``high``, drawn as a shaded interval): world and group
     values per year, the target drawn as a line, and with ``trends`` (:func:`ictindex.divide.wsis_trend_points`)
     the fitted logistic trend (dotted) up to the year the target would be reached where it is not reached yet."""
     rows = table[
@@ -256,6 +257,8 @@ def target_progress_chart(
             when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
             verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
             status = f"{verb} {when}" if pd.notna(when) else how
+            if {"low", "high"} <= set(part.columns):  # estimates (ictindex.estimates): their 95 % interval
+                ax.fill_between(part["year"], part["low"], part["high"], color=colour, alpha=0.12, linewidth=0)
             ax.plot(
                 part["year"],
                 part["value"],
@@ -274,9 +277,13 @@ def target_progress_chart(
         ax.set_ylabel("% (population-weighted)")
         ax.set_title(f"{first['name']}: progress towards the WSIS target")
         ax.legend(loc="upper left", fontsize=6.5)
+        estimated = "imputed_share" in rows.columns  # every economy counted: nothing is left undrawn
         _source(
             fig,
-            f"{source}\nYears where economies with data hold too little of the group's population are not "
+            f"{source}\nEvery economy counted, non-reporting ones imputed (ictindex.estimates); shaded: 95 % "
+            "interval. Dotted: logistic trend to the projected year."
+            if estimated
+            else f"{source}\nYears where economies with data hold too little of the group's population are not "
             "drawn. Dotted: logistic trend to the projected year.",
         )
     return fig

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from ictindex.breaks import break_summary
 from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry
-from ictindex.report import charts, divide_charts, gender_charts
+from ictindex.report import charts, divide_charts, estimates_section, gender_charts
 from ictindex.report.export import methodology_table, provenance_table, to_html
 from ictindex.report.quality import quality_captions, quality_html
 from ictindex.report.style import add_source
@@ -331,6 +331,8 @@ def _gender_tables(f: Findings) -> dict[str, pd.DataFrame]:
         tables["gender_indicators"] = g.parity.assign(name=f.units.names(g.parity["economy"]))
     if g.skills is not None:
         tables["gender_skills"] = g.skills
+    if f.estimates is not None and not f.estimates.parity.empty:  # world and groups, every economy (issue 24)
+        tables["gender_groups"] = estimates_section.gender_groups_table(f.estimates)
     return tables
 
 
@@ -400,6 +402,15 @@ def _gender_html(p: Page) -> list[str]:
                 f"Internet use: gender parity score of every {units.noun} with data by sex.",
             ),
             f"<div class='scroll'>{to_html(parity, decimals=3)}</div>",
+        ]
+    if "gender_groups" in tables:
+        parts += [
+            "<h3>Gender parity of Internet use, world and groups (estimates)</h3>",
+            "<p>Female and male Internet use of every economy (by-sex data where observed, else the modelled gap "
+            "applied to the total, see World and group estimates), population-weighted: parity = women / men. The "
+            "share of the population whose by-sex data are observed is given;"
+            " published: ITU's figure where bundled.</p>",
+            f"<div class='scroll'>{p.table('gender_groups', decimals=3)}</div>",
         ]
     if "gender_skills" in tables:
         parts += [
@@ -478,9 +489,16 @@ def _divide_tables(f: Findings) -> dict[str, pd.DataFrame]:
         tables["divide_convergence"] = d.convergence.beta
     if d.gaps is not None:
         tables["divide_urban_rural"] = urban_rural_table(d.gaps, f.units.name)
-    if d.targets is not None:
+    if _wsis_estimated(f):  # world and income groups, every economy counted (issue 24)
+        tables["wsis_targets"] = estimates_section.wsis_estimates_table(f.estimates)
+    elif d.targets is not None:
         tables["wsis_targets"] = wsis_table(d.targets, f.year, groupings=d.target_groupings)
     return tables
+
+
+def _wsis_estimated(f: Findings) -> bool:
+    """Whether the WSIS targets are drawn from the world and group estimates (every economy counted)."""
+    return f.estimates is not None and not f.estimates.wsis.empty
 
 
 def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
@@ -504,11 +522,12 @@ def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
         jobs["divide_urban_rural_dumbbell"] = lambda: divide_charts.urban_rural_dumbbell(
             d.gaps, names=f.units.name, **({} if bundled else {"source": own})
         )
-    if d.targets is not None:
-        grouping = "income" if "income" in d.target_groupings else "world"
-        for target in d.targets["target"].unique():
+    targets, trends = (f.estimates.wsis, f.estimates.wsis_trends) if _wsis_estimated(f) else (d.targets, d.trends)
+    if targets is not None:
+        grouping = "income" if "income" in d.target_groupings or _wsis_estimated(f) else "world"
+        for target in targets["target"].unique():
             jobs[f"wsis_{target}"] = lambda t=target: divide_charts.target_progress_chart(
-                d.targets, target=t, grouping=grouping, trends=d.trends, **({} if bundled else {"source": own})
+                targets, target=t, grouping=grouping, trends=trends, **({} if bundled else {"source": own})
             )
     return jobs
 
@@ -538,6 +557,13 @@ def _divide_captions(f: Findings) -> dict[str, str]:
             captions[f"wsis_{target}"] = (
                 "Progress towards the WSIS target, population-weighted; dotted: logistic trend."
             )
+    if _wsis_estimated(f):
+        captions["wsis_targets"] = f"WSIS connectivity targets, world and income groups, up to {year}: estimates"
+        for target in f.estimates.wsis["target"].unique():
+            captions[f"wsis_{target}"] = (
+                "Progress towards the WSIS target, population-weighted over every economy (non-reporting ones "
+                "imputed; imputed share in the WSIS table); shaded: 95 % interval; dotted: logistic trend."
+            )
     return captions
 
 
@@ -554,6 +580,12 @@ def _divide_html(p: Page) -> list[str]:
         "population figure of the year or the latest before it (the tables say which).</p>",
     ]
     parts += [f"<p class='note'>{esc(n)}</p>" for n in d.notes]
+    if _wsis_estimated(f):
+        parts.append(
+            "<p>The WSIS targets are tracked on the world and group estimates (see World and group estimates): "
+            "every economy counted, the non-reporting ones imputed, so the series do not jump when economies start "
+            f"or stop reporting. {esc(estimates_section.imputed_words(f.estimates))}</p>"
+        )
     for name in (n for n in p.images if n.startswith(("divide_", "wsis_"))):
         parts.append(p.figure(name, p.captions.get(name, name)))
     for name in (n for n in p.tables if n.startswith(("divide_", "wsis_"))):
@@ -646,6 +678,15 @@ SECTIONS: list[Section] = [
         tables=_averages_tables,
         captions=_averages_captions,
         table_notes=_averages_notes,
+    ),
+    Section(
+        "estimates",
+        "Estimates",
+        estimates_section.section_html,
+        needs=estimates_section.needs,
+        tables=estimates_section.tables,
+        charts=estimates_section.charts_of,
+        captions=estimates_section.captions,
     ),
     Section(
         "gender",
