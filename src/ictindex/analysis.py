@@ -100,6 +100,17 @@ class Comparison:
     labels: tuple[str, str]
     node: str
 
+    def __repr__(self) -> str:
+        years = self.summary["year"].tolist() if "year" in self.summary.columns else []
+        return (
+            f"<Comparison {self.labels[0]} vs {self.labels[1]} on {self.node}: {len(self.table)} rows, years {years}>"
+        )
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import comparison_card
+
+        return comparison_card(self).html()
+
     def largest(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` economies with the largest absolute score difference."""
         both = self.table[self.table["in"] == "both"]
@@ -302,6 +313,14 @@ class MultiComparison:
     spread: pd.DataFrame
     labels: tuple[str, ...]
     node: str
+
+    def __repr__(self) -> str:
+        return f"<MultiComparison of {len(self.labels)} results on {self.node}: {list(self.labels)}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import multi_comparison_card
+
+        return multi_comparison_card(self).html()
 
 
 def _sides(

@@ -251,6 +251,8 @@ def build_index(
     groups: pd.DataFrame | None = None,
     missing_years: str | None = None,
     checks: str | Mapping[str, Any] | None = None,
+    aggregation: str | Mapping[str, Any] | None = None,
+    weights: Any = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -312,8 +314,10 @@ def build_index(
         rule, :mod:`ictindex.treat`), fitted on ``reference_year``; default: the framework's.
         Every treated value is in ``result.treatments``.
     normalisation
-        One normalisation for every indicator, overriding the framework's
-        (``{"method": "minmax", "low": 0, "high": 100}``).
+        One normalisation for every indicator, overriding the framework's: a method name or a mapping of
+        :class:`~ictindex.framework.Normalisation` fields (``{"method": "minmax", "target": (0, 1)}``; ``low``/
+        ``high``, the former names of ``target``, are still read). The framework's ``scale`` multiplies the
+        normalised scores, so a target other than (0, 1) with a scale other than 1 is refused.
     missing_years
         A year of ``years`` the data do not hold: ``"raise"`` (default) or ``"warn"`` (left out, with a
         warning; what ``years="available"`` sets).
@@ -326,6 +330,16 @@ def build_index(
         ``{"jump": "off", "zero_price": "error", "thin_data": {"share": 0.6}}``, or ``"off"`` for none.
         A finding of severity ``error`` stops the build naming the culprits; a ``warning`` is a row of
         ``result.issues`` and an :class:`~ictindex.errors.IctIndexWarning`.
+
+    aggregation
+        How nodes combine their children, overriding the framework's: one method for every node
+        (``"geometric"``, ``{"method": "power", "power": 2}``) or ``{node: method}``; the scores equal
+        ``compile_model(data, framework).evaluate(aggregation=...)``. A node's ``zero_floor`` and
+        ``min_coverage`` stay.
+    weights
+        Child weights, overriding the framework's: a :class:`~ictindex.weights.Weights` (e.g. from
+        :func:`~ictindex.weights.pca_weights`), ``{node: {child: weight}}`` or a table ``node, child,
+        weight``; every child of a node given needs a weight (rescaled to sum 1 within the node).
 
     Returns
     -------
@@ -361,6 +375,8 @@ def build_index(
         "normalisation": normalisation,
         "missing_years": missing_years,
         "checks": checks,
+        "aggregation": aggregation,
+        "weights": weights,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)

@@ -360,6 +360,14 @@ class Findings:
         itu = {LICENCES["itu_datahub_2025"]}
         return any(lic in itu for lic in self.sources["licence"])
 
+    def __repr__(self) -> str:  # short (issue 27): the tables are attributes
+        return f"<Findings {self.result.framework.code} {self.year}: {len(self.ranking)} ranked {self.units.plural}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import findings_card
+
+        return findings_card(self).html()
+
 
 def compute_findings(
     result: IndexResult,

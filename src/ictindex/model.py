@@ -139,6 +139,11 @@ class IndexModel:
             f"{len(self.nodes)} nodes, {len(self.edges)} edges>"
         )
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import model_card
+
+        return model_card(self).html()
+
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(
         self,
@@ -149,8 +154,11 @@ class IndexModel:
         *,
         sex: str | None = None,
         chunk: int | None = None,
-    ) -> np.ndarray:
-        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale.
+        as_frame: bool = False,
+    ) -> Any:
+        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale
+        (with ``as_frame=True`` a tidy DataFrame: ``economy``, ``year``, one column per node top-down as in
+        ``result.scores``, and ``replication`` first when there are several weight sets).
 
         Parameters
         ----------
@@ -192,7 +200,24 @@ class IndexModel:
                 hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
             )
         with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
-            return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+            out = self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+        return self.as_frame(out) if as_frame else out
+
+    def as_frame(self, scores: np.ndarray) -> pd.DataFrame:
+        """Scores ``(r, units, nodes)`` (or ``(units, nodes)``) as a tidy DataFrame: ``[replication,] economy,
+        year`` and one column per node, top-down (issue 27: labelled output of :meth:`evaluate`)."""
+        scores = np.asarray(scores)
+        scores = scores[None] if scores.ndim == 2 else scores
+        r, u, _ = scores.shape
+        order = [self.nodes.index(code) for code in self.framework.top_down_order]
+        frame = pd.DataFrame(
+            scores[:, :, order].reshape(r * u, len(order)), columns=list(self.framework.top_down_order)
+        )
+        frame.insert(0, "economy", np.tile(self.units.get_level_values("economy").to_numpy(), r))
+        frame.insert(1, "year", np.tile(self.units.get_level_values("year").to_numpy(), r))
+        if r > 1:
+            frame.insert(0, "replication", np.repeat(np.arange(r), u))
+        return frame
 
     def _evaluate(
         self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None

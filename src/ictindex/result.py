@@ -303,6 +303,11 @@ class IndexResult:
     def __repr__(self) -> str:
         return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import index_result_card
+
+        return index_result_card(self).html()
+
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:
         """Every tidy table of the result by name (``scores``, ``raw``, ..., ``gender`` when built), in the

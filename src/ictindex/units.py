@@ -697,6 +697,11 @@ class Units:
             return f"<Units table: {len(self.codes)} {self.plural}{where}>"
         return f"<Units {self.kind}>"
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import units_card
+
+        return units_card(self).html()
+
     def describe(self) -> str:
         """One line for provenance: the kind, or the table's size, source and hash."""
         if self.kind != "table":
