@@ -37,7 +37,7 @@ from ictindex.geometry import read_geometry
 from ictindex.units import Units, read_units
 from ictindex.units import economies as _economies
 
-_datasets.economies = _economies  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
+_datasets.economies = _economies  # type: ignore[attr-defined]  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
 
 __version__ = "0.1.0"
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -182,7 +183,7 @@ def _reported(side: IndexResult | pd.DataFrame) -> pd.Series | None:
 
 def _coverage_columns(table: pd.DataFrame, a: IndexResult | pd.DataFrame, b: IndexResult | pd.DataFrame) -> None:
     """Add the indicators present on each side and the coverage-change flag (in place)."""
-    sets = {}
+    sets: dict[str, Any] = {}
     for side, data in (("a", a), ("b", b)):
         reported = _reported(data)
         keys = list(zip(table["economy"], table[f"year_{side}"], strict=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
+from ictindex.panel import PanelCheck
 from ictindex.registry import user_methods
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
@@ -74,13 +75,15 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
 
 def _absent_series(model: IndexModel) -> str:
     """ ", and 6 of its 11 indicators have no series in the data: ..." when indicators are absent altogether."""
-    issues = model.checked.issues
+    issues = cast(PanelCheck, model.checked).issues
     absent = issues.loc[issues["problem"] == "absent_indicator", "indicator"].astype(str).tolist()
     if not absent:
         return ""
     fw = model.framework
     series = [
-        f"{code} ({', '.join(fw.indicator(code).source.codes)})" if fw.indicator(code).source else code
+        f"{code} ({', '.join(fw.indicator(code).source.codes)})"  # type: ignore[union-attr]
+        if fw.indicator(code).source
+        else code
         for code in absent
     ]
     return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
@@ -102,6 +105,8 @@ def _reported(model: IndexModel, raw: np.ndarray, flags: pd.DataFrame) -> np.nda
 def explain(model: IndexModel) -> IndexResult:
     """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
     spec, fw = model.spec, model.framework
+    # set by compile_model (optional only in the dataclass)
+    checked, imputations = cast(PanelCheck, model.checked), cast(pd.DataFrame, model.imputations)
     wanted = list(spec.years or model.years)
     node_scores, coverage, floored = model.explain()
     nodes = _frame(model, node_scores, model.nodes)
@@ -136,7 +141,7 @@ def explain(model: IndexModel) -> IndexResult:
         male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
         sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
         female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
-        panel = _plain(model.checked.panel)
+        panel = _plain(checked.panel)
         gender = gender_table(
             total,
             female,
@@ -148,14 +153,13 @@ def explain(model: IndexModel) -> IndexResult:
             if spec.units.has_sex_population and spec.units.kind == "table"
             else female_shares(panel),
             band=spec.parity_band,
-            data_years=value_years(sexed, model.imputations, fw),
+            data_years=value_years(sexed, imputations, fw),
         )
         gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
 
     # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
     # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    checked = model.checked
-    log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
+    log = imputations[imputations["sex"] == "total"] if sex == "total" else imputations
     # the built years' sources suffice unless a value was carried from a year not built
     outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
     all_sources = indicator_values(checked.values, fw, sex=sex)[1] if outside else model.sources
@@ -179,8 +183,8 @@ def explain(model: IndexModel) -> IndexResult:
         _reported(model, raw, flags),
         Settings(fw, dict(spec.checks), spec.units),
     )
-    found = [t for t in (model.checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
-    issues = pd.concat(found, ignore_index=True) if found else model.checked.issues
+    found = [t for t in (checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
+    issues = pd.concat(found, ignore_index=True) if found else checked.issues
 
     imputation = spec.imputation
     provenance = {
@@ -212,7 +216,7 @@ def explain(model: IndexModel) -> IndexResult:
         _imputed=_frame(model, values, model.indicators),
         _normalised=_frame(model, normalised, model.indicators),
         _sources=model.sources,
-        _imputations=model.imputations,
+        _imputations=imputations,
         _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
         _issues=issues,
         _floored=floored,

@@ -55,7 +55,7 @@ def _cell(value: Any) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if isinstance(value, float | np.floating):
-        return f"{value:,.3f}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return f"{value:,.3f}" if abs(float(value)) < 1e6 else f"{value:,.0f}"
     return str(value)
 
 

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
-from ictindex.framework import Framework, Normalisation
+from ictindex.framework import Framework, Normalisation, Screening
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
@@ -240,7 +240,7 @@ class IndexModel:
             for start in range(0, len(rows), step):
                 check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if contiguous:
-                    part = slice(start, start + step)
+                    part: Any = slice(start, start + step)
                     aggregate_tree(
                         x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
                     )
@@ -406,13 +406,18 @@ class IndexModel:
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(
-            self._fit_values(), inds, specs, self._all_year_code, self._all_years, self.spec.reference_year
+            self._fit_values(),
+            inds,
+            specs,
+            cast(np.ndarray, self._all_year_code),
+            self._all_years,
+            self.spec.reference_year,
         )
         values = self.values if sex == "total" else self.sex_values[sex]
         return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
 
     def _fit_values(self) -> np.ndarray:
-        arrays = [self._all_values, *self._all_sex_values.values()]
+        arrays: list[Any] = [self._all_values, *self._all_sex_values.values()]
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
 
 
@@ -563,7 +568,7 @@ def _screened_rows(screening: pd.DataFrame | None, years: list[int], index: str)
 
 
 def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.ndarray, pd.DataFrame]:
-    return screen_units(values, spec.screening.min_share, counted=counted)
+    return screen_units(values, cast(Screening, spec.screening).min_share, counted=counted)
 
 
 def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) -> pd.DataFrame | None:
@@ -653,7 +658,7 @@ def compile_model(
     if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
         keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
         if not keep.all():
-            index, values, sources = index[keep], values[keep], sources[keep]
+            index, values, sources = index[keep], values[keep], sources[keep]  # type: ignore[index]
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -739,7 +744,7 @@ def compile_model(
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
     log = log[log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
-        disaggregable = {i.code for i in fw.indicators if i.sex_disaggregable}
+        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}  # type: ignore[no-redef]
         own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
         log = log[own].reset_index(drop=True)
     return IndexModel(

@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
 from ictindex.units import Units
+
+if TYPE_CHECKING:
+    from ictindex.plotting import PlotAccessor
 
 __all__ = ["IndexResult"]
 
@@ -217,7 +220,7 @@ class IndexResult:
         return self._require_gender(self._gender_indicators)
 
     @property
-    def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
+    def plot(self) -> PlotAccessor:  # the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
         from ictindex.plotting import PlotAccessor
 

@@ -21,7 +21,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -34,6 +34,7 @@ from ictindex.units import UNIT_KINDS, Units, as_units
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
 SEXES = ("total", "female", "male")
+_Range = tuple[float | None, float | None]
 #: the version of the saved-spec format (:meth:`BuildSpec.save`)
 SPEC_FORMAT = 1
 
@@ -483,7 +484,8 @@ class BuildSpec(BaseModel):
             if known_series is None
             else tuple(
                 sorted(
-                    (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None)) for k, v in known_series.items()
+                    (str(k), cast(_Range, tuple(v) if isinstance(v, tuple | list) else (None, None)))
+                    for k, v in known_series.items()
                 )
             ),
             units=units,

@@ -402,7 +402,7 @@ def pca_weights(
     ``nodes`` keep their nominal weights) and the table.
     """
     row = model.weights
-    table = []
+    table: list[dict[str, Any]] = []
     for node in nodes or model.nodes:
         values = child_values(model, node, year)
         weights, rows = _pca_node(values, eigen_min, variance_min)
