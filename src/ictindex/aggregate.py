@@ -254,7 +254,7 @@ def aggregate_tree(
     when given).
 
     With ``check`` (the default; the engine checks the first chunk of weight sets only), the output of an
-    aggregation method registered by a user is checked where the engine receives it (:func:`_user_mean`).
+    aggregation method registered by a user is checked where the engine receives it (``_user_mean``).
 
     ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
     nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters

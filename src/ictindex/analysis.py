@@ -240,7 +240,7 @@ def compare(
         :class:`~ictindex.result.IndexResult` or a table with ``economy``, ``year`` and a column
         named ``node`` (or ``score``), e.g. ``datasets.published("idi2024")`` filtered to one edition.
         ``compare([r1, r2, r3])`` (or ``{"label": r, ...}``) with no ``b`` compares several results —
-        variants or editions — at once (:class:`MultiComparison`; COINr's ``compare_coins_multi``).
+        variants or editions — at once (:class:`~ictindex.analysis.MultiComparison`; COINr's ``compare_coins_multi``).
     node
         Node code to compare (required when ``a`` is a table).
     years
@@ -255,7 +255,8 @@ def compare(
     Returns
     -------
     Comparison
-        ``table`` and ``summary`` (see :class:`Comparison`); for several sides a :class:`MultiComparison`.
+        ``table`` and ``summary`` (see :class:`~ictindex.analysis.Comparison`); for several sides a
+        :class:`~ictindex.analysis.MultiComparison`.
     """
     if b is None:
         if isinstance(a, IndexResult | pd.DataFrame):

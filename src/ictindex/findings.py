@@ -386,7 +386,7 @@ def compute_findings(
     ----------
     gender, gender_parity
         A by-sex result (e.g. ``doi_gender`` built with ``by_sex=True``) and/or a parity table, for the gender
-        part (see :func:`gender_findings`).
+        part (see :func:`~ictindex.findings.gender_findings`).
     ranking_rule
         Which scored units enter the headline ranking (:class:`~ictindex.ranking.RankingRule`).
     divide

@@ -597,7 +597,7 @@ def compile_model(
     groups: pd.DataFrame | None = None,
     **arguments: Any,
 ) -> IndexModel:
-    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`).
+    """Resolve a build into an :class:`~ictindex.model.IndexModel` (same keywords as :func:`ictindex.build_index`).
 
     The stages, in COINr's order: impute (``groups`` serves group methods), screen units by data
     availability (on the observed values before imputation, or on the imputed ones), treat outliers

@@ -756,7 +756,7 @@ def read_units(
     plural: str | None = None,
     sheet: str | int | None = None,
 ) -> Units:
-    """Read a units table (a DataFrame, or a CSV/XLSX file) into :class:`Units`.
+    """Read a units table (a DataFrame, or a CSV/XLSX file) into :class:`~ictindex.units.Units`.
 
     The code column is ``unit`` (or ``economy``, ``code``); ``name`` defaults to the code; ``population``,
     ``population_female``, ``population_male`` and ``population_year`` must be numbers; every other column is a

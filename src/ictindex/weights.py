@@ -396,8 +396,8 @@ def pca_weights(
 ) -> Weights:
     """PCA/factor weights (Nicoletti et al. 2000; Handbook 2008, 6.1) of each node's children.
 
-    Returns :class:`Weights`: ``table`` has node, child, weight, factor, rotated loading, scaled squared
-    loading, factor share; ``to_framework(fw)`` or ``build_index(..., weights=w)`` applies them. It still
+    Returns :class:`~ictindex.weights.Weights`: ``table`` has node, child, weight, factor, rotated loading,
+    scaled squared loading, factor share; ``to_framework(fw)`` or ``build_index(..., weights=w)`` applies them. It still
     unpacks as the former ``(row, table)``: one row of edge weights in ``model.edges`` order (nodes not in
     ``nodes`` keep their nominal weights) and the table.
     """
