@@ -29,6 +29,7 @@ extensions = [
 ]
 
 root_doc = "index"
+suppress_warnings = ["config.cache"]  # the gallery's scraper is a function: Sphinx then rebuilds instead of caching
 exclude_patterns = ["_build", "examples/README.rst", "auto_examples/*.ipynb", "auto_examples/*.py"]
 html_theme = "pydata_sphinx_theme"
 html_title = "ictindex"
@@ -66,13 +67,33 @@ nitpick_ignore_regex = [
 ]
 
 # -- the gallery: executed at build time, on the bundled data ------------------------------------------------------
+def returned_figure_scraper(block, block_vars, gallery_conf, **kwargs):
+    """The charts of ictindex are ``matplotlib.figure.Figure`` objects made without pyplot (as a notebook shows
+    them when they are a cell's last value); sphinx-gallery's matplotlib scraper sees pyplot's figures only.
+    This one saves the figure a code block ends with (sphinx-gallery keeps the last value as ``___``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from sphinx_gallery.scrapers import figure_rst, matplotlib_scraper
+
+    value = block_vars["example_globals"].get("___")
+    rst = ""
+    by_pyplot = {id(plt.figure(n)) for n in plt.get_fignums()}  # those the matplotlib scraper saves
+    if isinstance(value, Figure) and id(value) not in by_pyplot:
+        path = next(block_vars["image_path_iterator"])
+        value.savefig(path, dpi=110, bbox_inches="tight")
+        rst = figure_rst([path], gallery_conf["src_dir"])
+        block_vars["example_globals"]["___"] = None
+    return rst + matplotlib_scraper(block, block_vars, gallery_conf, **kwargs)
+
+
 sphinx_gallery_conf = {
     "examples_dirs": "examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",  # run every example
     "abort_on_example_error": True,
     "capture_repr": ("_repr_html_", "__repr__"),
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": (returned_figure_scraper,),
+    "ignore_repr_types": r"matplotlib\..*",  # a chart is shown as its image, not as "<Figure size ...>"
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",

@@ -22,3 +22,4 @@ both = goalposts.scores.merge(minmax.scores, on=["economy", "year"], suffixes=("
 fig, ax = plt.subplots(figsize=(5, 5))
 ax.scatter(both["DOI_goalpost"], both["DOI_minmax"], s=10)
 ax.set(xlabel="DOI, goalposts", ylabel="DOI, min-max", title="Two normalisations, 2023")
+fig.tight_layout()

@@ -20,3 +20,4 @@ ax.hist(latest["parity"].dropna(), bins=25)
 ax.axvline(1, color="grey", lw=0.8)
 ax.set(xlabel="rural / urban Internet use (parity score)", ylabel="economies",
        title="Urban/rural gap in Internet use, latest year per economy")
+fig.tight_layout()
