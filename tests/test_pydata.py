@@ -317,3 +317,30 @@ def test_package_face_reaches_every_family():
         assert getattr(ictindex, name) is not None
     assert all(hasattr(ictindex, name) for name in ictindex.__all__)
     assert (Path(ictindex.__file__).parent / "py.typed").is_file()
+
+
+def test_provenance_is_a_mapping_with_a_tidy_table(result):
+    provenance = result.provenance
+    assert provenance["framework"] == "doi_current" and dict(provenance)["years"] == [2023]
+    with pytest.raises(TypeError):
+        provenance["framework"] = "x"  # read-only
+    table = provenance.to_frame()
+    assert list(table.columns) == ["field", "value"] and len(table) == len(provenance)
+    assert table.set_index("field").loc["framework_sha256", "value"] == result.framework.sha256
+    parse_card(provenance)
+
+
+def test_notebook_01_shows_the_card():
+    """The quickstart notebook is stored executed: its cell ``result`` shows the card (test_notebooks runs it)."""
+    import nbformat
+    from conftest import ROOT
+
+    notebook = nbformat.read(ROOT / "notebooks" / "01_quickstart.ipynb", as_version=4)
+    shown = [
+        o["data"]["text/html"]
+        for cell in notebook.cells
+        if cell.cell_type == "code" and cell.source.strip() == "result"
+        for o in cell.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    assert shown and "IndexResult" in shown[0] and "Top of the 2023 ranking" in shown[0]
