@@ -344,3 +344,21 @@ def test_notebook_01_shows_the_card():
         if "text/html" in o.get("data", {})
     ]
     assert shown and "IndexResult" in shown[0] and "Top of the 2023 ranking" in shown[0]
+
+
+def test_coherence_is_one_object_in_one_vocabulary(result):
+    from matplotlib.figure import Figure
+
+    from ictindex import analysis
+
+    c = ictindex.coherence(result, year=2023)
+    assert list(c.table.columns[:2]) == ["node", "child"] and list(c.pairs.columns[:3]) == ["node", "child", "other"]
+    old = analysis.correlations(result, year=2023).set_index("code")
+    new = c.table.set_index("child")
+    pd.testing.assert_series_equal(new["r_node"], old["r_parent"].reindex(new.index), check_names=False)
+    alpha = analysis.cronbach_alpha(result, year=2023).set_index("node")["alpha"]
+    pd.testing.assert_series_equal(c.nodes.set_index("node")["alpha"], alpha)
+    loading = analysis.node_pca(result, year=2023).set_index("child")["loading"]
+    np.testing.assert_allclose(new["loading"], loading.reindex(new.index))
+    assert c.to_frame().equals(c.table) and isinstance(c.plot(), Figure)
+    parse_card(c)

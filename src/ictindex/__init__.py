@@ -99,6 +99,7 @@ __all__ = [
 # load matplotlib's stack, so they are imported when first used)
 from ictindex import analysis, gender, registry, weights  # noqa: E402
 from ictindex import datasets as datasets  # noqa: E402
+from ictindex.analysis import Coherence, coherence  # noqa: E402
 from ictindex.weights import Weights, bod_weights, influence, pca_weights  # noqa: E402
 
 _LAZY = {
@@ -125,6 +126,8 @@ def __dir__() -> list[str]:
 
 
 __all__ += [
+    "coherence",
+    "Coherence",
     "Weights",
     "pca_weights",
     "bod_weights",
