@@ -116,7 +116,10 @@ class Card:
         if self.facts:
             parts.append("<dl>" + "".join(f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in self.facts) + "</dl>")
         for caption, table in list(self.tables)[:MAX_TABLES]:
-            parts.append(_table_html(caption, table.head(MAX_ROWS), len(table)))
+            if table.empty:  # a caption over an empty header says less than a word
+                parts.append(f"<p class='ictx-note'>{_text(caption)}: none</p>")
+            else:
+                parts.append(_table_html(caption, table.head(MAX_ROWS), len(table)))
         for note in list(self.notes)[:3]:
             parts.append(f"<p class='ictx-note'>{_text(note)}</p>")
         if self.holds:
