@@ -395,7 +395,7 @@ def compute_findings(
         The panel the urban/rural gaps and the WSIS targets are read from. Default: the bundled panel for a
         result of economies (ISO3), none otherwise (those parts are then left out with a note).
     estimates
-        Compute the world and group estimates (:func:`estimate_findings`) for a result of economies.
+        Compute the world and group estimates (:func:`~ictindex.findings.estimate_findings`) for a result of economies.
     """
     year = result.report_year(year)
     units = result.units
