@@ -37,7 +37,7 @@ from ictindex.geometry import read_geometry
 from ictindex.units import Units, read_units
 from ictindex.units import economies as _economies
 
-_datasets.economies = _economies  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
+_datasets.economies = _economies  # type: ignore[attr-defined]  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
 
 __version__ = "0.1.0"
 
@@ -92,4 +92,53 @@ __all__ = [
     "Findings",
     "check_values",
     "IctIndexWarning",
+]
+
+# -- issue 27: the package's face reaches every family --------------------------------------------------------------
+# (the stages as modules: ictindex.gender.gender_table, ictindex.analysis.correlations, ...; divide and the report
+# load matplotlib's stack, so they are imported when first used)
+from ictindex import analysis, gender, registry, weights  # noqa: E402
+from ictindex import datasets as datasets  # noqa: E402
+from ictindex.analysis import Coherence, coherence  # noqa: E402
+from ictindex.weights import Weights, bod_weights, influence, pca_weights  # noqa: E402
+
+_LAZY = {
+    "divide": ("ictindex.divide", None),
+    "report": ("ictindex.report", None),
+    "write_report": ("ictindex.report", "write_report"),
+    "compute_findings": ("ictindex.findings", "compute_findings"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """The families that import matplotlib (``divide``, ``report``, ``write_report``), on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'ictindex' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    loaded = importlib.import_module(module)
+    return loaded if attribute is None else getattr(loaded, attribute)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__all__ += [
+    "coherence",
+    "Coherence",
+    "Weights",
+    "pca_weights",
+    "bod_weights",
+    "influence",
+    "analysis",
+    "gender",
+    "registry",
+    "weights",
+    "datasets",
+    "divide",
+    "report",
+    "write_report",
+    "compute_findings",
 ]

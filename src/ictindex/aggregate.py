@@ -145,7 +145,8 @@ class Tree:
         nodes = tuple(framework.aggregation_order)
         column_of = {code: j for j, code in enumerate(indicators + nodes)}
         default = framework.min_coverage if min_coverage is None else min_coverage
-        parent, child, weight, start, stop, methods, params, floors, threshold = ([] for _ in range(9))
+        lists: tuple[list[Any], ...] = tuple([] for _ in range(9))
+        parent, child, weight, start, stop, methods, params, floors, threshold = lists
         edges = []
         for n, code in enumerate(nodes):
             node = framework.node(code)
@@ -253,7 +254,7 @@ def aggregate_tree(
     when given).
 
     With ``check`` (the default; the engine checks the first chunk of weight sets only), the output of an
-    aggregation method registered by a user is checked where the engine receives it (:func:`_user_mean`).
+    aggregation method registered by a user is checked where the engine receives it (``_user_mean``).
 
     ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
     nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters
@@ -279,6 +280,7 @@ def aggregate_tree(
         positive = method.positive(node_params)
         shared = all(masks[c].ndim == 1 for c in cols)
         complete = False
+        present: Any  # a (units, children) mask, or None when presence differs by weight set
         if shared:  # presence the same for every weight set: counts and totals are matrix products
             present = np.stack([masks[c] for c in cols], axis=1)
             complete = bool(present.all())
@@ -366,7 +368,7 @@ def _user_mean(
     broadcast to every unit, a wrong shape was a numpy error), finite wherever the node is scored (NaN was
     reported as a coverage problem), and - the defining property of a mean (internality) - between the lowest
     and the highest of the children it weighs (values raised to the node's zero floor counted as such)."""
-    place = {"node": node, "hint": f"correct the aggregation method '{name}' registered by the user"}
+    place: dict[str, Any] = {"node": node, "hint": f"correct the aggregation method '{name}' registered by the user"}
     try:
         array = np.asarray(value, dtype="float64")
     except (TypeError, ValueError):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,8 @@ from ictindex.published import published_scores as clean_published_scores
 from ictindex.result import IndexResult
 
 __all__ = [
+    "Coherence",
+    "coherence",
     "Comparison",
     "MultiComparison",
     "compare",
@@ -99,6 +102,17 @@ class Comparison:
     summary: pd.DataFrame
     labels: tuple[str, str]
     node: str
+
+    def __repr__(self) -> str:
+        years = self.summary["year"].tolist() if "year" in self.summary.columns else []
+        return (
+            f"<Comparison {self.labels[0]} vs {self.labels[1]} on {self.node}: {len(self.table)} rows, years {years}>"
+        )
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import comparison_card
+
+        return comparison_card(self).html()
 
     def largest(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` economies with the largest absolute score difference."""
@@ -171,7 +185,7 @@ def _reported(side: IndexResult | pd.DataFrame) -> pd.Series | None:
 
 def _coverage_columns(table: pd.DataFrame, a: IndexResult | pd.DataFrame, b: IndexResult | pd.DataFrame) -> None:
     """Add the indicators present on each side and the coverage-change flag (in place)."""
-    sets = {}
+    sets: dict[str, Any] = {}
     for side, data in (("a", a), ("b", b)):
         reported = _reported(data)
         keys = list(zip(table["economy"], table[f"year_{side}"], strict=True))
@@ -228,7 +242,7 @@ def compare(
         :class:`~ictindex.result.IndexResult` or a table with ``economy``, ``year`` and a column
         named ``node`` (or ``score``), e.g. ``datasets.published("idi2024")`` filtered to one edition.
         ``compare([r1, r2, r3])`` (or ``{"label": r, ...}``) with no ``b`` compares several results —
-        variants or editions — at once (:class:`MultiComparison`; COINr's ``compare_coins_multi``).
+        variants or editions — at once (:class:`~ictindex.analysis.MultiComparison`; COINr's ``compare_coins_multi``).
     node
         Node code to compare (required when ``a`` is a table).
     years
@@ -243,7 +257,8 @@ def compare(
     Returns
     -------
     Comparison
-        ``table`` and ``summary`` (see :class:`Comparison`); for several sides a :class:`MultiComparison`.
+        ``table`` and ``summary`` (see :class:`~ictindex.analysis.Comparison`); for several sides a
+        :class:`~ictindex.analysis.MultiComparison`.
     """
     if b is None:
         if isinstance(a, IndexResult | pd.DataFrame):
@@ -302,6 +317,14 @@ class MultiComparison:
     spread: pd.DataFrame
     labels: tuple[str, ...]
     node: str
+
+    def __repr__(self) -> str:
+        return f"<MultiComparison of {len(self.labels)} results on {self.node}: {list(self.labels)}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import multi_comparison_card
+
+        return multi_comparison_card(self).html()
 
 
 def _sides(
@@ -604,3 +627,109 @@ def correlation_matrix(
             )
         columns = [*(c.code for c in fw.node(node).children), node]
     return values[columns].corr(method=method)
+
+
+# -- issue 27: the coherence checks as one result object, in one vocabulary (node, child) --------------------------
+#: Alpha below which a node's children are read as not measuring one thing (Nunnally 1978; Handbook 2008, 4.1).
+LOW_ALPHA = 0.7
+
+
+@dataclass(frozen=True, repr=False)
+class Coherence:
+    """The statistical coherence of a framework in one year (OECD/JRC Handbook 2008, step 4), in one vocabulary.
+
+    ``table``: one row per child of every node: ``node``, ``child``, ``kind`` (indicator/node), ``r_node`` and
+    ``p_node`` (correlation with its node), ``r_index``, ``p_index``, ``n``, ``weak`` (``r_node`` < 0.3),
+    ``negative``, ``loading`` (on its node's first principal component) and ``collinear_with`` (siblings
+    correlated above the threshold). ``nodes``: one row per node: ``node``, ``k`` children, ``n`` complete units,
+    ``alpha`` (Cronbach), ``variance_first`` (share of the first component), ``eigenvalue_second``.
+    ``pairs``: every pair of siblings: ``node``, ``child``, ``other``, ``r``, ``p``, ``n``, ``collinear``,
+    ``negative``. The functions :func:`correlations`, :func:`cronbach_alpha`, :func:`node_pca` and
+    :func:`collinearity` give the same numbers under their former column names.
+    """
+
+    table: pd.DataFrame
+    nodes: pd.DataFrame
+    pairs: pd.DataFrame
+    year: int
+    method: str
+    framework: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-child table (a copy)."""
+        return self.table.copy()
+
+    def problems(self) -> pd.DataFrame:
+        """The children that are weakly or negatively correlated with their node, or collinear with a sibling."""
+        t = self.table
+        return t[t["weak"] | t["negative"] | (t["collinear_with"] != "")].reset_index(drop=True)
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Each child's correlation with its node, grouped by node, with the 0.3 line (a matplotlib Figure)."""
+        from matplotlib.figure import Figure
+
+        t = self.table.iloc[::-1].reset_index(drop=True)
+        fig = Figure(figsize=kwargs.pop("figsize", (6.5, 0.28 * len(t) + 1.2)), layout="constrained")
+        ax = fig.add_subplot()
+        colours = np.where(t["weak"], "#D55E00", "#0072B2")
+        ax.barh(np.arange(len(t)), t["r_node"], color=colours, **kwargs)
+        ax.set_yticks(np.arange(len(t)), [f"{c} ({n})" for c, n in zip(t["child"], t["node"], strict=True)])
+        ax.axvline(WEAK_CORRELATION, color="grey", lw=0.8, ls="--")
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_xlabel(f"{self.method.capitalize()} correlation with its node ({self.year})")
+        ax.set_title(f"Coherence of {self.framework}: weak below {WEAK_CORRELATION} (orange)")
+        return fig
+
+    def __repr__(self) -> str:
+        return (
+            f"<Coherence {self.framework} {self.year}: {len(self.table)} children, {int(self.table['weak'].sum())} "
+            f"weak, {int(self.pairs['collinear'].sum())} collinear pairs>"
+        )
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display)
+        from ictindex.display import Card, table_list
+
+        facts = [
+            ("framework", self.framework),
+            ("year", self.year),
+            ("method", self.method),
+            ("weak or negative", f"{int((self.table['weak'] | self.table['negative']).sum())} of {len(self.table)}"),
+            ("collinear pairs", int(self.pairs["collinear"].sum())),
+            ("nodes with alpha < 0.7", ", ".join(self.nodes.loc[self.nodes["alpha"] < LOW_ALPHA, "node"]) or "none"),
+        ]
+        return Card(
+            "Statistical coherence",
+            facts,
+            [("Per node", self.nodes), ("Children to look at", self.problems())],
+            table_list({"table": self.table, "nodes": self.nodes, "pairs": self.pairs}) + ", <code>.plot()</code>",
+            kind="Coherence",
+        ).html()
+
+
+def coherence(
+    result: IndexResult, *, year: int | None = None, method: str = "pearson", threshold: float = COLLINEAR_CORRELATION
+) -> Coherence:
+    """Every coherence check of ``result`` in ``year`` as one ``Coherence`` (correlations with the node and
+    the index, collinear siblings, Cronbach's alpha, the first principal component of each node).
+
+    Returns :class:`~ictindex.analysis.Coherence`."""
+    year = _year_of(result, year)
+    corr = correlations(result, year=year, method=method).rename(
+        columns={"code": "child", "parent": "node", "r_parent": "r_node", "p_parent": "p_node"}
+    )
+    pca = node_pca(result, year=year)
+    pairs = collinearity(result, year=year, method=method, threshold=threshold).rename(
+        columns={"a": "child", "b": "other"}
+    )
+    both = pd.concat([pairs, pairs.rename(columns={"child": "other", "other": "child"})], ignore_index=True)
+    collinear = both[both["collinear"]].groupby("child")["other"].agg(", ".join)
+    table = corr.merge(pca[["node", "child", "loading"]], on=["node", "child"], how="left")
+    table["collinear_with"] = table["child"].map(collinear).fillna("")
+    columns = ["node", "child", "kind", "r_node", "p_node", "r_index", "p_index", "n", "weak", "negative"]
+    table = table[[*columns, "loading", "collinear_with"]]
+    order = {code: i for i, code in enumerate(result.framework.top_down_order)}
+    table = table.sort_values("node", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    per_node = cronbach_alpha(result, year=year).merge(
+        pca.groupby("node", sort=False)[["variance_first", "eigenvalue_second"]].first().reset_index(), on="node"
+    )
+    return Coherence(table, per_node, pairs, year, method, result.framework.code)

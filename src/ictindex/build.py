@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
+from ictindex.panel import PanelCheck
 from ictindex.registry import user_methods
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
@@ -74,13 +75,15 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
 
 def _absent_series(model: IndexModel) -> str:
     """ ", and 6 of its 11 indicators have no series in the data: ..." when indicators are absent altogether."""
-    issues = model.checked.issues
+    issues = cast(PanelCheck, model.checked).issues
     absent = issues.loc[issues["problem"] == "absent_indicator", "indicator"].astype(str).tolist()
     if not absent:
         return ""
     fw = model.framework
     series = [
-        f"{code} ({', '.join(fw.indicator(code).source.codes)})" if fw.indicator(code).source else code
+        f"{code} ({', '.join(fw.indicator(code).source.codes)})"  # type: ignore[union-attr]
+        if fw.indicator(code).source
+        else code
         for code in absent
     ]
     return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
@@ -102,6 +105,8 @@ def _reported(model: IndexModel, raw: np.ndarray, flags: pd.DataFrame) -> np.nda
 def explain(model: IndexModel) -> IndexResult:
     """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
     spec, fw = model.spec, model.framework
+    # set by compile_model (optional only in the dataclass)
+    checked, imputations = cast(PanelCheck, model.checked), cast(pd.DataFrame, model.imputations)
     wanted = list(spec.years or model.years)
     node_scores, coverage, floored = model.explain()
     nodes = _frame(model, node_scores, model.nodes)
@@ -136,7 +141,7 @@ def explain(model: IndexModel) -> IndexResult:
         male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
         sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
         female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
-        panel = _plain(model.checked.panel)
+        panel = _plain(checked.panel)
         gender = gender_table(
             total,
             female,
@@ -148,14 +153,13 @@ def explain(model: IndexModel) -> IndexResult:
             if spec.units.has_sex_population and spec.units.kind == "table"
             else female_shares(panel),
             band=spec.parity_band,
-            data_years=value_years(sexed, model.imputations, fw),
+            data_years=value_years(sexed, imputations, fw),
         )
         gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
 
     # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
     # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    checked = model.checked
-    log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
+    log = imputations[imputations["sex"] == "total"] if sex == "total" else imputations
     # the built years' sources suffice unless a value was carried from a year not built
     outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
     all_sources = indicator_values(checked.values, fw, sex=sex)[1] if outside else model.sources
@@ -179,8 +183,8 @@ def explain(model: IndexModel) -> IndexResult:
         _reported(model, raw, flags),
         Settings(fw, dict(spec.checks), spec.units),
     )
-    found = [t for t in (model.checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
-    issues = pd.concat(found, ignore_index=True) if found else model.checked.issues
+    found = [t for t in (checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
+    issues = pd.concat(found, ignore_index=True) if found else checked.issues
 
     imputation = spec.imputation
     provenance = {
@@ -212,7 +216,7 @@ def explain(model: IndexModel) -> IndexResult:
         _imputed=_frame(model, values, model.indicators),
         _normalised=_frame(model, normalised, model.indicators),
         _sources=model.sources,
-        _imputations=model.imputations,
+        _imputations=imputations,
         _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
         _issues=issues,
         _floored=floored,
@@ -251,6 +255,8 @@ def build_index(
     groups: pd.DataFrame | None = None,
     missing_years: str | None = None,
     checks: str | Mapping[str, Any] | None = None,
+    aggregation: str | Mapping[str, Any] | None = None,
+    weights: Any = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -312,8 +318,10 @@ def build_index(
         rule, :mod:`ictindex.treat`), fitted on ``reference_year``; default: the framework's.
         Every treated value is in ``result.treatments``.
     normalisation
-        One normalisation for every indicator, overriding the framework's
-        (``{"method": "minmax", "low": 0, "high": 100}``).
+        One normalisation for every indicator, overriding the framework's: a method name or a mapping of
+        :class:`~ictindex.framework.Normalisation` fields (``{"method": "minmax", "target": (0, 1)}``; ``low``/
+        ``high``, the former names of ``target``, are still read). The framework's ``scale`` multiplies the
+        normalised scores, so a target other than (0, 1) with a scale other than 1 is refused.
     missing_years
         A year of ``years`` the data do not hold: ``"raise"`` (default) or ``"warn"`` (left out, with a
         warning; what ``years="available"`` sets).
@@ -326,6 +334,16 @@ def build_index(
         ``{"jump": "off", "zero_price": "error", "thin_data": {"share": 0.6}}``, or ``"off"`` for none.
         A finding of severity ``error`` stops the build naming the culprits; a ``warning`` is a row of
         ``result.issues`` and an :class:`~ictindex.errors.IctIndexWarning`.
+
+    aggregation
+        How nodes combine their children, overriding the framework's: one method for every node
+        (``"geometric"``, ``{"method": "power", "power": 2}``) or ``{node: method}``; the scores equal
+        ``compile_model(data, framework).evaluate(aggregation=...)``. A node's ``zero_floor`` and
+        ``min_coverage`` stay.
+    weights
+        Child weights, overriding the framework's: a :class:`~ictindex.weights.Weights` (e.g. from
+        :func:`~ictindex.weights.pca_weights`), ``{node: {child: weight}}`` or a table ``node, child,
+        weight``; every child of a node given needs a weight (rescaled to sum 1 within the node).
 
     Returns
     -------
@@ -361,6 +379,8 @@ def build_index(
         "normalisation": normalisation,
         "missing_years": missing_years,
         "checks": checks,
+        "aggregation": aggregation,
+        "weights": weights,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)

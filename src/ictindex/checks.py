@@ -204,6 +204,14 @@ class Findings:
     def __len__(self) -> int:
         return len(self.at)
 
+    def __repr__(self) -> str:  # short (issue 27)
+        return f"<Findings of a check: {len(self.at)} findings>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import check_findings_card
+
+        return check_findings_card(self).html()
+
     def messages(self, positions: np.ndarray | None = None) -> list[str]:
         """The texts of the findings at ``positions`` (default: all)."""
         positions = np.arange(len(self.at)) if positions is None else np.asarray(positions)

@@ -6,7 +6,8 @@ divide, in both its domestic and international dimensions, and keep it under reg
 access to ICTs within their reach", j). This module measures both dimensions for any index, node or
 indicator:
 
-* :func:`group_means` — simple and population-weighted means by group, with the population share covered;
+* :func:`~ictindex.units.group_means` — simple and population-weighted means by group, with the population share
+  covered;
 * :func:`gini`, :func:`theil`, :func:`inequality` — Gini (unweighted and population-weighted), Theil T and L
   with the exact between/within decomposition, coefficient of variation, top/bottom quintile ratio and gap
   (Cowell, F. A., *Measuring Inequality*, 3rd ed., Oxford UP 2011, ch. 2-3 and Technical Appendix A.4;
@@ -23,7 +24,7 @@ one column per code) or ``economy, year, value``. Array versions of :func:`gini`
 plain values.
 
 Groups and population are explicit arguments (``groups=``, ``population=``); when left out they come from
-:func:`bundled_economies`, the one place that knows where the bundled ones live.
+:func:`~ictindex.units.bundled_economies`, the one place that knows where the bundled ones live.
 
 >>> round(gini([1, 2, 3, 4]), 4)          # sum |xi - xj| / (2 n^2 mean) = 20 / (2 * 16 * 2.5)
 0.25
@@ -902,7 +903,7 @@ def wsis_targets(
     For each target, economy and year the value is the first of the target's series present; a missing
     value is the economy's latest earlier value, at most ``max_gap`` years old (ITU's "latest available
     data" rule of the DOI; see :mod:`ictindex.impute`). Group values are population-weighted means over the
-    economies with a value (:func:`group_means`); ``population_share`` is the share of the group's
+    economies with a value (:func:`~ictindex.units.group_means`); ``population_share`` is the share of the group's
     population they hold and ``reported_share`` the share with a value reported that very year.
 
     Returns a tidy table: ``target, name, grouping, group, year, value, population_share, reported_share,

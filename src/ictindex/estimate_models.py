@@ -421,7 +421,7 @@ def regression(
     Economy effects need at least two values for most economies; where the reported values are too few for them
     (e.g. one survey per economy), the fit pools economies by region instead (``record`` says which). Years
     after (before) every reported value continue the year effects' own trend (``window``, ``damping``:
-    :func:`_extend_effects`)."""
+    ``_extend_effects``)."""
     group = np.full(L.shape[0], -1) if group is None else group
     observed = ~np.isnan(L)
     repeated = (observed.sum(axis=1) >= 2).sum() >= max(3, 0.5 * observed.any(axis=1).sum())

@@ -217,6 +217,14 @@ class Estimates:
     spec: EstimatesSpec
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def __repr__(self) -> str:  # short (issue 27): the tables are attributes
+        return f"<Estimates: {len(self.table)} rows, {len(self.notes)} notes>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import estimates_card
+
+        return estimates_card(self).html()
+
     def compare(self, published: pd.DataFrame | None = None) -> pd.DataFrame:
         """Each published figure beside the estimate: ``edition, indicator, sex, location, grouping, group, year,
         published, estimate, difference, imputed_share, low, high, url`` (default: the bundled Facts and Figures

@@ -360,6 +360,14 @@ class Findings:
         itu = {LICENCES["itu_datahub_2025"]}
         return any(lic in itu for lic in self.sources["licence"])
 
+    def __repr__(self) -> str:  # short (issue 27): the tables are attributes
+        return f"<Findings {self.result.framework.code} {self.year}: {len(self.ranking)} ranked {self.units.plural}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import findings_card
+
+        return findings_card(self).html()
+
 
 def compute_findings(
     result: IndexResult,
@@ -378,7 +386,7 @@ def compute_findings(
     ----------
     gender, gender_parity
         A by-sex result (e.g. ``doi_gender`` built with ``by_sex=True``) and/or a parity table, for the gender
-        part (see :func:`gender_findings`).
+        part (see :func:`~ictindex.findings.gender_findings`).
     ranking_rule
         Which scored units enter the headline ranking (:class:`~ictindex.ranking.RankingRule`).
     divide
@@ -387,7 +395,7 @@ def compute_findings(
         The panel the urban/rural gaps and the WSIS targets are read from. Default: the bundled panel for a
         result of economies (ISO3), none otherwise (those parts are then left out with a note).
     estimates
-        Compute the world and group estimates (:func:`estimate_findings`) for a result of economies.
+        Compute the world and group estimates (:func:`~ictindex.findings.estimate_findings`) for a result of economies.
     """
     year = result.report_year(year)
     units = result.units

@@ -535,6 +535,14 @@ class Framework(_Model):
         text = json.dumps(self.to_dict(), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
+    def __repr__(self) -> str:  # short (issue 27): pydantic's would print the whole tree
+        return f"<Framework {self.code}: {self.name}, {len(self.nodes)} nodes, {len(self.indicators)} indicators>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import framework_card
+
+        return framework_card(self).html()
+
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<dict>") -> Framework:
         if not isinstance(data, dict):

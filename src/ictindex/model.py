@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
-from ictindex.framework import Framework, Normalisation
+from ictindex.framework import Framework, Normalisation, Screening
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
@@ -139,6 +139,11 @@ class IndexModel:
             f"{len(self.nodes)} nodes, {len(self.edges)} edges>"
         )
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import model_card
+
+        return model_card(self).html()
+
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(
         self,
@@ -149,8 +154,11 @@ class IndexModel:
         *,
         sex: str | None = None,
         chunk: int | None = None,
-    ) -> np.ndarray:
-        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale.
+        as_frame: bool = False,
+    ) -> Any:
+        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale
+        (with ``as_frame=True`` a tidy DataFrame: ``economy``, ``year``, one column per node top-down as in
+        ``result.scores``, and ``replication`` first when there are several weight sets).
 
         Parameters
         ----------
@@ -192,7 +200,24 @@ class IndexModel:
                 hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
             )
         with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
-            return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+            out = self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+        return self.as_frame(out) if as_frame else out
+
+    def as_frame(self, scores: np.ndarray) -> pd.DataFrame:
+        """Scores ``(r, units, nodes)`` (or ``(units, nodes)``) as a tidy DataFrame: ``[replication,] economy,
+        year`` and one column per node, top-down (issue 27: labelled output of :meth:`evaluate`)."""
+        scores = np.asarray(scores)
+        scores = scores[None] if scores.ndim == 2 else scores
+        r, u, _ = scores.shape
+        order = [self.nodes.index(code) for code in self.framework.top_down_order]
+        frame = pd.DataFrame(
+            scores[:, :, order].reshape(r * u, len(order)), columns=list(self.framework.top_down_order)
+        )
+        frame.insert(0, "economy", np.tile(self.units.get_level_values("economy").to_numpy(), r))
+        frame.insert(1, "year", np.tile(self.units.get_level_values("year").to_numpy(), r))
+        if r > 1:
+            frame.insert(0, "replication", np.repeat(np.arange(r), u))
+        return frame
 
     def _evaluate(
         self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None
@@ -215,7 +240,7 @@ class IndexModel:
             for start in range(0, len(rows), step):
                 check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if contiguous:
-                    part = slice(start, start + step)
+                    part: Any = slice(start, start + step)
                     aggregate_tree(
                         x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
                     )
@@ -381,13 +406,18 @@ class IndexModel:
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(
-            self._fit_values(), inds, specs, self._all_year_code, self._all_years, self.spec.reference_year
+            self._fit_values(),
+            inds,
+            specs,
+            cast(np.ndarray, self._all_year_code),
+            self._all_years,
+            self.spec.reference_year,
         )
         values = self.values if sex == "total" else self.sex_values[sex]
         return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
 
     def _fit_values(self) -> np.ndarray:
-        arrays = [self._all_values, *self._all_sex_values.values()]
+        arrays: list[Any] = [self._all_values, *self._all_sex_values.values()]
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
 
 
@@ -538,7 +568,7 @@ def _screened_rows(screening: pd.DataFrame | None, years: list[int], index: str)
 
 
 def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.ndarray, pd.DataFrame]:
-    return screen_units(values, spec.screening.min_share, counted=counted)
+    return screen_units(values, cast(Screening, spec.screening).min_share, counted=counted)
 
 
 def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) -> pd.DataFrame | None:
@@ -567,7 +597,7 @@ def compile_model(
     groups: pd.DataFrame | None = None,
     **arguments: Any,
 ) -> IndexModel:
-    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`).
+    """Resolve a build into an :class:`~ictindex.model.IndexModel` (same keywords as :func:`ictindex.build_index`).
 
     The stages, in COINr's order: impute (``groups`` serves group methods), screen units by data
     availability (on the observed values before imputation, or on the imputed ones), treat outliers
@@ -628,7 +658,7 @@ def compile_model(
     if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
         keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
         if not keep.all():
-            index, values, sources = index[keep], values[keep], sources[keep]
+            index, values, sources = index[keep], values[keep], sources[keep]  # type: ignore[index]
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -714,7 +744,7 @@ def compile_model(
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
     log = log[log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
-        disaggregable = {i.code for i in fw.indicators if i.sex_disaggregable}
+        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}  # type: ignore[no-redef]
         own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
         log = log[own].reset_index(drop=True)
     return IndexModel(

@@ -200,7 +200,7 @@ def _minmax_apply(
 ) -> np.ndarray:
     """Min-max from the fitted minimum and maximum, mapped to ``target``."""
     return minmax(
-        _transform(x, transform), params["low"][year_code], params["high"][year_code], tuple(target), direction
+        _transform(x, transform), params["low"][year_code], params["high"][year_code], (target[0], target[1]), direction
     )
 
 
@@ -455,7 +455,10 @@ def _user_scores(scores: Any, x: np.ndarray, ind: Indicator, spec: Normalisation
     invents data), and within the indicator's ``target`` range unless the method is registered
     ``bounded=False`` (a score of 5 on a 0-1 index was accepted)."""
     name = spec.method
-    place = {"indicator": ind.code, "hint": f"correct the normalisation method '{name}' registered by the user"}
+    place: dict[str, Any] = {
+        "indicator": ind.code,
+        "hint": f"correct the normalisation method '{name}' registered by the user",
+    }
     try:
         array = np.asarray(scores, dtype="float64")
     except (TypeError, ValueError):

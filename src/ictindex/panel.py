@@ -239,6 +239,11 @@ class PanelCheck:
             f"{len(self.issues) - n_errors} warning(s), {len(self.economies)} economies)"
         )
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import panel_check_card
+
+        return panel_check_card(self).html()
+
 
 def _rename(frame: pd.DataFrame) -> pd.DataFrame:
     lookup = {alias: canonical for canonical, aliases in _ALIASES.items() for alias in aliases}

@@ -136,7 +136,7 @@ def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRul
 
     ``rank_change`` is positive when the economy moved up (previous rank - rank);
     ``change`` is the index score change. Both are empty when the economy was not ranked the
-    year before (or the result has no previous year). With a :class:`RankingRule`, the economies
+    year before (or the result has no previous year). With a :class:`~ictindex.ranking.RankingRule`, the economies
     it leaves out are not in the table and the ranks (both years) are those under the rule.
     """
     year = result.report_year(year)

@@ -7,11 +7,11 @@ changing a returned frame never changes the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,7 +19,10 @@ from ictindex.errors import MethodError
 from ictindex.framework import Framework
 from ictindex.units import Units
 
-__all__ = ["IndexResult"]
+if TYPE_CHECKING:
+    from ictindex.plotting import PlotAccessor
+
+__all__ = ["IndexResult", "Provenance"]
 
 #: Without copy-on-write (pandas < 3 by default) a shallow copy shares its data with the result, so a
 #: caller's edit would change the result: hand out deep copies there.
@@ -28,6 +31,41 @@ _DEEP = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_
 
 def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
+
+
+class Provenance(Mapping[str, Any]):
+    """What a build rests on (library version, framework and input hashes, every setting): a read-only mapping
+    (``result.provenance["framework_sha256"]``) whose :meth:`to_frame` is the tidy table ``field, value``."""
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self._fields = MappingProxyType(dict(fields))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per field: ``field``, ``value`` (lists and mappings as their text)."""
+        return pd.DataFrame(
+            {"field": list(self._fields), "value": [v if _scalar(v) else str(v) for v in self._fields.values()]}
+        )
+
+    def __repr__(self) -> str:
+        return f"<Provenance of {self._fields.get('framework', 'a build')}: {len(self)} fields; .to_frame() shows them>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display)
+        from ictindex.display import Card
+
+        return Card("Provenance", (), [("Fields", self.to_frame())], kind="Provenance").html()
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 @dataclass(frozen=True, repr=False)
@@ -57,7 +95,8 @@ class IndexResult:
     ``issues``
         What input validation noticed (aggregates set aside, missing markers, ...).
     ``provenance``
-        Library version, framework code and hash, input hash, parameters.
+        Library version, framework code and hash, input hash, parameters: a read-only mapping whose
+        ``to_frame()`` is the tidy table (:class:`Provenance`).
     ``spec``
         The :class:`~ictindex.spec.BuildSpec` of the build: ``build_index(data,
         spec=result.spec.replace(min_coverage=0.5))`` rebuilds it with one setting changed.
@@ -85,7 +124,7 @@ class IndexResult:
     spec: Any = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+        object.__setattr__(self, "provenance", Provenance(self.provenance))
 
     # -- stages ---------------------------------------------------------------
     @property
@@ -217,7 +256,7 @@ class IndexResult:
         return self._require_gender(self._gender_indicators)
 
     @property
-    def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
+    def plot(self) -> PlotAccessor:  # the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
         from ictindex.plotting import PlotAccessor
 
@@ -302,6 +341,11 @@ class IndexResult:
 
     def __repr__(self) -> str:
         return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import index_result_card
+
+        return index_result_card(self).html()
 
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:

@@ -101,7 +101,7 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``table`` as a UTF-8 CSV with :func:`safe_table`'s cells, full precision, no index.
+    r"""Write ``table`` as a UTF-8 CSV with :func:`safe_table`'s cells, full precision, no index.
 
     Lines end with CRLF (RFC 4180), so a cell holding a bare carriage return is quoted: unquoted, a
     spreadsheet would start a new row there, and the text after it (``x\r=1+1``) would be a formula.

@@ -697,6 +697,11 @@ class Units:
             return f"<Units table: {len(self.codes)} {self.plural}{where}>"
         return f"<Units {self.kind}>"
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import units_card
+
+        return units_card(self).html()
+
     def describe(self) -> str:
         """One line for provenance: the kind, or the table's size, source and hash."""
         if self.kind != "table":
@@ -751,7 +756,7 @@ def read_units(
     plural: str | None = None,
     sheet: str | int | None = None,
 ) -> Units:
-    """Read a units table (a DataFrame, or a CSV/XLSX file) into :class:`Units`.
+    """Read a units table (a DataFrame, or a CSV/XLSX file) into :class:`~ictindex.units.Units`.
 
     The code column is ``unit`` (or ``economy``, ``code``); ``name`` defaults to the code; ``population``,
     ``population_female``, ``population_male`` and ``population_year`` must be numbers; every other column is a

@@ -207,7 +207,7 @@ def _direction(value: Any, code: str = "") -> int:
             field="iMeta.Direction",
             hint="write 1 where higher values are better and -1 where lower values are better",
         )
-    return int(number)  # type: ignore[arg-type]
+    return int(number)
 
 
 def _weight(value: Any, code: str = "") -> float:

@@ -166,8 +166,9 @@ def read_sdmx(
     path_or_message
         An SDMX-ML (``.xml``) or SDMX-CSV (``.csv``) file, or an ``sdmx1`` data message.
     mapping
-        An :class:`SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING` (the UN SDG
-        and World Bank structures): ``read_sdmx(path, {"economy": "GEO_PICT", "select": {"AGE": "Y15T24"}})``.
+        An :class:`~ictindex.io.sdmx.SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING`
+        (the UN SDG and World Bank structures):
+        ``read_sdmx(path, {"economy": "GEO_PICT", "select": {"AGE": "Y15T24"}})``.
     structure
         The data structure (a structure message file, or an ``sdmx1`` DataStructureDefinition / Dataflow)
         of a structure-specific SDMX-ML or an SDMX-CSV message. SDMX-CSV without one is read with a

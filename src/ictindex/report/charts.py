@@ -146,7 +146,7 @@ def ranking_chart(
     ``stacked=True`` and an arithmetic index, each bar is split into the sub-indices'
     contributions ``w_c * s_c`` (weights rescaled over the sub-indices present), which add up to the
     index; for other means the sub-index scores are drawn as points, since they do not add up.
-    With a :class:`~ictindex.report.tables.RankingRule`, only the economies it ranks are shown.
+    With a :class:`~ictindex.ranking.RankingRule`, only the economies it ranks are shown.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`.
     """
     year = report_year(result, year)
@@ -435,7 +435,7 @@ def world_map(
     each class's range and count), so the map shows differences across the whole distribution
     instead of one colour for most of the world. Economies without a score are hatched; scored
     economies with no polygon at this scale (small islands, city states) are listed under the map
-    (:func:`map_not_drawn`), never dropped silently; the UN-style boundary disclaimer follows.
+    (:func:`~ictindex.report.charts.map_not_drawn`), never dropped silently; the UN-style boundary disclaimer follows.
     ``kwargs`` go to the :class:`~matplotlib.collections.PatchCollection` of the scored economies.
     """
     year = report_year(result, year)

@@ -75,6 +75,14 @@ class Report:
     tables: dict[str, list[Path]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # short (issue 27): the paths are attributes
+        return f"<Report {self.html}: {len(self.charts)} charts, {len(self.tables)} tables, {len(self.notes)} notes>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import report_card
+
+        return report_card(self).html()
+
 
 def _unit_code(findings: Findings, label: str) -> str:
     """A unit given by code or name: ISO3 or an ITU/UN name for economies, a code or a table name otherwise."""

@@ -176,7 +176,8 @@ def group_averages(
 ) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
-    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by :func:`averages_table`.
+    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by
+    :func:`~ictindex.report.tables.averages_table`.
 
     Parameters
     ----------
