@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr, spearmanr
 
 from ictindex.errors import MethodError
 from ictindex.published import published_scores as clean_published_scores
@@ -193,6 +192,8 @@ def _coverage_columns(table: pd.DataFrame, a: IndexResult | pd.DataFrame, b: Ind
 
 
 def _summary(group: pd.DataFrame) -> pd.Series:
+    from scipy.stats import spearmanr  # imported where used (issue 25: a light `import ictindex`)
+
     both = group[group["in"] == "both"]
     rho, p = spearmanr(both["score_a"], both["score_b"]) if len(both) > 2 else (np.nan, np.nan)
     diff = both["difference"].abs()
@@ -347,6 +348,8 @@ def compare_many(
     >>> m.spread["rank_range"].tolist()
     [1, 1, 0]
     """
+    from scipy.stats import spearmanr
+
     sides = _sides(many, labels)
     first = sides[0][1]
     if node is None:
@@ -462,6 +465,8 @@ def level_values(result: IndexResult, year: int | None = None) -> pd.DataFrame:
 
 
 def _pair(x: pd.Series, y: pd.Series, method: str) -> tuple[float, float, int]:
+    from scipy.stats import pearsonr, spearmanr
+
     ok = x.notna() & y.notna()
     n = int(ok.sum())
     if n < 3 or x[ok].nunique() < 2 or y[ok].nunique() < 2:

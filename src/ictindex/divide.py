@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
@@ -623,6 +622,8 @@ def convergence(
       are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
       is mechanical: economies near the ceiling cannot grow much.
     """
+    from scipy import stats  # imported where used (issue 25: a light `import ictindex`)
+
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise MethodError(f"alpha must be a number between 0 and 1, got {alpha!r}", field="alpha", hint="e.g. 0.05")
     values = values_of(data, column, years)
@@ -843,6 +844,8 @@ def logistic_trend(t: np.ndarray, r: float, t0: float) -> np.ndarray:
 def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[float, str, str, float, float]:
     """Year the target was reached (observed) or would be on the fitted logistic trend, how, the trend,
     and the trend's ``r`` and ``t0`` (NaN when no trend was fitted)."""
+    from scipy import optimize
+
     observed = series[series["meets_coverage"]].dropna(subset=["value"]).sort_values("year")
     if observed.empty:
         return np.nan, "no year meets the coverage threshold", "", np.nan, np.nan
