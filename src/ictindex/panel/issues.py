@@ -173,3 +173,10 @@ def _set_aside_issues(records: Sequence[Sequence[object]], framework: Framework 
         },
         columns=ISSUE_COLUMNS,
     )
+
+
+def _errors_first(found: list[pd.DataFrame]) -> pd.DataFrame:
+    """The issue rows found, errors first (the order of each severity kept)."""
+    issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
+    errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
+    return errors_first.drop(columns="_o").reset_index(drop=True)

@@ -29,13 +29,14 @@ from ictindex.panel.issues import (
     _absent_issues,
     _all_missing_issues,
     _boolean_issues,
+    _errors_first,
     _issues,
     _marker_issues,
     _not_a_number,
     _text,
     _unknown_indicator_issues,
 )
-from ictindex.panel.schema import _LINE, ISSUE_COLUMNS, MISSING_MARKERS, PANEL_COLUMNS, PanelCheck, _rename
+from ictindex.panel.schema import _LINE, MISSING_MARKERS, PANEL_COLUMNS, PanelCheck, _rename
 from ictindex.units import Units
 
 
@@ -118,15 +119,37 @@ def _validate_long(
     units: Units,
     source: str | None,
 ) -> PanelCheck:
-    """:func:`~ictindex.panel.validate_panel` of a table in the long layout (a wide one melted by :func:`_to_long`)."""
+    """:func:`~ictindex.panel.validate_panel` of a table in the long layout (a wide one melted by :func:`_to_long`):
+    the checks of :mod:`ictindex.panel.checks` on the rows, then values, labels, duplicates, the framework's
+    indicators and ranges, and female/male values without a total, each step dropping from ``keep`` the rows it
+    refuses and adding its issue rows to ``found``."""
     long = _to_long(frame, source)
-    n_rows = len(long)
-    keep = np.ones(n_rows, dtype=bool)
+    keep = np.ones(len(long), dtype=bool)
+    keep, rows = _check_rows(long, keep, found, units, extra_names, latest)
+    keep, has_value = _check_values(long, keep, found)
+    keep = _check_labels(long, keep, found)
+    keep = _check_duplicates(long, keep, found)
+    if framework is not None:
+        keep = _check_framework(long, keep, has_value, found, framework, known_series)
+    _check_sex_without_total(long, keep, has_value, found)
+    return _long_result(long, keep & has_value, found, rows)
+
+
+def _check_rows(
+    long: pd.DataFrame,
+    keep: np.ndarray,
+    found: list[pd.DataFrame],
+    units: Units,
+    extra_names: Mapping[str, str] | None,
+    latest: int,
+) -> tuple[np.ndarray, dict]:
+    """Economies (names/codes resolved once per distinct label, aggregates set aside), years and sexes; returns
+    ``keep`` and what the panel's economy column needs later (``economies``, ``in_use``, ``same_labels``,
+    ``dropped``)."""
 
     def rows_of(mask: np.ndarray) -> pd.DataFrame:
         return long[mask]
 
-    # economies: resolve names/codes once per distinct label, set aggregates aside
     economy = long["economy"].array
     dropped, recoded = _check_economies(economy, units, extra_names, rows_of, found)
     keep &= ~dropped
@@ -147,8 +170,13 @@ def _validate_long(
     bad_sex, sex = _check_sexes(long["sex"].array, rows_of, found)
     long["sex"] = sex
     keep &= ~bad_sex
+    return keep, {"economies": economies, "in_use": in_use, "same_labels": same_labels, "dropped": dropped}
 
-    # values: numbers; missing markers become NaN (recorded); other text is an error
+
+def _check_values(long: pd.DataFrame, keep: np.ndarray, found: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Values: numbers; missing markers become NaN (recorded); other text, yes/no cells and infinities are errors;
+    an indicator with no value at all is recorded. Returns ``keep`` and where a value is."""
+    n_rows = len(long)
     raw = long["value"]
     number = pd.to_numeric(raw, errors="coerce").astype("float64")
     numeric_input = pd.api.types.is_float_dtype(raw.dtype) or pd.api.types.is_integer_dtype(raw.dtype)
@@ -181,12 +209,18 @@ def _validate_long(
         found.append(_issues(long[infinite], "error", "non_finite", _NON_FINITE))
         keep &= ~infinite
     long["value"] = number
+    return keep, has_value
+
+
+def _check_labels(long: pd.DataFrame, keep: np.ndarray, found: list[pd.DataFrame]) -> np.ndarray:
+    """Source, note and indicator labels as text (indicators stripped); an empty indicator cell is an error."""
     source = long["source"].array
     long["source"] = _recode(
         source, _text(pd.Series(source.categories, dtype=object)).to_numpy(dtype=object), "user data"
     )
     note = long["note"].array
     long["note"] = _recode(note, _text(pd.Series(note.categories, dtype=object)).to_numpy(dtype=object), "")
+    indicator = long["indicator"].array
     long["indicator"] = _recode(
         indicator, _text(pd.Series(indicator.categories, dtype=object)).str.strip().to_numpy(dtype=object), ""
     )
@@ -202,10 +236,15 @@ def _validate_long(
             )
         )
         keep &= ~no_indicator
+    return keep
 
-    # duplicates among rows that are otherwise fine (one integer key per row: no text compared)
+
+def _check_duplicates(long: pd.DataFrame, keep: np.ndarray, found: list[pd.DataFrame]) -> np.ndarray:
+    """Duplicates among rows that are otherwise fine (one integer key per row: no text compared)."""
+    n_rows = len(long)
     years = long["year"].to_numpy()
     sex_codes = long["sex"].array.codes
+    indicator = long["indicator"].array
     wide_rows = long.attrs.get("wide_rows")
     if wide_rows and n_rows:  # a wide table: a duplicate is a repeated (economy, year, sex) row of the table
         rows_kept = keep.reshape(-1, wide_rows).any(axis=0)
@@ -231,40 +270,58 @@ def _validate_long(
         key = ["economy", "year", "indicator", "sex"]
         found.append(_issues(long[dup].drop_duplicates(key), "error", "duplicate", _DUPLICATE))
         keep &= ~dup
+    return keep
 
-    if framework is not None:
-        known = _known_indicators(framework, known_series)
-        known_u = np.asarray([c in known for c in indicator.categories], dtype=bool)
-        unknown_ind = keep & ~_per_row(known_u, indicator.codes, False)
-        if unknown_ind.any():
-            found.append(_unknown_indicator_issues(long[unknown_ind].drop_duplicates("indicator"), framework))
-            keep &= ~unknown_ind
-        found.extend(_range_issues(long, keep, framework, known_series))
-        used = (
-            np.bincount(
-                _masked(indicator.codes, keep & has_value & (indicator.codes >= 0)), minlength=len(indicator.categories)
-            )
-            > 0
+
+def _check_framework(
+    long: pd.DataFrame,
+    keep: np.ndarray,
+    has_value: np.ndarray,
+    found: list[pd.DataFrame],
+    framework: Framework,
+    known_series: Mapping[str, tuple[float | None, float | None]] | None,
+) -> np.ndarray:
+    """Indicators the framework (or ``known_series``) does not know, values outside their admissible range, and
+    framework indicators with no value at all."""
+    indicator = long["indicator"].array
+    known = _known_indicators(framework, known_series)
+    known_u = np.asarray([c in known for c in indicator.categories], dtype=bool)
+    unknown_ind = keep & ~_per_row(known_u, indicator.codes, False)
+    if unknown_ind.any():
+        found.append(_unknown_indicator_issues(long[unknown_ind].drop_duplicates("indicator"), framework))
+        keep &= ~unknown_ind
+    found.extend(_range_issues(long, keep, framework, known_series))
+    used = (
+        np.bincount(
+            _masked(indicator.codes, keep & has_value & (indicator.codes >= 0)), minlength=len(indicator.categories)
         )
-        present = set(indicator.categories[used])
-        found.extend(_absent_issues(framework, present))
+        > 0
+    )
+    present = set(indicator.categories[used])
+    found.extend(_absent_issues(framework, present))
+    return keep
 
+
+def _check_sex_without_total(
+    long: pd.DataFrame, keep: np.ndarray, has_value: np.ndarray, found: list[pd.DataFrame]
+) -> None:
+    """Female/male values whose economy, year and indicator have no total (a warning)."""
+    sex_codes = long["sex"].array.codes
     by_sex = keep & (sex_codes != 0) & has_value
     if by_sex.any():
-        cell = _cell_keys(long["economy"].array.codes, years, indicator.codes, keep)
+        cell = _cell_keys(long["economy"].array.codes, long["year"].to_numpy(), long["indicator"].array.codes, keep)
         lone = by_sex & ~np.isin(cell, cell[keep & (sex_codes == 0)])
         if lone.any():
             rows = long[lone].drop_duplicates(["economy", "year", "indicator"])
             found.append(_issues(rows, "warning", "sex_without_total", _SEX_WITHOUT_TOTAL))
 
-    issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
-    errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
-    usable = keep & has_value
+
+def _long_result(long: pd.DataFrame, usable: np.ndarray, found: list[pd.DataFrame], rows: dict) -> PanelCheck:
+    """The usable rows as the canonical panel (labels in use, sorted), with the issues, errors first."""
     panel = long[PANEL_COLUMNS] if usable.all() else long.loc[usable, PANEL_COLUMNS]
     panel = panel.reset_index(drop=True)
     panel.attrs = {}
     for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
-        known = column == "economy" and same_labels and usable.all() and not dropped.any()
-        panel[column] = _sorted_categories(panel[column].array, in_use if known else None)
-    checked = PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
-    return checked
+        known = column == "economy" and rows["same_labels"] and usable.all() and not rows["dropped"].any()
+        panel[column] = _sorted_categories(panel[column].array, rows["in_use"] if known else None)
+    return PanelCheck(panel, _errors_first(found), rows["economies"])
