@@ -38,16 +38,11 @@ def _known_indicators(framework: Framework | None, known_series: Mapping[str, ob
 RowsOf = Callable[[np.ndarray], pd.DataFrame]
 
 
-def _check_economies(
-    economy: pd.Categorical,
-    units: Units,
-    extra_names: Mapping[str, str] | None,
-    rows_of: RowsOf,
-    found: list[pd.DataFrame],
-) -> tuple[np.ndarray, pd.Categorical]:
-    """Resolve every distinct economy label once (``units="any"`` or a units table: used as given, stripped) and
-    record the blank, aggregate and unknown ones (for a units table: codes it does not list, each with the nearest
-    code it does). Returns the rows set aside and the column of resolved codes."""
+def _classify_labels(
+    economy: pd.Categorical, units: Units, extra_names: Mapping[str, str] | None
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct label: the label as text, whether it is blank, its kind (economy, aggregate, unknown,
+    not_in_table, blank) and its code."""
     label_u = _text(pd.Series(economy.categories, dtype=object))
     stripped_u = label_u.str.strip()
     blank_u = (stripped_u == "").to_numpy()
@@ -61,6 +56,20 @@ def _check_economies(
         classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
         kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
         iso_u = label_u.map(classes["iso3"]).to_numpy(dtype=object)
+    return label_u, blank_u, kind_u, iso_u
+
+
+def _check_economies(
+    economy: pd.Categorical,
+    units: Units,
+    extra_names: Mapping[str, str] | None,
+    rows_of: RowsOf,
+    found: list[pd.DataFrame],
+) -> tuple[np.ndarray, pd.Categorical]:
+    """Resolve every distinct economy label once (``units="any"`` or a units table: used as given, stripped) and
+    record the blank, aggregate and unknown ones (for a units table: codes it does not list, each with the nearest
+    code it does). Returns the rows set aside and the column of resolved codes."""
+    label_u, blank_u, kind_u, iso_u = _classify_labels(economy, units, extra_names)
     blank = _per_row(blank_u, economy.codes, True)
     aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
     unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)

@@ -63,42 +63,7 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
         )
     defaults = {"sex": "total", "source": source or "user data", "note": ""}
     if "indicator" not in frame.columns:
-        id_columns = [c for c in ("economy", "year", "sex", "source", "note", _LINE) if c in frame.columns]
-        value_columns = [c for c in frame.columns if c not in id_columns]
-        if not value_columns:
-            raise PanelError(
-                "no indicator columns",
-                file=source,
-                hint="add 'indicator' and 'value' columns, or one column per indicator",
-            )
-        n, k = len(frame), len(value_columns)
-        long = {}
-        for column in ("economy", "sex", "source", "note"):
-            if column in frame.columns:
-                coded = _categorical(frame[column])
-                long[column] = pd.Categorical.from_codes(np.tile(coded.codes, k), categories=coded.categories)
-            else:
-                long[column] = _constant(defaults[column], n * k)
-        long["year"] = np.tile(frame["year"].to_numpy(), k)
-        column_code = np.arange(k, dtype="int16" if k < 32_000 else "int32")
-        long["indicator"] = pd.Categorical.from_codes(
-            np.repeat(column_code, n), categories=pd.Index([str(c) for c in value_columns], dtype=object)
-        )
-        block = frame[value_columns]
-        numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in block.dtypes)
-        long["value"] = (
-            block.to_numpy(dtype="float64").ravel(order="F")
-            if numeric
-            else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns])
-        )
-        if _LINE in frame.columns:
-            long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
-        out = pd.DataFrame(long, copy=False)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
-        if len({str(c).strip() for c in value_columns}) == k:  # row i of the table is rows i, i + n, ... of the long
-            # layout, and a repeated (economy, year, sex) row is a duplicate (two columns that are one indicator
-            # once stripped are compared cell by cell)
-            out.attrs["wide_rows"] = n
-        return out
+        return _melt(frame, source, defaults)
     present = [c for c in (*PANEL_COLUMNS, _LINE) if c in frame.columns]
     if frame.columns.is_unique:  # the input's columns, not copied: they are replaced, never written
         long = pd.DataFrame({c: frame[c] for c in present}, copy=False)
@@ -107,6 +72,47 @@ def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:
     for column in ("economy", "indicator", "sex", "source", "note"):
         long[column] = _categorical(long[column]) if column in long.columns else _constant(defaults[column], len(long))
     return long[[*PANEL_COLUMNS, _LINE] if _LINE in long.columns else PANEL_COLUMNS]
+
+
+def _melt(frame: pd.DataFrame, source: str | None, defaults: dict[str, str]) -> pd.DataFrame:
+    """The long layout of a wide table (one column per indicator), without writing one text cell per value: economy,
+    sex, source and note labels are coded once per row of the table, indicators once per column."""
+    id_columns = [c for c in ("economy", "year", "sex", "source", "note", _LINE) if c in frame.columns]
+    value_columns = [c for c in frame.columns if c not in id_columns]
+    if not value_columns:
+        raise PanelError(
+            "no indicator columns",
+            file=source,
+            hint="add 'indicator' and 'value' columns, or one column per indicator",
+        )
+    n, k = len(frame), len(value_columns)
+    long = {}
+    for column in ("economy", "sex", "source", "note"):
+        if column in frame.columns:
+            coded = _categorical(frame[column])
+            long[column] = pd.Categorical.from_codes(np.tile(coded.codes, k), categories=coded.categories)
+        else:
+            long[column] = _constant(defaults[column], n * k)
+    long["year"] = np.tile(frame["year"].to_numpy(), k)
+    column_code = np.arange(k, dtype="int16" if k < 32_000 else "int32")
+    long["indicator"] = pd.Categorical.from_codes(
+        np.repeat(column_code, n), categories=pd.Index([str(c) for c in value_columns], dtype=object)
+    )
+    block = frame[value_columns]
+    numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in block.dtypes)
+    long["value"] = (
+        block.to_numpy(dtype="float64").ravel(order="F")
+        if numeric
+        else np.concatenate([block[c].to_numpy(dtype=object) for c in value_columns])
+    )
+    if _LINE in frame.columns:
+        long[_LINE] = np.tile(frame[_LINE].to_numpy(), k)
+    out = pd.DataFrame(long, copy=False)[[*PANEL_COLUMNS, _LINE] if _LINE in frame.columns else PANEL_COLUMNS]
+    if len({str(c).strip() for c in value_columns}) == k:  # row i of the table is rows i, i + n, ... of the long
+        # layout, and a repeated (economy, year, sex) row is a duplicate (two columns that are one indicator
+        # once stripped are compared cell by cell)
+        out.attrs["wide_rows"] = n
+    return out
 
 
 def _validate_long(
