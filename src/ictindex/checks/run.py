@@ -193,16 +193,49 @@ def check_values(
     """
     settings = settings or Settings(framework)
     layout = Layout.from_index(values.index)
-    listed, listed_years = _listed(layout, years, window)
-    rows = _Rows(layout, listed, listed_years)
+    rows = _Rows(layout, *_listed(layout, years, window))
     # one array per indicator (views of the frame's columns); a column a check changes is copied first
     x = [values[code].to_numpy(dtype="float64") for code in values.columns]
-    changed: set[int] = set()
     sex_arrays = {
         s: frame.reindex(values.index).to_numpy(dtype="float64", copy=True) for s, frame in (sexes or {}).items()
     }
-    source_notes: list[tuple[int, np.ndarray, np.ndarray]] = []
     population = _female_share_of(layout, panel, units)
+    changed, source_notes = _run_value_checks(
+        values, x, sex_arrays, framework, settings, Context(layout, framework, population=population), rows, inplace
+    )
+    for j in changed:  # the female and male indices share the total's value of a common indicator
+        if not framework.indicators[j].sex_disaggregable:
+            for s in sex_arrays:
+                sex_arrays[s][:, j] = x[j]
+    _run_unit_checks(values, x, framework, settings, layout, rows)
+    issues = rows.table()
+    if stop:
+        _raise(issues)
+        _warn(rows, issues)
+    out_values = values
+    if changed and not inplace:
+        out_values = values.copy(deep=False)
+        for j in changed:
+            out_values[values.columns[j]] = x[j]
+    out_sexes = {s: pd.DataFrame(a, index=values.index, columns=values.columns) for s, a in sex_arrays.items()}
+    return CheckedValues(out_values, _noted_sources(sources, source_notes), out_sexes, issues)
+
+
+def _run_value_checks(
+    values: pd.DataFrame,
+    x: list[np.ndarray],
+    sex_arrays: dict[str, np.ndarray],
+    framework: Framework,
+    settings: Settings,
+    base: Context,
+    rows: _Rows,
+    inplace: bool,
+) -> tuple[set[int], list[tuple[int, np.ndarray, np.ndarray]]]:
+    """The checks of values, indicator by indicator; a finding that acts (a value set aside or derived, sexes
+    dropped) changes ``x`` (and ``values`` itself when ``inplace``) and ``sex_arrays`` unless its severity is
+    ``error``. Returns the columns changed and the source notes of the values changed."""
+    changed: set[int] = set()
+    source_notes: list[tuple[int, np.ndarray, np.ndarray]] = []
     for method in checks.methods():
         if method.scope != "indicator":
             continue
@@ -213,12 +246,12 @@ def check_values(
                 continue
             sexed = indicator.sex_disaggregable and "female" in sex_arrays and "male" in sex_arrays
             context = Context(
-                layout,
+                base.layout,
                 framework,
                 indicator,
                 female=sex_arrays["female"][:, j] if sexed else None,
                 male=sex_arrays["male"][:, j] if sexed else None,
-                population=population,
+                population=base.population,
             )
             for found in _as_list(method.fn(x[j], context, **params)):
                 acted = found.values is not None or found.drop_sexes
@@ -236,10 +269,13 @@ def check_values(
                         for s in sex_arrays:
                             sex_arrays[s][found.at, j] = np.nan
                 rows.add(method.name, severity, found, indicator.code, acted=acted)
-    for j in changed:  # the female and male indices share the total's value of a common indicator
-        if not framework.indicators[j].sex_disaggregable:
-            for s in sex_arrays:
-                sex_arrays[s][:, j] = x[j]
+    return changed, source_notes
+
+
+def _run_unit_checks(
+    values: pd.DataFrame, x: list[np.ndarray], framework: Framework, settings: Settings, layout: Layout, rows: _Rows
+) -> None:
+    """The checks of units, on which units have a value of which indicator."""
     present = np.column_stack([~np.isnan(column) for column in x]) if x else np.zeros((len(values), 0), dtype=bool)
     has = present.any(axis=1)
     for method in checks.methods():
@@ -250,24 +286,20 @@ def check_values(
             continue
         for found in _as_list(method.fn(present, Context(layout, framework, has=has), **settings.params(method.name))):
             rows.add(method.name, severity, found, "")
-    issues = rows.table()
-    if stop:
-        _raise(issues)
-        _warn(rows, issues)
-    out_values = values
-    if changed and not inplace:
-        out_values = values.copy(deep=False)
-        for j in changed:
-            out_values[values.columns[j]] = x[j]
-    out_sources = sources
-    if sources is not None and source_notes:
-        out_sources = sources.copy()
-        for j, at, text in source_notes:
-            column = out_sources.iloc[:, j].astype(object).to_numpy(copy=True)
-            column[at] = text
-            out_sources[out_sources.columns[j]] = column
-    out_sexes = {s: pd.DataFrame(a, index=values.index, columns=values.columns) for s, a in sex_arrays.items()}
-    return CheckedValues(out_values, out_sources, out_sexes, issues)
+
+
+def _noted_sources(
+    sources: pd.DataFrame | None, source_notes: list[tuple[int, np.ndarray, np.ndarray]]
+) -> pd.DataFrame | None:
+    """The sources with the notes of the values a check changed (a copy; ``sources`` itself is left as it is)."""
+    if sources is None or not source_notes:
+        return sources
+    out_sources = sources.copy()
+    for j, at, text in source_notes:
+        column = out_sources.iloc[:, j].astype(object).to_numpy(copy=True)
+        column[at] = text
+        out_sources[out_sources.columns[j]] = column
+    return out_sources
 
 
 def _derivation(name: str, values: np.ndarray) -> np.ndarray:
