@@ -99,29 +99,83 @@ def sex_total(x: np.ndarray, context: Context, *, tolerance: float | None = None
     name = indicator.code if indicator is not None else "the indicator"
     pair = ~np.isnan(female) & ~np.isnan(male)
     total = ~np.isnan(x)
+    out = _total_outside_range(x, female, male, pair & total, indicator, name, tolerance)
+    lone = np.flatnonzero(pair & ~total)
+    return (out + _total_derived(lone, female, male, context, name)) if lone.size else out
+
+
+def _total_outside_range(
+    x: np.ndarray,
+    female: np.ndarray,
+    male: np.ndarray,
+    both: np.ndarray,
+    indicator: Indicator | None,
+    name: str,
+    tolerance: float | None,
+) -> list[Findings]:
+    """Totals outside the female-male range by more than the tolerance (where all three are given: ``both``)."""
     low, high = np.fmin(female, male), np.fmax(female, male)
     if tolerance is None:
         tol = 0.5 if indicator is not None and is_percentage(indicator) else 0.01 * np.fmax(np.abs(low), np.abs(high))
     else:
         tol = tolerance
     with np.errstate(invalid="ignore"):
-        outside_at = np.flatnonzero(pair & total & ((x < low - tol) | (x > high + tol)))
+        outside_at = np.flatnonzero(both & ((x < low - tol) | (x > high + tol)))
+    if not outside_at.size:
+        return []
+    t, fo, mo = x[outside_at], female[outside_at], male[outside_at]
+    return [
+        Findings(
+            outside_at,
+            lambda p: [
+                f"the total {_g(t[i])} of {name} lies outside its female-male range ({_g(fo[i])} women, "
+                f"{_g(mo[i])} men): check that the three come from one survey and year"
+                for i in p
+            ],
+        )
+    ]
+
+
+def _total_derived(
+    lone: np.ndarray, female: np.ndarray, male: np.ndarray, context: Context, name: str
+) -> list[Findings]:
+    """Female and male pairs without a total (at ``lone``): the total derived where the population by sex is
+    known, else the pair set aside."""
     out: list[Findings] = []
-    if outside_at.size:
-        t, fo, mo = x[outside_at], female[outside_at], male[outside_at]
+    share, basis = (
+        context.population(lone)
+        if context.population is not None
+        else (np.full(len(lone), np.nan), np.full(len(lone), "", dtype=object))
+    )
+    known = ~np.isnan(share)
+    if known.any():
+        at, s, b = lone[known], share[known], basis[known]
+        f, m = female[at], male[at]
+        derived = s * f + (1 - s) * m
         out.append(
             Findings(
-                outside_at,
+                at,
                 lambda p: [
-                    f"the total {_g(t[i])} of {name} lies outside its female-male range ({_g(fo[i])} women, "
-                    f"{_g(mo[i])} men): check that the three come from one survey and year"
+                    f"no total of {name}: derived as {_g(derived[i])} from women {_g(f[i])} and men {_g(m[i])}, "
+                    f"weighted by population (female share {s[i]:.3f}, {b[i]}); the total, female and male "
+                    "indices use it alike"
                     for i in p
                 ],
+                values=derived,
             )
         )
-    lone = np.flatnonzero(pair & ~total)
-    if not lone.size:
-        return out
+    if (~known).any():
+        at = lone[~known]
+        out.append(
+            Findings(
+                at,
+                f"female and male values of {name} without a total, and no population by sex to derive it: the "
+                "female and male indices leave the indicator out, as the total does (add the total, or population "
+                "rows by sex: SP.POP.TOTL female/male)",
+                drop_sexes=True,
+            )
+        )
+    return out
     share, basis = (
         context.population(lone)
         if context.population is not None
