@@ -56,8 +56,6 @@ def convergence(
       are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
       is mechanical: economies near the ceiling cannot grow much.
     """
-    from scipy import stats  # imported where used (issue 25: a light `import ictindex`)
-
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise MethodError(f"alpha must be a number between 0 and 1, got {alpha!r}", field="alpha", hint="e.g. 0.05")
     values = values_of(data, column, years)
@@ -69,6 +67,17 @@ def convergence(
             hint="build the index for several years",
         )
     plural = "economies" if isinstance(data, pd.DataFrame) else data.units.plural
+    balanced, left_out = _balanced(values, span, plural)
+    panel = values[values["economy"].isin(balanced)]
+    note = f"balanced panel: {len(balanced)} {plural} with a value in every year {span[0]}-{span[-1]}"
+    sigma = inequality(panel, population=population).assign(panel=note)
+    beta, zero = _beta(panel, span, len(balanced), alpha, column, note)
+    left_out = pd.concat([left_out, zero], ignore_index=True)
+    return Convergence(sigma, beta, balanced, left_out, note)
+
+
+def _balanced(values: pd.DataFrame, span: list, plural: str) -> tuple[list, pd.DataFrame]:
+    """The economies with a value in every year of ``span`` (at least three), and the others with the reason."""
     counts = values.groupby("economy")["year"].nunique()
     balanced = sorted(counts[counts == len(span)].index)
     left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
@@ -77,19 +86,24 @@ def convergence(
         raise CoverageError(
             f"only {len(balanced)} {plural} have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
         )
-    panel = values[values["economy"].isin(balanced)]
-    note = f"balanced panel: {len(balanced)} {plural} with a value in every year {span[0]}-{span[-1]}"
-    sigma = inequality(panel, population=population).assign(panel=note)
+    return balanced, left_out
+
+
+def _beta(
+    panel: pd.DataFrame, span: list, n_balanced: int, alpha: float, column: str | None, note: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Beta-convergence on the balanced panel (one row), and the economies left out for a zero value at either end."""
+    from scipy import stats  # imported where used (issue 25: a light `import ictindex`)
+
     first = panel[panel["year"] == span[0]].set_index("economy")["value"]
     last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)
     positive = (first > 0) & (last > 0)
     zero = pd.DataFrame({"economy": first.index[~positive], "reason": "zero value: no log growth (beta only)"})
-    left_out = pd.concat([left_out, zero], ignore_index=True)
     horizon = span[-1] - span[0]
     if positive.sum() < 3:  # the regression and its n - 2 degrees of freedom need three economies
         raise CoverageError(
             f"beta-convergence needs at least 3 economies with a value above zero in both {span[0]} and "
-            f"{span[-1]}; {int(positive.sum())} of the {len(balanced)} in the balanced panel have one",
+            f"{span[-1]}; {int(positive.sum())} of the {n_balanced} in the balanced panel have one",
             year=f"{span[0]}, {span[-1]}",
             indicator=column,
             hint="choose other end years, or a node or indicator without zero values",
@@ -126,4 +140,4 @@ def convergence(
             }
         ]
     )
-    return Convergence(sigma, beta, balanced, left_out, note)
+    return beta, zero

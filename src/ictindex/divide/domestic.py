@@ -64,35 +64,7 @@ def domestic_gaps(
             data = data[data["year"].isin([int(y) for y in years])]
         sexes = indicator_parity(data, band=band)
         sexes["area"] = sexes["indicator"].str.extract(r"\.(urban|rural)$", expand=False).fillna("total")
-        total = data[data["sex"] == "total"] if "sex" in data.columns else data
-        wide = total[total["indicator"].isin([f"{indicator}.urban", f"{indicator}.rural"])].pivot_table(
-            index=["economy", "year"], columns="indicator", values="value", aggfunc="first"
-        )
-        wide = wide.reindex(columns=[f"{indicator}.rural", f"{indicator}.urban"]).dropna()
-        source = total.groupby(["economy", "year", "indicator"])["source"].first() if "source" in total else None
-        areas = pd.DataFrame(
-            {
-                "economy": wide.index.get_level_values("economy"),
-                "year": wide.index.get_level_values("year"),
-                "dimension": "urban/rural",
-                "series": indicator,
-                "area": "",
-                "lower_group": "rural",
-                "reference_group": "urban",
-                "lower": wide.iloc[:, 0].to_numpy(),
-                "reference": wide.iloc[:, 1].to_numpy(),
-                "source": [
-                    source.get((e, y, f"{indicator}.urban"), "") if source is not None else "" for e, y in wide.index
-                ],
-            }
-        )
-        areas["parity"] = parity_score(areas["lower"], areas["reference"])
-        areas["gap"] = relative_gap(areas["lower"], areas["reference"])
-        areas["band"] = (
-            pd.Series(parity_band(areas["parity"], band))
-            .map({"women behind": "rural behind", "men behind": "urban behind", "parity": "parity"})
-            .to_numpy()
-        )
+        areas = _urban_rural(data, indicator, band)
     sexes = sexes.assign(
         dimension="female/male",
         series=sexes["indicator"].str.replace(r"\.(urban|rural)$", "", regex=True),
@@ -108,3 +80,38 @@ def domestic_gaps(
     return (
         table[DOMESTIC_COLUMNS].sort_values(["dimension", "series", "area", "economy", "year"]).reset_index(drop=True)
     )
+
+
+def _urban_rural(data: pd.DataFrame, indicator: str, band: Sequence[float]) -> pd.DataFrame:
+    """Rural over urban values of ``<indicator>.rural`` and ``<indicator>.urban`` (total rows) per economy and year,
+    with the parity score, relative gap and band (named for areas)."""
+    total = data[data["sex"] == "total"] if "sex" in data.columns else data
+    wide = total[total["indicator"].isin([f"{indicator}.urban", f"{indicator}.rural"])].pivot_table(
+        index=["economy", "year"], columns="indicator", values="value", aggfunc="first"
+    )
+    wide = wide.reindex(columns=[f"{indicator}.rural", f"{indicator}.urban"]).dropna()
+    source = total.groupby(["economy", "year", "indicator"])["source"].first() if "source" in total else None
+    areas = pd.DataFrame(
+        {
+            "economy": wide.index.get_level_values("economy"),
+            "year": wide.index.get_level_values("year"),
+            "dimension": "urban/rural",
+            "series": indicator,
+            "area": "",
+            "lower_group": "rural",
+            "reference_group": "urban",
+            "lower": wide.iloc[:, 0].to_numpy(),
+            "reference": wide.iloc[:, 1].to_numpy(),
+            "source": [
+                source.get((e, y, f"{indicator}.urban"), "") if source is not None else "" for e, y in wide.index
+            ],
+        }
+    )
+    areas["parity"] = parity_score(areas["lower"], areas["reference"])
+    areas["gap"] = relative_gap(areas["lower"], areas["reference"])
+    areas["band"] = (
+        pd.Series(parity_band(areas["parity"], band))
+        .map({"women behind": "rural behind", "men behind": "urban behind", "parity": "parity"})
+        .to_numpy()
+    )
+    return areas

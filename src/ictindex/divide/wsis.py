@@ -154,40 +154,12 @@ def wsis_targets(
     total = panel[panel["sex"] == "total"] if "sex" in panel.columns else panel
     frames = []
     for target in targets:
-        rows = total[total["indicator"].isin(target.series)]
-        if rows.empty:
-            continue
-        rank = rows["indicator"].map({code: i for i, code in enumerate(target.series)})
-        rows = rows.assign(_rank=rank).sort_values("_rank").drop_duplicates(["economy", "year"])
-        wide = rows.set_index(["economy", "year"])["value"]
-        grid = pd.MultiIndex.from_product(
-            [
-                wide.index.get_level_values("economy").unique(),
-                range(int(rows["year"].min()), int(rows["year"].max()) + 1),
-            ],
-            names=["economy", "year"],
-        )
-        filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
-        values = filled.dropna().reset_index()
-        values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
-        if values.empty:
+        values = _target_values(total, target, max_gap)
+        if values is None:
             continue
         pop = member_population(population, groups, values)
         table = group_aggregates(values.assign(code=target.code), groupings, pop)
-        table = table.rename(columns={"weighted_mean": "value"}).assign(
-            target=target.code, name=target.name, target_value=target.target_value
-        )
-        table["distance"] = target.target_value - table["value"]
-        table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
-        reached = {
-            key: _reached(part, target.target_value, trend_years) for key, part in table.groupby(["grouping", "group"])
-        }
-        keys = list(zip(table["grouping"], table["group"], strict=True))
-        table["reached_year"] = pd.array([reached[k][0] for k in keys], dtype="Float64").astype("Int64")
-        table["reached"] = [reached[k][1] for k in keys]
-        table["trend"] = [reached[k][2] for k in keys]
-        table["trend_r"] = [reached[k][3] for k in keys]
-        table["trend_t0"] = [reached[k][4] for k in keys]
+        table = _with_distance(table, target, min_population_share, trend_years)
         # the year reached is found on every year; only then are the rows limited to ``years``
         frames.append(table if years is None else table[table["year"].isin([int(y) for y in years])])
     if not frames:
@@ -195,24 +167,70 @@ def wsis_targets(
             "no series of any WSIS target is in the panel",
             hint=f"series used: {sorted({s for t in targets for s in t.series})}",
         )
-    columns = [
-        "target",
-        "name",
-        "grouping",
-        "group",
-        "year",
-        "value",
-        "population_share",
-        "reported_share",
-        "economies",
-        "target_value",
-        "distance",
-        "meets_coverage",
-        "reached_year",
-        "reached",
-        "trend",
-        "trend_r",
-        "trend_t0",
-        "population_year",
-    ]
-    return pd.concat(frames, ignore_index=True)[columns]
+    return pd.concat(frames, ignore_index=True)[WSIS_COLUMNS]
+
+
+#: The columns of :func:`wsis_targets`.
+WSIS_COLUMNS = [
+    "target",
+    "name",
+    "grouping",
+    "group",
+    "year",
+    "value",
+    "population_share",
+    "reported_share",
+    "economies",
+    "target_value",
+    "distance",
+    "meets_coverage",
+    "reached_year",
+    "reached",
+    "trend",
+    "trend_r",
+    "trend_t0",
+    "population_year",
+]
+
+
+def _target_values(total: pd.DataFrame, target: WsisTarget, max_gap: int) -> pd.DataFrame | None:
+    """``economy, year, value, reported`` of one target: the first of its series present, a missing year filled
+    with the latest earlier value at most ``max_gap`` years old; ``None`` when no series of it is there."""
+    rows = total[total["indicator"].isin(target.series)]
+    if rows.empty:
+        return None
+    rank = rows["indicator"].map({code: i for i, code in enumerate(target.series)})
+    rows = rows.assign(_rank=rank).sort_values("_rank").drop_duplicates(["economy", "year"])
+    wide = rows.set_index(["economy", "year"])["value"]
+    grid = pd.MultiIndex.from_product(
+        [
+            wide.index.get_level_values("economy").unique(),
+            range(int(rows["year"].min()), int(rows["year"].max()) + 1),
+        ],
+        names=["economy", "year"],
+    )
+    filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
+    values = filled.dropna().reset_index()
+    values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
+    return None if values.empty else values
+
+
+def _with_distance(
+    table: pd.DataFrame, target: WsisTarget, min_population_share: float, trend_years: int
+) -> pd.DataFrame:
+    """A target's group values with the distance to the target and the year it was (or would be) reached."""
+    table = table.rename(columns={"weighted_mean": "value"}).assign(
+        target=target.code, name=target.name, target_value=target.target_value
+    )
+    table["distance"] = target.target_value - table["value"]
+    table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
+    reached = {
+        key: _reached(part, target.target_value, trend_years) for key, part in table.groupby(["grouping", "group"])
+    }
+    keys = list(zip(table["grouping"], table["group"], strict=True))
+    table["reached_year"] = pd.array([reached[k][0] for k in keys], dtype="Float64").astype("Int64")
+    table["reached"] = [reached[k][1] for k in keys]
+    table["trend"] = [reached[k][2] for k in keys]
+    table["trend_r"] = [reached[k][3] for k in keys]
+    table["trend_t0"] = [reached[k][4] for k in keys]
+    return table
