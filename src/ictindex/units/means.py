@@ -138,6 +138,13 @@ def group_aggregates(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]
 
     ``values`` has ``economy, year, code, value`` and optionally ``reported`` (False for a carried value).
     """
+    joined = _scaled(values, pop)
+    frames = [_grouping_aggregates(joined, pop, grouping, labels) for grouping, labels in groupings]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=GROUP_MEANS_COLUMNS)
+
+
+def _scaled(values: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """Values joined to their population, with the scaled values and weights the means are computed from."""
     joined = values.merge(pop, on=["economy", "year"], how="left")
     if "reported" not in joined.columns:
         joined["reported"] = True
@@ -152,61 +159,60 @@ def group_aggregates(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]
     joined["scaled_weight"] = joined["weight"] / (top if top > 0 else 1.0)
     joined["weighted"] = joined["scaled"] * joined["scaled_weight"]
     joined["reported_pop"] = joined["weight"].where(joined["reported"], 0.0)
-    frames = []
-    for grouping, labels in groupings:
-        member = (
-            (lambda e: pd.Series(WORLD, index=e))
-            if grouping == "world"
-            else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
-        )
-        data = joined.assign(group=member(joined["economy"]).to_numpy())
-        everyone = pop.assign(group=member(pop["economy"]).to_numpy())
-        keys = ["group", "year", "code"]
-        stats = data.groupby(keys, sort=True).agg(
-            economies=("value", "size"),
-            economies_without_population=("has_pop", lambda s: int((~s).sum())),
-            simple_mean=("scaled", "mean"),
-            scale=("scale", "first"),
-            weighted_sum=("weighted", "sum"),
-            scaled_weight=("scaled_weight", "sum"),
-            weight=("weight", "sum"),
-            reported_pop=("reported_pop", "sum"),
-            year_min=("population_year", "min"),
-            year_max=("population_year", "max"),
-        )
-        total = everyone.groupby(["group", "year"])["population"].sum()
-        members = everyone.groupby(["group", "year"]).size()
-        at = pd.MultiIndex.from_arrays([stats.index.get_level_values("group"), stats.index.get_level_values("year")])
-        denominator = total.reindex(at).to_numpy(dtype="float64")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(denominator > 0, stats["weight"].to_numpy() / denominator, np.nan)
-            reported = np.where(denominator > 0, stats["reported_pop"].to_numpy() / denominator, np.nan)
-        has_weight = stats["economies"] > stats["economies_without_population"]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "grouping": grouping,
-                    "group": stats.index.get_level_values("group"),
-                    "year": stats.index.get_level_values("year").astype("int64"),
-                    "code": stats.index.get_level_values("code"),
-                    "economies": stats["economies"].to_numpy(dtype="int64"),
-                    "economies_in_group": members.reindex(at).fillna(0).to_numpy(dtype="int64"),
-                    "economies_without_population": stats["economies_without_population"].to_numpy(dtype="int64"),
-                    "simple_mean": (stats["simple_mean"] * stats["scale"]).to_numpy(dtype="float64"),
-                    "weighted_mean": np.where(
-                        has_weight,
-                        stats["scale"]
-                        * (stats["weighted_sum"] / stats["scaled_weight"].where(stats["scaled_weight"] > 0)),
-                        np.nan,
-                    ),
-                    "population_share": share,
-                    "reported_share": reported,
-                    "population_year_earliest": pd.array(stats["year_min"], dtype="Int64"),
-                    "population_year": pd.array(stats["year_max"], dtype="Int64"),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=GROUP_MEANS_COLUMNS)
+    return joined
+
+
+def _grouping_aggregates(joined: pd.DataFrame, pop: pd.DataFrame, grouping: str, labels: pd.Series) -> pd.DataFrame:
+    """:func:`group_aggregates` of one grouping (``world``: every unit in one group)."""
+    member = (
+        (lambda e: pd.Series(WORLD, index=e))
+        if grouping == "world"
+        else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
+    )
+    data = joined.assign(group=member(joined["economy"]).to_numpy())
+    everyone = pop.assign(group=member(pop["economy"]).to_numpy())
+    keys = ["group", "year", "code"]
+    stats = data.groupby(keys, sort=True).agg(
+        economies=("value", "size"),
+        economies_without_population=("has_pop", lambda s: int((~s).sum())),
+        simple_mean=("scaled", "mean"),
+        scale=("scale", "first"),
+        weighted_sum=("weighted", "sum"),
+        scaled_weight=("scaled_weight", "sum"),
+        weight=("weight", "sum"),
+        reported_pop=("reported_pop", "sum"),
+        year_min=("population_year", "min"),
+        year_max=("population_year", "max"),
+    )
+    total = everyone.groupby(["group", "year"])["population"].sum()
+    members = everyone.groupby(["group", "year"]).size()
+    at = pd.MultiIndex.from_arrays([stats.index.get_level_values("group"), stats.index.get_level_values("year")])
+    denominator = total.reindex(at).to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(denominator > 0, stats["weight"].to_numpy() / denominator, np.nan)
+        reported = np.where(denominator > 0, stats["reported_pop"].to_numpy() / denominator, np.nan)
+    has_weight = stats["economies"] > stats["economies_without_population"]
+    return pd.DataFrame(
+        {
+            "grouping": grouping,
+            "group": stats.index.get_level_values("group"),
+            "year": stats.index.get_level_values("year").astype("int64"),
+            "code": stats.index.get_level_values("code"),
+            "economies": stats["economies"].to_numpy(dtype="int64"),
+            "economies_in_group": members.reindex(at).fillna(0).to_numpy(dtype="int64"),
+            "economies_without_population": stats["economies_without_population"].to_numpy(dtype="int64"),
+            "simple_mean": (stats["simple_mean"] * stats["scale"]).to_numpy(dtype="float64"),
+            "weighted_mean": np.where(
+                has_weight,
+                stats["scale"] * (stats["weighted_sum"] / stats["scaled_weight"].where(stats["scaled_weight"] > 0)),
+                np.nan,
+            ),
+            "population_share": share,
+            "reported_share": reported,
+            "population_year_earliest": pd.array(stats["year_min"], dtype="Int64"),
+            "population_year": pd.array(stats["year_max"], dtype="Int64"),
+        }
+    )
 
 
 #: Columns of :func:`group_means`.

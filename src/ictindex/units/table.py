@@ -331,6 +331,18 @@ def read_units(
     grouping. A unit listed twice for one population year, a blank code, text in a number column or a negative
     population is a :class:`~ictindex.errors.SpecError` naming the unit. The input is not modified.
     """
+    frame, source = _units_frame(data, sheet)
+    frame = _coded(frame, source)
+    frame, key = _numbered(frame, source)
+    frame = _named(frame)
+    ordered = ["unit", "name", *[c for c in frame.columns if c not in RESERVED]]
+    ordered += [c for c in RESERVED[2:] if c in frame.columns]
+    table = frame[ordered].sort_values(key, kind="stable").reset_index(drop=True)
+    return Units(kind="table", table=table, noun=noun or "", plural=plural or "", source=source)
+
+
+def _units_frame(data: pd.DataFrame | str | Path, sheet: str | int | None) -> tuple[pd.DataFrame, str]:
+    """The units table as a frame of its own (the input is not modified), and the file name it came from."""
     from ictindex.read import read_table
 
     source = ""
@@ -346,6 +358,12 @@ def read_units(
             field="units",
             hint="give units='any', or a table with columns unit, name, region, population",
         )
+    return frame, source
+
+
+def _coded(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The code column renamed ``unit`` (and the reserved columns to their names), stripped; a blank code is an
+    error naming its line."""
     columns = {str(c).strip().casefold(): c for c in frame.columns}
     code = next((columns[c] for c in _CODE_COLUMNS if c in columns), None)
     if code is None:
@@ -368,6 +386,12 @@ def read_units(
             hint="give every row a code, as used in the data",
         )
     frame["unit"] = frame["unit"].astype("object")
+    return frame
+
+
+def _numbered(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """The population columns as numbers, ``population_year`` as whole years; a unit listed twice (for one
+    population year) is an error. Returns the frame and the key of its rows."""
     for column in ("population", "population_female", "population_male", "population_year"):
         if column in frame.columns:
             frame[column] = _numbers(frame, column, source)
@@ -388,6 +412,11 @@ def read_units(
             file=source or None,
             hint="give one row per unit (or one per unit and population_year)",
         )
+    return frame, key
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Names (the code where none is given) and the groupings' labels as stripped text (blank: no group)."""
     names = frame["name"].astype("string").str.strip() if "name" in frame.columns else None
     frame["name"] = names.where(names.notna() & (names != ""), frame["unit"]) if names is not None else frame["unit"]
     frame["name"] = frame["name"].astype("object")
@@ -395,10 +424,7 @@ def read_units(
         if frame[column].dtype == object:
             text = frame[column].astype("string").str.strip()
             frame[column] = text.where(text != "").astype("object").where(text.notna() & (text != ""), None)
-    ordered = ["unit", "name", *[c for c in frame.columns if c not in RESERVED]]
-    ordered += [c for c in RESERVED[2:] if c in frame.columns]
-    table = frame[ordered].sort_values(key, kind="stable").reset_index(drop=True)
-    return Units(kind="table", table=table, noun=noun or "", plural=plural or "", source=source)
+    return frame
 
 
 def as_units(units: Any, *, noun: str | None = None, plural: str | None = None) -> Units:
