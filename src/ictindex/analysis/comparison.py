@@ -317,14 +317,36 @@ def compare_many(
     >>> m.spread["rank_range"].tolist()
     [1, 1, 0]
     """
-    from scipy.stats import spearmanr
-
     sides = _sides(many, labels)
     first = sides[0][1]
     if node is None:
         if not isinstance(first, IndexResult):
             raise MethodError("compare: name the column to compare with node=", hint="e.g. node='IDI'")
         node = first.framework.index
+    tidy = _ranked(sides, node)
+    order = [label for label, _ in sides]
+    wide = {
+        what: tidy.pivot(index=["economy", "year"], columns="label", values=what)[order]
+        .reset_index()
+        .rename_axis(columns=None)
+        for what in ("score", "rank")
+    }
+    wide["rank"][order] = wide["rank"][order].astype("Int64")
+    rows = _against_reference(tidy, order)
+    spread = _spread(wide["rank"], order)
+    return MultiComparison(
+        table=tidy.drop(columns="_set")[["label", "economy", "year", "score", "rank", "indicators"]],
+        scores=wide["score"],
+        ranks=wide["rank"],
+        summary=pd.DataFrame(rows),
+        spread=spread,
+        labels=tuple(order),
+        node=node,
+    )
+
+
+def _ranked(sides: list, node: str) -> pd.DataFrame:
+    """Every side's scores of ``node`` with its rank per year, its number of reported indicators and their set."""
     frames = []
     for label, side in sides:
         scores = _scores(side, node, label, None)
@@ -336,15 +358,13 @@ def compare_many(
         )
         scores["_set"] = [reported.get(k) for k in keys] if reported is not None else None
         frames.append(scores.assign(label=label))
-    tidy = pd.concat(frames, ignore_index=True)
-    order = [label for label, _ in sides]
-    wide = {
-        what: tidy.pivot(index=["economy", "year"], columns="label", values=what)[order]
-        .reset_index()
-        .rename_axis(columns=None)
-        for what in ("score", "rank")
-    }
-    wide["rank"][order] = wide["rank"][order].astype("Int64")
+    return pd.concat(frames, ignore_index=True)
+
+
+def _against_reference(tidy: pd.DataFrame, order: list[str]) -> list[dict]:
+    """Per side after the first (the reference) and year: Spearman's rho, rank shifts, coverage changes."""
+    from scipy.stats import spearmanr
+
     reference = order[0]
     ref = tidy[tidy["label"] == reference].set_index(["economy", "year"])
     rows = []
@@ -374,7 +394,12 @@ def compare_many(
                     "coverage_changes": int(changed),
                 }
             )
-    ranks = wide["rank"].set_index(["economy", "year"])[order].astype("float64")
+    return rows
+
+
+def _spread(rank: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Per unit and year: best and worst rank over the sides, their range, and the number of sides ranking it."""
+    ranks = rank.set_index(["economy", "year"])[order].astype("float64")
     spread = pd.DataFrame(
         {
             "best_rank": ranks.min(axis=1),
@@ -384,12 +409,4 @@ def compare_many(
     )
     spread["rank_range"] = (spread["worst_rank"] - spread["best_rank"]).astype("Int64")
     spread[["best_rank", "worst_rank"]] = spread[["best_rank", "worst_rank"]].astype("Int64")
-    return MultiComparison(
-        table=tidy.drop(columns="_set")[["label", "economy", "year", "score", "rank", "indicators"]],
-        scores=wide["score"],
-        ranks=wide["rank"],
-        summary=pd.DataFrame(rows),
-        spread=spread.reset_index(),
-        labels=tuple(order),
-        node=node,
-    )
+    return spread.reset_index()
