@@ -176,40 +176,6 @@ def _total_derived(
             )
         )
     return out
-    share, basis = (
-        context.population(lone)
-        if context.population is not None
-        else (np.full(len(lone), np.nan), np.full(len(lone), "", dtype=object))
-    )
-    known = ~np.isnan(share)
-    if known.any():
-        at, s, b = lone[known], share[known], basis[known]
-        f, m = female[at], male[at]
-        derived = s * f + (1 - s) * m
-        out.append(
-            Findings(
-                at,
-                lambda p: [
-                    f"no total of {name}: derived as {_g(derived[i])} from women {_g(f[i])} and men {_g(m[i])}, "
-                    f"weighted by population (female share {s[i]:.3f}, {b[i]}); the total, female and male "
-                    "indices use it alike"
-                    for i in p
-                ],
-                values=derived,
-            )
-        )
-    if (~known).any():
-        at = lone[~known]
-        out.append(
-            Findings(
-                at,
-                f"female and male values of {name} without a total, and no population by sex to derive it: the "
-                "female and male indices leave the indicator out, as the total does (add the total, or population "
-                "rows by sex: SP.POP.TOTL female/male)",
-                drop_sexes=True,
-            )
-        )
-    return out
 
 
 def _pairs(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
