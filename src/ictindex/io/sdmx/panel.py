@@ -44,60 +44,13 @@ def _to_panel(
     table: pd.DataFrame, mapping: SdmxMapping, file: str | None, structure_id: str
 ) -> tuple[pd.DataFrame, dict]:
     columns = list(table.columns)
-    for dim, wanted in mapping.select.items():
-        if dim not in columns:
-            raise PanelError(
-                f"select names {dim!r}, which is not a dimension of the message",
-                file=file,
-                field="mapping.select",
-                hint=f"dimensions: {', '.join(c for c in columns if c != 'value')}",
-            )
-        codes = [wanted] if isinstance(wanted, str) else list(wanted)
-        table = table[table[dim].isin(codes)]
-    economy = _first(mapping.economy, columns)
-    year = _first(mapping.year, columns)
-    if tuple(mapping.indicator) == DEFAULT_MAPPING.indicator:  # candidates: the first present
-        indicator = [n for n in mapping.indicator if n in columns][:1]
-    else:  # a user's dimension(s), joined with "."
-        indicator = [n for n in mapping.indicator if n in columns]
-        if len(indicator) < len(mapping.indicator):
-            indicator = []
-    for what, found, names in (("economy", economy, mapping.economy), ("year", year, mapping.year)):
-        if found is None:
-            raise PanelError(
-                f"no {what} dimension: none of {list(names)} is in the message",
-                file=file,
-                field=f"mapping.{what}",
-                hint=f"name the {what} dimension: read_sdmx(path, {{'{what}': 'DIMENSION_ID'}}); "
-                f"dimensions: {', '.join(c for c in columns if c != 'value')}",
-            )
-    if not indicator:
-        raise PanelError(
-            f"no series dimension: none of {list(mapping.indicator)} is in the message",
-            file=file,
-            field="mapping.indicator",
-            hint="name the dimension(s) that identify the series: read_sdmx(path, {'indicator': ['DIM']})",
-        )
+    table = _selected(table, mapping, file)
+    economy, year, indicator = _dimensions(columns, mapping, file)
     sex = _first(mapping.sex, columns)
     location = _first(mapping.location, columns)
     age = _first(mapping.age, columns)
     used = {economy, year, *indicator, sex, location, age} - {None}
-    dimensions = [c for c in columns if c in table.attrs.get("dimensions", ())]
-    dropped = []
-    for dim in dimensions:
-        if dim in used:
-            continue
-        codes = table[dim].dropna().unique().tolist()
-        if len(codes) > 1:
-            raise PanelError(
-                f"dimension {dim} takes {len(codes)} codes ({', '.join(map(str, codes[:6]))}"
-                f"{' ...' if len(codes) > 6 else ''}): its observations would collide in the panel",
-                file=file,
-                field=dim,
-                hint=f"keep one with read_sdmx(path, {{'select': {{'{dim}': '{codes[0]}'}}}}), or make it part "
-                f"of the series code: {{'indicator': [{', '.join(repr(c) for c in indicator)}, '{dim}']}}",
-            )
-        dropped.append(f"{dim}={codes[0]}" if codes else dim)
+    dropped = _dropped(table, columns, used, indicator, file)
     series = _series_codes(table, indicator, mapping)
     if location is not None:
         series = series + table[location].map(lambda c: _suffix(c, LOCATION_CODES, "", location, file))
@@ -124,6 +77,72 @@ def _to_panel(
         "aggregates": sorted(set(area[aggregates])) if mapping.aggregates == "drop" else [],
     }
     return panel.reset_index(drop=True), attrs
+
+
+def _selected(table: pd.DataFrame, mapping: SdmxMapping, file: str | None) -> pd.DataFrame:
+    """The observations of the codes ``mapping.select`` keeps (a dimension it names must be in the message)."""
+    columns = list(table.columns)
+    for dim, wanted in mapping.select.items():
+        if dim not in columns:
+            raise PanelError(
+                f"select names {dim!r}, which is not a dimension of the message",
+                file=file,
+                field="mapping.select",
+                hint=f"dimensions: {', '.join(c for c in columns if c != 'value')}",
+            )
+        codes = [wanted] if isinstance(wanted, str) else list(wanted)
+        table = table[table[dim].isin(codes)]
+    return table
+
+
+def _dimensions(columns: list, mapping: SdmxMapping, file: str | None) -> tuple[str, str, list[str]]:
+    """The economy, year and series dimensions of the message (each must be found)."""
+    economy = _first(mapping.economy, columns)
+    year = _first(mapping.year, columns)
+    if tuple(mapping.indicator) == DEFAULT_MAPPING.indicator:  # candidates: the first present
+        indicator = [n for n in mapping.indicator if n in columns][:1]
+    else:  # a user's dimension(s), joined with "."
+        indicator = [n for n in mapping.indicator if n in columns]
+        if len(indicator) < len(mapping.indicator):
+            indicator = []
+    for what, found, names in (("economy", economy, mapping.economy), ("year", year, mapping.year)):
+        if found is None:
+            raise PanelError(
+                f"no {what} dimension: none of {list(names)} is in the message",
+                file=file,
+                field=f"mapping.{what}",
+                hint=f"name the {what} dimension: read_sdmx(path, {{'{what}': 'DIMENSION_ID'}}); "
+                f"dimensions: {', '.join(c for c in columns if c != 'value')}",
+            )
+    if not indicator:
+        raise PanelError(
+            f"no series dimension: none of {list(mapping.indicator)} is in the message",
+            file=file,
+            field="mapping.indicator",
+            hint="name the dimension(s) that identify the series: read_sdmx(path, {'indicator': ['DIM']})",
+        )
+    return economy, year, indicator
+
+
+def _dropped(table: pd.DataFrame, columns: list, used: set, indicator: list[str], file: str | None) -> list[str]:
+    """The dimensions the panel leaves out, each with its one code (one with several codes would collide)."""
+    dimensions = [c for c in columns if c in table.attrs.get("dimensions", ())]
+    dropped = []
+    for dim in dimensions:
+        if dim in used:
+            continue
+        codes = table[dim].dropna().unique().tolist()
+        if len(codes) > 1:
+            raise PanelError(
+                f"dimension {dim} takes {len(codes)} codes ({', '.join(map(str, codes[:6]))}"
+                f"{' ...' if len(codes) > 6 else ''}): its observations would collide in the panel",
+                file=file,
+                field=dim,
+                hint=f"keep one with read_sdmx(path, {{'select': {{'{dim}': '{codes[0]}'}}}}), or make it part "
+                f"of the series code: {{'indicator': [{', '.join(repr(c) for c in indicator)}, '{dim}']}}",
+            )
+        dropped.append(f"{dim}={codes[0]}" if codes else dim)
+    return dropped
 
 
 def _series_codes(table: pd.DataFrame, dims: list[str], mapping: SdmxMapping) -> pd.Series:
