@@ -16,7 +16,6 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ictindex.breaks import detect_breaks
 from ictindex.checks import Settings, check_scores
@@ -59,7 +58,7 @@ def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
     scored = ~np.isnan(value)
     for y in np.unique(year[scored]):
         at = np.flatnonzero(scored & (year == y))
-        rank[at] = rankdata(-value[at], method="min")
+        rank[at] = pd.Series(-value[at]).rank(method="min").to_numpy()
     return pd.Series(rank, index=scores.index).astype("Int64")
 
 

@@ -18,7 +18,8 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ictindex import __version__, datasets
+from ictindex import datasets
+from ictindex._version import __version__
 from ictindex.build import build_index
 from ictindex.countries import to_iso3
 from ictindex.errors import IctIndexError, IctIndexWarning, MethodError

@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework, Indicator, Normalisation
@@ -234,6 +233,8 @@ def _frontier_apply(
 
 def _ranks(x: np.ndarray, year_code: np.ndarray, direction: str, transform: str) -> tuple[np.ndarray, np.ndarray]:
     """Rank within each year (ties share the lowest rank; NaN stays NaN) and the count per unit's year."""
+    from scipy.stats import rankdata  # imported where used (issue 25: a light `import ictindex`)
+
     signed = _transform(x, transform)
     signed = -signed if direction == "lower" else signed
     ranks = np.full(x.shape, np.nan)

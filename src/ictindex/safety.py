@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ictindex._version import __version__
 from ictindex.errors import OutputError
 
 try:  # POSIX: serialise the final swap of two runs writing the same folder
@@ -189,8 +190,6 @@ def _check_target(target: Path) -> None:
 
 
 def _write_manifest(folder: Path) -> None:
-    from ictindex import __version__
-
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for path in folder.rglob("*"):
         if path.is_symlink():

@@ -41,7 +41,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ictindex.errors import MethodError
 from ictindex.registry import register_treatment, treatments
@@ -88,6 +87,8 @@ def skewness(x: np.ndarray) -> float:
     x = x[~np.isnan(x)]
     if x.size < 3 or np.ptp(x) == 0:
         return float("nan")
+    from scipy import stats  # imported where used: scipy.stats takes a second to import
+
     return float(stats.skew(x, bias=False))
 
 
@@ -98,6 +99,8 @@ def kurtosis(x: np.ndarray) -> float:
     x = x[~np.isnan(x)]
     if x.size < 4 or np.ptp(x) == 0:
         return float("nan")
+    from scipy import stats
+
     return float(stats.kurtosis(x, bias=False))
 
 

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from ictindex.errors import MethodError, SpecError
 from ictindex.framework import Framework
@@ -422,6 +421,8 @@ def bod_scores(values: np.ndarray, share_bounds: tuple[float, float] | None = No
     ``max_w y_c . w`` s.t. ``Y w <= 1``, ``w >= 0`` and, with ``share_bounds=(low, high)``,
     ``low <= w_i y_ci / (y_c . w) <= high``. Returns scores (units,) and weights (units, indicators).
     """
+    from scipy.optimize import linprog  # imported where used (issue 25: a light `import ictindex`)
+
     y = np.asarray(values, dtype="float64")
     n, k = y.shape
     if np.isnan(y).any() or (y < 0).any():
