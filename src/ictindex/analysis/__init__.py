@@ -19,6 +19,15 @@ rank, the score difference, the rank shift, and a per-year summary: Spearman's r
 
 from __future__ import annotations
 
+from ictindex.analysis.comparison import (  # noqa: F401 - the columns: names of the former module
+    SUMMARY_COLUMNS,
+    TABLE_COLUMNS,
+    Comparison,
+    MultiComparison,
+    compare,
+    compare_many,
+    published_scores,
+)
 from ictindex.analysis.statistical_coherence import (  # noqa: F401 - the thresholds: names of the former module
     COLLINEAR_CORRELATION,
     LOW_ALPHA,
@@ -31,15 +40,6 @@ from ictindex.analysis.statistical_coherence import (  # noqa: F401 - the thresh
     cronbach_alpha,
     level_values,
     node_pca,
-)
-from ictindex.analysis.comparison import (  # noqa: F401 - the columns: names of the former module
-    SUMMARY_COLUMNS,
-    TABLE_COLUMNS,
-    Comparison,
-    MultiComparison,
-    compare,
-    compare_many,
-    published_scores,
 )
 
 __all__ = [
