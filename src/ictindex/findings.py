@@ -31,7 +31,7 @@ import pandas as pd
 from ictindex import divide, gender
 from ictindex.catalogue import LICENCES, SKILLS, series_table
 from ictindex.errors import IctIndexError
-from ictindex.ranking import RankingRule, apply_ranking_rule, ranking_table
+from ictindex.ranking import RankingRule, ReportYear, apply_ranking_rule, ranking_table
 from ictindex.stats import quality_tables
 from ictindex.units import Units, bundled_panel, group_means
 
@@ -46,6 +46,8 @@ __all__ = [
     "gender_findings",
     "divide_findings",
     "report_groupings",
+    "key_findings",
+    "is_itu_framework",
     "sources_used",
     "USER_DATA",
 ]
@@ -147,6 +149,7 @@ class GenderFindings:
 def _skills_summary(latest: pd.DataFrame) -> pd.DataFrame:
     """One row per SDG 4.4.1 skill type: economies, median parity, economies per parity band, years observed."""
     rows = []
+    columns = ["skill", "series", "economies", "median_parity", "women_behind", "parity", "men_behind", "data_years"]
     for code, part in latest.groupby("indicator"):
         skill = code.removeprefix("SE_ADT_ACTS_")
         rows.append(
@@ -161,7 +164,7 @@ def _skills_summary(latest: pd.DataFrame) -> pd.DataFrame:
                 "data_years": f"{part['data_year'].min()}-{part['data_year'].max()}",
             }
         )
-    return pd.DataFrame(rows).sort_values("economies", ascending=False).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=columns).sort_values("economies", ascending=False).reset_index(drop=True)
 
 
 def _gender_year(result: IndexResult | None, year: int) -> int | None:
@@ -189,8 +192,9 @@ def gender_findings(
         parity = gender.framework_parity(by_sex.gender_indicators, by_sex.framework, year, max_gap)
         table = by_sex.gender_indicators
         sdg = table[table["indicator"].str.startswith("SE_ADT_ACTS_")]
-        if not sdg.empty:
-            skills = _skills_summary(gender.latest_parity(sdg, year, max_gap))
+        latest = gender.latest_parity(sdg, year, max_gap) if not sdg.empty else sdg
+        if not latest.empty:  # no skills value in the window: no skills table (a year before any survey)
+            skills = _skills_summary(latest)
     parity = parity if parity is not None and not parity.empty else None
     if gender_year is None and parity is None and skills is None:
         return None
@@ -241,6 +245,7 @@ def divide_findings(
     it or without their series)."""
     groups, population = units.groups(), units.population_series()
     kwargs = {"groups": groups, "population": population}
+    shown = [y for y in result.years if y <= year]  # a series ends at the report year
     notes: list[str] = []
     found: dict[str, object] = {}
     plural = units.plural
@@ -252,7 +257,7 @@ def divide_findings(
             notes.append(f"{what}: not shown ({err}).")
 
     def international() -> None:
-        found["inequality"] = divide.inequality(result, **kwargs)
+        found["inequality"] = divide.inequality(result, years=shown, **kwargs)
         found["group_means"] = group_means(result, by=("world", *groupings), years=[year], units=units, **kwargs)
         if groupings:
             found["theil"] = pd.concat(
@@ -261,7 +266,7 @@ def divide_findings(
         found["lorenz"] = divide.lorenz(result, year=year, population=population)
 
     def over_time() -> None:
-        found["convergence"] = divide.convergence(result, population=population)
+        found["convergence"] = divide.convergence(result, years=shown, population=population)
 
     def domestic() -> None:
         gaps = divide.domestic_gaps(panel)
@@ -279,7 +284,7 @@ def divide_findings(
     attempt(f"Inequality between {plural}", international)
     if not groupings:
         notes.append(f"Theil decomposition by group: not shown (the {plural} have no groups).")
-    if len(result.years) > 1:
+    if len(shown) > 1:
         attempt("Convergence", over_time)
     else:
         notes.append(f"Convergence: not shown (the result has one year, {year}; build it for several).")
@@ -292,7 +297,7 @@ def divide_findings(
         attempt("WSIS targets", targets)
     return DivideFindings(
         year=year,
-        years=tuple(result.years),
+        years=tuple(shown),
         index_name=result.framework.name,
         groupings=tuple(groupings),
         target_groupings=target_groupings,
@@ -302,14 +307,29 @@ def divide_findings(
 
 
 # -- everything -------------------------------------------------------------------------------------------------
-#: Groupings a report of economies shows (in this order: distribution charts and tables).
-ECONOMY_GROUPINGS = ("income", "region")
+#: Groupings a report of economies shows (in this order: distribution charts and tables), by the regions used.
+ECONOMY_GROUPINGS = {"itu": ("income", "itu_region"), "sdg": ("income", "region")}
+#: The regions a report of economies groups by: ``"itu"`` (ITU's six regions) or ``"sdg"`` (UN SDG regions).
+REGIONS = tuple(ECONOMY_GROUPINGS)
 
 
-def report_groupings(units: Units, groups: pd.DataFrame, scored: Sequence[str]) -> tuple[str, ...]:
-    """The groupings a report shows: UN SDG region and World Bank income group for economies, every grouping of
-    a units table that puts at least one scored unit in a group; none for ``units="any"``."""
-    candidates = ECONOMY_GROUPINGS if units.resolves_names else tuple(units.group_columns)
+def is_itu_framework(framework: object) -> bool:
+    """Whether a framework is ITU's (its citation names ITU): its report groups economies by ITU region."""
+    text = " ".join(str(getattr(framework, field, "") or "") for field in ("citation", "name"))
+    return bool(re.search(r"\bITU\b|International Telecommunication Union", text))
+
+
+def report_groupings(
+    units: Units, groups: pd.DataFrame, scored: Sequence[str], regions: str = "sdg"
+) -> tuple[str, ...]:
+    """The groupings a report shows: World Bank income group and the ``regions`` (``"itu"``: ITU region,
+    ``"sdg"``: UN SDG region) for economies, every grouping of a units table that puts at least one scored unit
+    in a group; none for ``units="any"``."""
+    if regions not in ECONOMY_GROUPINGS:
+        raise IctIndexError(
+            f"unknown regions '{regions}'", field="regions", hint=f"use one of {list(ECONOMY_GROUPINGS)}"
+        )
+    candidates = ECONOMY_GROUPINGS[regions] if units.resolves_names else tuple(units.group_columns)
     members = groups.reindex(list(scored))
     return tuple(c for c in candidates if c in members.columns and members[c].notna().any())
 
@@ -342,6 +362,10 @@ class Findings:
     notes: list[str] = field(default_factory=list)
     #: the data-quality tables of ``year`` (:func:`ictindex.stats.quality_tables`)
     quality: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: how the year was chosen (:func:`ictindex.ranking.choose_year`), when it was
+    year_choice: ReportYear | None = None
+    #: the regions economies are grouped by ("itu" or "sdg"; "" for other units)
+    regions: str = ""
 
     @property
     def licences(self) -> list[str]:
@@ -364,6 +388,8 @@ def compute_findings(
     ranking_rule: RankingRule | None = None,
     divide: bool = True,
     panel: pd.DataFrame | None = None,
+    regions: str | None = None,
+    year_choice: ReportYear | None = None,
 ) -> Findings:
     """Compute every analysis a report of ``result`` in ``year`` (default: the latest) shows.
 
@@ -379,15 +405,23 @@ def compute_findings(
     panel
         The panel the urban/rural gaps and the WSIS targets are read from. Default: the bundled panel for a
         result of economies (ISO3), none otherwise (those parts are then left out with a note).
+    regions
+        The regions economies are grouped by: ``"itu"`` (ITU's six regions: Africa, Americas, Arab States,
+        Asia-Pacific, CIS, Europe) or ``"sdg"`` (UN SDG regions). Default: ITU's for an ITU framework
+        (:func:`is_itu_framework`), else UN SDG.
+    year_choice
+        How ``year`` was chosen (:func:`ictindex.ranking.choose_year`), printed by the report.
     """
     year = result.report_year(year)
     units = result.units
     rule = ranking_rule or RankingRule()
-    ranking = ranking_table(result, year, rule)
-    not_ranked = apply_ranking_rule(result, year, rule)[1] if rule.active else None
+    if regions is None:
+        regions = "itu" if is_itu_framework(result.framework) else "sdg"
     groups = units.groups(year)
     scored = result.ranking(year)
-    groupings = report_groupings(units, groups, scored["economy"])
+    groupings = report_groupings(units, groups, scored["economy"], regions)
+    ranking = ranking_table(result, year, rule, groups=tuple(reversed(groupings)))
+    not_ranked = apply_ranking_rule(result, year, rule)[1] if rule.active else None
     omitted: dict[str, str] = {}
     means = None
     if groupings:
@@ -439,4 +473,102 @@ def compute_findings(
         divide=found_divide,
         omitted=omitted,
         quality=quality_tables(result, year),
+        year_choice=year_choice,
+        regions=regions if units.resolves_names else "",
     )
+
+
+# -- key findings -----------------------------------------------------------------------------------------------
+def _list(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _percent(value: float) -> str:
+    """A percentage at ITU's published precision (one decimal) for values of 0-100."""
+    return f"{value:.1f}%"
+
+
+def key_findings(f: Findings) -> list[str]:
+    """The report's key findings: sentences with the numbers, in the units' words — the year and why, the top
+    ranked, the world and group averages, the largest gender gaps and the WSIS targets reached. Every number
+    comes from ``f`` (nothing is computed here but the choice of what to say)."""
+    fw, units, year = f.result.framework, f.units, f.year
+    places = fw.rounding
+    index = fw.index
+    said: list[str] = []
+    if f.year_choice is not None:
+        said.append(f"Report year {f.year_choice.reason}")
+    ranking = f.ranking
+    if not ranking.empty:
+        who = "ITU Member States" if f.rule.itu_members_only else units.plural
+        top = ranking.head(3)
+        names = [f"{n} ({v:.{places}f})" for n, v in zip(top["name"], top[index], strict=True)]
+        said.append(
+            f"Of the {len(ranking)} ranked {who}, {names[0]} ranks first"
+            + (f", followed by {_list(names[1:])}" if len(names) > 1 else "")
+            + f" on the {fw.name}."
+        )
+        if "movement" in ranking and ranking.attrs.get("ranked_both_years"):
+            moved = ranking.dropna(subset=["rank_change"]).sort_values(["rank_change", "rank"], ascending=[False, True])
+            if not moved.empty and moved["rank_change"].iloc[0] > 0:
+                best = moved.iloc[0]
+                said.append(
+                    f"Among the {ranking.attrs['ranked_both_years']} {who} ranked in both {year - 1} and {year}, "
+                    f"{best['name']} gained the most places ({int(best['rank_change'])}, on scores at {places} "
+                    "decimals)."
+                )
+    means = f.group_means
+    if means is not None and not means.empty:
+        rows = means[means["code"] == index]
+        world = rows[rows["grouping"] == "world"]
+        if not world.empty:
+            w = world.iloc[0]
+            everyone = "world" if units.resolves_names else f"all scored {units.plural}"
+            n = int(w["economies"])
+            text = f"The {everyone} average (simple mean over {n} {units.plural}) is {w['simple_mean']:.{places}f}"
+            if pd.notna(w["weighted_mean"]):
+                text += f"; weighted by population it is {w['weighted_mean']:.{places}f}"
+            said.append(text + ".")
+        for grouping in f.groupings:
+            part = rows[(rows["grouping"] == grouping) & rows["simple_mean"].notna()].sort_values("simple_mean")
+            if len(part) < 2:
+                continue
+            high, low = part.iloc[-1], part.iloc[0]
+            hi, lo = f"{high['simple_mean']:.{places}f}", f"{low['simple_mean']:.{places}f}"
+            said.append(
+                f"By {units.group_label(grouping)}, {high['group']} has the highest average ({hi}, "
+                f"{int(high['economies'])} {units.plural}) and {low['group']} the lowest ({lo}, "
+                f"{int(low['economies'])})."
+            )
+    g = f.gender
+    if g is not None and g.result is not None and g.gender_year is not None:
+        from ictindex.report.gender_charts import gender_slice
+
+        rows, gy, node, _ = gender_slice(g.result, g.gender_year, None)
+        rows = rows.dropna(subset=["parity"]).sort_values(["parity", "economy"])
+        if not rows.empty:
+            worst = [
+                f"{units.name(e)} ({p:.2f})"
+                for e, p in zip(rows["economy"].head(3), rows["parity"].head(3), strict=True)
+            ]
+            at_parity = int((rows["band"] == "parity").sum())
+            said.append(
+                f"Gender ({g.framework_name}, {gy}): the largest gaps are in {_list(worst)} (gender parity score, "
+                f"women / men); {at_parity} of {len(rows)} {units.plural} with data by sex are at parity (0.98-1.02)."
+            )
+    d = f.divide
+    if d is not None and d.targets is not None and not d.targets.empty:
+        world = d.targets[(d.targets["grouping"] == "world") & (d.targets["year"] <= year)]
+        reached, open_ = [], []
+        for _, part in world.groupby("target", sort=False):
+            last = part.sort_values("year").iloc[-1]
+            text = (
+                f"{last['name']}: {_percent(last['value'])} in {int(last['year'])} (target {last['target_value']:g}%)"
+            )
+            (reached if last["value"] >= last["target_value"] else open_).append(text)
+        if reached:
+            said.append(f"WSIS targets reached by the world: {'; '.join(reached)}.")
+        if open_:
+            said.append(f"WSIS targets not yet reached: {'; '.join(open_)}.")
+    return said

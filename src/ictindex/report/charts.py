@@ -73,6 +73,7 @@ __all__ = [
     "unit_map",
     "map_outside",
     "RANK_COLOURS",
+    "group_view_chart",
 ]
 
 #: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
@@ -376,6 +377,55 @@ def profile_chart(
         ax.set_xlabel("Score")
         ax.set_title(f"{units.name(economy)}: {result.framework.name}, {year}" + _flag_line(result, economy, year))
         legend_below(ax, ncols=min(3, len(table.columns)))
+    return _finish(fig, result, source)
+
+
+def group_view_chart(
+    means: pd.DataFrame,
+    *,
+    result: IndexResult,
+    grouping: str,
+    year: int,
+    everyone: str = "World",
+    order: list[str] | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
+    """The world (all scored units) and each group of ``grouping``: the simple mean of the index and of each
+    sub-index, one row of bars per group, the number of units in brackets. Draws a
+    :func:`ictindex.units.group_means` table as given (``means``, one year, groupings ``world`` and
+    ``grouping``); computes nothing. The report's default view (a unit's profile is drawn when asked for).
+    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`."""
+    nodes = [n for n in [result.framework.index, *_sub_indices(result)] if n in set(means["code"])]
+    rows = means[means["grouping"].isin(["world", grouping]) & means["code"].isin(nodes)]
+    table = rows.pivot_table(index=["grouping", "group"], columns="code", values="simple_mean", aggfunc="first")
+    counts = rows[rows["code"] == nodes[0]].set_index(["grouping", "group"])["economies"]
+    groups = [g for g in (order or []) if (grouping, g) in table.index]
+    groups += sorted(g for (k, g) in table.index if k == grouping and g not in groups)
+    keys = [("world", k[1]) for k in table.index if k[0] == "world"][:1] + [(grouping, g) for g in groups]
+    labels = [f"{everyone if k[0] == 'world' else k[1]} ({int(counts.get(k, 0))})" for k in keys]
+    decimals = result.framework.rounding
+    y = np.arange(len(keys))
+    height = 0.8 / len(nodes)
+    with style():
+        fig, ax = figure_for(ax, height=1.2 + (0.18 * len(nodes) + 0.12) * len(keys))
+        for i, node in enumerate(nodes):
+            offset = (i - (len(nodes) - 1) / 2) * height
+            values = np.array([table.loc[k, node] if k in table.index else np.nan for k in keys], dtype="float64")
+            colour = "black" if i == 0 else PALETTE[(i - 1) % len(PALETTE)]
+            bars = ax.barh(y + offset, np.nan_to_num(values), height=height * 0.92, color=colour, **kwargs)
+            bars.set_label(node_label(result, node))
+            ax.bar_label(
+                bars, labels=[f"{v:.{decimals}f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=6
+            )
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, result.framework.scale * 1.1)
+        ax.grid(axis="x")
+        ax.set_xlabel("Simple mean of the scores")
+        ax.set_title(f"{result.framework.name}, {year}: {everyone} and {result.units.group_label(grouping)}s")
+        legend_below(ax, ncols=min(4, len(nodes)))
     return _finish(fig, result, source)
 
 

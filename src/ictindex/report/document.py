@@ -37,7 +37,7 @@ from ictindex.errors import IctIndexError, MethodError
 from ictindex.findings import Findings, GenderFindings, compute_findings, gender_findings
 from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry, read_geometry
-from ictindex.ranking import RankingRule
+from ictindex.ranking import RankingRule, ReportYear
 from ictindex.report import charts
 from ictindex.report.export import (
     latex_document,
@@ -179,6 +179,8 @@ def write_report(
     geometry: str | Path | Geometry | Any = None,
     panel: pd.DataFrame | None = None,
     findings: Findings | None = None,
+    regions: str | None = None,
+    year_choice: ReportYear | None = None,
 ) -> Report:
     """Write the complete report folder for one year of ``result``.
 
@@ -200,7 +202,8 @@ def write_report(
     notes
         Notes shown at the top of the page (e.g. what the gender section lacks).
     profiles
-        Units (codes, or names) that get a profile chart (default: the first-ranked unit).
+        Units (codes, or names) that get a profile chart (default: none; the report shows the world and its
+        groups).
     formats
         Chart file formats (PNG is always written: the HTML embeds it).
     console
@@ -217,6 +220,11 @@ def write_report(
     panel
         The panel the urban/rural gaps and the WSIS targets are read from (default: the bundled one for
         economies; none otherwise: those parts are left out with a note).
+    regions
+        The regions economies are grouped by, ``"itu"`` or ``"sdg"`` (default: ITU's for an ITU framework);
+        see :func:`ictindex.findings.compute_findings`.
+    year_choice
+        How the year was chosen (:func:`ictindex.ranking.choose_year`): the report says why.
     findings
         Findings computed beforehand (:func:`ictindex.findings.compute_findings`); the arguments above that
         shape them (year, gender, gender_parity, ranking_rule, divide, panel) are then not used.
@@ -235,6 +243,8 @@ def write_report(
             ranking_rule=ranking_rule,
             divide=divide,
             panel=panel,
+            regions=regions,
+            year_choice=year_choice,
         )
     geo = None if geometry is None else geometry if isinstance(geometry, Geometry) else read_geometry(geometry)
     ranking = result.ranking(findings.year)
@@ -247,7 +257,7 @@ def write_report(
             hint=f"codes in the boundaries: {sorted(geo)[:5]}; in the data: {ranking['economy'].head(5).tolist()}; "
             "key the features by the unit codes (read_geometry(..., key=...))",
         )
-    chosen = [_unit_code(findings, p) for p in profiles] if profiles is not None else [str(ranking["economy"].iloc[0])]
+    chosen = [_unit_code(findings, p) for p in profiles] if profiles is not None else []
     for unit in chosen:  # checked before anything is written
         if unit not in set(ranking["economy"]):
             raise MethodError(

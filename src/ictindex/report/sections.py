@@ -85,29 +85,45 @@ class Page:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
+    #: numbers given so far: figure name -> n, table name -> n (numbered in page order)
+    figure_numbers: dict[str, int] = field(default_factory=dict)
+    table_numbers: dict[str, int] = field(default_factory=dict)
 
     @property
     def result(self) -> IndexResult:
         return self.findings.result
 
     def table(
-        self, name: str, frame: pd.DataFrame | None = None, decimals: int | None = None, table_id: str | None = None
+        self,
+        name: str,
+        frame: pd.DataFrame | None = None,
+        decimals: int | None = None,
+        table_id: str | None = None,
+        caption: str | None = None,
     ) -> str:
+        """The table ``name`` (or ``frame`` under that name) with readable headers, numbered "Table n." with its
+        caption (``caption``, or the section's caption of ``name``)."""
         frame = self.tables[name] if frame is None else frame
+        number = self.table_numbers.setdefault(name, len(self.table_numbers) + 1)
+        text = caption if caption is not None else self.captions.get(name, "")
         return to_html(
             frame,
             decimals=self.result.framework.rounding if decimals is None else decimals,
-            table_id=table_id,
+            table_id=table_id or f"table-{safe_filename(name)}",
             labels=self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
+            caption=f"Table {number}. {text}".rstrip(". ") + ".",
         )
 
     def figure(self, name: str, caption: str) -> str:
+        """The chart ``name`` embedded, numbered "Figure n." with ``caption`` ("" when it was not drawn)."""
         if name not in self.images:
             return ""
+        number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
+        text = f"Figure {number}. {caption}"
         return (
             f'<figure id="fig-{safe_filename(name)}"><img alt="{html.escape(caption)}" '
             f'src="data:image/png;base64,{self.images[name]}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f"<figcaption>{html.escape(text)}</figcaption></figure>"
         )
 
 
@@ -188,8 +204,27 @@ def _ranking_html(p: Page) -> list[str]:
         + ". Each flagged value is listed in tables/value_flags.csv.</p>",
     ]
     if "not_ranked" in p.tables:
-        parts += ["<h3>Scored but not ranked</h3>", p.table("not_ranked", table_id="not-ranked-table")]
+        parts += [
+            f"<h3>Scored but not ranked ({len(p.tables['not_ranked'])})</h3>",
+            f"<p class='rule'>{esc(f.rule.describe(f.units))} Their scores are listed here with the reason.</p>",
+            f"<div class='scroll'>{p.table('not_ranked', table_id='not-ranked-table')}</div>",
+        ]
     return parts
+
+
+# -- key findings -------------------------------------------------------------------------------------------------
+def _key_html(p: Page) -> list[str]:
+    from ictindex.findings import key_findings
+
+    said = key_findings(p.findings)
+    if not said:
+        return []
+    return [
+        "<h2 id='key'>Key findings</h2>",
+        "<ul class='key'>",
+        *[f"<li>{html.escape(s)}</li>" for s in said],
+        "</ul>",
+    ]
 
 
 # -- charts: map, rank shift, distributions, profiles -----------------------------------------------------------------
@@ -216,7 +251,24 @@ def _chart_jobs(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
         jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year), rule=rule, source=source)
     for unit in layout.profiles:
         jobs[f"profile_{unit}"] = lambda u=unit: charts.profile_chart(result, u, year=year, groups=f.groups)
+    view = _group_view(f)
+    if not layout.profiles and view is not None:  # no unit asked for: the world and its groups
+        jobs["profile_world"] = lambda: charts.group_view_chart(
+            f.group_means, result=result, grouping=view, year=year, everyone=_everyone(f), order=list(INCOME_ORDER)
+        )
     return jobs
+
+
+def _everyone(f: Findings) -> str:
+    return "World" if f.units.resolves_names else f"All {f.units.plural}"
+
+
+def _group_view(f: Findings) -> str | None:
+    """The grouping of the default view: the regions for economies, else the first grouping shown."""
+    if f.group_means is None or not f.groupings:
+        return None
+    regions = [g for g in f.groupings if g in ("itu_region", "region")]
+    return regions[0] if regions else f.groupings[0]
 
 
 def _profile_caption(f: Findings, unit: str) -> str:
@@ -245,10 +297,19 @@ def _charts_html(p: Page) -> list[str]:
             p.table("breaks"),
         ]
     parts += [p.figure(f"distribution_{by}", f"Scores by {f.units.group_label(by)}, {year}.") for by in f.groupings]
+    view = _group_view(f)
+    if "profile_world" in p.images and view is not None:
+        parts.append(
+            p.figure(
+                "profile_world",
+                f"{_everyone(f)} and each {f.units.group_label(view)}: simple means of the scores, {year} "
+                f"(number of scored {f.units.plural} in brackets). Profile a {f.units.noun} with --profile.",
+            )
+        )
     parts += [
         p.figure(name, _profile_caption(f, name.removeprefix("profile_")))
         for name in p.images
-        if name.startswith("profile_")
+        if name.startswith("profile_") and name != "profile_world"
     ]
     return parts
 
@@ -636,6 +697,7 @@ def _quality_html(page: Page) -> list[str]:
 
 
 SECTIONS: list[Section] = [
+    Section("key", "Key findings", _key_html),
     Section("ranking", "Ranking", _ranking_html, tables=_ranking_tables, charts=_ranking_charts),
     Section("charts", "Charts", _charts_html, needs=_map_needs, tables=_chart_tables, charts=_chart_jobs),
     Section(
