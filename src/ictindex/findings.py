@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ictindex import divide, gender
-from ictindex.catalogue import LICENCES, SKILLS, series_table
+from ictindex.catalogue import CITATIONS, LICENCES, SKILLS, SOURCE_TEXTS, series_table
 from ictindex.errors import IctIndexError
 from ictindex.ranking import RankingRule, ReportYear, apply_ranking_rule, ranking_table
 from ictindex.stats import quality_tables
@@ -47,8 +47,11 @@ __all__ = [
     "divide_findings",
     "report_groupings",
     "key_findings",
+    "reporting_breaks",
     "is_itu_framework",
     "sources_used",
+    "source_line",
+    "text_source_line",
     "USER_DATA",
 ]
 
@@ -72,14 +75,20 @@ def _user_labels(texts: pd.Series) -> dict[str, str]:
 _CODE_AT = re.compile(r"(?:^|(?<=\) / ))([A-Za-z0-9_.$-]+) \(")
 
 
-def sources_used(result: IndexResult) -> pd.DataFrame:
-    """Every source series the result's values came from: ``code, name, dataset, licence, values_used``.
+def sources_used(result: IndexResult, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Every source series the result's values came from (in ``years``, default every year):
+    ``code, name, dataset, citation, licence, values_used``.
 
-    Series of the bundled catalogue carry their dataset and licence; any other series is the user's: its
-    dataset is the panel's own ``source`` text (every distinct one; "user data" without one), its licence
-    "user data". Nothing else is listed: a licence appears only when a value carries it.
+    Series of the bundled catalogue carry their dataset, its readable citation (:data:`~ictindex.catalogue.CITATIONS`:
+    publisher, database, vintage) and licence; rows of a bundled dataset that uses framework codes (the IDI
+    2024 values) are known by their source text; any other series is the user's: its dataset and citation are
+    the panel's own ``source`` text (every distinct one; "user data" without one), its licence "user data".
+    Nothing else is listed: a licence appears only when a value carries it.
     """
-    text = result.sources.drop(columns=["economy", "year"]).stack()
+    frame = result.sources
+    if years is not None:
+        frame = frame[frame["year"].isin(list(years))]
+    text = frame.drop(columns=["economy", "year"]).stack()
     text = text[text != ""]
     codes = text.str.extractall(r"(?:^|\) / )([A-Za-z0-9_.$-]+) \(")[0]
     counts = codes.value_counts()
@@ -90,12 +99,59 @@ def sources_used(result: IndexResult) -> pd.DataFrame:
     user = _user_labels(text) if not known.all() else {}
     table["dataset"] = table["code"].map(catalogue["dataset"]).where(known, table["code"].map(user))
     table["dataset"] = table["dataset"].replace("", USER_DATA).fillna(USER_DATA)
-    table["licence"] = table["code"].map(catalogue["licence"]).fillna(USER_DATA)
+    bundled = table["dataset"].map(SOURCE_TEXTS)  # a bundled dataset known by its source text
+    table["dataset"] = bundled.fillna(table["dataset"])
+    table["licence"] = table["dataset"].map(LICENCES).where(known | bundled.notna()).fillna(USER_DATA)
+    table["citation"] = table["dataset"].map(CITATIONS).fillna(table["dataset"])
+    if result.framework is not None:
+        names = {i.code: i.name for i in result.framework.indicators}
+        table["name"] = table["name"].where(table["name"] != "", table["code"].map(names)).fillna("")
     return (
-        table[["code", "name", "dataset", "licence", "values_used"]]
+        table[["code", "name", "dataset", "citation", "licence", "values_used"]]
         .sort_values(["dataset", "code"])
         .reset_index(drop=True)
     )
+
+
+#: Dataset of a source text that names no catalogue series (values derived from bundled files by sex).
+_TEXT_DATASETS = {"WDI 2025": "wdi_gender_internet_2025", "SDG": "un_sdg_2023"}
+
+
+def text_source_line(what: str, texts: Sequence[str]) -> str:
+    """The source line of a chart drawn from rows that carry their own ``source`` texts (e.g. parity of a series
+    by sex): the bundled datasets they name (citation and licence), else the texts themselves as user data."""
+    data, licences = [], []
+    for text in dict.fromkeys(str(t) for t in texts if str(t)):
+        dataset = next((d for key, d in _TEXT_DATASETS.items() if key in text), None)
+        dataset = dataset or next((d for key, d in SOURCE_TEXTS.items() if key in text), None)
+        if dataset is None:
+            data.append(text.split(" (")[0])
+            licences.append(USER_DATA)
+        else:
+            data.append(CITATIONS.get(dataset, dataset))
+            licences.append(LICENCES.get(dataset, USER_DATA).split(" (")[0])
+    line = f"Source: ictindex computation of {what}."
+    if data:
+        line += f" Data: {'; '.join(dict.fromkeys(data))}. Licences: {'; '.join(dict.fromkeys(licences))}."
+    return line
+
+
+def source_line(result: IndexResult, sources: pd.DataFrame) -> str:
+    """The source line of a chart: the computation, the method's citation and the data actually used
+    (``sources``: :func:`sources_used` of the years shown) with their licences — "user data" only for the user's.
+    """
+    fw = result.framework
+    method = " ".join((fw.citation or "").split()).split(" Data:")[0].rstrip(".")
+    data = list(dict.fromkeys(sources["citation"]))
+    licences = list(dict.fromkeys(x.split(" (")[0].split(":")[0].strip() for x in sources["licence"]))
+    text = f"Source: ictindex computation of the {fw.name}."
+    if method:
+        text += f" {method.removeprefix('Method: ')}."
+    if data:
+        text += f" Data: {'; '.join(data)}."
+    if licences:
+        text += f" Licences: {'; '.join(licences)}."
+    return text
 
 
 # -- gender ---------------------------------------------------------------------------------------------------
@@ -228,8 +284,14 @@ class DivideFindings:
     gaps: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
+    #: series breaks of the WSIS series (:func:`reporting_breaks`): a group's reporting population changed
+    breaks: pd.DataFrame | None = None
     target_groupings: tuple[str, ...] = ("world",)
     notes: list[str] = field(default_factory=list)
+
+
+#: Years of the divide's series over time (inequality per year, convergence): the decade up to the report year.
+DIVIDE_YEARS = 10
 
 
 def divide_findings(
@@ -245,7 +307,8 @@ def divide_findings(
     it or without their series)."""
     groups, population = units.groups(), units.population_series()
     kwargs = {"groups": groups, "population": population}
-    shown = [y for y in result.years if y <= year]  # a series ends at the report year
+    # over time: the decade up to the report year (a series ends at the report year)
+    shown = [y for y in result.years if year - DIVIDE_YEARS < y <= year]
     notes: list[str] = []
     found: dict[str, object] = {}
     plural = units.plural
@@ -280,6 +343,7 @@ def divide_findings(
         table = divide.wsis_targets(panel, by=target_groupings, **kwargs)
         found["targets"] = table
         found["trends"] = divide.wsis_trend_points(table)
+        found["breaks"] = reporting_breaks(table[table["year"] <= year])
 
     attempt(f"Inequality between {plural}", international)
     if not groupings:
@@ -304,6 +368,28 @@ def divide_findings(
         notes=notes,
         **found,  # type: ignore[arg-type]
     )
+
+
+#: A change of more than this share of a group's population reporting, from one year to the next, is a break.
+BREAK_SHARE = 0.05
+
+
+def reporting_breaks(table: pd.DataFrame, threshold: float = BREAK_SHARE) -> pd.DataFrame:
+    """Series breaks of group means over time: the years in which the share of a group's population living in
+    units that report (``reported_share``) moved by more than ``threshold`` (5 points by default) from the year
+    before, so that part of the change of the mean is a change of who reports. One row per break: ``target``
+    (or ``code``), ``grouping``, ``group``, ``year``, ``reported_before``, ``reported_share``, ``change``. Years
+    that do not meet coverage (not drawn) are skipped."""
+    key = "target" if "target" in table.columns else "code"
+    columns = [key, "grouping", "group", "year", "reported_before", "reported_share", "change"]
+    rows = table
+    if "meets_coverage" in rows:
+        rows = rows[rows["meets_coverage"].astype(bool)]
+    rows = rows.sort_values([key, "grouping", "group", "year"])
+    before = rows.groupby([key, "grouping", "group"], sort=False)["reported_share"].shift()
+    change = rows["reported_share"] - before
+    found = rows.assign(reported_before=before, change=change)
+    return found[change.abs() > threshold][columns].reset_index(drop=True)
 
 
 # -- everything -------------------------------------------------------------------------------------------------
@@ -373,9 +459,14 @@ class Findings:
         return list(dict.fromkeys(self.sources["licence"]))
 
     @property
+    def source_line(self) -> str:
+        """The chart source line of the report (:func:`source_line` of :attr:`sources`)."""
+        return source_line(self.result, self.sources)
+
+    @property
     def uses_itu_data(self) -> bool:
         """Whether any value used is ITU data (CC BY-NC-SA 3.0 IGO)."""
-        itu = {LICENCES["itu_datahub_2025"]}
+        itu = {LICENCES["itu_datahub_2025"], LICENCES["itu_idi_2024"]}
         return any(lic in itu for lic in self.sources["licence"])
 
 
@@ -468,7 +559,7 @@ def compute_findings(
         groups=groups,
         groupings=groupings,
         group_means=means,
-        sources=sources_used(result),
+        sources=sources_used(result, [y for y in (year - 1, year) if y in result.years]),
         gender=found_gender,
         divide=found_divide,
         omitted=omitted,

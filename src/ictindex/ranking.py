@@ -230,9 +230,9 @@ def choose_year(
 
     A year counts when more than ``unit_share`` of the units are scored in it with reported values
     (``result.raw``: before imputation) for more than ``indicator_share`` of the framework's indicators. The
-    units counted are the ITU Member States scored in any year of ``result`` (for economies) or every unit scored in any year. Without
-    such a year, the year with the most such units (the latest of equals). Reads the one build: nothing is
-    rebuilt.
+    units counted are the ITU Member States scored in any year of ``result`` (for economies) or every unit
+    scored in any year. Without such a year, the year with the most such units (the latest of equals). Reads
+    the one build: nothing is rebuilt.
 
     >>> import pandas as pd, ictindex
     >>> panel = pd.DataFrame({"economy": ["P1", "P2", "P1", "P2"], "year": [2022, 2022, 2023, 2023],

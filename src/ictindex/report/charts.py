@@ -50,11 +50,12 @@ from ictindex.report.style import (
     PALETTE,
     WIDTH,
     add_source,
+    bottom_centre_axes,
     figure_for,
     legend_below,
     style,
 )
-from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year, sources_table
+from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year
 from ictindex.units import group_means
 from ictindex.weight import effective_weights
 
@@ -86,18 +87,14 @@ def _licence_short(licence: str) -> str:
     return licence.split(" (")[0].split(":")[0].strip()
 
 
-def source_line(result: IndexResult) -> str:
-    """The source line printed under every chart: who computed what, the framework's citation and the
-    licences of the data used (from :func:`~ictindex.report.tables.sources_table`)."""
-    fw = result.framework
-    citation = " ".join((fw.citation or "").split())
-    licences = list(dict.fromkeys(_licence_short(x) for x in sources_table(result)["licence"]))
-    text = f"Source: ictindex computation of the {fw.name}."
-    if citation:
-        text += f" {citation.rstrip('.')}."
-    if licences:
-        text += f" Data licences: {'; '.join(licences)}."
-    return text
+def source_line(result: IndexResult, years: Any = None) -> str:
+    """The source line printed under a chart: who computed what, the method's citation and the data actually
+    used in ``years`` (default: every year of the result) with their citations and licences
+    (:func:`ictindex.findings.source_line`)."""
+    from ictindex.findings import source_line as line
+    from ictindex.findings import sources_used
+
+    return line(result, sources_used(result, years))
 
 
 def _finish(fig: Figure, result: IndexResult | None, source: bool | str | None) -> Figure:
@@ -187,7 +184,8 @@ def ranking_chart(
         axes[0].set_title(f"{fw.name}, {year}{subset}")
         handles = [*handles, *flag_handles(ranking_marks(result, year).reindex(ranking["economy"]).dropna())]
         if handles:
-            legend_below(axes[-1], ncols=min(len(handles), 4), handles=handles)
+            below = bottom_centre_axes(fig) or axes[-1]
+            legend_below(below, ncols=min(len(handles), 4 if len(axes) == 1 else 2), handles=handles)
     return _finish(fig, result, source)
 
 
@@ -268,7 +266,7 @@ def _ranking_panel(
     )
     ax.set_ylim(-0.6, len(part) - 0.4)
     ax.set_xlim(0, fw.scale * 1.12)
-    ax.set_xticks(np.linspace(0, fw.scale, 5))
+    ax.set_xticks(np.linspace(0, fw.scale, 3 if compact else 5))  # narrow panels: ticks that do not touch
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x")
     return handles

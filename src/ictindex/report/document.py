@@ -370,7 +370,7 @@ def _write_report(
             },
             titles={n: captions[n] for n in sheets},
             notes=plan.table_notes,
-            source=charts.source_line(result),
+            source=findings.source_line,
         )
         report.tables["report.xlsx"] = [xlsx]
         progress.advance(task)

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ictindex.breaks import break_summary
+from ictindex.findings import source_line, sources_used, text_source_line
 from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry
 from ictindex.report import charts, divide_charts, gender_charts
@@ -150,10 +151,10 @@ class Section:
     table_notes: Callable[[Findings], dict[str, str]] = _none
 
 
-def _sourced(fig: Figure, result: IndexResult) -> Figure:
+def _sourced(fig: Figure, line: str) -> Figure:
     """Add the source line to a chart drawn without one (a chart with its own "Source: ..." keeps it)."""
     if not any(text.get_text().lstrip().startswith("Source") for text in fig.texts):
-        add_source(fig, charts.source_line(result))
+        add_source(fig, line)
     return fig
 
 
@@ -188,7 +189,7 @@ def _ranking_tables(f: Findings) -> dict[str, pd.DataFrame]:
 
 def _ranking_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     rule = f.rule if f.rule.active else None
-    source = charts.source_line(f.result) + (f" {f.rule.describe(f.units)}" if rule is not None else "")
+    source = f.source_line + (f" {f.rule.describe(f.units)}" if rule is not None else "")
     return {"ranking": lambda: charts.ranking_chart(f.result, year=f.year, rule=rule, source=source)}
 
 
@@ -239,22 +240,33 @@ def _chart_tables(f: Findings) -> dict[str, pd.DataFrame]:
 def _chart_jobs(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     result, year = f.result, f.year
     rule = f.rule if f.rule.active else None
-    source = charts.source_line(result) + (f" {f.rule.describe(f.units)}" if rule is not None else "")
-    jobs: dict[str, Callable[[], Figure]] = {"framework": lambda: charts.framework_diagram(result)}
+    line = f.source_line
+    source = line + (f" {f.rule.describe(f.units)}" if rule is not None else "")
+    jobs: dict[str, Callable[[], Figure]] = {"framework": lambda: charts.framework_diagram(result, source=line)}
     if layout.geometry is not None:
-        jobs["map"] = lambda: charts.unit_map(result, geometry=layout.geometry, year=year)
+        jobs["map"] = lambda: charts.unit_map(result, geometry=layout.geometry, year=year, source=line)
     elif layout.draws_world_map(f):
-        jobs["map"] = lambda: charts.world_map(result, year=year)
+        jobs["map"] = lambda: charts.world_map(result, year=year, source=line)
     for by in f.groupings:
-        jobs[f"distribution_{by}"] = lambda by=by: charts.distribution_chart(result, year=year, by=by, groups=f.groups)
+        jobs[f"distribution_{by}"] = lambda by=by: charts.distribution_chart(
+            result, year=year, by=by, groups=f.groups, source=line
+        )
     if year - 1 in result.years:
         jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year), rule=rule, source=source)
     for unit in layout.profiles:
-        jobs[f"profile_{unit}"] = lambda u=unit: charts.profile_chart(result, u, year=year, groups=f.groups)
+        jobs[f"profile_{unit}"] = lambda u=unit: charts.profile_chart(
+            result, u, year=year, groups=f.groups, source=line
+        )
     view = _group_view(f)
     if not layout.profiles and view is not None:  # no unit asked for: the world and its groups
         jobs["profile_world"] = lambda: charts.group_view_chart(
-            f.group_means, result=result, grouping=view, year=year, everyone=_everyone(f), order=list(INCOME_ORDER)
+            f.group_means,
+            result=result,
+            grouping=view,
+            year=year,
+            everyone=_everyone(f),
+            order=list(INCOME_ORDER),
+            source=line,
         )
     return jobs
 
@@ -400,8 +412,9 @@ def _gender_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
     jobs: dict[str, Callable[[], Figure]] = {}
     if g.result is not None and g.gender_year is not None:
         sub, gy = g.result, g.gender_year
-        jobs["gender_dumbbell"] = lambda: _sourced(gender_charts.gender_dumbbell(sub, year=gy), sub)
-        jobs["gender_parity"] = lambda: _sourced(gender_charts.parity_chart(sub, year=gy), sub)
+        line = source_line(sub, sources_used(sub, [gy]))  # the by-sex data of the year shown
+        jobs["gender_dumbbell"] = lambda: _sourced(gender_charts.gender_dumbbell(sub, year=gy), line)
+        jobs["gender_parity"] = lambda: _sourced(gender_charts.parity_chart(sub, year=gy), line)
     if g.parity is not None:
         internet = g.parity[g.parity["indicator"] == "internet_users"]
         if not internet.empty:
@@ -414,7 +427,7 @@ def _gender_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
                     name="Individuals using the Internet (newest value "
                     f"{rows['data_year'].min()}-{rows['data_year'].max()})",
                 ),
-                f.result,
+                text_source_line("gender parity scores (women / men)", rows["source"].tolist()),
             )
     return jobs
 
@@ -545,8 +558,8 @@ def _divide_tables(f: Findings) -> dict[str, pd.DataFrame]:
 
 
 def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
-    d, result = f.divide, f.result
-    own = charts.source_line(result)
+    d = f.divide
+    own = f.source_line
     jobs: dict[str, Callable[[], Figure]] = {}
     if d.lorenz is not None:
         jobs["divide_lorenz"] = lambda: divide_charts.lorenz_curve(d.lorenz, source=own)
@@ -569,7 +582,12 @@ def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
         grouping = "income" if "income" in d.target_groupings else "world"
         for target in d.targets["target"].unique():
             jobs[f"wsis_{target}"] = lambda t=target: divide_charts.target_progress_chart(
-                d.targets, target=t, grouping=grouping, trends=d.trends, **({} if bundled else {"source": own})
+                d.targets[d.targets["year"] <= f.year],  # the series ends at the report year
+                target=t,
+                grouping=grouping,
+                trends=d.trends,
+                breaks=d.breaks,
+                **({} if bundled else {"source": own}),
             )
     return jobs
 
