@@ -172,7 +172,7 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IctIndexWarning)
                 return func(*args, **kwargs)
         except IctIndexError as err:
-            typer.echo(f"error: {err}", err=True)
+            typer.echo(f"error: {_cli_words(str(err))}", err=True)
             raise typer.Exit(code=2) from None
         except OSError as err:
             typer.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
@@ -189,8 +189,29 @@ def frameworks() -> None:
         fw = load_framework(name)
         typer.echo(
             f"{name:<16} {fw.name} ({fw.version or 'no version'}): "
-            f"{len(fw.indicators)} indicators, {len(fw.nodes)} nodes"
+            f"{_count(len(fw.indicators), 'indicator')}, {_count(len(fw.nodes), 'node')}"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 node", "2 nodes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+#: Python keywords in library messages -> the command line's flags (a CLI user has no keyword to pass).
+_FLAGS = {
+    "imputation='latest'": "--imputation latest",
+    "min_coverage": "--min-coverage",
+    "reference_year": "--reference-year",
+    "rank_min_data": "--rank-min-data",
+}
+
+
+def _cli_words(message: str) -> str:
+    """A library message with its Python keywords as the command's flags."""
+    for python, flag in _FLAGS.items():
+        message = message.replace(python, flag)
+    return message
 
 
 @app.command()

@@ -854,7 +854,7 @@ def framework_diagram(
             label = (
                 _wrap(names[code], 70) + f"\n{_method_text(fw, code)}; {effective[code]:.1%} of index"
                 if leaf
-                else _wrap(names[code], 22) + f"\n{_method_text(fw, code)}"
+                else _wrap(names[code], 16) + f"\n{_method_text(fw, code)}"  # narrower than a column
             )
             text_style = {"fontsize": 6.3 if leaf else 7.3, "fontweight": "normal" if leaf else "bold"} | kwargs
             ax.text(

@@ -235,7 +235,8 @@ def target_progress_chart(
     the fitted logistic trend (dotted) up to the year the target would be reached where it is not reached yet.
     ``breaks`` (:func:`ictindex.findings.reporting_breaks`) are marked on the lines: an open circle where the
     share of the group's population reporting changed by more than a few points (a series break, not progress),
-    with the change written beside it. The legend sits under the axes, off the data."""
+    with the change written beside it on the world's line (the groups' breaks are circles only, to keep the
+    lines readable). The legend sits under the axes, off the data."""
     rows = table[
         (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != NO_GROUP)
     ]
@@ -277,7 +278,7 @@ def target_progress_chart(
                 cut = breaks[(breaks["target"] == target) & (breaks["grouping"] == kind) & (breaks["group"] == group)]
                 at = part.set_index("year")["value"].reindex(cut["year"])
                 ax.scatter(cut["year"], at, s=28, facecolors="white", edgecolors=colour, zorder=4, linewidths=1.2)
-                for year, value, moved in zip(cut["year"], at, cut["change"], strict=True):
+                for year, value, moved in zip(cut["year"], at, cut["change"], strict=True) if kind == "world" else ():
                     ax.annotate(
                         f"{moved * 100:+.0f} pts reporting",
                         (year, value),

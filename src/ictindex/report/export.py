@@ -359,8 +359,8 @@ def _column_specs(
     Numbers and short text keep their natural width (right- or left-aligned ``p`` columns, so a long
     header wraps between words instead of widening the column); long text gets ragged-right ``p``
     columns sharing what is left of the text width, each at least as wide as its longest word. The
-    first of portrait/footnotesize, landscape/footnotesize, landscape/scriptsize, landscape/tiny in
-    which the table fits is used."""
+    first of portrait/footnotesize, portrait/scriptsize, landscape/footnotesize, landscape/scriptsize,
+    landscape/tiny in which the table fits is used."""
     kinds = _kinds(table)
     natural, full, word = {}, {}, {}
     for column, header in zip(table.columns, headers, strict=True):
@@ -377,6 +377,7 @@ def _column_specs(
     minimum_long = {c: max(2.0, word[c]) for c in long_text}
     options = [
         ("portrait", "\\footnotesize", 1.0),
+        ("portrait", "\\scriptsize", 0.94),  # a smaller type before a page turned sideways
         ("landscape", "\\footnotesize", 1.0),
         ("landscape", "\\scriptsize", 0.94),
         ("landscape", "\\tiny", 0.8),

@@ -98,9 +98,10 @@ class Page:
         self,
         name: str,
         frame: pd.DataFrame | None = None,
-        decimals: int | None = None,
+        decimals: int | dict[str, int] | None = None,
         table_id: str | None = None,
         caption: str | None = None,
+        labels: dict[str, str] | None = None,
     ) -> str:
         """The table ``name`` (or ``frame`` under that name) with readable headers, numbered "Table n." with its
         caption (``caption``, or the section's caption of ``name``)."""
@@ -111,7 +112,7 @@ class Page:
             frame,
             decimals=self.result.framework.rounding if decimals is None else decimals,
             table_id=table_id or f"table-{safe_filename(name)}",
-            labels=self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
+            labels=labels or self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
             caption=f"Table {number}. {text}".rstrip(". ") + ".",
         )
 
@@ -195,10 +196,20 @@ def _ranking_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figur
 
 def _ranking_html(p: Page) -> list[str]:
     f, esc = p.findings, html.escape
+    ranking = p.tables["ranking"]
+    top = ranking[ranking["rank"] <= TOP]
     parts = [
         "<h2 id='ranking'>Ranking</h2>",
         p.figure("ranking", f"{f.result.framework.name}, {f.year}: every ranked {f.units.noun}, with its score."),
-        f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
+        p.table(
+            "ranking_top",
+            top,
+            labels=p.labels.get("ranking"),
+            caption=f"{f.result.framework.name}, {f.year}: the first {len(top)} of {len(ranking)} ranked "
+            f"{f.units.plural} (the full ranking is in the annex)",
+        )
+        if len(ranking) > len(top)
+        else f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
         f"<p class='rule'>{esc(p.table_notes.get('ranking', ''))}</p>",
         "<p class='note'>Flags: "
         + "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in MARKERS.items())
@@ -211,6 +222,24 @@ def _ranking_html(p: Page) -> list[str]:
             f"<div class='scroll'>{p.table('not_ranked', table_id='not-ranked-table')}</div>",
         ]
     return parts
+
+
+#: Rows of the ranking shown in the body (the full ranking goes to the annex).
+TOP = 20
+
+
+def _annex_needs(f: Findings, layout: Layout) -> str | None:
+    return None if len(f.ranking) > TOP else "the ranking is short enough for the body"
+
+
+def _annex_html(p: Page) -> list[str]:
+    f = p.findings
+    return [
+        "<h2 id='annex'>Annex: full ranking</h2>",
+        f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
+        f"<p class='rule'>{html.escape(p.table_notes.get('ranking', ''))} {len(f.ranking)} {f.units.plural} "
+        "ranked.</p>",
+    ]
 
 
 # -- key findings -------------------------------------------------------------------------------------------------
@@ -443,37 +472,66 @@ def _gender_captions(f: Findings) -> dict[str, str]:
     }
 
 
+def _gender_names(f: Findings) -> dict[str, str]:
+    """Names of the gender part's nodes and indicators (codes never printed in a cell)."""
+    names: dict[str, str] = {}
+    for fw in (f.result.framework, f.gender.result.framework if f.gender.result is not None else None):
+        if fw is not None:
+            names |= {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+    return names
+
+
+#: Published precision of the gender tables: scores as the framework, parity and gap at two decimals (ITU's
+#: gender parity score), percentages at one decimal.
+def _gender_places(f: Findings) -> dict[str, int]:
+    r = f.result.framework.rounding
+    return {"*": r, "parity": 2, "gap": 2, "median_parity": 2, "female": 1, "male": 1}
+
+
 def _gender_html(p: Page) -> list[str]:
     """The gender section: sub-index (if any), parity of every series by sex, ICT skills by type."""
-    gender, tables, esc, units = p.findings.gender, p.tables, html.escape, p.findings.units
+    f = p.findings
+    gender, tables, esc, units = f.gender, p.tables, html.escape, f.units
+    names = _gender_names(f)
     parts = [f"<h2 id='gender'>{esc(gender.title)}</h2>"]
     span = gender.data_years
     observed = f" The values shown were observed in {span[0]}–{span[1]}." if span else ""
     if "gender" in tables:
         sub_year = gender.gender_year
+        frame = tables["gender"].drop(columns=["shares"])
+        frame = frame.assign(node=frame["node"].map(names).fillna(frame["node"]))
+        places = {**_gender_places(f), "female": f.result.framework.rounding, "male": f.result.framework.rounding}
         parts += [
             f"<p>Female and male scores of the {esc(gender.framework_name)} for {sub_year}, from the newest values "
-            f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the data_years column gives the "
-            "year of each value), computed with the same goalposts and weights as the total. Parity score = women "
-            "/ men (ITU: parity within 0.98–1.02); gap = (men − women) / men; EDI = equally-distributed score "
-            f"(harmonic mean, ε = 2).{esc(observed)}</p>",
+            f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the column Years observed gives "
+            "the year of each value), computed with the same goalposts and weights as the total. Parity score = "
+            "women / men (ITU: parity within 0.98–1.02); gap = (men − women) / men; equally-distributed score = "
+            f"harmonic mean of the female and male scores (ε = 2).{esc(observed)}</p>",
             p.figure("gender_dumbbell", f"Women and men, {sub_year}, sorted by the gap."),
             p.figure("gender_parity", f"Gender parity score, {sub_year}, with the parity band shaded."),
-            to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
+            f"<div class='scroll'>{p.table('gender', frame, decimals=places)}</div>",
         ]
     if "gender_indicators" in tables:
         parity = tables["gender_indicators"]
         counts = parity.groupby("indicator")["economy"].nunique()
-        listed = ", ".join(f"{code}: {n} {units.plural if n != 1 else units.noun}" for code, n in counts.items())
+        listed = ", ".join(
+            f"{names.get(code, code)}: {n} {units.plural if n != 1 else units.noun}" for code, n in counts.items()
+        )
+        shown = parity.drop(columns=[c for c in ("source", "note") if c in parity.columns])
+        shown = shown.assign(indicator=shown["indicator"].map(names).fillna(shown["indicator"]))
+        front = ["economy", "name"]
+        shown = shown[front + [c for c in shown.columns if c not in front]]
         parts += [
             f"<h3>Gender parity of each series by sex ({esc(listed)})</h3>",
             f"<p>Every {esc(units.noun)} with female and male values in {gender.year - gender.max_gap}–{gender.year} "
-            f"(the newest; data_year gives its year), whether or not the sub-index can be built for it.</p>",
+            "(the newest; the column Year observed gives its year), whether or not the sub-index can be built for "
+            "it. Percentages at one decimal, parity scores at two (as ITU publishes them); the sources are listed "
+            "at the end of the report.</p>",
             p.figure(
                 "gender_internet_parity",
                 f"Internet use: gender parity score of every {units.noun} with data by sex.",
             ),
-            f"<div class='scroll'>{to_html(parity, decimals=3)}</div>",
+            f"<div class='scroll'>{p.table('gender_indicators', shown, decimals=_gender_places(f))}</div>",
         ]
     if "gender_skills" in tables:
         parts += [
@@ -481,7 +539,7 @@ def _gender_html(p: Page) -> list[str]:
             "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
             f"doi_gender framework file). Median parity and {esc(units.plural)} per parity band, newest value per "
             f"{esc(units.noun)}.</p>",
-            to_html(tables["gender_skills"], decimals=3),
+            p.table("gender_skills", decimals=_gender_places(f)),
         ]
     return parts
 
@@ -635,10 +693,31 @@ def _divide_html(p: Page) -> list[str]:
     parts += [f"<p class='note'>{esc(n)}</p>" for n in d.notes]
     for name in (n for n in p.images if n.startswith(("divide_", "wsis_"))):
         parts.append(p.figure(name, p.captions.get(name, name)))
+    names = {}
+    if d.targets is not None:
+        names = dict(zip(d.targets["target"], d.targets["name"], strict=True))
     for name in (n for n in p.tables if n.startswith(("divide_", "wsis_"))):
-        parts.append(f"<h3>{esc(p.captions.get(name, name))}</h3>")
-        parts.append(f"<div class='scroll'>{p.table(name, decimals=3)}</div>")
+        frame = p.tables[name]
+        if "target" in frame.columns:  # the series' names, not their codes
+            frame = frame.assign(target=frame["target"].map(names).fillna(frame["target"]))
+        if "series" in frame.columns and name == "divide_urban_rural":
+            frame = frame.drop(columns=["series"])
+        parts.append(f"<div class='scroll'>{p.table(name, frame, decimals=DIVIDE_PLACES)}</div>")
     return parts
+
+
+#: Published precision of the divide tables: percentages at one decimal (ITU), parity at two, measures at three.
+DIVIDE_PLACES = {
+    "*": 3,
+    "value": 1,
+    "target_value": 0,
+    "distance": 1,
+    "rural": 1,
+    "urban": 1,
+    "difference": 1,
+    "parity": 2,
+    "gap": 2,
+}
 
 
 # -- coverage, methodology, sources ---------------------------------------------------------------------------
@@ -698,11 +777,22 @@ def _sources_tables(f: Findings) -> dict[str, pd.DataFrame]:
     return {"sources": f.sources}
 
 
+def _citations(f: Findings) -> list[str]:
+    """One readable citation per dataset used (publisher, database, vintage; licence), each once."""
+    rows = f.sources.drop_duplicates("citation")
+    cited = [f"{c}. Licence: {lic}." for c, lic in zip(rows["citation"], rows["licence"], strict=True)]
+    if f.units.resolves_names and f.units.has_population:
+        cited.append(f"Population: {_population_words(f)}. Licence: CC BY 4.0.")
+    return cited
+
+
 def _sources_html(p: Page) -> list[str]:
     notice = data_notice(p.findings, p.layout)
     return [
         "<h2 id='sources'>Sources and licences</h2>",
-        f"<div class='wide'>{p.table('sources')}</div>",
+        "<ol class='sources'>" + "".join(f"<li>{html.escape(c)}</li>" for c in _citations(p.findings)) + "</ol>",
+        "<p>The series behind each indicator, with the number of values each gave to the report's years:</p>",
+        f"<div class='wide'>{p.table('sources', p.tables['sources'].drop(columns=['dataset']))}</div>",
         f"<p class='note'>{html.escape(notice)}</p>" if notice else "",
         "<h3>Provenance</h3>",
         f"<div class='wide'>{p.table('provenance', provenance_table(p.result))}</div>",
@@ -755,6 +845,7 @@ SECTIONS: list[Section] = [
     Section("coverage", "Coverage", _coverage_html, tables=_coverage_tables),
     Section("methodology", "Methodology", _methodology_html, charts=_methodology_charts),
     Section("sources", "Sources", _sources_html, tables=_sources_tables),
+    Section("annex", "Annex", _annex_html, needs=_annex_needs),
 ]
 
 
