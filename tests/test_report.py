@@ -61,7 +61,8 @@ def test_ranking_table_change_since_previous_year(result):
     table = ranking_table(result, YEAR)
     assert table["rank"].tolist() == sorted(table["rank"].tolist())
     both = result.scores.pivot(index="economy", columns="year", values="DOI").dropna()
-    ranks = result.scores.pivot(index="economy", columns="year", values="rank").dropna()
+    # issue 23 (on purpose): places gained among the economies ranked in both years, on scores at 2 decimals
+    ranks = both.round(2).rank(method="min", ascending=False)
     for economy in ["KOR", "BRA", "GBR"]:
         row = table.set_index("economy").loc[economy]
         assert row.change == pytest.approx(both.loc[economy, YEAR] - both.loc[economy, YEAR - 1], abs=1e-15)
@@ -112,7 +113,7 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
         "ranking",
         "ranking_flags",
         "averages_income",
-        "averages_region",
+        "averages_itu_region",  # issue 23: an ITU framework's report groups by ITU region
         "coverage",
         "excluded",
         "imputations",
@@ -198,7 +199,7 @@ def test_latex_is_booktabs_with_one_row_per_economy(report, result):
     short = report.tables["averages_income"][1].read_text()
     assert "\\begin{table}" in short and short.count("\\toprule") == 1
     assert all(paths[-1].suffix == ".tex" for name, paths in report.tables.items() if name != "report.xlsx")
-    assert "Korea (Rep.) & 0.92" in tex  # KOR 2023 DOI 0.919 shown at 2 decimals
+    assert "Korea (Rep.) & Asia-Pacific & High income & 0.92" in tex  # KOR 2023 DOI 0.919 at 2 decimals
     assert f"Rank {YEAR - 1}" in tex
     assert to_latex(pd.DataFrame({"a": [np.nan], "b": ["x_y & z"]})).count("-- & x\\_\\allowbreak{}y \\& z") == 1
 
@@ -278,15 +279,17 @@ def test_html_has_readable_headers_and_right_aligned_numbers(report):
     page = report.html.read_text()
     ranking = page.split('id="ranking-table"')[1].split("</table>")[0]
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", ranking)
-    assert headers[:10] == [
+    assert headers[:12] == [
         "Rank",
         "Code",
         "Economy",
+        "ITU region",  # issue 23: region and income columns
+        "Income group",
         "Digital Opportunity Index",
         "Opportunity",
         "Infrastructure",
         "Utilization",
-        f"Rank {YEAR - 1}",
+        f"Rank {YEAR - 1} (ranked both years)",
         "Places gained",
         f"Score change since {YEAR - 1}",
     ]
@@ -355,7 +358,7 @@ def test_printed_html_has_every_ranking_row(report, result, tmp_path):
     assert 12 <= pages <= 60, pages
     assert "Places gained" in text and "Methodology" in text
     # wide tables fit the page: group names and sources are printed whole, not squeezed a letter per line
-    averages = pd.read_csv(report.tables["averages_region"][0])
+    averages = pd.read_csv(report.tables["averages_itu_region"][0])
     for group in averages["group"]:
         assert group.split(" (")[0].replace("-", "") in flowing, group
 
@@ -406,7 +409,7 @@ def test_every_chart_as_png_and_svg(report):
         "framework",
         "ranking",
         "map",
-        "distribution_region",
+        "distribution_itu_region",  # issue 23: ITU regions
         "distribution_income",
         "rank_shift",
         "profile_KOR",
@@ -464,7 +467,8 @@ def test_ranking_chart_shows_every_economy_with_its_value(result):
     # the flags of every flagged economy after its score (issue 21), and their legend under the chart
     flags = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "flag"]
     assert sorted(flags) == sorted(ranking.loc[ranking["flag"] != "", "flag"])
-    legend = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    below = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)  # under the bottom row's centre
+    legend = [t.get_text() for t in below.get_texts()]
     assert legend == [f"{m}  {text}" for m, text in SHORT_MARKERS.items() if any(m in f for f in flags)]
 
 

@@ -615,9 +615,10 @@ def report(
     )
     ranked = pd.read_csv(written.tables["ranking"][0], usecols=["economy"])
     top = ", ".join(ranked["economy"].head(3))
+    imputed = int((result.imputations["year"] == year).sum())  # the same count as the page's
     typer.echo(
-        f"{fw.name} ({fw.code}), {year}: {len(result.ranking(year))} {result.units.plural} scored, "
-        f"{len(ranked)} ranked ({rule.describe(result.units)}); top: {top}"
+        f"{fw.name} ({fw.code}), {year}: {len(result.ranking(year))} {result.units.plural} scored; {imputed} values "
+        f"imputed; {len(ranked)} ranked ({rule.describe(result.units)}); top: {top}"
     )
     if choice is not None:
         typer.echo(f"year {choice.reason}")

@@ -451,6 +451,16 @@ figure img{max-height:245mm;width:auto;max-width:100%}
 """
 
 
+def _numbered(body: str) -> str:
+    """Tables and figures numbered 1, 2, ... in the order they appear on the page."""
+    import re
+
+    for kind in ("Table", "Figure"):
+        count = iter(range(1, 10_000))
+        body = re.sub(rf"(<(?:caption|figcaption)>){kind} \d+\.", lambda m: f"{m[1]}{kind} {next(count)}.", body)
+    return body
+
+
 def _html(page: Page, sections: list[Section], notes: list[str]) -> str:
     f, result, year = page.findings, page.result, page.findings.year
     fw = result.framework
@@ -473,7 +483,7 @@ def _html(page: Page, sections: list[Section], notes: list[str]) -> str:
     parts += [f"<p class='note'>{esc(n)}</p>" for n in notes]
     for section in sections:
         parts += section.html(page)
-    body = "\n".join(s for s in parts if s)
+    body = _numbered("\n".join(s for s in parts if s))
     return (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(fw.name)} {year}</title>"
         f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n"

@@ -43,6 +43,7 @@ TABLE_ORDER = (
     "ranking",
     "ranking_flags",
     "averages_income",
+    "averages_itu_region",
     "averages_region",
     "coverage",
     "excluded",
