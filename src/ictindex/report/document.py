@@ -455,10 +455,11 @@ def _numbered(body: str) -> str:
     """Tables and figures numbered 1, 2, ... in the order they appear on the page."""
     import re
 
-    for kind in ("Table", "Figure"):
+    def renumber(text: str, kind: str) -> str:
         count = iter(range(1, 10_000))
-        body = re.sub(rf"(<(?:caption|figcaption)>){kind} \d+\.", lambda m: f"{m[1]}{kind} {next(count)}.", body)
-    return body
+        return re.sub(rf"(<(?:caption|figcaption)>){kind} \d+\.", lambda m: f"{m[1]}{kind} {next(count)}.", text)
+
+    return renumber(renumber(body, "Table"), "Figure")
 
 
 def _html(page: Page, sections: list[Section], notes: list[str]) -> str:
