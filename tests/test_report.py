@@ -150,23 +150,29 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     width = len(pd.read_csv(report.tables["ranking"][0], nrows=1).columns)
     assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{get_column_letter(width)}{HEADER_ROW + n}"
     header = [c.value for c in sheet[HEADER_ROW]]
-    assert header[:7] == [
+    assert header[:9] == [
         "Rank",
         "Code",
         "Economy",
+        "ITU region",  # issue 23: region and income columns
+        "Income group",
         "Digital Opportunity Index",
         "Opportunity",
         "Infrastructure",
         "Utilization",
     ]
-    assert header[7:10] == [f"Rank {YEAR - 1}", "Places gained", f"Score change since {YEAR - 1}"]
+    assert header[9:12] == [
+        f"Rank {YEAR - 1} (ranked both years)",
+        "Places gained",
+        f"Score change since {YEAR - 1}",
+    ]
     read = pd.read_excel(path, sheet_name="ranking", engine="openpyxl", skiprows=HEADER_ROW - 1)
     expected = result.ranking(YEAR)
     assert read["Code"].tolist() == expected["economy"].tolist()
     for node, label in [("DOI", "Digital Opportunity Index"), ("utilization", "Utilization")]:
         # openpyxl writes 16 significant digits: equal to a relative 5e-16 (CSV is exact, see below)
         np.testing.assert_allclose(read[label].to_numpy(), expected[node].to_numpy(), rtol=5e-16, atol=0)
-    assert sheet.cell(row=HEADER_ROW + 1, column=4).number_format == "0.00"
+    assert sheet.cell(row=HEADER_ROW + 1, column=6).number_format == "0.00"
     # numbers are numbers: ranks and the population year are stored as numbers, not text
     assert isinstance(sheet.cell(row=HEADER_ROW + 1, column=1).value, int)
     averages = book["averages_income"]

@@ -420,7 +420,7 @@ padding:0 1em;color:#222}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;
 margin-top:2em}
 table.data{border-collapse:collapse;font-size:12px;margin:.5em 0 1.5em}
-table.data caption{text-align:left;font-size:12px;color:#555;caption-side:bottom;padding-top:.3em}
+table.data caption{text-align:left;font-size:12px;color:#333;caption-side:top;padding-bottom:.3em;font-weight:bold}
 table.data th{background:#DDEBF7;text-align:left;vertical-align:bottom;padding:3px 6px;position:sticky;top:0}
 table.data td{padding:2px 6px;border-bottom:1px solid #eee;vertical-align:top}
 table.data .num{text-align:right;font-variant-numeric:tabular-nums}
