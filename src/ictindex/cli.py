@@ -603,7 +603,7 @@ def report(
         year=year,
         gender=by_sex,
         gender_parity=parity,
-        notes=notes,
+        notes=[_cli_words(n) for n in notes],
         profiles=profiles,
         ranking_rule=rule,
         regions=regions,
@@ -624,7 +624,7 @@ def report(
         typer.echo(f"year {choice.reason}")
     typer.echo(_warning_line(result, data, [year], min_coverage, units))
     for note in written.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {_cli_words(note)}")
     typer.echo(
         f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
         f"{sum(len(v) for v in written.tables.values())} table files)"

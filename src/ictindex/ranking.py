@@ -170,7 +170,8 @@ def ranking_table(
     unit moved up) rank only the units ranked in both years (their count is ``table.attrs["ranked_both_years"]``),
     on scores rounded to the framework's published precision, so that a change within the rounding moves no
     unit (``movement`` is "=") and units entering or leaving the ranking move no other. ``change`` is the index
-    score change. All three are empty for a unit not ranked the year before (``movement`` "new"). With a
+    score change. All three are empty for a unit not ranked the year before (``movement`` "new"; "" when the
+    result has no previous year). With a
     :class:`RankingRule`, the units it leaves out are not in the table and the ranks are those under the rule.
     """
     year = result.report_year(year)
@@ -197,7 +198,8 @@ def ranking_table(
     table["previous_rank"] = pd.array(now["economy"].map(rank_before), dtype="Int64")
     table["rank_change"] = pd.array(now["economy"].map(rank_before - rank_now), dtype="Int64")
     table["change"] = table[index] - now["economy"].map(previous[index]).to_numpy(dtype="float64")
-    movement = table["rank_change"].map(lambda m: "new" if pd.isna(m) else ("=" if m == 0 else f"{int(m):+d}"))
+    entered = "new" if year - 1 in result.years else ""  # no previous year at all: nothing entered
+    movement = table["rank_change"].map(lambda m: entered if pd.isna(m) else ("=" if m == 0 else f"{int(m):+d}"))
     table["movement"] = movement.astype(str)
     table.attrs["ranked_both_years"] = len(both)
     flags = result.economy_flags
