@@ -240,8 +240,9 @@ def choose_year(
     >>> panel = pd.DataFrame({"economy": ["P1", "P2", "P1", "P2"], "year": [2022, 2022, 2023, 2023],
     ...     "indicator": "internet_users", "value": [50.0, 60.0, 55.0, None]})
     >>> r = ictindex.build_index(panel.dropna(), "doi", units="any", min_coverage=0.05)
-    >>> choose_year(r).year
-    2022
+    >>> choice = choose_year(r)  # one indicator of the DOI's eleven: no year qualifies, the latest of the best
+    >>> choice.year, choice.reason.startswith("2023: no year in which more than 50% of the scored units")
+    (2023, True)
     """
     ranked = result.scores.dropna(subset=["rank"])
     if ranked.empty:
