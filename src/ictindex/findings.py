@@ -516,7 +516,7 @@ def compute_findings(
     regions
         The regions economies are grouped by: ``"itu"`` (ITU's six regions: Africa, Americas, Arab States,
         Asia-Pacific, CIS, Europe) or ``"sdg"`` (UN SDG regions). Default: ITU's for an ITU framework
-        (:func:`is_itu_framework`), else UN SDG.
+        (:func:`~ictindex.findings.is_itu_framework`), else UN SDG.
     year_choice
         How ``year`` was chosen (:func:`ictindex.ranking.choose_year`), printed by the report.
     """
