@@ -91,6 +91,15 @@ app = typer.Typer(
 #: DOI (WISR 2006/2007 series, e.g. dial-up tariffs) cannot be built from.
 BUNDLED_DEFAULT = "doi_current"
 USER_DEFAULT = "doi"
+#: ``--framework`` of the commands that default to a framework that fits the data (report, explore).
+DefaultFrameworkOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
+        f"{USER_DEFAULT} on your own panel).",
+        metavar="NAME",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -382,14 +391,7 @@ def build(
             metavar="PANEL",
         ),
     ] = None,
-    framework: Annotated[
-        str | None,
-        typer.Option(
-            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
-            f"{USER_DEFAULT} on your own panel).",
-            metavar="NAME",
-        ),
-    ] = None,
+    framework: DefaultFrameworkOption = None,
     year: Annotated[
         list[int] | None, typer.Option(help="Year(s) to score; repeat for several.", metavar="YEAR")
     ] = None,
@@ -706,14 +708,7 @@ def uncertainty_command(
 @_friendly
 def explore(
     out: Annotated[Path, typer.Option(help="The HTML file to write (one self-contained page).", metavar="FILE")],
-    framework: Annotated[
-        str | None,
-        typer.Option(
-            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
-            f"{USER_DEFAULT} on your own panel).",
-            metavar="NAME",
-        ),
-    ] = None,
+    framework: DefaultFrameworkOption = None,
     year: Annotated[
         list[int] | None,
         typer.Option(

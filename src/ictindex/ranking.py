@@ -171,8 +171,8 @@ def ranking_table(
     on scores rounded to the framework's published precision, so that a change within the rounding moves no
     unit (``movement`` is "=") and units entering or leaving the ranking move no other. ``change`` is the index
     score change. All three are empty for a unit not ranked the year before (``movement`` "new"; "" when the
-    result has no previous year). With a
-    :class:`~ictindex.ranking.RankingRule`, the units it leaves out are not in the table and the ranks are those under the rule.
+    result has no previous year). With a :class:`~ictindex.ranking.RankingRule`, the units it leaves out are not in
+    the table and the ranks are those under the rule.
     """
     year = result.report_year(year)
     index = result.framework.index

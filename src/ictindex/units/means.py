@@ -270,8 +270,8 @@ def group_means(
         The node or indicator (default: the result's index), or several (one block of rows each).
     groups, population, units
         Groups indexed by unit (a ``population`` and ``population_year`` column there serve as one figure per
-        unit) and tidy ``economy, year, population``; by default from ``units`` (a :class:`~ictindex.units.Units`), else the
-        bundled economy table.
+        unit) and tidy ``economy, year, population``; by default from ``units`` (a
+        :class:`~ictindex.units.Units`), else the bundled economy table.
     min_population_share, low_coverage
         A group-year whose units with a value hold less than this share of the group's population is
         flagged (``meets_coverage`` False; ``low_coverage="flag"``) or refused with a
