@@ -71,6 +71,18 @@ def _message(sdmx: Any, path: str | Path, structure: Any) -> Any:
         raise PanelError("file not found", file=str(path), hint="check the path")
     structure = _structure(sdmx, structure)
     data = path.read_bytes()
+    # what sdmx1 raises on a message it cannot read: its parse errors, lxml's XMLSyntaxError (a SyntaxError), and
+    # the ValueError/KeyError/TypeError/AttributeError/NotImplementedError of a message outside what it supports
+    unreadable = (
+        sdmx.exceptions.ParseError,
+        sdmx.exceptions.XMLParseError,
+        SyntaxError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        NotImplementedError,
+    )
     is_csv = path.suffix.lower() in (".csv", ".txt") or data.lstrip()[:1] != b"<"
     try:
         if is_csv:
@@ -79,7 +91,7 @@ def _message(sdmx: Any, path: str | Path, structure: Any) -> Any:
         return sdmx.read_sdmx(path, **({"structure": structure} if structure is not None else {}))
     except IctIndexError:
         raise
-    except Exception as err:  # sdmx1 raises its own types, lxml's, ValueError, NotImplementedError
+    except unreadable as err:
         hint = (
             "a structure-specific message needs its data structure: pass structure= (a structure file)"
             if "structure" in str(err).lower() or "dsd" in str(err).lower()
