@@ -87,3 +87,15 @@ def test_current_doi_2023_scores_150_economies_and_explains_the_rest(panel):
     in_panel = set(panel["economy"])
     assert in_panel <= scored | set(excluded["economy"])
     assert (result.imputations["year"] - result.imputations["from_year"]).between(1, 3).all()
+
+
+def test_set_aside_records_are_not_copied_with_the_panel():
+    """pandas deep-copies ``attrs`` in nearly every operation on a frame: the set-aside records are immutable, so
+    a deep copy is the same object (a report on the bundled panel spent seconds copying them)."""
+    import copy
+
+    records = datasets.set_aside("itu")
+    assert copy.deepcopy(records) is records
+    assert records == tuple(records) and len(records) > 0
+    panel = datasets.load("itu")
+    assert panel[panel["year"] == 2023].attrs["set_aside"] is panel.attrs["set_aside"]

@@ -6,6 +6,8 @@ the published Facts and Figures figures beside ictindex's estimates.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -420,3 +422,40 @@ def test_published_coverage_figures_beside_the_estimates():
     latest = _latest(comparison)
     year_2024 = latest[latest["year"] == 2024]
     assert len(year_2024) == 4 and (year_2024["difference"].abs() <= 3.0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 40), st.integers(1, 6), st.integers(1, 5)),
+    missing=st.floats(0.0, 1.0),
+    q=st.floats(0.0, 100.0),
+    seed=st.integers(0, 2**16),
+)
+def test_interval_percentiles_equal_numpys(shape, missing, q, seed):
+    """The interval's percentiles (one sort for both tails) are numpy's nanpercentile, value for value, columns
+    of NaN (a group without members in a year) included."""
+    from ictindex.estimates import _nan_percentiles
+
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(size=shape)
+    draws[rng.random(shape) < missing] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's warning on an all-NaN column
+        expected = np.nanpercentile(draws, q, axis=0)
+    np.testing.assert_array_equal(_nan_percentiles(draws, (q,))[0], expected)
+
+
+def test_two_way_fit_recovers_additive_effects_with_a_covariate():
+    """The fit of ``L = a[u] + g[t] + x b`` on complete, noise-free data returns the effects and the coefficient
+    (year effects centred), and predicts every cell exactly."""
+    rng = np.random.default_rng(3)
+    units, years = 12, 8
+    a, g = rng.normal(size=units), rng.normal(size=years)
+    g -= g.mean()
+    x = rng.normal(size=(units, years, 1))
+    L = a[:, None] + g[None, :] + 0.7 * x[..., 0]
+    fit, record = em._two_way(L, x, np.zeros(units, dtype=int), iterations=5000)
+    assert record["covariate_coefficients"][0] == pytest.approx(0.7, abs=1e-6)
+    np.testing.assert_allclose(fit.year, g, atol=1e-6)
+    np.testing.assert_allclose(fit.economy, a, atol=1e-6)
+    assert record["residual_sd"] == pytest.approx(0.0, abs=1e-6)

@@ -110,6 +110,16 @@ def load(name: str = "itu") -> pd.DataFrame:
 SET_ASIDE = {"itu": "panel/set_aside.csv"}
 
 
+class _Records(tuple):
+    """Records of plain values, immutable all the way down: a deep copy is the object itself (pandas deep-copies a
+    frame's ``attrs`` in nearly every operation on it, which for a panel's set-aside records cost seconds)."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> _Records:
+        return self
+
+
 def set_aside(name: str = "itu") -> tuple[tuple, ...]:
     """The values the panel build set aside from a bundled panel (e.g. basket prices of 0), as records
     ``(economy, year, indicator, sex, value, source, problem, reason)``. :func:`load` puts them in the panel's
@@ -120,7 +130,7 @@ def set_aside(name: str = "itu") -> tuple[tuple, ...]:
     True
     """
     table = pd.read_csv(_path(SET_ASIDE[name]), dtype={"economy": "str", "indicator": "str", "sex": "str"})
-    return tuple(
+    return _Records(
         tuple(v.item() if hasattr(v, "item") else v for v in row) for row in table.itertuples(index=False, name=None)
     )
 

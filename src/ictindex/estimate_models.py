@@ -322,20 +322,24 @@ def _two_way(
     xs = np.where(use[:, :, None], x, 0.0) if x is not None else None
     onehot = np.zeros((L.shape[0], n_units))
     onehot[np.arange(L.shape[0]), unit] = 1.0
-    per_unit = np.maximum(onehot.T @ use.sum(axis=1), 1)
-    per_year = np.maximum(use.sum(axis=0), 1)
+    # Every update below needs only sums over the used cells, taken once: per unit and year (cells, y, x), and
+    # X'X, X'y; an iteration then costs (units x years) multiply-adds, not passes over the cells.
+    cells = onehot.T @ use.astype("float64")  # (units, years): used cells of each unit in each year
+    per_unit, per_year = np.maximum(cells.sum(axis=1), 1), np.maximum(cells.sum(axis=0), 1)
+    y_unit, y_year = onehot.T @ y.sum(axis=1), y.sum(axis=0)
     a, g, beta = np.zeros(n_units), np.zeros(L.shape[1]), np.zeros(k)
-    X = xs[use] if xs is not None else None
-    xtx = np.einsum("ij,ik->jk", X, X) if X is not None else None
+    if xs is not None:
+        x_unit, x_year = onehot.T @ xs.sum(axis=1), xs.sum(axis=0)  # (units, k), (years, k)
+        X = xs[use]
+        xty = np.einsum("ij,i->j", X, y[use])
+        solve_beta = np.linalg.pinv(np.einsum("ij,ik->jk", X, X))  # lstsq(X'X, .)'s minimum-norm solution
     for _ in range(iterations):
         before = np.concatenate([a, g, beta])
-        xb = xs @ beta if xs is not None else 0.0
-        a = onehot.T @ np.where(use, y - g[None, :] - xb, 0.0).sum(axis=1) / per_unit
+        a = (y_unit - cells @ g - (x_unit @ beta if xs is not None else 0.0)) / per_unit
         if not pooled:
-            g = np.where(use, y - a[unit][:, None] - xb, 0.0).sum(axis=0) / per_year
+            g = (y_year - cells.T @ a - (x_year @ beta if xs is not None else 0.0)) / per_year
         if xs is not None:
-            rest = np.where(use, y - a[unit][:, None] - g[None, :], 0.0)
-            beta = np.linalg.lstsq(xtx, np.einsum("ij,i->j", X, rest[use]), rcond=None)[0]
+            beta = solve_beta @ (xty - x_unit.T @ a - x_year.T @ g)
         if np.max(np.abs(np.concatenate([a, g, beta]) - before), initial=0.0) < 1e-10:
             break  # converged
     shift = g[years_with].mean() if years_with.any() else 0.0

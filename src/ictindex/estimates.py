@@ -627,6 +627,25 @@ def _weighted(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
         return num / den
 
 
+def _nan_percentiles(draws: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
+    """``np.nanpercentile(draws, q_i, axis=0)`` for each ``q_i`` (its default, linear method), sorting once: numpy
+    falls back to one call per column when a column holds NaN (a group without members in a year: all NaN)."""
+    ordered = np.sort(draws, axis=0)  # NaN last
+    n = (~np.isnan(draws)).sum(axis=0)
+    out = []
+    for percent in q:
+        position = (n - 1) * (percent / 100.0)
+        below = np.clip(np.floor(position), 0, None).astype("intp")
+        above = np.minimum(below + 1, np.maximum(n - 1, 0))
+        low = np.take_along_axis(ordered, below[None], axis=0)[0]
+        high = np.take_along_axis(ordered, above[None], axis=0)[0]
+        t = position - below
+        diff = high - low
+        value = np.where(t >= 0.5, high - diff * (1 - t), low + diff * t)  # numpy's _lerp
+        out.append(np.where(n > 0, value, np.nan))
+    return out
+
+
 def _interval(
     point: np.ndarray, draws: np.ndarray | None, alternatives: list[np.ndarray], level: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -635,8 +654,8 @@ def _interval(
         tail = (1.0 - level) / 2.0 * 100.0
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a group without members in a year: all NaN
-            low = np.fmin(low, np.nanpercentile(draws, tail, axis=0))
-            high = np.fmax(high, np.nanpercentile(draws, 100.0 - tail, axis=0))
+            below, above = _nan_percentiles(draws, (tail, 100.0 - tail))
+            low, high = np.fmin(low, below), np.fmax(high, above)
     for alt in alternatives:
         low, high = np.fmin(low, alt), np.fmax(high, alt)
     return low, high
