@@ -25,6 +25,7 @@ only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
 from ictindex.coverage import absent_rows, coverage_rows
@@ -53,6 +54,17 @@ __all__ = ["compile_model", "IndexModel"]
 
 #: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
 CHUNK_ELEMENTS = 2**17
+
+
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS libraries once (it reads the process's memory maps)
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread: the engine's matrix products are small ((units x children) by
+    (children x weight sets)), and the threads of a BLAS only contend for the cores."""
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -93,6 +105,8 @@ class IndexModel:
     _all_year_code: np.ndarray | None = None
     _all_years: tuple[int, ...] = ()
     _all_sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # normalised values of each normalisation alternative evaluated (fitted once, then reused)
+    _normalised_cache: dict[Any, np.ndarray] = field(default_factory=dict)
 
     # -- labels ---------------------------------------------------------------------------
     @property
@@ -180,7 +194,7 @@ class IndexModel:
                 field="sex",
                 hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
             )
-        with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
+        with one_blas_thread():  # small matrix products: one thread beats several, under load too
             return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
 
     def _evaluate(
@@ -188,25 +202,18 @@ class IndexModel:
     ) -> np.ndarray:
         r = W.shape[0]
         out = np.empty((r, len(self.units), len(self.nodes)))
-        groups: dict[tuple[Any, Any], list[int]] = {}
-        for i, key in enumerate(zip(norm_keys, agg_keys, strict=True)):
-            groups.setdefault(key, []).append(i)
-        cache: dict[Any, np.ndarray] = {}
         step = chunk or max(1, CHUNK_ELEMENTS // max(1, len(self.units)))
-        for (norm_key, agg_key), rows in groups.items():
-            x = cache.get(norm_key)
-            if x is None:
-                x = cache[norm_key] = self._normalised(norm_key, sex)
+        for (norm_key, agg_key), rows in _variant_groups(norm_keys, agg_keys):
+            x = self._normalised(norm_key, sex)
             methods = [m for m, _ in agg_key] if agg_key is not None else None
             params = [p for _, p in agg_key] if agg_key is not None else None
-            rows_array = np.asarray(rows)
-            contiguous = rows_array.size == r
-            for start in range(0, len(rows), step):
-                if contiguous:
+            size = r if rows is None else rows.size
+            for start in range(0, size, step):
+                if rows is None:  # every weight set: write into the output in place
                     part = slice(start, start + step)
                     aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
                 else:
-                    part = rows_array[start : start + step]
+                    part = rows[start : start + step]
                     out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
         if self.framework.scale != 1:
             out *= self.framework.scale
@@ -354,20 +361,49 @@ class IndexModel:
             out.append((ind.code, tuple(sorted((k, _frozen(v)) for k, v in spec.items()))))
         return tuple(out)
 
+    def normalised_values(
+        self, normalisation: str | Mapping[str, Any] | None = None, sex: str | None = None
+    ) -> np.ndarray:
+        """The ``(units, indicators)`` normalised values under a normalisation choice (as :meth:`evaluate` takes
+        one; default the build's), fitted as the build fits them. Each choice is fitted once and kept."""
+        return self._normalised(self._normalisation_key(normalisation), self.spec.sex if sex is None else sex)
+
     def _normalised(self, key: tuple | None, sex: str) -> np.ndarray:
         if key is None:
             return self.normalised if sex == "total" else self.sex_normalised[sex]
+        cached = self._normalised_cache.get((key, sex))
+        if cached is not None:
+            return cached
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(
             self._fit_values(), inds, specs, self._all_year_code, self._all_years, self.spec.reference_year
         )
         values = self.values if sex == "total" else self.sex_values[sex]
-        return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
+        x = apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
+        self._normalised_cache[(key, sex)] = x
+        return x
 
     def _fit_values(self) -> np.ndarray:
         arrays = [self._all_values, *self._all_sex_values.values()]
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _variant_groups(norm_keys: list[Any], agg_keys: list[Any]) -> list[tuple[tuple[Any, Any], np.ndarray | None]]:
+    """The weight sets sharing a normalisation and an aggregation choice (``None``: every weight set). A choice
+    given once is one object repeated, so that common case costs no hashing per weight set."""
+    if all(k is norm_keys[0] for k in norm_keys) and all(k is agg_keys[0] for k in agg_keys):
+        return [((norm_keys[0], agg_keys[0]), None)]
+    codes = []
+    for keys in (norm_keys, agg_keys):
+        distinct: dict[Any, int] = {}
+        codes.append(np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys), dtype="intp", count=len(keys)))
+        codes.append(list(distinct))
+    pairs, inverse = np.unique(np.stack([codes[0], codes[2]], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(pairs) + 1))
+    return [((codes[1][a], codes[3][b]), order[bounds[g] : bounds[g + 1]]) for g, (a, b) in enumerate(pairs.tolist())]
 
 
 class _FrozenParams(tuple):
@@ -535,8 +571,17 @@ def _groups(data: Any, groups: pd.DataFrame | None) -> pd.DataFrame | None:
     return groups.set_index("economy") if "economy" in groups.columns else groups.copy()
 
 
+def _without_groups(data: Any) -> Any:
+    """The panel without the groups ``read_coinr`` carries in ``attrs`` (read by :func:`_groups`): pandas copies
+    ``attrs`` deeply at every step of the validation."""
+    if isinstance(data, pd.DataFrame) and "groups" in data.attrs:
+        data = data.copy(deep=False)
+        data.attrs = {k: v for k, v in data.attrs.items() if k != "groups"}
+    return data
+
+
 def compile_model(
-    data: pd.DataFrame | str | Path,
+    data: pd.DataFrame | str | Path | PanelCheck,
     framework: str | Path | Framework | None = None,
     *,
     spec: BuildSpec | None = None,
@@ -560,12 +605,16 @@ def compile_model(
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
         _check_sex_methods(fw)
-    checked = to_panel(
-        data,
-        fw,
-        extra_names=dict(spec.extra_names) or None,
-        known_series=None if spec.known_series is None else dict(spec.known_series),
-        units=spec.units,
+    checked = (
+        data  # validated already (an uncertainty analysis compiles its alternatives from the panel it validated)
+        if isinstance(data, PanelCheck)
+        else to_panel(
+            _without_groups(data),
+            fw,
+            extra_names=dict(spec.extra_names) or None,
+            known_series=None if spec.known_series is None else dict(spec.known_series),
+            units=spec.units,
+        )
     )
     if checked.n_values == 0:
         raise CoverageError(
