@@ -25,6 +25,7 @@ only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to b
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from collections.abc import Mapping, Sequence
@@ -140,6 +141,13 @@ class IndexModel:
                 field="weights",
                 hint="see model.edges",
             ) from None
+
+    def for_evaluation(self) -> IndexModel:
+        """This model without the tables only a build's explanation reads (the validated panel, sources,
+        imputation and treatment logs): what a worker process needs to evaluate variants."""
+        return dataclasses.replace(
+            self, checked=None, sources=None, imputations=None, screening=None, treatments=None, groups=None
+        )
 
     def __repr__(self) -> str:
         return (

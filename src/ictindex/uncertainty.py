@@ -322,7 +322,9 @@ class Problem:
     def for_workers(self) -> Problem:
         """This problem without its input data (every model is compiled already): what a worker process needs."""
         self.check_compiled()
-        return Problem(None, self.spec, self.base, self.factors, self.noise, (), dict(self.models))
+        lean = {key: model.for_evaluation() for key, model in self.models.items()}
+        base = next((m for key, m in lean.items() if self.models[key] is self.base), self.base.for_evaluation())
+        return Problem(None, self.spec, base, self.factors, self.noise, (), lean)
 
     def check_compiled(self) -> None:
         sizes = [len(self.factor(n).alternatives) if self.factor(n) else 1 for n in COMPILED]
