@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from ictindex.gender import (
 from ictindex.model import IndexModel, compile_model
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
+
+if TYPE_CHECKING:
+    from ictindex.fitted import FittedParameters
 
 __all__ = ["build_index", "explain"]
 
@@ -196,6 +199,7 @@ def build_index(
     treatment: str | Mapping[str, Any] | None = None,
     normalisation: str | Mapping[str, Any] | None = None,
     groups: pd.DataFrame | None = None,
+    fitted: FittedParameters | None = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -254,6 +258,10 @@ def build_index(
         Economy groups (an ``economy`` column or index, one column per grouping) for group
         imputation (``imputation={"method": "group_mean", "by": "region"}``); a panel from
         :func:`ictindex.read_coinr` carries its own.
+    fitted
+        Parameters learned over a whole panel of which ``data`` is one chunk (all years of its units):
+        :func:`ictindex.fitted.learn`. Every unit then gets the scores the whole panel gives it; ranks (and the
+        ``no economy could be scored`` check) stay those of the chunk.
 
     Returns
     -------
@@ -296,4 +304,4 @@ def build_index(
         if framework is not None:
             changed["framework"] = framework
         spec = spec.replace(**changed) if changed else spec
-    return explain(compile_model(data, spec=spec, groups=groups))
+    return explain(compile_model(data, spec=spec, groups=groups, fitted=fitted))

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,15 @@ import pandas as pd
 from ictindex.errors import MethodError
 from ictindex.registry import imputations, register_imputation
 
-__all__ = ["impute", "impute_cube", "imputed_shares", "em_fill", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
+__all__ = [
+    "impute",
+    "impute_cube",
+    "GroupCentres",
+    "imputed_shares",
+    "em_fill",
+    "IMPUTATION_COLUMNS",
+    "IMPUTATION_METHODS",
+]
 
 IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year", "donors"]
 IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median", "regression", "em")
@@ -102,8 +111,42 @@ def _interpolate(
     return filled, from_year, donors.astype(object)
 
 
+@dataclass(frozen=True)
+class GroupCentres:
+    """Group means (or medians) learned elsewhere, e.g. over every chunk of a panel too large for memory:
+    ``centre[g, t, j]`` is the centre of group ``labels[g]`` in ``years[t]`` for ``indicators[j]``, taken over
+    ``count[g, t, j]`` observed values (see :mod:`ictindex.fitted`)."""
+
+    labels: tuple[str, ...]
+    years: tuple[int, ...]
+    indicators: tuple[str, ...]
+    centre: np.ndarray
+    count: np.ndarray
+
+    def block(self, label: str, years: np.ndarray, indicators: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Centres and counts ``(years, indicators)`` of one group (NaN and 0 where it had no value)."""
+        centre = np.full((len(years), len(indicators)), np.nan)
+        count = np.zeros(centre.shape, dtype="int64")
+        if label not in self.labels:
+            return centre, count
+        g = self.labels.index(label)
+        t = pd.Index(self.years).get_indexer(np.asarray(years))
+        j = pd.Index(self.indicators).get_indexer(list(indicators))
+        rows, cols = np.flatnonzero(t >= 0), np.flatnonzero(j >= 0)
+        centre[np.ix_(rows, cols)] = self.centre[g][np.ix_(t[rows], j[cols])]
+        count[np.ix_(rows, cols)] = self.count[g][np.ix_(t[rows], j[cols])]
+        return centre, count
+
+
 def _group_fill(
-    cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None, by: str, reducer: Any
+    cube: np.ndarray,
+    years: np.ndarray,
+    group: np.ndarray | None,
+    labels: list[str] | None,
+    by: str,
+    reducer: Any,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if group is None:
         raise MethodError(
@@ -116,10 +159,13 @@ def _group_fill(
     for k, label in enumerate(labels or []):
         members = group == k
         block = cube[members]
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
-        counts = (~np.isnan(block)).sum(axis=0)
+        if centres is None:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
+            counts = (~np.isnan(block)).sum(axis=0)
+        else:  # learned over every unit of the group, not only those of this cube
+            centre, counts = centres.block(label, years, indicators)
         fill = np.isnan(block) & ~np.isnan(centre)[None]
         filled[members] = np.where(fill, centre[None], block)
         text = np.char.add(f"{by}={label} (", np.char.add(counts.astype(str), " economies)"))
@@ -136,10 +182,12 @@ def _group_mean(
     by: str = "",
     group: np.ndarray | None = None,
     group_labels: list[str] | None = None,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
     **_: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean of the same group's observed values in the same year (COINr ``i_mean_grp``)."""
-    return _group_fill(cube, years, group, group_labels, by, np.nanmean)
+    return _group_fill(cube, years, group, group_labels, by, np.nanmean, centres, indicators)
 
 
 @register_imputation("group_median")
@@ -150,10 +198,12 @@ def _group_median(
     by: str = "",
     group: np.ndarray | None = None,
     group_labels: list[str] | None = None,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
     **_: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median of the same group's observed values in the same year (COINr ``i_median_grp``)."""
-    return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
+    return _group_fill(cube, years, group, group_labels, by, np.nanmedian, centres, indicators)
 
 
 @register_imputation("regression")
@@ -307,7 +357,8 @@ def impute(
 
     Returns the filled matrix (same index and columns; the input is not changed)
     and the imputation log (:data:`IMPUTATION_COLUMNS`). ``groups`` (economy -> group columns)
-    serves the group methods' ``by``.
+    serves the group methods' ``by``; ``centres=`` (:class:`GroupCentres`) gives them group means learned
+    elsewhere (over every chunk of a panel too large for memory).
     """
     imputations.get(method)  # an unknown method is refused even on an empty matrix
     if method == "none" or values.empty:

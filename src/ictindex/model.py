@@ -31,7 +31,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,10 @@ from ictindex.spec import BuildSpec
 from ictindex.tables import as_pandas
 from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
 
-__all__ = ["compile_model", "IndexModel"]
+if TYPE_CHECKING:  # the fitted parameters of a chunked build are learned by a later module
+    from ictindex.fitted import FittedParameters
+
+__all__ = ["compile_model", "IndexModel", "Staged", "stage_values"]
 
 #: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
 CHUNK_ELEMENTS = 2**17
@@ -594,6 +597,7 @@ def compile_model(
     *,
     spec: BuildSpec | None = None,
     groups: pd.DataFrame | None = None,
+    fitted: FittedParameters | None = None,
     **arguments: Any,
 ) -> IndexModel:
     """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`).
@@ -602,34 +606,67 @@ def compile_model(
     availability (on the observed values before imputation, or on the imputed ones), treat outliers
     (fitted on the reference year), fit the normalisation. ``data`` may be a pandas, polars or pyarrow
     table (converted once here, :func:`ictindex.tables.as_pandas`) or a file path.
+
+    ``fitted`` (:class:`~ictindex.fitted.FittedParameters`) gives the parameters learned elsewhere (the years
+    built, group means for imputation, treatment rules, the fitted normalisation): this panel is then one
+    chunk of a larger one, and every unit is compiled as it would be with the whole panel at hand.
     """
     data = as_pandas(data)
     groups = _groups(data, as_pandas(groups, what="groups"))
+    spec = _build_spec(framework, spec, arguments)
+    staged = stage_values(data, spec, groups, fitted)
+    return _compiled(staged, spec, groups, fitted)
+
+
+def _build_spec(framework: Any, spec: BuildSpec | None, arguments: dict[str, Any]) -> BuildSpec:
     if spec is None:
-        spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
-    elif framework is not None or arguments:
-        spec = spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+        return BuildSpec.create("doi" if framework is None else framework, **arguments)
+    if framework is not None or arguments:
+        return spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+    return spec
+
+
+@dataclass
+class Staged:
+    """A build's values before normalisation: validated, derived, screened, imputed and treated (see
+    :func:`stage_values`). ``values`` are the observed values (total), ``filled`` the imputed and treated ones;
+    ``sex_raw``/``sex_filled`` the same of each sex; ``log`` the imputation log of every sex."""
+
+    checked: PanelCheck
+    index: pd.MultiIndex
+    values: pd.DataFrame
+    sources: pd.DataFrame
+    filled: pd.DataFrame
+    log: pd.DataFrame
+    screening: pd.DataFrame | None = None
+    sex_raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sex_filled: dict[str, pd.DataFrame] = field(default_factory=dict)
+    treatment_rules: Mapping[tuple[str, Any], Any] | None = None
+    treatment_log: pd.DataFrame | None = None
+    treatment_summary: pd.DataFrame | None = None
+
+    @property
+    def sexes(self) -> tuple[str, ...]:
+        return tuple(self.sex_raw)
+
+
+def stage_values(
+    data: Any,
+    spec: BuildSpec,
+    groups: pd.DataFrame | None = None,
+    fitted: FittedParameters | None = None,
+    *,
+    treat: bool = True,
+) -> Staged:
+    """Validate, derive, screen, impute and (with ``treat``) treat: every stage before the normalisation.
+
+    With ``fitted``, group imputation uses its group means and the treatment its rules (learned over every chunk
+    of a panel); without, they are learned from ``data``."""
     fw = spec.framework
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
         _check_sex_methods(fw)
-    checked = (
-        data  # validated already (an uncertainty analysis compiles its alternatives from the panel it validated)
-        if isinstance(data, PanelCheck)
-        else to_panel(
-            _without_groups(data),
-            fw,
-            extra_names=dict(spec.extra_names) or None,
-            known_series=None if spec.known_series is None else dict(spec.known_series),
-            units=spec.units,
-        )
-    )
-    if checked.n_values == 0:
-        raise CoverageError(
-            "the panel holds no usable values",
-            file=str(data) if isinstance(data, str | Path) else None,
-            hint="check the file and its columns",
-        )
+    checked = _checked(data, spec)
     values, sources = indicator_values(checked.values, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
     sexed = {s: indicator_values(checked.values, fw, sex=s) for s in sexes}
@@ -645,8 +682,7 @@ def compile_model(
         keep, screening = _screen(values, spec, "observed")
         index = index[keep]
         values, sources = values[keep], sources[keep]
-    imputation = spec.imputation
-    filled, log = impute(values, imputation.method, groups=groups, **imputation.options())
+    filled, log = _impute(values, spec, groups, fitted, "total")
     if spec.screening is not None and spec.screening.count == "imputed":
         keep, screening = _screen(filled, spec, "imputed")
         index = index[keep]
@@ -655,91 +691,153 @@ def compile_model(
             pd.DataFrame({"economy": index.get_level_values("economy"), "year": index.get_level_values("year")}),
             on=["economy", "year"],
         )
-    treatment_rules = treatment_log = treatment_summary = None
-    if spec.treatment is not None:
+    staged = Staged(checked, index, values, sources, filled, log.assign(sex="total"), screening)
+    if treat:
+        _treat(staged, spec, fitted)
+    for s in sexes:
+        _stage_sex(staged, s, sexed[s][0].reindex(index), spec, groups, fitted)
+    return staged
+
+
+def _checked(data: Any, spec: BuildSpec) -> PanelCheck:
+    """The validated panel (given as such when an uncertainty analysis compiles its alternatives)."""
+    checked = (
+        data
+        if isinstance(data, PanelCheck)
+        else to_panel(
+            _without_groups(data),
+            spec.framework,
+            extra_names=dict(spec.extra_names) or None,
+            known_series=None if spec.known_series is None else dict(spec.known_series),
+            units=spec.units,
+        )
+    )
+    if checked.n_values == 0:
+        raise CoverageError(
+            "the panel holds no usable values",
+            file=str(data) if isinstance(data, str | Path) else None,
+            hint="check the file and its columns",
+        )
+    return checked
+
+
+def _impute(
+    values: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: Any, sex: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    imputation = spec.imputation
+    centres = None if fitted is None else fitted.centres(sex)
+    options = imputation.options() | ({"centres": centres} if centres is not None else {})
+    return impute(values, imputation.method, groups=groups, **options)
+
+
+def _treat(staged: Staged, spec: BuildSpec, fitted: Any) -> None:
+    """Outlier treatment of the total values: rules fitted on them (or given), applied and logged."""
+    if spec.treatment is None:
+        return
+    if fitted is not None and fitted.treatment is not None:
+        rules, summary = fitted.treatment, fitted.treatment_summary
+    else:
         options = spec.treatment.model_dump(exclude_none=True)
-        treatment_rules, treatment_summary = fit_treatment(
-            filled,
+        rules, summary = fit_treatment(
+            staged.filled,
             options.pop("method"),
             reference_year=spec.reference_year,
             indicators=options.pop("indicators", None),
             **options,
         )
-        filled, treatment_log = apply_rules(filled, treatment_rules)
-        treatment_log = treatment_log.assign(sex="total")
-    log = log.assign(sex="total")
-    sex_filled, sex_raw = {}, {}
-    for s in sexes:
-        raw_s = sexed[s][0].reindex(index)
-        filled_s, log_s = impute(raw_s, imputation.method, groups=groups, **imputation.options())
-        if treatment_rules is not None:
-            filled_s, treated_s = apply_rules(filled_s, treatment_rules)
-            treatment_log = pd.concat([treatment_log, treated_s.assign(sex=s)], ignore_index=True)
-        disaggregable = [i.code for i in fw.indicators if i.sex_disaggregable]
-        log = pd.concat([log, log_s[log_s["indicator"].isin(disaggregable)].assign(sex=s)], ignore_index=True)
-        sex_filled[s], sex_raw[s] = filled_s, raw_s
+    staged.filled, log = apply_rules(staged.filled, rules)
+    staged.treatment_rules, staged.treatment_log, staged.treatment_summary = rules, log.assign(sex="total"), summary
 
-    main = filled if spec.sex == "total" else sex_filled[spec.sex]
+
+def _stage_sex(
+    staged: Staged, sex: str, raw: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: Any
+) -> None:
+    """The female (male) values: imputed as the total, treated with the total's rules."""
+    filled, log = _impute(raw, spec, groups, fitted, sex)
+    if staged.treatment_rules is not None:
+        filled, treated = apply_rules(filled, staged.treatment_rules)
+        staged.treatment_log = pd.concat([staged.treatment_log, treated.assign(sex=sex)], ignore_index=True)
+    disaggregable = [i.code for i in spec.framework.indicators if i.sex_disaggregable]
+    own = log[log["indicator"].isin(disaggregable)].assign(sex=sex)
+    staged.log = pd.concat([staged.log, own], ignore_index=True)
+    staged.sex_filled[sex], staged.sex_raw[sex] = filled, raw
+
+
+def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> list[int]:
+    """The years to build: ``spec.years``, or every year with data (of the whole panel, with ``fitted``)."""
+    if spec.years is None and fitted is not None:
+        return list(fitted.years)
+    main = staged.filled if spec.sex == "total" else staged.sex_filled[spec.sex]
     with_data = main.notna().any(axis=1).to_numpy()
-    data_years = sorted(set(index.get_level_values("year")[with_data].tolist()))
+    data_years = sorted(set(staged.index.get_level_values("year")[with_data].tolist()))
     if spec.years is None:
-        wanted = data_years
-    else:
-        wanted = list(spec.years)
-        if not set(wanted) & set(data_years):
-            raise CoverageError(
-                f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
-                year=", ".join(map(str, wanted)),
-                hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
-                if data_years
-                else "check the indicator codes",
-            )
+        return data_years
+    wanted = list(spec.years)
+    if fitted is None and not set(wanted) & set(data_years):
+        raise CoverageError(
+            f"no data for any indicator of '{spec.framework.code}' in year(s) {wanted}",
+            year=", ".join(map(str, wanted)),
+            hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
+            if data_years
+            else "check the indicator codes",
+        )
+    return wanted
+
+
+def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, given: Any) -> IndexModel:
+    """Fit (or take) the normalisation of the staged values, apply it to the years built, and hold it all."""
+    fw, index, sexes = spec.framework, staged.index, staged.sexes
+    wanted = built_years(staged, spec, given)
     all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
-    all_values = filled.to_numpy(dtype="float64")
-    all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
+    all_values = staged.filled.to_numpy(dtype="float64")
+    all_sex = {s: staged.sex_filled[s].to_numpy(dtype="float64") for s in sexes}
     keep = index.get_level_values("year").isin(wanted)
     units = _rows(index, keep)
-    built_years = tuple(y for y in all_years if y in set(wanted))
-    year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
+    years = tuple(y for y in all_years if y in set(wanted))
+    year_code = np.searchsorted(np.asarray(years), units.get_level_values("year").to_numpy())
     # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
     # built); otherwise each year built is fitted on its own values, and other years play no part
     if spec.reference_year is None:
-        fit_rows, fit_code, fit_years = keep, year_code, built_years
+        fit_rows, fit_code, fit_years = keep, year_code, years
     else:
         fit_rows = np.ones(len(index), dtype=bool)
         fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
         fit_years = all_years
     fit_values = _rows(all_values, fit_rows)
     fit_sex = {s: _rows(a, fit_rows) for s, a in all_sex.items()}
-    fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
-    fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
+    if given is not None and given.normalisation is not None:
+        fitted = given.normalisation
+    else:
+        fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
+        fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
 
-    fitted_built = _restrict(fitted, built_years)
+    fitted_built = _restrict(fitted, years)
     kept_values = _rows(all_values, keep)
     normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
     sex_values = {s: _rows(a, keep) for s, a in all_sex.items()}
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
-    log = log[log["year"].isin(wanted)].reset_index(drop=True)
+    log = staged.log[staged.log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
         disaggregable = {i.code for i in fw.indicators if i.sex_disaggregable}
         own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
         log = log[own].reset_index(drop=True)
+    checked, screening, treatment_log = staged.checked, staged.screening, staged.treatment_log
     return IndexModel(
         spec=spec.model_copy(update={"years": tuple(wanted)}) if spec.years is None else spec,
         units=units,
         year_code=year_code,
-        years=built_years,
+        years=years,
         tree=Tree.from_framework(fw, spec.min_coverage),
-        raw=_rows(values.to_numpy(dtype="float64"), keep),
+        raw=_rows(staged.values.to_numpy(dtype="float64"), keep),
         values=kept_values,
         normalised=normalised,
         fitted=fitted,
         sex_values=sex_values,
         sex_normalised=sex_normalised,
-        sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in sex_raw.items()},
-        sources=_rows(sources, keep),
+        sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in staged.sex_raw.items()},
+        sources=_rows(staged.sources, keep),
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
         economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
@@ -748,7 +846,7 @@ def compile_model(
         treatments=None
         if treatment_log is None
         else treatment_log[treatment_log["year"].isin(wanted)].reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
-        treatment_summary=treatment_summary,
+        treatment_summary=staged.treatment_summary,
         groups=groups,
         _all_values=fit_values,
         _all_year_code=fit_code,
