@@ -16,12 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
-from ictindex.breaks import detect_breaks
-from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError
-from ictindex.flags import economy_flags, value_flags, value_notes
 from ictindex.framework import Framework
 from ictindex.gender import (
     PARITY_BAND,
@@ -32,8 +28,9 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
-from ictindex.result import IndexResult
+from ictindex.result import IndexResult, Lazy
 from ictindex.spec import BuildSpec
+from ictindex.unit_tables import UnitTables, min_ranks, unit_tables
 
 if TYPE_CHECKING:
     from ictindex.fitted import FittedParameters
@@ -52,17 +49,6 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years)) if len(years) <= 5 else f"{len(years)} years, {years[0]}-{years[-1]}"
 
 
-def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
-    """Rank 1 for the highest score of each year, ties sharing the lowest rank (no score: no rank)."""
-    year, value = scores["year"].to_numpy(), scores[index].to_numpy(dtype="float64")
-    rank = np.full(len(scores), np.nan)
-    scored = ~np.isnan(value)
-    for y in np.unique(year[scored]):
-        at = np.flatnonzero(scored & (year == y))
-        rank[at] = rankdata(-value[at], method="min")
-    return pd.Series(rank, index=scores.index).astype("Int64")
-
-
 def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(array, index=model.units, columns=list(columns), copy=False)
 
@@ -74,77 +60,85 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def explain(model: IndexModel) -> IndexResult:
-    """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
+    """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`: the unit-by-unit
+    tables of :mod:`ictindex.unit_tables` (each built when first asked for), the ranks of every year, and the female
+    and male indices of a by-sex build."""
     spec, fw = model.spec, model.framework
-    wanted = list(spec.years or model.years)
-    node_scores, coverage, floored = model.explain()
-    nodes = _frame(model, node_scores, model.nodes)
-    top_down = fw.top_down_order
-    scores = nodes[top_down].reset_index()
-    scores = scores[scores[top_down].notna().any(axis=1)].reset_index(drop=True)
-    scores["rank"] = _rank(scores, fw.index)
-    if scores[fw.index].notna().sum() == 0:
-        reasons = coverage[coverage["node"] == fw.index]["reason"]
-        raise CoverageError(
-            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
-            year=_years_text(wanted),
-            hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
-            + "add data, use imputation='latest', or lower min_coverage",
-        )
-    sex = spec.sex
-    raw = model.raw if sex == "total" else model.sex_raw[sex]
-    values = model.values if sex == "total" else model.sex_values[sex]
-    normalised = model.normalised if sex == "total" else model.sex_normalised[sex]
-
-    gender = gender_indicators = None
-    if spec.by_sex:
-        total = _frame(model, model.explain("total")[0], model.nodes)
-        female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
-        male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
-        sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
-        female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
-        panel = _plain(model.checked.panel)
-        gender = gender_table(
-            total,
-            female,
-            male,
-            fw,
-            reasons=reasons,
-            shares=female_shares(panel),
-            band=spec.parity_band,
-            data_years=value_years(sexed, model.imputations, fw),
-        )
-        gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
-
-    # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
-    # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    checked = model.checked
-    log = model.imputations[model.imputations["sex"] == "total"] if sex == "total" else model.imputations
-    # the built years' sources suffice unless a value was carried from a year not built
-    outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
-    all_sources = indicator_values(checked.values, fw, sex=sex)[1] if outside else model.sources
-    notes = (  # (a panel without notes is not looked at: a wide table's long panel is not made)
-        value_notes(checked.panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
-        if checked.has_notes
-        else None
+    tables = unit_tables(model)
+    if np.isnan(tables.index_scores()).all():
+        _nothing_scored(tables)
+    gender, gender_indicators = _gender(model) if spec.by_sex else (None, None)
+    flags = Lazy(tables.flags)
+    return IndexResult(
+        framework=fw,
+        _scores=Lazy(lambda: tables.scores(min_ranks(model.year_code, tables.index_scores()))),
+        _raw=Lazy(tables.raw),
+        _imputed=Lazy(tables.imputed),
+        _normalised=Lazy(tables.normalised),
+        _sources=Lazy(lambda: model.sources),
+        _imputations=model.imputations,
+        _coverage=Lazy(tables.coverage),
+        _issues=model.checked.issues,
+        _floored=Lazy(tables.floored),
+        _gender=gender,
+        _gender_indicators=gender_indicators,
+        _treatments=model.treatments,
+        _treatment_summary=model.treatment_summary,
+        _screening=model.screening,
+        _flags=flags,
+        _economy_flags=Lazy(lambda: tables.economy_flags(flags.build())),
+        _breaks=Lazy(tables.breaks),
+        provenance=provenance(model),
+        spec=spec,
     )
-    flags = value_flags(
-        _frame(model, values, model.indicators),
-        None if notes is None else notes.reindex(model.units).fillna(""),
-        log,
-        notes_of_origin=notes,
-    )
-    breaks = detect_breaks(all_sources, log, years=wanted)
 
+
+def _nothing_scored(tables: UnitTables) -> None:
+    fw, wanted = tables.model.framework, tables.wanted
+    coverage = tables.coverage()
+    reasons = coverage[coverage["node"] == fw.index]["reason"]
+    raise CoverageError(
+        f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
+        year=_years_text(wanted),
+        hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
+        + "add data, use imputation='latest', or lower min_coverage",
+    )
+
+
+def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gender table and the parity of every sex-disaggregated series (:mod:`ictindex.gender`)."""
+    spec, fw = model.spec, model.framework
+    total = _frame(model, model.explain("total")[0], model.nodes)
+    female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
+    male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
+    sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
+    female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
+    panel = _plain(model.checked.panel)
+    gender = gender_table(
+        total,
+        female,
+        male,
+        fw,
+        reasons=reasons,
+        shares=female_shares(panel),
+        band=spec.parity_band,
+        data_years=value_years(sexed, model.imputations, fw),
+    )
+    return gender, indicator_parity(panel, band=spec.parity_band, years=list(spec.years or model.years))
+
+
+def provenance(model: IndexModel) -> dict[str, Any]:
+    """What a build used: library, framework and input hashes, every parameter."""
+    spec, fw = model.spec, model.framework
     imputation = spec.imputation
-    provenance = {
+    return {
         "library_version": _library_version(),
         "framework": fw.code,
         "framework_version": fw.version,
         "framework_sha256": fw.sha256,
         "input_sha256": model.input_sha256,
-        "years": wanted,
-        "sex": sex,
+        "years": list(spec.years or model.years),
+        "sex": spec.sex,
         "by_sex": spec.by_sex,
         "parity_band": list(spec.parity_band) if spec.by_sex else None,
         "imputation": imputation.method,
@@ -155,28 +149,6 @@ def explain(model: IndexModel) -> IndexResult:
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
     }
-    return IndexResult(
-        framework=fw,
-        _scores=scores,
-        _raw=_frame(model, raw, model.indicators),
-        _imputed=_frame(model, values, model.indicators),
-        _normalised=_frame(model, normalised, model.indicators),
-        _sources=model.sources,
-        _imputations=model.imputations,
-        _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
-        _issues=model.checked.issues,
-        _floored=floored,
-        _gender=gender,
-        _gender_indicators=gender_indicators,
-        _treatments=model.treatments,
-        _treatment_summary=model.treatment_summary,
-        _screening=model.screening,
-        _flags=flags,
-        _economy_flags=economy_flags(_frame(model, values, model.indicators), flags),
-        _breaks=breaks,
-        provenance=provenance,
-        spec=spec,
-    )
 
 
 def build_index(

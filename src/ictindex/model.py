@@ -43,7 +43,7 @@ from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, MethodError, SpecError
 from ictindex.framework import Framework, Normalisation
 from ictindex.impute import IMPUTATION_COLUMNS, impute
-from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
+from ictindex.normalise import FittedNormalisation, apply_columns, check_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
 from ictindex.registry import aggregations, normalisations
 from ictindex.screen import screen_units
@@ -58,6 +58,8 @@ __all__ = ["compile_model", "IndexModel", "Staged", "stage_values"]
 
 #: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
 CHUNK_ELEMENTS = 2**17
+#: Units aggregated at once in a nominal evaluation (bounds the work arrays of a build of millions of units).
+BLOCK_UNITS = 2**16
 
 
 @functools.cache
@@ -89,12 +91,12 @@ class IndexModel:
     tree: Tree
     raw: np.ndarray
     values: np.ndarray
-    normalised: np.ndarray
+    _normalised_total: np.ndarray | None  # None: normalised when asked for (see ``normalised``)
     fitted: FittedNormalisation
     sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
     sex_normalised: Mapping[str, np.ndarray] = field(default_factory=dict)
     sex_raw: Mapping[str, np.ndarray] = field(default_factory=dict)
-    sources: pd.DataFrame | None = None
+    _sources_table: pd.DataFrame | None = None  # None: derived again when asked for (see ``sources``)
     imputations: pd.DataFrame | None = None
     checked: PanelCheck | None = None
     economies: tuple[str, ...] = ()
@@ -111,6 +113,33 @@ class IndexModel:
     _all_sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
     # normalised values of each normalisation alternative evaluated (fitted once, then reused)
     _normalised_cache: dict[Any, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def normalised(self) -> np.ndarray:
+        """The normalised values ``(units, indicators)`` of the build, computed when first asked for and kept (a
+        build of millions of units normalises a block at a time in :meth:`nominal` and keeps none)."""
+        if self._normalised_total is None:
+            object.__setattr__(self, "_normalised_total", self.normalise_rows(slice(None)))
+        return self._normalised_total
+
+    @property
+    def sources(self) -> pd.DataFrame | None:
+        """Where each value came from (series code and publisher), per unit and indicator: derived again from the
+        validated panel when first asked for (a build of millions of units holds no text it was not asked for)."""
+        if self._sources_table is None and self.checked is not None:
+            sources = indicator_values(self.checked.values, self.framework, sex=self.spec.sex)[1]
+            if not sources.index.equals(self.units):
+                sources = sources.reindex(self.units).fillna("")
+            object.__setattr__(self, "_sources_table", sources)
+        return self._sources_table
+
+    def normalise_rows(self, rows: slice) -> np.ndarray:
+        """The normalised values of some units (a slice of :attr:`units`), with the fitted parameters."""
+        inds = list(self.framework.indicators)
+        units = self.units if rows == slice(None) else self.units[rows]
+        fitted = _restrict(self.fitted, self.years)
+        specs = [i.normalisation for i in inds]
+        return apply_columns(self.values[rows], inds, specs, fitted, self.year_code[rows], units)
 
     # -- labels ---------------------------------------------------------------------------
     @property
@@ -149,7 +178,7 @@ class IndexModel:
         """This model without the tables only a build's explanation reads (the validated panel, sources,
         imputation and treatment logs): what a worker process needs to evaluate variants."""
         return dataclasses.replace(
-            self, checked=None, sources=None, imputations=None, screening=None, treatments=None, groups=None
+            self, checked=None, _sources_table=None, imputations=None, screening=None, treatments=None, groups=None
         )
 
     def __repr__(self) -> str:
@@ -233,10 +262,34 @@ class IndexModel:
     def explain(self, sex: str | None = None) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
         """The nominal evaluation with what it saw: scores ``(units, nodes)`` (scaled), the coverage
         table and the floored values."""
+        scores, explanation = self.nominal(sex)
+        coverage, floored = self.coverage(explanation)
+        return scores, coverage, floored
+
+    def nominal(self, sex: str | None = None, *, explained: bool = True) -> tuple[np.ndarray, Explanation | None]:
+        """The nominal scores ``(units, nodes)`` (scaled) and (``explained``) what the aggregation saw (presence of
+        every node's children, floored values), a block of :data:`BLOCK_UNITS` units at a time (bounded work
+        arrays; without normalised values kept, each block is normalised, used and let go)."""
         sex = self.spec.sex if sex is None else sex
-        x = self.normalised if sex == "total" else self.sex_normalised[sex]
-        explanation = Explanation()
-        scores = aggregate_tree(x, self.tree, units=self.units, explain=explanation)[0] * self.framework.scale
+        x = self._normalised_total if sex == "total" else self.sex_normalised[sex]
+        n = len(self.units)
+        scores = np.empty((n, len(self.nodes)))
+        parts, offsets = [], []
+        for start in range(0, max(n, 1), BLOCK_UNITS):
+            block = slice(start, start + BLOCK_UNITS)
+            part = Explanation() if explained else None
+            units = self.units if n <= BLOCK_UNITS else self.units[block]
+            values = x[block] if x is not None else self.normalise_rows(block)
+            scores[block] = aggregate_tree(values, self.tree, units=units, explain=part)[0]
+            parts.append(part)
+            offsets.append(start)
+        if self.framework.scale != 1:
+            scores *= self.framework.scale
+        return scores, Explanation.concat(parts, offsets) if explained else None
+
+    def coverage(self, explanation: Explanation) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The coverage table (nodes not scored or scored with children missing, economies absent or screened
+        out) and the floored values of a nominal evaluation."""
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
         absent = absent_rows(
             list(self.economies), self.units, list(self.spec.years or self.years), self.framework.index
@@ -248,7 +301,7 @@ class IndexModel:
         for extra in (absent, screened):
             if not extra.empty:
                 coverage = pd.concat([coverage, extra], ignore_index=True) if not coverage.empty else extra
-        return scores, coverage, floored
+        return coverage, floored
 
     # -- argument checks ------------------------------------------------------------------------
     def _weights(self, weights: Any) -> np.ndarray:
@@ -725,6 +778,8 @@ def _impute(
     values: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: Any, sex: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     imputation = spec.imputation
+    if imputation.method == "none":  # nothing to fill: the values themselves (never written), not a copy
+        return values, pd.DataFrame(columns=IMPUTATION_COLUMNS)
     centres = None if fitted is None else fitted.centres(sex)
     options = imputation.options() | ({"centres": centres} if centres is not None else {})
     return impute(values, imputation.method, groups=groups, **options)
@@ -769,7 +824,7 @@ def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> list[int
         return list(fitted.years)
     main = staged.filled if spec.sex == "total" else staged.sex_filled[spec.sex]
     with_data = main.notna().any(axis=1).to_numpy()
-    data_years = sorted(set(staged.index.get_level_values("year")[with_data].tolist()))
+    data_years = _years_of(staged.index, with_data)
     if spec.years is None:
         return data_years
     wanted = list(spec.years)
@@ -788,7 +843,7 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
     """Fit (or take) the normalisation of the staged values, apply it to the years built, and hold it all."""
     fw, index, sexes = spec.framework, staged.index, staged.sexes
     wanted = built_years(staged, spec, given)
-    all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
+    all_years = tuple(_years_of(index))
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = staged.filled.to_numpy(dtype="float64")
@@ -797,6 +852,7 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
     units = _rows(index, keep)
     years = tuple(y for y in all_years if y in set(wanted))
     year_code = np.searchsorted(np.asarray(years), units.get_level_values("year").to_numpy())
+    year_code = year_code.astype("int8" if len(years) < 2**7 else "int16" if len(years) < 2**15 else "int32")
     # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
     # built); otherwise each year built is fitted on its own values, and other years play no part
     if spec.reference_year is None:
@@ -815,7 +871,7 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
 
     fitted_built = _restrict(fitted, years)
     kept_values = _rows(all_values, keep)
-    normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
+    check_columns(kept_values, inds, specs, units)  # normalised when asked for; what cannot be is refused now
     sex_values = {s: _rows(a, keep) for s, a in all_sex.items()}
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
     log = staged.log[staged.log["year"].isin(wanted)].reset_index(drop=True)
@@ -832,12 +888,12 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         tree=Tree.from_framework(fw, spec.min_coverage),
         raw=_rows(staged.values.to_numpy(dtype="float64"), keep),
         values=kept_values,
-        normalised=normalised,
+        _normalised_total=None,
         fitted=fitted,
         sex_values=sex_values,
         sex_normalised=sex_normalised,
         sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in staged.sex_raw.items()},
-        sources=_rows(staged.sources, keep),
+        _sources_table=_rows(staged.sources, keep) if len(index) <= BLOCK_UNITS else None,
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
         economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
@@ -853,6 +909,14 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         _all_years=fit_years,
         _all_sex_values=fit_sex,
     )
+
+
+def _years_of(index: pd.MultiIndex, rows: np.ndarray | None = None) -> list[int]:
+    """The years of the units (of the ``rows`` marked), sorted: from the index's codes (no number per unit)."""
+    position = index.names.index("year")
+    codes = index.codes[position] if rows is None else index.codes[position][rows]
+    in_use = np.bincount(codes[codes >= 0], minlength=len(index.levels[position])) > 0
+    return sorted(int(y) for y in index.levels[position][in_use])
 
 
 def _rows(array: Any, keep: np.ndarray) -> Any:

@@ -256,6 +256,10 @@ def _categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     Missing cells stay missing (code -1)."""
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return pd.Categorical(values)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype | pd.ArrowDtype):
+        # text held by Arrow (a Parquet read, pandas 3's strings): factorized there, with no Python object per cell
+        codes, uniques = pd.factorize(values)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object))
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     runs = _runs(array)
     if runs is not None:  # a sorted or grouped column: one label per run of equal cells is looked up
@@ -1139,7 +1143,8 @@ def _validate_wide(
         at = np.concatenate(text_at)
         found.append(_issues(cells.frame(at, economy, year), "error", "non_numeric", _not_a_number(shown(at))))
     has_value = ~np.isnan(number)
-    keep = cell_keep & row_keep[:, None]
+    keep = cell_keep  # (this function's own mask: narrowed in place, no second (rows x columns) array)
+    keep &= row_keep[:, None]
     seen = keep.any(axis=0)
     with_value = (keep & has_value).any(axis=0)
     if (seen & ~with_value).any():
@@ -1149,6 +1154,7 @@ def _validate_wide(
         at = np.flatnonzero(infinite.ravel(order="F"))
         found.append(_issues(cells.frame(at, economy, year), "error", "non_finite", _NON_FINITE))
         keep &= ~infinite
+    del infinite
     for name in ("source", "note"):
         column = attribute[name]
         attribute[name] = _recode(
@@ -1199,6 +1205,7 @@ def _validate_wide(
         found.extend(_absent_issues(framework, present))
 
     usable = keep & has_value
+    del has_value
     sexed_rows = usable.any(axis=1) & (sex.codes != 0)
     if sexed_rows.any():
         unit_key = _cell_keys(economy.codes, year, np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
@@ -1216,7 +1223,9 @@ def _validate_wide(
 
     issues = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS)
     errors_first = issues.assign(_o=issues["severity"].ne("error")).sort_values("_o", kind="stable")
-    values = number if usable.all() else np.where(usable, number, np.nan)
+    values = number  # this function's own block: the cells not usable set to NaN in place (no second block)
+    for j in np.flatnonzero(~usable.all(axis=0)):  # a column at a time: no (rows x columns) temporary
+        values[~usable[:, j], j] = np.nan
     used_rows, used_columns = usable.any(axis=1), usable.any(axis=0)
 
     def in_use(column: pd.Categorical, rows: np.ndarray) -> pd.Categorical:
