@@ -396,3 +396,20 @@ def test_the_score_range_holds_every_replication(itu):
     assert (result.scores[scored] >= np.broadcast_to(low, result.scores.shape)[scored] - 1e-12).all()
     assert (result.scores[scored] <= np.broadcast_to(high, result.scores.shape)[scored] + 1e-12).all()
     assert (result.summary.score_min >= low - 1e-12).all() and (result.summary.score_max <= high + 1e-12).all()
+
+
+def test_chunks_run_on_a_dask_cluster_through_joblib(itu, small_chunks):
+    """joblib's dask backend: the chunks on a (small, local) distributed cluster, the same result as in process."""
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_backend
+
+    spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"], "normalisation": POSITIVE}
+    here = ictindex.uncertainty(itu, "doi_current", spec, n=2048, seed=4, **BUILD)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster),
+        parallel_backend("dask"),
+    ):
+        there = ictindex.uncertainty(itu, "doi_current", spec, n=2048, seed=4, n_jobs=-1, **BUILD)
+    pd.testing.assert_frame_equal(here.ranks, there.ranks)
+    np.testing.assert_array_equal(here.summary.rank_counts, there.summary.rank_counts)

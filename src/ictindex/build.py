@@ -129,15 +129,20 @@ def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def provenance(model: IndexModel) -> dict[str, Any]:
     """What a build used: library, framework and input hashes, every parameter."""
-    spec, fw = model.spec, model.framework
+    return provenance_of(model.spec, list(model.spec.years or model.years), model.input_sha256)
+
+
+def provenance_of(spec: BuildSpec, years: list[int], input_sha256: str | None) -> dict[str, Any]:
+    """The provenance of a build of ``spec`` over ``years`` (of a chunked build too, whose input has no one hash)."""
+    fw = spec.framework
     imputation = spec.imputation
     return {
         "library_version": _library_version(),
         "framework": fw.code,
         "framework_version": fw.version,
         "framework_sha256": fw.sha256,
-        "input_sha256": model.input_sha256,
-        "years": list(spec.years or model.years),
+        "input_sha256": input_sha256,
+        "years": years,
         "sex": spec.sex,
         "by_sex": spec.by_sex,
         "parity_band": list(spec.parity_band) if spec.by_sex else None,
@@ -178,7 +183,10 @@ def build_index(
     Parameters
     ----------
     data
-        Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`.
+        Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`. A Dask DataFrame or a
+        Parquet dataset (a folder of Parquet files, or a glob such as ``"cells/*.parquet"``), partitioned by unit,
+        is built on Dask in two passes and gives a :class:`~ictindex.dask_build.DaskIndexResult` whose tables are
+        Dask DataFrames (``pip install ictindex[dask]``; see :mod:`ictindex.dask_build`).
     framework
         A bundled framework name (``"doi"``, ``"doi_current"``...), a YAML path or a
         :class:`~ictindex.framework.Framework` (default ``"doi"``, or the spec's).
@@ -238,6 +246,7 @@ def build_index(
     Returns
     -------
     IndexResult
+        (a :class:`~ictindex.dask_build.DaskIndexResult` for a Dask DataFrame or a Parquet dataset)
 
     Examples
     --------
@@ -276,4 +285,18 @@ def build_index(
         if framework is not None:
             changed["framework"] = framework
         spec = spec.replace(**changed) if changed else spec
+    if is_dataset(data):  # beyond memory: the same stages, on Dask (imported only here)
+        from ictindex.dask_build import build_dask
+
+        return build_dask(data, spec=spec, groups=groups, fitted=fitted)
     return explain(compile_model(data, spec=spec, groups=groups, fitted=fitted))
+
+
+def is_dataset(data: Any) -> bool:
+    """A Dask DataFrame, or a Parquet dataset: a folder, or a glob (one file is a table, read in memory)."""
+    if type(data).__module__.split(".")[0] == "dask":
+        return True
+    if isinstance(data, str | Path):
+        text = str(data)
+        return any(ch in text for ch in "*?[") or Path(text).is_dir()
+    return False

@@ -43,12 +43,15 @@ from ictindex.errors import CoverageError, MethodError, SpecError
 from ictindex.impute import GroupCentres, _group_codes
 from ictindex.model import Staged, _build_spec, _groups, stage_values
 from ictindex.normalise import FittedNormalisation, _fit_moments, _fit_range, _transform
+from ictindex.panel import ISSUE_COLUMNS, PanelCheck, _absent_issues, _all_missing_issues
 from ictindex.registry import normalisations
 from ictindex.spec import BuildSpec
 from ictindex.treat import fit_treatment
 
-__all__ = ["FittedParameters", "learn", "learn_with", "check_chunkable", "CHUNKABLE_IMPUTATIONS"]
+__all__ = ["FittedParameters", "learn", "learn_with", "check_chunkable", "CHUNKABLE_IMPUTATIONS", "TABLE_PROBLEMS"]
 
+#: Problems that concern the whole table, not a cell: each chunk finds them for itself, the panel has them once.
+TABLE_PROBLEMS = ("absent_indicator", "all_missing", "unknown_indicator")
 #: Imputation methods a chunked build can run: within a unit (along its years), or by group with learned centres.
 CHUNKABLE_IMPUTATIONS = ("none", "latest", "interpolate", "group_mean", "group_median")
 _GROUPED = ("group_mean", "group_median")
@@ -61,7 +64,8 @@ class FittedParameters:
     ``years``: the years built; ``normalisation``: the fitted normalisation over every year with data;
     ``treatment``/``treatment_summary``: the outlier rules and their summary; ``group_centres``: per sex, the
     group means (medians) for imputation; ``indicators``: the framework indicators with data anywhere;
-    ``units``: the units (economy-years) of the panel.
+    ``units``: the units (economy-years) of the panel; ``issues``: what validation says of the whole table (an
+    indicator absent or missing everywhere, an unknown column), once (each chunk sees only its own rows).
     """
 
     years: tuple[int, ...] = ()
@@ -71,6 +75,7 @@ class FittedParameters:
     group_centres: Mapping[str, GroupCentres] = field(default_factory=dict)
     indicators: tuple[str, ...] = ()
     units: int = 0
+    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
 
     def centres(self, sex: str) -> GroupCentres | None:
         return self.group_centres.get(sex)
@@ -122,7 +127,7 @@ def learn(
         merged = None
         for chunk in chunks() if callable(chunks) else chunks:
             part = step(chunk)
-            merged = part if merged is None else merged.merge(part)
+            merged = part if merged is None else merged if part is None else merged.merge(part)
         if merged is None:
             raise SpecError(
                 "no chunks given", field="chunks", hint="give a list of panels, or a function yielding them"
@@ -137,14 +142,18 @@ def learn_with(sweep: Sweep, spec: BuildSpec, groups: pd.DataFrame | None = None
     or as a Dask reduction)."""
     check_chunkable(spec)
     known = FittedParameters()
+
+    def swept(what: str) -> Any:
+        merged = sweep(_Step(spec, groups, known, what))
+        if merged is None:
+            raise CoverageError("the panel holds no usable values", hint="check the chunks and their columns")
+        return merged
+
     if spec.imputation.method in _GROUPED:
-        gathered = sweep(_Step(spec, groups, known, "groups"))
-        known = dataclasses.replace(known, group_centres=gathered.centres(spec.imputation.method))
+        known = dataclasses.replace(known, group_centres=swept("groups").centres(spec.imputation.method))
     if spec.treatment is not None:
-        gathered = sweep(_Step(spec, groups, known, "treatment"))
-        known = dataclasses.replace(known, **gathered.rules(spec))
-    stats = sweep(_Step(spec, groups, known, "normalisation"))
-    return dataclasses.replace(known, **stats.fitted(spec))
+        known = dataclasses.replace(known, **swept("treatment").rules(spec))
+    return dataclasses.replace(known, **swept("normalisation").fitted(spec))
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,14 @@ class _Step:
     what: str
 
     def __call__(self, chunk: Any) -> Any:
+        try:
+            return self._statistic(chunk)
+        except CoverageError as err:  # a chunk whose units have no usable value adds nothing to learn from
+            if "no usable values" in err.message:
+                return None
+            raise
+
+    def _statistic(self, chunk: Any) -> Any:
         if self.what == "groups":
             return _GroupValues.of(self._staged(chunk, group_sweep=True), self.spec, self.groups)
         if self.what == "treatment":
@@ -316,6 +333,8 @@ class _ColumnStats:
     all_years: set[int]
     indicators: set[str]
     units: int
+    labels: set[str]  # the columns (series) with a usable value
+    table_issues: pd.DataFrame  # the chunk's findings of TABLE_PROBLEMS
 
     @classmethod
     def of(cls, staged: Staged, spec: BuildSpec) -> _ColumnStats:
@@ -337,12 +356,15 @@ class _ColumnStats:
                 v = x[present & (years == y)]
                 rows.append({"indicator": ind.code, "year": int(y), "count": v.size} | statistic(v))
         present = {c for c in main.columns if main[c].notna().any()}
+        issues = staged.checked.issues
         return cls(
             pd.DataFrame(rows, columns=["indicator", "year", "count", "low", "high", "mean", "m2"]),
-            set(year[with_data].tolist()),
-            set(year.tolist()),
+            set(np.unique(year[with_data]).tolist()),
+            set(np.unique(year).tolist()),
             present,
             len(staged.index),
+            _labels_with_values(staged.checked),
+            issues[issues["problem"].isin(TABLE_PROBLEMS)],
         )
 
     def merge(self, other: _ColumnStats) -> _ColumnStats:
@@ -354,6 +376,8 @@ class _ColumnStats:
             self.all_years | other.all_years,
             self.indicators | other.indicators,
             self.units + other.units,
+            self.labels | other.labels,
+            pd.concat([self.table_issues, other.table_issues], ignore_index=True),
         )
 
     def fitted(self, spec: BuildSpec) -> dict[str, Any]:
@@ -370,7 +394,28 @@ class _ColumnStats:
             "normalisation": _fitted_normalisation(self.stats, spec, years, wanted),
             "indicators": tuple(sorted(self.indicators)),
             "units": self.units,
+            "issues": _table_issues(self.table_issues, self.labels, spec),
         }
+
+
+def _labels_with_values(checked: PanelCheck) -> set[str]:
+    """The indicator/series labels of a validated panel with at least one usable value."""
+    if checked.wide is not None:
+        column = checked.wide.indicator
+        return {str(c) for c in column.categories[np.unique(column.codes[column.codes >= 0])]}
+    return {str(c) for c in checked.panel["indicator"].unique()}
+
+
+def _table_issues(found: pd.DataFrame, labels: set[str], spec: BuildSpec) -> pd.DataFrame:
+    """The whole table's findings from every chunk's: an indicator absent (or all missing) in every chunk, an unknown
+    column once (its first cell)."""
+    rows = found[found["problem"] == "unknown_indicator"].drop_duplicates("indicator")
+    missing = sorted(set(found.loc[found["problem"] == "all_missing", "indicator"]) - labels)
+    frames = [rows, *_absent_issues(spec.framework, labels)]
+    if missing:
+        frames.append(_all_missing_issues(missing))
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ISSUE_COLUMNS)
 
 
 def _merge_group(group: pd.DataFrame) -> dict[str, Any]:

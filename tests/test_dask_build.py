@@ -1,0 +1,141 @@
+"""Builds on Dask: a Parquet dataset or a Dask DataFrame partitioned by unit gives, in two passes, the scores and
+ranks the whole panel in memory gives; its tables are Dask DataFrames written without being collected, on one
+machine or on a distributed cluster; the in-memory path never imports Dask."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from test_fitted import DOI, chunks_of, gridded_panel
+
+import ictindex
+from ictindex import SpecError, build_index
+from ictindex.dask_build import DaskIndexResult
+
+BUILD = {"units": "any", "min_coverage": 0.5}
+
+
+def write_dataset(frame: pd.DataFrame, folder, sizes=(7, 20, 33)) -> None:
+    folder.mkdir()
+    for i, chunk in enumerate(chunks_of(frame, sizes)):
+        chunk.to_parquet(folder / f"part-{i}.parquet", index=False)
+
+
+def _assert_same_scores(got, expected):
+    """Scores within 1e-12 and ranks equal, unit by unit."""
+    a, b = got.scores.set_index(["economy", "year"]), expected.scores.set_index(["economy", "year"])
+    assert a.index.equals(b.index)
+    nodes = expected.node_codes
+    np.testing.assert_allclose(a[nodes].to_numpy(float), b[nodes].to_numpy(float), rtol=0, atol=1e-12)
+    assert (a["rank"] == b["rank"]).all()
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        {"normalisation": "minmax", "imputation": "latest"},
+        {"normalisation": "zscore", "reference_year": 2022, "treatment": {"method": "winsorise", "winmax": 3}},
+        {
+            "normalisation": {"method": "minmax", "target": [1, 100]},
+            "imputation": {"method": "group_mean", "by": "region"},
+            "screening": {"min_share": 0.9, "count": "imputed"},
+        },
+    ],
+    ids=["minmax-latest", "zscore-winsorised", "group-mean-screened"],
+)
+def test_a_parquet_dataset_builds_as_the_whole_panel_in_memory(tmp_path, build):
+    frame, regions = gridded_panel()
+    write_dataset(frame, tmp_path / "cells")
+    expected = build_index(frame, DOI, groups=regions, **BUILD, **build)
+    result = build_index(tmp_path / "cells", DOI, groups=regions, **BUILD, **build)
+    assert isinstance(result, DaskIndexResult) and isinstance(result.scores, dd.DataFrame)
+    computed = result.compute()
+    assert isinstance(computed, ictindex.IndexResult)
+    _assert_same_scores(computed, expected)
+    for name in ["coverage", "imputations", "flags", "breaks", "economy_flags"]:
+        pd.testing.assert_frame_equal(
+            getattr(computed, name), getattr(expected, name), check_dtype=False, check_index_type=False, obj=name
+        )
+    ranked = result.scores.compute().set_index(["economy", "year"]).sort_index()  # ranked on Dask too
+    assert (ranked["rank"] == computed.scores.set_index(["economy", "year"])["rank"]).all()
+    if "treatment" in build:
+        assert len(computed.treatments) == len(expected.treatments) > 0
+
+
+def test_a_glob_and_a_dask_dataframe_are_datasets_too(tmp_path):
+    frame, _ = gridded_panel(units=24)
+    write_dataset(frame, tmp_path / "cells", sizes=(10, 14))
+    expected = build_index(frame, DOI, normalisation="minmax", **BUILD)
+    by_glob = build_index(str(tmp_path / "cells" / "part-*.parquet"), DOI, normalisation="minmax", **BUILD)
+    ddf = dd.from_pandas(frame, npartitions=1)  # one partition: trivially by unit
+    by_frame = build_index(ddf, DOI, normalisation="minmax", **BUILD)
+    for result in (by_glob, by_frame):
+        _assert_same_scores(result.compute(), expected)
+    assert "partitions" in by_glob.provenance["input"] and by_glob.provenance["input_sha256"] is None
+
+
+def test_to_parquet_writes_every_table_without_collecting(tmp_path):
+    frame, _ = gridded_panel(units=30)
+    write_dataset(frame, tmp_path / "cells", sizes=(12, 18))
+    result = build_index(tmp_path / "cells", DOI, normalisation="minmax", imputation="latest", **BUILD)
+    folder = result.to_parquet(tmp_path / "out")
+    written = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    assert written == {f"{name}.parquet" for name in result.unranked}
+    computed = result.compute()
+    scores = pd.read_parquet(folder / "scores.parquet").sort_values(["economy", "year"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(scores, computed.scores, check_dtype=False)
+    coverage = pd.read_parquet(folder / "coverage.parquet")
+    assert len(coverage) == len(computed.coverage) > 0
+    text = pd.io.parquet.read_parquet(folder / "scores.parquet", engine="pyarrow").attrs
+    assert isinstance(text, dict)
+
+
+def test_a_unit_split_over_two_partitions_is_refused_naming_it(tmp_path):
+    frame, _ = gridded_panel(units=10)
+    by_year = dd.from_pandas(frame.sort_values(["year", "economy"]), npartitions=2, sort=False)
+    with pytest.raises(SpecError, match=r"unit G000\d is in partitions 0 and 1") as err:
+        build_index(by_year, DOI, normalisation="minmax", **BUILD)
+    assert err.value.economy in set(frame["economy"])
+    with pytest.raises(SpecError, match="no Parquet dataset"):
+        build_index(tmp_path / "nowhere" / "*.parquet", DOI, **BUILD).compute()
+
+
+def test_a_table_wide_issue_is_said_once(tmp_path):
+    """An indicator absent from every partition is one issue of the panel, not one per partition."""
+    frame, _ = gridded_panel(units=20)
+    frame = frame.drop(columns=["hh_fixed_line"])
+    write_dataset(frame, tmp_path / "cells", sizes=(8, 12))
+    expected = build_index(frame, DOI, **BUILD).issues
+    got = build_index(tmp_path / "cells", DOI, **BUILD).compute().issues
+    assert got["problem"].tolist() == expected["problem"].tolist() == ["absent_indicator"]
+
+
+def test_the_same_build_on_a_distributed_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    frame, _ = gridded_panel(units=24)
+    write_dataset(frame, tmp_path / "cells", sizes=(10, 14))
+    expected = build_index(frame, DOI, normalisation="zscore", **BUILD)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster),
+    ):
+        result = build_index(tmp_path / "cells", DOI, normalisation="zscore", **BUILD)
+        _assert_same_scores(result.compute(), expected)
+        folder = result.to_parquet(tmp_path / "out")
+    assert (folder / "scores.parquet").is_dir()
+
+
+def test_the_in_memory_path_does_not_import_dask():
+    code = (
+        "import sys, pandas as pd, ictindex\n"
+        "panel = pd.DataFrame({'economy': ['A', 'B'], 'year': 2023, 'internet_users': [10.0, 90.0]})\n"
+        "ictindex.build_index(panel, 'doi', units='any', min_coverage=0.1).scores\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
