@@ -85,14 +85,16 @@ def test_to_parquet_writes_every_table_without_collecting(tmp_path):
     result = build_index(tmp_path / "cells", DOI, normalisation="minmax", imputation="latest", **BUILD)
     folder = result.to_parquet(tmp_path / "out")
     written = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
-    assert written == {f"{name}.parquet" for name in result.unranked}
+    assert written == {f"{name}.parquet" for name in result.names}
     computed = result.compute()
     scores = pd.read_parquet(folder / "scores.parquet").sort_values(["economy", "year"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(scores, computed.scores, check_dtype=False)
     coverage = pd.read_parquet(folder / "coverage.parquet")
     assert len(coverage) == len(computed.coverage) > 0
-    text = pd.io.parquet.read_parquet(folder / "scores.parquet", engine="pyarrow").attrs
-    assert isinstance(text, dict)
+    some = result.to_parquet(tmp_path / "some", tables=["scores", "coverage"])
+    assert {p.name for p in some.iterdir() if not p.name.startswith(".")} == {"scores.parquet", "coverage.parquet"}
+    with pytest.raises(SpecError, match="no table"):
+        result.to_parquet(tmp_path / "none", tables=["scorez"])
 
 
 def test_a_unit_split_over_two_partitions_is_refused_naming_it(tmp_path):

@@ -73,27 +73,47 @@ def read_dataset(data: Any) -> dd.DataFrame:
 # -- the result --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class DaskIndexResult:
-    """A build of a Dask DataFrame: every table a Dask DataFrame (``scores``, ``coverage``, ``issues``, ``raw``,
-    ``imputed``, ``normalised``, ``sources``, ``imputations``, ``floored``, ``flags``, ``economy_flags``,
-    ``breaks``, and ``treatments``/``screening`` when the build has them), the framework, the spec, the fitted
-    parameters and the provenance."""
+    """A build of a Dask DataFrame. Every table is a Dask DataFrame (an attribute: ``scores``, ``coverage``,
+    ``issues``, ``raw``, ``imputed``, ``normalised``, ``sources``, ``imputations``, ``floored``, ``flags``,
+    ``economy_flags``, ``breaks``, and ``treatments``/``screening`` when the build has them); each graph makes only
+    the tables asked for. Also: the framework, the spec, the fitted parameters (pass one, done) and the
+    provenance."""
 
     framework: Any
     spec: BuildSpec
     fitted: FittedParameters
     provenance: Mapping[str, Any]
-    unranked: Mapping[str, dd.DataFrame]
+    parts: list[Any]
+    groups: pd.DataFrame | None
     global_issues: pd.DataFrame
 
+    @property
+    def names(self) -> list[str]:
+        """The tables of this build."""
+        return list(_schemas(self.spec))
+
     def __getattr__(self, name: str) -> dd.DataFrame:
+        if name.startswith("_") or name not in _schemas(object.__getattribute__(self, "spec")):
+            raise AttributeError(name)
+        table = self.unranked([name])[name]
         if name == "scores":
-            return self._ranked(self.unranked["scores"])
+            return self._ranked(table)
         if name == "issues":
-            return dd.concat([self.unranked["issues"], dd.from_pandas(self.global_issues, npartitions=1)])
-        tables = object.__getattribute__(self, "unranked")
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+            return dd.concat([table, dd.from_pandas(self.global_issues, npartitions=1)])
+        return table
+
+    def unranked(self, names: list[str] | None = None) -> dict[str, dd.DataFrame]:
+        """The tables asked for (default: all), from one task per partition; the scores without their ranks, the
+        issues without those of the whole table (:attr:`global_issues`)."""
+        names = self.names if names is None else list(names)
+        schemas = _schemas(self.spec)
+        built = [dask.delayed(_partition_tables)(p, self.spec, self.groups, self.fitted, names) for p in self.parts]
+        return {
+            name: dd.from_delayed(
+                [dask.delayed(_table)(out, name, schemas[name]) for out in built], meta=_empty(schemas[name])
+            )
+            for name in names
+        }
 
     @property
     def treatment_summary(self) -> pd.DataFrame | None:
@@ -107,47 +127,43 @@ class DaskIndexResult:
         return scores.map_partitions(_with_ranks, ordered, index, meta=meta)
 
     def __repr__(self) -> str:
-        return f"<DaskIndexResult {self.framework.code}: {self.unranked['scores'].npartitions} partitions>"
+        return f"<DaskIndexResult {self.framework.code}: {len(self.parts)} partitions>"
 
     # -- out of Dask --------------------------------------------------------------------------------------------
     def compute(self) -> IndexResult:
         """Every table computed (one pass over the partitions) and ranked: an ordinary
         :class:`~ictindex.result.IndexResult` (it must fit in memory)."""
-        names = list(self.unranked)
-        computed = dict(zip(names, dask.compute(*(self.unranked[n] for n in names)), strict=True))
+        tables = self.unranked()
+        computed = dict(zip(tables, dask.compute(*tables.values()), strict=True))
         return _as_result(self, computed)
 
-    def to_parquet(self, folder: str | Path) -> Path:
-        """Write every table as a Parquet dataset ``<folder>/<table>.parquet`` (one file per partition; pandas and
-        ``ictindex.read_table`` read a folder back whole), with the provenance in each file's metadata (key
-        ``ictindex.provenance``). The tables are written partition by partition in one pass over the panel, then
-        the scores ranked from their written index scores: nothing is collected. The folder is replaced whole or
-        not at all. Returns the folder."""
+    def to_parquet(self, folder: str | Path, tables: list[str] | None = None) -> Path:
+        """Write the tables (default: every one) as Parquet datasets ``<folder>/<table>.parquet`` (one file per
+        partition; pandas and ``ictindex.read_table`` read a folder back whole), with the provenance in each file's
+        metadata (key ``ictindex.provenance``). The tables are written partition by partition in one pass over the
+        panel, then the scores ranked from their written index scores: nothing is collected. The folder is
+        replaced whole or not at all. Returns the folder."""
         from ictindex.safety import output_folder
         from ictindex.tables import PROVENANCE_KEY, write_parquet
 
         metadata = {PROVENANCE_KEY: json.dumps(dict(self.provenance), default=str, sort_keys=True)}
+        names = self.names if tables is None else list(tables)
+        unknown = sorted(set(names) - set(self.names))
+        if unknown:
+            raise SpecError(f"no table {unknown} in this build", field="tables", hint=f"choose among {self.names}")
         target = Path(folder)
         with output_folder(target) as work:
+            paths = {name: work / (f"{name}.parquet" if name != "scores" else "_unranked_scores") for name in names}
             writes = [
-                table.to_parquet(work / f"{name}.parquet", compute=False, custom_metadata=metadata, write_index=False)
-                for name, table in self.unranked.items()
-                if name not in ("scores", "issues")
+                table.to_parquet(paths[name], compute=False, custom_metadata=metadata, write_index=False)
+                for name, table in self.unranked(names).items()
             ]
-            writes.append(
-                self.unranked["scores"].to_parquet(
-                    work / "_unranked_scores", compute=False, custom_metadata=metadata, write_index=False
-                )
-            )
-            issues = self.unranked["issues"]
-            writes.append(
-                issues.to_parquet(work / "issues.parquet", compute=False, write_index=False, custom_metadata=metadata)
-            )
             dask.compute(*writes)
-            unranked = dd.read_parquet(work / "_unranked_scores", engine="pyarrow")
-            self._ranked(unranked).to_parquet(work / "scores.parquet", custom_metadata=metadata, write_index=False)
-            _remove_tree(work / "_unranked_scores")
-            if not self.global_issues.empty:
+            if "scores" in names:
+                unranked = dd.read_parquet(paths["scores"], engine="pyarrow")
+                self._ranked(unranked).to_parquet(work / "scores.parquet", custom_metadata=metadata, write_index=False)
+                _remove_tree(paths["scores"])
+            if "issues" in names and not self.global_issues.empty:
                 write_parquet(self.global_issues, work / "issues.parquet" / "table-wide.parquet")
             if self.treatment_summary is not None:
                 write_parquet(self.treatment_summary, work / "treatment_summary.parquet", provenance=self.provenance)
@@ -174,18 +190,12 @@ def build_dask(
         fitted = learn_with(lambda step: _tree_reduce([dask.delayed(step)(p) for p in parts]), spec, groups)
     if fitted.units == 0:
         raise CoverageError("the panel holds no usable values", hint="check the dataset and its columns")
-    built = [dask.delayed(_partition_tables)(p, spec, groups, fitted) for p in parts]
-    schemas = _schemas(spec)
-    tables = {
-        name: dd.from_delayed([dask.delayed(_table)(out, name, schema) for out in built], meta=_empty(schema))
-        for name, schema in schemas.items()
-    }
     from ictindex.build import provenance_of
 
     origin = data if isinstance(data, dd.DataFrame) else str(data)
     provenance = provenance_of(spec, list(fitted.years), None) | {"input": _describe(origin, ddf)}
-    issues = _table({"issues": fitted.issues}, "issues", schemas["issues"])
-    return DaskIndexResult(spec.framework, spec, fitted, provenance, tables, issues)
+    issues = _table({"issues": fitted.issues}, "issues", _schemas(spec)["issues"])
+    return DaskIndexResult(spec.framework, spec, fitted, provenance, parts, groups, issues)
 
 
 def _describe(origin: Any, ddf: dd.DataFrame) -> str:
@@ -246,9 +256,9 @@ def _unit_of(codes: Any, hashed: np.uint64) -> str:
 
 # -- pass two: one partition ---------------------------------------------------------------------------------------
 def _partition_tables(
-    part: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: FittedParameters
+    part: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: FittedParameters, names: list[str]
 ) -> dict[str, pd.DataFrame]:
-    """Every unit-by-unit table of one partition, compiled with the parameters of the whole panel."""
+    """The unit-by-unit tables ``names`` of one partition, compiled with the parameters of the whole panel."""
     try:
         model = compile_model(part, spec=spec, groups=groups, fitted=fitted)
     except CoverageError as err:
@@ -256,27 +266,30 @@ def _partition_tables(
             raise
         return _absent_only(part, spec, fitted)
     tables = unit_tables(model)
-    flags = tables.flags()
-    issues = model.checked.issues
-    out = {
-        "scores": tables.scores(),
-        "coverage": tables.coverage(),
-        "floored": tables.floored(),
-        "raw": tables.raw().reset_index(),
-        "imputed": tables.imputed().reset_index(),
-        "normalised": tables.normalised().reset_index(),
-        "sources": model.sources.reset_index(),
-        "imputations": model.imputations,
-        "issues": issues[~issues["problem"].isin(TABLE_PROBLEMS)],
+    made: dict[str, Any] = {}
+
+    def flags() -> pd.DataFrame:
+        if "flags" not in made:
+            made["flags"] = tables.flags()
+        return made["flags"]
+
+    makers = {
+        "scores": tables.scores,
+        "coverage": tables.coverage,
+        "floored": tables.floored,
+        "raw": lambda: tables.raw().reset_index(),
+        "imputed": lambda: tables.imputed().reset_index(),
+        "normalised": lambda: tables.normalised().reset_index(),
+        "sources": lambda: model.sources.reset_index(),
+        "imputations": lambda: model.imputations,
+        "issues": lambda: model.checked.issues[~model.checked.issues["problem"].isin(TABLE_PROBLEMS)],
         "flags": flags,
-        "economy_flags": tables.economy_flags(flags),
-        "breaks": tables.breaks(),
+        "economy_flags": lambda: tables.economy_flags(flags()),
+        "breaks": tables.breaks,
+        "treatments": lambda: model.treatments,
+        "screening": lambda: model.screening,
     }
-    if spec.treatment is not None:
-        out["treatments"] = model.treatments
-    if spec.screening is not None:
-        out["screening"] = model.screening
-    return out
+    return {name: makers[name]() for name in names}
 
 
 def _absent_only(part: pd.DataFrame, spec: BuildSpec, fitted: FittedParameters) -> dict[str, pd.DataFrame]:

@@ -54,8 +54,12 @@ class UnitTables:
     node_scores: np.ndarray
     explanation: Explanation | None = None
 
-    def _explanation(self) -> Explanation:
-        return self.explanation if self.explanation is not None else self.model.nominal()[1]
+    def _covered(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The coverage and floored tables (what the aggregation saw seen again, once)."""
+        if not hasattr(self, "_coverage_tables"):
+            explanation = self.explanation if self.explanation is not None else self.model.nominal()[1]
+            self._coverage_tables = self.model.coverage(explanation)
+        return self._coverage_tables
 
     @property
     def sex(self) -> str:
@@ -85,11 +89,11 @@ class UnitTables:
         return table
 
     def coverage(self) -> pd.DataFrame:
-        coverage = self.model.coverage(self._explanation())[0]
+        coverage = self._covered()[0]
         return coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True)
 
     def floored(self) -> pd.DataFrame:
-        return self.model.coverage(self._explanation())[1]
+        return self._covered()[1]
 
     # -- the indicator matrices (wide, indexed by unit) ------------------------------------------------------
     def raw(self) -> pd.DataFrame:
