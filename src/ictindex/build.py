@@ -186,7 +186,8 @@ def build_index(
         Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`. A Dask DataFrame or a
         Parquet dataset (a folder of Parquet files, or a glob such as ``"cells/*.parquet"``), partitioned by unit,
         is built on Dask in two passes and gives a :class:`~ictindex.dask_build.DaskIndexResult` whose tables are
-        Dask DataFrames (``pip install ictindex[dask]``; see :mod:`ictindex.dask_build`).
+        Dask DataFrames (``pip install ictindex[dask]``; see :mod:`ictindex.dask_build`); so is a list of Parquet
+        files.
     framework
         A bundled framework name (``"doi"``, ``"doi_current"``...), a YAML path or a
         :class:`~ictindex.framework.Framework` (default ``"doi"``, or the spec's).
@@ -293,8 +294,11 @@ def build_index(
 
 
 def is_dataset(data: Any) -> bool:
-    """A Dask DataFrame, or a Parquet dataset: a folder, or a glob (one file is a table, read in memory)."""
+    """A Dask DataFrame, or a Parquet dataset: a folder, a glob, or a list of files (one file is a table, read in
+    memory)."""
     if type(data).__module__.split(".")[0] == "dask":
+        return True
+    if isinstance(data, list | tuple) and data and all(isinstance(d, str | Path) for d in data):
         return True
     if isinstance(data, str | Path):
         text = str(data)

@@ -56,7 +56,12 @@ TEXT, INT, FLOAT, WHOLE = "str", "int64", "float64", "Int64"
 def read_dataset(data: Any) -> dd.DataFrame:
     """A Dask DataFrame as given, or the Parquet dataset at a folder or glob (read with pyarrow); columns named as
     a panel's may be (``iso3``, ``country``, ``ucode``... for ``economy``: :mod:`ictindex.panel`)."""
-    if not isinstance(data, dd.DataFrame):
+    if isinstance(data, list | tuple):
+        missing = [str(p) for p in data if not Path(p).exists()]
+        if missing:
+            raise SpecError(f"no Parquet file {missing[0]}", file=missing[0], hint="check the list of files")
+        data = dd.read_parquet([str(p) for p in data], engine="pyarrow")
+    elif not isinstance(data, dd.DataFrame):
         path = str(data)
         found = glob.glob(path) if any(ch in path for ch in "*?[") else [path] if Path(path).is_dir() else []
         if not found:
@@ -192,14 +197,17 @@ def build_dask(
         raise CoverageError("the panel holds no usable values", hint="check the dataset and its columns")
     from ictindex.build import provenance_of
 
-    origin = data if isinstance(data, dd.DataFrame) else str(data)
+    origin = data if isinstance(data, dd.DataFrame | list | tuple) else str(data)
     provenance = provenance_of(spec, list(fitted.years), None) | {"input": _describe(origin, ddf)}
     issues = _table({"issues": fitted.issues}, "issues", _schemas(spec)["issues"])
     return DaskIndexResult(spec.framework, spec, fitted, provenance, parts, groups, issues)
 
 
 def _describe(origin: Any, ddf: dd.DataFrame) -> str:
-    where = "a Dask DataFrame" if isinstance(origin, dd.DataFrame) else f"the Parquet dataset {origin}"
+    if isinstance(origin, list | tuple):
+        where = f"{len(origin)} Parquet files ({origin[0]}, ...)"
+    else:
+        where = "a Dask DataFrame" if isinstance(origin, dd.DataFrame) else f"the Parquet dataset {origin}"
     return f"{where} of {ddf.npartitions} partitions"
 
 

@@ -339,7 +339,7 @@ class _ColumnStats:
     @classmethod
     def of(cls, staged: Staged, spec: BuildSpec) -> _ColumnStats:
         main = staged.filled if spec.sex == "total" else staged.sex_filled[spec.sex]
-        year = staged.index.get_level_values("year").to_numpy()
+        code, labels = pd.factorize(staged.index.get_level_values("year"))  # years as small whole numbers
         with_data = main.notna().any(axis=1).to_numpy()
         pooled = [staged.filled, *staged.sex_filled.values()]  # a by-sex build fits on all three together
         rows = []
@@ -350,17 +350,17 @@ class _ColumnStats:
             statistic = _STATISTICS[registered.fit]
             transform = ind.normalisation.transform or "identity"
             x = np.concatenate([_transform(f[ind.code].to_numpy(dtype="float64"), transform) for f in pooled])
-            years = np.tile(year, len(pooled))
+            codes = np.tile(code, len(pooled))
             present = ~np.isnan(x)
-            for y in np.unique(years[present]):
-                v = x[present & (years == y)]
-                rows.append({"indicator": ind.code, "year": int(y), "count": v.size} | statistic(v))
+            for k in np.flatnonzero(np.bincount(codes[present], minlength=len(labels))):
+                v = x[present & (codes == k)]
+                rows.append({"indicator": ind.code, "year": int(labels[k]), "count": v.size} | statistic(v))
         present = {c for c in main.columns if main[c].notna().any()}
         issues = staged.checked.issues
         return cls(
             pd.DataFrame(rows, columns=["indicator", "year", "count", "low", "high", "mean", "m2"]),
-            set(np.unique(year[with_data]).tolist()),
-            set(np.unique(year).tolist()),
+            {int(labels[k]) for k in np.flatnonzero(np.bincount(code[with_data], minlength=len(labels)))},
+            {int(y) for y in labels},
             present,
             len(staged.index),
             _labels_with_values(staged.checked),
