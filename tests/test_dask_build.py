@@ -61,8 +61,8 @@ def test_a_parquet_dataset_builds_as_the_whole_panel_in_memory(tmp_path, build):
         pd.testing.assert_frame_equal(
             getattr(computed, name), getattr(expected, name), check_dtype=False, check_index_type=False, obj=name
         )
-    ranked = result.scores.compute().set_index(["economy", "year"]).sort_index()  # ranked on Dask too
-    assert (ranked["rank"] == computed.scores.set_index(["economy", "year"])["rank"]).all()
+    ranked = result.scores.compute().sort_values(["economy", "year"])  # ranked on Dask too
+    assert (ranked["rank"].to_numpy() == computed.scores["rank"].to_numpy()).all()
     if "treatment" in build:
         assert len(computed.treatments) == len(expected.treatments) > 0
 
@@ -123,7 +123,7 @@ def test_the_same_build_on_a_distributed_cluster(tmp_path):
     write_dataset(frame, tmp_path / "cells", sizes=(10, 14))
     expected = build_index(frame, DOI, normalisation="zscore", **BUILD)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         distributed.Client(cluster),
     ):
         result = build_index(tmp_path / "cells", DOI, normalisation="zscore", **BUILD)

@@ -406,7 +406,7 @@ def test_chunks_run_on_a_dask_cluster_through_joblib(itu, small_chunks):
     spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"], "normalisation": POSITIVE}
     here = ictindex.uncertainty(itu, "doi_current", spec, n=2048, seed=4, **BUILD)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
         distributed.Client(cluster),
         parallel_backend("dask"),
     ):

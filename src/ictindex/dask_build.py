@@ -397,6 +397,7 @@ def _with_ranks(scores: pd.DataFrame, ordered: dict[int, np.ndarray], index: str
 def _as_result(result: DaskIndexResult, computed: dict[str, pd.DataFrame]) -> IndexResult:
     """The computed tables as an :class:`~ictindex.result.IndexResult`, rows in the order of an in-memory build."""
     fw = result.framework
+    computed = {name: _plain_text(table) for name, table in computed.items()}
     scores = computed["scores"].sort_values(["economy", "year"], kind="stable").reset_index(drop=True)
     scores["rank"] = pd.Series(
         min_ranks(scores["year"].to_numpy(), scores[fw.index].to_numpy(dtype="float64")), index=scores.index
@@ -430,6 +431,12 @@ def _as_result(result: DaskIndexResult, computed: dict[str, pd.DataFrame]) -> In
         provenance=dict(result.provenance),
         spec=result.spec,
     )
+
+
+def _plain_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns in pandas' own text type (Dask may hand them back as Arrow strings)."""
+    text = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype | pd.ArrowDtype)]
+    return table.astype(dict.fromkeys(text, "str")) if text else table
 
 
 def refuse_by_sex(spec: BuildSpec) -> None:
