@@ -196,3 +196,50 @@ def test_correlation_heatmap_draws_the_matrix(tmp_path):
     full = correlation_heatmap(result)
     assert full.axes[0].images[0].get_array().shape == (5, 5)
     fig.savefig(tmp_path / "heatmap.png")
+
+
+# -- editions: coverage on each side, several results at once (issue 22) ----------------------------------------
+def _edition(values: dict[str, dict[str, float]], year: int = 2023):
+    rows = [
+        {"economy": e, "year": year, "indicator": code, "value": v}
+        for e, codes in values.items()
+        for code, v in codes.items()
+    ]
+    return ictindex.build_index(pd.DataFrame(rows), "doi", units="any", min_coverage=0.3)
+
+
+def test_compare_flags_units_whose_indicators_changed_between_editions():
+    full = {"mobile_coverage": 90.0, "hh_internet": 60.0, "internet_users": 70.0, "hh_computer": 50.0}
+    first = _edition({"P1": full, "P2": full, "P3": {k: v / 2 for k, v in full.items()}})
+    second = _edition(
+        {"P1": full, "P2": {"mobile_coverage": 90.0, "hh_internet": 60.0, "internet_users": 70.0}, "P3": full}
+    )
+    c = ictindex.compare(first, second)
+    t = c.table.set_index("economy")
+    assert t.loc["P2", ["indicators_a", "indicators_b"]].tolist() == [4, 3]
+    assert t.loc["P2", "only_in_a"] == "hh_computer" and t.loc["P2", "only_in_b"] == ""
+    assert bool(t.loc["P2", "coverage_change"]) and not bool(t.loc["P1", "coverage_change"])
+    assert c.summary.iloc[0]["coverage_changes"] == 1
+    published = _table({"P1": 0.9, "P2": 0.5}, year=2023, column="DOI")  # a published table: no coverage to compare
+    against = ictindex.compare(first, published).table.set_index("economy")
+    assert pd.isna(against.loc["P1", "coverage_change"]) and pd.isna(against.loc["P1", "indicators_b"])
+
+
+def test_compare_several_results_side_by_side():
+    a = _table({"KOR": 90.0, "FRA": 80.0, "PER": 70.0})
+    b = _table({"KOR": 85.0, "FRA": 88.0, "PER": 70.0})
+    c = _table({"KOR": 60.0, "FRA": 70.0, "PER": 80.0})
+    many = ictindex.compare({"2022 edition": a, "revised": b, "variant": c}, node="IDI")
+    ranks = many.ranks.set_index("economy")
+    assert many.labels == ("2022 edition", "revised", "variant")
+    assert ranks.loc["PER"].tolist()[1:] == [3, 3, 1]  # year, then each side's own rank
+    spread = many.spread.set_index("economy")
+    assert spread.loc["PER", ["best_rank", "worst_rank", "rank_range"]].tolist() == [1, 3, 2]
+    summary = many.summary.set_index("label")
+    # revised vs reference: ranks (1,2,3) vs (2,1,3) -> rho 0.5, mean |shift| 2/3; variant reverses the order
+    assert summary.loc["revised", "spearman"] == pytest.approx(0.5)
+    assert summary.loc["revised", "mean_abs_rank_shift"] == pytest.approx(2 / 3)
+    assert summary.loc["variant", "spearman"] == pytest.approx(-1.0)
+    assert ictindex.compare([a, b], node="IDI").labels == ("table 1", "table 2")
+    with pytest.raises(MethodError, match="at least two"):
+        ictindex.compare([a], node="IDI")

@@ -14,9 +14,10 @@ from exportscan import unsafe_cells
 from typer.testing import CliRunner
 
 import ictindex.errors as errors
-from ictindex import build_index, load_framework, to_panel
+from ictindex import build_index, load_framework, read_coinr, to_panel
 from ictindex.cli import app
 from ictindex.report.export import write_csv, write_xlsx
+from ictindex.uncertainty import UncertaintySpec
 
 FOLDER = ROOT / "tests" / "bad_inputs"
 CASES = yaml.safe_load((FOLDER / "CATALOGUE.yaml").read_text())
@@ -30,13 +31,20 @@ def _framework(case: dict) -> str:
 
 def _run(case: dict):
     path = FOLDER / case["file"]
+    if case.get("reader") == "coinr":  # COINr's iData and iMeta (issue 30): the case's file and the other table
+        panel, framework = read_coinr(
+            FOLDER / case.get("idata", case["file"]), FOLDER / case.get("imeta", case["file"])
+        )
+        return build_index(panel, framework, units="any", **case.get("options", {}))
+    if case.get("reader") == "spec":  # an uncertainty spec file (issue 30)
+        return UncertaintySpec.load(path)
     if case["file"].startswith("fw_"):
         return load_framework(path)
     return build_index(path, _framework(case), **case.get("options", {}))
 
 
 def test_catalogue_size_and_files():
-    files = {c["file"] for c in CASES}
+    files = {c[key] for c in CASES for key in ("file", "idata", "imeta") if key in c}
     assert len(CASES) >= 40
     assert all((FOLDER / f).is_file() for f in files)
     helpers = {"fw_log10.yaml", "fw_minmax.yaml", "fw_zscore.yaml", "fw_geometric.yaml", "CATALOGUE.yaml"}
@@ -103,7 +111,7 @@ def test_documented_handling_is_recorded(case, tmp_path):
     assert set(result.raw["economy"]) <= listed
 
 
-HANDLED = [c for c in CASES if "handled" in c and not c["file"].startswith("fw_")]
+HANDLED = [c for c in CASES if "handled" in c and not c["file"].startswith("fw_") and "reader" not in c]
 
 
 @pytest.mark.parametrize("case", HANDLED, ids=[c["file"].rsplit(".", 1)[0] for c in HANDLED])
@@ -131,7 +139,9 @@ def test_every_economy_of_the_file_is_scored_or_listed(case):
     ids=[i for c, i in zip(CASES, IDS, strict=True) if "error" in c and c.get("cli", True)],
 )
 def test_command_line_reports_one_line(case, tmp_path):
-    if case["file"].startswith("fw_"):
+    if case.get("reader") == "spec":
+        args = ["uncertainty", "--spec", str(FOLDER / case["file"]), "--out", str(tmp_path)]
+    elif case["file"].startswith("fw_"):
         args = ["build", "--framework", str(FOLDER / case["file"]), "--out", str(tmp_path)]
     else:
         args = ["build", "--data", str(FOLDER / case["file"]), "--framework", _framework(case), "--out", str(tmp_path)]

@@ -278,3 +278,56 @@ def test_build_by_sex_on_a_user_panel_with_framework_codes(tmp_path):
     assert indicators.loc["KOR", "indicator"] == "internet_users"
     gender = pd.read_csv(tmp_path / "o" / "gender.csv")
     assert gender.query("node == 'utilization'")["female"].notna().all()
+
+
+# -- data quality (issue 21) ------------------------------------------------------------------------------------
+def _priced_panel(tmp_path: Path) -> Path:
+    rows = [
+        ("KOR", 2023, "internet_users", 97.5),
+        ("ARG", 2023, "internet_users", 89.0),
+        ("KOR", 2023, "mobile_coverage", 100.0),
+        ("ARG", 2023, "mobile_coverage", 99.0),
+        ("KOR", 2023, "hh_internet", 99.0),
+        ("ARG", 2023, "hh_internet", 70.0),
+        ("KOR", 2023, "internet_tariff", 0.0),  # not a price
+        ("ARG", 2023, "internet_tariff", 2.0),
+    ]
+    path = tmp_path / "panel.csv"
+    pd.DataFrame(rows, columns=["economy", "year", "indicator", "value"]).to_csv(path, index=False)
+    return path
+
+
+def test_describe_prints_the_statistics_and_the_checks_that_fired(tmp_path):
+    path = _priced_panel(tmp_path)
+    out = runner.invoke(app, ["describe", str(path), "--framework", "doi", "--out", str(tmp_path / "d.csv")])
+    assert out.exit_code == 0, out.output
+    header = out.stdout.splitlines()[0].split()
+    assert header[:4] == ["indicator", "count", "missing", "min"] and header[-3:] == ["unit", "goalposts", "checks"]
+    tariff = next(line for line in out.stdout.splitlines() if line.strip().startswith("internet_tariff"))
+    assert tariff.split()[1] == "2" and tariff.endswith("zero_price 1")
+    table = pd.read_csv(tmp_path / "d.csv")
+    assert table.set_index("indicator").loc["internet_users", "count"] == 2
+
+
+def test_validate_lists_the_checks_and_describes_the_indicators(tmp_path):
+    path = _priced_panel(tmp_path)
+    out = runner.invoke(app, ["validate", str(path), "--framework", "doi", "--min-coverage", "0.3"])
+    assert out.exit_code == 0, out.output
+    assert "warning: zero_price: a price of 0 is not a price" in out.stdout
+    # a check of scores, which a build finds: Infrastructure has 1 of 5 indicators, fewer than 0.3 of them
+    assert "warning: missing_category (2 cells): DOI scored without its Infrastructure" in out.stdout
+    assert "Indicators of doi before imputation (ictindex describe):" in out.stdout
+    assert "IctIndexWarning" not in out.output
+
+
+def test_build_counts_the_warnings_in_one_line_and_writes_them(tmp_path):
+    path = _priced_panel(tmp_path)
+    out = runner.invoke(app, ["build", "--data", str(path), "--out", str(tmp_path / "o"), "--min-coverage", "0.3"])
+    assert out.exit_code == 0, out.output
+    issues = pd.read_csv(tmp_path / "o" / "issues.csv")
+    warned = issues[issues["severity"] == "warning"]
+    line = next(line for line in out.stdout.splitlines() if line.startswith("data quality:"))
+    assert line.startswith(f"data quality: {len(warned)} warning(s) (")
+    assert "zero_price 1" in line
+    assert line.endswith(f"list them with: ictindex validate {path} --framework doi --year 2023 --min-coverage 0.3")
+    assert "IctIndexWarning" not in out.output

@@ -162,3 +162,93 @@ def test_to_coinr_writes_the_groups_back(example):
     assert again.scores["Index"].notna().all()
     with pytest.raises(PanelError, match="name of an iData column"):
         to_coinr(example, groups=groups.rename(columns={"GDPpc_group": "Time"}))
+
+
+# -- hostile and degenerate iMeta / iData (issue 30, class 4) ---------------------------------------------
+SMALL_DATA = pd.DataFrame({"uCode": ["AAA", "BBB", "CCC"], "Time": 2020, "x": [1.0, 2.0, 3.0], "y": [3.0, 1.0, 2.0]})
+
+
+def _meta(**column: object) -> pd.DataFrame:
+    meta = pd.DataFrame(
+        {
+            "iCode": ["x", "y", "Index"],
+            "iName": ["x", "y", "Index"],
+            "Direction": [1, -1, 1],
+            "Weight": [1, 1, 1],
+            "Parent": ["Index", "Index", None],
+            "Type": ["Indicator", "Indicator", "Aggregate"],
+        }
+    )
+    for name, first in column.items():
+        meta[name] = pd.Series([first, *meta[name].iloc[1:]], dtype="object")
+    return meta
+
+
+@pytest.mark.parametrize("direction", [0, None, "", "lower", 2, -0.5, True, float("nan")])
+def test_a_direction_other_than_1_or_minus_1_is_refused_naming_the_indicator(direction):
+    """A Direction of 0, blank or text was read as "higher is better" (a "lower is better" indicator reversed)."""
+    from ictindex.errors import PanelError
+
+    with pytest.raises(PanelError, match=r"Direction of indicator 'x' is .*, not 1 or -1") as info:
+        read_coinr(SMALL_DATA, _meta(Direction=direction))
+    assert info.value.indicator == "x" and info.value.field == "iMeta.Direction"
+
+
+def test_directions_as_numbers_or_numeric_text_are_read():
+    _, fw = read_coinr(SMALL_DATA, _meta(Direction="-1"))
+    assert [i.direction for i in fw.indicators] == ["lower", "lower"]
+    _, fw = read_coinr(SMALL_DATA, _meta(Direction=1.0))
+    assert [i.direction for i in fw.indicators] == ["higher", "lower"]
+
+
+@pytest.mark.parametrize(("weight", "message"), [("a", "'a'"), (float("nan"), "nan"), (-1, "-1"), (None, "None")])
+def test_a_weight_that_is_not_a_finite_number_is_refused(weight, message):
+    from ictindex.errors import PanelError
+
+    with pytest.raises(PanelError, match=f"Weight of 'x' is {message}, not a finite number >= 0"):
+        read_coinr(SMALL_DATA, _meta(Weight=weight))
+
+
+def test_an_icode_listed_twice_is_refused():
+    from ictindex.errors import PanelError
+
+    meta = pd.concat([_meta(), _meta().iloc[[2]]], ignore_index=True)
+    with pytest.raises(PanelError, match=r"lists the iCode\(s\) \['Index'\] more than once"):
+        read_coinr(SMALL_DATA, meta)  # was a TypeError (unhashable Series)
+
+
+def test_single_year_idata_without_time_is_one_year():
+    """COINr's single-year iData has no Time column: read as the year given (default: this calendar year), not as
+    year 0 (which the build refused as "a two-digit year?")."""
+    import datetime
+
+    from ictindex.errors import PanelError
+
+    data = SMALL_DATA.drop(columns="Time")
+    panel, fw = read_coinr(data, _meta(), year=2019)
+    assert panel["year"].tolist() == [2019] * 3
+    result = build_index(panel, fw, units="any")
+    # min-max 0-100, x higher and y lower is better, equal weights: AAA (0 + 0) / 2, BBB (50 + 100) / 2
+    assert result.scores.set_index("economy")["Index"].to_dict() == {"AAA": 0.0, "BBB": 75.0, "CCC": 75.0}
+    assert result.years == [2019]
+    default, _ = read_coinr(data, _meta())
+    assert default["year"].unique().tolist() == [datetime.date.today().year]
+    with pytest.raises(PanelError, match="year=2019 was given, but iData has a Time column"):
+        read_coinr(SMALL_DATA, _meta(), year=2019)
+    with pytest.raises(PanelError, match="year must be a whole number, got '2019'"):
+        read_coinr(data, _meta(), year="2019")
+
+
+def test_text_in_idata_is_left_to_the_panel_check_or_refused_when_denominating():
+    from ictindex.errors import PanelError
+
+    data = SMALL_DATA.assign(x=["1", "n/a", "z"], pop=[1.0, 2.0, "many"])
+    panel, fw = read_coinr(data, _meta())  # was a ValueError from astype(float)
+    with pytest.raises(PanelError, match="value 'z' is not a number") as info:
+        build_index(panel, fw, units="any")
+    assert (info.value.economy, info.value.indicator) == ("CCC", "x")
+    meta = _meta().assign(Denominator=["pop", None, None])
+    with pytest.raises(PanelError, match="iData's 'x' holds 'n/a', which is not a number"):
+        read_coinr(data, meta, denominate=True)
+    with pytest.raises(PanelError, match="iData's 'pop' holds 'many'"):
+        read_coinr(data.assign(x=[1.0, 2.0, 3.0]), meta, denominate=True)

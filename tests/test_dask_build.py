@@ -107,14 +107,48 @@ def test_a_unit_split_over_two_partitions_is_refused_naming_it(tmp_path):
         build_index(tmp_path / "nowhere" / "*.parquet", DOI, **BUILD).compute()
 
 
+def _rows(issues: pd.DataFrame) -> list[tuple]:
+    columns = ["severity", "problem", "economy", "indicator", "year", "message"]
+    return sorted(map(tuple, issues[columns].astype(str).to_numpy().tolist()))
+
+
 def test_a_table_wide_issue_is_said_once(tmp_path):
-    """An indicator absent from every partition is one issue of the panel, not one per partition."""
+    """An indicator absent from every partition is one issue of the panel, not one per partition; the checks of
+    values and of scores (jumps in these random cells) find per partition what they find in memory."""
     frame, _ = gridded_panel(units=20)
     frame = frame.drop(columns=["hh_fixed_line"])
     write_dataset(frame, tmp_path / "cells", sizes=(8, 12))
-    expected = build_index(frame, DOI, **BUILD).issues
-    got = build_index(tmp_path / "cells", DOI, **BUILD).compute().issues
-    assert got["problem"].tolist() == expected["problem"].tolist() == ["absent_indicator"]
+    with pytest.warns(ictindex.IctIndexWarning):
+        expected = build_index(frame, DOI, **BUILD).issues
+    with pytest.warns(ictindex.IctIndexWarning, match="near_duplicate_unit: checked within each chunk"):
+        got = build_index(tmp_path / "cells", DOI, **BUILD).compute().issues
+    assert got["problem"].tolist().count("absent_indicator") == 1
+    assert "jump" in set(expected["problem"])
+    note = got["problem"] == "near_duplicate_unit"  # said once: codes are compared within a partition only
+    assert note.sum() == 1 and "within each chunk" in got.loc[note, "message"].iloc[0]
+    assert _rows(got[~note]) == _rows(expected)
+
+
+def test_a_check_of_every_unit_of_a_year_runs_once_over_the_panel(tmp_path):
+    """percent_as_fraction (every value of a year between 0 and 1) is a check of the whole panel: a partition
+    whose values all lie below 1 is not a finding when others do not (in memory neither), and a panel whose values
+    all do is stopped by pass one, naming the year, as in memory."""
+    frame, _ = gridded_panel(units=20)
+    frame.loc[frame["economy"] < "G0008", "internet_users"] /= 100  # the first partition's values below 1
+    write_dataset(frame, tmp_path / "cells", sizes=(8, 12))
+    quiet = {**BUILD, "checks": {"jump": "off"}}
+    in_memory = build_index(frame, DOI, **quiet)
+    on_dask = build_index(tmp_path / "cells", DOI, **quiet).compute()
+    assert "percent_as_fraction" not in set(in_memory.issues["problem"]) | set(on_dask.issues["problem"])
+    _assert_same_scores(on_dask, in_memory)
+    frame["internet_users"] = np.minimum(frame["internet_users"] / 100, 1.0)
+    write_dataset(frame, tmp_path / "fractions", sizes=(8, 12))
+    with pytest.raises(ictindex.PanelError, match="percent_as_fraction") as memory_error:
+        build_index(frame, DOI, **quiet)
+    with pytest.raises(ictindex.PanelError, match="percent_as_fraction") as dask_error:
+        build_index(tmp_path / "fractions", DOI, **quiet)  # pass one stops it, before any table is asked for
+    assert "every value of internet_users in 2019 lies between 0 and 1" in str(memory_error.value)
+    assert "every value of internet_users in 2019 lies between 0 and 1" in str(dask_error.value)
 
 
 def test_the_same_build_on_a_distributed_cluster(tmp_path):

@@ -4,6 +4,7 @@ domestic gaps on the bundled ITU urban/rural table, and the WSIS tracker against
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -172,7 +173,7 @@ def test_group_means_by_hand():
     assert world["weighted_mean"] == pytest.approx(31.25)
     assert world["simple_mean"] == pytest.approx(30.0)
     assert world["population_share"] == pytest.approx(0.8)
-    assert world["population_year"] == "2019"
+    assert world["population_year"] == 2019  # a number (the one group_means of ictindex.units), no longer text
     low = table.query("group == 'low' and year == 2021").iloc[0]
     assert low["weighted_mean"] == pytest.approx((20 * 1 + 30 * 3) / 4)
     high = table.query("group == 'high' and year == 2021").iloc[0]  # D has no 2021 value: half the population
@@ -340,7 +341,7 @@ def test_charts_draw_what_the_tables_say():
     from ictindex.report import divide_charts
 
     values, groups, population = _toy()
-    fig = divide_charts.lorenz_curve(values, year=2020, population=population)
+    fig = divide_charts.lorenz_curve(divide.lorenz(values, year=2020, population=population))  # computed, then drawn
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[1] == f"economies (Gini {divide.gini([10, 20, 30, 60]):.3f})"
@@ -348,7 +349,7 @@ def test_charts_draw_what_the_tables_say():
     # equal weights: after the two lowest of four economies, 30 of the total 120
     assert curve[2].tolist() == [0.5, 0.25] and curve[-1].tolist() == [1.0, 1.0]
     host = Figure()
-    drawn = divide_charts.urban_rural_dumbbell(ax=host.add_subplot())
+    drawn = divide_charts.urban_rural_dumbbell(divide.domestic_gaps(), ax=host.add_subplot())
     assert drawn is host
     targets = divide.wsis_targets(
         pd.DataFrame(
@@ -366,3 +367,178 @@ def test_charts_draw_what_the_tables_say():
     )
     progress = divide_charts.target_progress_chart(targets, target="internet_users", grouping="world")
     assert progress.axes[0].get_lines()[0].get_ydata()[0] == 50.0  # the target line
+
+
+# -- degenerate and hostile input (issue 30, class 1) ------------------------------------------------
+@pytest.mark.parametrize(
+    ("values", "weights", "message"),
+    [
+        ([1.0, np.inf, 3.0], None, "values at position 1 is infinite"),
+        ([1.0, 2.0, 3.0], [1.0, np.inf, 1.0], "weights at position 1 is infinite"),
+        ([1.0, "2", 3.0], None, "values at position 1 is '2', not a number"),
+        (["high", "low"], None, "values at position 0 is 'high', not a number"),
+        ([1 + 1j, 2.0], None, r"values at position 0 is \(1\+1j\), not a number"),
+        ([[1.0, 2.0], [3.0, 4.0]], None, r"one-dimensional, got an array of shape \(2, 2\)"),
+        ([1.0, np.nan], None, "no missing values or weights \\(missing at position 1\\)"),
+        ([0.0, 0.0], None, "positive mean"),
+        ([1.0, 2.0], [0.0, 0.0], "positive mean"),
+    ],
+)
+def test_inequality_of_unusable_values_names_the_problem(values, weights, message):
+    for measure in (divide.gini, divide.theil):
+        with pytest.raises(MethodError, match=message):
+            measure(values, weights=weights)
+
+
+def test_values_near_the_floating_point_limit_give_the_measures_of_their_scale():
+    x, w = np.array([1.0, 2.0, 3.0, 6.0]), np.array([1.0, 3.0, 2.0, 2.0])
+    big, tiny = x * 1.5e307, x * 1e-310  # sums and squares overflow, ratios underflow, without rescaling
+    for scaled in (big, tiny):
+        assert divide.gini(scaled, weights=w * 1e307) == pytest.approx(divide.gini(x, weights=w), rel=1e-12)
+        for measure in ("T", "L"):
+            expected = divide.theil(x, weights=w, by=["a", "a", "b", "b"], measure=measure)
+            got = divide.theil(scaled, weights=w, by=["a", "a", "b", "b"], measure=measure)
+            assert tuple(got) == pytest.approx(tuple(expected), rel=1e-9, abs=1e-15)
+    frame = pd.DataFrame({"economy": ["A", "B", "C", "D"], "year": 2020, "value": big})
+    population = pd.DataFrame({"economy": ["A", "B", "C", "D"], "population": w})
+    row = divide.inequality(frame, population=population).iloc[0]
+    assert row[["mean", "sd", "weighted_mean", "quintile_gap"]].map(math.isfinite).all()
+    assert row["mean"] == pytest.approx(3.0 * 1.5e307) and row["cv"] == pytest.approx(x.std() / x.mean())
+    means = divide.group_means(frame, by="world", groups=pd.DataFrame(index=list("ABCD")), population=population)
+    assert means["weighted_mean"].iloc[0] == pytest.approx(np.average(x, weights=w) * 1.5e307)
+
+
+def test_zero_weights_and_zero_weight_groups_take_no_part():
+    x, labels = [1.0, 2.0, 3.0, 6.0, 0.0], ["a", "a", "b", "b", "c"]
+    w = [1.0, 3.0, 2.0, 2.0, 0.0]  # group c: no population (and a zero value, which Theil L could not take)
+    for measure in ("T", "L"):
+        with_c = divide.theil(x, weights=w, by=labels, measure=measure)
+        without = divide.theil(x[:4], weights=w[:4], by=labels[:4], measure=measure)
+        assert tuple(with_c) == pytest.approx(tuple(without), abs=1e-15)
+        assert all(math.isfinite(v) for v in with_c)
+    assert divide.gini(x, weights=w) == pytest.approx(divide.gini(x[:4], weights=w[:4]), abs=1e-15)
+
+
+def test_labelled_values_and_weights_are_paired_by_label_not_position():
+    values = pd.Series([1.0, 2.0, 3.0], index=["ARG", "BRA", "CHL"])
+    weights = pd.Series([3.0, 2.0, 1.0], index=["CHL", "BRA", "ARG"])  # ARG 1, BRA 2, CHL 3
+    assert divide.gini(values, weights=weights) == pytest.approx(divide.gini([1, 2, 3], weights=[1, 2, 3]))
+    groups = pd.Series(["south", "east", "south"], index=["CHL", "BRA", "ARG"])
+    expected = divide.theil([1, 2, 3], weights=[1, 2, 3], by=["south", "east", "south"])
+    assert tuple(divide.theil(values, weights=weights, by=groups)) == pytest.approx(tuple(expected))
+    with pytest.raises(MethodError, match=r"different labels: \['CHL'\] without weights; \['PER'\] in weights only"):
+        divide.gini(values, weights=weights.rename({"CHL": "PER"}))
+    with pytest.raises(MethodError, match="repeat the label 'ARG'"):
+        divide.gini(values, weights=pd.Series([1.0, 2.0, 3.0], index=["ARG", "ARG", "BRA"]))
+
+
+@pytest.mark.parametrize(
+    ("value", "message", "year"),
+    [
+        ("12.5", "the value '12.5' is not a number", "2020"),
+        (np.inf, "the value inf is infinite", "2020"),
+        (-3.0, "need non-negative values, got -3", "2020"),
+    ],
+)
+def test_a_table_with_an_unusable_value_names_the_economy_and_year(value, message, year):
+    frame = pd.DataFrame(
+        {"economy": ["A", "B", "C"], "year": 2020, "value": pd.Series([10.0, value, 30.0], dtype="object")}
+    )
+    population = pd.DataFrame({"economy": ["A", "B", "C"], "population": 1.0})
+    for measure in (divide.inequality, divide.gini, divide.theil):
+        with pytest.raises(MethodError, match=message) as info:
+            measure(
+                frame,
+                population=population,
+                **({"groups": pd.DataFrame(index=list("ABC"))} if measure is divide.theil else {}),
+            )
+        assert (info.value.economy, str(info.value.year)) == ("B", year)
+
+
+def test_text_years_infinite_population_and_a_year_of_zeros_are_refused():
+    population = pd.DataFrame({"economy": ["A", "B", "C"], "population": [1.0, 2.0, 3.0]})
+    frame = pd.DataFrame({"economy": ["A", "B", "C"], "year": 2020, "value": [1.0, 2.0, 3.0]})
+    with pytest.raises(MethodError, match="the year 'twenty' is not a number") as info:
+        divide.inequality(frame.astype({"year": "object"}).assign(year=[2020, "twenty", 2020]), population=population)
+    assert info.value.economy == "B"
+    with pytest.raises(MethodError, match="the year 2020.5 is not a whole number"):
+        divide.inequality(frame.assign(year=[2020.0, 2020.5, 2020.0]), population=population)
+    with pytest.raises(MethodError, match="the year 1e\\+20 is not a whole number from 1900 to 9999"):
+        divide.inequality(frame.assign(year=[2020.0, 1e20, 2020.0]), population=population)  # no int64 holds it
+    with pytest.raises(MethodError, match="the population is infinite") as info:
+        divide.inequality(frame, population=population.assign(population=[1.0, np.inf, 3.0]))
+    assert info.value.economy == "B"
+    with pytest.raises(MethodError, match=r"every value is zero.*year 2020"):
+        divide.inequality(frame.assign(value=0.0), population=population)
+
+
+def test_convergence_without_three_economies_positive_at_both_ends_is_refused():
+    population = pd.DataFrame({"economy": list("ABCD"), "population": 1.0})
+    frame = pd.DataFrame(
+        {"economy": list("ABCD") * 2, "year": [2015] * 4 + [2020] * 4, "value": [0, 0, 2, 3, 1, 2, 3, 0]}
+    )
+    with pytest.raises(CoverageError, match="at least 3 economies with a value above zero in both 2015 and 2020; 1 of"):
+        divide.convergence(frame, population=population)
+    level = frame.assign(value=[2, 2, 2, 2, 1, 2, 3, 4])  # every economy starts at 2: no slope to fit
+    with pytest.raises(MethodError, match="every economy starts at the same level in 2015"):
+        divide.convergence(level, population=population)
+    with pytest.raises(MethodError, match="alpha must be a number between 0 and 1"):
+        divide.convergence(level, population=population, alpha=1.5)
+
+
+#: Any value: finite non-negative numbers of every magnitude (zero, subnormal, near the limit), and what is
+#: not one (negative, infinite, missing, text).
+ANY_VALUE = st.one_of(
+    st.floats(0, 1.7e308, allow_subnormal=True),
+    st.sampled_from([0.0, 5e-324, 1e-300, 1.0, 1e300, 1.7e308]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["12", "n/a", None]),
+)
+
+
+def _valid(values: list, weights: list | None) -> bool:
+    w = [1.0] * len(values) if weights is None else weights
+    numbers = all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in [*values, *w])
+    return numbers and len(values) > 0 and max(w) > 0 and max(v for v, u in zip(values, w, strict=True) if u > 0) > 0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(ANY_VALUE, min_size=n, max_size=n),
+            st.one_of(st.none(), st.lists(ANY_VALUE, min_size=n, max_size=n)),
+            st.lists(st.sampled_from("abc"), min_size=n, max_size=n),
+        )
+    )
+)
+def test_an_inequality_measure_is_finite_and_in_bounds_for_valid_input_and_refuses_the_rest(args):
+    """For every finite, non-negative input with a positive mean: 0 <= Gini <= 1 - p_min, 0 <= Theil T <=
+    ln(1 / p_min), Theil L >= 0 and finite (a zero value: refused), and the decomposition adds up with
+    non-negative parts. Anything else is a MethodError whose message names what is wrong."""
+    values, weights, labels = args
+    if not _valid(values, weights):
+        for call in (lambda: divide.gini(values, weights=weights), lambda: divide.theil(values, weights=weights)):
+            with pytest.raises(MethodError) as info:
+                call()
+            assert re.search("infinite|missing|non-negative|positive mean|not a number", str(info.value))
+        return
+    w = np.array([1.0] * len(values) if weights is None else weights)
+    if (w[w > 0] / w.max()).min() < divide.WEIGHT_RANGE:  # beyond floating point: refused, saying so
+        with pytest.raises(MethodError, match="weights span more than 150 orders of magnitude"):
+            divide.gini(values, weights=weights)
+        return
+    p_min = (w[w > 0] / w.max()).min() / (w / w.max()).sum()
+    g = divide.gini(values, weights=weights)
+    assert 0.0 <= g <= 1.0 - p_min + 1e-9
+    for measure in ("T", "L"):
+        used = np.array(values)[w > 0]
+        if measure == "L" and (used == 0).any():
+            with pytest.raises(MethodError, match="Theil L"):
+                divide.theil(values, weights=weights, measure=measure)
+            continue
+        d = divide.theil(values, weights=weights, by=labels, measure=measure)
+        assert all(math.isfinite(v) for v in d) and d.between >= 0 and d.within >= 0
+        assert abs(d.total - (d.between + d.within)) <= 1e-9 * max(1.0, d.total)
+        if measure == "T":
+            assert d.total <= math.log(1 / p_min) + 1e-9

@@ -86,7 +86,9 @@ def test_user_groups_replace_and_extend_the_bundled_ones():
 
 
 def test_group_means_by_hand():
-    scores = pd.DataFrame({"x": [0.2, 0.4, 0.9, 0.5]}, index=["A", "B", "C", "D"])
+    """The one tidy group_means (ictindex.units; issue 22 replaced the wide layout of this module's former copy):
+    the same hand-computed values, one row per grouping, group, year and code."""
+    scores = pd.DataFrame({"economy": ["A", "B", "C", "D"], "year": 2023, "x": [0.2, 0.4, 0.9, 0.5]})
     groups = pd.DataFrame(
         {
             "ldc": [True, True, False, np.nan],
@@ -95,15 +97,16 @@ def test_group_means_by_hand():
         },
         index=["A", "B", "C", "D"],
     )
-    table = group_means(scores, groups, "ldc", ["x"]).set_index("group")
+    table = group_means(scores, ["world", "ldc"], column="x", groups=groups).set_index("group")
     ldc = table.loc[GROUPINGS["ldc"]]
-    assert ldc["x (simple mean)"] == pytest.approx(0.3)
-    assert ldc["x (population-weighted)"] == pytest.approx((0.2 * 1 + 0.4 * 3) / 4)
-    assert ldc["population_year"] == "2022-2023"
+    assert ldc["simple_mean"] == pytest.approx(0.3)
+    assert ldc["weighted_mean"] == pytest.approx((0.2 * 1 + 0.4 * 3) / 4)
+    assert (ldc["population_year_earliest"], ldc["population_year"]) == (2022, 2023)
     assert table.loc["No group in the metadata", "economies"] == 1  # never dropped
-    assert table.loc["All scored economies", "economies"] == 4
+    assert table.loc["World", "economies"] == 4
+    assert table.loc["World", "population_share"] == pytest.approx(1.0)
     with pytest.raises(MethodError, match="unknown grouping"):
-        group_means(scores, groups, "continent", ["x"])
+        group_means(scores, "continent", column="x", groups=groups)
 
 
 def test_2023_group_averages_use_populations_of_2022_or_2023():

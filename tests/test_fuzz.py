@@ -358,3 +358,266 @@ def test_random_text_never_becomes_a_formula_or_a_path(labels, names, notes):
         assert unsafe_cells(target) == []
         assert files_outside(target, set(), root) == []
         assert len(list(target.glob("profile_*.txt"))) == len({safe_filename(label) for label in labels})
+
+
+# -- issue 30: the analysis functions, published tables, COINr tables, the uncertainty spec, user methods --------
+HOSTILE_NUMBER = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0, 1.7e308),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from(["12", "n/a", "12.3*", "96,5", "", "x", None, True, "1e999", " 7 "]),
+)
+
+
+@st.composite
+def value_tables(draw):
+    n = draw(st.integers(0, 10))
+    return pd.DataFrame(
+        {
+            "economy": draw(st.lists(st.sampled_from(["A", "B", "C", "D", "E", ""]), min_size=n, max_size=n)),
+            "year": pd.Series(
+                draw(st.lists(st.one_of(st.sampled_from([2020, 2021, 2022]), YEARS), min_size=n, max_size=n)),
+                dtype="object",
+            ),
+            "value": pd.Series(draw(st.lists(HOSTILE_NUMBER, min_size=n, max_size=n)), dtype="object"),
+        }
+    )
+
+
+@FUZZ
+@given(table=value_tables(), populations=st.lists(HOSTILE_NUMBER, min_size=5, max_size=5))
+def test_divide_gives_finite_in_bounds_measures_or_a_library_error(table, populations):
+    from ictindex import divide
+
+    population = pd.DataFrame({"economy": list("ABCDE"), "population": pd.Series(populations, dtype="object")})
+    groups = pd.DataFrame({"region": ["x", "x", "y", "y", None]}, index=list("ABCDE"))
+    original = table.copy()
+    measures = _accept(lambda: divide.inequality(table, population=population, groups=groups))
+    pd.testing.assert_frame_equal(table, original)
+    if measures is not None:
+        for column, low, high in (("gini", 0, 1), ("gini_weighted", 0, 1), ("theil_t", 0, np.inf), ("cv", 0, np.inf)):
+            values = measures[column].dropna()
+            assert ((values >= low) & (values <= high)).all(), (column, values)
+        assert np.isfinite(measures["mean"]).all()
+    for call in (
+        lambda: divide.theil(table, by="region", groups=groups, population=population),
+        lambda: divide.group_means(table, by=["world", "region"], groups=groups, population=population),
+        lambda: divide.convergence(table, population=population),
+    ):
+        _accept(call)
+
+
+@FUZZ
+@given(
+    values=st.lists(st.one_of(HOSTILE_NUMBER, st.lists(st.floats(), max_size=2)), max_size=8),
+    weights=st.one_of(st.none(), st.lists(HOSTILE_NUMBER, max_size=8)),
+    labelled=st.booleans(),
+)
+def test_inequality_of_any_values_is_a_number_in_bounds_or_a_library_error(values, weights, labelled):
+    from ictindex import divide
+
+    if labelled:
+        values = pd.Series(values, index=[f"e{i}" for i in range(len(values))], dtype="object")
+        if weights is not None:
+            weights = pd.Series(weights, index=[f"e{i}" for i in reversed(range(len(weights)))], dtype="object")
+    g = _accept(lambda: divide.gini(values, weights=weights))
+    if g is not None:
+        assert 0.0 <= g <= 1.0
+    t = _accept(lambda: divide.theil(values, weights=weights))
+    if t is not None:
+        assert all(np.isfinite(t)) and t.total >= 0
+
+
+@FUZZ
+@given(
+    economies=st.lists(ECONOMIES, min_size=1, max_size=6),
+    years=st.lists(YEARS, min_size=6, max_size=6),
+    scores=st.lists(HOSTILE_NUMBER, min_size=6, max_size=6),
+)
+def test_compare_with_any_published_table_gives_a_comparison_or_a_library_error(economies, years, scores):
+    import ictindex
+
+    ours = pd.DataFrame({"economy": ["KOR", "ARG", "NER", "BRA"], "year": 2022, "IDI": [90.0, 80.0, 20.0, 70.0]})
+    n = len(economies)
+    published = pd.DataFrame(
+        {
+            "economy": economies,
+            "year": pd.Series(years[:n], dtype="object"),
+            "IDI": pd.Series(scores[:n], dtype="object"),
+        }
+    )
+    original = published.copy()
+    comparison = _accept(lambda: ictindex.compare(ours, published, node="IDI"))
+    pd.testing.assert_frame_equal(published, original)
+    if comparison is not None:
+        both = comparison.table[comparison.table["in"] == "both"]
+        assert np.isfinite(both["score_b"].astype("float64")).all()
+        assert set(ours["economy"]) <= set(comparison.table["economy"])  # nothing of ours dropped
+
+
+DIRECTIONS = st.sampled_from([1, -1, 0, 2, "-1", "lower", "", None, float("nan"), True, -0.5])
+WEIGHTS = st.sampled_from([1, 0.5, 0, -1, "a", None, float("nan"), float("inf"), "2"])
+
+
+@FUZZ
+@given(
+    directions=st.lists(DIRECTIONS, min_size=2, max_size=2),
+    weights=st.lists(WEIGHTS, min_size=2, max_size=2),
+    cells=st.lists(HOSTILE_NUMBER, min_size=6, max_size=6),
+    time=st.sampled_from(["none", "ints", "text", "mixed"]),
+    types=st.sampled_from(["ok", "no aggregate", "two roots", "twice"]),
+)
+def test_read_coinr_of_any_imeta_and_idata_gives_a_panel_or_a_library_error(directions, weights, cells, time, types):
+    from ictindex import read_coinr
+
+    idata = pd.DataFrame(
+        {
+            "uCode": ["AAA", "BBB", "CCC"],
+            "x": pd.Series(cells[:3], dtype="object"),
+            "y": pd.Series(cells[3:], dtype="object"),
+        }
+    )
+    if time != "none":
+        idata["Time"] = {"ints": [2020] * 3, "text": ["2020"] * 3, "mixed": [2020, "x", None]}[time]
+    imeta = pd.DataFrame(
+        {
+            "iCode": ["x", "y", "Index"],
+            "iName": ["x", "y", "Index"],
+            "Direction": pd.Series([*directions, 1], dtype="object"),
+            "Weight": pd.Series([*weights, 1], dtype="object"),
+            "Parent": ["Index", "Index", None],
+            "Type": ["Indicator", "Indicator", "Aggregate"],
+        }
+    )
+    if types == "no aggregate":
+        imeta["Type"] = "Indicator"
+    elif types == "two roots":
+        imeta.loc[1, "Type"] = "Aggregate"
+    elif types == "twice":
+        imeta = pd.concat([imeta, imeta.iloc[[0]]], ignore_index=True)
+    read = _accept(lambda: read_coinr(idata, imeta, year=2021 if time == "none" else None))
+    if read is None:
+        return
+    panel, framework = read
+    numbers = [float(d) for d in directions]  # every direction read is 1 or -1, never guessed
+    assert [i.direction for i in framework.indicators] == ["lower" if d < 0 else "higher" for d in numbers]
+    result = _accept(lambda: build_index(panel, framework, units="any"))
+    if result is not None:
+        assert set(result.scores["economy"]) | set(result.excluded["economy"]) >= {"AAA", "BBB", "CCC"} - set(
+            result.coverage["economy"]
+        )
+
+
+SPEC_TEXT = st.one_of(
+    st.text(alphabet=string.printable, max_size=200),
+    st.builds(
+        lambda keys, depth: "\n".join(f"{k}: " + "[" * depth + "1" + "]" * depth for k in keys),
+        st.lists(
+            st.sampled_from(["weights", "aggregation", "normalisation", "data", "exclude_indicator", "x"]), max_size=4
+        ),
+        st.integers(0, 200),
+    ),
+    st.sampled_from(
+        [
+            "weights: {noise: 0.25}\nweights: {noise: 0.5}\n",
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+            "weights: {noise: 2}",
+            "aggregation: [arithmetic, {method: power, power: .nan}]",
+            "data: {error: 0.1, draws: 100000}",
+        ]
+    ),
+)
+
+
+@FUZZ
+@given(text=SPEC_TEXT, n=st.one_of(st.integers(-5, 10**13), st.floats(), st.text(max_size=3)), seed=HOSTILE_NUMBER)
+def test_any_uncertainty_spec_file_and_run_size_give_a_spec_or_a_spec_error(text, n, seed):
+    from ictindex.errors import SpecError
+    from ictindex.uncertainty import UncertaintySpec, check_run
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "spec.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            spec = UncertaintySpec.load(path)
+        except SpecError:
+            spec = None
+        if spec is not None:
+            assert UncertaintySpec.load(spec.model_dump(exclude_none=True)) == spec
+    try:
+        check_run(n, seed)
+    except SpecError:
+        return
+    assert isinstance(n, int) and 2 <= n <= 1_000_000 and isinstance(seed, int) and seed >= 0
+
+
+#: What a user's method may do wrong: its output replaced by a scalar, a slice, NaN at some places, values times a
+#: factor (outside the range when the factor is large), or nothing at all.
+MISCHIEF = st.sampled_from(["none", "scalar", "slice", "nan", "scaled", "text", "list"])
+
+
+def _mischief(kind: str, out: np.ndarray, factor: float, where: int) -> object:
+    if kind == "scalar":
+        return float(np.nanmean(out)) if np.isfinite(out).any() else 0.5
+    if kind == "slice":
+        return out[..., :1]
+    if kind == "nan":
+        out = np.array(out, dtype="float64")
+        out.reshape(-1)[where % out.size] = np.nan
+        return out
+    if kind == "scaled":
+        return out * factor
+    if kind == "text":
+        return "mean"
+    if kind == "list":
+        return out.tolist()
+    return out
+
+
+@FUZZ
+@given(
+    aggregation=MISCHIEF,
+    normalisation=MISCHIEF,
+    factor=st.floats(0.5, 1e6),
+    where=st.integers(0, 100),
+    values=st.lists(st.floats(1, 99), min_size=9, max_size=9),
+)
+def test_a_users_methods_give_a_checked_result_or_a_library_error_naming_them(
+    aggregation, normalisation, factor, where, values
+):
+    from ictindex.errors import MethodError
+    from ictindex.registry import register_aggregation, register_normalisation
+
+    register_aggregation("fuzz_mean", replace=True)(
+        lambda x, w, **p: _mischief(aggregation, (x * w).sum(axis=-1), factor, where)
+    )
+    register_normalisation("fuzz_share", replace=True)(
+        lambda x, params, year_code, direction, **o: _mischief(normalisation, x / 100, factor, where)
+    )
+    data = load_framework("doi").model_dump()
+    data["nodes"][0]["aggregation"] = {"method": "fuzz_mean"}
+    for indicator in data["indicators"]:
+        indicator["normalisation"] = {"method": "fuzz_share"}
+    framework = Framework.model_validate(data)
+    panel = pd.DataFrame(
+        {
+            "economy": np.repeat(["KOR", "ARG", "NER"], 3),
+            "year": 2023,
+            "indicator": ["mobile_coverage", "hh_internet", "internet_users"] * 3,
+            "value": values,
+        }
+    )
+    try:
+        result = build_index(panel, framework, min_coverage=0.3)
+    except MethodError as err:
+        assert "'fuzz_mean'" in str(err) or "'fuzz_share'" in str(err)
+        return
+    except IctIndexError:
+        return
+    scores = result.scores[result.node_codes].to_numpy(dtype="float64")
+    scores = scores[~np.isnan(scores)]  # a node without enough children is not scored (the coverage rule)
+    assert np.isfinite(scores).all() and (scores >= 0).all() and (scores <= 1 + 1e-9).all()
+    assert result.scores[framework.index].notna().all()
+    assert {row["name"] for row in result.provenance["user_methods"]} == {"fuzz_mean", "fuzz_share"}

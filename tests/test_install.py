@@ -98,3 +98,12 @@ def test_main_job_on_bundled_data_from_wheel(installed):
     assert (installed / "report" / "index.html").is_file()
     assert (installed / "report" / "charts" / "map.svg").is_file()
     assert (installed / "report" / "charts" / "gender_parity.png").is_file()
+
+
+def test_explorer_from_wheel(installed):
+    """The explorer's script and style are package data: the page written from the wheel holds them."""
+    page = installed / "explorer.html"
+    explored = _run(installed, "explore", "--year", "2023", "--out", str(page))
+    assert explored.returncode == 0, explored.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "window.ictindex = {" in text and "table-layout:fixed" in text

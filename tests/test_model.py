@@ -279,6 +279,113 @@ def test_arguments_are_checked_before_anything_is_evaluated(doi_panel):
             model.evaluate(**kwargs)
 
 
+@pytest.mark.parametrize("chunk", [0, -1, 1.5, 2.0, "2", True, None])
+def test_chunk_is_a_positive_whole_number(doi_panel, chunk):
+    """chunk=0 or a negative chunk evaluated nothing and returned the uninitialised output array as scores."""
+    model = compile_model(doi_panel, "doi")
+    weights = np.tile(model.weights, (5, 1))
+    if chunk is None:
+        np.testing.assert_allclose(model.evaluate(weights, chunk=chunk), model.evaluate(weights, chunk=2), atol=1e-12)
+        return
+    with pytest.raises(SpecError, match=f"chunk must be a whole number of weight sets >= 1, got {chunk!r}"):
+        model.evaluate(weights, chunk=chunk)
+
+
+#: Each argument of evaluate, valid (True) or not (False); a list of aggregations is sized to the weight sets.
+_WEIGHTS = [
+    ("nominal", True),
+    ("three", True),
+    ("wrong shape", False),
+    ("negative", False),
+    ("nan", False),
+    ("text", False),
+]
+_AGGREGATIONS = [
+    (None, True),
+    ("arithmetic", True),
+    ({"method": "power", "power": 2}, True),
+    ({"DOI": {"method": "power", "power": 0.5}}, True),
+    ("per weight set", True),
+    ("one too many", False),
+    (5, False),
+    (b"arithmetic", False),
+    ({"method": "power", "power": 0}, False),
+    ({"method": "power", "power": float("inf")}, False),
+    ({"method": "power", "power": "2"}, False),
+    ({"DOI": 5}, False),
+    ({"nowhere": "arithmetic"}, False),
+    ("softmax", False),
+    ({"method": "arithmetic", "extra": {1, 2}}, False),
+]
+_NORMALISATIONS = [
+    (None, True),
+    ("goalpost", True),
+    ({"hh_internet": {"method": "goalpost", "lower": 0, "upper": 50}}, True),
+    (7, False),
+    ({"hh_internet": 7}, False),
+    ({"hh_internet": {"method": "goalpost", "lower": None}}, False),
+    ({"method": "goalpost", "lower": 0, "upper": float("nan")}, False),
+]
+_EXCLUDES = [
+    (None, True),
+    ([], True),
+    (["internet_tariff"], True),
+    ("internet_tariff", False),
+    (5, False),
+    ([5], False),
+    (["DOI"], False),
+]
+_SEXES = [(None, True), ("total", True), (5, False), ("x", False), ("female", False)]  # no female values compiled
+_CHUNKS = [(None, True), (1, True), (np.int64(7), True), (0, False), (-3, False), (1.5, False), (True, False)]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.tuples(
+        st.sampled_from(_WEIGHTS),
+        st.sampled_from(_AGGREGATIONS),
+        st.sampled_from(_NORMALISATIONS),
+        st.sampled_from(_EXCLUDES),
+        st.sampled_from(_SEXES),
+        st.sampled_from(_CHUNKS),
+    )
+)
+def test_evaluate_arguments_are_validated_before_any_work(doi_panel, arguments):
+    """Whatever the mix of arguments: one that is wrong gives a SpecError naming its field and no aggregation or
+    normalisation runs; all right give scores of shape (weight sets, units, nodes) within the framework's scale."""
+    import ictindex.model as engine
+
+    model = compile_model(doi_panel, "doi")
+    (weights, w_ok), (aggregation, a_ok), (normalisation, n_ok), (exclude, e_ok), (sex, s_ok), (chunk, c_ok) = arguments
+    r = 3 if weights == "three" else 1
+    given_weights = {
+        "nominal": None,
+        "three": np.tile(model.weights, (3, 1)),
+        "wrong shape": np.ones((2, 3)),
+        "negative": -model.weights,
+        "nan": model.weights * np.nan,
+        "text": "heavy",
+    }[weights]
+    if aggregation in ("per weight set", "one too many"):
+        aggregation = ["arithmetic"] * (r if aggregation == "per weight set" else r + 1)
+    work = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("aggregate_tree", "fit_columns", "apply_columns"):
+            real = getattr(engine, name)
+            patch.setattr(engine, name, lambda *a, _real=real, _name=name, **k: work.append(_name) or _real(*a, **k))
+        if all((w_ok, a_ok, n_ok, e_ok, s_ok, c_ok)):
+            scores = model.evaluate(given_weights, aggregation, normalisation, exclude, sex=sex, chunk=chunk)
+            assert scores.shape == (r, len(model.units), len(model.nodes))
+            assert np.nanmin(scores) >= 0 and np.nanmax(scores) <= model.framework.scale
+            return
+        with pytest.raises(SpecError) as info:
+            model.evaluate(given_weights, aggregation, normalisation, exclude, sex=sex, chunk=chunk)
+    assert info.value.field in {"weights", "aggregation", "normalisation", "exclude", "sex", "chunk"}
+    assert work == [], f"work before the check: {work}"
+
+
 # -- bugs fixed on the way (engine issue) ------------------------------------------------------------
 def test_reference_year_outside_the_years_built(doi_panel):
     panel = pd.concat([doi_panel.assign(year=2020), doi_panel.assign(year=2021, value=doi_panel["value"] * 0.99)])

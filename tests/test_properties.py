@@ -24,6 +24,9 @@ from ictindex.report.tables import coverage_table, group_averages, ranking_table
 ROUND_TRIP = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Random percentages may all lie below 1 in a year, which a build refuses as fractions (ictindex.checks): here the
+#: check warns, and the properties hold with every check's findings kept
+FRACTIONS_WARN = {"percent_as_fraction": "warning"}
 ECONOMIES = ["ARG", "BRA", "CHL", "DEU", "EGY", "FRA", "GHA"]
 CODES = ["x1", "x2", "x3", "x4"]
 
@@ -118,8 +121,8 @@ def test_improving_an_indicator_never_lowers_that_economys_scores(panel, method,
     if method != "goalpost" and not _distinct(improved):
         return
     economy = panel.loc[target, "economy"]
-    before = build_index(panel, fw).scores.set_index("economy").loc[economy]
-    after = build_index(improved, fw).scores.set_index("economy").loc[economy]
+    before = build_index(panel, fw, checks=FRACTIONS_WARN).scores.set_index("economy").loc[economy]
+    after = build_index(improved, fw, checks=FRACTIONS_WARN).scores.set_index("economy").loc[economy]
     for node in ("index", "a", "b"):
         assert after[node] >= before[node] - 1e-9
 
@@ -197,13 +200,13 @@ def test_row_order_labels_and_weight_scale_do_not_matter(panel, seed, factor):
     if panel.empty:
         return
     fw = framework("goalpost", weights=(1, 2, 3, 1))
-    base = build_index(panel, fw)
-    shuffled = build_index(panel.sample(frac=1, random_state=seed), fw)
+    base = build_index(panel, fw, checks=FRACTIONS_WARN)
+    shuffled = build_index(panel.sample(frac=1, random_state=seed), fw, checks=FRACTIONS_WARN)
     pd.testing.assert_frame_equal(base.scores, shuffled.scores)
     # renaming economies permutes the scores and nothing else
     present = sorted(panel["economy"].unique())
     renamed_to = dict(zip(present, list(reversed(ECONOMIES))[: len(present)], strict=True))
-    renamed = build_index(panel.assign(economy=panel["economy"].map(renamed_to)), fw).scores
+    renamed = build_index(panel.assign(economy=panel["economy"].map(renamed_to)), fw, checks=FRACTIONS_WARN).scores
     back = renamed.assign(economy=renamed["economy"].map({v: k for k, v in renamed_to.items()}))
     back = back.sort_values(["year", "economy"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(
@@ -212,7 +215,7 @@ def test_row_order_labels_and_weight_scale_do_not_matter(panel, seed, factor):
         check_dtype=False,
     )
     # multiplying every weight of a node by the same factor changes nothing (weights are rescaled)
-    scaled = build_index(panel, framework("goalpost", weights=(factor, 2 * factor, 3, 1)))
+    scaled = build_index(panel, framework("goalpost", weights=(factor, 2 * factor, 3, 1)), checks=FRACTIONS_WARN)
     np.testing.assert_allclose(
         scaled.scores[["index", "a", "b"]].to_numpy(), base.scores[["index", "a", "b"]].to_numpy(), atol=1e-12
     )
@@ -246,8 +249,8 @@ def test_no_mutation_determinism_and_no_economy_lost(panel, by_sex):
     sexed = pd.concat(
         [panel, panel[panel.indicator == "x1"].assign(sex="female"), panel[panel.indicator == "x1"].assign(sex="male")]
     ).fillna({"sex": "total"})
-    first = build_index(sexed, fw, by_sex=by_sex)
-    second = build_index(sexed, fw, by_sex=by_sex)
+    first = build_index(sexed, fw, by_sex=by_sex, checks=FRACTIONS_WARN)
+    second = build_index(sexed, fw, by_sex=by_sex, checks=FRACTIONS_WARN)
     pd.testing.assert_frame_equal(panel, frozen)
     assert repr(fw_dict) == original_dict
     for table in ("scores", "raw", "normalised", "coverage", "imputations", "excluded"):
@@ -288,11 +291,11 @@ def test_panel_csv_and_xlsx_round_trip(panel, tmp_path_factory):
         return
     folder = tmp_path_factory.mktemp("panel")
     fw = framework()
-    reference = build_index(panel, fw).scores
+    reference = build_index(panel, fw, checks=FRACTIONS_WARN).scores
     panel.to_csv(folder / "p.csv", index=False)
     panel.to_excel(folder / "p.xlsx", index=False)
     for path in (folder / "p.csv", folder / "p.xlsx"):
-        pd.testing.assert_frame_equal(build_index(path, fw).scores, reference)
+        pd.testing.assert_frame_equal(build_index(path, fw, checks=FRACTIONS_WARN).scores, reference)
 
 
 def test_report_tables_round_trip_through_csv_and_xlsx(tmp_path):
@@ -318,4 +321,5 @@ def test_report_tables_round_trip_through_csv_and_xlsx(tmp_path):
         for column in numeric:
             expected = table[column].astype("float64").to_numpy()
             np.testing.assert_array_equal(from_csv[column].astype("float64").to_numpy(), expected)  # exact
-            np.testing.assert_allclose(from_xlsx[column].astype("float64").to_numpy(), expected, rtol=5e-16)
+            # 16 significant digits: a value whose leading digit is 1 may come back a few ulps off (5.06e-16)
+            np.testing.assert_allclose(from_xlsx[column].astype("float64").to_numpy(), expected, rtol=1e-15)

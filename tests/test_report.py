@@ -22,6 +22,7 @@ from ictindex.errors import IctIndexError, MethodError
 from ictindex.report import charts, write_report
 from ictindex.report.export import HEADER_ROW, format_number, to_html, to_latex, write_xlsx
 from ictindex.report.maps import world_polygons
+from ictindex.report.quality import SHORT_MARKERS
 from ictindex.report.style import SOURCE_GID, save_figure
 from ictindex.report.tables import (
     RankingRule,
@@ -127,6 +128,9 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
         "divide_convergence",
         "divide_urban_rural",
         "wsis_targets",
+        "data_quality_describe",  # the data-quality section (issue 21), in page order after the divide
+        "data_quality_summary",
+        "data_quality",
         "methodology",
         "provenance",
     ]
@@ -454,15 +458,20 @@ def test_ranking_chart_shows_every_economy_with_its_value(result):
         f"{r}  {report_name(e)}" for r, e in zip(ranking["rank"], ranking["economy"], strict=True)
     ]
     assert len(labels) == n
-    values = [t.get_text() for ax in fig.axes for t in ax.texts]
+    values = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() != "flag"]
     assert sorted(values) == sorted(f"{v:.2f}" for v in ranking["DOI"])
     assert fig.axes[-1].get_xlabel() == "Digital Opportunity Index score"
+    # the flags of every flagged economy after its score (issue 21), and their legend under the chart
+    flags = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "flag"]
+    assert sorted(flags) == sorted(ranking.loc[ranking["flag"] != "", "flag"])
+    legend = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    assert legend == [f"{m}  {text}" for m, text in SHORT_MARKERS.items() if any(m in f for f in flags)]
 
 
 def test_ranking_chart_stacks_sub_index_contributions(result):
     fig = result.plot.ranking_chart(year=YEAR, top=10, stacked=True)
     ax = fig.axes[0]
-    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 203)"
+    assert ax.get_title("left") == f"Digital Opportunity Index (current series), {YEAR} (top 10 of 202)"
     bars = _bars(ax)
     assert len(bars) == 10 * 3
     # the stacked segments of each economy add up to its index score
@@ -474,7 +483,9 @@ def test_ranking_chart_stacks_sub_index_contributions(result):
     np.testing.assert_allclose(sorted(ends.values()), sorted(top10), atol=1e-12)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "1  Monaco"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Opportunity", "Infrastructure", "Utilization"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:3] == ["Opportunity", "Infrastructure", "Utilization"]
+    assert legend[3:] == [f"{m}  {text}" for m, text in SHORT_MARKERS.items()]  # the flags of the top 10 (issue 21)
     assert "contribution of each sub-index" in ax.get_xlabel()
 
 
@@ -684,7 +695,7 @@ def test_report_command_on_bundled_data(tmp_path):
     assert {"KOR", "GIB"} <= set(pd.read_csv(tmp_path / "tables" / "not_ranked.csv")["economy"])
     assert (tmp_path / "tables" / "report.xlsx").is_file()
     imputed = len(pd.read_csv(tmp_path / "tables" / "imputations.csv"))
-    assert f"203 economies scored; {imputed} values imputed" in out.stdout  # the same count as the page's
+    assert f"202 economies scored; {imputed} values imputed" in out.stdout  # the same count as the page's
     assert f"<b>{imputed}</b> values imputed in 2023" in (tmp_path / "index.html").read_text()
     # the gender section of 2023 rests on by-sex data of 2020-2023 and says so in its title and captions
     page = html.unescape((tmp_path / "index.html").read_text())
@@ -750,3 +761,23 @@ def test_pdf_output_and_terminal_progress(result, tmp_path):
     write_report(result, tmp_path / "r", year=YEAR, console=console)
     shown = stream.getvalue()
     assert "chart" in shown or "tables" in shown  # the progress bar was drawn
+
+
+# -- data quality (issue 21) ------------------------------------------------------------------------------------
+def test_the_report_has_a_data_quality_section_with_every_warning_by_problem(report, result):
+    page = html.unescape(report.html.read_text())
+    assert "<h2 id='quality'>Data quality</h2>" in page and "<a href='#quality'>Data quality</a>" in page
+    warned = result.issues.query("severity == 'warning'")
+    rows = pd.read_csv(report.folder / "tables" / "data_quality.csv", keep_default_na=False)
+    assert len(rows) == len(warned) and set(rows["problem"]) == set(warned["problem"])
+    summary = pd.read_csv(report.folder / "tables" / "data_quality_summary.csv").set_index("problem")
+    assert summary["findings"].to_dict() == warned["problem"].value_counts().to_dict()
+    for problem, count in summary["findings"].items():  # one heading per problem, with its count
+        assert f"<h3>{problem} ({count})</h3>" in page
+    assert summary.loc["zero_price", "findings"] == 42  # ITU's zero basket prices, set aside
+    described = pd.read_csv(report.folder / "tables" / "data_quality_describe.csv").set_index("indicator")
+    assert described.index.tolist() == result.framework.indicator_codes
+    raw = result.raw.query(f"year == {YEAR}")
+    assert described.loc["internet_tariff", "count"] == raw["internet_tariff"].notna().sum()
+    assert described.loc["internet_tariff", "min"] > 0  # no zero price reaches a score
+    assert "data_quality" in {p.stem for p in (report.folder / "tables").glob("*.tex")}

@@ -194,3 +194,24 @@ def test_sex_coverage_counts_economies_with_both_sexes():
     assert table.loc["i99H", 2022] >= 65 and table.loc["i99H", 2021] >= 73
     assert table.loc["IT_MOB_OWN", 2021] == 37 and table.loc["SE_ADT_ACTS (any skill)", 2021] >= 48
     assert table.loc["SP.POP.TOTL", 2023] == 216  # 217 WDI economies less the Channel Islands
+
+
+def test_zero_basket_prices_are_set_aside_by_the_panel_build():
+    raw = read_datahub_csv(HUB / "fixed_broadband_internet_5GB.csv").panel
+    zero = panel_build.zero_prices(raw)
+    gni = raw[zero & (raw["indicator"] == "i154_FBB5_GNI")]
+    assert len(gni) == 42 and set(gni["year"]) == {2022} and {"PRK", "GIB", "VEN"} <= set(gni["economy"])
+    assert set(panel_build.price_series()) == {
+        "i154_FBB5$",
+        "i154_FBB5_GNI",
+        "i154_FBB5_PPP",
+        "i271mb_5GB$",
+        "i271mb_5GB_GNI",
+        "i271mb_5GB_PPP",
+    }
+    bundled = datasets.load("itu")
+    assert not panel_build.zero_prices(bundled).any()  # kept out of the panel ...
+    aside = pd.DataFrame(list(bundled.attrs["set_aside"]), columns=panel_build.SET_ASIDE_COLUMNS)
+    assert len(aside) == int(zero.sum()) and set(aside["problem"]) == {"zero_price"}  # ... and listed
+    log = (ROOT / "data" / "panel" / "BUILD_LOG.md").read_text()
+    assert f"## Zero prices set aside ({len(aside)} rows" in log

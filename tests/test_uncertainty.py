@@ -168,7 +168,7 @@ def test_spec_from_yaml_and_bad_arguments(itu, tmp_path):
     spec = UncertaintySpec.load(path)
     assert spec.weights.noise == 0.1 and spec.aggregation == ["arithmetic", {"method": "power", "power": 2}]
     (tmp_path / "bad.yaml").write_text("weights: [1, 2\n", encoding="utf-8")
-    with pytest.raises(SpecError, match="cannot read"):
+    with pytest.raises(SpecError, match="not valid YAML at line 2"):
         UncertaintySpec.load(tmp_path / "bad.yaml")
     for bad in ({"n": 1}, {"n": 2.5}, {"top": 0}, {"sampler": "halton"}):
         with pytest.raises(SpecError) as err:
@@ -176,6 +176,66 @@ def test_spec_from_yaml_and_bad_arguments(itu, tmp_path):
         assert err.value.field == next(iter(bad))
     with pytest.raises(SpecError, match="does not exist"):
         ictindex.uncertainty(itu, "doi_current", path, n=4, **BUILD).replication(4)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "line"),
+    [
+        ("weights: {noise: 0.2}\nweights: {noise: 0.3}\n", "key 'weights' appears twice in one mapping", 2),
+        ("aggregation: [arithmetic, geometric]\nexclude_indicator: true\naggregation: [power]\n", "appears twice", 3),
+        ("weights: " + "[" * 60 + "]" * 60 + "\n", "nested more than 50 levels deep", 1),
+        ("weights: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 50 levels deep", None),
+        (
+            "\n".join(
+                ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+                + [f"{chr(98 + k)}: &{chr(98 + k)} [{', '.join([f'*{chr(97 + k)}'] * 10)}]" for k in range(6)]
+            ),
+            "more than 100,000 values once its aliases",
+            None,
+        ),
+        ("weights: {noise: 0.2}\n\xff\n", "not UTF-8", None),
+    ],
+)
+def test_the_spec_file_has_the_framework_loaders_guards(tmp_path, text, words, line):
+    """Issue 30, class 5: a repeated key (PyYAML kept the last silently), nesting (a RecursionError), nested aliases
+    (10^7 values) and bytes that are not text are SpecErrors naming the file (and line)."""
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape") if "\xff" not in text else text.encode("latin-1"))
+    with pytest.raises(SpecError, match=words) as info:
+        UncertaintySpec.load(path)
+    assert info.value.file == str(path)
+    if line is not None:
+        assert info.value.line == line
+
+
+def test_a_spec_file_above_the_size_limit_is_refused_before_reading(tmp_path):
+    from ictindex import limits
+
+    path = tmp_path / "spec.yaml"
+    path.write_text("weights: {noise: 0.2}\n" + "# comment\n" * 1000, encoding="utf-8")
+    with limits.raised(MAX_YAML_BYTES=1000), pytest.raises(SpecError, match=r"\(MAX_YAML_BYTES\)"):
+        UncertaintySpec.load(path)
+    assert UncertaintySpec.load(path).weights.noise == 0.2
+
+
+@pytest.mark.parametrize(
+    ("n", "seed", "field", "words"),
+    [
+        (10**12, 0, "n", "more than the limit of 1,000,000 \\(MAX_REPLICATIONS\\)"),
+        (64, -1, "seed", "seed must be a whole number >= 0, got -1"),
+        (64, 1.5, "seed", "got 1.5"),
+        (64, "7", "seed", "got '7'"),
+        (64, True, "seed", "got True"),
+    ],
+)
+def test_n_and_seed_are_checked_before_the_build_is_compiled(itu, n, seed, field, words):
+    """A huge n tried to allocate terabytes; a negative or text seed was a numpy error after the compile."""
+    from ictindex import sensitivity
+
+    for run in (ictindex.uncertainty, sensitivity):
+        with pytest.raises(SpecError, match=words) as info:
+            run(itu, "nowhere", {"weights": {"noise": 0.25}}, n=n, seed=seed)  # the framework is never loaded
+        assert info.value.field == field
 
 
 def test_inputs_not_mutated_and_progress_silent_in_tests(itu, capsys):

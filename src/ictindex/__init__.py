@@ -29,7 +29,23 @@ from ictindex.spec import BuildSpec
 from ictindex.uncertainty import UncertaintyResult, UncertaintySpec, uncertainty
 from ictindex.weights import effective_weights, weights_table
 
+# isort: split
+# -- issue 22: units tables, boundaries, several results compared ----------------------------------------------------
+from ictindex import datasets as _datasets
+from ictindex.analysis import MultiComparison
+from ictindex.geometry import read_geometry
+from ictindex.units import Units, read_units
+from ictindex.units import economies as _economies
+
+_datasets.economies = _economies  # the former datasets.economies (now in ictindex.units: datasets imports none of it)
+
 __version__ = "0.1.0"
+
+# data quality (issue 21): describe a panel, the checks registry, the warning a kept finding emits
+from ictindex.checks import Findings, check_values  # noqa: E402
+from ictindex.errors import IctIndexWarning  # noqa: E402
+from ictindex.registry import register_check  # noqa: E402
+from ictindex.stats import describe  # noqa: E402
 
 __all__ = [
     "build_index",
@@ -66,4 +82,14 @@ __all__ = [
     # world and group estimates (issue 24)
     "estimates",
     "Estimates",
+    "Units",
+    "read_units",
+    "read_geometry",
+    "MultiComparison",
+    # data quality (issue 21)
+    "describe",
+    "register_check",
+    "Findings",
+    "check_values",
+    "IctIndexWarning",
 ]

@@ -37,7 +37,7 @@ import pandas as pd
 from ictindex.coverage import COVERAGE_COLUMNS, FLOORED_COLUMNS, coverage_rows
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
-from ictindex.registry import aggregations, register_aggregation
+from ictindex.registry import aggregations, is_builtin, register_aggregation
 
 __all__ = ["weighted_mean", "aggregate", "aggregate_tree", "Tree", "COVERAGE_COLUMNS", "FLOORED_COLUMNS"]
 
@@ -265,9 +265,13 @@ def aggregate_tree(
     units: pd.MultiIndex | None = None,
     explain: Explanation | None = None,
     out: np.ndarray | None = None,
+    check: bool = True,
 ) -> np.ndarray:
     """Score every node for every weight set: ``(r, units, nodes)``, unscaled (written into ``out``
     when given).
+
+    With ``check`` (the default; the engine checks the first chunk of weight sets only), the output of an
+    aggregation method registered by a user is checked where the engine receives it (:func:`_user_mean`).
 
     ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
     nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters
@@ -340,6 +344,9 @@ def aggregate_tree(
                 value = method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)
         expected = pos.sum(axis=-1)[:, None]
         ok = (n_present >= tree.threshold[n] * expected - 1e-9) & (n_present > 0)
+        if check and not is_builtin("aggregation", methods[n]):
+            children = [(values[c], masks[c] & pos[:, j, None]) for j, c in enumerate(cols)]
+            value = _user_mean(value, ok, children, floor if positive else None, methods[n], tree.nodes[n], units)
         value = np.where(ok, value, np.nan)
         values.append(value)
         masks.append(ok[0] if r == 1 or (ok.all(axis=0) == ok.any(axis=0)).all() else ok)
@@ -362,6 +369,53 @@ def aggregate_tree(
         if explain is not None:
             explain.indicators_present = present
     return out
+
+
+def _user_mean(
+    value: Any,
+    ok: np.ndarray,
+    children: list[tuple[np.ndarray, np.ndarray]],
+    floor: float | None,
+    name: str,
+    node: str,
+    units: pd.MultiIndex | None,
+) -> np.ndarray:
+    """The output of a user-registered aggregation, checked: one number per weight set and unit (a scalar was
+    broadcast to every unit, a wrong shape was a numpy error), finite wherever the node is scored (NaN was
+    reported as a coverage problem), and - the defining property of a mean (internality) - between the lowest
+    and the highest of the children it weighs (values raised to the node's zero floor counted as such)."""
+    place = {"node": node, "hint": f"correct the aggregation method '{name}' registered by the user"}
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise MethodError(
+            f"aggregation method '{name}' returned {type(value).__name__}, not numbers", **place
+        ) from None
+    if array.shape != ok.shape:
+        got = "a single value" if array.ndim == 0 else f"shape {array.shape}"
+        raise MethodError(
+            f"aggregation method '{name}' returned {got}, not one value per weight set and unit {ok.shape}", **place
+        )
+    low, high = np.full(ok.shape, np.inf), np.full(ok.shape, -np.inf)
+    for child, present in children:
+        child = np.where(child <= floor, floor, child) if floor is not None else child
+        low = np.where(present, np.minimum(low, child), low)
+        high = np.where(present, np.maximum(high, child), high)
+    tolerance = 1e-9 * np.maximum(1.0, np.maximum(np.abs(low), np.abs(high)))
+    with np.errstate(invalid="ignore"):
+        inside = (array >= low - tolerance) & (array <= high + tolerance)
+    for bad, problem in (
+        (ok & ~np.isfinite(array), "returned {v} for a unit it scores"),
+        (ok & ~inside, "returned {v:g}, outside"),
+    ):
+        if bad.any():
+            at = tuple(np.argwhere(bad)[0])
+            economy, year = units[at[-1]] if units is not None else (None, None)
+            text = problem.format(v=array[at])
+            if "outside" in problem:
+                text += f" the range of its children ({low[at]:g} to {high[at]:g}), which a mean cannot leave"
+            raise MethodError(f"aggregation method '{name}' {text}", economy=economy, year=year, **place)
+    return array
 
 
 def aggregate(

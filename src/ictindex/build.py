@@ -28,6 +28,7 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
+from ictindex.registry import user_methods
 from ictindex.result import IndexResult, Lazy
 from ictindex.spec import BuildSpec
 from ictindex.unit_tables import UnitTables, min_ranks, unit_tables
@@ -59,6 +60,20 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
     return panel.astype(dict.fromkeys(text, "str")) if text else panel
 
 
+def _absent_series(model: IndexModel) -> str:
+    """ ", and 6 of its 11 indicators have no series in the data: ..." when indicators are absent altogether."""
+    issues = model.checked.issues
+    absent = issues.loc[issues["problem"] == "absent_indicator", "indicator"].astype(str).tolist()
+    if not absent:
+        return ""
+    fw = model.framework
+    series = [
+        f"{code} ({', '.join(fw.indicator(code).source.codes)})" if fw.indicator(code).source else code
+        for code in absent
+    ]
+    return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
+
+
 def explain(model: IndexModel) -> IndexResult:
     """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`: the unit-by-unit
     tables of :mod:`ictindex.unit_tables` (each built when first asked for), the ranks of every year, and the female
@@ -69,6 +84,7 @@ def explain(model: IndexModel) -> IndexResult:
         _nothing_scored(tables)
     gender, gender_indicators = _gender(model) if spec.by_sex else (None, None)
     flags = Lazy(tables.flags)
+    score_issues = tables.score_issues()  # the checks of scores: an error stops the build now
     return IndexResult(
         framework=fw,
         _scores=Lazy(lambda: tables.scores(min_ranks(model.year_code, tables.index_scores()))),
@@ -78,7 +94,7 @@ def explain(model: IndexModel) -> IndexResult:
         _sources=Lazy(lambda: model.sources),
         _imputations=model.imputations,
         _coverage=Lazy(tables.coverage),
-        _issues=model.checked.issues,
+        _issues=tables.issues(score_issues),
         _floored=Lazy(tables.floored),
         _gender=gender,
         _gender_indicators=gender_indicators,
@@ -86,7 +102,7 @@ def explain(model: IndexModel) -> IndexResult:
         _treatment_summary=model.treatment_summary,
         _screening=model.screening,
         _flags=flags,
-        _economy_flags=Lazy(lambda: tables.economy_flags(flags.build())),
+        _economy_flags=Lazy(lambda: tables.economy_flags(flags.build(), score_issues)),
         _breaks=Lazy(tables.breaks),
         provenance=provenance(model),
         spec=spec,
@@ -98,10 +114,16 @@ def _nothing_scored(tables: UnitTables) -> None:
     coverage = tables.coverage()
     reasons = coverage[coverage["node"] == fw.index]["reason"]
     raise CoverageError(
-        f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}",
+        f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}" + _absent_series(tables.model),
         year=_years_text(wanted),
         hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
-        + "add data, use imputation='latest', or lower min_coverage",
+        + "add data, use imputation='latest', or lower min_coverage"
+        + (
+            f"; '{fw.current_framework}' is the {fw.name} method on series collected today"
+            f" (build_index(data, '{fw.current_framework}'))"
+            if fw.current_framework
+            else ""
+        ),
     )
 
 
@@ -120,7 +142,10 @@ def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
         male,
         fw,
         reasons=reasons,
-        shares=female_shares(panel),
+        # population by sex of the units table, else the panel's population rows by sex
+        shares=spec.units.female_shares(list(spec.years or model.years))
+        if spec.units.has_sex_population and spec.units.kind == "table"
+        else female_shares(panel),
         band=spec.parity_band,
         data_years=value_years(sexed, model.imputations, fw),
     )
@@ -150,9 +175,13 @@ def provenance_of(spec: BuildSpec, years: list[int], input_sha256: str | None) -
         "max_gap": imputation.max_gap if imputation.method != "none" else None,
         "reference_year": spec.reference_year,
         "min_coverage": spec.coverage_rule,
-        "units": spec.units,
+        "units": spec.units.describe(),
+        **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
         "screening": None if spec.screening is None else spec.screening.model_dump(),
         "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
+        "checks": {name: setting.model_dump(exclude_none=True) for name, setting in spec.checks} or None,
+        # methods registered by the user, and built-in names the user replaced (issue 30)
+        "user_methods": user_methods(fw, imputation.method, None if spec.treatment is None else spec.treatment.method),
     }
 
 
@@ -161,7 +190,7 @@ def build_index(
     framework: str | Path | Framework | None = None,
     *,
     spec: BuildSpec | None = None,
-    years: int | Iterable[int] | None = None,
+    years: int | Iterable[int] | str | None = None,
     sex: str = "total",
     by_sex: bool = False,
     parity_band: tuple[float, float] = PARITY_BAND,
@@ -176,6 +205,8 @@ def build_index(
     treatment: str | Mapping[str, Any] | None = None,
     normalisation: str | Mapping[str, Any] | None = None,
     groups: pd.DataFrame | None = None,
+    missing_years: str | None = None,
+    checks: str | Mapping[str, Any] | None = None,
     fitted: FittedParameters | None = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
@@ -195,7 +226,10 @@ def build_index(
         A :class:`~ictindex.spec.BuildSpec` (e.g. ``result.spec.replace(min_coverage=0.5)``) that
         gives every other argument; arguments given as well override it.
     years
-        Year(s) to score (default: every year in which any framework indicator has data).
+        Year(s) to score (default: every year in which any framework indicator has data). A year without data
+        is an error naming it (replaying a spec on next year's file says which of its years are missing);
+        ``years="available"`` builds those of the years (the spec's, when replaying one) that the data hold,
+        with an :class:`~ictindex.errors.IctIndexWarning` naming the others.
     sex
         ``total`` (default), ``female`` or ``male``: sex-disaggregable indicators then use
         the female/male values, the others the common value; the normalisation is the one fitted
@@ -223,7 +257,13 @@ def build_index(
     known_series
         Source-series codes that may be in the panel without being used by the framework.
     units
-        ``economies`` (default) or ``any``: sub-national or other units, codes used as given.
+        What the units are (:mod:`ictindex.units`): ``economies`` (default: ISO3 codes or ITU/UN names, with the
+        bundled economy table as metadata), ``iso3`` (the same, every bundled economy expected), ``any``
+        (codes used as given, no metadata), or a **units table** (DataFrame, CSV/XLSX path or
+        :class:`~ictindex.units.Units`: code, name, groupings, population), the list of expected units: a code of
+        the data it does not list is refused, naming it and the nearest code; a unit it lists without data is
+        in ``result.excluded``. Its groupings serve group imputation, its population the equally-distributed
+        gender score, and the report uses its names, groups and population (``result.units``).
     screening
         Leave out units with too few indicator values: ``{"min_share": 0.9}`` (and ``"count":
         "observed"`` before imputation, or ``"imputed"`` after it, as COINr); see :mod:`ictindex.screen`.
@@ -235,10 +275,18 @@ def build_index(
     normalisation
         One normalisation for every indicator, overriding the framework's
         (``{"method": "minmax", "low": 0, "high": 100}``).
+    missing_years
+        A year of ``years`` the data do not hold: ``"raise"`` (default) or ``"warn"`` (left out, with a
+        warning; what ``years="available"`` sets).
     groups
         Economy groups (an ``economy`` column or index, one column per grouping) for group
         imputation (``imputation={"method": "group_mean", "by": "region"}``); a panel from
         :func:`ictindex.read_coinr` carries its own.
+    checks
+        Plausibility checks (:mod:`ictindex.checks`), over the framework's ``checks:`` section:
+        ``{"jump": "off", "zero_price": "error", "thin_data": {"share": 0.6}}``, or ``"off"`` for none.
+        A finding of severity ``error`` stops the build naming the culprits; a ``warning`` is a row of
+        ``result.issues`` and an :class:`~ictindex.errors.IctIndexWarning`.
     fitted
         Parameters learned over a whole panel of which ``data`` is one chunk (all years of its units):
         :func:`ictindex.fitted.learn`. Every unit then gets the scores the whole panel gives it; ranks (and the
@@ -277,11 +325,15 @@ def build_index(
         "screening": screening,
         "treatment": treatment,
         "normalisation": normalisation,
+        "missing_years": missing_years,
+        "checks": checks,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)
     else:
         defaults = {"sex": "total", "by_sex": False, "parity_band": PARITY_BAND, "units": "economies"}
+        if isinstance(years, str) and years == "available":  # replay: the spec's years that the data hold
+            given = {**given, "years": None, "missing_years": "warn"}
         changed = {k: v for k, v in given.items() if v is not None and defaults.get(k) != v}
         if framework is not None:
             changed["framework"] = framework

@@ -1,4 +1,4 @@
-"""Command line: ``ictindex report | build | validate | frameworks | data``.
+"""Command line: ``ictindex report | build | explore | validate | describe | frameworks | data``.
 
 Errors from the library print one line on stderr (``error: ...``) and exit with
 status 2; they never show a traceback. Wherever an economy is asked for, an ISO3 code or an
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,11 +21,12 @@ import typer
 from ictindex import __version__, datasets
 from ictindex.build import build_index
 from ictindex.countries import to_iso3
-from ictindex.errors import IctIndexError, MethodError
+from ictindex.errors import IctIndexError, IctIndexWarning, MethodError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 from ictindex.read import read_table
 from ictindex.safety import output_folder, safe_csv
+from ictindex.stats import describe as describe_panel
 
 _SHEET_HELP = "Excel files: the sheet to read, by name or 0-based position (default: the active sheet)."
 # options shared by `build` and `report`
@@ -36,6 +38,35 @@ ReferenceYear = Annotated[
     int | None,
     typer.Option(help="Year on which data-driven normalisations (min-max, z-score) are fitted.", metavar="YEAR"),
 ]
+# -- issue 22: what the units are (shared by validate, build and report) -------------------------------------------
+UnitsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--units",
+        help="What the units of the data are: a units table (CSV/XLSX: unit, name, groupings, population), "
+        "'any' (codes as given, no metadata) or 'iso3' (economies, every bundled economy expected). "
+        "Default: economies (ISO3 codes or ITU/UN names).",
+        metavar="FILE|any|iso3",
+    ),
+]
+
+
+def _units(units: str | None) -> object:
+    """The ``units=`` of the library for ``--units`` (a kind, or a units table read once)."""
+    from ictindex.units import UNIT_KINDS, read_units
+
+    if units is None:
+        return "economies"
+    return units if units in UNIT_KINDS else read_units(Path(units))
+
+
+def _unit_codes(labels: list[str] | None, units: object) -> list[str]:
+    """Codes of the units named on the command line: economies by ISO3 code or ITU/UN name, other units as given
+    (their names are resolved by the report)."""
+    if not labels:
+        return []
+    economies = isinstance(units, str) and units in ("economies", "iso3")
+    return [economy_code(label) if economies else label for label in labels]
 
 
 def _panel(data: Path | None, sheet: str | None, framework: object = None) -> object:
@@ -137,7 +168,9 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():  # the commands count the data-quality warnings in one line
+                warnings.simplefilter("ignore", IctIndexWarning)
+                return func(*args, **kwargs)
         except IctIndexError as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(code=2) from None
@@ -181,23 +214,136 @@ def data() -> None:
 @app.command()
 @_friendly
 def validate(
-    data: Annotated[Path, typer.Argument(help="Panel file (CSV or XLSX, long or wide).", metavar="PANEL")],
-    framework: Annotated[
-        str | None, typer.Option(help="Check indicator codes and ranges against this framework.", metavar="NAME")
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Panel file (CSV or XLSX, long or wide); default, with --framework: the bundled panel.",
+            metavar="PANEL",
+        ),
     ] = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            help="Check indicator codes and ranges against this framework, run its plausibility checks and "
+            "describe its indicators.",
+            metavar="NAME",
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option(help="With --framework: the years whose check findings are listed; repeat.", metavar="YEAR"),
+    ] = None,
+    min_coverage: MinCoverage = None,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
 ) -> None:
     """Check a panel and print every problem found, one line per kind of problem with its count and
-    places (exit status 1 if there are errors)."""
+    places (exit status 1 if there are errors); with a framework, also the findings of its plausibility
+    checks and a description of its indicators."""
     fw = load_framework(framework) if framework else None
-    checked = validate_panel(data, fw, sheet=sheet)
+    if data is None and fw is None:
+        raise IctIndexError(
+            "no panel given", field="PANEL", hint="give a panel file, or --framework for the bundled data"
+        )
+    panel = _panel(data, sheet, fw)  # the bundled panel, the file, or the sheet read from it
+    unit_kind = _units(units)
+    checked = validate_panel(panel, fw, units=unit_kind)
     issues = checked.issues
+    n_errors = int((issues["severity"] == "error").sum())
+    if fw is not None and n_errors == 0:
+        issues = _with_score_checks(issues, panel, fw, year, min_coverage, unit_kind)
     for line in group_issues(issues):
         typer.echo(line)
     n_errors = int((issues["severity"] == "error").sum())
     typer.echo(f"{checked.n_values} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
+    if fw is not None and n_errors == 0:
+        typer.echo(f"\nIndicators of {fw.code} before imputation (ictindex describe):")
+        typer.echo(_describe_text(describe_panel(panel, fw, years=year or None)))
     if n_errors:
         raise typer.Exit(code=1)
+
+
+def _with_score_checks(
+    issues: pd.DataFrame,
+    panel: object,
+    fw: Any,
+    years: list[int] | None,
+    min_coverage: float | None,
+    units: object = "economies",
+) -> pd.DataFrame:
+    """The findings of a panel's checks (of the years asked for) and those of the checks of scores, which only a
+    build can find (thin data, a missing category)."""
+    from ictindex.registry import checks
+
+    if years:
+        issues = issues[issues["year"].isin([str(y) for y in years]) | (issues["year"] == "")]
+    try:
+        result = build_index(panel, fw, years=years or None, min_coverage=min_coverage, units=units)
+    except IctIndexError:
+        return issues.reset_index(drop=True)
+    scored = [m.name for m in checks.methods() if m.scope == "scores"]
+    found = result.issues[result.issues["problem"].isin(scored)]
+    return pd.concat([issues, found], ignore_index=True) if not found.empty else issues.reset_index(drop=True)
+
+
+def _describe_text(table: pd.DataFrame) -> str:
+    """The describe table as text: rounded numbers, the goalposts in one column."""
+    shown = table.copy()
+    shown["goalposts"] = [
+        "" if pd.isna(lo) else f"{lo:g}-{hi:g}" for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
+    ]
+    shown["missing"] = (100 * shown["missing_share"]).round(1).astype(str) + " %"
+    keep = ["indicator", *(["year"] if "year" in shown else []), "count", "missing", "min", "max", "mean", "sd"]
+    keep += ["skew", "kurtosis", "zeros", "distinct", "unit", "goalposts", "checks"]
+    for column in ("min", "max", "mean", "sd", "skew", "kurtosis"):
+        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.4g}")
+    return shown[keep].to_string(index=False)
+
+
+@app.command("describe")
+@_friendly
+def describe_command(
+    data: Annotated[
+        Path | None,
+        typer.Argument(help="Panel file (CSV or XLSX, long or wide); default: the bundled panel.", metavar="PANEL"),
+    ] = None,
+    framework: Annotated[
+        str, typer.Option(help="Bundled framework name or YAML path.", metavar="NAME")
+    ] = BUNDLED_DEFAULT,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year(s) described; repeat for several.", metavar="YEAR")
+    ] = None,
+    by_year: Annotated[bool, typer.Option("--by-year", help="One row per indicator and year.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Also write the table to this CSV file.", metavar="FILE")] = None,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
+) -> None:
+    """Describe a framework's indicators before imputation: count, missing share, min, max, mean, sd, skew,
+    kurtosis, zeros, distinct values, unit, goalposts and the checks that fired (COINr's get_stats)."""
+    fw = load_framework(framework)
+    panel = _panel(data, sheet, fw)
+    table = describe_panel(panel, fw, units=_units(units), years=year or None, by_year=by_year)
+    typer.echo(_describe_text(table))
+    if out is not None:
+        safe_csv(table, out)
+        typer.echo(f"wrote {out}")
+
+
+def _warning_line(
+    result: Any, data: Path | None, years: list[int], min_coverage: float | None = None, units: str | None = None
+) -> str:
+    """One line: how many data-quality warnings the build kept, by problem, and the command that lists them."""
+    issues = result.issues
+    warned = issues[issues["severity"] == "warning"]
+    if warned.empty:
+        return "data quality: no warnings"
+    counts = warned["problem"].value_counts()
+    shown = ", ".join(f"{problem} {n}" for problem, n in counts.items())
+    command = "ictindex validate" + (f" {data}" if data is not None else "") + f" --framework {result.framework.code}"
+    command += "".join(f" --year {y}" for y in years)
+    command += f" --min-coverage {min_coverage:g}" if min_coverage is not None else ""
+    command += f" --units {units}" if units is not None else ""
+    return f"data quality: {len(warned)} warning(s) ({shown}); list them with: {command}"
 
 
 @app.command()
@@ -237,13 +383,15 @@ def build(
         ),
     ] = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+    units: UnitsOption = None,
 ) -> None:
-    """Build an index and write scores, coverage, excluded economies, imputations and provenance."""
+    """Build an index and write scores, coverage, excluded units, imputations and provenance."""
     framework = framework or (BUNDLED_DEFAULT if data is None else USER_DEFAULT)
     panel = _panel(data, sheet, framework)
     result = build_index(
         panel,
         framework,
+        units=_units(units),
         years=year or None,
         imputation=imputation,
         max_gap=max_gap,
@@ -256,6 +404,7 @@ def build(
         "coverage": result.coverage,
         "imputations": result.imputations,
         "excluded": result.excluded,
+        "issues": result.issues,
     }
     if by_sex:
         tables |= {"gender": result.gender, "gender_indicators": result.gender_indicators}
@@ -264,8 +413,9 @@ def build(
             safe_csv(table, work / f"{name}.csv")  # text never read as a formula
         (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
+    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
     typer.echo(
-        f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, provenance.json"
+        f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, issues.csv, provenance.json"
         + (", gender.csv, gender_indicators.csv" if by_sex else "")
     )
 
@@ -333,6 +483,15 @@ def report(
             metavar="SPEC",
         ),
     ] = None,
+    units: UnitsOption = None,
+    geometry: Annotated[
+        Path | None,
+        typer.Option(
+            help="Boundaries of the units for the map (GeoJSON, features keyed by unit code); without it, economies "
+            "are drawn on the world map and other units get no map.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
@@ -340,34 +499,50 @@ def report(
     from ictindex.report import write_report
     from ictindex.report.tables import RankingRule
 
-    profiles = [economy_code(p) for p in profile or []] or None
+    kind = _units(units)
+    economies = isinstance(kind, str) and kind in ("economies", "iso3")
+    profiles = _unit_codes(profile, kind) or None
     rule = RankingRule(
         min_data=rank_min_data,
         itu_members_only=rank_members_only,
-        leave_out=tuple(economy_code(e) for e in rank_leave_out or []),
+        leave_out=tuple(_unit_codes(rank_leave_out, kind)),
     )
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
-    options = {"min_coverage": min_coverage, "reference_year": reference_year}
+    options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": kind}
     gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
     # one panel feeds both frameworks: rows meant for the other one are known, not errors
     known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
-    if year is None:
-        year = max(build_index(panel, fw, known_series=known, **options).years)
-    result = build_index(panel, fw, years=[year - 1, year], known_series=known, **options)
-    if year - 1 not in result.years:  # e.g. idi2024 (2022 only): no year before, so no rows "absent" in it
-        result = build_index(panel, fw, years=year, known_series=known, **options)
+    built = build_index(panel, fw, known_series=known, **options).years
+    year = max(built) if year is None else year
+    # the year before too, when the data hold it (rank changes, the rank-shift chart)
+    result = build_index(
+        panel, fw, years=[y for y in (year - 1, year) if y in built] or year, known_series=known, **options
+    )
     by_sex = parity = None
     notes: list[str] = []
+    checked = to_panel(panel, None, known_series=known, units=kind).panel if gender_fw is not None else None
+    if checked is not None and not economies and not checked["sex"].isin(["female", "male"]).any():
+        gender_fw = None  # units of the user's own, with no data by sex: the report says the section is left out
     if gender_fw is not None:
-        checked = to_panel(panel, None, known_series=known).panel
         notes += [f"Gender section ({gender_fw.code}): {m}." for m in missing_ingredients(checked, gender_fw)]
-        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series
-            by_sex = build_index(panel, gender_fw, years=range(year - 9, year + 1), by_sex=True, known_series=known)
+        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series (its years without
+            # data are left out quietly: the section's title gives the years observed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", IctIndexWarning)
+                by_sex = build_index(
+                    panel,
+                    gender_fw,
+                    years=range(year - 9, year + 1),
+                    by_sex=True,
+                    known_series=known,
+                    units=kind,
+                    missing_years="warn",
+                )
         except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
             parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
             notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
-    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec) if uncertainty else None
+    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec, kind) if uncertainty else None
     written = write_report(
         result,
         out,
@@ -379,8 +554,11 @@ def report(
         ranking_rule=rule,
         formats=("png", "svg", "pdf") if pdf else ("png", "svg"),
         uncertainty=analysis,
+        geometry=geometry,
+        panel=panel if isinstance(panel, pd.DataFrame) and economies else None,
     )
     typer.echo(result.summary())
+    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
     for note in written.notes:
         typer.echo(f"note: {note}")
     typer.echo(
@@ -394,11 +572,11 @@ def report(
 DEFAULT_UNCERTAINTY = {"weights": {"noise": 0.25}, "exclude_indicator": True}
 
 
-def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None) -> Any:
+def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None, units: Any = "economies") -> Any:
     """The report's uncertainty analysis (its section is written with the report, in the same folder)."""
     from ictindex.uncertainty import uncertainty as run_uncertainty
 
-    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year)
+    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year, units=units)
 
 
 @app.command("uncertainty")
@@ -427,8 +605,11 @@ def uncertainty_command(
     from ictindex.report.style import save_figure
     from ictindex.report.uncertainty_charts import rank_uncertainty_chart, sobol_chart
     from ictindex.sensitivity import sensitivity
+    from ictindex.uncertainty import UncertaintySpec, check_run
     from ictindex.uncertainty import uncertainty as run_uncertainty
 
+    spec = UncertaintySpec.load(spec)  # the spec, n and seed are checked before anything is built (issue 30)
+    check_run(n, seed)
     fw = load_framework(framework)
     panel = _panel(data, None, fw)
     if year is None:
@@ -453,6 +634,82 @@ def uncertainty_command(
             f"5-95 % {row.rank_q05:g}-{row.rank_q95:g}"
         )
     typer.echo(f"wrote {out}/" + ", ".join(written))
+
+
+# -- the interactive explorer (issue 29) ----------------------------------------------------------------
+@app.command()
+@_friendly
+def explore(
+    out: Annotated[Path, typer.Option(help="The HTML file to write (one self-contained page).", metavar="FILE")],
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
+            f"{USER_DEFAULT} on your own panel).",
+            metavar="NAME",
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Year(s) to explore; repeat for several (default: the latest run of up to six years in which "
+            "the data score at least 90 % of the most units scored in any year, from at least 80 % values "
+            "reported for that year).",
+            metavar="YEAR",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Panel file (CSV or XLSX); default: the bundled ITU/World Bank panel.", metavar="PANEL"),
+    ] = None,
+    units: Annotated[
+        str, typer.Option(help="economies (ISO3 codes) or any (your own units, codes as given).", metavar="KIND")
+    ] = "economies",
+    geometry: Annotated[
+        Path | None,
+        typer.Option(help="GeoJSON boundaries of the units (default: the world map for economies).", metavar="GEOJSON"),
+    ] = None,
+    geometry_key: Annotated[
+        str | None, typer.Option(help="Feature property holding the unit code (default: id or code).", metavar="KEY")
+    ] = None,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(help="Show rank intervals from this many replications (see 'ictindex uncertainty').", metavar="N"),
+    ] = None,
+    uncertainty_spec: Annotated[
+        Path | None,
+        typer.Option(
+            help="Uncertainty spec (YAML); default: weights +/-25 % and leave one indicator out.", metavar="SPEC"
+        ),
+    ] = None,
+    min_coverage: MinCoverage = None,
+    reference_year: ReferenceYear = None,
+    sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
+) -> None:
+    """Write an interactive explorer: weights to move, ranking, map, profiles, in one offline HTML file."""
+    from ictindex.build import explain
+    from ictindex.explorer import explorer_years, write_explorer
+    from ictindex.model import compile_model
+
+    framework = framework or (BUNDLED_DEFAULT if data is None else USER_DEFAULT)
+    fw = load_framework(framework)
+    panel = _panel(data, sheet, fw)
+    options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": units}
+    years = sorted(set(year)) if year else explorer_years(build_index(panel, fw, **options))
+    result = explain(compile_model(panel, fw, years=years, **options))
+    analysis = None
+    if uncertainty:
+        from ictindex.uncertainty import uncertainty as run_uncertainty
+
+        spec = uncertainty_spec or DEFAULT_UNCERTAINTY
+        analysis = run_uncertainty(panel, fw, spec, n=uncertainty, years=years, **options)
+    written = write_explorer(result, out, uncertainty=analysis, geometry=geometry, geometry_key=geometry_key)
+    typer.echo(result.summary())
+    typer.echo(
+        f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB; years {', '.join(map(str, result.years))}"
+        + (f"; rank intervals from {analysis.n:,} replications" if analysis is not None else "")
+        + ")"
+    )
 
 
 def datasets_known() -> dict[str, tuple[float | None, float | None]]:

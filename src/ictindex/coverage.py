@@ -140,8 +140,17 @@ def coverage_rows(tree: Tree, explain: Explanation, units: pd.MultiIndex) -> tup
     return coverage, floored
 
 
-def absent_rows(economies: list[str], units: pd.MultiIndex, years: list[int], index: str) -> pd.DataFrame:
-    """Coverage rows for economies of the input with no data at all for the framework in a year built."""
+def absent_rows(
+    economies: list[str],
+    units: pd.MultiIndex,
+    years: list[int],
+    index: str,
+    *,
+    noun: str = "economy",
+    listed_only: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """Coverage rows for economies of the input with no data at all for the framework in a year built (and for
+    ``listed_only``: units of a units table that the input does not hold at all)."""
     labels = pd.Index(sorted(economies), dtype=object)
     year_labels = pd.Index(list(years))
     present = np.zeros((len(labels), len(year_labels)), dtype=bool)
@@ -162,7 +171,12 @@ def absent_rows(economies: list[str], units: pd.MultiIndex, years: list[int], in
             "present": 0,
             "expected": 0,
             "missing": "",
-            "reason": ["no data for this economy in " + str(y) for y in year_of],
+            "reason": [
+                f"in the units table, but no value in the data for this {noun}"
+                if e in listed_only
+                else f"no data for this {noun} in {y}"
+                for e, y in zip(labels.to_numpy()[cols], year_of, strict=True)
+            ],
         },
         columns=COVERAGE_COLUMNS,
     )

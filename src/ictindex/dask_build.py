@@ -39,8 +39,9 @@ from ictindex.errors import CoverageError, MethodError, SpecError
 from ictindex.fitted import TABLE_PROBLEMS, FittedParameters, learn_with
 from ictindex.flags import ECONOMY_FLAG_COLUMNS, FLAG_COLUMNS
 from ictindex.impute import IMPUTATION_COLUMNS
-from ictindex.model import compile_model
+from ictindex.model import check_settings, compile_model
 from ictindex.panel import ISSUE_COLUMNS, _rename, to_panel
+from ictindex.registry import checks
 from ictindex.result import IndexResult
 from ictindex.screen import SCREENING_COLUMNS
 from ictindex.spec import BuildSpec
@@ -281,8 +282,22 @@ def _partition_tables(
             made["flags"] = tables.flags()
         return made["flags"]
 
+    def score_issues() -> pd.DataFrame:  # the checks of scores, unit by unit (an error stops the build)
+        if "score_issues" not in made:
+            made["score_issues"] = tables.score_issues()
+        return made["score_issues"]
+
+    def scores() -> pd.DataFrame:  # a check of scores set to "error" stops the build whatever table is asked for
+        if _scores_can_stop(spec):
+            score_issues()
+        return tables.scores()
+
+    def issues() -> pd.DataFrame:  # validation and every check of this partition's units (pass one said the rest)
+        found = tables.issues(score_issues())
+        return found[~found["problem"].isin(TABLE_PROBLEMS)]
+
     makers = {
-        "scores": tables.scores,
+        "scores": scores,
         "coverage": tables.coverage,
         "floored": tables.floored,
         "raw": lambda: tables.raw().reset_index(),
@@ -290,14 +305,20 @@ def _partition_tables(
         "normalised": lambda: tables.normalised().reset_index(),
         "sources": lambda: model.sources.reset_index(),
         "imputations": lambda: model.imputations,
-        "issues": lambda: model.checked.issues[~model.checked.issues["problem"].isin(TABLE_PROBLEMS)],
+        "issues": issues,
         "flags": flags,
-        "economy_flags": lambda: tables.economy_flags(flags()),
+        "economy_flags": lambda: tables.economy_flags(flags(), score_issues()),
         "breaks": tables.breaks,
         "treatments": lambda: model.treatments,
         "screening": lambda: model.screening,
     }
     return {name: makers[name]() for name in names}
+
+
+def _scores_can_stop(spec: BuildSpec) -> bool:
+    """Whether a check of scores has severity ``error`` (it then runs with the scores, as in memory)."""
+    settings = check_settings(spec)
+    return any(settings.severity(m.name) == "error" for m in checks.methods() if m.scope == "scores")
 
 
 def _absent_only(part: pd.DataFrame, spec: BuildSpec, fitted: FittedParameters) -> dict[str, pd.DataFrame]:

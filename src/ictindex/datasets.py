@@ -1,4 +1,7 @@
-"""Bundled real data: the tidy ITU/World Bank/UN panel, economy metadata, descriptions, coverage.
+"""Bundled real data: the tidy ITU/World Bank/UN panel, published scores, ITU regions, descriptions, coverage.
+
+The economy table (groups, population by year) is read by :mod:`ictindex.units`, which imports this module
+(this module imports nothing of it); ``datasets.economies`` is :func:`ictindex.units.economies`.
 
 All data ship inside the package (``data/`` in the repository) and load offline.
 ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution
@@ -26,7 +29,6 @@ from ictindex.resources import bundled_dir
 __all__ = [
     "load",
     "published",
-    "economies",
     "itu_regions",
     "facts_and_figures",
     "idi2024_groups",
@@ -34,6 +36,7 @@ __all__ = [
     "describe",
     "coverage",
     "panel_version",
+    "set_aside",
     "DATASETS",
     "PUBLISHED",
 ]
@@ -86,7 +89,30 @@ def load(name: str = "itu") -> pd.DataFrame:
     """
     if name not in DATASETS:
         raise IctIndexError(f"unknown dataset '{name}'", hint=f"use one of {sorted(DATASETS)}")
-    return pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+    panel = pd.read_csv(_path(DATASETS[name]), dtype=_DTYPES, keep_default_na=False, na_values={"value": [""]})
+    aside = SET_ASIDE.get(name)
+    if aside is not None and (bundled_dir("data") / aside).is_file():
+        panel.attrs["set_aside"] = set_aside(name)
+    return panel
+
+
+#: Values the panel build kept out of a bundled panel, and why (``python -m ictindex.sources.build``).
+SET_ASIDE = {"itu": "panel/set_aside.csv"}
+
+
+def set_aside(name: str = "itu") -> tuple[tuple, ...]:
+    """The values the panel build set aside from a bundled panel (e.g. basket prices of 0), as records
+    ``(economy, year, indicator, sex, value, source, problem, reason)``. :func:`load` puts them in the panel's
+    ``attrs["set_aside"]``, and validation lists them in the issue table, so a build on the bundled data names
+    them as a build on one's own panel would (:mod:`ictindex.checks`).
+
+    >>> {record[6] for record in set_aside("itu")} <= {"zero_price"}
+    True
+    """
+    table = pd.read_csv(_path(SET_ASIDE[name]), dtype={"economy": "str", "indicator": "str", "sex": "str"})
+    return tuple(
+        tuple(v.item() if hasattr(v, "item") else v for v in row) for row in table.itertuples(index=False, name=None)
+    )
 
 
 def published(name: str = "idi2024", *, level: str = "nodes") -> pd.DataFrame:
@@ -167,18 +193,6 @@ def default_dataset(framework: str | Framework) -> str:
 def panel_version() -> dict:
     """Version, row count and hash of the bundled panel."""
     return json.loads(_path("panel/panel.json").read_text())
-
-
-def economies(year: int | None = None) -> pd.DataFrame:
-    """Economy metadata: ISO3, name, UN SDG region, UN M49 region and sub-region, World Bank income group,
-    LDC/LLDC/SIDS as of the end of ``year`` (default: the latest snapshot), and with ``year`` the population
-    (World Bank WDI 2025) of that year or the nearest earlier one, with ``population_year`` saying which.
-
-    See :func:`ictindex.economies.economy_groups`, which this returns with ``iso3`` as a column.
-    """
-    from ictindex.economies import economy_groups
-
-    return economy_groups(year).rename_axis("iso3").reset_index()
 
 
 def describe(name: str = "itu") -> pd.DataFrame:

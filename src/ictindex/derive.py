@@ -49,15 +49,21 @@ class _Texts:
     def __init__(self) -> None:
         self.texts: list[str] = [""]
         self._ids: dict[str, int] = {"": 0}
+        self._dtype: pd.CategoricalDtype | None = None
 
     def id(self, text: str) -> int:
         if text not in self._ids:
             self._ids[text] = len(self.texts)
             self.texts.append(text)
+            self._dtype = None
         return self._ids[text]
 
     def column(self, ids: np.ndarray) -> pd.Categorical:
-        return pd.Categorical.from_codes(np.where(ids < 0, 0, ids), categories=pd.Index(self.texts, dtype=object))
+        # one dtype for every column: its categories are checked once, not once per indicator (which made a
+        # framework of 10,000 indicators quadratic)
+        if self._dtype is None:
+            self._dtype = pd.CategoricalDtype(pd.Index(self.texts, dtype=object))
+        return pd.Categorical.from_codes(np.where(ids < 0, 0, ids), dtype=self._dtype)
 
 
 #: Where the values of one series for one sex are: ``(units, values, source codes)``, or ``None`` (no such series).

@@ -35,7 +35,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,10 +43,25 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ictindex.economies import POPULATION_SERIES
 from ictindex.errors import CoverageError, MethodError
 from ictindex.gender import PARITY_BAND, indicator_parity, parity_band, parity_score, relative_gap
 from ictindex.impute import impute
+from ictindex.units import (  # checked numbers (issue 30)
+    NO_GROUP,
+    POPULATION_SERIES,
+    WORLD,
+    _is_number,
+    _shown,
+    bundled_economies,
+    bundled_panel,
+    group_aggregates,
+    group_means,
+    groupings_of,
+    groups_and_population,
+    member_population,
+    population_by_year,
+    values_of,
+)
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -62,6 +77,9 @@ __all__ = [
     "population_by_year",
     "values_of",
     "logistic_trend",
+    "Lorenz",
+    "lorenz",
+    "wsis_trend_points",
     "group_means",
     "gini",
     "theil",
@@ -71,9 +89,8 @@ __all__ = [
     "wsis_targets",
 ]
 
-#: Population series in the bundled panel, in order of preference (persons, sex = total).
-WORLD = "World"
-NO_GROUP = "No group in the metadata"
+# WORLD, NO_GROUP, group_means, values_of, population_by_year and bundled_economies live in ictindex.units, the one
+# home of unit metadata and group means; they stay importable from here.
 
 
 def _is_table(data: object) -> bool:
@@ -81,257 +98,13 @@ def _is_table(data: object) -> bool:
     return isinstance(data, pd.DataFrame) or hasattr(data, "framework")
 
 
-# -- groups and population: the one place that knows the bundled defaults -----------------------
-def bundled_economies() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Default ``(groups, population)``, from the economy-metadata stage (:mod:`ictindex.economies`).
-
-    ``groups``: one row per economy (ISO3 index) with a column per grouping — ``region`` (UN SDG region),
-    ``un_region``, ``income`` (World Bank income group), ``itu_region`` (ITU/BDT), ``ldc``, ``lldc``, ``sids``
-    (as of the latest bundled snapshot). ``population``: tidy ``economy, year, population`` from the bundled
-    panel's population series (:data:`POPULATION_SERIES`, the first one present: World Bank WDI 2025).
-    Nothing else in the module knows where the defaults come from.
-    """
-    from ictindex import datasets
-    from ictindex.economies import economy_groups
-
-    groups = economy_groups()[["region", "un_region", "income", "itu_region", "ldc", "lldc", "sids"]]
-    panel = datasets.load("itu")
-    pop = panel[panel["indicator"].isin(POPULATION_SERIES) & (panel["sex"] == "total")]
-    code = next(c for c in POPULATION_SERIES if (pop["indicator"] == c).any())
-    pop = pop[pop["indicator"] == code]
-    return groups, pop[["economy", "year", "value"]].rename(columns={"value": "population"}).reset_index(drop=True)
-
-
-def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
-    """Population of each economy in each of ``years``: the latest figure at or before the year.
-
-    Returns ``economy, year, population, population_year``. A frame without ``year`` is one figure per
-    economy used for every year.
-    """
-    pop = population.reset_index() if "economy" not in population.columns else population
-    if "population" not in pop.columns or "economy" not in pop.columns:
-        raise MethodError(
-            "population table needs 'economy' and 'population' columns",
-            field="population",
-            hint="pass a DataFrame with economy, year, population",
-        )
-    if "year" not in pop.columns:
-        pop = pop.assign(year=-1)
-    pop = pop[["economy", "year", "population"]].dropna()
-    pop = pop[pop["population"] > 0].sort_values("year")
-    frames = []
-    for year in sorted(set(int(y) for y in years)):
-        latest = pop[pop["year"] <= year].groupby("economy").last()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "economy": latest.index,
-                    "year": year,
-                    "population": latest["population"].to_numpy(dtype="float64"),
-                    "population_year": latest["year"].to_numpy(),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
-    out = pd.concat(frames, ignore_index=True)
-    out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
-    return out
-
-
-def _member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """Population by year of the economies that count: those in the group metadata or with a value.
-
-    Other codes of a population table (World Bank aggregates such as ``WLD`` or ``LIC``) are not economies
-    and would count twice in a world total.
-    """
-    pop = population_by_year(population, values["year"].unique())
-    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
-
-
-def _groupings(by: str | Mapping | pd.Series | Sequence, groups: pd.DataFrame) -> list[tuple[str, pd.Series]]:
-    """``[(grouping name, Series economy -> group label)]``; ``"world"`` puts every economy in one group."""
-    specs = [by] if isinstance(by, str | Mapping | pd.Series) else list(by)
-    out = []
-    for spec in specs:
-        if isinstance(spec, str) and spec.casefold() == "world":
-            out.append(("world", pd.Series(dtype="str")))
-        elif isinstance(spec, str):
-            if spec not in groups.columns:
-                raise MethodError(
-                    f"unknown grouping '{spec}'",
-                    field="by",
-                    hint=f"use 'world', one of {sorted(groups.columns)}, or a Series economy -> group",
-                )
-            out.append((spec, groups[spec].dropna().astype("str")))
-        else:
-            series = pd.Series(spec).dropna().astype("str")
-            out.append((str(getattr(series, "name", None) or "user grouping"), series))
-    return out
-
-
-def _resolve(groups: pd.DataFrame | None, population: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if groups is None or population is None:
-        default_groups, default_population = bundled_economies()
-        groups = default_groups if groups is None else groups
-        population = default_population if population is None else population
-    if "economy" in groups.columns:
-        groups = groups.set_index("economy")
-    return groups, population
-
-
-# -- values of an index, node or indicator ------------------------------------------------------
-def values_of(
-    data: IndexResult | pd.DataFrame, column: str | None = None, years: Sequence[int] | None = None
-) -> pd.DataFrame:
-    """``economy, year, value`` (no missing values) of one node or indicator."""
-    if not isinstance(data, pd.DataFrame):
-        result = data
-        column = result.framework.index if column is None else column
-        if column in result.node_codes:
-            frame = result.scores[["economy", "year", column]]
-        elif column in result.imputed.columns:
-            frame = result.imputed[["economy", "year", column]]
-        else:
-            raise MethodError(
-                f"'{column}' is neither a node nor an indicator of {result.framework.code}",
-                indicator=column,
-                hint=f"nodes: {result.node_codes}",
-            )
-        frame = frame.rename(columns={column: "value"})
-    elif {"indicator", "value"} <= set(data.columns):
-        if column is None:
-            raise MethodError(
-                "a tidy panel needs the indicator to measure", field="column", hint="pass column='<indicator code>'"
-            )
-        frame = data[data["indicator"] == column]
-        if "sex" in frame.columns:
-            frame = frame[frame["sex"] == "total"]
-        if frame.empty:
-            raise CoverageError(f"no total rows for '{column}' in the panel", indicator=column)
-        duplicated = frame.duplicated(["economy", "year"])
-        if duplicated.any():
-            row = frame[duplicated].iloc[0]
-            raise MethodError(
-                "two values for one economy and year",
-                economy=row["economy"],
-                year=int(row["year"]),
-                indicator=column,
-                hint="keep one row per economy, year and indicator",
-            )
-    else:
-        column = "value" if column is None else column
-        if column not in data.columns or not {"economy", "year"} <= set(data.columns):
-            raise MethodError(
-                f"the table needs economy, year and '{column}' columns",
-                field=column,
-                hint=f"columns found: {list(data.columns)[:12]}",
-            )
-        frame = data[["economy", "year", column]].rename(columns={column: "value"})
-    frame = frame[["economy", "year", "value"]].astype({"year": "int64", "value": "float64"})
-    if years is not None:
-        frame = frame[frame["year"].isin([int(y) for y in years])]
-    frame = frame.dropna(subset=["value"])
-    if frame.empty:
-        raise CoverageError("no values to measure", indicator=column, hint="check the years and the column")
-    return frame.reset_index(drop=True)
-
-
-# -- group aggregates ---------------------------------------------------------------------------
-def _aggregate(values: pd.DataFrame, groupings: list[tuple[str, pd.Series]], pop: pd.DataFrame) -> pd.DataFrame:
-    """Per grouping, group and year: counts, simple and population-weighted means, population shares.
-
-    ``values`` has ``economy, year, value`` and optionally ``reported`` (False for a carried value).
-    """
-    joined = values.merge(pop, on=["economy", "year"], how="left")
-    if "reported" not in joined.columns:
-        joined["reported"] = True
-    rows = []
-    for grouping, labels in groupings:
-        member = (
-            (lambda e: pd.Series(WORLD, index=e))
-            if grouping == "world"
-            else (lambda e, lab=labels: lab.reindex(e).fillna(NO_GROUP))
-        )
-        data = joined.assign(group=member(joined["economy"]).to_numpy())
-        everyone = pop.assign(group=member(pop["economy"]).to_numpy())
-        total_pop = everyone.groupby(["group", "year"])["population"].sum()
-        members = everyone.groupby(["group", "year"]).size()
-        for (group, year), part in data.groupby(["group", "year"], sort=True):
-            weights = part["population"]
-            has_pop = weights.notna()
-            denominator = total_pop.get((group, year), np.nan)
-            pop_years = part.loc[has_pop, "population_year"].dropna()
-            rows.append(
-                {
-                    "grouping": grouping,
-                    "group": group,
-                    "year": int(year),
-                    "economies": len(part),
-                    "economies_in_group": int(members.get((group, year), 0)),
-                    "economies_without_population": int((~has_pop).sum()),
-                    "simple_mean": float(part["value"].mean()),
-                    "weighted_mean": float(np.average(part.loc[has_pop, "value"], weights=weights[has_pop]))
-                    if has_pop.any()
-                    else np.nan,
-                    "population_share": float(weights[has_pop].sum() / denominator) if denominator > 0 else np.nan,
-                    "reported_share": float(weights[has_pop & part["reported"]].sum() / denominator)
-                    if denominator > 0
-                    else np.nan,
-                    "population_year": (
-                        f"{pop_years.min()}-{pop_years.max()}"
-                        if pop_years.nunique() > 1
-                        else (str(pop_years.iloc[0]) if len(pop_years) else "")
-                    ),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def group_means(
-    data: IndexResult | pd.DataFrame,
-    by: str | Mapping | pd.Series | Sequence = ("world", "income"),
-    *,
-    column: str | None = None,
-    years: Sequence[int] | None = None,
-    groups: pd.DataFrame | None = None,
-    population: pd.DataFrame | None = None,
-    min_population_share: float = 0.0,
-    low_coverage: str = "flag",
-) -> pd.DataFrame:
-    """Simple and population-weighted means of a node or indicator by group and year.
-
-    Parameters
-    ----------
-    by
-        ``"world"``, a column of ``groups`` (``"income"``, ``"region"``, ...), a Series or mapping
-        economy -> group (a user grouping), or a list of these.
-    min_population_share, low_coverage
-        A group-year whose economies with a value hold less than this share of the group's population is
-        flagged (``meets_coverage`` False; ``low_coverage="flag"``) or refused with a
-        :class:`~ictindex.errors.CoverageError` (``"raise"``).
-
-    Returns ``grouping, group, year, economies, economies_in_group, economies_without_population,
-    simple_mean, weighted_mean, population_share, reported_share, population_year, meets_coverage``.
-    Economies without a population figure count in the simple mean only. The weighted mean is
-    ``sum(p_i x_i) / sum(p_i)`` over economies with a value; ``population_share`` is their population over
-    the population of every member of the group (with a population figure) that year.
-    """
-    if low_coverage not in ("flag", "raise"):
-        raise MethodError(f"low_coverage must be 'flag' or 'raise', got '{low_coverage}'", field="low_coverage")
-    values = values_of(data, column, years)
-    groups, population = _resolve(groups, population)
-    table = _aggregate(values, _groupings(by, groups), _member_population(population, groups, values))
-    table["meets_coverage"] = table["population_share"].fillna(0.0) >= min_population_share
-    if low_coverage == "raise" and not table["meets_coverage"].all():
-        bad = table[~table["meets_coverage"]].iloc[0]
-        raise CoverageError(
-            f"group '{bad['group']}' covers {bad['population_share']:.1%} of its population, "
-            f"below {min_population_share:.0%}",
-            year=int(bad["year"]),
-            hint="lower min_population_share, or use low_coverage='flag'",
-        )
-    return table
+def _mean(x: np.ndarray, w: np.ndarray | None = None) -> float:
+    """(Weighted) mean of values and weights scaled by their largest magnitude, so that values near the
+    floating-point limit do not overflow the sum (the mean of finite values is finite)."""
+    scale = float(np.abs(x).max())
+    if scale == 0:
+        return 0.0
+    return scale * float(np.average(x / scale, weights=None if w is None else w / w.max()))
 
 
 # -- inequality between economies ---------------------------------------------------------------
@@ -343,45 +116,161 @@ class TheilDecomposition(NamedTuple):
     within: float
 
 
-def _arrays(values: object, weights: object | None) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(values, dtype="float64").ravel()
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype="float64").ravel()
+# -- checked inputs: numbers, labels, scale ---------------------------------------------------------
+def _where(labels: pd.Index | None, position: int) -> str:
+    return f"label {labels[position]!r}" if labels is not None else f"position {position}"
+
+
+def _numbers(values: object, field: str) -> tuple[np.ndarray, pd.Index | None]:
+    """``values`` as a 1-D float array and their labels (a Series' index, else ``None``).
+
+    Text, complex numbers, infinite values and arrays of more than one dimension are refused, naming the
+    label (or position) of the first one: a text value or a column read as text is a reading problem, and
+    an infinite value has no place in a share of a total.
+    """
+    labels = values.index if isinstance(values, pd.Series) else None
+    try:
+        array = np.asarray(values.to_numpy() if isinstance(values, pd.Series) else values)
+        if array.dtype.kind in "US":  # numbers mixed with text become text: keep each element as it was given
+            array = np.asarray(values, dtype="object")
+    except ValueError:  # nested lists of different lengths
+        raise MethodError(
+            f"{field} must be a flat list of numbers", field=field, hint="pass one value per economy"
+        ) from None
+    if array.ndim > 1:
+        raise MethodError(
+            f"{field} must be one-dimensional, got an array of shape {array.shape}",
+            field=field,
+            hint="pass one value per economy (a list, an array or a Series)",
+        )
+    array = array.ravel()
+    if array.dtype.kind not in "biuf":
+        text = [i for i, v in enumerate(array) if not _is_number(v)]
+        if text:
+            raise MethodError(
+                f"{field} at {_where(labels, text[0])} is {_shown(array[text[0]])}, not a number",
+                field=field,
+                hint="convert the values to numbers first (e.g. pd.to_numeric), leaving no text",
+            )
+        array = np.array([np.nan if v is None else v for v in array], dtype="float64")
+    x = array.astype("float64")
+    infinite = np.flatnonzero(np.isinf(x))
+    if infinite.size:
+        raise MethodError(
+            f"{field} at {_where(labels, int(infinite[0]))} is infinite",
+            field=field,
+            hint="an inequality measure needs finite values: check the data at that place",
+        )
+    return x, labels
+
+
+def _paired(values: pd.Index | None, other: object, field: str) -> object:
+    """``other`` in the order of the labelled ``values``: two Series are paired by label, never by position."""
+    if values is None or not isinstance(other, pd.Series):
+        return other
+    for labels, name in ((values, "values"), (other.index, field)):
+        if labels.has_duplicates:
+            raise MethodError(
+                f"the {name} repeat the label {labels[labels.duplicated()][0]!r}",
+                field=field,
+                hint="give one value per label (economy)",
+            )
+    only_values, only_other = values.difference(other.index), other.index.difference(values)
+    if len(only_values) or len(only_other):
+        shown = [f"{list(only_values[:3])} without {field}"] if len(only_values) else []
+        shown += [f"{list(only_other[:3])} in {field} only"] if len(only_other) else []
+        raise MethodError(
+            f"the values and the {field} have different labels: {'; '.join(shown)}",
+            field=field,
+            hint=f"give {field} for exactly the labels of the values (they are paired by label, not by position)",
+        )
+    return other.reindex(values)
+
+
+#: Smallest positive weight, relative to the largest, that the measures take: below it a product of a weight and
+#: a value can underflow to zero (the weighted mean of positive values would be 0).
+WEIGHT_RANGE = 1e-150
+
+
+def _arrays(values: object, weights: object | None, by: object | None = None) -> tuple[np.ndarray, ...]:
+    """Checked values, weights (and group labels), paired by label when labelled, without the zero weights.
+
+    Values and weights must be finite and non-negative with a positive weighted mean. The measures are
+    invariant to the scale of the weights, so they are returned divided by the largest one; the positive ones
+    must then be at least :data:`WEIGHT_RANGE`. The values keep their scale: each measure works on ratios and
+    logarithms that neither overflow nor underflow near the floating-point limits.
+    """
+    x, labels = _numbers(values, "values")
+    w = np.ones_like(x) if weights is None else _numbers(_paired(labels, weights, "weights"), "weights")[0]
     if x.shape != w.shape:
         raise MethodError(f"{len(x)} values but {len(w)} weights", field="weights")
     if x.size == 0 or np.isnan(x).any() or np.isnan(w).any():
+        missing = np.flatnonzero(np.isnan(x) | np.isnan(w))
         raise MethodError(
-            "inequality needs at least one value and no missing values or weights", hint="drop missing values first"
+            "inequality needs at least one value and no missing values or weights"
+            + (f" (missing at {_where(labels, int(missing[0]))})" if missing.size else ""),
+            hint="drop missing values first",
         )
-    if (x < 0).any() or (w < 0).any() or w.sum() <= 0 or x @ w <= 0:
+    negative = np.flatnonzero((x < 0) | (w < 0))
+    if negative.size or w.max() <= 0 or x[w > 0].max(initial=0.0) <= 0:
+        where = f" (at {_where(labels, int(negative[0]))})" if negative.size else ""
         raise MethodError(
-            "inequality measures need non-negative values and weights with a positive mean",
+            f"inequality measures need non-negative values and weights with a positive mean{where}",
             hint="scores and shares are non-negative; rescale z-scores first",
         )
-    return x, w
+    keep = w > 0  # a zero weight takes no part (an economy of no population, an empty group)
+    scaled = w / w.max()
+    tiny = np.flatnonzero(keep & (scaled < WEIGHT_RANGE))
+    if tiny.size:
+        raise MethodError(
+            f"the weights span more than 150 orders of magnitude (weight {w[tiny[0]]:g} at "
+            f"{_where(labels, int(tiny[0]))} against {w.max():g}): beyond floating-point arithmetic",
+            field="weights",
+            hint="give that weight as 0 if it is meant to take no part, or check the weights",
+        )
+    if by is None:
+        return x[keep], scaled[keep]
+    groups = np.asarray(_paired(labels, by, "by"), dtype="object").ravel()
+    if groups.shape != keep.shape:
+        raise MethodError(f"{len(keep)} values but {len(groups)} group labels", field="by")
+    return x[keep], scaled[keep], groups[keep]
 
 
 def _gini(x: np.ndarray, w: np.ndarray) -> float:
+    x = x / x.max()  # scale-free: no overflow of the products below
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     total, mean = w.sum(), (w @ x) / w.sum()
     cumulative = np.cumsum(w)
     # sum_i sum_j w_i w_j |x_i - x_j| = 2 sum_i w_i x_i (2 C_i - w_i - W) on sorted values
-    return float((w * x * (2 * cumulative - w - total)).sum() / (total**2 * mean))
+    g = float((w * x * (2 * cumulative - w - total)).sum() / (total**2 * mean))
+    return min(max(g, 0.0), 1.0)  # [0, 1) exactly; rounding can stray by 1e-17 with equal values
+
+
+def _log_mean(x: np.ndarray, w: np.ndarray) -> float:
+    """``ln(sum w x / sum w)`` for ``x >= 0`` and weights in ``[WEIGHT_RANGE, 1]``, computed on ``x / max x``
+    (neither the sum nor a ratio leaves floating point); minus infinity when every value is zero."""
+    top = float(x.max())
+    if top <= 0:
+        return -math.inf
+    return math.log(top) + math.log(float(w @ (x / top))) - math.log(float(w.sum()))
 
 
 def _theil(x: np.ndarray, w: np.ndarray, measure: str) -> float:
     p = w / w.sum()
-    ratio = x / (p @ x)
+    positive = x > 0
+    log_ratio = np.zeros_like(x)
+    log_ratio[positive] = np.log(x[positive]) - _log_mean(x, w)  # ln(x / mean), finite for any x > 0
     if measure == "T":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.sum(np.where(ratio > 0, p * ratio * np.log(ratio), 0.0)))
-    if (x <= 0).any():
+        ratio = np.where(positive, np.exp(log_ratio), 0.0)  # x / mean <= 1 / p: no overflow
+        return max(0.0, float(np.sum(p * ratio * log_ratio)))
+    if not positive.all():
         raise MethodError(
             "Theil L (mean log deviation) is undefined with a zero value",
             field="measure",
             hint="use Theil T, which allows zeros",
         )
-    return float(-(p @ np.log(ratio)))
+    return max(0.0, float(-(p @ log_ratio)))
 
 
 def gini(
@@ -449,34 +338,37 @@ def theil(
         )
     if measure not in ("T", "L"):
         raise MethodError(f"unknown Theil measure '{measure}'", field="measure", hint="use 'T' or 'L'")
-    x, w = _arrays(data, weights)
-    total = _theil(x, w, measure)
     if by is None:
+        x, w = _arrays(data, weights)
+        total = _theil(x, w, measure)
         return TheilDecomposition(total, 0.0, total)
-    labels = np.asarray(by, dtype="object").ravel()
-    if labels.shape != x.shape:
-        raise MethodError(f"{len(x)} values but {len(labels)} group labels", field="by")
-    mean, share = (w @ x) / w.sum(), w / w.sum()
+    x, w, labels = _arrays(data, weights, by)
+    total = _theil(x, w, measure)
+    log_mean, share = _log_mean(x, w), w / w.sum()
     within = between = 0.0
-    for label in pd.unique(labels):
+    for label in pd.unique(labels):  # every group here has a positive weight (zero weights are left out)
         part = labels == label
         p_g = share[part].sum()
-        mu_g = (w[part] @ x[part]) / w[part].sum()
+        log_mu_g = _log_mean(x[part], w[part])  # ln of the group's mean, mu_g
         if measure == "T":
-            s_g = p_g * mu_g / mean
-            within += s_g * _theil(x[part], w[part], "T") if mu_g > 0 else 0.0
-            between += s_g * math.log(mu_g / mean) if mu_g > 0 else 0.0
+            if log_mu_g == -math.inf:  # a group of zeros holds no income share
+                continue
+            s_g = p_g * math.exp(log_mu_g - log_mean)  # income share p_g mu_g / mu
+            within += s_g * _theil(x[part], w[part], "T")
+            between += s_g * (log_mu_g - log_mean)
         else:
             within += p_g * _theil(x[part], w[part], "L")
-            between += p_g * math.log(mean / mu_g)
+            between += p_g * (log_mean - log_mu_g)
+    # both parts are non-negative (Theil 1967, ch. 4); rounding can stray by 1e-17 when there is no inequality
+    between, within = max(0.0, float(between)), max(0.0, float(within))
     return TheilDecomposition(total, between, within)
 
 
 def _weights_for(
     values: pd.DataFrame, population: pd.DataFrame | None, groups: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    groups, population = _resolve(groups, population)
-    pop = _member_population(population, groups, values)
+    groups, population = groups_and_population(groups, population, None)
+    pop = member_population(population, groups, values)
     return values.merge(pop, on=["economy", "year"], how="left"), pop
 
 
@@ -491,9 +383,10 @@ def _theil_table(
     population: pd.DataFrame | None,
 ) -> pd.DataFrame:
     values = values_of(data, column, years)  # type: ignore[arg-type]
-    groups, population = _resolve(groups, population)
+    _measurable(values, column)
+    groups, population = groups_and_population(groups, population, None)
     joined, pop = _weights_for(values, population, groups)
-    ((grouping, labels),) = _groupings(by, groups)  # type: ignore[arg-type]
+    ((grouping, labels),) = groupings_of(by, groups)  # type: ignore[arg-type]
     rows = []
     for year, part in joined.groupby("year"):
         if weighted:
@@ -505,11 +398,16 @@ def _theil_table(
             else labels.reindex(part["economy"]).fillna(NO_GROUP)
         )
         w = part["population"].to_numpy() if weighted else None
+        x = part["value"].to_numpy()
         for measure in ("T", "L"):
-            try:
-                t = theil(part["value"].to_numpy(), weights=w, by=label.to_numpy(), measure=measure)
-            except MethodError:
-                t = TheilDecomposition(np.nan, np.nan, np.nan)  # L with a zero value: undefined
+            # undefined, not an error of the input: L with a zero value, or (weighted) no economy with a
+            # population and a value above zero
+            undefined = not (x > 0).any() or (measure == "L" and not (x > 0).all())
+            t = (
+                TheilDecomposition(np.nan, np.nan, np.nan)
+                if undefined
+                else theil(x, weights=w, by=label.to_numpy(), measure=measure)
+            )
             rows.append(
                 {
                     "year": int(year),
@@ -550,39 +448,143 @@ def inequality(
     ``max(1, n // 5)`` each), ``quintile_ratio`` (top / bottom) and ``quintile_gap`` (top - bottom); and
     weighted by population: ``weighted_mean``, ``gini_weighted``, ``theil_t``, ``theil_l`` (NaN when a value
     is zero), ``economies_weighted`` and the ``population_share`` of the world they hold (the world: the
-    economies of ``groups`` and those with a value).
+    economies of ``groups`` and those with a value). ``quintile_ratio`` is NaN when the bottom fifth's mean is
+    zero, the weighted measures when no economy with a population has a value above zero. A negative value
+    or a year whose values are all zero is a :class:`~ictindex.errors.MethodError` naming it.
     """
     values = values_of(data, column, years)
+    _measurable(values, column)
     joined, pop = _weights_for(values, population, groups)
     rows = []
     for year, part in joined.groupby("year"):
         x = part["value"].to_numpy()
-        top, bottom = _quintiles(x)
+        scale = x.max()  # positive (_measurable); the moments are computed on x / scale, which cannot overflow
+        xs = x / scale
+        top, bottom = _quintiles(xs)
         weighted = part[part["population"].notna()]
         xw, w = weighted["value"].to_numpy(), weighted["population"].to_numpy()
         world = pop.loc[pop["year"] == year, "population"].sum()
-        ok = len(xw) > 0 and xw @ w > 0
+        ok = len(xw) > 0 and xw.max() > 0  # a weighted mean of zero: no weighted measure is defined
+        xk, wk = _arrays(xw, w) if ok else (xw, w)
         rows.append(
             {
                 "year": int(year),
                 "economies": len(x),
-                "mean": x.mean(),
-                "sd": x.std(),
-                "cv": x.std() / x.mean(),
-                "gini": _gini(*_arrays(x, None)) if x.sum() > 0 else np.nan,
-                "top_quintile": top,
-                "bottom_quintile": bottom,
+                "mean": scale * xs.mean(),
+                "sd": scale * xs.std(),
+                "cv": xs.std() / xs.mean(),
+                "gini": _gini(xs, np.ones_like(xs)),
+                "top_quintile": scale * top,
+                "bottom_quintile": scale * bottom,
                 "quintile_ratio": top / bottom if bottom > 0 else np.nan,
-                "quintile_gap": top - bottom,
-                "weighted_mean": np.average(xw, weights=w) if ok else np.nan,
-                "gini_weighted": _gini(xw, w) if ok else np.nan,
-                "theil_t": _theil(xw, w, "T") if ok else np.nan,
-                "theil_l": _theil(xw, w, "L") if ok and (xw > 0).all() else np.nan,
+                "quintile_gap": scale * (top - bottom),
+                "weighted_mean": _mean(xw, w) if ok else np.nan,
+                "gini_weighted": _gini(xk, wk) if ok else np.nan,
+                "theil_t": _theil(xk, wk, "T") if ok else np.nan,
+                "theil_l": _theil(xk, wk, "L") if ok and (xk > 0).all() else np.nan,
                 "economies_weighted": len(xw),
                 "population_share": w.sum() / world if world > 0 else np.nan,
             }
         )
     return pd.DataFrame(rows)
+
+
+# -- Lorenz curves -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lorenz:
+    """Lorenz curves of one node or indicator in one year: ``curves`` has ``weighting`` (``units``: each once;
+    ``population``: population-weighted), ``x`` (cumulative share of units or population, lowest values first)
+    and ``y`` (cumulative share of the value total), from (0, 0) to (1, 1); ``gini`` per weighting; ``units``
+    the number of units with a value; ``label`` what was measured; ``noun`` what the units are (plural)."""
+
+    year: int
+    label: str
+    units: int
+    curves: pd.DataFrame
+    gini: dict[str, float]
+    noun: str = "economies"
+
+
+def lorenz(
+    data: IndexResult | pd.DataFrame,
+    *,
+    year: int | None = None,
+    column: str | None = None,
+    population: pd.DataFrame | None = None,
+    groups: pd.DataFrame | None = None,
+) -> Lorenz:
+    """Lorenz curves of a node or indicator in ``year`` (default: the latest): units ranked by value, the
+    cumulative share of units (each once) and of population against the cumulative share of the value total
+    (Cowell 2011, ch. 2.2); the Gini coefficients are those of :func:`inequality`.
+
+    >>> curve = lorenz(pd.DataFrame({"economy": list("ABCD"), "year": 2020, "value": [10.0, 20.0, 30.0, 60.0]}),
+    ...                population=pd.DataFrame({"economy": list("ABCD"), "population": 1.0}))
+    >>> curve.curves.query("weighting == 'units'")["y"].round(3).tolist(), round(curve.gini["units"], 4)
+    ([0.0, 0.083, 0.25, 0.5, 1.0], 0.3333)
+    """
+    values = values_of(data, column)
+    year = int(values["year"].max()) if year is None else int(year)
+    values = values[values["year"] == year]
+    if values.empty:
+        raise MethodError(f"no values in {year}", year=year)
+    table = inequality(values, groups=groups, population=population).iloc[0]
+    groups, population = groups_and_population(groups, population, None)
+    pop = population_by_year(population, [year])
+    weighted = values.merge(pop, on=["economy", "year"]).sort_values("value", kind="stable")
+    plain = values.sort_values("value", kind="stable")
+    frames = []
+    for name, frame, w in (
+        ("units", plain, np.ones(len(plain))),
+        ("population", weighted, weighted["population"].to_numpy(dtype="float64")),
+    ):
+        if not len(frame):
+            continue
+        mass = frame["value"].to_numpy() * w
+        frames.append(
+            pd.DataFrame(
+                {
+                    "weighting": name,
+                    "x": np.concatenate([[0.0], np.cumsum(w) / w.sum()]),
+                    "y": np.concatenate([[0.0], np.cumsum(mass) / mass.sum()]),
+                }
+            )
+        )
+    if isinstance(data, pd.DataFrame):
+        label, noun = column or "value", "economies"
+    else:
+        code = data.framework.index if column is None else column
+        label, noun = data.framework.label(code), data.units.plural
+    return Lorenz(
+        year=year,
+        label=label,
+        units=len(plain),
+        curves=pd.concat(frames, ignore_index=True),
+        gini={"units": float(table["gini"]), "population": float(table["gini_weighted"])},
+        noun=noun,
+    )
+
+
+def _measurable(values: pd.DataFrame, column: str | None) -> None:
+    """Inequality is measured on non-negative values with a positive mean in every year: a negative value
+    (a z-score) or a year of zeros only is refused naming it, never reported as "perfect equality"."""
+    negative = values["value"] < 0
+    if negative.any():
+        row = values[negative].iloc[0]
+        raise MethodError(
+            f"inequality measures need non-negative values, got {row['value']:g}",
+            economy=str(row["economy"]),
+            year=int(row["year"]),
+            indicator=column,
+            hint="scores and shares are non-negative; rescale z-scores first",
+        )
+    zero = values.groupby("year")["value"].max() <= 0
+    if zero.any():
+        raise MethodError(
+            "every value is zero: inequality between economies is undefined (a mean of zero)",
+            year=int(zero.index[zero.to_numpy()][0]),
+            indicator=column,
+            hint="measure a year with values, or another node or indicator",
+        )
 
 
 # -- convergence --------------------------------------------------------------------------------
@@ -621,6 +623,8 @@ def convergence(
       are listed in ``left_out``. For bounded scores (shares, indices capped at 1) part of any convergence
       is mechanical: economies near the ceiling cannot grow much.
     """
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise MethodError(f"alpha must be a number between 0 and 1, got {alpha!r}", field="alpha", hint="e.g. 0.05")
     values = values_of(data, column, years)
     span = sorted(values["year"].unique())
     if len(span) < 2:
@@ -629,16 +633,17 @@ def convergence(
             year=span[0] if span else None,
             hint="build the index for several years",
         )
+    plural = "economies" if isinstance(data, pd.DataFrame) else data.units.plural
     counts = values.groupby("economy")["year"].nunique()
     balanced = sorted(counts[counts == len(span)].index)
     left_out = pd.DataFrame({"economy": sorted(counts[counts < len(span)].index)})
     left_out["reason"] = [f"values in {counts[e]} of {len(span)} years" for e in left_out["economy"]]
     if len(balanced) < 3:
         raise CoverageError(
-            f"only {len(balanced)} economies have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
+            f"only {len(balanced)} {plural} have a value in every year {span[0]}-{span[-1]}", hint="choose fewer years"
         )
     panel = values[values["economy"].isin(balanced)]
-    note = f"balanced panel: {len(balanced)} economies with a value in every year {span[0]}-{span[-1]}"
+    note = f"balanced panel: {len(balanced)} {plural} with a value in every year {span[0]}-{span[-1]}"
     sigma = inequality(panel, population=population).assign(panel=note)
     first = panel[panel["year"] == span[0]].set_index("economy")["value"]
     last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)
@@ -646,8 +651,23 @@ def convergence(
     zero = pd.DataFrame({"economy": first.index[~positive], "reason": "zero value: no log growth (beta only)"})
     left_out = pd.concat([left_out, zero], ignore_index=True)
     horizon = span[-1] - span[0]
+    if positive.sum() < 3:  # the regression and its n - 2 degrees of freedom need three economies
+        raise CoverageError(
+            f"beta-convergence needs at least 3 economies with a value above zero in both {span[0]} and "
+            f"{span[-1]}; {int(positive.sum())} of the {len(balanced)} in the balanced panel have one",
+            year=f"{span[0]}, {span[-1]}",
+            indicator=column,
+            hint="choose other end years, or a node or indicator without zero values",
+        )
     x0 = np.log(first[positive].to_numpy())
     growth = (np.log(last[positive].to_numpy()) - x0) / horizon
+    if np.ptp(x0) == 0:
+        raise MethodError(
+            f"every economy starts at the same level in {span[0]}: growth cannot be regressed on it",
+            year=int(span[0]),
+            indicator=column,
+            hint="choose another start year",
+        )
     fit = stats.linregress(x0, growth)
     t = stats.t.ppf(1 - alpha / 2, len(x0) - 2)
     speed = -math.log(1 + fit.slope * horizon) / horizon if 1 + fit.slope * horizon > 0 else np.nan
@@ -718,9 +738,7 @@ def domestic_gaps(
         areas = pd.DataFrame()
     else:
         if data is None:
-            from ictindex import datasets
-
-            data = datasets.load("itu")
+            data = bundled_panel()
         if years is not None:
             data = data[data["year"].isin([int(y) for y in years])]
         sexes = indicator_parity(data, band=band)
@@ -847,6 +865,26 @@ def _reached(series: pd.DataFrame, target: float, trend_years: int) -> tuple[flo
     return float(math.ceil(t0 + math.log(target / (100.0 - target)) / r)), "projected", trend, r, t0
 
 
+def wsis_trend_points(table: pd.DataFrame, points: int = 50) -> pd.DataFrame:
+    """The fitted logistic trend of every group whose target is projected, from its last year to the year
+    projected (``points`` points each): ``target, grouping, group, year, value`` (a fractional year)."""
+    rows = []
+    projected = table[table["reached"] == "projected"]
+    for (target, grouping, group), part in projected.groupby(["target", "grouping", "group"], sort=False):
+        part = part[part["meets_coverage"]]
+        if part.empty:
+            continue
+        r, t0 = float(part["trend_r"].iloc[0]), float(part["trend_t0"].iloc[0])
+        t = np.linspace(float(part["year"].max()), float(part["reached_year"].iloc[0]), points)
+        rows.append(
+            pd.DataFrame(
+                {"target": target, "grouping": grouping, "group": group, "year": t, "value": logistic_trend(t, r, t0)}
+            )
+        )
+    columns = ["target", "grouping", "group", "year", "value"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+
 def wsis_targets(
     panel: pd.DataFrame | None = None,
     *,
@@ -877,11 +915,9 @@ def wsis_targets(
     years): the first whole year at or after the curve reaches the target.
     """
     if panel is None:
-        from ictindex import datasets
-
-        panel = datasets.load("itu")
-    groups, population = _resolve(groups, population)
-    groupings = _groupings(by, groups)
+        panel = bundled_panel()
+    groups, population = groups_and_population(groups, population, None)
+    groupings = groupings_of(by, groups)
     total = panel[panel["sex"] == "total"] if "sex" in panel.columns else panel
     frames = []
     for target in targets:
@@ -903,7 +939,8 @@ def wsis_targets(
         values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
         if values.empty:
             continue
-        table = _aggregate(values, groupings, _member_population(population, groups, values))
+        pop = member_population(population, groups, values)
+        table = group_aggregates(values.assign(code=target.code), groupings, pop)
         table = table.rename(columns={"weighted_mean": "value"}).assign(
             target=target.code, name=target.name, target_value=target.target_value
         )

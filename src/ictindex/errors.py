@@ -24,6 +24,7 @@ __all__ = [
     "MethodError",
     "SpecError",
     "OutputError",
+    "IctIndexWarning",
 ]
 
 
@@ -37,6 +38,8 @@ class IctIndexError(ValueError):
     economy, indicator, year, node, file, line, field
         The place at fault; whichever are known are appended to the message (``line``: the line of a
         text file or the row of a sheet, counting the header as 1).
+    noun
+        What a unit is called when it is not an economy ("province"): the label of ``economy``.
     hint
         What the user should do about it.
     """
@@ -53,8 +56,10 @@ class IctIndexError(ValueError):
         field: str | None = None,
         hint: str | None = None,
         line: int | None = None,
+        noun: str | None = None,
     ) -> None:
         self.message = message
+        self.noun = noun  # what the "economy" field names: "province", "district" (issue 22: words of the units)
         self.economy = economy
         self.indicator = indicator
         self.year = year
@@ -72,7 +77,7 @@ class IctIndexError(ValueError):
                 ("file", self.file),
                 ("line", self.line),
                 ("field", self.field),
-                ("economy", self.economy),
+                (self.noun or "economy", self.economy),
                 ("indicator", self.indicator),
                 ("node", self.node),
                 ("year", self.year),
@@ -96,7 +101,7 @@ class PanelError(IctIndexError):
 
 
 class SourceFileError(IctIndexError):
-    """A published source file (ITU, UN SDG, World Bank) does not have the expected layout."""
+    """A source file (ITU, UN SDG, World Bank, a GeoJSON of unit boundaries) does not have the expected layout."""
 
 
 class CoverageError(IctIndexError):
@@ -113,3 +118,23 @@ class SpecError(IctIndexError):
 
 class OutputError(IctIndexError):
     """An output folder or file cannot be written safely (a foreign non-empty folder, a symbolic link)."""
+
+
+class IctIndexWarning(UserWarning):
+    """Something the user should know of: a data-quality finding kept in the result (a check of severity
+    ``warning`` fired, :mod:`ictindex.checks`), or the years of a replayed spec that the data lack, left out with
+    ``years="available"``. The value stays (or is set aside, as the check says) and every finding is a
+    row of ``result.issues``; ``problem`` names the check and ``count`` the findings.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(IctIndexWarning("zero_price: 2 values set aside", problem="zero_price", count=2))
+    >>> caught[0].category.__name__, caught[0].message.problem
+    ('IctIndexWarning', 'zero_price')
+    """
+
+    def __init__(self, message: str, *, problem: str = "", count: int = 0) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.count = count

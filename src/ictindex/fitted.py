@@ -16,6 +16,15 @@ whole panel in memory gives it. The statistics:
 * **outlier treatment** (COINr's winsorisation walks the extreme points one by one): the values of the fit
   year(s) gathered into one column per indicator, sorted as the whole panel is, and fitted as in memory (exact).
 
+The checks (:mod:`ictindex.checks`) run in both passes as in memory, chunk by chunk, where they are unit-local (a
+zero price, a total outside its female-male range, a jump, a unit in one year, thin data, a missing category);
+pass one lists their findings without raising (it acts as pass two does: a price of zero is set aside before it is
+counted), and pass two raises an ``error`` and warns, chunk by chunk. ``percent_as_fraction`` concerns every
+unit of a year: pass one runs it once over the panel, on the greatest value of each indicator and year (which
+answers it exactly), before pass two starts. ``near_duplicate_unit`` compares the codes of one chunk only, and
+``unit_in_one_year`` cannot judge a chunk whose values all lie in one year: each says so once, as a row of the
+issue table and a warning.
+
 Within-year rank normalisations (``rank``, ``percentile``, ``prank``), a user's fitted normalisation without a
 mergeable statistic, and imputation across indicators (``regression``, ``em``) or by a user's method need every
 unit at once: a chunked build refuses them, naming the indicator or the method.
@@ -32,6 +41,7 @@ unit at once: a chunked build refuses them, naming the indicator or the method.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,12 +49,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ictindex.errors import CoverageError, MethodError, SpecError
+from ictindex.checks import Settings, check_values
+from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
+from ictindex.framework import CheckSetting
 from ictindex.impute import GroupCentres, _group_codes
-from ictindex.model import Staged, _build_spec, _groups, stage_values
+from ictindex.model import (
+    PANEL_CHECKS,
+    Staged,
+    _build_spec,
+    _groups,
+    _years_of,
+    available_years,
+    check_settings,
+    stage_values,
+)
 from ictindex.normalise import FittedNormalisation, _fit_moments, _fit_range, _transform
 from ictindex.panel import ISSUE_COLUMNS, PanelCheck, _absent_issues, _all_missing_issues
-from ictindex.registry import normalisations
+from ictindex.registry import checks, normalisations
 from ictindex.spec import BuildSpec
 from ictindex.treat import fit_treatment
 
@@ -134,7 +155,8 @@ def learn(
             )
         return merged
 
-    return learn_with(sweep, _build_spec(framework, spec, arguments), _groups(None, groups))
+    spec = _build_spec(framework, spec, arguments)
+    return learn_with(sweep, spec, _groups(None, groups, spec.units))
 
 
 def learn_with(sweep: Sweep, spec: BuildSpec, groups: pd.DataFrame | None = None) -> FittedParameters:
@@ -191,7 +213,16 @@ class _Step:
                     "treatment": None,
                 }
             )
-        return stage_values(chunk, spec, _groups(chunk, self.groups), self.known, treat=treat)
+        # the checks' findings are listed, not raised or warned, here: pass two raises and warns, chunk by chunk
+        return stage_values(
+            chunk,
+            spec,
+            _groups(chunk, self.groups, spec.units),
+            self.known,
+            treat=treat,
+            stop=False,
+            maxima=self.what == "normalisation",
+        )
 
 
 # -- group centres --------------------------------------------------------------------------------------------
@@ -335,6 +366,9 @@ class _ColumnStats:
     units: int
     labels: set[str]  # the columns (series) with a usable value
     table_issues: pd.DataFrame  # the chunk's findings of TABLE_PROBLEMS
+    maxima: pd.DataFrame | None = None  # year x indicator: the greatest value before the checks (PANEL_CHECKS)
+    one_year_chunks: int = 0  # chunks whose values lie in one year (unit_in_one_year cannot compare their units)
+    value_years: set[int] = field(default_factory=set)  # the years with any value (before imputation)
 
     @classmethod
     def of(cls, staged: Staged, spec: BuildSpec) -> _ColumnStats:
@@ -357,6 +391,7 @@ class _ColumnStats:
                 rows.append({"indicator": ind.code, "year": int(labels[k]), "count": v.size} | statistic(v))
         present = {c for c in main.columns if main[c].notna().any()}
         issues = staged.checked.issues
+        value_years = set(_years_of(staged.index, staged.values.notna().any(axis=1).to_numpy()))
         return cls(
             pd.DataFrame(rows, columns=["indicator", "year", "count", "low", "high", "mean", "m2"]),
             {int(labels[k]) for k in np.flatnonzero(np.bincount(code[with_data], minlength=len(labels)))},
@@ -365,6 +400,9 @@ class _ColumnStats:
             len(staged.index),
             _labels_with_values(staged.checked),
             issues[issues["problem"].isin(TABLE_PROBLEMS)],
+            staged.year_maxima,
+            int(len(value_years) == 1),
+            value_years,
         )
 
     def merge(self, other: _ColumnStats) -> _ColumnStats:
@@ -378,6 +416,9 @@ class _ColumnStats:
             self.units + other.units,
             self.labels | other.labels,
             pd.concat([self.table_issues, other.table_issues], ignore_index=True),
+            _greatest(self.maxima, other.maxima),
+            self.one_year_chunks + other.one_year_chunks,
+            self.value_years | other.value_years,
         )
 
     def fitted(self, spec: BuildSpec) -> dict[str, Any]:
@@ -389,13 +430,88 @@ class _ColumnStats:
                 year=", ".join(map(str, wanted)),
                 hint="choose among the years with data: " + ", ".join(map(str, sorted(self.data_years)[:5])),
             )
+        if spec.years is not None:  # the years asked for that the data hold (missing_years, as in memory)
+            wanted, _ = available_years(spec, wanted, sorted(self.data_years), stacklevel=2)
+        found = [
+            _table_issues(self.table_issues, self.labels, spec),
+            panel_check_issues(self.maxima, spec),
+            self.chunk_check_notes(spec),
+        ]
+        found = [f for f in found if not f.empty]
         return {
             "years": tuple(wanted),
             "normalisation": _fitted_normalisation(self.stats, spec, years, wanted),
             "indicators": tuple(sorted(self.indicators)),
             "units": self.units,
-            "issues": _table_issues(self.table_issues, self.labels, spec),
+            "issues": pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS),
         }
+
+    def chunk_check_notes(self, spec: BuildSpec) -> pd.DataFrame:
+        """What the checks of units could not see chunk by chunk, said once (a row of the issue table and a
+        warning): ``near_duplicate_unit`` compares the codes of one chunk only (a panel of 10^7 cells has too many
+        codes to compare at once); ``unit_in_one_year`` cannot judge the units of a chunk whose values all lie in
+        one year while the panel's lie in several."""
+        settings = check_settings(spec)
+        notes = []
+        if settings.severity("near_duplicate_unit") != "off":
+            notes.append(
+                (
+                    "near_duplicate_unit",
+                    "checked within each chunk of the panel only: a unit code one edit away from a unit of another "
+                    "chunk is not found (build in memory, or check the codes apart, to compare every pair)",
+                )
+            )
+        if settings.severity("unit_in_one_year") != "off" and self.one_year_chunks and len(self.value_years) > 1:
+            notes.append(
+                (
+                    "unit_in_one_year",
+                    f"not checked in {self.one_year_chunks:,} chunk(s) whose values all lie in one year (the panel "
+                    f"has values in {len(self.value_years)} years): every unit of such a chunk has values in one "
+                    "year only",
+                )
+            )
+        if not notes:
+            return pd.DataFrame(columns=ISSUE_COLUMNS)
+        for name, text in notes:
+            warnings.warn(f"{name}: {text}", IctIndexWarning, stacklevel=2)
+        return pd.DataFrame(
+            [
+                {
+                    "severity": "warning",
+                    "problem": n,
+                    "economy": "",
+                    "indicator": "",
+                    "year": "",
+                    "message": t,
+                    "line": pd.NA,
+                }
+                for n, t in notes
+            ],
+            columns=ISSUE_COLUMNS,
+        )
+
+
+def _greatest(a: pd.DataFrame | None, b: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The greater of two (year x indicator) tables of maxima, cell by cell (missing where both are)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return pd.concat([a, b]).groupby(level=0).max()
+
+
+def panel_check_issues(maxima: pd.DataFrame | None, spec: BuildSpec) -> pd.DataFrame:
+    """The checks of the whole panel (:data:`~ictindex.model.PANEL_CHECKS`), run once over every chunk's greatest
+    value of each indicator and year: ``percent_as_fraction`` asks whether every value of a year lies between 0
+    and 1 with some above 0, which the year's greatest value answers exactly (and names, as in memory). An
+    ``error`` stops the build here, before pass two; a ``warning`` is said once."""
+    if maxima is None or maxima.empty:
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    fw = spec.framework
+    years = maxima.index.astype(int)
+    index = pd.MultiIndex.from_arrays([[""] * len(years), years], names=["economy", "year"])
+    values = pd.DataFrame(maxima.to_numpy(dtype="float64"), index=index, columns=maxima.columns)
+    others = {m.name: CheckSetting(severity="off") for m in checks.methods() if m.name not in PANEL_CHECKS}
+    settings = Settings(fw, dict(spec.checks) | others, spec.units)
+    return check_values(values, fw, settings, years=spec.years, units=spec.units).issues
 
 
 def _labels_with_values(checked: PanelCheck) -> set[str]:

@@ -7,9 +7,11 @@ score rested on the year's own measurements. This module turns them into flags:
 * per value (:func:`value_flags`): ``estimate`` (the publisher's note says so), ``carried forward``
   (from ``from_year``), or both;
 * per economy and year (:func:`economy_flags`): how many indicators were present, estimated,
-  carried; the marker ``E`` (some estimates), ``C`` (some carried values), and ``!`` when the
+  carried; the marker ``E`` (some estimates), ``C`` (some carried values), ``!`` when the
   economy is scored from fewer than half of its indicators or mostly (more than half) from
-  estimates (OECD/JRC Handbook 2008, section 1.6: report the data behind each score).
+  estimates, or the ``thin_data`` check found it scored from too few reported values, and ``M``
+  when the ``missing_category`` check found a node scored without a whole category
+  (:mod:`ictindex.checks`; OECD/JRC Handbook 2008, section 1.6: report the data behind each score).
 
 >>> idx = pd.MultiIndex.from_tuples([("KOR", 2023)], names=["economy", "year"])
 >>> notes = pd.DataFrame({"a": ["ITU estimate."], "b": [""]}, index=idx)
@@ -42,7 +44,10 @@ ECONOMY_FLAG_COLUMNS = ["economy", "year", "indicators", "present", "estimates",
 MARKERS = {
     "E": "some values are publisher estimates (ITU estimate; SDG nature E)",
     "C": "some values are carried forward from an earlier year (latest available, at most max_gap years)",
-    "!": "scored from fewer than half of its indicators, or mostly from estimates",
+    "!": "scored from fewer than half of its indicators, or mostly from estimates, or from too few reported "
+    "(not imputed, not estimated) values (thin_data)",
+    "M": "a score computed without a whole category or sub-index (missing_category): not comparable with complete "
+    "scores",
 }
 
 
@@ -166,11 +171,13 @@ def _carried_only(values: pd.DataFrame, imputations: pd.DataFrame | None) -> pd.
     return table[FLAG_COLUMNS].sort_values(["year", "economy", "indicator"]).reset_index(drop=True)
 
 
-def economy_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+def economy_flags(values: pd.DataFrame, flags: pd.DataFrame, findings: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per economy and year: indicators expected and present, estimates and carried values, the marker.
 
     ``!`` when fewer than half of the indicators are present or more than half of the present ones
-    are estimates; ``E``/``C`` when any value is an estimate / carried forward.
+    are estimates, or ``findings`` (issue rows of the checks of scores) hold a ``thin_data`` row for the
+    economy and year; ``M`` for a ``missing_category`` row; ``E``/``C`` when any value is an estimate /
+    carried forward.
     """
     present = values.notna().sum(axis=1)
     total = values.shape[1]
@@ -187,19 +194,42 @@ def economy_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     )
     few = table["present"] < total / 2
     mostly = table["estimates"] > table["present"] / 2
+    thin, thin_why = _found(findings, "thin_data", values.index)
+    gap, gap_why = _found(findings, "missing_category", values.index)
     table["marker"] = (
         np.where(table["estimates"] > 0, "E", "")
         + np.where(table["carried"] > 0, "C", "")
-        + np.where(few | mostly, "!", "")
+        + np.where(few | mostly | thin, "!", "")
+        + np.where(gap, "M", "")
     )
     why = np.full(len(table), "", dtype=object)  # text only for the rows that need it
-    flagged = np.flatnonzero((few | mostly).to_numpy())
+    flagged = np.flatnonzero((few | mostly | thin | gap).to_numpy())
     present_, estimates_ = table["present"].to_numpy(), table["estimates"].to_numpy()
     few_, mostly_ = few.to_numpy(), mostly.to_numpy()
     for i in flagged:
         parts = [f"scored from {present_[i]} of {total} indicators"] if few_[i] else []
         if mostly_[i]:
             parts.append(f"{estimates_[i]} of {present_[i]} values are estimates")
+        parts += [text for text in (thin_why[i], gap_why[i]) if text and (text not in parts)]
         why[i] = "; ".join(parts)
     table["why"] = why
     return table.reset_index()[ECONOMY_FLAG_COLUMNS]
+
+
+def _found(findings: pd.DataFrame | None, problem: str, index: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Which units (economy, year) of ``index`` a check's issue rows name, and their messages joined."""
+    hit = np.zeros(len(index), dtype=bool)
+    text = np.full(len(index), "", dtype=object)
+    if findings is None or findings.empty:
+        return hit, text
+    rows = findings[(findings["problem"] == problem) & (findings["economy"].astype(str) != "")]
+    if rows.empty:
+        return hit, text
+    years = pd.to_numeric(rows["year"], errors="coerce")
+    rows = rows[years.notna()].assign(year=years[years.notna()].astype("int64"))
+    joined = rows.groupby(["economy", "year"], sort=False)["message"].agg(lambda m: "; ".join(dict.fromkeys(m)))
+    at = index.get_indexer(joined.index)
+    keep = at >= 0
+    hit[at[keep]] = True
+    text[at[keep]] = [f"{problem}: {m}" for m in joined.to_numpy()[keep]]
+    return hit, text

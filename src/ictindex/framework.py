@@ -21,6 +21,12 @@ Conventions (also in the README):
 * ``scale`` multiplies every aggregate score (1 for the DOI's 0-1 scale, 10
   for the IDI 2009-2017 0-10 scale); ``rounding`` is applied to published
   tables only, never inside the computation.
+* ``checks`` (optional) names plausibility checks and their severity
+  (:class:`CheckSetting`, :mod:`ictindex.checks`); unnamed checks take their
+  default from each indicator's unit and direction.
+* ``current_framework`` (optional) names a framework that applies the same
+  method to series collected today (``doi`` -> ``doi_current``): a build whose
+  series are absent from the data says so.
 
 >>> fw = load_framework("doi")
 >>> fw.index, len(fw.indicators), [c.code for c in fw.node(fw.index).children]
@@ -40,7 +46,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ictindex.errors import FrameworkError
+from ictindex.errors import FrameworkError, IctIndexError
+from ictindex.limits import check_count
 from ictindex.resources import bundled_dir
 
 __all__ = [
@@ -53,6 +60,8 @@ __all__ = [
     "Framework",
     "load_framework",
     "available_frameworks",
+    "CheckSetting",
+    "read_yaml",
 ]
 
 
@@ -293,6 +302,45 @@ class Treatment(_Model):
         return _registered("treatments", name)
 
 
+class CheckSetting(_Model):
+    """A check named in a framework's ``checks:`` section or in ``build_index(..., checks=...)``
+    (:mod:`ictindex.checks`): its ``severity`` (``error`` stops the build naming the culprits, ``warning``
+    keeps the finding with a warning, ``off``; unset: the check's default for each indicator's unit and
+    direction), a severity per indicator (``indicators: {mobile_tariff: off}``: e.g. a price of zero is
+    admissible there), and any other key is a parameter of the check (``jump: {points: 30}``).
+
+    A bare severity stands for ``{severity: ...}``; YAML reads an unquoted ``off`` as false, which means
+    ``off`` here too.
+
+    >>> CheckSetting.model_validate("off").severity, CheckSetting.model_validate(False).severity
+    ('off', 'off')
+    >>> CheckSetting.model_validate({"points": 30}).params()
+    {'points': 30}
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow", allow_inf_nan=False)
+    severity: Literal["error", "warning", "off"] | None = None
+    indicators: dict[str, Literal["error", "warning", "off"]] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        def severity(value: Any) -> Any:
+            return "off" if value is False else (None if value is True else value)
+
+        if isinstance(data, str | bool):
+            return {"severity": severity(data)}
+        if isinstance(data, dict):
+            data = {**data, "severity": severity(data.get("severity"))}
+            if isinstance(data.get("indicators"), dict):
+                data["indicators"] = {str(k): severity(v) or "warning" for k, v in data["indicators"].items()}
+        return data
+
+    def params(self) -> dict[str, Any]:
+        """The check's own parameters (every key but ``severity`` and ``indicators``)."""
+        return dict(self.model_extra or {})
+
+
 class Node(_Model):
     """An aggregate node (the index itself, a sub-index, a pillar, ...)."""
 
@@ -337,9 +385,15 @@ class Framework(_Model):
     rounding: int = Field(default=2, ge=0, le=10)
     min_coverage: float = Field(default=2 / 3, ge=0, le=1)
     min_indicators: int | None = Field(default=None, ge=1)
+    # what a unit of the data is called in titles, headers and messages (province, district, city); default:
+    # "economy" for economies, else the units table's word or "unit" (ictindex.units)
+    unit_noun: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
+    unit_plural: str | None = Field(default=None, pattern=r"^[^\W\d_](?:[^\W\d_]|[ '-]){0,39}$")
     imputation: Imputation = Imputation()
     screening: Screening | None = None
     treatment: Treatment | None = None
+    checks: dict[str, CheckSetting] | None = None
+    current_framework: str | None = None
     nodes: tuple[Node, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
@@ -369,6 +423,7 @@ class Framework(_Model):
                 f"min_indicators {self.min_indicators} is more than the {len(self.indicators)} "
                 "indicators of the framework"
             )
+        _check_checks(self.checks, {i.code for i in self.indicators})
         if self.index in parent:
             raise ValueError(
                 f"cycle in the tree: the index node '{self.index}' is listed as a child of '{parent[self.index]}'"
@@ -488,6 +543,16 @@ class Framework(_Model):
                 file=source,
                 hint="see indicators/doi.yaml for a complete example",
             )
+        for key in ("indicators", "nodes"):  # before validating: 100,000 indicators would take minutes
+            if isinstance(data.get(key), list | tuple):
+                check_count(
+                    len(data[key]),
+                    "MAX_INDICATORS",
+                    f"the framework's {key}",
+                    error=FrameworkError,
+                    file=source,
+                    field=key,
+                )
         try:
             return cls.model_validate(data)
         except ValidationError as err:
@@ -498,6 +563,25 @@ class Framework(_Model):
                 field=_describe_location(data, first["loc"]),
                 hint="correct that field (see indicators/doi.yaml for a complete example)",
             ) from None
+
+
+def _check_checks(settings: dict[str, CheckSetting] | None, indicators: set[str]) -> None:
+    """A ``checks:`` section names registered checks (or ``all``), parameters they take and indicators of
+    the framework."""
+    from ictindex.registry import checks
+
+    for name, setting in (settings or {}).items():
+        if name != "all":
+            _registered("checks", name)
+            taken = checks.get(name).parameters
+            unknown = sorted(set(setting.params()) - set(taken))
+            if unknown:
+                raise ValueError(f"check '{name}' takes no parameter {unknown}; its parameters: {sorted(taken)}")
+        elif setting.params():
+            raise ValueError("'all' sets a severity for every check and takes no parameters")
+        strange = sorted(set(setting.indicators or {}) - indicators)
+        if strange:
+            raise ValueError(f"check '{name}' names indicators {strange} that are not in the framework")
 
 
 def _detached(code: str, parent: dict[str, str], index: str) -> str:
@@ -531,33 +615,34 @@ def _describe_location(data: Any, loc: tuple[Any, ...]) -> str:
 
 #: Deepest nesting of mappings and lists a framework file may have (the bundled ones use 5).
 MAX_YAML_DEPTH = 50
-#: Most values a framework file may hold once its aliases (``*name``) are expanded: nested aliases grow
-#: exponentially ("billion laughs"); the bundled files hold a few hundred.
+#: Most values the aliases (``*name``) of a framework file may add once expanded: nested aliases grow
+#: exponentially ("billion laughs"); the bundled files use none. (The file's own size is bounded by
+#: :data:`ictindex.limits.MAX_YAML_BYTES`.)
 MAX_YAML_VALUES = 100_000
+#: libyaml's parser (about ten times faster than PyYAML's own) when PyYAML was built with it, as its wheels are.
+_YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(_YAML_BASE):  # type: ignore[misc, valid-type]
     """PyYAML's safe loader that refuses a key repeated within one mapping (PyYAML keeps the last
     silently; YAML 1.2 section 3.2.1.1 requires keys to be unique) and nesting deeper than
-    :data:`MAX_YAML_DEPTH` (PyYAML composes recursively and would end in a RecursionError)."""
+    :data:`MAX_YAML_DEPTH` (PyYAML's own composer is recursive and would end in a RecursionError; the composed
+    nodes are measured in :func:`_load_yaml` for libyaml's). Errors are of class ``error`` (a framework file's
+    :class:`~ictindex.errors.FrameworkError`, an uncertainty spec's :class:`~ictindex.errors.SpecError`)."""
 
     source = "<yaml>"
+    error: type[IctIndexError] = FrameworkError
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
+    def compose_node(self, parent: Any, index: Any) -> Any:  # PyYAML's own composer only
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 mark = self.peek_event().start_mark
-                raise FrameworkError(
-                    f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep (at line {mark.line + 1})",
-                    file=self.source,
-                    line=mark.line + 1,
-                    hint="a framework is a few levels of mappings and lists: check the file",
-                )
+                raise _too_deep(self.source, mark.line + 1, self.error)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -570,7 +655,7 @@ class _StrictLoader(yaml.SafeLoader):
             if isinstance(key, list | dict):
                 continue  # unhashable: the base class raises its own error
             if key in seen:
-                raise FrameworkError(
+                raise self.error(
                     f"key '{key}' appears twice in one mapping (lines {seen[key]} and {line})",
                     file=self.source,
                     field=str(key),
@@ -579,6 +664,32 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+def _too_deep(source: str, line: int | None, error: type[IctIndexError]) -> IctIndexError:
+    return error(
+        f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep" + (f" (at line {line})" if line else ""),
+        file=source,
+        line=line,
+        hint="a framework or spec is a few levels of mappings and lists: check the file",
+    )
+
+
+def _deepest(node: yaml.Node) -> yaml.Node | None:
+    """A node nested deeper than :data:`MAX_YAML_DEPTH`, or ``None`` (iteratively, each node once)."""
+    stack, seen = [(node, 1)], set()
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if depth > MAX_YAML_DEPTH:
+            return current
+        if isinstance(current, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+    return None
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -592,29 +703,63 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[id(node)]
 
 
-def _load_yaml(text: str, *, source: str) -> Any:
-    """Parse a framework file with :class:`_StrictLoader`."""
+def _load_yaml(text: str, *, source: str, error: type[IctIndexError] = FrameworkError) -> Any:
+    """Parse YAML text with :class:`_StrictLoader`: no repeated key, no nesting deeper than
+    :data:`MAX_YAML_DEPTH`, no aliases that add more than :data:`MAX_YAML_VALUES` values."""
     loader = _StrictLoader(text)
-    loader.source = source
+    loader.source, loader.error = source, error
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node, {}) > MAX_YAML_VALUES:
-            raise FrameworkError(
+        deep = _deepest(node)
+        if deep is not None:
+            raise _too_deep(source, deep.start_mark.line + 1, error)
+        memo: dict[int, int] = {}
+        if _expanded_size(node, memo) - len(memo) > MAX_YAML_VALUES:  # what the aliases add to what is written
+            raise error(
                 f"the YAML holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) are expanded",
                 file=source,
-                hint="write the values out: a framework needs no deeply nested aliases",
+                hint="write the values out: a framework or spec needs no deeply nested aliases",
             )
         return loader.construct_document(node)
-    except RecursionError:  # e.g. deeply nested flow collections the parser meets before composing
-        raise FrameworkError(
-            f"the YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)",
-            file=source,
-            hint="a framework is a few levels of mappings and lists: check the file",
-        ) from None
+    except RecursionError:  # PyYAML's own parser, on deeply nested flow collections it meets before composing
+        raise _too_deep(source, None, error) from None
+    except yaml.YAMLError as err:
+        if "maximum nesting depth" in str(err):  # libyaml's own bound (1,000 levels)
+            mark = getattr(err, "problem_mark", None)
+            raise _too_deep(source, None if mark is None else mark.line + 1, error) from None
+        raise
     finally:
         loader.dispose()
+
+
+def read_yaml(path: str | Path, *, error: type[IctIndexError] = FrameworkError, what: str = "framework") -> Any:
+    """Read a YAML file with the framework loader's guards, refusing what is wrong with ``error`` naming the file.
+
+    The guards: the file's size (:data:`ictindex.limits.MAX_YAML_BYTES`, checked before it is read), UTF-8
+    text, valid YAML (the line and column of a syntax error), no key repeated in a mapping, no nesting deeper
+    than :data:`MAX_YAML_DEPTH`, no alias expansion beyond :data:`MAX_YAML_VALUES`. Used for framework files
+    and for uncertainty specs (:meth:`ictindex.uncertainty.UncertaintySpec.load`).
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise error(f"cannot read the {what} file: {err.strerror}", file=str(path), hint="check the path") from None
+    check_count(size, "MAX_YAML_BYTES", f"the {what} file's size in bytes", error=error, file=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        reason = "it is not UTF-8 text" if isinstance(err, UnicodeDecodeError) else str(err.strerror)
+        raise error(f"cannot read the {what} file: {reason}", file=str(path), hint="give a UTF-8 YAML file") from None
+    try:
+        return _load_yaml(text, source=str(path), error=error)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise error(f"not valid YAML{where}: {problem}", file=str(path), hint="fix the YAML syntax there") from None
 
 
 def available_frameworks() -> list[str]:
@@ -644,13 +789,4 @@ def load_framework(name_or_path: str | Path | Framework) -> Framework:
         path = candidate
     if not path.is_file():
         raise FrameworkError("framework file not found", file=str(path), hint="check the path")
-    try:
-        data = _load_yaml(path.read_text(encoding="utf-8"), source=str(path))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise FrameworkError(
-            f"not valid YAML{where}: {problem}", file=str(path), hint="fix the YAML syntax there"
-        ) from None
-    return Framework.from_dict(data, source=str(path))
+    return Framework.from_dict(read_yaml(path), source=str(path))

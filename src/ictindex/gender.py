@@ -385,7 +385,9 @@ def value_years(values: dict[str, pd.DataFrame], logs: pd.DataFrame, framework: 
     codes = [ind.code for ind in framework.indicators if ind.sex_disaggregable]
     parts: list[pd.DataFrame] = []
     index = values["female"].index
-    year_of = pd.Series(index.get_level_values("year"), index=index)
+    # float from the start: a year column of whole numbers given NaN (absent) or a carried float year by ``where``
+    # was downcast back to integers by pandas 2.2, with a FutureWarning on every by-sex build that carried a value
+    year_of = pd.Series(index.get_level_values("year"), index=index, dtype="float64")
     for code in codes:
         years = {}
         for sex in ("female", "male"):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,10 +39,11 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
+from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
-from ictindex.errors import CoverageError, MethodError, SpecError
-from ictindex.framework import Framework, Normalisation
+from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
+from ictindex.framework import CheckSetting, Framework, Normalisation
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, check_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
@@ -50,11 +52,12 @@ from ictindex.screen import screen_units
 from ictindex.spec import BuildSpec
 from ictindex.tables import as_pandas
 from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
+from ictindex.units import Units
 
 if TYPE_CHECKING:  # the fitted parameters of a chunked build are learned by a later module
     from ictindex.fitted import FittedParameters
 
-__all__ = ["compile_model", "IndexModel", "Staged", "stage_values"]
+__all__ = ["compile_model", "IndexModel", "Staged", "stage_values", "PANEL_CHECKS", "check_settings"]
 
 #: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
 CHUNK_ELEMENTS = 2**17
@@ -97,6 +100,8 @@ class IndexModel:
     sex_normalised: Mapping[str, np.ndarray] = field(default_factory=dict)
     sex_raw: Mapping[str, np.ndarray] = field(default_factory=dict)
     _sources_table: pd.DataFrame | None = None  # None: derived again when asked for (see ``sources``)
+    # the sources the checks changed (economy, year, indicator, text), applied again to sources derived again
+    _source_changes: pd.DataFrame | None = None
     imputations: pd.DataFrame | None = None
     checked: PanelCheck | None = None
     economies: tuple[str, ...] = ()
@@ -105,6 +110,9 @@ class IndexModel:
     treatments: pd.DataFrame | None = None
     treatment_summary: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
+    # units of the units table without any value in the input (listed as not scored, with that reason)
+    _listed_only: frozenset[str] = frozenset()
+    check_issues: pd.DataFrame | None = None
     # what the build's normalisation was fitted on (every year with a reference year, else the years built), for
     # re-fitting a normalisation variant as the build fits it
     _all_values: np.ndarray | None = None
@@ -130,6 +138,8 @@ class IndexModel:
             sources = indicator_values(self.checked.values, self.framework, sex=self.spec.sex)[1]
             if not sources.index.equals(self.units):
                 sources = sources.reindex(self.units).fillna("")
+            if self._source_changes is not None:
+                sources = _with_changes(sources, self._source_changes)
             object.__setattr__(self, "_sources_table", sources)
         return self._sources_table
 
@@ -218,8 +228,13 @@ class IndexModel:
         sex
             ``total``, ``female`` or ``male`` value arrays (default: the build's ``sex``).
         chunk
-            Weight sets evaluated at once (default: work arrays of about 1 MiB, which stay in cache).
+            Weight sets evaluated at once, a whole number >= 1 (default: work arrays of about 1 MiB, which stay
+            in cache).
+
+        Every argument is checked before any work: a wrong type or value is a
+        :class:`~ictindex.errors.SpecError` naming the field.
         """
+        _check_arguments(aggregation, normalisation, exclude, sex, chunk)  # every argument, before any work
         W = self._weights(weights)
         r = W.shape[0]
         if exclude:
@@ -249,12 +264,17 @@ class IndexModel:
             params = [p for _, p in agg_key] if agg_key is not None else None
             size = r if rows is None else rows.size
             for start in range(0, size, step):
+                check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if rows is None:  # every weight set: write into the output in place
                     part = slice(start, start + step)
-                    aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units, out=out[part])
+                    aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
+                    )
                 else:
                     part = rows[start : start + step]
-                    out[part] = aggregate_tree(x, self.tree, W[part], methods, params=params, units=self.units)
+                    out[part] = aggregate_tree(
+                        x, self.tree, W[part], methods, params=params, units=self.units, check=check
+                    )
         if self.framework.scale != 1:
             out *= self.framework.scale
         return out
@@ -292,7 +312,12 @@ class IndexModel:
         out) and the floored values of a nominal evaluation."""
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
         absent = absent_rows(
-            list(self.economies), self.units, list(self.spec.years or self.years), self.framework.index
+            list(self.economies),
+            self.units,
+            list(self.spec.years or self.years),
+            self.framework.index,
+            noun=self.spec.units.noun,
+            listed_only=self._listed_only,
         )
         screened = _screened_rows(self.screening, list(self.spec.years or self.years), self.framework.index)
         if not screened.empty and not absent.empty:  # an economy screened out in a year is not "absent"
@@ -620,10 +645,13 @@ def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.nda
     return screen_units(values, spec.screening.min_share, counted=counted)
 
 
-def _groups(data: Any, groups: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The economy groups: given, or carried by the panel (``read_coinr`` puts iData's in ``attrs``)."""
+def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) -> pd.DataFrame | None:
+    """The unit groups: given, carried by the panel (``read_coinr`` puts iData's in ``attrs``), or the groupings of
+    a units table."""
     if groups is None and isinstance(data, pd.DataFrame) and isinstance(data.attrs.get("groups"), Mapping):
         groups = pd.DataFrame(data.attrs["groups"]).rename_axis("economy")
+    if groups is None and units is not None and units.kind == "table" and units.group_columns:
+        groups = units.groups()[units.group_columns]
     if groups is None:
         return None
     if not isinstance(groups, pd.DataFrame):
@@ -665,8 +693,8 @@ def compile_model(
     chunk of a larger one, and every unit is compiled as it would be with the whole panel at hand.
     """
     data = as_pandas(data)
-    groups = _groups(data, as_pandas(groups, what="groups"))
     spec = _build_spec(framework, spec, arguments)
+    groups = _groups(data, as_pandas(groups, what="groups"), spec.units)
     staged = stage_values(data, spec, groups, fitted)
     return _compiled(staged, spec, groups, fitted)
 
@@ -697,10 +725,27 @@ class Staged:
     treatment_rules: Mapping[tuple[str, Any], Any] | None = None
     treatment_log: pd.DataFrame | None = None
     treatment_summary: pd.DataFrame | None = None
+    check_issues: pd.DataFrame | None = None
+    year_maxima: pd.DataFrame | None = None
+    source_changes: pd.DataFrame | None = None
 
     @property
     def sexes(self) -> tuple[str, ...]:
         return tuple(self.sex_raw)
+
+
+#: Checks whose finding concerns every unit of a year at once (``percent_as_fraction``: every value of a year
+#: between 0 and 1). A chunk of a panel (``fitted``) is not checked for them: pass one runs them once over the
+#: whole panel, on the greatest value of each indicator and year (:mod:`ictindex.fitted`).
+PANEL_CHECKS = ("percent_as_fraction",)
+
+
+def check_settings(spec: BuildSpec, chunk: bool = False) -> Settings:
+    """The build's check settings; for a ``chunk`` of a panel, without the :data:`PANEL_CHECKS`."""
+    overrides = dict(spec.checks)
+    if chunk:
+        overrides |= {name: CheckSetting(severity="off") for name in PANEL_CHECKS}
+    return Settings(spec.framework, overrides, spec.units)
 
 
 def stage_values(
@@ -710,11 +755,16 @@ def stage_values(
     fitted: FittedParameters | None = None,
     *,
     treat: bool = True,
+    stop: bool = True,
+    maxima: bool = False,
 ) -> Staged:
-    """Validate, derive, screen, impute and (with ``treat``) treat: every stage before the normalisation.
+    """Validate, derive, check, screen, impute and (with ``treat``) treat: every stage before the normalisation.
 
     With ``fitted``, group imputation uses its group means and the treatment its rules (learned over every chunk
-    of a panel); without, they are learned from ``data``."""
+    of a panel), and the checks of the whole panel (:data:`PANEL_CHECKS`) are left to pass one; without, they are
+    learned from ``data``. ``stop=False`` lists the checks' findings without raising or warning (pass one: pass
+    two raises and warns); ``maxima`` keeps the greatest value of each year and indicator before the checks (what
+    pass one runs the :data:`PANEL_CHECKS` on)."""
     fw = spec.framework
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
@@ -722,14 +772,40 @@ def stage_values(
     checked = _checked(data, spec)
     values, sources = indicator_values(checked.values, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
-    sexed = {s: indicator_values(checked.values, fw, sex=s) for s in sexes}
-    index = values.index
-    for s in sexes:
+    settings = check_settings(spec, chunk=fitted is not None)
+    # female and male values: for a by-sex build, and for the sex_total check wherever the panel has them
+    compared = sexes or (("female", "male") if needs_sexes(checked, fw, settings) else ())
+    sexed = {s: indicator_values(checked.values, fw, sex=s) for s in compared}
+    index = total_index = values.index
+    for s in compared:
         index = index.union(sexed[s][0].index)
     index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
     if spec.sex != "total":  # where a female (male) build's values came from
         sources = sexed[spec.sex][1].reindex(index).fillna("")
+    year_maxima = values.groupby(level="year").max() if maxima else None
+    before = sources
+    # the checks stage (ictindex.checks): zero prices set aside, totals derived from female and male values
+    found = check_values(
+        values,
+        fw,
+        settings,
+        sources=sources,
+        sexes={s: sexed[s][0] for s in compared},
+        years=spec.years,
+        window=spec.imputation.max_gap if spec.imputation.method != "none" else 0,
+        panel=lambda: checked.panel,
+        units=spec.units,
+        stop=stop,
+        inplace=True,  # the build's own matrix
+    )
+    values, sources = found.values, found.sources
+    source_changes = None if sources is before else _changes(before, sources)
+    sexed = {s: (found.sexes[s], sexed[s][1]) for s in sexes}
+    if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
+        keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
+        if not keep.all():
+            index, values, sources = index[keep], values[keep], sources[keep]
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -745,6 +821,7 @@ def stage_values(
             on=["economy", "year"],
         )
     staged = Staged(checked, index, values, sources, filled, log.assign(sex="total"), screening)
+    staged.check_issues, staged.year_maxima, staged.source_changes = found.issues, year_maxima, source_changes
     if treat:
         _treat(staged, spec, fitted)
     for s in sexes:
@@ -818,17 +895,22 @@ def _stage_sex(
     staged.sex_filled[sex], staged.sex_raw[sex] = filled, raw
 
 
-def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> list[int]:
-    """The years to build: ``spec.years``, or every year with data (of the whole panel, with ``fitted``)."""
-    if spec.years is None and fitted is not None:
-        return list(fitted.years)
+def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> tuple[list[int], BuildSpec]:
+    """The years to build and the spec that records them: ``spec.years`` (those the data hold, with
+    ``missing_years="warn"``), or every year with data; with ``fitted``, the years pass one chose over the whole
+    panel (a chunk may lack some of them)."""
+    if fitted is not None and fitted.years:
+        years = list(fitted.years)
+        return years, spec if spec.years is None or tuple(spec.years) == tuple(years) else spec.model_copy(
+            update={"years": tuple(years)}
+        )
     main = staged.filled if spec.sex == "total" else staged.sex_filled[spec.sex]
     with_data = main.notna().any(axis=1).to_numpy()
     data_years = _years_of(staged.index, with_data)
     if spec.years is None:
-        return data_years
+        return data_years, spec
     wanted = list(spec.years)
-    if fitted is None and not set(wanted) & set(data_years):
+    if not set(wanted) & set(data_years):
         raise CoverageError(
             f"no data for any indicator of '{spec.framework.code}' in year(s) {wanted}",
             year=", ".join(map(str, wanted)),
@@ -836,14 +918,15 @@ def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> list[int
             if data_years
             else "check the indicator codes",
         )
-    return wanted
+    return available_years(spec, wanted, data_years, stacklevel=6)
 
 
 def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, given: Any) -> IndexModel:
     """Fit (or take) the normalisation of the staged values, apply it to the years built, and hold it all."""
     fw, index, sexes = spec.framework, staged.index, staged.sexes
-    wanted = built_years(staged, spec, given)
+    wanted, spec = built_years(staged, spec, given)
     all_years = tuple(_years_of(index))
+    listed = set(spec.units.codes) if spec.units.expected else set()
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = staged.filled.to_numpy(dtype="float64")
@@ -894,9 +977,11 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         sex_normalised=sex_normalised,
         sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in staged.sex_raw.items()},
         _sources_table=_rows(staged.sources, keep) if len(index) <= BLOCK_UNITS else None,
+        _source_changes=staged.source_changes,
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
-        economies=tuple(sorted(set(checked.economies) - _screened_out(screening))),  # every economy of the input
+        # every economy of the input, and with a units table (or units="iso3") every unit it lists
+        economies=tuple(sorted((set(checked.economies) | listed) - _screened_out(screening))),
         input_sha256=_panel_hash(checked),
         screening=screening,
         treatments=None
@@ -904,6 +989,8 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         else treatment_log[treatment_log["year"].isin(wanted)].reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
         treatment_summary=staged.treatment_summary,
         groups=groups,
+        _listed_only=frozenset(listed - set(checked.economies)),
+        check_issues=staged.check_issues,
         _all_values=fit_values,
         _all_year_code=fit_code,
         _all_years=fit_years,
@@ -917,6 +1004,76 @@ def _years_of(index: pd.MultiIndex, rows: np.ndarray | None = None) -> list[int]
     codes = index.codes[position] if rows is None else index.codes[position][rows]
     in_use = np.bincount(codes[codes >= 0], minlength=len(index.levels[position])) > 0
     return sorted(int(y) for y in index.levels[position][in_use])
+
+
+def available_years(
+    spec: BuildSpec, wanted: list[int], data_years: list[int], *, stacklevel: int = 4
+) -> tuple[list[int], BuildSpec]:
+    """The years asked for that the data hold. A year without data is an error naming it (a replayed spec on a
+    file lacking some of its years), or with ``missing_years="warn"`` (``years="available"``) a warning, and the
+    spec then records the years built."""
+    missing = [y for y in wanted if y not in set(data_years)]
+    if not missing:
+        return wanted, spec
+    text = ", ".join(map(str, missing))
+    if spec.missing_years == "raise":
+        raise CoverageError(
+            f"the data hold no value of any indicator of '{spec.framework.code}' in {text}, a year asked for "
+            f"(years {', '.join(map(str, wanted))})",
+            year=text,
+            field="years",
+            hint='add the data of that year, ask for the years present, or pass years="available" to build those '
+            "of the years the data hold",
+        )
+    kept = [y for y in wanted if y not in set(missing)]
+    warnings.warn(
+        f'no data in {text}: built {", ".join(map(str, kept))} only (years="available")',
+        IctIndexWarning,
+        stacklevel=stacklevel,
+    )
+    return kept, spec.model_copy(update={"years": tuple(kept)})
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a sources table the checks changed (a value set aside, a total derived): economy, year,
+    indicator, text."""
+    rows = []
+    for code in after.columns:
+        if after[code] is before[code]:
+            continue
+        old = before[code].astype(object).to_numpy()
+        new = after[code].astype(object).to_numpy()
+        at = np.flatnonzero(old != new)
+        if at.size:
+            units = after.index[at]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "economy": units.get_level_values("economy"),
+                        "year": units.get_level_values("year"),
+                        "indicator": code,
+                        "text": new[at],
+                    }
+                )
+            )
+    return (
+        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["economy", "year", "indicator", "text"])
+    )
+
+
+def _with_changes(sources: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Sources derived again, with the checks' changes written as the checks wrote them."""
+    if changes.empty:
+        return sources
+    sources = sources.copy()
+    rows = sources.index.get_indexer(pd.MultiIndex.from_arrays([changes["economy"], changes["year"]]))
+    for code, group in changes.groupby("indicator", sort=False):
+        at = rows[group.index.to_numpy()]
+        hit = at >= 0
+        column = sources[code].astype(object).to_numpy(copy=True)
+        column[at[hit]] = group["text"].to_numpy()[hit]
+        sources[code] = column
+    return sources
 
 
 def _rows(array: Any, keep: np.ndarray) -> Any:
@@ -949,3 +1106,97 @@ def _check_sex_methods(fw: Framework) -> None:
                 indicator=ind.code,
                 hint="use goalpost, min-max or z-score normalisation for sex-disaggregable indicators",
             )
+
+
+# -- argument checks of evaluate (issue 30): types and ranges, before any work ----------------------------
+SEXES = ("total", "female", "male")
+
+
+def _check_arguments(aggregation: Any, normalisation: Any, exclude: Any, sex: Any, chunk: Any) -> None:
+    """Refuse an argument of :meth:`IndexModel.evaluate` of the wrong type or range, naming the field.
+
+    ``chunk`` must be a whole number >= 1 (0 or a negative number evaluated nothing and returned the
+    uninitialised output array as scores); ``sex`` one of :data:`SEXES`; ``exclude`` a list of indicator
+    codes (a bare string would be read letter by letter); ``aggregation`` and ``normalisation`` a method
+    name, a mapping, or a list of those (one per weight set), with numeric parameters that are finite.
+    """
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1):
+        raise SpecError(
+            f"chunk must be a whole number of weight sets >= 1, got {chunk!r}",
+            field="chunk",
+            hint="leave chunk out (about 1 MiB of work arrays), or give e.g. chunk=256",
+        )
+    if sex is not None and sex not in SEXES:
+        raise SpecError(f"sex must be one of {SEXES}, got {sex!r}", field="sex", hint="e.g. sex='female'")
+    if exclude is not None:
+        if isinstance(exclude, str | bytes) or not isinstance(exclude, Sequence | set | frozenset | np.ndarray):
+            raise SpecError(
+                f"exclude must be a list of indicator codes, got {type(exclude).__name__} {exclude!r:.60}",
+                field="exclude",
+                hint=f"write exclude=[{exclude!r:.40}]" if isinstance(exclude, str) else "write exclude=['code']",
+            )
+        bad = [c for c in exclude if not isinstance(c, str)]
+        if bad:
+            raise SpecError(f"exclude holds {bad[0]!r}, not an indicator code", field="exclude", hint="give codes")
+    for name, choice in (("aggregation", aggregation), ("normalisation", normalisation)):
+        choices = choice if isinstance(choice, list | tuple) else [choice]
+        for one in choices:
+            _check_choice(name, one)
+
+
+def _check_choice(name: str, choice: Any) -> None:
+    """One aggregation or normalisation choice: ``None``, a method name, ``{"method": ..., params}`` or a mapping
+    code -> (name or mapping with ``method``)."""
+    if choice is None or isinstance(choice, str):
+        return
+    if not isinstance(choice, Mapping):
+        raise SpecError(
+            f"{name} must be a method name, a mapping or a list of those, got {type(choice).__name__} {choice!r:.60}",
+            field=name,
+            hint=f"e.g. {name}='geometric'" if name == "aggregation" else f"e.g. {name}='minmax'",
+        )
+    per_code = {None: choice} if "method" in choice else dict(choice)
+    for code, method in per_code.items():
+        where = name if code is None else f"{name}[{code!r}]"
+        if isinstance(method, str):
+            continue
+        if not isinstance(method, Mapping) or not isinstance(method.get("method", ""), str):
+            raise SpecError(
+                f"{where} must be a method name or a mapping with 'method', got {method!r:.60}",
+                field=name,
+                hint="e.g. {'method': 'power', 'power': 2}"
+                if name == "aggregation"
+                else "e.g. {'method': 'goalpost', 'lower': 0, 'upper': 100}",
+            )
+        for key, value in method.items():
+            if key != "method":
+                _check_parameter(name, where, key, value)
+
+
+def _check_parameter(name: str, where: str, key: str, value: Any) -> None:
+    """A method parameter: a finite number (``power`` non-zero, ``zero_floor`` positive), text, a truth value,
+    or a list or mapping of those."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_parameter(name, where, f"{key}.{k}", v)
+        return
+    if isinstance(value, list | tuple):
+        for v in value:
+            _check_parameter(name, where, key, v)
+        return
+    number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if number and not np.isfinite(value):
+        raise SpecError(f"{where}: parameter {key!r} is {value!r}", field=name, hint="give a finite number")
+    if key in ("power", "zero_floor") and (not number or value == 0 or (key == "zero_floor" and value < 0)):
+        raise SpecError(
+            f"{where}: parameter {key!r} must be a {'non-zero' if key == 'power' else 'positive'} number, "
+            f"got {value!r}",
+            field=name,
+            hint="e.g. {'method': 'power', 'power': 2}" if key == "power" else "e.g. zero_floor=0.01",
+        )
+    if not (number or value is None or isinstance(value, str | bool)):
+        raise SpecError(
+            f"{where}: parameter {key!r} is a {type(value).__name__}, not a number or text",
+            field=name,
+            hint="give numbers, text, or lists of them",
+        )

@@ -42,7 +42,7 @@ array([0.95])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +52,7 @@ from scipy.stats import rankdata
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework, Indicator, Normalisation
-from ictindex.registry import normalisations, register_normalisation
+from ictindex.registry import is_builtin, normalisations, register_normalisation
 
 __all__ = [
     "goalpost",
@@ -316,7 +316,8 @@ def _check_fit(
     method = spec.method
     for name, fitted in params.items():  # e.g. a standard deviation of values near the floating-point limit
         with np.errstate(invalid="ignore"):
-            infinite = ~np.isnan(x) & np.isinf(np.asarray(fitted, dtype="float64"))[year_code]
+            per_year = np.broadcast_to(np.asarray(fitted, dtype="float64"), (len(years),))  # a user's fit: a number
+            infinite = ~np.isnan(x) & np.isinf(per_year)[year_code]
         if infinite.any():
             raise MethodError(
                 f"'{method}' normalisation overflows: the fitted {name} is infinite (the numbers are too large "
@@ -386,6 +387,8 @@ def fit_columns(
                 hint="choose a reference year in which the indicator has data",
             )
         fitted = method.fit(x, codes, len(years), reference, **_options(spec))
+        if not is_builtin("normalisation", spec.method):
+            fitted = _user_fit(fitted, ind, spec, len(years))
         _check_fit(fitted, x, codes, ind, spec, years)
         params[ind.code] = fitted
     return FittedNormalisation(years, reference_year, params)
@@ -415,7 +418,8 @@ def apply_columns(
         _check_log(x, ind, spec, units)
         method = normalisations.get(spec.method)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out[:, j] = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction, **_options(spec))
+            scores = method.apply(x, fitted.params.get(ind.code, {}), year_code, ind.direction, **_options(spec))
+        out[:, j] = scores if is_builtin("normalisation", spec.method) else _user_scores(scores, x, ind, spec, units)
         overflow = ~np.isfinite(out[:, j]) & np.isfinite(x)  # inf, or nan from inf / inf
         if overflow.any():
             economy, year = units[np.flatnonzero(overflow)[0]]
@@ -428,6 +432,74 @@ def apply_columns(
                 hint="check the value's unit, or rescale the indicator",
             )
     return out
+
+
+def _user_fit(fitted: Any, ind: Indicator, spec: Normalisation, n_years: int) -> dict[str, Any]:
+    """A user-registered normalisation's fitted parameters: a mapping of names to numbers, one per year (a single
+    number stands for every year); anything else is refused naming the method."""
+    name = spec.method
+    hint = f"make the fit of '{name}' return {{name: one number per year}}"
+    if not isinstance(fitted, Mapping):
+        raise MethodError(
+            f"the fit of normalisation method '{name}' returned {type(fitted).__name__}, not a mapping",
+            indicator=ind.code,
+            hint=hint,
+        )
+    for key, value in fitted.items():
+        try:
+            np.broadcast_to(np.asarray(value, dtype="float64"), (n_years,))
+        except (TypeError, ValueError):
+            raise MethodError(
+                f"the fit of normalisation method '{name}' gave {key!r} = {value!r:.60}, not one number per year "
+                f"({n_years})",
+                indicator=ind.code,
+                hint=hint,
+            ) from None
+    return dict(fitted)  # as the method returned it: its apply receives what its fit gave
+
+
+def _user_scores(scores: Any, x: np.ndarray, ind: Indicator, spec: Normalisation, units: pd.MultiIndex) -> np.ndarray:
+    """A user-registered normalisation's scores, checked once per column where the engine receives them: one
+    number per value (a scalar was broadcast to every unit, a wrong length was a numpy error), finite where the
+    value is (NaN was reported as a coverage problem), missing where the value is (a score for a missing value
+    invents data), and within the indicator's ``target`` range unless the method is registered
+    ``bounded=False`` (a score of 5 on a 0-1 index was accepted)."""
+    name = spec.method
+    place = {"indicator": ind.code, "hint": f"correct the normalisation method '{name}' registered by the user"}
+    try:
+        array = np.asarray(scores, dtype="float64")
+    except (TypeError, ValueError):
+        raise MethodError(
+            f"normalisation method '{name}' returned {type(scores).__name__}, not numbers", **place
+        ) from None
+    if array.shape != x.shape:
+        got = "a single value" if array.ndim == 0 else f"shape {array.shape}"
+        raise MethodError(f"normalisation method '{name}' returned {got} for {x.shape[0]} values", **place)
+    given = ~np.isnan(x)
+    for bad, problem in (
+        (given & ~np.isfinite(array), "returned {score} for the value {value:g}"),
+        (~given & ~np.isnan(array), "returned the score {score:g} for a missing value"),
+    ):
+        if bad.any():
+            at = int(np.flatnonzero(bad)[0])
+            economy, year = units[at]
+            text = problem.format(score=array[at], value=x[at])
+            raise MethodError(f"normalisation method '{name}' {text}", economy=economy, year=year, **place)
+    low, high = sorted(spec.target)
+    if normalisations.get(name).bounded:
+        tolerance = 1e-9 * max(1.0, abs(low), abs(high))
+        outside = given & ((array < low - tolerance) | (array > high + tolerance))
+        if outside.any():
+            at = int(np.flatnonzero(outside)[0])
+            economy, year = units[at]
+            raise MethodError(
+                f"normalisation method '{name}' returned {array[at]:g}, outside the target range {low:g}-{high:g}",
+                economy=economy,
+                year=year,
+                indicator=ind.code,
+                hint=f"return scores within the target range, or register '{name}' with bounded=False",
+            )
+    return array
 
 
 # -- pandas-facing wrappers ------------------------------------------------------------------------

@@ -36,16 +36,18 @@ import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ictindex.catalogue import series_bounds
 from ictindex.countries import classify
-from ictindex.errors import PanelError
+from ictindex.errors import PanelError, SpecError
 from ictindex.framework import Framework
 from ictindex.read import read_table
 from ictindex.tables import as_pandas
+from ictindex.units import EARLIEST_YEAR, Units, as_units
 
 __all__ = ["PANEL_COLUMNS", "PanelCheck", "WideValues", "read_table", "to_panel", "validate_panel", "MISSING_MARKERS"]
 
@@ -57,8 +59,6 @@ ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message
 #: Wide tables are validated in their own shape (tests set this to False to compare with the long layout).
 _WIDE_LAYOUT = True
 _LINE = "_line"  # column of the file line (or sheet row) of each row, while validating
-#: Years before this are refused (a two-digit year is a typing slip, not 20 AD).
-EARLIEST_YEAR = 1900
 #: Cell contents read as "no data" (recorded as a warning), compared after strip + casefold.
 MISSING_MARKERS = frozenset(
     {
@@ -95,7 +95,7 @@ MISSING_MARKERS = frozenset(
 #: Spreadsheet error values (``#N/A``, ``#DIV/0!``, ...) are among the markers: a formula with no result.
 
 _ALIASES = {
-    "economy": ("economy", "iso3", "country", "entityiso", "economy name", "ucode"),
+    "economy": ("economy", "iso3", "country", "entityiso", "economy name", "ucode", "unit"),
     "year": ("year", "time", "datayear", "timeperiod"),
     "indicator": ("indicator", "series", "seriescode", "code"),
     "value": ("value", "datavalue"),
@@ -484,19 +484,23 @@ RowsOf = Callable[[np.ndarray], pd.DataFrame]
 
 def _check_economies(
     economy: pd.Categorical,
-    units: str,
+    units: Units,
     extra_names: Mapping[str, str] | None,
     rows_of: RowsOf,
     found: list[pd.DataFrame],
 ) -> tuple[np.ndarray, pd.Categorical]:
-    """Resolve every distinct economy label once (``units="any"``: used as given, stripped) and record the blank,
-    aggregate and unknown ones. Returns the rows set aside and the column of resolved codes."""
+    """Resolve every distinct economy label once (``units="any"`` or a units table: used as given, stripped) and
+    record the blank, aggregate and unknown ones (for a units table: codes it does not list, each with the nearest
+    code it does). Returns the rows set aside and the column of resolved codes."""
     label_u = _text(pd.Series(economy.categories, dtype=object))
     stripped_u = label_u.str.strip()
     blank_u = (stripped_u == "").to_numpy()
-    if units == "any":
+    if not units.resolves_names:
         kind_u = np.where(blank_u, "blank", "economy").astype(object)
         iso_u = stripped_u.to_numpy(dtype=object)
+        if units.kind == "table":
+            known = set(units.codes)
+            kind_u[~blank_u & ~stripped_u.isin(known).to_numpy()] = "not_in_table"
     else:
         classes = classify(label_u, extra_names).drop_duplicates("label").set_index("label")
         kind_u = label_u.map(classes["kind"]).to_numpy(dtype=object)
@@ -504,8 +508,11 @@ def _check_economies(
     blank = _per_row(blank_u, economy.codes, True)
     aggregate = _per_row(kind_u == "aggregate", economy.codes, False)
     unknown = _per_row((kind_u == "unknown") & ~blank_u, economy.codes, False)
+    not_listed = _per_row(kind_u == "not_in_table", economy.codes, False)
     if blank.any():
-        message = "the economy cell is empty: give an ISO3 code or an ITU/UN name"
+        message = f"the {units.noun} cell is empty: give " + (
+            "an ISO3 code or an ITU/UN name" if units.resolves_names else f"the {units.noun}'s code"
+        )
         found.append(_issues(rows_of(blank), "error", "missing_economy", message))
     if aggregate.any():
         message = "regional/income aggregate kept out of scoring"
@@ -521,9 +528,25 @@ def _check_economies(
                 "alpha-3 code or an ITU/UN name, or pass extra_names={'<label>': '<ISO3>'}",
             )
         )
-    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & ~blank_u
+    if not_listed.any():
+        rows = rows_of(not_listed)
+        codes = _text(rows["economy"]).str.strip()
+        nearest = {c: units.nearest(c) for c in codes.unique()}
+        found.append(
+            _issues(
+                rows,
+                "error",
+                "unknown_unit",
+                f"unknown {units.noun} '"
+                + codes
+                + "': not in the units table"
+                + codes.map(lambda c: f" (nearest code: '{nearest[c]}')" if nearest[c] else "")
+                + f"; correct the code, or add the {units.noun} to the units table",
+            )
+        )
+    is_economy = (kind_u != "aggregate") & (kind_u != "unknown") & (kind_u != "not_in_table") & ~blank_u
     final_u = np.where(is_economy, iso_u, label_u.to_numpy(dtype=object))
-    return aggregate | unknown | blank, _recode(economy, final_u, "")
+    return aggregate | unknown | blank | not_listed, _recode(economy, final_u, "")
 
 
 def _check_years(
@@ -621,8 +644,9 @@ def validate_panel(
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
-    units: str = "economies",
+    units: str | Units | Any = "economies",
     sheet: str | int | None = None,
+    checks: str | Mapping[str, object] | None = None,
 ) -> PanelCheck:
     """Check a panel and return it with every problem found (nothing is raised for bad rows).
 
@@ -643,17 +667,23 @@ def validate_panel(
         Latest admissible year (default: the current calendar year).
     units
         ``economies`` (default): unit labels are economy codes or names, resolved to ISO3, with
-        regional and income aggregates set aside; ``any``: sub-national or other units, whose
-        codes are used as given (stripped), with no economy-name check.
+        regional and income aggregates set aside (``iso3``: the same); ``any``: sub-national or other units,
+        whose codes are used as given (stripped), with no economy-name check; a units table (DataFrame, CSV/XLSX
+        path or :class:`~ictindex.units.Units`): codes used as given, and a code the table does not list is an
+        error naming it and the table's nearest code (see :mod:`ictindex.units`).
     sheet
         Excel files: the sheet to read, by name or 0-based position (default: the active sheet).
+    checks
+        With a framework, the plausibility checks of values and units also run (:mod:`ictindex.checks`: a
+        percentage keyed as a fraction, a zero price, a jump, ...) and every finding is an issue row; this
+        overrides the framework's ``checks:`` section like ``build_index(..., checks=...)``; ``"off"`` runs
+        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.datasets.load`) are
+        listed too.
     """
-    if units not in ("economies", "any"):
-        raise PanelError(
-            f"units must be 'economies' or 'any', got {units!r}",
-            field="units",
-            hint="write units='any' for sub-national or other non-country units",
-        )
+    try:
+        units = as_units(units, noun=framework.unit_noun if framework is not None else None)
+    except SpecError as err:
+        raise PanelError(err.message, field="units", file=err.file, hint=err.hint) from None
     if known_series is None:
         known_series = series_bounds()
     source = str(data) if isinstance(data, str | Path) else None
@@ -688,7 +718,8 @@ def validate_panel(
     columns = _wide_columns(frame) if _WIDE_LAYOUT else None
     latest = max_year if max_year is not None else _dt.date.today().year
     if columns is not None:  # a wide table: checked in its own shape
-        return _validate_wide(frame, columns, found, framework, known_series, extra_names, latest, units, source)
+        checked = _validate_wide(frame, columns, found, framework, known_series, extra_names, latest, units, source)
+        return _with_checks(checked, frame.attrs.get("set_aside"), framework, checks, units)
     long = _to_long(frame, source)
     n_rows = len(long)
     keep = np.ones(n_rows, dtype=bool)
@@ -836,7 +867,8 @@ def validate_panel(
     for column in ("economy", "indicator", "source", "note"):  # the same dtype whatever the layout of the input
         known = column == "economy" and same_labels and usable.all() and not dropped.any()
         panel[column] = _sorted_categories(panel[column].array, in_use if known else None)
-    return PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
+    checked = PanelCheck(panel, errors_first.drop(columns="_o").reset_index(drop=True), economies)
+    return _with_checks(checked, frame.attrs.get("set_aside"), framework, checks, units)
 
 
 def _sorted_categories(column: pd.Categorical, in_use: np.ndarray | None = None) -> pd.Categorical:
@@ -1070,7 +1102,7 @@ def _validate_wide(
     known_series: Mapping[str, tuple[float | None, float | None]] | None,
     extra_names: Mapping[str, str] | None,
     latest: int,
-    units: str,
+    units: Units,
     source: str | None,
 ) -> PanelCheck:
     """:func:`validate_panel` of a wide table in the table's shape: row checks (economy, year, sex,
@@ -1256,7 +1288,7 @@ def to_panel(
     extra_names: Mapping[str, str] | None = None,
     known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
     max_year: int | None = None,
-    units: str = "economies",
+    units: str | Units | Any = "economies",
     sheet: str | int | None = None,
 ) -> PanelCheck:
     """Validate a panel and raise the first error as :class:`~ictindex.errors.PanelError`.
@@ -1266,8 +1298,16 @@ def to_panel(
     """
     data = as_pandas(data)
     checked = validate_panel(
-        data, framework, extra_names=extra_names, known_series=known_series, max_year=max_year, units=units, sheet=sheet
+        data,
+        framework,
+        extra_names=extra_names,
+        known_series=known_series,
+        max_year=max_year,
+        units=units,
+        sheet=sheet,
+        checks="off",  # a build runs the checks on the framework's values (ictindex.checks)
     )
+    noun = as_units(units, noun=framework.unit_noun if framework is not None else None).noun
     errors = checked.errors
     if not errors.empty:
         first = errors.iloc[0]
@@ -1280,5 +1320,58 @@ def to_panel(
             file=str(data) if isinstance(data, str | Path) else data.attrs.get("file"),
             line=None if pd.isna(first["line"]) else int(first["line"]),
             hint="correct the input at that place" + ("; `ictindex validate FILE` lists every problem" if more else ""),
+            noun=noun if noun != "economy" else None,
         )
     return checked
+
+
+def _with_checks(
+    checked: PanelCheck,
+    set_aside: Sequence[Sequence[object]] | None,
+    framework: Framework | None,
+    checks: str | Mapping[str, object] | None,
+    units: str,
+) -> PanelCheck:
+    """The issues of validation, then the values a panel build set aside, then the findings of the checks of
+    values and units (:func:`ictindex.checks.check_panel`, with a framework)."""
+    found = [checked.issues] if not checked.issues.empty else []
+    if set_aside:
+        found.append(_set_aside_issues(set_aside, framework))
+    if framework is not None and checks not in ("off", False):
+        from ictindex.checks import check_panel  # the checks stage comes after derivation
+
+        found.append(check_panel(checked, framework, checks, units))
+    found = [f for f in found if not f.empty]
+    if found and (len(found) > 1 or found[0] is not checked.issues):
+        issues = pd.concat(found, ignore_index=True)
+        checked.issues = (
+            issues.assign(_o=issues["severity"].ne("error"))
+            .sort_values("_o", kind="stable")
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
+    return checked
+
+
+def _set_aside_issues(records: Sequence[Sequence[object]], framework: Framework | None) -> pd.DataFrame:
+    """Issue rows for the values a panel build set aside (``economy, year, indicator, sex, value, source, problem,
+    reason`` records), those of series the framework uses when one is given."""
+    table = pd.DataFrame(
+        list(records), columns=["economy", "year", "indicator", "sex", "value", "source", "problem", "reason"]
+    )
+    if framework is not None:
+        table = table[table["indicator"].isin(set(framework.indicator_codes) | framework.series_codes)]
+    return pd.DataFrame(
+        {
+            "severity": "warning",
+            "problem": table["problem"].astype(str).to_numpy(),
+            "economy": table["economy"].astype(str).to_numpy(),
+            "indicator": table["indicator"].astype(str).to_numpy(),
+            "year": table["year"].astype(str).to_numpy(),
+            "message": (
+                "value " + table["value"].astype(str) + " set aside by the panel build: " + table["reason"].astype(str)
+            ).to_numpy(),
+            "line": pd.NA,
+        },
+        columns=ISSUE_COLUMNS,
+    )

@@ -35,12 +35,14 @@ read here and passed on keeps its place in error messages.
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ictindex.errors import PanelError
+from ictindex.limits import check_text_file
 
 __all__ = ["read_table", "EXCEL_SUFFIXES", "TEXT_SUFFIXES", "PARQUET_SUFFIXES"]
 
@@ -94,6 +96,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
                 path, sheet_name=0 if sheet is None else sheet, engine="calamine", header=None, dtype="object"
             )
         else:
+            check_text_file(path)  # a line or a header too long for a table: refused before the parser sees it
             grid = pd.read_csv(
                 path,
                 sep=None,
@@ -170,7 +173,8 @@ def _with_header(grid: pd.DataFrame, path: Path) -> pd.DataFrame:
         raise PanelError("the file is empty", file=str(path), hint="give a table with a header row")
     header_line = int(empty.idxmin())
     header = [("" if pd.isna(v) else str(v).strip()) for v in grid.loc[header_line]]
-    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    counts = Counter(header)  # (header.count per column was quadratic in the number of columns)
+    repeated = sorted(h for h, n in counts.items() if h and n > 1)
     if repeated:
         raise PanelError(
             f"column(s) {repeated} appear more than once in the header",

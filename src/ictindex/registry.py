@@ -13,6 +13,9 @@ open to users (COINr's ``n_minmax``/``a_gmean``/``i_mean`` plug-ins, scikit-lear
   ``apply(x, params, year_code, direction, **params) -> scores``; ``x`` is one indicator's values
   for every unit (NaN = missing), ``year_code`` the year position of every unit, ``reference`` the
   position of the reference year (or ``None`` to fit every year on its own).
+* ``checks``: plausibility checks (:mod:`ictindex.checks`): ``fn(x, context, **params) -> Findings`` over
+  one indicator's values (``scope="indicator"``), the units' presence matrix (``"units"``) or the
+  nominal scores (``"scores"``); ``default(subject) -> severity`` says when a check applies.
 * ``aggregations``: ``fn(x, w, **params) -> mean`` over the last axis, with ``x`` free of NaN
   (absent children filled with 1) and ``w`` the weights of the present children rescaled to sum 1
   (0 for absent children). A quasi-arithmetic mean may also give ``forward``/``inverse``
@@ -59,10 +62,13 @@ __all__ = [
     "TreatmentMethod",
     "treatments",
     "register_treatment",
+    "CheckMethod",
+    "checks",
+    "register_check",
 ]
 
 #: Stage modules that register the built-in methods when first imported.
-_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate", "ictindex.treat")
+_BUILTIN_MODULES = ("ictindex.impute", "ictindex.normalise", "ictindex.aggregate", "ictindex.treat", "ictindex.checks")
 #: Names those modules register: known without importing them (a framework file is checked
 #: while the stage modules may still be loading).
 BUILTIN_NAMES = {
@@ -70,6 +76,18 @@ BUILTIN_NAMES = {
     "normalisation": frozenset({"goalpost", "minmax", "zscore", "frontier", "rank", "percentile", "prank", "none"}),
     "aggregation": frozenset({"arithmetic", "geometric", "harmonic", "power"}),
     "treatment": frozenset({"none", "winsorise", "log"}),
+    "check": frozenset(
+        {
+            "percent_as_fraction",
+            "zero_price",
+            "jump",
+            "sex_total",
+            "unit_in_one_year",
+            "near_duplicate_unit",
+            "thin_data",
+            "missing_category",
+        }
+    ),
 }
 
 
@@ -84,7 +102,10 @@ class ImputationMethod:
 class NormalisationMethod:
     """``fitted``: parameters are learned from the data (so a reference year matters);
     ``within_year``: scores compare units of one year only (ranks), so they cannot be fitted
-    on a reference year and cannot compare female with male values."""
+    on a reference year and cannot compare female with male values; ``bounded``: a user's method
+    promises scores within the indicator's ``target`` range (0-1 by default), which is checked
+    (:func:`ictindex.normalise.apply_columns`); register an unbounded one (a z-score of one's own) with
+    ``bounded=False``."""
 
     name: str
     fit: Callable[..., dict[str, Any]]
@@ -92,6 +113,7 @@ class NormalisationMethod:
     fitted: bool = False
     within_year: bool = False
     doc: str = ""
+    bounded: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,6 +156,11 @@ class Registry:
     def names(self) -> list[str]:
         _load_builtins()
         return sorted(self._methods)
+
+    def methods(self) -> list[Any]:
+        """Every registered method, in the order of registration."""
+        _load_builtins()
+        return list(self._methods.values())
 
     def __contains__(self, name: object) -> bool:
         if name in BUILTIN_NAMES[self.kind]:
@@ -179,12 +206,21 @@ def register_normalisation(
     fitted: bool = False,
     within_year: bool = False,
     replace: bool = False,
+    bounded: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none)."""
+    """Decorator on the ``apply`` function; ``fit`` learns parameters (default: none). A user's ``apply`` must
+    return one finite score per value given (NaN for a missing value), within the indicator's ``target``
+    range unless ``bounded=False``; anything else is refused naming the method (:mod:`ictindex.normalise`)."""
 
     def wrap(apply: Callable[..., Any]) -> Callable[..., Any]:
         method = NormalisationMethod(
-            name, fit or _no_fit, apply, fitted=fitted, within_year=within_year, doc=(apply.__doc__ or "").strip()
+            name,
+            fit or _no_fit,
+            apply,
+            fitted=fitted,
+            within_year=within_year,
+            doc=(apply.__doc__ or "").strip(),
+            bounded=bounded,
         )
         normalisations.add(method, replace=replace)
         return apply
@@ -237,3 +273,108 @@ def register_treatment(
 
 def _no_fit(x: Any, year_code: Any, n_years: int, reference: int | None, **params: Any) -> dict[str, Any]:
     return {}
+
+
+#: Severities of a check: ``error`` stops the build naming the culprits, ``warning`` keeps the finding (an
+#: :class:`~ictindex.errors.IctIndexWarning` and a row of the issue table), ``off`` does not run it.
+SEVERITIES = ("error", "warning", "off")
+#: What a check looks at: one indicator's values before imputation, which units have values, or the scores.
+CHECK_SCOPES = ("indicator", "units", "scores")
+
+
+@dataclass(frozen=True)
+class CheckMethod:
+    """A plausibility check (:mod:`ictindex.checks`): ``fn(x, context, **params) -> Findings``;
+    ``default(subject)`` gives its severity when neither the framework nor the build names one: ``subject`` is
+    the indicator for a check of values, the kind of units (``economies`` or ``any``) for a check of units,
+    ``None`` for a check of scores."""
+
+    name: str
+    fn: Callable[..., Any]
+    scope: str = "indicator"
+    default: Callable[[Any], str] = field(default=lambda indicator: "warning")
+    doc: str = ""
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The check's parameters and their defaults (what a framework's ``checks:`` entry may set)."""
+        import inspect
+
+        return {
+            name: p.default for name, p in inspect.signature(self.fn).parameters.items() if p.kind is p.KEYWORD_ONLY
+        }
+
+
+checks = Registry("check")
+
+
+def register_check(
+    name: str,
+    *,
+    scope: str = "indicator",
+    default: str | Callable[[Any], str] = "warning",
+    replace: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator on ``fn(x, context, *, param=default, ...) -> Findings`` (:mod:`ictindex.checks`).
+
+    ``default`` is a severity, or ``subject -> severity`` (``off`` where the check does not apply; see
+    :class:`CheckMethod`).
+    Parameters are keyword-only, so a framework file can set them by name.
+    """
+    if scope not in CHECK_SCOPES:
+        raise MethodError(f"unknown check scope {scope!r}", hint=f"use one of {CHECK_SCOPES}")
+    if not callable(default) and default not in SEVERITIES:
+        raise MethodError(f"unknown severity {default!r}", hint=f"use one of {SEVERITIES}")
+    severity = default if callable(default) else (lambda indicator, _s=default: _s)
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        checks.add(CheckMethod(name, fn, scope, severity, (fn.__doc__ or "").strip()), replace=replace)
+        return fn
+
+    return wrap
+
+
+# -- the user's methods: recorded in provenance, their outputs checked (issue 30) -------------------------------
+_KINDS = {
+    "imputation": imputations,
+    "normalisation": normalisations,
+    "aggregation": aggregations,
+    "treatment": treatments,
+}
+
+
+def _function(method: Any) -> Callable[..., Any]:
+    """The callable that does a method's work (``apply`` of a normalisation, ``fit`` of a treatment)."""
+    return method.apply if isinstance(method, NormalisationMethod) else getattr(method, "fn", None) or method.fit
+
+
+def is_builtin(kind: str, name: str) -> bool:
+    """Whether method ``name`` of ``kind`` is the library's own (not registered, or replaced, by a user)."""
+    if name not in BUILTIN_NAMES[kind]:
+        return False
+    module = getattr(_function(_KINDS[kind].get(name)), "__module__", "")
+    return module in _BUILTIN_MODULES
+
+
+def user_methods(framework: Any, imputation: str | None = None, treatment: str | None = None) -> list[dict[str, Any]]:
+    """Every method a build uses that is not the library's own, for the result's provenance: ``kind``,
+    ``name``, ``function`` (module and name) and ``replaces_builtin`` (a built-in name registered again with
+    ``replace=True``: the build did not use the published method of that name)."""
+    used = [("imputation", imputation), ("treatment", treatment)]
+    used += [("normalisation", ind.normalisation.method) for ind in framework.indicators]
+    used += [("aggregation", node.aggregation.method) for node in framework.nodes]
+    rows, seen = [], set()
+    for kind, name in used:
+        if name is None or (kind, name) in seen or is_builtin(kind, name):
+            continue
+        seen.add((kind, name))
+        fn = _function(_KINDS[kind].get(name))
+        rows.append(
+            {
+                "kind": kind,
+                "name": name,
+                "function": f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}",
+                "replaces_builtin": name in BUILTIN_NAMES[kind],
+            }
+        )
+    return rows

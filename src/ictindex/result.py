@@ -17,6 +17,7 @@ import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
+from ictindex.units import Units
 
 __all__ = ["IndexResult", "Lazy"]
 
@@ -248,11 +249,17 @@ class IndexResult:
     @property
     def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
-        from ictindex.report import PlotAccessor
+        from ictindex.plotting import PlotAccessor
 
         return PlotAccessor(self)
 
     # -- views ----------------------------------------------------------------
+    @property
+    def units(self) -> Units:
+        """What the units are (:class:`~ictindex.units.Units`): their names, groups, population and the word
+        for one of them (``result.units.noun``), as given to the build (``units=``)."""
+        return self.spec.units if self.spec is not None else Units()
+
     @property
     def node_codes(self) -> list[str]:
         """Node codes top-down (index first)."""
@@ -272,10 +279,16 @@ class IndexResult:
         return year
 
     def ranking(self, year: int | None = None) -> pd.DataFrame:
-        """Scored economies of one year (default: the latest), best first."""
+        """Scored economies of one year (default: the latest), best first, with the ``flag`` of each
+        (:attr:`economy_flags` markers: ``E`` estimates, ``C`` carried values, ``!`` thin data, ``M`` a
+        category missing)."""
         year = max(self.years) if year is None else year
         table = self._scores[(self._scores["year"] == year) & self._scores["rank"].notna()]
-        return table.sort_values(["rank", "economy"]).reset_index(drop=True)
+        table = table.sort_values(["rank", "economy"]).reset_index(drop=True)
+        if self._economy_flags is not None and not self._economy_flags.empty:
+            flags = self._economy_flags[self._economy_flags["year"] == year].set_index("economy")["marker"]
+            table["flag"] = table["economy"].map(flags).fillna("").astype(str)
+        return table
 
     def rounded(self) -> pd.DataFrame:
         """Scores rounded to the framework's published precision (e.g. 2 decimals for the DOI)."""
@@ -312,13 +325,13 @@ class IndexResult:
                 for e, s in zip(top["economy"], top[self.framework.index], strict=True)
             )
             imputed = int((self._imputations["year"] == year).sum())  # one count per year, as the report's
-            lines.append(f"  {year}: {len(group)} economies scored; {imputed} values imputed; top: {best}")
+            lines.append(f"  {year}: {len(group)} {self.units.plural} scored; {imputed} values imputed; top: {best}")
         not_scored = self.excluded
-        lines.append(f"  not scored (economy-years): {int((not_scored['kind'] == 'economy').sum())}")
+        lines.append(f"  not scored ({self.units.noun}-years): {int((not_scored['kind'] == 'economy').sum())}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored economy-years>"
+        return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
 
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:

@@ -45,6 +45,7 @@ from ictindex.uncertainty import (
     Problem,
     UncertaintyResult,
     UncertaintySpec,
+    check_run,
     prepare,
     rank_within_years,
     run,
@@ -249,8 +250,7 @@ def sensitivity(
     """
     if spec is None:
         raise SpecError("no uncertainty spec given", field="spec", hint="give e.g. {'weights': {'noise': 0.25}}")
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise SpecError(f"n must be a whole number >= 2, got {n!r}", field="n", hint="write n=1024")
+    check_run(n, seed, default_n=1024)  # n and seed, before anything is compiled (ictindex.uncertainty)
     if not 0 < confidence < 1:
         raise SpecError(
             f"confidence must be between 0 and 1, got {confidence}", field="confidence", hint="write confidence=0.90"

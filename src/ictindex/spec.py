@@ -24,18 +24,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictindex.errors import MethodError, SpecError
-from ictindex.framework import Framework, Screening, Treatment, load_framework
+from ictindex.framework import CheckSetting, Framework, Screening, Treatment, _check_checks, load_framework
 from ictindex.registry import imputations, normalisations, treatments
+from ictindex.units import UNIT_KINDS, Units, as_units
 
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
 SEXES = ("total", "female", "male")
-#: ``economies``: unit codes are economies (names resolved to ISO3, aggregates set aside);
-#: ``any``: sub-national or other units, codes used as given.
-UNIT_KINDS = ("economies", "any")
 
 
 class ImputationSpec(BaseModel):
@@ -222,6 +220,33 @@ def _check_log_with_goalposts(
             )
 
 
+def _checks(checks: Any, framework: Framework) -> tuple[tuple[str, CheckSetting], ...]:
+    """The build's check settings (:mod:`ictindex.checks`): ``{"jump": "off", "zero_price": {"severity":
+    "error"}, "thin_data": {"share": 0.6}}``, or ``"off"`` for every check; checked against the registry and
+    the framework (an unknown check, parameter or indicator is named)."""
+    if checks is None:
+        return ()
+    if isinstance(checks, str | bool):
+        checks = {"all": checks}
+    if not isinstance(checks, Mapping):
+        raise SpecError(
+            f"checks must be a mapping of check name -> severity or settings, got {type(checks).__name__}",
+            field="checks",
+            hint="write e.g. checks={'jump': 'off', 'thin_data': {'share': 0.6}}",
+        )
+    try:
+        settings = {str(name): CheckSetting.model_validate(value) for name, value in checks.items()}
+        _check_checks(settings, set(framework.indicator_codes))
+    except ValueError as err:
+        problem = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+        raise SpecError(
+            f"checks {dict(checks)!r}: {problem}",
+            field="checks",
+            hint="name registered checks (ictindex.registry.checks) with a severity error, warning or off",
+        ) from None
+    return tuple(sorted(settings.items()))
+
+
 def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
     """The framework with every indicator's normalisation replaced (``low``/``high`` name the target range)."""
     if normalisation is None:
@@ -264,9 +289,11 @@ class BuildSpec(BaseModel):
     min_coverage: float | None = None
     extra_names: tuple[tuple[str, str], ...] = ()
     known_series: tuple[tuple[str, tuple[float | None, float | None]], ...] | None = None
-    units: str = "economies"
+    units: Units = Units()
+    missing_years: str = "raise"
     screening: Screening | None = None
     treatment: Treatment | None = None
+    checks: tuple[tuple[str, CheckSetting], ...] = ()
 
     @classmethod
     def create(
@@ -283,12 +310,28 @@ class BuildSpec(BaseModel):
         min_coverage: float | None = None,
         extra_names: Mapping[str, str] | None = None,
         known_series: Mapping[str, tuple[float | None, float | None]] | None = None,
-        units: str = "economies",
+        units: str | Units | Any = "economies",
         screening: float | Mapping[str, Any] | None = None,
         treatment: str | Mapping[str, Any] | None = None,
         normalisation: str | Mapping[str, Any] | None = None,
+        missing_years: str | None = "raise",
+        checks: str | Mapping[str, Any] | None = None,
     ) -> BuildSpec:
-        """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it."""
+        """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it.
+
+        ``years="available"`` builds the years with data (with a spec's years: those of them the data hold,
+        warning about the others); ``missing_years`` says what a year of ``years`` without data is: an error
+        (``"raise"``, the default) or left out with an :class:`~ictindex.errors.IctIndexWarning` (``"warn"``).
+        """
+        if isinstance(years, str) and years == "available":
+            years, missing_years = None, "warn"
+        missing_years = missing_years or "raise"
+        if missing_years not in ("raise", "warn"):
+            raise SpecError(
+                f"missing_years must be 'raise' or 'warn', got {missing_years!r}",
+                field="missing_years",
+                hint='write years="available" to build the years the data hold',
+            )
         fw = _with_normalisation(load_framework(framework), normalisation)
         if sex not in SEXES:
             raise SpecError(
@@ -315,12 +358,9 @@ class BuildSpec(BaseModel):
                 field="parity_band",
                 hint="write parity_band=(0.98, 1.02), ITU's band",
             )
-        if units not in UNIT_KINDS:
-            raise SpecError(
-                f"units must be one of {UNIT_KINDS}, got {units!r}",
-                field="units",
-                hint="write units='any' for sub-national or other non-country units",
-            )
+        # a kind, a units table (DataFrame or file) or Units; the framework's unit_noun names units that do not
+        # name themselves (the table is held whole: the spec stays replayable, and hashes by its content)
+        units = as_units(units, noun=fw.unit_noun, plural=fw.unit_plural)
         if extra_names is not None and not isinstance(extra_names, Mapping):
             raise SpecError("extra_names must be a mapping of label -> ISO3 code", field="extra_names")
         return cls(
@@ -341,8 +381,10 @@ class BuildSpec(BaseModel):
                 )
             ),
             units=units,
+            missing_years=missing_years,
             screening=_screening(screening, fw),
             treatment=_treatment(treatment, fw),
+            checks=_checks(checks, fw),
         )
 
     def replace(self, **changes: Any) -> BuildSpec:
@@ -366,8 +408,10 @@ class BuildSpec(BaseModel):
             "extra_names": dict(self.extra_names) or None,
             "known_series": None if self.known_series is None else dict(self.known_series),
             "units": self.units,
+            "missing_years": self.missing_years,
             "screening": None if self.screening is None else self.screening.model_dump(),
             "treatment": None if self.treatment is None else self.treatment.model_dump(exclude_none=True),
+            "checks": {name: setting.model_dump(exclude_none=True) for name, setting in self.checks} or None,
         }
 
     @property

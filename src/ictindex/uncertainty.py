@@ -41,11 +41,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ictindex.errors import MethodError, SpecError
-from ictindex.framework import Framework
+from ictindex.framework import Framework, read_yaml
+from ictindex.limits import check_count
 from ictindex.model import IndexModel, compile_model, one_blas_thread
 from ictindex.panel import to_panel
 from ictindex.registry import normalisations
@@ -133,16 +133,10 @@ class UncertaintySpec(_Spec):
         if isinstance(spec, UncertaintySpec):
             return spec
         file = None
-        if isinstance(spec, str | Path):
+        if isinstance(spec, str | Path):  # the framework loader's guards: size, repeated keys, depth, aliases
             file = str(spec)
-            try:
-                spec = yaml.safe_load(Path(spec).read_text(encoding="utf-8")) or {}
-            except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-                raise SpecError(
-                    f"cannot read the uncertainty spec: {err}",
-                    file=file,
-                    hint="give a YAML file with keys weights, normalisation, aggregation, ...",
-                ) from None
+            spec = read_yaml(spec, error=SpecError, what="uncertainty spec")
+            spec = {} if spec is None else spec
         if not isinstance(spec, Mapping):
             raise SpecError(
                 f"the uncertainty spec must be a mapping, got {type(spec).__name__}",
@@ -890,8 +884,7 @@ def uncertainty(
     """
     if spec is None:
         raise SpecError("no uncertainty spec given", field="spec", hint="give e.g. {'weights': {'noise': 0.25}}")
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise SpecError(f"n must be a whole number of replications >= 2, got {n!r}", field="n", hint="write n=10_000")
+    check_run(n, seed)
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise SpecError(f"top must be a whole number >= 1, got {top!r}", field="top", hint="write top=10")
     if sampler not in SAMPLERS:
@@ -900,6 +893,21 @@ def uncertainty(
     problem = prepare(data, framework, spec, **build)
     design = Design.create(int(n), problem.dimension, seed, sampler)
     return run(problem, design, top=int(top), progress=progress, keep_draws=keep_draws, n_jobs=n_jobs)
+
+
+def check_run(n: Any, seed: Any, *, default_n: int = 10_000) -> None:
+    """The size and seed of a run, checked before anything is compiled or allocated: ``n`` a whole number of
+    replications from 2 to :data:`ictindex.limits.MAX_REPLICATIONS` (a huge ``n`` asked for terabytes),
+    ``seed`` a whole number >= 0 (what numpy's and scipy's generators take)."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise SpecError(
+            f"n must be a whole number of replications >= 2, got {n!r}", field="n", hint=f"write n={default_n:_}"
+        )
+    check_count(int(n), "MAX_REPLICATIONS", "n, the number of replications", error=SpecError, field="n")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SpecError(
+            f"seed must be a whole number >= 0, got {seed!r}", field="seed", hint="write e.g. seed=0 (the default)"
+        )
 
 
 def run(

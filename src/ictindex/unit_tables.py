@@ -18,9 +18,10 @@ import pandas as pd
 
 from ictindex.aggregate import Explanation
 from ictindex.breaks import detect_breaks
+from ictindex.checks import check_scores
 from ictindex.derive import indicator_values
 from ictindex.flags import economy_flags, value_flags, value_notes
-from ictindex.model import IndexModel
+from ictindex.model import IndexModel, check_settings
 
 __all__ = ["UnitTables", "unit_tables", "min_ranks"]
 
@@ -122,6 +123,12 @@ class UnitTables:
         return indicator_values(model.checked.values, model.framework, sex=self.sex)[1] if outside else model.sources
 
     def flags(self) -> pd.DataFrame:
+        """One row per value that is an estimate or carried forward (made once, kept)."""
+        if not hasattr(self, "_flags"):
+            self._flags = self._value_flags()
+        return self._flags
+
+    def _value_flags(self) -> pd.DataFrame:
         model, log = self.model, self._log()
         checked = model.checked
         notes = None
@@ -132,8 +139,41 @@ class UnitTables:
             self.imputed(), None if notes is None else notes.reindex(model.units).fillna(""), log, notes_of_origin=notes
         )
 
-    def economy_flags(self, flags: pd.DataFrame | None = None) -> pd.DataFrame:
-        return economy_flags(self.imputed(), self.flags() if flags is None else flags)
+    def economy_flags(self, flags: pd.DataFrame | None = None, findings: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Per unit and year: indicators present, estimated, carried, and the marker (``findings``: the issue rows
+        of the checks of scores, for ``!`` and ``M``)."""
+        return economy_flags(self.imputed(), self.flags() if flags is None else flags, findings)
+
+    # -- the checks of scores (ictindex.checks): unit by unit ----------------------------------------------
+    def reported(self) -> np.ndarray:
+        """``(units, indicators)``: values present before imputation that are not publisher estimates (the value
+        flags are made only for a panel with publisher's notes: without notes nothing is an estimate)."""
+        model = self.model
+        reported = ~np.isnan(model.raw if self.sex == "total" else model.sex_raw[self.sex])
+        if not model.checked.has_notes:
+            return reported
+        flags = self.flags()
+        estimates = flags[flags["flag"].str.contains("estimate") & flags["from_year"].isna()]
+        if not estimates.empty:
+            rows = model.units.get_indexer(pd.MultiIndex.from_arrays([estimates["economy"], estimates["year"]]))
+            columns = pd.Index(model.indicators).get_indexer(estimates["indicator"])
+            hit = (rows >= 0) & (columns >= 0)
+            reported[rows[hit], columns[hit]] = False
+        return reported
+
+    def score_issues(self, *, stop: bool = True) -> pd.DataFrame:
+        """The checks of scores (thin data, a node scored without a whole category) on the nominal node scores:
+        issue rows; with ``stop``, a finding of severity ``error`` raises and the others warn."""
+        model = self.model
+        return check_scores(
+            self.node_scores, model.framework, model.units, self.reported(), check_settings(model.spec), stop=stop
+        )
+
+    def issues(self, score_issues: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The issue table: validation, the checks of values and units, the checks of scores."""
+        model = self.model
+        found = [t for t in (model.checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
+        return pd.concat(found, ignore_index=True) if found else model.checked.issues
 
     def breaks(self) -> pd.DataFrame:
         return detect_breaks(self._all_sources(), self._log(), years=self.wanted)

@@ -17,13 +17,17 @@ children and rescales the weights of the others, with no coverage rule: the fram
 
 from __future__ import annotations
 
+import datetime
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ictindex.errors import PanelError
 from ictindex.framework import Framework
+from ictindex.limits import check_text_file
 
 __all__ = ["read_coinr", "to_coinr"]
 
@@ -34,7 +38,10 @@ def _table(data: pd.DataFrame | str | Path, name: str) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data.copy()
     try:
+        check_text_file(data)  # a line or a header too long for a table: refused before the parser sees it
         return pd.read_csv(data)
+    except PanelError:
+        raise
     except (OSError, ValueError) as err:
         raise PanelError(
             f"cannot read COINr {name}: {err}",
@@ -52,6 +59,7 @@ def read_coinr(
     aggregation: str = "arithmetic",
     code: str = "coinr",
     name: str | None = None,
+    year: int | None = None,
 ) -> tuple[pd.DataFrame, Framework]:
     """A wide panel (``economy``, ``year``, one column per indicator) and the framework of iMeta.
 
@@ -68,6 +76,15 @@ def read_coinr(
         The aggregation of every node (default: COINr's arithmetic mean).
     code, name
         The framework's code and name.
+    year
+        The year of an iData without a ``Time`` column (COINr's single-year data): every row is read as that
+        year (default: the current calendar year; give the year the data describe). An iData with a ``Time``
+        column keeps its years, and ``year`` is then refused (it would contradict them).
+
+    iMeta's ``Direction`` must be 1 or -1 for every indicator and ``Weight`` a finite number >= 0: a
+    Direction of 0, blank or text (which read as "higher is better") is a :class:`~ictindex.errors.PanelError`
+    naming the indicator. iData's cells are passed on as they are: the panel validation of the build reads
+    them (a text cell is an error naming the unit and indicator, ``n/a`` a recorded missing value).
 
     Returns
     -------
@@ -87,6 +104,7 @@ def read_coinr(
     for column in ("uCode",):
         if column not in data.columns:
             raise PanelError(f"iData lacks the column '{column}'", field="iData", hint="give COINr's iData table")
+    _check_meta(meta)
     indicators = meta[meta["Type"] == "Indicator"]
     aggregates = meta[meta["Type"] == "Aggregate"]
     absent = [c for c in indicators["iCode"] if c not in data.columns]
@@ -118,7 +136,7 @@ def read_coinr(
                     "code": r.iCode,
                     "name": str(r.iName),
                     "unit": "" if pd.isna(r.get("Unit")) else str(r.Unit),
-                    "direction": "lower" if float(r.Direction) < 0 else "higher",
+                    "direction": "lower" if _direction(r.Direction) < 0 else "higher",
                     "normalisation": norm,
                     "bounds": [None, None],
                 }
@@ -130,7 +148,7 @@ def read_coinr(
                     "name": str(a.iName),
                     "aggregation": {"method": aggregation},
                     "children": [
-                        {"code": c.iCode, "weight": float(c.Weight)}
+                        {"code": c.iCode, "weight": _weight(c.Weight)}
                         for c in meta[meta["Parent"] == a.iCode].itertuples()
                     ],
                 }
@@ -139,7 +157,7 @@ def read_coinr(
         },
         source="iMeta",
     )
-    values = data[indicators["iCode"].tolist()].astype("float64")
+    values = data[indicators["iCode"].tolist()].copy()
     if denominate and "Denominator" in meta.columns:
         for _, r in indicators.dropna(subset=["Denominator"]).iterrows():
             if r.Denominator not in data.columns:
@@ -149,9 +167,9 @@ def read_coinr(
                     field="iMeta.Denominator",
                     hint="add the column to iData or remove the denominator",
                 )
-            values[r.iCode] = values[r.iCode] / data[r.Denominator].astype("float64")
-    year = data["Time"] if "Time" in data.columns else pd.Series(0, index=data.index)
-    panel = pd.concat([pd.DataFrame({"economy": data["uCode"], "year": year}), values], axis=1)
+            numerator, denominator = _numbers(data, r.iCode), _numbers(data, r.Denominator)
+            values[r.iCode] = numerator / denominator
+    panel = pd.concat([pd.DataFrame({"economy": data["uCode"], "year": _years(data, year)}), values], axis=1)
     group_columns = [c for c in data.columns if str(c).endswith("_group")]
     group_columns += [
         c for c in meta.loc[meta["Type"] == "Group", "iCode"] if c in data.columns and c not in group_columns
@@ -161,6 +179,91 @@ def read_coinr(
         # plain dicts: pandas compares attrs when it concatenates, which a DataFrame cannot do
         panel.attrs["groups"] = groups.set_index("economy").to_dict()
     return panel, framework
+
+
+def _check_meta(meta: pd.DataFrame) -> None:
+    """Every iCode once; every indicator's Direction 1 or -1 and every Weight a finite number >= 0."""
+    codes = meta["iCode"]
+    repeated = codes[codes.duplicated()].astype("str").tolist()
+    if repeated:
+        raise PanelError(
+            f"iMeta lists the iCode(s) {sorted(set(repeated))} more than once",
+            field="iMeta.iCode",
+            hint="keep one row per indicator and aggregate",
+        )
+    for row in meta[meta["Type"] == "Indicator"].itertuples():
+        _direction(row.Direction, str(row.iCode))
+    for row in meta[meta["Type"].isin(["Indicator", "Aggregate"]) & meta["Parent"].notna()].itertuples():
+        _weight(row.Weight, str(row.iCode))
+
+
+def _direction(value: Any, code: str = "") -> int:
+    """COINr's Direction: 1 (higher is better) or -1 (lower is better); nothing else is read as either."""
+    number = _number(value)
+    if number not in (1.0, -1.0):
+        raise PanelError(
+            f"iMeta's Direction of indicator '{code}' is {value!r}, not 1 or -1",
+            indicator=code or None,
+            field="iMeta.Direction",
+            hint="write 1 where higher values are better and -1 where lower values are better",
+        )
+    return int(number)  # type: ignore[arg-type]
+
+
+def _weight(value: Any, code: str = "") -> float:
+    number = _number(value)
+    if number is None or not math.isfinite(number) or number < 0:
+        raise PanelError(
+            f"iMeta's Weight of '{code}' is {value!r}, not a finite number >= 0",
+            indicator=code or None,
+            field="iMeta.Weight",
+            hint="give every indicator and aggregate with a parent a weight (e.g. 1)",
+        )
+    return number
+
+
+def _number(value: Any) -> float | None:
+    """A cell as a number (a numeric text such as "-1" too), or None for a blank, text or a yes/no value."""
+    if isinstance(value, bool | np.bool_) or value is None:
+        return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _numbers(data: pd.DataFrame, column: str) -> pd.Series:
+    """An iData column as numbers for arithmetic (Denominate); a cell that is not a number is refused naming it."""
+    numbers = pd.to_numeric(data[column], errors="coerce")
+    text = numbers.isna() & data[column].notna()
+    if text.any():
+        at = int(np.flatnonzero(text.to_numpy())[0])
+        raise PanelError(
+            f"iData's '{column}' holds {data[column].iloc[at]!r}, which is not a number, and is used to denominate",
+            economy=str(data["uCode"].iloc[at]),
+            indicator=column,
+            field="iData",
+            hint="give numbers (an empty cell for no data), or read without denominate=True",
+        )
+    return numbers.astype("float64")
+
+
+def _years(data: pd.DataFrame, year: int | None) -> pd.Series:
+    """iData's ``Time`` column, or one year for COINr's single-year iData (which has none)."""
+    if "Time" in data.columns:
+        if year is not None:
+            raise PanelError(
+                f"year={year!r} was given, but iData has a Time column with its own years",
+                field="year",
+                hint="leave out year= (it labels an iData without a Time column)",
+            )
+        return data["Time"]
+    if year is None:
+        year = datetime.date.today().year
+    if isinstance(year, bool) or not isinstance(year, int | np.integer):
+        raise PanelError(f"year must be a whole number, got {year!r}", field="year", hint="e.g. year=2024")
+    return pd.Series(int(year), index=data.index)
 
 
 def to_coinr(result: Any, groups: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

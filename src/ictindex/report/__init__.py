@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
+from ictindex.plotting import PlotAccessor
 from ictindex.report.charts import (
     distribution_chart,
     framework_diagram,
     profile_chart,
     rank_shift_chart,
     ranking_chart,
+    unit_map,
     world_map,
 )
 from ictindex.report.divide_charts import lorenz_curve, sigma_convergence_chart
@@ -36,6 +38,7 @@ __all__ = [
     "ranking_chart",
     "profile_chart",
     "world_map",
+    "unit_map",
     "rank_shift_chart",
     "distribution_chart",
     "framework_diagram",
@@ -53,7 +56,8 @@ __all__ = [
     "to_html",
 ]
 
-CHARTS: dict[str, Callable[..., Figure]] = {
+#: Every chart of ``result.plot``: name -> function (``map`` draws the units' own boundaries, or the world).
+CHARTS: dict[str, Callable[..., Figure]] = {"map": unit_map} | {
     f.__name__: f
     for f in (
         ranking_chart,
@@ -68,26 +72,3 @@ CHARTS: dict[str, Callable[..., Figure]] = {
         sigma_convergence_chart,
     )
 }
-
-
-class PlotAccessor:
-    """``result.plot.<chart>(*args, **kwargs)``: each chart of :data:`CHARTS` with the result filled in."""
-
-    def __init__(self, result: object) -> None:
-        self._result = result
-
-    def __getattr__(self, name: str) -> Callable[..., Figure]:
-        try:
-            chart = CHARTS[name]
-        except KeyError:
-            raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(CHARTS))}") from None
-
-        def draw(*args: object, **kwargs: object) -> Figure:
-            return chart(self._result, *args, **kwargs)
-
-        draw.__doc__ = chart.__doc__
-        draw.__name__ = name
-        return draw
-
-    def __dir__(self) -> list[str]:
-        return sorted(CHARTS)

@@ -13,7 +13,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
 from ictindex.analysis import COLLINEAR_CORRELATION, WEAK_CORRELATION, correlation_matrix
-from ictindex.report.style import WIDTH, new_figure, style
+from ictindex.report.style import WIDTH, figure_for, new_figure, style
 from ictindex.result import IndexResult
 
 __all__ = ["correlation_heatmap"]
@@ -42,7 +42,7 @@ def correlation_heatmap(
             size = min(WIDTH, 1.6 + 0.32 * n)
             fig, ax = new_figure(height=size, width=size + 0.8)
         else:
-            fig = ax.figure
+            fig, ax = figure_for(ax, height=0, width=0)  # the caller's axes, its text set literally
         options = {"cmap": "RdBu", "norm": TwoSlopeNorm(vcenter=0.0, vmin=-1.0, vmax=1.0)} | kwargs
         image = ax.imshow(matrix.to_numpy(), **options)
         ax.set_xticks(np.arange(n), labels=labels, rotation=90)

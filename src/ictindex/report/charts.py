@@ -35,13 +35,14 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon
+from matplotlib.patches import Patch, PathPatch, Polygon
+from matplotlib.path import Path as MplPath
 
-from ictindex.countries import report_name
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
-from ictindex.report.groups import GROUPINGS, economy_groups
+from ictindex.geometry import Geometry, aspect, read_geometry
 from ictindex.report.maps import DISCLAIMER, world_polygons
+from ictindex.report.quality import FLAG, flag_handles, ranking_marks
 from ictindex.report.style import (
     HALF_WIDTH,
     NEUTRAL,
@@ -54,6 +55,7 @@ from ictindex.report.style import (
     style,
 )
 from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year, sources_table
+from ictindex.units import group_means
 from ictindex.weight import effective_weights
 
 if TYPE_CHECKING:
@@ -68,6 +70,8 @@ __all__ = [
     "framework_diagram",
     "source_line",
     "map_not_drawn",
+    "unit_map",
+    "map_outside",
     "RANK_COLOURS",
 ]
 
@@ -157,7 +161,7 @@ def ranking_chart(
     grid_rows = math.ceil(n_panels / columns)
     subs = _sub_indices(result)
     weights = pd.Series(fw.node(fw.index).weights)[subs]
-    subset = f" (top {len(ranking)} of {total})" if len(ranking) < total else f" ({total} economies)"
+    subset = f" (top {len(ranking)} of {total})" if len(ranking) < total else f" ({total} {result.units.plural})"
     with style():
         if ax is None:
             fig = Figure(figsize=(WIDTH, 0.9 + grid_rows * (0.35 + 0.092 * per_panel)), layout="constrained")
@@ -180,6 +184,7 @@ def ranking_chart(
         for panel_ax in axes[-columns:]:
             panel_ax.set_xlabel(label if len(axes) == 1 else f"{node_label(result, fw.index)} score")
         axes[0].set_title(f"{fw.name}, {year}{subset}")
+        handles = [*handles, *flag_handles(ranking_marks(result, year).reindex(ranking["economy"]).dropna())]
         if handles:
             legend_below(axes[-1], ncols=min(len(handles), 4), handles=handles)
     return _finish(fig, result, source)
@@ -242,8 +247,23 @@ def _ranking_panel(
     size = 5 if compact else 6.5
     for yy, value in zip(y, part[index], strict=True):
         ax.text(value + fw.scale * 0.01, yy, f"{value:.{fw.rounding}f}", va="center", ha="left", fontsize=size - 0.5)
+    marks = part["economy"].map(ranking_marks(result, int(part["year"].iloc[0]))).fillna("")  # issue 21
+    for yy, value, mark in zip(y, part[index], marks, strict=True):  # the flags after the score (legend below)
+        if mark:
+            ax.annotate(
+                mark,
+                (value + fw.scale * 0.01, yy),
+                xytext=(2.6 * size, 0),  # points: past the score's four characters
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=size - 1,
+                color=FLAG,
+                fontweight="bold",
+                gid="flag",
+            )
     ax.set_yticks(
-        y, [f"{r}  {report_name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
+        y, [f"{r}  {result.units.name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
     )
     ax.set_ylim(-0.6, len(part) - 0.4)
     ax.set_xlim(0, fw.scale * 1.12)
@@ -269,39 +289,54 @@ def _flag_line(result: IndexResult, economy: str, year: int) -> str:
     )
 
 
+def profile_groupings(result: IndexResult) -> tuple[str, ...]:
+    """The groupings a profile compares a unit with: region and income group for economies, the first two
+    groupings of a units table, none for ``units="any"``."""
+    units = result.units
+    return ("region", "income") if units.resolves_names else tuple(units.group_columns[:2])
+
+
 def profile_chart(
     result: IndexResult,
     economy: str,
     *,
     year: int | None = None,
     groups: pd.DataFrame | None = None,
+    groupings: tuple[str, ...] | None = None,
     ax: Axes | None = None,
     source: bool | str | None = True,
     **kwargs: Any,
 ) -> Figure:
-    """Index and sub-index scores of one economy next to its region's and income group's
-    simple averages (over the economies scored that year).
+    """Index and sub-index scores of one unit next to the simple averages of its groups (over the units
+    scored that year; :func:`ictindex.units.group_means`): for an economy its region's and income group's, for
+    a unit of a units table its first two groupings' (``groupings`` to choose).
 
-    A sub-index the economy has no score for is drawn as missing (a hatched outline marked "no
+    A sub-index the unit has no score for is drawn as missing (a hatched outline marked "no
     score"), never as a zero-length bar. ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`.
     """
     year = report_year(result, year)
-    groups = economy_groups(year) if groups is None else groups
+    units = result.units
+    groups = units.groups(year) if groups is None else groups
     scores = _ranking_with_children(result, year).set_index("economy")
     if economy not in scores.index:
         raise MethodError(
-            f"economy '{economy}' is not scored in {year}",
+            f"{units.noun} '{economy}' is not scored in {year}",
             economy=economy,
             year=year,
             hint="see result.excluded for the reason",
         )
     nodes = [result.framework.index, *_sub_indices(result)]
-    series = {report_name(economy): scores.loc[economy, nodes].astype("float64")}
-    for column in ("region", "income"):
-        group = groups[column].get(economy) if column in groups else None
-        if isinstance(group, str):
-            members = groups.index[groups[column] == group].intersection(scores.index)
-            series[f"{group} average ({len(members)})"] = scores.loc[members, nodes].mean()
+    series = {units.name(economy): scores.loc[economy, nodes].astype("float64")}
+    wanted = [g for g in (groupings or profile_groupings(result)) if g in groups.columns]
+    own = {g: groups[g].get(economy) for g in wanted}
+    wanted = [g for g in wanted if isinstance(own[g], str)]
+    if wanted:
+        values = scores[nodes].reset_index().assign(year=year)
+        means = group_means(values, wanted, column=nodes, groups=groups, units=units)
+        for column in wanted:
+            rows = means[(means["grouping"] == column) & (means["group"] == own[column])].set_index("code")
+            members = int(rows.loc[nodes[0], "economies"])
+            series[f"{own[column]} average ({members})"] = rows["simple_mean"].reindex(nodes).set_axis(nodes)
     table = pd.DataFrame(series)
     y = np.arange(len(nodes))
     height = 0.8 / len(table.columns)
@@ -339,7 +374,7 @@ def profile_chart(
         ax.set_xlim(0, scale * 1.08)
         ax.grid(axis="x")
         ax.set_xlabel("Score")
-        ax.set_title(f"{report_name(economy)}: {result.framework.name}, {year}" + _flag_line(result, economy, year))
+        ax.set_title(f"{units.name(economy)}: {result.framework.name}, {year}" + _flag_line(result, economy, year))
         legend_below(ax, ncols=min(3, len(table.columns)))
     return _finish(fig, result, source)
 
@@ -355,6 +390,9 @@ def map_not_drawn(result: IndexResult, *, year: int | None = None, node: str | N
 def quantile_classes(values: pd.Series, classes: int = 5) -> tuple[pd.Series, list[str]]:
     """Quantile classes of ``values`` (``pd.qcut``; equal counts, fewer classes when values repeat):
     the class number of each value (0 = lowest) and a label per class, "low–high (count)"."""
+    if values.nunique() < 2:  # one economy, or every score equal: one class (qcut would give none, all NaN)
+        low, high = (float(values.min()), float(values.max())) if len(values) else (np.nan, np.nan)
+        return pd.Series(0, index=values.index, dtype="int64"), [f"{low:.2f}–{high:.2f} ({len(values)})"]
     codes, edges = pd.qcut(values, q=classes, labels=False, retbins=True, duplicates="drop")
     counts = codes.value_counts().sort_index()
     labels = [f"{edges[k]:.2f}–{edges[k + 1]:.2f} ({int(counts.get(k, 0))})" for k in range(len(edges) - 1)]
@@ -408,7 +446,7 @@ def world_map(
     colours = colormaps[cmap](np.linspace(0.08, 0.95, len(labels)))
     shapes = world_polygons()
     not_drawn = map_not_drawn(result, year=year, node=node)
-    entries = [f"{report_name(e)}\u00a0{scores[e]:.{rounding}f}" for e in not_drawn]
+    entries = [f"{result.units.name(e)}\u00a0{scores[e]:.{rounding}f}" for e in not_drawn]
     note = (
         _wrap_entries([f"Scored but too small to draw at 1:110m ({len(not_drawn)}): {entries[0]}", *entries[1:]], 140)
         if entries
@@ -438,6 +476,115 @@ def world_map(
         ax.legend(
             handles=handles,
             loc="lower left",
+            title=f"{node_label(result, node)} score",
+            fontsize=6,
+            title_fontsize=6.5,
+            alignment="left",
+        )
+        ax.text(0, -0.01, footer, transform=ax.transAxes, va="top", ha="left", fontsize=5.5, color="#333333")
+    return _finish(fig, result, source)
+
+
+def _path(polygon: list[np.ndarray]) -> MplPath:
+    """One polygon (exterior, then holes) as one compound path: the holes stay holes (rings are oriented)."""
+    vertices = np.concatenate(polygon)
+    codes = np.concatenate(
+        [[MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY] for ring in polygon]
+    )
+    return MplPath(vertices, codes)
+
+
+def map_outside(
+    result: IndexResult, geometry: Geometry, *, year: int | None = None, node: str | None = None
+) -> list[str]:
+    """Scored units (sorted) that have no boundary in ``geometry``: listed under the map, never dropped."""
+    year = report_year(result, year)
+    node = result.framework.index if node is None else node
+    scored = result.ranking(year).set_index("economy")[node].dropna().index
+    return sorted(set(scored) - set(geometry))
+
+
+def unit_map(
+    result: IndexResult,
+    *,
+    geometry: Geometry | str | Any = None,
+    year: int | None = None,
+    node: str | None = None,
+    classes: int = 5,
+    cmap: str = "cividis",
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
+    """Classed choropleth of a node's scores (default: the index) on the units' own boundaries.
+
+    ``geometry`` is a GeoJSON path or mapping, or a :class:`~ictindex.geometry.Geometry` from
+    :func:`~ictindex.geometry.read_geometry`, keyed by unit code; holes and multipolygons are drawn as such.
+    Scores are grouped in ``classes`` quantile classes (the legend gives each class's range and count); units
+    of the boundaries without a score are hatched; scored units without a boundary are listed under the map.
+    Without ``geometry`` a result of economies is drawn on the bundled world map (:func:`world_map`); other
+    units have no map to be drawn on (a :class:`~ictindex.errors.MethodError` says so).
+    ``kwargs`` go to the :class:`~matplotlib.collections.PatchCollection` of the scored units.
+    """
+    units = result.units
+    if geometry is None:
+        if units.resolves_names:
+            return world_map(result, year=year, node=node, classes=classes, cmap=cmap, ax=ax, source=source, **kwargs)
+        raise MethodError(
+            f"no boundaries of the {units.plural} to draw a map on",
+            hint="pass geometry='boundaries.geojson' (GeoJSON features keyed by the unit codes)",
+        )
+    geo = geometry if isinstance(geometry, Geometry) else read_geometry(geometry)
+    year = report_year(result, year)
+    node = result.framework.index if node is None else node
+    rounding = result.framework.rounding
+    scores = result.ranking(year).set_index("economy")[node].dropna()
+    if scores.nunique() > 1:
+        codes, labels = quantile_classes(scores, classes)
+    else:  # one value (or one unit): one class
+        codes = pd.Series(0, index=scores.index)
+        labels = [f"{scores.iloc[0]:.2f} ({len(scores)})"]
+    colours = colormaps[cmap](np.linspace(0.08, 0.95, len(labels)))
+    outside = map_outside(result, geo, year=year, node=node)
+    entries = [f"{units.name(e)}\u00a0{scores[e]:.{rounding}f}" for e in outside]
+    note = (
+        _wrap_entries(
+            [f"Scored but without a boundary in {geo.source} ({len(outside)}): {entries[0]}", *entries[1:]], 140
+        )
+        if entries
+        else ""
+    )
+    footer = (note + "\n" if note else "") + _wrap(f"Boundaries: {geo.source} (given with the data).", 150)
+    x0, y0, x1, y1 = geo.bounds
+    pad_x, pad_y = (x1 - x0) * 0.03 or 1.0, (y1 - y0) * 0.03 or 1.0
+    ratio = aspect(geo)
+    with style():
+        height = min(6.5, max(2.5, WIDTH * 0.8 * (y1 - y0) * ratio / max(x1 - x0, 1e-9)))
+        fig, ax = figure_for(ax, height=height + 0.09 * (footer.count("\n") + 1))
+        scored_patches, faces, missing = [], [], []
+        for code in geo:
+            for polygon in geo[code]:
+                patch = PathPatch(_path(polygon))
+                if code in codes.index:
+                    scored_patches.append(patch)
+                    faces.append(colours[codes[code]])
+                else:
+                    missing.append(patch)
+        ax.add_collection(
+            PatchCollection(missing, facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////", linewidth=0.3)
+        )
+        ax.add_collection(PatchCollection(scored_patches, facecolor=faces, edgecolor="white", linewidth=0.4, **kwargs))
+        ax.set_xlim(x0 - pad_x, x1 + pad_x)
+        ax.set_ylim(y0 - pad_y, y1 + pad_y)
+        ax.set_aspect(ratio)
+        ax.set_axis_off()
+        ax.set_title(f"{node_label(result, node)}, {year}: {len(labels)} quantile classes")
+        handles = [Patch(facecolor=c, label=label) for c, label in zip(colours, labels, strict=True)]
+        handles.append(Patch(facecolor=NO_DATA, edgecolor="#AAAAAA", hatch="//////", label="not scored / no data"))
+        ax.legend(
+            handles=handles,
+            loc="center left",
+            bbox_to_anchor=(1.0, 0.5),
             title=f"{node_label(result, node)} score",
             fontsize=6,
             title_fontsize=6.5,
@@ -494,6 +641,7 @@ def rank_shift_chart(
         labels = labels or (result.framework.code, other.framework.code)
         title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {{n}})"
     title = title.format(n=len(b))
+    name = (other if other is not None else result).units.name
     styles = {"rose": "-", "fell": "-", "unchanged": "--"}
     with style():
         fig, ax = figure_for(ax, height=1.5 + 0.16 * len(b), width=HALF_WIDTH + 2.2)
@@ -502,7 +650,7 @@ def rank_shift_chart(
             rank_a = a.get(economy)
             if rank_a is None or pd.isna(rank_a):
                 ax.text(0, rank_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
-                ax.text(1.04, rank_b, f"{rank_b}  {report_name(economy)}", va="center", fontsize=6.5)
+                ax.text(1.04, rank_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
                 continue
             move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
             seen.add(move)
@@ -516,8 +664,8 @@ def rank_shift_chart(
                 linewidth=1,
                 **kwargs,
             )
-            ax.text(-0.04, rank_a, f"{report_name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
-            ax.text(1.04, rank_b, f"{rank_b}  {report_name(economy)}", va="center", fontsize=6.5)
+            ax.text(-0.04, rank_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
+            ax.text(1.04, rank_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
         ax.invert_yaxis()
         ax.set_xlim(-0.05, 1.05)
         ax.set_xticks([0, 1], labels)
@@ -559,14 +707,17 @@ def distribution_chart(
     source: bool | str | None = True,
     **kwargs: Any,
 ) -> Figure:
-    """Distribution of a node's scores (default: the index) by UN SDG region or income group:
-    a box plot per group, sorted by median, with every economy as a point.
-    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.scatter`."""
-    if by not in GROUPINGS:
-        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
+    """Distribution of a node's scores (default: the index) by a grouping of the units (for economies the
+    UN SDG region or the World Bank income group): a box plot per group, sorted by median, with every unit as a
+    point. ``kwargs`` go to :meth:`~matplotlib.axes.Axes.scatter`."""
+    units = result.units
     year = report_year(result, year)
+    groups = units.groups(year) if groups is None else groups
+    if by not in groups.columns or by == "name":
+        raise MethodError(
+            f"unknown grouping '{by}'", hint=f"use one of {units.group_columns or 'the columns of groups='}"
+        )
     node = result.framework.index if node is None else node
-    groups = economy_groups(year) if groups is None else groups
     scores = result.ranking(year).set_index("economy")[[node]].join(groups[[by]])
     scores[by] = scores[by].fillna("No group")
     order = scores.groupby(by)[node].median().sort_values().index.tolist()
@@ -592,7 +743,7 @@ def distribution_chart(
         ax.set_xlim(0, result.framework.scale)
         ax.grid(axis="x")
         ax.set_xlabel(f"{node_label(result, node)} score")
-        ax.set_title(f"{node_label(result, node)} by {GROUPINGS[by]}, {year}")
+        ax.set_title(f"{node_label(result, node)} by {units.group_label(by)}, {year}")
     return _finish(fig, result, source)
 
 

@@ -1,16 +1,17 @@
 """Digital-divide charts: Lorenz curve, sigma-convergence, group gaps, urban/rural dumbbell, WSIS target progress.
 
-Each chart takes the object it draws (a result or table, as :mod:`ictindex.divide` returns them), draws on
-``ax`` when given (otherwise on a new figure in the publication style), passes ``**kwargs`` to the main
-matplotlib call, writes a source line under the axes, and returns the Figure. The charts format; the
-numbers come from :mod:`ictindex.divide`.
+Each chart takes the object it draws, as :mod:`ictindex.divide` (or :func:`ictindex.units.group_means`) computed
+it — a :class:`~ictindex.divide.Lorenz`, a :class:`~ictindex.divide.Convergence`, a table — draws on ``ax`` when
+given (otherwise on a new figure in the publication style), passes ``**kwargs`` to the main matplotlib call,
+writes the ``source`` line under the axes when given, and returns the Figure. The charts format; the numbers come
+from :mod:`ictindex.divide`, never from here (``result.plot.lorenz_curve()`` computes first, then draws).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,10 +21,8 @@ from matplotlib.figure import Figure
 from ictindex import divide
 from ictindex.countries import report_name
 from ictindex.errors import MethodError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
-
-if TYPE_CHECKING:
-    from ictindex.result import IndexResult
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
+from ictindex.units import NO_GROUP
 
 __all__ = [
     "lorenz_curve",
@@ -41,93 +40,69 @@ ITU_SOURCE = "Source: ITU (CC BY-NC-SA 3.0 IGO); population: World Bank WDI 2025
 @contextmanager
 def _axes(ax: Axes | None, height: float, width: float = WIDTH) -> Iterator[tuple[Figure, Axes]]:
     with style():
-        if ax is None:
-            fig, ax = new_figure(height=height, width=width)
-        else:
-            fig = ax.get_figure()
-        yield fig, ax  # type: ignore[misc]
+        fig, ax = figure_for(ax, height=height, width=width)
+        yield fig, ax
 
 
-def _source(fig: Figure, text: str) -> None:
-    """The source line under the chart (a figure-level label, so the layout makes room for it)."""
-    fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color=NEUTRAL)
-
-
-def _label(data: IndexResult | pd.DataFrame, column: str | None) -> str:
-    if isinstance(data, pd.DataFrame):
-        return column or "value"
-    code = column or data.framework.index
-    fw = data.framework
-    return fw.node(code).name if code in fw.aggregation_order else fw.indicator(code).name
+def _source(fig: Figure, text: str | None) -> None:
+    """The source line under the chart (a figure-level label, so the layout makes room for it); none without it."""
+    if text:
+        fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color=NEUTRAL)
 
 
 def lorenz_curve(
-    data: IndexResult | pd.DataFrame,
+    curve: divide.Lorenz,
     *,
-    year: int | None = None,
-    column: str | None = None,
-    population: pd.DataFrame | None = None,
     ax: Axes | None = None,
-    source: str = ITU_SOURCE,
+    source: str | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """Lorenz curves of a node or indicator in one year: economies ranked by score, cumulative share of
-    economies (each once) and of population (population-weighted) against the cumulative share of the
-    score total; the diagonal is equality. The legend gives both Gini coefficients."""
-    values = divide.values_of(data, column)
-    year = int(values["year"].max()) if year is None else int(year)
-    values = values[values["year"] == year]
-    if values.empty:
-        raise MethodError(f"no values in {year}", year=year)
-    table = divide.inequality(values, population=population).iloc[0]
-    pop = divide.population_by_year(divide.bundled_economies()[1] if population is None else population, [year])
-    weighted = values.merge(pop, on=["economy", "year"]).sort_values("value")
-    plain = values.sort_values("value")
+    """Lorenz curves of one year (a :class:`ictindex.divide.Lorenz`, from :func:`ictindex.divide.lorenz`): units
+    ranked by value, the cumulative share of units (each once) and of population (population-weighted) against
+    the cumulative share of the value total; the diagonal is equality. The legend gives both Gini coefficients.
+    ``result.plot.lorenz_curve(year=...)`` computes the curves first."""
+    if not isinstance(curve, divide.Lorenz):
+        raise MethodError(
+            f"lorenz_curve draws a Lorenz object, got {type(curve).__name__}",
+            hint="compute it first (ictindex.divide.lorenz), or call result.plot.lorenz_curve()",
+        )
+    words = {"units": curve.noun, "population": "population"}
     with _axes(ax, 4.0, width=4.4) as (fig, ax):
         ax.plot([0, 1], [0, 1], color=NEUTRAL, linewidth=0.8, linestyle=":", label="equality")
-        for frame, w, label, colour in (
-            (plain, np.ones(len(plain)), f"economies (Gini {table['gini']:.3f})", PALETTE[0]),
-            (
-                weighted,
-                weighted["population"].to_numpy(),
-                f"population (Gini {table['gini_weighted']:.3f})",
-                PALETTE[1],
-            ),
-        ):
-            x = np.concatenate([[0], np.cumsum(w) / w.sum()])
-            mass = frame["value"].to_numpy() * w
-            y = np.concatenate([[0], np.cumsum(mass) / mass.sum()])
-            ax.plot(x, y, color=colour, label=label, **kwargs)
+        for (weighting, part), colour in zip(curve.curves.groupby("weighting", sort=False), PALETTE, strict=False):
+            label = f"{words[weighting]} (Gini {curve.gini[weighting]:.3f})"
+            ax.plot(part["x"], part["y"], color=colour, label=label, **kwargs)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_aspect("equal")
-        ax.set_xlabel("Cumulative share of economies / population, lowest scores first")
+        ax.set_xlabel(f"Cumulative share of {curve.noun} / population, lowest scores first")
         ax.set_ylabel("Cumulative share of the score total")
-        ax.set_title(f"{_label(data, column)}: Lorenz curves,\n{year} ({len(plain)} economies)")
+        ax.set_title(f"{curve.label}: Lorenz curves,\n{curve.year} ({curve.units} {curve.noun})")
         ax.legend(loc="upper left")
         _source(fig, source)
     return fig
 
 
 def sigma_convergence_chart(
-    data: IndexResult | pd.DataFrame | divide.Convergence,
+    conv: divide.Convergence,
     *,
-    column: str | None = None,
     label: str | None = None,
     measures: tuple[str, ...] = ("cv", "gini", "gini_weighted"),
-    population: pd.DataFrame | None = None,
     ax: Axes | None = None,
-    source: str = ITU_SOURCE,
+    source: str | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """Dispersion per year on the balanced panel (sigma-convergence): coefficient of variation and Gini
-    (each economy once, and population-weighted). Falling lines mean the divide narrows."""
-    conv = (
-        data if isinstance(data, divide.Convergence) else divide.convergence(data, column=column, population=population)
-    )
+    """Dispersion per year on the balanced panel (sigma-convergence; a :class:`ictindex.divide.Convergence`):
+    coefficient of variation and Gini (each unit once, and population-weighted). Falling lines mean the divide
+    narrows. ``result.plot.sigma_convergence_chart()`` computes the convergence first."""
+    if not isinstance(conv, divide.Convergence):
+        raise MethodError(
+            f"sigma_convergence_chart draws a Convergence object, got {type(conv).__name__}",
+            hint="compute it first (ictindex.divide.convergence), or call result.plot.sigma_convergence_chart()",
+        )
     names = {
         "cv": "coefficient of variation",
-        "gini": "Gini (economies)",
+        "gini": "Gini (each unit once)",
         "gini_weighted": "Gini (population)",
         "theil_t": "Theil T (population)",
         "theil_l": "Theil L (population)",
@@ -149,8 +124,6 @@ def sigma_convergence_chart(
         ax.grid(axis="y")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("Year")
-        if label is None and not isinstance(data, divide.Convergence):
-            label = _label(data, column)
         ax.set_title(f"{label + ': ' if label else ''}dispersion per year\n({conv.note})")
         ax.legend(loc="lower left", ncols=len(measures))
         _source(fig, source)
@@ -163,15 +136,18 @@ def group_gap_chart(
     year: int | None = None,
     grouping: str = "income",
     mean: str = "weighted_mean",
+    everyone: str = "World",
     ax: Axes | None = None,
-    source: str = ITU_SOURCE,
+    source: str | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """Bars of the group means (a :func:`ictindex.divide.group_means` table with ``world`` and
-    ``grouping``) with the world mean as a line; the title gives the gap between the highest and lowest
-    group."""
+    """Bars of the group means (a :func:`ictindex.units.group_means` table with ``world`` and
+    ``grouping``; its first code when it holds several) with the world mean as a line; the title gives the gap
+    between the highest and lowest group; ``everyone`` names the line of all units ("World" for economies)."""
     year = int(table["year"].max()) if year is None else int(year)
-    rows = table[(table["year"] == year) & (table["grouping"] == grouping) & (table["group"] != divide.NO_GROUP)]
+    if "code" in table.columns and table["code"].nunique() > 1:
+        table = table[table["code"] == table["code"].iloc[0]]
+    rows = table[(table["year"] == year) & (table["grouping"] == grouping) & (table["group"] != NO_GROUP)]
     if rows.empty:
         raise MethodError(f"no '{grouping}' groups in the table for {year}", year=year, field="grouping")
     rows = rows.sort_values(mean)
@@ -182,7 +158,7 @@ def group_gap_chart(
         for yi, value, share in zip(y, rows[mean], rows["population_share"], strict=True):
             ax.text(value, yi, f" {value:.2f} ({share:.0%} of pop.)", va="center", fontsize=7)
         if not world.empty:
-            ax.axvline(float(world.iloc[0]), color="black", linewidth=0.8, label=f"World {world.iloc[0]:.2f}")
+            ax.axvline(float(world.iloc[0]), color="black", linewidth=0.8, label=f"{everyone} {world.iloc[0]:.2f}")
             ax.legend(loc="lower right")
         ax.set_yticks(y, rows["group"])
         ax.set_xlim(0, rows[mean].max() * 1.35)
@@ -196,16 +172,16 @@ def group_gap_chart(
 
 
 def urban_rural_dumbbell(
-    gaps: pd.DataFrame | None = None,
+    gaps: pd.DataFrame,
     *,
     max_economies: int | None = None,
+    names: Callable[[str], str] = report_name,
     ax: Axes | None = None,
     source: str = ITU_SOURCE,
     **kwargs: Any,
 ) -> Figure:
-    """Rural and urban values of each economy joined by a line, largest gap on top
-    (:func:`ictindex.divide.domestic_gaps`, ``urban/rural`` rows; default: the bundled ITU table)."""
-    gaps = divide.domestic_gaps() if gaps is None else gaps
+    """Rural and urban values of each unit joined by a line, largest gap on top (the ``urban/rural`` rows of
+    :func:`ictindex.divide.domestic_gaps`; ``names`` gives a unit's display name, e.g. ``result.units.name``)."""
     rows = gaps[gaps["dimension"] == "urban/rural"]
     if rows.empty:
         raise MethodError("no urban/rural values to plot", hint="the panel needs '<series>.urban' and '.rural' rows")
@@ -227,7 +203,7 @@ def urban_rural_dumbbell(
         )
         ax.scatter(rows["lower"], y, color=RURAL, s=18, zorder=3, label="Rural", **kwargs)
         ax.scatter(rows["reference"], y, color=URBAN, s=18, zorder=2, marker="s", label="Urban", **kwargs)
-        ax.set_yticks(y, [f"{report_name(e)} ({yr})" for e, yr in zip(rows["economy"], rows["year"], strict=True)])
+        ax.set_yticks(y, [f"{names(e)} ({yr})" for e, yr in zip(rows["economy"], rows["year"], strict=True)])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.grid(axis="x")
         ax.set_xlabel("Individuals using the Internet (%)")
@@ -247,15 +223,16 @@ def target_progress_chart(
     *,
     target: str = "internet_users",
     grouping: str = "income",
+    trends: pd.DataFrame | None = None,
     ax: Axes | None = None,
     source: str = ITU_SOURCE,
     **kwargs: Any,
 ) -> Figure:
     """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table): world and group
-    values per year, the target drawn as a line, and the fitted logistic trend (dashed) up to the year the
-    target would be reached where it is not reached yet."""
+    values per year, the target drawn as a line, and with ``trends`` (:func:`ictindex.divide.wsis_trend_points`)
+    the fitted logistic trend (dotted) up to the year the target would be reached where it is not reached yet."""
     rows = table[
-        (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != divide.NO_GROUP)
+        (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != NO_GROUP)
     ]
     if rows.empty:
         raise MethodError(
@@ -287,10 +264,10 @@ def target_progress_chart(
                 label=f"{group} ({status})",
                 **kwargs,
             )
-            r, t0 = part["trend_r"].iloc[0], part["trend_t0"].iloc[0]
-            if part["reached"].iloc[0] == "projected":
-                t = np.linspace(part["year"].max(), float(part["reached_year"].iloc[0]), 50)
-                ax.plot(t, divide.logistic_trend(t, r, t0), color=colour, linestyle=":", linewidth=1)
+            if trends is not None and not trends.empty:
+                line = trends[(trends["target"] == target) & (trends["grouping"] == kind) & (trends["group"] == group)]
+                if not line.empty:
+                    ax.plot(line["year"], line["value"], color=colour, linestyle=":", linewidth=1)
         ax.set_ylim(0, 100)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y")

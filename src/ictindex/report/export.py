@@ -22,6 +22,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -271,8 +273,65 @@ NUM_CLASS = ' class="num"'
 HEADER_ROW = 5
 
 
+#: A word longer than this many characters may break every ``_PIECE`` characters: a long unbreakable name widened
+#: its column past the page, and past TeX's largest dimension (16384 pt, an error that stopped the compile).
+_LONG_WORD = 20
+_PIECE = 12
+_BREAK = "\x00"  # where a long word may break, until it is written as \allowbreak{} (control characters are gone)
+#: What pdflatex (utf8 inputenc, T1 fontenc; TeX Live 2022) cannot set among Latin-1, Latin Extended-A and the
+#: General Punctuation block; every character beyond these needs lualatex (see :func:`latex_document`).
+_PDFTEX_MISSING = frozenset(
+    chr(c)
+    for c in (0x126, 0x127, 0x138, 0x13F, 0x140, 0x149, 0x166, 0x167, 0x17F, 0x2017, 0x201B, 0x201F)
+    + (*range(0x2023, 0x2026), *range(0x2027, 0x2030), *range(0x2032, 0x2039), 0x203C, *range(0x203E, 0x2044))
+    + (*range(0x2045, 0x204E), 0x204F)
+)
+#: Stops pdflatex with a clear message at a table (or document) with text it cannot set.
+_PDFTEX_GUARD = (
+    "\\ifdefined\\directlua\\else\\ifdefined\\XeTeXversion\\else\\PackageError{ictindex}{This text is in a script "
+    "pdflatex cannot set (Cyrillic, CJK, ...): compile with lualatex}{The tables hold text outside the Latin "
+    "script.}\\fi\\fi"
+)
+
+
+def _pdflatex_sets(text: object) -> bool:
+    """Whether pdflatex can set every character of ``text`` as :func:`_latex_escape` writes it."""
+    return all(
+        " " <= ch <= "~"
+        or ("\u00a0" <= ch <= "\u017f" or "\u2010" <= ch <= "\u204f" or ch in "\u20ac\u2122")
+        and ch not in _PDFTEX_MISSING
+        for ch in _cleaned(text).replace(_BREAK, "")
+    )
+
+
+def _cleaned(text: object) -> str:
+    """Text as TeX may read it: control characters (category Cc: a bell, an escape, a form feed, which TeX
+    refuses as invalid) as spaces, unpaired surrogates (which cannot be written as UTF-8) as "?", and a break
+    point every ``_PIECE`` characters in a word longer than ``_LONG_WORD``."""
+    text = str(text)
+    if not (text.isascii() and text.isprintable()):
+        categories = [unicodedata.category(ch) for ch in text]
+        text = "".join(
+            " " if kind == "Cc" else "?" if kind == "Cs" else ch for ch, kind in zip(text, categories, strict=True)
+        )
+    return re.sub(  # a word between the places a cell may break anyway (spaces, "_", "/", "-")
+        rf"[^\s_/\-]{{{_LONG_WORD + 1},}}",
+        lambda word: _BREAK.join(word[0][i : i + _PIECE] for i in range(0, len(word[0]), _PIECE)),
+        text,
+    )
+
+
 def _latex_escape(text: object) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    escaped = "".join(_LATEX_SPECIAL.get(ch, ch) for ch in _cleaned(text))
+    return escaped.replace(_BREAK, "\\allowbreak{}")
+
+
+def _pieces(text: str, breaks: str) -> list[str]:
+    """The pieces a text may break into in a column: at spaces, after each character of ``breaks`` and
+    inside long words (as :func:`_cleaned` allows), for sizing the column."""
+    for ch in breaks:
+        text = text.replace(ch, ch + " ")
+    return _cleaned(text).replace(_BREAK, " ").split()
 
 
 def _latex_cell(value: object, decimals: int) -> str:
@@ -298,10 +357,8 @@ def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tup
         cells = [format_number(v, decimals) for v in table[column].head(2000).tolist()] or [""]
         longest_cell = max(_text_cm(c) for c in cells)
         # a header wraps between words and after hyphens, a file name or code after "_" and "/"
-        header_word = max((_text_cm(w) for w in header.replace("-", "- ").split()), default=0.3)
-        cell_word = max(
-            (_text_cm(w) for c in cells for w in c.replace("_", "_ ").replace("/", "/ ").split()), default=0.3
-        )
+        header_word = max((_text_cm(w) for w in _pieces(header, "-")), default=0.3)
+        cell_word = max((_text_cm(w) for c in cells for w in _pieces(c, "_/")), default=0.3)
         natural[column] = max(longest_cell, header_word, 0.4)
         full[column] = max(longest_cell, header_word)
         word[column] = max(header_word, cell_word, 0.4)
@@ -419,19 +476,55 @@ def to_latex(
         ]
     if orientation == "landscape":
         lines = ["\\begin{landscape}", *lines, "\\end{landscape}"]
+    texts = [*headers, caption, note, *(format_number(v, decimals) for v in table.astype("object").to_numpy().ravel())]
+    if not all(_pdflatex_sets(t) for t in texts):
+        lines = [_PDFTEX_GUARD, *lines]
     return "\n".join(lines)
+
+
+#: Fonts for the scripts Latin Modern lacks, in order, each used by lualatex when it is installed (Debian:
+#: ``fonts-dejavu-core``, ``fonts-noto-cjk``): Cyrillic and Greek, Chinese, Japanese and Korean, then Arabic and
+#: Hebrew. A character no installed font has is a missing-glyph warning, not an error.
+FALLBACK_FONTS = ("DejaVu Serif", "Noto Serif CJK SC", "DejaVu Sans")
+
+
+def _unicode_preamble() -> list[str]:
+    """pdflatex: utf8 input and T1 fonts (Latin scripts); lualatex: fontspec with Latin Modern and the
+    :data:`FALLBACK_FONTS` that are installed (luaotfload's fallback), so names in any script are set."""
+    fonts = "".join(f"\\ictindexfont{{{font}}}" for font in FALLBACK_FONTS)
+    return [
+        "\\usepackage{iftex}",
+        "\\ifPDFTeX",
+        "  \\usepackage[utf8]{inputenc}",
+        "  \\usepackage[T1]{fontenc}",
+        "  \\IfFileExists{lmodern.sty}{\\usepackage{lmodern}}{}",
+        "\\else",
+        "  \\usepackage{fontspec}",
+        "  \\ifLuaTeX",
+        "    \\def\\ictindexfallback{}",
+        "    \\def\\ictindexfont#1{\\IfFontExistsTF{#1}%",
+        '      {\\edef\\ictindexfallback{\\ictindexfallback"#1:mode=harf;",}}{}}',
+        f"    {fonts}",
+        '    \\directlua{luaotfload.add_fallback("ictindex", {\\ictindexfallback})}',
+        "    \\setmainfont{Latin Modern Roman}[RawFeature={fallback=ictindex}]",
+        "  \\fi",
+        "\\fi",
+    ]
 
 
 def latex_document(inputs: Mapping[str, str], *, title: str = "Tables") -> str:
     """A master document (A4, 2.5 cm margins) that ``\\input``\\ s every table file; compiles as it is
-    with ``pdflatex``. ``inputs`` maps file names (relative to the document) to their captions."""
+    with ``lualatex`` (names in any script: Cyrillic, Chinese, Arabic ... with the :data:`FALLBACK_FONTS`) and,
+    when every text is in a Latin script, with ``pdflatex`` (a table with other text stops pdflatex with a
+    message saying to use lualatex). ``inputs`` maps file names (relative to the document) to their captions."""
     lines = [
         "\\documentclass[a4paper,10pt]{article}",
         "\\usepackage[a4paper,margin=2.5cm]{geometry}",
-        "\\usepackage[utf8]{inputenc}",
+        *_unicode_preamble(),
         *[f"\\usepackage{{{p}}}" for p in LATEX_PACKAGES],
         "\\setlength{\\LTcapwidth}{\\linewidth}",
         "\\begin{document}",
+        *([] if _pdflatex_sets(title) else [_PDFTEX_GUARD]),
         f"\\section*{{{_latex_escape(title)}}}",
     ]
     for k, path in enumerate(inputs):  # each table's caption says what it is

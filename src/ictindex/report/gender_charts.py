@@ -6,6 +6,7 @@ Both take an :class:`~ictindex.result.IndexResult` built with ``by_sex=True`` or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
     from ictindex.result import IndexResult
 
 __all__ = ["gender_dumbbell", "parity_chart", "gender_slice"]
+
+
+def _name_of(data: IndexResult | pd.DataFrame) -> Callable[[str], str]:
+    """Display names of the units: the result's units table (``result.units``), ITU's names of economies for a
+    table."""
+    return report_name if isinstance(data, pd.DataFrame) else data.units.name
 
 
 def gender_slice(
@@ -87,7 +94,7 @@ def gender_dumbbell(
         # men's squares under women's (smaller) circles, so equal scores show both
         ax.scatter(rows["female"], y, color=FEMALE, s=16, zorder=3, label="Women")
         ax.scatter(rows["male"], y, color=MALE, s=30, zorder=2, marker="s", label="Men")
-        ax.set_yticks(y, [report_name(e) for e in rows["economy"]])
+        ax.set_yticks(y, [_name_of(data)(e) for e in rows["economy"]])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.grid(axis="x")
         ax.set_xlabel(f"{name} score")
@@ -119,7 +126,7 @@ def parity_chart(
         ax.axvline(1.0, color="black", linewidth=0.8, zorder=1)
         ax.hlines(y, 1.0, rows["parity"], color=colours, linewidth=1.0, zorder=2)
         ax.scatter(rows["parity"], y, color=colours, s=20, zorder=3)
-        ax.set_yticks(y, [report_name(e) for e in rows["economy"]])
+        ax.set_yticks(y, [_name_of(data)(e) for e in rows["economy"]])
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.grid(axis="x")
         ax.set_xlabel("Gender parity score (women / men)")

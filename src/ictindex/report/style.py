@@ -10,15 +10,20 @@ can be restyled and saved by the caller.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
 from cycler import cycler
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+#: Control characters other than line ends (which chart texts use to wrap lines): invalid in SVG's XML.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _HAS_ROOT = tuple(int(p) for p in mpl.__version__.split(".")[:2]) >= (3, 10)  # Axes.get_figure(root=)
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "style",
     "new_figure",
     "figure_for",
+    "plain_text",
     "legend_below",
     "add_source",
     "save_figure",
@@ -75,6 +81,10 @@ STYLE = {
     "ps.fonttype": 42,
     "savefig.bbox": "tight",
     "svg.hashsalt": "ictindex",  # stable SVG ids: the same chart gives the same file
+    # names are text, never markup: a "$" in a unit code or a node name ("US$ per $100") started matplotlib's
+    # math mode (typeset as math, or a parse error at draw time); TeX would run any markup in them
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
@@ -94,8 +104,24 @@ def new_figure(height: float, width: float = WIDTH, **subplot_kw: object) -> tup
 def figure_for(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
     """The caller's ``ax`` and its figure, or a new publication-style figure of ``width`` x ``height`` inches."""
     if ax is not None:
+        plain_text(ax)  # its title, axis labels and ticks were made before the chart's style applied
         return ax.get_figure(root=True) if _HAS_ROOT else ax.figure, ax  # type: ignore[return-value]
     return new_figure(height=height, width=width)
+
+
+def plain_text(artist: Artist) -> None:
+    """Every text of ``artist`` (a figure or an axes: titles, labels, tick labels, annotations) set literally:
+    no math mode for ``$...$`` and no TeX, whatever the caller's ``rcParams``, and control characters as
+    spaces (a bell or an escape in a name made every SVG file invalid XML). The one place chart text meets
+    matplotlib's parsers and writers: charts call it on a caller's axes, :func:`add_source` and
+    :func:`save_figure` on the figure; the chart style (:data:`STYLE`) turns math off for every text made
+    while it applies."""
+    for text in artist.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
+        content = text.get_text()
+        if not content.isprintable() and _CONTROL.search(content):
+            text.set_text(_CONTROL.sub(" ", content))
 
 
 def legend_below(ax: Axes, ncols: int, clearance: float = 3.4, **kwargs: object) -> None:
@@ -123,6 +149,7 @@ def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
     boundaries). The figure grows by the line's height and a constrained layout keeps that strip free,
     so the line never overlaps axes or legends. A second call replaces the text; ``None`` or "" adds none.
     """
+    plain_text(fig)
     if not text:
         return
     import textwrap
@@ -147,6 +174,7 @@ def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
 
 def save_figure(fig: Figure, stem: str | Path, formats: Iterable[str] = ("png", "svg")) -> list[Path]:
     """Write ``fig`` as ``stem.png``, ``stem.svg`` (and/or ``pdf``); returns the paths."""
+    plain_text(fig)
     paths = []
     for fmt in formats:
         path = Path(f"{stem}.{fmt}")

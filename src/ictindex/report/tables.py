@@ -1,5 +1,5 @@
-"""Report tables: ranking with change, group averages, gender table, coverage, and the rule that
-decides which scored economies enter the headline ranking.
+"""Report tables: group averages laid out, gender table, coverage, sources, readable headers. The ranking, its
+rule and the ranking table are computed in :mod:`ictindex.ranking` (re-exported here).
 
 Each function returns a tidy DataFrame with stable, machine-readable columns (codes), ready for
 :mod:`ictindex.report.export`; :func:`column_labels` gives the readable headers that the HTML,
@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-from ictindex.countries import report_name
-from ictindex.economies import GROUPINGS, INCOME_ORDER, economy_groups, group_means
 from ictindex.errors import MethodError
-from ictindex.report.groups import itu_member_states
+from ictindex.ranking import RankingRule, apply_ranking_rule, data_coverage, ranking_table
+from ictindex.units import GROUPINGS, INCOME_ORDER, group_means
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -27,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ranking_table",
     "group_averages",
+    "averages_table",
     "gender_report_table",
     "coverage_table",
     "sources_table",
@@ -49,119 +47,26 @@ def report_year(result: IndexResult, year: int | None) -> int:
     return result.report_year(year)
 
 
-@dataclass(frozen=True)
-class RankingRule:
-    """Which scored economies enter the headline ranking. Economies left out keep their scores in
-    every other table (coverage, averages, the map); only the ranking and its ranks change.
-
-    Parameters
-    ----------
-    min_data
-        Leave out economies with reported (not imputed) values for less than this share of the
-        framework's indicators in the year (:func:`data_coverage`).
-    itu_members_only
-        Leave out economies that are not ITU Member States (territories, Kosovo, Palestine; the
-        bundled list ``data/itu_members/``, 194 Member States).
-    leave_out
-        Economies (ISO3) to leave out, with ``reason`` saying why.
-    reason
-        Why the ``leave_out`` economies are left out (printed under the ranking).
-
-    >>> print(RankingRule(min_data=0.5, itu_members_only=True).describe())  # doctest: +NORMALIZE_WHITESPACE
-    Ranked: ITU Member States with reported data for at least 50% of the indicators; the other scored
-    economies keep their scores in the tables but are not ranked.
-    """
-
-    min_data: float | None = None
-    itu_members_only: bool = False
-    leave_out: tuple[str, ...] = ()
-    reason: str = "left out by the report's author"
-
-    def __post_init__(self) -> None:
-        if self.min_data is not None and not 0 <= self.min_data <= 1:
-            raise MethodError(
-                f"min_data must be a share between 0 and 1, got {self.min_data}",
-                hint="e.g. 0.5 for reported data on at least half of the indicators",
-            )
-        object.__setattr__(self, "leave_out", tuple(dict.fromkeys(str(e).upper() for e in self.leave_out)))
-
-    @property
-    def active(self) -> bool:
-        return self.min_data is not None or self.itu_members_only or bool(self.leave_out)
-
-    def describe(self) -> str:
-        """The rule in one sentence, printed under the ranking."""
-        if not self.active:
-            return "Ranked: every scored economy."
-        who = "ITU Member States" if self.itu_members_only else "scored economies"
-        parts = [f"Ranked: {who}"]
-        if self.min_data is not None:
-            parts.append(f" with reported data for at least {self.min_data:.0%} of the indicators")
-        if self.leave_out:
-            parts.append(f", except {', '.join(report_name(e) for e in self.leave_out)} ({self.reason})")
-        return "".join(parts) + "; the other scored economies keep their scores in the tables but are not ranked."
-
-
-def data_coverage(result: IndexResult, year: int) -> pd.Series:
-    """Per economy, the share of the framework's indicators with a reported (not imputed) value in
-    ``year``: the "data coverage" a :class:`RankingRule` tests."""
-    raw = result.raw
-    raw = raw[raw["year"] == year].set_index("economy")[result.framework.indicator_codes]
-    return raw.notna().mean(axis=1)
-
-
-def apply_ranking_rule(result: IndexResult, year: int, rule: RankingRule | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The year's ranking under ``rule``, re-ranked (1 = best; ties share the lower rank, as in
-    :meth:`~ictindex.result.IndexResult.ranking`), and the scored economies left out
-    (``economy``, ``name``, ``score``, ``data_coverage``, ``reason``)."""
-    ranking = result.ranking(year)
-    columns = ["economy", "name", "score", "data_coverage", "reason"]
-    if rule is None or not rule.active:
-        return ranking, pd.DataFrame(columns=columns)
-    coverage = data_coverage(result, year)
-    reasons = pd.Series("", index=ranking["economy"].to_numpy())
-    if rule.itu_members_only:
-        members = itu_member_states()
-        reasons[~reasons.index.isin(members)] += "not an ITU Member State; "
-    if rule.min_data is not None:
-        low = reasons.index.map(coverage).to_numpy(dtype="float64") < rule.min_data
-        reasons[low] += f"reported data for fewer than {rule.min_data:.0%} of the indicators; "
-    reasons[reasons.index.isin(rule.leave_out)] += rule.reason + "; "
-    out = reasons[reasons != ""]
-    kept = ranking[~ranking["economy"].isin(out.index)].copy()
-    index = result.framework.index
-    kept["rank"] = kept[index].rank(method="min", ascending=False).astype(ranking["rank"].dtype)
-    kept = kept.sort_values(["rank", "economy"]).reset_index(drop=True)
-    scores = ranking.set_index("economy")[index]
-    left_out = pd.DataFrame(
-        {
-            "economy": out.index,
-            "name": [report_name(e) for e in out.index],
-            "score": scores.reindex(out.index).to_numpy(),
-            "data_coverage": coverage.reindex(out.index).to_numpy(),
-            "reason": out.str.rstrip("; ").to_numpy(),
-        }
-    )
-    return kept, left_out.sort_values("economy").reset_index(drop=True)[columns]
-
-
 def column_labels(result: IndexResult, columns: Iterable[str], year: int | None = None) -> dict[str, str]:
     """Readable headers for report-table columns: node and indicator codes become their names
     ("DOI (simple mean)" -> "Digital Opportunity Index (simple mean)"), other codes plain words."""
     fw = result.framework
     names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+    noun, plural = result.units.noun.capitalize(), result.units.plural.capitalize()
     fixed = {
         "rank": "Rank",
         "economy": "Code",
-        "name": "Economy",
+        "name": noun,
         "previous_rank": "Rank, previous year",
         "rank_change": "Places gained",
         "change": "Score change",
-        "economies": "Economies",
+        "economies": plural,
         "group": "Group",
         "population_year": "Population year",
         "population_year_earliest": "Earliest population year",
-        "economies_without_population": "Economies without population",
+        "economies_without_population": f"{plural} without population",
+        "economies_in_group": f"{plural} in the group",
+        "economies_weighted": f"{plural} (population-weighted)",
         "code": "Code",
         "reported": "Reported",
         "imputed": "Imputed",
@@ -229,37 +134,41 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
     return out
 
 
-def ranking_table(result: IndexResult, year: int | None = None, rule: RankingRule | None = None) -> pd.DataFrame:
-    """Rank, economy, index and sub-index scores, and the change since the previous year.
-
-    ``rank_change`` is positive when the economy moved up (previous rank - rank);
-    ``change`` is the index score change. Both are empty when the economy was not ranked the
-    year before (or the result has no previous year). With a :class:`RankingRule`, the economies
-    it leaves out are not in the table and the ranks (both years) are those under the rule.
-    """
-    year = report_year(result, year)
-    index = result.framework.index
-    nodes = result.node_codes
-    now, _ = apply_ranking_rule(result, year, rule)
+def averages_table(
+    means: pd.DataFrame,
+    nodes: Iterable[str],
+    *,
+    grouping: str,
+    order: Iterable[str] | None = None,
+    everyone: str = "All scored economies",
+) -> pd.DataFrame:
+    """The report's layout of group means: one row per group of ``grouping`` (in ``order``, then the others
+    alphabetically) and a last row ``everyone`` (the ``world`` grouping), with ``group``, ``economies``,
+    ``population_year`` and ``population_year_earliest`` (latest and earliest year of the population figures
+    used), ``economies_without_population`` and for every node ``<node> (simple mean)`` and
+    ``<node> (population-weighted)``. ``means`` is a :func:`ictindex.units.group_means` table of one year with
+    the groupings ``world`` and ``grouping``; the counts are those of the first node (the index)."""
+    nodes = list(nodes)
+    rows = means[means["grouping"].isin([grouping, "world"])].copy()
+    rows.loc[rows["grouping"] == "world", "group"] = everyone
+    head = rows[rows["code"] == nodes[0]].set_index("group")
     table = pd.DataFrame(
-        {"rank": now["rank"], "economy": now["economy"], "name": [report_name(e) for e in now["economy"]]}
+        {
+            "group": head.index,
+            "economies": head["economies"].to_numpy(),
+            "population_year": pd.array(head["population_year"], dtype="Int64"),
+            "population_year_earliest": pd.array(head["population_year_earliest"], dtype="Int64"),
+            "economies_without_population": head["economies_without_population"].to_numpy(),
+        }
     )
     for code in nodes:
-        table[code] = now[code].to_numpy()
-    previous = (
-        apply_ranking_rule(result, year - 1, rule)[0] if year - 1 in result.years else result.scores.iloc[:0]
-    ).set_index("economy")
-    before_rank = now["economy"].map(previous["rank"]) if not previous.empty else pd.Series(pd.NA, index=now.index)
-    before_score = now["economy"].map(previous[index]) if not previous.empty else np.nan
-    table["previous_rank"] = pd.array(before_rank, dtype="Int64")
-    table["rank_change"] = table["previous_rank"] - table["rank"]
-    table["change"] = table[index] - before_score
-    flags = result.economy_flags
-    if not flags.empty:  # E estimates, C carried forward, ! few indicators or mostly estimates (ictindex.flags)
-        flags = flags[flags["year"] == year].set_index("economy")
-        table["flag"] = table["economy"].map(flags["marker"]).fillna("")
-        table["indicators_present"] = table["economy"].map(flags["present"]).astype("Int64")
-    return table.reset_index(drop=True)
+        part = rows[rows["code"] == code].set_index("group")
+        table[f"{code} (simple mean)"] = table["group"].map(part["simple_mean"]).astype("float64")
+        table[f"{code} (population-weighted)"] = table["group"].map(part["weighted_mean"]).astype("float64")
+    order = list(order) if order is not None else sorted(set(table["group"]) - {everyone})
+    rank = {g: i for i, g in enumerate(order)}
+    table["_o"] = table["group"].map(lambda g: rank.get(g, len(rank) + (g == everyone)))
+    return table.sort_values(["_o", "group"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
 def group_averages(
@@ -267,40 +176,38 @@ def group_averages(
 ) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
-    A thin wrapper of :func:`ictindex.economies.group_means` over the economies ranked in ``year``.
+    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by :func:`averages_table`.
 
     Parameters
     ----------
     by
-        ``income`` (World Bank income group), ``region`` (UN SDG region), or another column of
-        :data:`ictindex.economies.GROUPINGS` (``ldc``, ``un_sub_region``...) or of ``groups``.
+        A grouping of the result's units table (``result.units``): for economies ``income`` (World Bank
+        income group), ``region`` (UN SDG region), ``ldc``, ``un_sub_region``...; or a column of ``groups``.
     groups
-        Economy metadata indexed by ISO3 with a ``by`` column and ``population``
-        (default: :func:`ictindex.economies.economy_groups` for the year: groups as of that year,
-        population of that year or the nearest earlier one).
+        Unit metadata indexed by code with a ``by`` column and ``population`` (default: the units table's groups
+        as of the year, with the population of that year or the nearest earlier one).
 
     Returns one row per group (and ``All scored economies``): ``group``, ``economies``,
     ``population_year`` and ``population_year_earliest`` (latest and earliest year of the
     population figures used), and for every node
-    ``<node> (simple mean)`` and ``<node> (population-weighted)``. Economies without a group or
+    ``<node> (simple mean)`` and ``<node> (population-weighted)``. Units without a group or
     population are counted in the simple mean only, and ``economies_without_population`` says
     how many.
     """
     year = report_year(result, year)
-    groups = economy_groups(year) if groups is None else groups
-    if by not in GROUPINGS and by not in groups.columns:
-        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {sorted(GROUPINGS)}")
-    scores = result.ranking(year).set_index("economy")
-    table = group_means(scores, groups, by, result.node_codes, order=INCOME_ORDER if by == "income" else None)
-    # the years of the population figures as numbers (latest and earliest), not as text
-    years = table["population_year"].astype("str").str.findall(r"\d{4}")
-    table["population_year"] = pd.array([max(map(int, y)) if y else None for y in years], dtype="Int64")
-    table.insert(
-        table.columns.get_loc("population_year") + 1,
-        "population_year_earliest",
-        pd.array([min(map(int, y)) if y else None for y in years], dtype="Int64"),
+    units = result.units
+    groups = units.groups(year) if groups is None else groups
+    if by not in groups.columns:
+        raise MethodError(f"unknown grouping '{by}'", hint=f"use one of {units.group_columns or sorted(GROUPINGS)}")
+    scores = result.ranking(year)
+    means = group_means(scores, ["world", by], column=result.node_codes, groups=groups, units=units)
+    return averages_table(
+        means,
+        result.node_codes,
+        grouping=by,
+        order=INCOME_ORDER if by == "income" and units.resolves_names else None,
+        everyone=f"All scored {units.plural}",
     )
-    return table
 
 
 def gender_report_table(result: IndexResult, year: int | None = None, node: str | None = None) -> pd.DataFrame:
@@ -309,7 +216,7 @@ def gender_report_table(result: IndexResult, year: int | None = None, node: str 
     from ictindex.report.gender_charts import gender_slice
 
     rows, year, node, _ = gender_slice(result, year, node)
-    table = rows.assign(name=[report_name(e) for e in rows["economy"]])
+    table = rows.assign(name=result.units.names(rows["economy"]))
     columns = [
         "economy",
         "name",

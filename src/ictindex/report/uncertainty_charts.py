@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from ictindex.countries import report_name
 from ictindex.errors import SpecError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, new_figure, style
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
 
 if TYPE_CHECKING:
     from ictindex.report.document import Report
@@ -54,9 +54,7 @@ def uncertainty_source(result: UncertaintyResult) -> str:
 
 
 def _canvas(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    return new_figure(height=height, width=width)
+    return figure_for(ax, height=height, width=width)
 
 
 def _source(fig: Figure, text: str) -> None:
@@ -119,7 +117,7 @@ def rank_uncertainty_chart(
             zorder=4,
             label="nominal rank",
         )
-        ax.set_yticks(y, [report_name(e) for e in table["economy"]])
+        ax.set_yticks(y, [_names(result)(e) for e in table["economy"]])
         ax.set_ylim(len(table) - 0.4, -0.6)
         ax.set_xlim(0.5, max(float(table["rank_q95"].max()), float(table["nominal_rank"].max())) + 0.5)
         ax.grid(axis="x")
@@ -182,6 +180,12 @@ def sobol_chart(result: SensitivityResult, *, ax: Axes | None = None, **kwargs: 
 
 
 # -- the report's table and section ---------------------------------------------------------------------
+def _names(result: UncertaintyResult) -> Any:
+    """Display names of the units of the analysis (its build's units table; ITU's names of economies)."""
+    spec = getattr(getattr(result.problem, "base", None), "spec", None)
+    return spec.units.name if spec is not None else report_name
+
+
 def uncertainty_table(result: UncertaintyResult, *, year: int | None = None) -> pd.DataFrame:
     """The report's rank-uncertainty table for one year: economy (name), nominal and median rank, the
     5-95 % rank interval, the nominal score and the share of replications in the top k; best first."""
@@ -191,7 +195,7 @@ def uncertainty_table(result: UncertaintyResult, *, year: int | None = None) -> 
     top = f"p_top{result.top}"
     return pd.DataFrame(
         {
-            "economy": table["economy"].map(report_name),
+            "economy": table["economy"].map(_names(result)),
             "nominal rank": table["nominal_rank"],
             "median rank": table["median_rank"],
             "rank 5 %": table["rank_q05"],

@@ -26,6 +26,12 @@ Precedence where two files give the same economy, year, series and sex (first wi
 
 Where the losing file's value differs from the winner's, the build log lists it as a revision
 between vintages (``data/panel/revisions.csv`` holds every one).
+
+Basket prices of 0 (ITU DataHub writes ``0.00`` for 42 economies' fixed-broadband basket in 2022 and
+their PPP and USD prices) are not prices: they are set aside, listed in the build log and in
+``data/panel/set_aside.csv``, which :func:`ictindex.datasets.load` hands to validation, so that every
+build's issue table lists them (problem ``zero_price``, as the check of :mod:`ictindex.checks` that
+would set them aside in a panel of one's own).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ictindex.catalogue import series_bounds
+from ictindex.catalogue import SERIES, series_bounds
 from ictindex.countries import economy_name
 from ictindex.resources import bundled_dir
 from ictindex.sources import readers as r
@@ -56,6 +62,18 @@ BY_SEX_PRECEDENCE = (
 )
 #: A value differing from the kept one by more than this counts as a revision between vintages.
 REVISION_TOLERANCE = 0.01
+#: Columns of ``data/panel/set_aside.csv``: values the build keeps out of the panel, and why.
+SET_ASIDE_COLUMNS = ["economy", "year", "indicator", "sex", "value", "source", "problem", "reason"]
+
+
+def price_series() -> list[str]:
+    """Catalogue series that are basket prices (a value of 0 there means no price, not a free service)."""
+    return [s.code for s in SERIES if "basket" in s.name.lower()]
+
+
+def zero_prices(panel: pd.DataFrame) -> pd.Series:
+    """Rows of a basket price at or below 0."""
+    return panel["indicator"].isin(price_series()) & (panel["value"] <= 0)
 
 
 def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
@@ -244,8 +262,8 @@ def revisions(conflicts: pd.DataFrame, tolerance: float = REVISION_TOLERANCE) ->
     return table.sort_values(["indicator", "economy", "year", "sex"]).reset_index(drop=True)
 
 
-def build_panel(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return (panel, dropped, conflicts, per-source counts)."""
+def build_panel(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (panel, dropped, conflicts, per-source counts, set aside: :data:`SET_ASIDE_COLUMNS`)."""
     tables = _sources(data)
     total_rank, sex_rank = _precedence([label for label, _ in tables])
     parts, unpaired = [], []
@@ -297,9 +315,22 @@ def build_panel(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, p
         }
     )
     panel = panel[~outside].reset_index(drop=True)
-    dropped = pd.concat([*(t.dropped for _, t in tables), *unpaired, out_of_range], ignore_index=True)
+    zero = zero_prices(panel)
+    reason = "a basket price of 0 is not a price (ITU DataHub gives 0.00 where no price was collected)"
+    set_aside = panel[zero].assign(problem="zero_price", reason=reason)[SET_ASIDE_COLUMNS].reset_index(drop=True)
+    zero_rows = pd.DataFrame(
+        {
+            "file": set_aside["source"],
+            "label": set_aside["economy"],
+            "year": set_aside["year"],
+            "indicator": set_aside["indicator"],
+            "reason": "basket price 0: not a price, set aside",
+        }
+    )
+    panel = panel[~zero].reset_index(drop=True)
+    dropped = pd.concat([*(t.dropped for _, t in tables), *unpaired, out_of_range, zero_rows], ignore_index=True)
     counts = pd.DataFrame([{"source": label, "rows": len(t.panel), "dropped": len(t.dropped)} for label, t in tables])
-    return panel, dropped, conflicts, counts
+    return panel, dropped, conflicts, counts, set_aside
 
 
 #: The eight UN SDG regional groups (UN SDG Global Database GeoArea tree) and their report labels.
@@ -380,7 +411,7 @@ def main(data: Path | None = None) -> Path:
     data = data or bundled_dir("data")
     out = data / "panel"
     out.mkdir(exist_ok=True)
-    panel, dropped, conflicts, counts = build_panel(data)
+    panel, dropped, conflicts, counts, set_aside = build_panel(data)
     target = out / "itu_panel.csv.gz"
     panel.to_csv(target, index=False, compression={"method": "gzip", "mtime": 0})
     build_economies(data, panel).to_csv(out / "economies.csv", index=False)
@@ -394,6 +425,7 @@ def main(data: Path | None = None) -> Path:
         "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
     }
     (out / "panel.json").write_text(json.dumps(meta, indent=2))
+    set_aside.to_csv(out / "set_aside.csv", index=False)
     log = [
         f"# Build log of the bundled panel {PANEL_VERSION}",
         "",
@@ -416,6 +448,19 @@ def main(data: Path | None = None) -> Path:
         "Out-of-range values:",
         "",
         dropped[dropped["reason"].str.contains("valid range")].to_string(index=False),
+        "",
+        f"## Zero prices set aside ({len(set_aside)} rows; every one is in `panel/set_aside.csv`)",
+        "",
+        "A basket price of 0 is not a price: ITU DataHub gives 0.00 where no price was collected. These rows are "
+        "kept out of the panel; `ictindex.datasets.load` lists them in every build's issue table (problem "
+        "zero_price).",
+        "",
+        set_aside.groupby(["indicator", "year"])
+        .agg(rows=("economy", "size"), economies=("economy", lambda s: ", ".join(sorted(s))))
+        .reset_index()
+        .to_string(index=False)
+        if not set_aside.empty
+        else "(none)",
         "",
         f"## Same key from two files ({len(conflicts)} rows; the first file in precedence order wins)",
         "",
@@ -449,7 +494,9 @@ def main(data: Path | None = None) -> Path:
             .reset_index()
             .to_string(index=False)
         )
-        large = stats[stats["size"] > 1].sort_values("size", ascending=False)
+        large = stats[stats["size"] > 1].sort_values(
+            ["size", "indicator", "economy", "year", "sex"], ascending=[False, True, True, True, True], kind="stable"
+        )
         log += [
             "",
             f"Revisions of more than 1 point ({len(large)}):",
