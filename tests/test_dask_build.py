@@ -175,3 +175,24 @@ def test_the_in_memory_path_does_not_import_dask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_units_table_lists_its_units_without_data_once(tmp_path):
+    """With a units table, a listed unit that no partition holds is not scored, once (as in memory); a partition
+    does not list the units of the others as absent."""
+    from ictindex import read_units
+
+    frame, _ = gridded_panel(units=20)
+    codes = [*sorted(frame["economy"].unique()), "G9999"]
+    table = read_units(pd.DataFrame({"unit": codes, "name": [f"cell {c}" for c in codes]}), noun="cell")
+    write_dataset(frame, tmp_path / "cells", sizes=(8, 12))
+    build = {"units": table, "min_coverage": 0.5, "checks": {"jump": "off"}}
+    expected = build_index(frame, DOI, **build)
+    with pytest.warns(ictindex.IctIndexWarning, match="near_duplicate_unit"):
+        got = build_index(tmp_path / "cells", DOI, **build).compute()
+    _assert_same_scores(got, expected)
+    columns = list(expected.coverage.columns)
+    assert sorted(map(tuple, got.coverage[columns].astype(str).to_numpy().tolist())) == sorted(
+        map(tuple, expected.coverage[columns].astype(str).to_numpy().tolist())
+    )
+    assert (got.coverage["economy"] == "G9999").sum() == len(expected.years)

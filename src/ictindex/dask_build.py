@@ -92,6 +92,7 @@ class DaskIndexResult:
     parts: list[Any]
     groups: pd.DataFrame | None
     global_issues: pd.DataFrame
+    global_coverage: pd.DataFrame | None = None  # the units of a units table that no partition holds
 
     @property
     def names(self) -> list[str]:
@@ -106,6 +107,8 @@ class DaskIndexResult:
             return self._ranked(table)
         if name == "issues":
             return dd.concat([table, dd.from_pandas(self.global_issues, npartitions=1)])
+        if name == "coverage" and self.global_coverage is not None:
+            return dd.concat([table, dd.from_pandas(self.global_coverage, npartitions=1)])
         return table
 
     def unranked(self, names: list[str] | None = None) -> dict[str, dd.DataFrame]:
@@ -171,6 +174,8 @@ class DaskIndexResult:
                 _remove_tree(paths["scores"])
             if "issues" in names and not self.global_issues.empty:
                 write_parquet(self.global_issues, work / "issues.parquet" / "table-wide.parquet")
+            if "coverage" in names and self.global_coverage is not None:
+                write_parquet(self.global_coverage, work / "coverage.parquet" / "table-wide.parquet")
             if self.treatment_summary is not None:
                 write_parquet(self.treatment_summary, work / "treatment_summary.parquet", provenance=self.provenance)
         return target
@@ -201,7 +206,25 @@ def build_dask(
     origin = data if isinstance(data, dd.DataFrame | list | tuple) else str(data)
     provenance = provenance_of(spec, list(fitted.years), None) | {"input": _describe(origin, ddf)}
     issues = _table({"issues": fitted.issues}, "issues", _schemas(spec)["issues"])
-    return DaskIndexResult(spec.framework, spec, fitted, provenance, parts, groups, issues)
+    return DaskIndexResult(spec.framework, spec, fitted, provenance, parts, groups, issues, _listed_only(spec, fitted))
+
+
+def _listed_only(spec: BuildSpec, fitted: FittedParameters) -> pd.DataFrame | None:
+    """The coverage rows of the units of a units table that no partition holds (not scored, saying so), once."""
+    if not fitted.listed_only:
+        return None
+    from ictindex.coverage import absent_rows
+
+    units = pd.MultiIndex.from_arrays([[], []], names=["economy", "year"])
+    rows = absent_rows(
+        list(fitted.listed_only),
+        units,
+        list(fitted.years),
+        spec.framework.index,
+        noun=spec.units.noun,
+        listed_only=frozenset(fitted.listed_only),
+    )
+    return _table({"coverage": rows}, "coverage", _schemas(spec)["coverage"])
 
 
 def _describe(origin: Any, ddf: dd.DataFrame) -> str:
@@ -424,6 +447,8 @@ def _as_result(result: DaskIndexResult, computed: dict[str, pd.DataFrame]) -> In
         min_ranks(scores["year"].to_numpy(), scores[fw.index].to_numpy(dtype="float64")), index=scores.index
     ).astype(WHOLE)
     issues = pd.concat([computed["issues"], result.global_issues], ignore_index=True)
+    if result.global_coverage is not None and "coverage" in computed:
+        computed["coverage"] = pd.concat([computed["coverage"], _plain_text(result.global_coverage)], ignore_index=True)
 
     def wide(name: str) -> pd.DataFrame:
         return computed[name].set_index(["economy", "year"]).sort_index()

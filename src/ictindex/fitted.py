@@ -86,7 +86,8 @@ class FittedParameters:
     ``treatment``/``treatment_summary``: the outlier rules and their summary; ``group_centres``: per sex, the
     group means (medians) for imputation; ``indicators``: the framework indicators with data anywhere;
     ``units``: the units (economy-years) of the panel; ``issues``: what validation says of the whole table (an
-    indicator absent or missing everywhere, an unknown column), once (each chunk sees only its own rows).
+    indicator absent or missing everywhere, an unknown column), once (each chunk sees only its own rows);
+    ``listed_only``: the units of a units table (``units=`` a table, or ``"iso3"``) that no chunk holds.
     """
 
     years: tuple[int, ...] = ()
@@ -97,6 +98,7 @@ class FittedParameters:
     indicators: tuple[str, ...] = ()
     units: int = 0
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    listed_only: tuple[str, ...] = ()
 
     def centres(self, sex: str) -> GroupCentres | None:
         return self.group_centres.get(sex)
@@ -369,6 +371,7 @@ class _ColumnStats:
     maxima: pd.DataFrame | None = None  # year x indicator: the greatest value before the checks (PANEL_CHECKS)
     one_year_chunks: int = 0  # chunks whose values lie in one year (unit_in_one_year cannot compare their units)
     value_years: set[int] = field(default_factory=set)  # the years with any value (before imputation)
+    seen: set[str] = field(default_factory=set)  # with a units table: the units of the chunks (the table's size)
 
     @classmethod
     def of(cls, staged: Staged, spec: BuildSpec) -> _ColumnStats:
@@ -403,6 +406,7 @@ class _ColumnStats:
             staged.year_maxima,
             int(len(value_years) == 1),
             value_years,
+            set(staged.checked.economies) if spec.units.expected else set(),
         )
 
     def merge(self, other: _ColumnStats) -> _ColumnStats:
@@ -419,6 +423,7 @@ class _ColumnStats:
             _greatest(self.maxima, other.maxima),
             self.one_year_chunks + other.one_year_chunks,
             self.value_years | other.value_years,
+            self.seen | other.seen,
         )
 
     def fitted(self, spec: BuildSpec) -> dict[str, Any]:
@@ -444,6 +449,7 @@ class _ColumnStats:
             "indicators": tuple(sorted(self.indicators)),
             "units": self.units,
             "issues": pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ISSUE_COLUMNS),
+            "listed_only": tuple(sorted(set(spec.units.codes) - self.seen)) if spec.units.expected else (),
         }
 
     def chunk_check_notes(self, spec: BuildSpec) -> pd.DataFrame:

@@ -926,7 +926,8 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
     fw, index, sexes = spec.framework, staged.index, staged.sexes
     wanted, spec = built_years(staged, spec, given)
     all_years = tuple(_years_of(index))
-    listed = set(spec.units.codes) if spec.units.expected else set()
+    # a chunk of a panel (``given``) lists its own units only: pass one finds the listed units of no chunk
+    listed = set(spec.units.codes) if spec.units.expected and given is None else set()
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = staged.filled.to_numpy(dtype="float64")
