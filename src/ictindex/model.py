@@ -186,9 +186,17 @@ class IndexModel:
 
     def for_evaluation(self) -> IndexModel:
         """This model without the tables only a build's explanation reads (the validated panel, sources,
-        imputation and treatment logs): what a worker process needs to evaluate variants."""
+        imputation and treatment logs, the checks' findings): what a worker process needs to evaluate variants."""
         return dataclasses.replace(
-            self, checked=None, _sources_table=None, imputations=None, screening=None, treatments=None, groups=None
+            self,
+            checked=None,
+            _sources_table=None,
+            _source_changes=None,
+            check_issues=None,
+            imputations=None,
+            screening=None,
+            treatments=None,
+            groups=None,
         )
 
     def __repr__(self) -> str:
