@@ -129,9 +129,12 @@ class DaskIndexResult:
         return self.fitted.treatment_summary
 
     def _ranked(self, scores: dd.DataFrame) -> dd.DataFrame:
-        """The scores with the rank of every unit within its year, from every partition's index scores."""
+        """The scores with the rank of every unit within its year, from every partition's index scores: each
+        partition's scored values sorted by year, merged year by year (8 bytes a scored unit-year in memory at
+        once, never the partitions' frames together)."""
         index = self.framework.index
-        ordered = dask.delayed(_sorted_by_year)(scores[["year", index]].to_delayed(), index)
+        parts = [dask.delayed(_year_sorted)(p, index) for p in scores[["year", index]].to_delayed()]
+        ordered = dask.delayed(_merge_sorted)(parts, index)
         meta = scores._meta.assign(rank=pd.Series([], dtype=WHOLE))
         return scores.map_partitions(_with_ranks, ordered, index, meta=meta)
 
@@ -413,18 +416,29 @@ def _schemas(spec: BuildSpec) -> dict[str, dict[str, str]]:
 
 
 # -- ranks ------------------------------------------------------------------------------------------------------------
-def _sorted_by_year(parts: list[pd.DataFrame], index: str) -> dict[int, np.ndarray]:
-    """Every year's index scores, sorted (the only step that sees every unit: 8 bytes a unit-year)."""
-    year = np.concatenate([p["year"].to_numpy(dtype="int64") for p in parts]) if parts else np.zeros(0, "int64")
-    value = np.concatenate([p[index].to_numpy(dtype="float64") for p in parts]) if parts else np.zeros(0)
+def _year_sorted(part: pd.DataFrame, index: str) -> dict[int, np.ndarray]:
+    """One partition's scored index values of each year, sorted."""
+    year, value = part["year"].to_numpy(dtype="int64"), part[index].to_numpy(dtype="float64")
     scored = ~np.isnan(value)
-    if not scored.any():
+    return {int(y): np.sort(value[scored & (year == y)]) for y in np.unique(year[scored])}
+
+
+def _merge_sorted(parts: list[dict[int, np.ndarray]], index: str) -> dict[int, np.ndarray]:
+    """Every year's index scores, sorted (the only step that sees every unit: 8 bytes a scored unit-year), from
+    the sorted values of every partition; each partition's arrays are let go as its year is merged."""
+    years = sorted({y for part in parts for y in part})
+    if not years:
         raise CoverageError(
             f"no unit could be scored on '{index}'",
             hint="see the coverage table (result.coverage) for the reasons; add data, use imputation='latest', "
             "or lower min_coverage",
         )
-    return {int(y): np.sort(value[scored & (year == y)]) for y in np.unique(year[scored])}
+    ordered = {}
+    for y in years:
+        merged = np.concatenate([part.pop(y) for part in parts if y in part])
+        merged.sort(kind="stable")
+        ordered[y] = merged
+    return ordered
 
 
 def _with_ranks(scores: pd.DataFrame, ordered: dict[int, np.ndarray], index: str) -> pd.DataFrame:
