@@ -1,7 +1,8 @@
 """Builds of gridded panels beyond one machine's memory (Dask, two passes) and in memory, measured in one run.
 
 Run: ``python benchmarks/bench_scale.py [--units N] [--memory-units M] [--sample S] [--folder DIR] [--keep]
-[--quick]`` (defaults: 10^7 units, 2,000,000, 100,000; ``--quick``: 200,000, 100,000, 50,000). Prints, measured
+[--quick] [--steps dask,sample,memory]`` (defaults: 10^7 units, 2,000,000, 100,000; ``--quick``: 200,000,
+100,000, 50,000; ``--steps``: the measured steps to run, all by default). Prints, measured
 in this run (each large step in a fresh process, for its own peak memory, ``ru_maxrss``):
 
 1. writing the synthetic gridded panel: ``N`` grid cells x 10 years x the 11 DOI indicators (each cell a level
@@ -233,6 +234,9 @@ def main() -> None:
     units = option("--units", 200_000 if quick else 10_000_000)
     memory_units = option("--memory-units", 100_000 if quick else 2_000_000)
     sample = option("--sample", 50_000 if quick else 100_000)
+    steps = (
+        sys.argv[sys.argv.index("--steps") + 1].split(",") if "--steps" in sys.argv else ["dask", "sample", "memory"]
+    )
     base = Path(sys.argv[sys.argv.index("--folder") + 1]) if "--folder" in sys.argv else Path(tempfile.mkdtemp())
     folder, out = base / "cells", base / "built"
     try:
@@ -244,33 +248,45 @@ def main() -> None:
             f"synthetic gridded panel: {units:,} cells x {len(YEARS)} years x 11 indicators = {units * len(YEARS):,} "
             f"rows in {len(files)} Parquet files, {_gib(size)} on disk; written in {seconds:.0f} s"
         )
-        d = _child("dask", str(folder), str(out))
-        print(
-            f"Dask build of all {units:,} cells (pass one {d['pass_one']:.0f} s; then pass two and ranks, writing "
-            f"{', '.join(WRITTEN)}, {_gib(d['written'])}): {d['seconds']:.0f} s = {d['seconds'] / units * 1e6:.1f} us "
-            f"per cell; peak memory {_gib(d['peak'])} (issue 26: < 8 GiB)"
-        )
+        if "dask" in steps:
+            _print_dask(_child("dask", str(folder), str(out)), units)
         per_file = [str(f) for f in files]
-        s = _child("sample", json.dumps(per_file[: max(1, sample // PER_FILE)]))
-        print(
-            f"sample of {s['units']:,} cells ({s['rows']:,} unit-years): Dask build vs in memory, largest difference "
-            f"of a node score {s['difference']:.1e} (issue 26: 1e-12), same units unscored: {s['same_missing']}, ranks "
-            f"equal: {s['ranks_equal']}; median seconds {s['dask']:.1f} (Dask, computed) and {s['memory']:.1f} "
-            f"(in memory): ratio {s['dask'] / s['memory']:.2f}"
-        )
-        m = _child("memory", json.dumps(per_file[: max(1, memory_units // PER_FILE)]))
-        above = m["peak_build"] - m["imports"]
-        print(
-            f"in-memory build (goalposts, no imputation) of {m['units']:,} cells: {m['seconds']:.0f} s = "
-            f"{m['seconds'] / m['units'] * 1e6:.1f} us "
-            f"per cell; peak during the build {_gib(m['peak_build'])} (issue 26: < 6 GiB; the panel read into pandas "
-            f"{_gib(m['loaded'] - m['imports'])} of it), process peak {_gib(m['peak_process'])}; "
-            f"{above / m['units'] / 1024:.2f} KiB per cell above the imports (input included); the scores table of "
-            f"{m['scores_rows']:,} rows made afterwards: peak {_gib(m['peak_scores'])}"
-        )
+        if "sample" in steps:
+            _print_sample(_child("sample", json.dumps(per_file[: max(1, sample // PER_FILE)])))
+        if "memory" in steps:
+            _print_memory(_child("memory", json.dumps(per_file[: max(1, memory_units // PER_FILE)])))
     finally:
         if "--keep" not in sys.argv:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _print_dask(d: dict, units: int) -> None:
+    print(
+        f"Dask build of all {units:,} cells (pass one {d['pass_one']:.0f} s; then pass two and ranks, writing "
+        f"{', '.join(WRITTEN)}, {_gib(d['written'])}): {d['seconds']:.0f} s = {d['seconds'] / units * 1e6:.1f} us "
+        f"per cell; peak memory {_gib(d['peak'])} (issue 26: < 8 GiB)"
+    )
+
+
+def _print_sample(s: dict) -> None:
+    print(
+        f"sample of {s['units']:,} cells ({s['rows']:,} unit-years): Dask build vs in memory, largest difference "
+        f"of a node score {s['difference']:.1e} (issue 26: 1e-12), same units unscored: {s['same_missing']}, ranks "
+        f"equal: {s['ranks_equal']}; median seconds {s['dask']:.1f} (Dask, computed) and {s['memory']:.1f} "
+        f"(in memory): ratio {s['dask'] / s['memory']:.2f}"
+    )
+
+
+def _print_memory(m: dict) -> None:
+    above = m["peak_build"] - m["imports"]
+    print(
+        f"in-memory build (goalposts, no imputation) of {m['units']:,} cells: {m['seconds']:.0f} s = "
+        f"{m['seconds'] / m['units'] * 1e6:.1f} us "
+        f"per cell; peak during the build {_gib(m['peak_build'])} (issue 26: < 6 GiB; the panel read into pandas "
+        f"{_gib(m['loaded'] - m['imports'])} of it), process peak {_gib(m['peak_process'])}; "
+        f"{above / m['units'] / 1024:.2f} KiB per cell above the imports (input included); the scores table of "
+        f"{m['scores_rows']:,} rows made afterwards: peak {_gib(m['peak_scores'])}"
+    )
 
 
 if __name__ == "__main__":
