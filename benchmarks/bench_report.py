@@ -1,65 +1,68 @@
-"""Timing of the README's main command, ``ictindex report`` on the bundled data (acceptance: < 30 s
-on the 2-core reference machine), and of its parts: medians over repeated runs.
+"""CPU time of the report, this checkout against the code of main f0f2aa8, side by side in the same run.
 
-Run: ``python benchmarks/bench_report.py``.
+Runs ``ictindex report --framework doi_current --year 2023`` (the year is given: main's default year, 2025,
+fails) as a new process, alternating the two checkouts (A = this one, B = the base), and prints for each the
+median CPU time (user + system of the child process) and wall time, and the median of the paired ratios A/B.
+The base is a second checkout of main f0f2aa8 run with ``PYTHONPATH=<base>/src`` (so it reads its own
+``indicators/`` and ``data/``); make it once with::
+
+    git worktree add --detach /work/wt/bench-base f0f2aa8
+
+Run: ``python benchmarks/bench_report.py [--base /work/wt/bench-base] [--runs 3]``. Also times this checkout's
+default report (no ``--year``: the year is chosen in the library) for information.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from timing import median_time
+HERE = Path(__file__).resolve().parents[1]
 
-from ictindex import build_index, datasets
-from ictindex.report import charts, write_report
+
+def run(source: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """CPU seconds (user + system of the child) and wall seconds of one ``ictindex report`` process."""
+    env = {**os.environ, "PYTHONPATH": str(source / "src"), "MPLBACKEND": "Agg"}
+    command = [sys.executable, "-m", "ictindex.cli", "report", "--out", str(out), *extra]
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=source)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return cpu, wall
 
 
 def main() -> None:
-    panel = datasets.load("itu")
-    result = build_index(panel, "doi_current", years=[2022, 2023])
-    gender = build_index(panel, "doi_gender", years=range(2014, 2024), by_sex=True)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=Path, default=Path("/work/wt/bench-base"))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not (args.base / "src" / "ictindex").is_dir():
+        sys.exit(f"no base checkout at {args.base}: git worktree add --detach {args.base} f0f2aa8")
+    same = ("--framework", "doi_current", "--year", "2023")
+    times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
     with tempfile.TemporaryDirectory() as tmp:
-        cli = [
-            sys.executable,
-            "-m",
-            "ictindex.cli",
-            "report",
-            "--framework",
-            "doi_current",
-            "--year",
-            "2023",
-            "--out",
-            str(Path(tmp) / "cli"),
-        ]
-        rows = [
-            (
-                "ictindex report (CLI, new process)",
-                median_time(lambda: subprocess.run(cli, check=True, capture_output=True), 3),
-            ),
-            (
-                "write_report (library, built results)",
-                median_time(lambda: write_report(result, Path(tmp) / "lib", year=2023, gender=gender), 3),
-            ),
-            ("world_map", median_time(lambda: charts.world_map(result, year=2023), 5)),
-            ("ranking_chart (top 40)", median_time(lambda: charts.ranking_chart(result, year=2023), 5)),
-            (
-                "build doi_current 2022-2023 + doi_gender by sex",
-                median_time(
-                    lambda: (
-                        build_index(panel, "doi_current", years=[2022, 2023]),
-                        build_index(panel, "doi_gender", years=range(2014, 2024), by_sex=True),
-                    ),
-                    5,
-                ),
-            ),
-        ]
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
-        print(f"{name:<{width}}  median {seconds:.2f} s")
-    print(f"report / 30 s budget: {rows[0][1] / 30:.0%}")
+        run(HERE, Path(tmp) / "warm-a", *same)  # warm-up: file caches, font cache
+        run(args.base, Path(tmp) / "warm-b", *same)
+        for i in range(args.runs):  # A B A B ...: the machine's load hits both alike
+            times["A"].append(run(HERE, Path(tmp) / f"a{i}", *same))
+            times["B"].append(run(args.base, Path(tmp) / f"b{i}", *same))
+        default = run(HERE, Path(tmp) / "default")
+    cpu_ratio = statistics.median(a[0] / b[0] for a, b in zip(times["A"], times["B"], strict=True))
+    wall_ratio = statistics.median(a[1] / b[1] for a, b in zip(times["A"], times["B"], strict=True))
+    for side, label in (("A", f"this checkout ({HERE})"), ("B", f"base f0f2aa8 ({args.base})")):
+        cpu = statistics.median(t[0] for t in times[side])
+        wall = statistics.median(t[1] for t in times[side])
+        print(f"{label}: report --year 2023: median CPU {cpu:.2f} s, wall {wall:.2f} s ({args.runs} runs)")
+    print(f"paired ratio A/B: CPU {cpu_ratio:.3f}, wall {wall_ratio:.3f} (target CPU <= 0.6)")
+    print(f"this checkout, report with every default: CPU {default[0]:.2f} s, wall {default[1]:.2f} s (one run)")
 
 
 if __name__ == "__main__":

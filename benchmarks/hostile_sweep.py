@@ -263,7 +263,9 @@ def _framework_at_the_limit(tmp: Path) -> None:
             "value": values.ravel(),
         }
     )
-    result = build_index(panel, Framework.from_dict(_big_framework(n)))
+    # random values for two units: some indicators have both below 1 by chance, which percent_as_fraction (issue
+    # 21) rightly refuses; this case is about size, so the checks are off
+    result = build_index(panel, Framework.from_dict(_big_framework(n)), checks="off")
     got = result.scores.set_index("economy")["I"].to_numpy()
     expect(np.allclose(got, values.mean(axis=1) / 100, rtol=1e-12), "mean of the values")
 

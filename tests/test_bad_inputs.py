@@ -69,7 +69,9 @@ def test_bad_input_gives_its_specific_error(case):
             assert case["file"] in message
         else:
             assert str(getattr(err, attribute)) == str(value), f"{attribute}: {getattr(err, attribute)!r}"
-            assert f"{attribute} {value}" in message
+            # the unit's place is labelled in the units' own word ("unit CCC" for COINr's units, issue 22)
+            label = (err.noun or "economy") if attribute == "economy" else attribute
+            assert f"{label} {value}" in message
     assert err.hint and message.endswith(f"What to do: {err.hint}")  # every error says what to do
 
 

@@ -353,7 +353,10 @@ def test_cli_build_and_report_idi2024(tmp_path):
     out = runner.invoke(app, ["report", "--framework", "idi2024", "--out", str(tmp_path / "r"), "--gender", "none"])
     assert out.exit_code == 0, out.output
     ranking = pd.read_csv(tmp_path / "r" / "tables" / "ranking.csv")
-    assert len(ranking) == 170
+    # issue 23: the default ranking holds ITU Member States (with data); the 3 others are listed, not lost
+    not_ranked = pd.read_csv(tmp_path / "r" / "tables" / "not_ranked.csv")
+    assert len(ranking) == 167 and len(ranking) + len(not_ranked) == 170
+    assert not_ranked["reason"].str.startswith("not an ITU Member State").all()
     assert "ICT Development Index" in (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
 
 

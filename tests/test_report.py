@@ -61,7 +61,8 @@ def test_ranking_table_change_since_previous_year(result):
     table = ranking_table(result, YEAR)
     assert table["rank"].tolist() == sorted(table["rank"].tolist())
     both = result.scores.pivot(index="economy", columns="year", values="DOI").dropna()
-    ranks = result.scores.pivot(index="economy", columns="year", values="rank").dropna()
+    # issue 23 (on purpose): places gained among the economies ranked in both years, on scores at 2 decimals
+    ranks = both.round(2).rank(method="min", ascending=False)
     for economy in ["KOR", "BRA", "GBR"]:
         row = table.set_index("economy").loc[economy]
         assert row.change == pytest.approx(both.loc[economy, YEAR] - both.loc[economy, YEAR - 1], abs=1e-15)
@@ -112,16 +113,19 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
         "ranking",
         "ranking_flags",
         "averages_income",
-        "averages_region",
+        "averages_itu_region",  # issue 23: an ITU framework's report groups by ITU region
         "coverage",
         "excluded",
         "imputations",
         "value_flags",
         "sources",
         "breaks",
+        "estimates",  # the world and group estimates section (issue 24), after the averages
+        "estimates_published",
         "gender",
         "gender_indicators",
         "gender_skills",
+        "gender_groups",
         "divide_inequality",
         "divide_groups",
         "divide_theil",
@@ -149,23 +153,29 @@ def test_xlsx_has_every_sheet_and_the_exact_scores(report, result):
     width = len(pd.read_csv(report.tables["ranking"][0], nrows=1).columns)
     assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{get_column_letter(width)}{HEADER_ROW + n}"
     header = [c.value for c in sheet[HEADER_ROW]]
-    assert header[:7] == [
+    assert header[:9] == [
         "Rank",
         "Code",
         "Economy",
+        "ITU region",  # issue 23: region and income columns
+        "Income group",
         "Digital Opportunity Index",
         "Opportunity",
         "Infrastructure",
         "Utilization",
     ]
-    assert header[7:10] == [f"Rank {YEAR - 1}", "Places gained", f"Score change since {YEAR - 1}"]
+    assert header[9:12] == [
+        f"Rank {YEAR - 1} (ranked both years)",
+        "Places gained",
+        f"Score change since {YEAR - 1}",
+    ]
     read = pd.read_excel(path, sheet_name="ranking", engine="openpyxl", skiprows=HEADER_ROW - 1)
     expected = result.ranking(YEAR)
     assert read["Code"].tolist() == expected["economy"].tolist()
     for node, label in [("DOI", "Digital Opportunity Index"), ("utilization", "Utilization")]:
         # openpyxl writes 16 significant digits: equal to a relative 5e-16 (CSV is exact, see below)
         np.testing.assert_allclose(read[label].to_numpy(), expected[node].to_numpy(), rtol=5e-16, atol=0)
-    assert sheet.cell(row=HEADER_ROW + 1, column=4).number_format == "0.00"
+    assert sheet.cell(row=HEADER_ROW + 1, column=6).number_format == "0.00"
     # numbers are numbers: ranks and the population year are stored as numbers, not text
     assert isinstance(sheet.cell(row=HEADER_ROW + 1, column=1).value, int)
     averages = book["averages_income"]
@@ -198,7 +208,7 @@ def test_latex_is_booktabs_with_one_row_per_economy(report, result):
     short = report.tables["averages_income"][1].read_text()
     assert "\\begin{table}" in short and short.count("\\toprule") == 1
     assert all(paths[-1].suffix == ".tex" for name, paths in report.tables.items() if name != "report.xlsx")
-    assert "Korea (Rep.) & 0.92" in tex  # KOR 2023 DOI 0.919 shown at 2 decimals
+    assert "Korea (Rep.) & Asia-Pacific & High income & 0.92" in tex  # KOR 2023 DOI 0.919 at 2 decimals
     assert f"Rank {YEAR - 1}" in tex
     assert to_latex(pd.DataFrame({"a": [np.nan], "b": ["x_y & z"]})).count("-- & x\\_\\allowbreak{}y \\& z") == 1
 
@@ -278,21 +288,26 @@ def test_html_has_readable_headers_and_right_aligned_numbers(report):
     page = report.html.read_text()
     ranking = page.split('id="ranking-table"')[1].split("</table>")[0]
     headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", ranking)
-    assert headers[:10] == [
+    assert headers[:12] == [
         "Rank",
         "Code",
         "Economy",
+        "ITU region",  # issue 23: region and income columns
+        "Income group",
         "Digital Opportunity Index",
         "Opportunity",
         "Infrastructure",
         "Utilization",
-        f"Rank {YEAR - 1}",
+        f"Rank {YEAR - 1} (ranked both years)",
         "Places gained",
         f"Score change since {YEAR - 1}",
     ]
     assert "_" not in "".join(headers)  # no raw codes
     first = re.search(r"<tr>(.*?)</tr>", ranking.split("<tbody>")[1]).group(1)
-    assert first.startswith('<td class="num">1</td><td>MCO</td><td>Monaco</td><td class="num">0.99</td>')
+    # issue 23: region and income columns after the name
+    assert first.startswith(
+        '<td class="num">1</td><td>MCO</td><td>Monaco</td><td>Europe</td><td>High income</td><td class="num">0.99</td>'
+    )
     assert "internet_tariff</th>" not in page and "Fixed-broadband basket" in page
     excluded = page.split("<h3>Not scored</h3>")[1].split("</table>")[0]
     assert '<th scope="col">Economy</th>' in excluded and "<td>Antarctica</td>" not in excluded
@@ -355,7 +370,7 @@ def test_printed_html_has_every_ranking_row(report, result, tmp_path):
     assert 12 <= pages <= 60, pages
     assert "Places gained" in text and "Methodology" in text
     # wide tables fit the page: group names and sources are printed whole, not squeezed a letter per line
-    averages = pd.read_csv(report.tables["averages_region"][0])
+    averages = pd.read_csv(report.tables["averages_itu_region"][0])
     for group in averages["group"]:
         assert group.split(" (")[0].replace("-", "") in flowing, group
 
@@ -406,7 +421,7 @@ def test_every_chart_as_png_and_svg(report):
         "framework",
         "ranking",
         "map",
-        "distribution_region",
+        "distribution_itu_region",  # issue 23: ITU regions
         "distribution_income",
         "rank_shift",
         "profile_KOR",
@@ -422,11 +437,14 @@ def test_every_chart_as_png_and_svg(report):
         "wsis_mobile_4g",
         "wsis_internet_users",
         "wsis_hh_internet",
+        "estimates_internet_use",
     }
     assert set(report.charts) == expected
     for name, paths in report.charts.items():  # a source line (with the data's licence) in every chart file
         text = paths[1].read_text()
-        assert "Source: " in text and "CC BY-NC-SA 3.0 IGO" in text, name
+        # issue 23: each chart names the licences of the data it shows (the gender charts: WDI/SDG data)
+        licence = "CC BY 4.0" if name.startswith("gender") else "CC BY-NC-SA 3.0 IGO"
+        assert "Source: " in text and licence in text, name
     for paths in report.charts.values():
         assert [p.suffix for p in paths] == [".png", ".svg"]
         assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -464,7 +482,8 @@ def test_ranking_chart_shows_every_economy_with_its_value(result):
     # the flags of every flagged economy after its score (issue 21), and their legend under the chart
     flags = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "flag"]
     assert sorted(flags) == sorted(ranking.loc[ranking["flag"] != "", "flag"])
-    legend = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    below = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)  # under the bottom row's centre
+    legend = [t.get_text() for t in below.get_texts()]
     assert legend == [f"{m}  {text}" for m, text in SHORT_MARKERS.items() if any(m in f for f in flags)]
 
 

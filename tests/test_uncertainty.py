@@ -327,7 +327,8 @@ def test_charts_return_figures_drawn_from_the_result(itu):
         ax.get_yticklabels()[0].get_text()
         == r.ranks["economy"].map(__import__("ictindex.countries", fromlist=["report_name"]).report_name).iloc[0]
     )
-    assert "32 replications" in fig.get_supxlabel()
+    # issue 23: the source line is add_source's wrapped figure text (was a supxlabel)
+    assert any("32 replications" in t.get_text().replace("\n", " ") for t in fig.texts)
     outer = Figure()
     given = outer.add_subplot()
     assert rank_uncertainty_chart(r, top=5, order="median", ax=given) is outer

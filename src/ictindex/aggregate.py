@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -145,7 +145,8 @@ class Tree:
         nodes = tuple(framework.aggregation_order)
         column_of = {code: j for j, code in enumerate(indicators + nodes)}
         default = framework.min_coverage if min_coverage is None else min_coverage
-        parent, child, weight, start, stop, methods, params, floors, threshold = ([] for _ in range(9))
+        lists: tuple[list[Any], ...] = tuple([] for _ in range(9))
+        parent, child, weight, start, stop, methods, params, floors, threshold = lists
         edges = []
         for n, code in enumerate(nodes):
             node = framework.node(code)
@@ -271,7 +272,7 @@ def aggregate_tree(
     when given).
 
     With ``check`` (the default; the engine checks the first chunk of weight sets only), the output of an
-    aggregation method registered by a user is checked where the engine receives it (:func:`_user_mean`).
+    aggregation method registered by a user is checked where the engine receives it (``_user_mean``).
 
     ``indicators`` is ``(units, indicators)`` (NaN = absent), ``weights`` ``(r, edges)`` (default: the
     nominal weights), ``methods`` one aggregation method per node and ``params`` its parameters
@@ -288,64 +289,18 @@ def aggregate_tree(
     masks: list[np.ndarray] = [~np.isnan(v) for v in values]
     for n in range(len(tree.nodes)):
         sl = slice(tree.edge_start[n], tree.edge_stop[n])
-        cols = tree.edge_child[sl]
-        w = W[:, sl]
-        pos = w > 0
         method = aggregations.get(methods[n])
         node_params = dict(tree.params[n] if params is None else params[n])
         floor = node_params.pop("zero_floor", tree.floors[n])
-        positive = method.positive(node_params)
-        shared = all(masks[c].ndim == 1 for c in cols)
-        complete = False
-        if shared:  # presence the same for every weight set: counts and totals are matrix products
-            present = np.stack([masks[c] for c in cols], axis=1)
-            complete = bool(present.all())
-            if complete:  # every child present for every unit: the counts and totals of the weights
-                n_present = np.broadcast_to(pos.sum(axis=1, dtype="float64")[:, None], (r, u))
-                total = np.broadcast_to(w.sum(axis=1)[:, None], (r, u))
-            else:
-                n_present = (present.astype("float64") @ pos.T.astype("float64")).T
-                total = (present.astype("float64") @ w.T).T
-        else:
-            present = None
-            n_present = np.zeros((r, u))
-            total = np.zeros((r, u))
-            for j, c in enumerate(cols):
-                n_present += pos[:, j, None] & masks[c]
-                total += w[:, j, None] * masks[c]
-        if method.forward is not None and (cols < n_ind).all():
-            x = indicators[:, cols]
-            if positive:
-                x = _positive(x, present, tree, n, None, units, explain, floor, methods[n])
-            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                if complete:
-                    fx = method.forward(x, **node_params)
-                else:
-                    fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
-                value = method.inverse((fx @ w.T).T / total, **node_params)
-        elif method.forward is not None:
-            acc = np.zeros((r, u))
-            for j, c in enumerate(cols):
-                x, m = values[c], masks[c]
-                if positive:
-                    x = _positive(x, m, tree, n, j, units, explain if r == 1 else None, floor, methods[n])
-                with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                    fx = np.where(m, method.forward(x, **node_params), 0.0)
-                acc += w[:, j, None] * fx
-            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                value = method.inverse(acc / total, **node_params)
-        else:  # a user's method without forward/inverse: children stacked (r, u, k)
-            x = np.stack([np.broadcast_to(values[c], (r, u)) for c in cols], axis=-1)
-            m = np.stack([np.broadcast_to(masks[c], (r, u)) for c in cols], axis=-1)
-            if positive:
-                x = _positive(x, m, tree, n, None, units, None, floor, methods[n])
-            wn = np.where(m, w[:, None, :], 0.0)
-            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                value = method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)
+        step = _Step(n, tree.edge_child[sl], W[:, sl], method, node_params, floor, methods[n])
+        present, complete, n_present, total = _presence(step, masks, r, u)
+        value = _node_value(step, indicators, values, masks, present, complete, total, tree, units, explain)
+        pos = step.w > 0
         expected = pos.sum(axis=-1)[:, None]
         ok = (n_present >= tree.threshold[n] * expected - 1e-9) & (n_present > 0)
         if check and not is_builtin("aggregation", methods[n]):
-            children = [(values[c], masks[c] & pos[:, j, None]) for j, c in enumerate(cols)]
+            children = [(values[c], masks[c] & pos[:, j, None]) for j, c in enumerate(step.cols)]
+            positive = method.positive(node_params)
             value = _user_mean(value, ok, children, floor if positive else None, methods[n], tree.nodes[n], units)
         value = np.where(ok, value, np.nan)
         values.append(value)
@@ -354,14 +309,108 @@ def aggregate_tree(
             explain.present.append(
                 present
                 if present is not None
-                else np.stack([np.broadcast_to(masks[c], (r, u))[0] for c in cols], axis=1)
+                else np.stack([np.broadcast_to(masks[c], (r, u))[0] for c in step.cols], axis=1)
             )
             explain.ok.append(ok[0])
             explain.expected.append(pos[0])
+    return _scores(values[n_ind:], indicators, tree, explain, out)
+
+
+class _Step(NamedTuple):
+    """One node's aggregation: its position, children (columns), weights ``(r, k)``, method and parameters."""
+
+    n: int
+    cols: np.ndarray
+    w: np.ndarray
+    method: Any
+    params: dict
+    floor: float
+    name: str
+
+
+def _presence(
+    step: _Step, masks: list[np.ndarray], r: int, u: int
+) -> tuple[np.ndarray | None, bool, np.ndarray, np.ndarray]:
+    """Which children are present (``None`` when presence differs between weight sets), whether all are, and per
+    weight set and unit the number of children with a positive weight present and the total weight present."""
+    cols, w = step.cols, step.w
+    pos = w > 0
+    complete = False
+    if all(masks[c].ndim == 1 for c in cols):  # presence the same for every weight set: matrix products
+        present = np.stack([masks[c] for c in cols], axis=1)
+        complete = bool(present.all())
+        if complete:  # every child present for every unit: the counts and totals of the weights
+            n_present = np.broadcast_to(pos.sum(axis=1, dtype="float64")[:, None], (r, u))
+            total = np.broadcast_to(w.sum(axis=1)[:, None], (r, u))
+        else:
+            n_present = (present.astype("float64") @ pos.T.astype("float64")).T
+            total = (present.astype("float64") @ w.T).T
+        return present, complete, n_present, total
+    n_present = np.zeros((r, u))
+    total = np.zeros((r, u))
+    for j, c in enumerate(cols):
+        n_present += pos[:, j, None] & masks[c]
+        total += w[:, j, None] * masks[c]
+    return None, complete, n_present, total
+
+
+def _node_value(
+    step: _Step,
+    indicators: np.ndarray,
+    values: list[np.ndarray],
+    masks: list[np.ndarray],
+    present: np.ndarray | None,
+    complete: bool,
+    total: np.ndarray,
+    tree: Tree,
+    units: pd.MultiIndex | None,
+    explain: Explanation | None,
+) -> np.ndarray:
+    """A node's value ``(r, units)`` before its coverage rule: a quasi-arithmetic mean as a matrix product over
+    indicators, a loop over child nodes, or a user's method over the stacked children."""
+    n, cols, w, method, node_params, floor, name = step
+    positive = method.positive(node_params)
+    r, u = w.shape[0], indicators.shape[0]
+    if method.forward is not None and (cols < len(tree.indicators)).all():
+        assert present is not None  # indicators' presence is one mask shared by every weight set
+        x = indicators[:, cols]
+        if positive:
+            x = _positive(x, present, tree, n, None, units, explain, floor, name)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            if complete:
+                fx = method.forward(x, **node_params)
+            else:
+                fx = np.where(present, method.forward(np.where(present, x, 1.0), **node_params), 0.0)
+            return method.inverse((fx @ w.T).T / total, **node_params)
+    if method.forward is not None:
+        acc = np.zeros((r, u))
+        for j, c in enumerate(cols):
+            x, m = values[c], masks[c]
+            if positive:
+                x = _positive(x, m, tree, n, j, units, explain if r == 1 else None, floor, name)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                fx = np.where(m, method.forward(x, **node_params), 0.0)
+            acc += w[:, j, None] * fx
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return method.inverse(acc / total, **node_params)
+    # a user's method without forward/inverse: children stacked (r, u, k)
+    x = np.stack([np.broadcast_to(values[c], (r, u)) for c in cols], axis=-1)
+    m = np.stack([np.broadcast_to(masks[c], (r, u)) for c in cols], axis=-1)
+    if positive:
+        x = _positive(x, m, tree, n, None, units, None, floor, name)
+    wn = np.where(m, w[:, None, :], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return method.fn(np.where(m, x, 1.0), wn / wn.sum(axis=-1, keepdims=True), **node_params)
+
+
+def _scores(
+    nodes: list[np.ndarray], indicators: np.ndarray, tree: Tree, explain: Explanation | None, out: np.ndarray | None
+) -> np.ndarray:
+    """The node values as ``(r, units, nodes)`` (into ``out`` when given), with the unit inclusion rule applied."""
     if out is None:
-        out = np.stack(values[n_ind:], axis=-1)
+        out = np.stack(nodes, axis=-1)
     else:
-        for n, value in enumerate(values[n_ind:]):
+        for n, value in enumerate(nodes):
             out[:, :, n] = value
     if tree.min_indicators is not None:  # inclusion rule on the whole unit (IDI 2024: 5 of 10, Annex 1 p. 17)
         present = ~np.isnan(indicators)
@@ -384,7 +433,7 @@ def _user_mean(
     broadcast to every unit, a wrong shape was a numpy error), finite wherever the node is scored (NaN was
     reported as a coverage problem), and - the defining property of a mean (internality) - between the lowest
     and the highest of the children it weighs (values raised to the node's zero floor counted as such)."""
-    place = {"node": node, "hint": f"correct the aggregation method '{name}' registered by the user"}
+    place: dict[str, Any] = {"node": node, "hint": f"correct the aggregation method '{name}' registered by the user"}
     try:
         array = np.asarray(value, dtype="float64")
     except (TypeError, ValueError):

@@ -83,8 +83,22 @@ def detect_breaks(
     years = sorted(set(filled.index.get_level_values("year"))) if years is None else sorted(years)
     if len(years) < 2 or filled.empty:
         return pd.DataFrame(columns=BREAK_COLUMNS)
+    economies, cell, on_grid, dense = _grid(filled.index, years)
+    frames = [
+        found
+        for code in filled.columns
+        if (found := _column_breaks(code, filled[code], economies, years, cell, on_grid, dense)) is not None
+    ]
+    if not frames:
+        return pd.DataFrame(columns=BREAK_COLUMNS)
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["from_year", "indicator", "kind", "economy"]).reset_index(drop=True)[BREAK_COLUMNS]
+
+
+def _grid(index: pd.Index, years: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Where each row of the sources matrix sits on the economies x years grid (``cell``, when ``on_grid``), and
+    whether the rows are that grid itself, in order (``dense``)."""
     # one grid of source numbers per indicator, economies x years: compared as integers, text only for the hits
-    index = filled.index
     if isinstance(index, pd.MultiIndex):  # the index's own codes: no factorizing of millions of labels
         level = index.names.index("economy")
         economy_codes, economies = index.codes[level], np.asarray(index.levels[level], dtype=object)
@@ -97,55 +111,60 @@ def detect_breaks(
     dense = (
         bool(on_grid.all()) and len(cell) == len(economies) * len(years) and bool((cell == np.arange(len(cell))).all())
     )  # every economy in every year, in order: a column is its grid
+    return economies, cell, on_grid, dense
+
+
+def _column_breaks(
+    code: str,
+    column: pd.Series,
+    economies: np.ndarray,
+    years: list[int],
+    cell: np.ndarray,
+    on_grid: np.ndarray,
+    dense: bool,
+) -> pd.DataFrame | None:
+    """The breaks of one indicator's sources between consecutive years (``None``: none)."""
     year_array = np.asarray(years)
-    frames = []
-    for code in filled.columns:
-        column = filled[code]
-        coded = (
-            column.array
-            if isinstance(column.dtype, pd.CategoricalDtype)
-            else pd.Categorical(column.astype(object).where(column.notna(), ""))
-        )
-        texts = np.append(np.asarray(coded.categories, dtype=object).astype(str), "")
-        codes = np.where(coded.codes < 0, len(texts) - 1, coded.codes)
-        if dense:
-            grid = codes.reshape(len(economies), len(years))
-        else:
-            grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
-            grid.ravel()[cell[on_grid]] = codes[on_grid]
-        before, after = grid[:, :-1], grid[:, 1:]
-        changed = np.flatnonzero(before != after)  # most sources do not change: only those cells are looked at
-        if changed.size == 0:
-            continue
-        empty = texts == ""
-        series = pd.factorize(series_code(pd.Series(texts)))[0]
-        b, a = before.ravel()[changed], after.ravel()[changed]
-        had, has = ~empty[b], ~empty[a]
-        kind = np.select(
-            [~had & has, had & ~has, had & has & (series[b] != series[a]), had & has],
-            ["starts", "stops", "series changes", "vintage changes"],
-            default="",
-        )
-        hit = kind != ""
-        if hit.any():
-            row, pair = np.divmod(changed[hit], len(years) - 1)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "indicator": code,
-                        "economy": economies[row],
-                        "from_year": year_array[pair],
-                        "to_year": year_array[pair + 1],
-                        "kind": kind[hit],
-                        "before": texts[b[hit]],
-                        "after": texts[a[hit]],
-                    }
-                )
-            )
-    if not frames:
-        return pd.DataFrame(columns=BREAK_COLUMNS)
-    table = pd.concat(frames, ignore_index=True)
-    return table.sort_values(["from_year", "indicator", "kind", "economy"]).reset_index(drop=True)[BREAK_COLUMNS]
+    coded = (
+        column.array
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        else pd.Categorical(column.astype(object).where(column.notna(), ""))
+    )
+    texts = np.append(np.asarray(coded.categories, dtype=object).astype(str), "")
+    codes = np.where(coded.codes < 0, len(texts) - 1, coded.codes)
+    if dense:
+        grid = codes.reshape(len(economies), len(years))
+    else:
+        grid = np.full((len(economies), len(years)), len(texts) - 1)  # no unit: no value
+        grid.ravel()[cell[on_grid]] = codes[on_grid]
+    before, after = grid[:, :-1], grid[:, 1:]
+    changed = np.flatnonzero(before != after)  # most sources do not change: only those cells are looked at
+    if changed.size == 0:
+        return None
+    empty = texts == ""
+    series = pd.factorize(series_code(pd.Series(texts)))[0]
+    b, a = before.ravel()[changed], after.ravel()[changed]
+    had, has = ~empty[b], ~empty[a]
+    kind = np.select(
+        [~had & has, had & ~has, had & has & (series[b] != series[a]), had & has],
+        ["starts", "stops", "series changes", "vintage changes"],
+        default="",
+    )
+    hit = kind != ""
+    if not hit.any():
+        return None
+    row, pair = np.divmod(changed[hit], len(years) - 1)
+    return pd.DataFrame(
+        {
+            "indicator": code,
+            "economy": economies[row],
+            "from_year": year_array[pair],
+            "to_year": year_array[pair + 1],
+            "kind": kind[hit],
+            "before": texts[b[hit]],
+            "after": texts[a[hit]],
+        }
+    )
 
 
 def break_summary(breaks: pd.DataFrame) -> pd.DataFrame:

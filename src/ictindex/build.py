@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from ictindex.gender import (
     value_years,
 )
 from ictindex.model import IndexModel, compile_model
+from ictindex.panel import PanelCheck
 from ictindex.registry import user_methods
 from ictindex.result import IndexResult, Lazy
 from ictindex.spec import BuildSpec
@@ -62,13 +63,15 @@ def _plain(panel: pd.DataFrame) -> pd.DataFrame:
 
 def _absent_series(model: IndexModel) -> str:
     """ ", and 6 of its 11 indicators have no series in the data: ..." when indicators are absent altogether."""
-    issues = model.checked.issues
+    issues = cast(PanelCheck, model.checked).issues
     absent = issues.loc[issues["problem"] == "absent_indicator", "indicator"].astype(str).tolist()
     if not absent:
         return ""
     fw = model.framework
     series = [
-        f"{code} ({', '.join(fw.indicator(code).source.codes)})" if fw.indicator(code).source else code
+        f"{code} ({', '.join(fw.indicator(code).source.codes)})"  # type: ignore[union-attr]
+        if fw.indicator(code).source
+        else code
         for code in absent
     ]
     return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
@@ -135,7 +138,7 @@ def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
     sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
     female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
-    panel = _plain(model.checked.panel)
+    panel = _plain(cast(PanelCheck, model.checked).panel)
     gender = gender_table(
         total,
         female,
@@ -208,6 +211,8 @@ def build_index(
     missing_years: str | None = None,
     checks: str | Mapping[str, Any] | None = None,
     fitted: FittedParameters | None = None,
+    aggregation: str | Mapping[str, Any] | None = None,
+    weights: Any = None,
 ) -> IndexResult:
     """Build a composite index from an indicator panel.
 
@@ -273,8 +278,10 @@ def build_index(
         rule, :mod:`ictindex.treat`), fitted on ``reference_year``; default: the framework's.
         Every treated value is in ``result.treatments``.
     normalisation
-        One normalisation for every indicator, overriding the framework's
-        (``{"method": "minmax", "low": 0, "high": 100}``).
+        One normalisation for every indicator, overriding the framework's: a method name or a mapping of
+        :class:`~ictindex.framework.Normalisation` fields (``{"method": "minmax", "target": (0, 1)}``; ``low``/
+        ``high``, the former names of ``target``, are still read). The framework's ``scale`` multiplies the
+        normalised scores, so a target other than (0, 1) with a scale other than 1 is refused.
     missing_years
         A year of ``years`` the data do not hold: ``"raise"`` (default) or ``"warn"`` (left out, with a
         warning; what ``years="available"`` sets).
@@ -291,6 +298,16 @@ def build_index(
         Parameters learned over a whole panel of which ``data`` is one chunk (all years of its units):
         :func:`ictindex.fitted.learn`. Every unit then gets the scores the whole panel gives it; ranks (and the
         ``no economy could be scored`` check) stay those of the chunk.
+
+    aggregation
+        How nodes combine their children, overriding the framework's: one method for every node
+        (``"geometric"``, ``{"method": "power", "power": 2}``) or ``{node: method}``; the scores equal
+        ``compile_model(data, framework).evaluate(aggregation=...)``. A node's ``zero_floor`` and
+        ``min_coverage`` stay.
+    weights
+        Child weights, overriding the framework's: a :class:`~ictindex.weights.Weights` (e.g. from
+        :func:`~ictindex.weights.pca_weights`), ``{node: {child: weight}}`` or a table ``node, child,
+        weight``; every child of a node given needs a weight (rescaled to sum 1 within the node).
 
     Returns
     -------
@@ -327,6 +344,8 @@ def build_index(
         "normalisation": normalisation,
         "missing_years": missing_years,
         "checks": checks,
+        "aggregation": aggregation,
+        "weights": weights,
     }
     if spec is None:
         spec = BuildSpec.create("doi" if framework is None else framework, **given)
@@ -341,7 +360,8 @@ def build_index(
     if is_dataset(data):  # beyond memory: the same stages, on Dask (imported only here)
         from ictindex.dask_build import build_dask
 
-        return build_dask(data, spec=spec, groups=groups, fitted=fitted)
+        # (typed as the in-memory result for the common case; the Returns section above says what a dataset gives)
+        return build_dask(data, spec=spec, groups=groups, fitted=fitted)  # type: ignore[return-value]
     return explain(compile_model(data, spec=spec, groups=groups, fitted=fitted))
 
 

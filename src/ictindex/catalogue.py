@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Series", "SERIES", "SKILLS", "LICENCES", "series_bounds", "series_table"]
+__all__ = ["Series", "SERIES", "SKILLS", "LICENCES", "CITATIONS", "SOURCE_TEXTS", "series_bounds", "series_table"]
 
 ITU = (
     "CC BY-NC-SA 3.0 IGO (ITU DataHub terms): non-commercial use with attribution 'International "
@@ -39,6 +39,27 @@ LICENCES: dict[str, str] = {
     "sdmx_ecb": "ECB statistics, reuse with attribution (SDMX TWG samples via sdmx1's test data)",
     "sdmx_written": "as their bundled sources: UN SDG terms of use (un_sdg); CC BY 4.0 (gapminder_wdi)",
 }
+
+# issue 23: readable citations of the bundled datasets (publisher, database, vintage), printed in a report's list
+# of sources and chart source lines instead of the folder names; the vintage is that of the bundled copy
+# (data/<folder>/PROVENANCE.md).
+CITATIONS: dict[str, str] = {
+    "itu_datahub_2025": "ITU, World Telecommunication/ICT Indicators Database, ITU DataHub (2025 export)",
+    "itu_indicators_jun2019": "ITU, World Telecommunication/ICT Indicators Database (June 2019)",
+    "itu_gender": "ITU, World Telecommunication/ICT Indicators Database, household survey indicators by sex",
+    "un_sdg": "UN Statistics Division, SDG Global Database (release 2020.Q4.G.02; custodian ITU)",
+    "un_sdg_2023": "UN Statistics Division, SDG Global Database (about March 2023; custodian ITU)",
+    "gapminder_wdi": "World Bank, World Development Indicators, via Gapminder (ICT series from ITU)",
+    "owid_schooling": "Our World in Data, mean years of schooling (UNDP HDR 2018, Barro-Lee, Lee-Lee)",
+    "wdi_gender_internet_2025": "World Bank, World Development Indicators 2025 (IT.NET.USER.FE.ZS/.MA.ZS, from ITU)",
+    "wdi_population_2025": "World Bank, World Development Indicators 2025, population (UN WPP 2024)",
+    "education_enrolment": "World Bank EdStats (about 2019), enrolment ratios from the UNESCO Institute for Statistics",
+    "itu_idi_2024": "ITU (2024), Measuring digital development: The ICT Development Index 2024, Annex 2",
+    "coinr_asem": "COINr 1.1.14, ASEM example data",
+}
+LICENCES["itu_idi_2024"] = "CC BY-NC-SA 3.0 IGO (ITU, The ICT Development Index 2024)"
+#: A panel ``source`` text that names a bundled dataset whose rows use framework codes (not catalogue series).
+SOURCE_TEXTS: dict[str, str] = {"ITU IDI 2024, Annex 2": "itu_idi_2024"}
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ictindex import __version__, datasets
+from ictindex import datasets
+from ictindex._version import __version__
 from ictindex.build import build_index
 from ictindex.countries import to_iso3
-from ictindex.errors import IctIndexError, IctIndexWarning, MethodError
+from ictindex.errors import CoverageError, IctIndexError, IctIndexWarning, MethodError
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.panel import validate_panel
 from ictindex.read import read_table
@@ -90,6 +91,15 @@ app = typer.Typer(
 #: DOI (WISR 2006/2007 series, e.g. dial-up tariffs) cannot be built from.
 BUNDLED_DEFAULT = "doi_current"
 USER_DEFAULT = "doi"
+#: ``--framework`` of the commands that default to a framework that fits the data (report, explore).
+DefaultFrameworkOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
+        f"{USER_DEFAULT} on your own panel).",
+        metavar="NAME",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -172,7 +182,7 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IctIndexWarning)
                 return func(*args, **kwargs)
         except IctIndexError as err:
-            typer.echo(f"error: {err}", err=True)
+            typer.echo(f"error: {_cli_words(str(err))}", err=True)
             raise typer.Exit(code=2) from None
         except OSError as err:
             typer.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
@@ -189,8 +199,29 @@ def frameworks() -> None:
         fw = load_framework(name)
         typer.echo(
             f"{name:<16} {fw.name} ({fw.version or 'no version'}): "
-            f"{len(fw.indicators)} indicators, {len(fw.nodes)} nodes"
+            f"{_count(len(fw.indicators), 'indicator')}, {_count(len(fw.nodes), 'node')}"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 node", "2 nodes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+#: Python keywords in library messages -> the command line's flags (a CLI user has no keyword to pass).
+_FLAGS = {
+    "imputation='latest'": "--imputation latest",
+    "min_coverage": "--min-coverage",
+    "reference_year": "--reference-year",
+    "rank_min_data": "--rank-min-data",
+}
+
+
+def _cli_words(message: str) -> str:
+    """A library message with its Python keywords as the command's flags."""
+    for python, flag in _FLAGS.items():
+        message = message.replace(python, flag)
+    return message
 
 
 @app.command()
@@ -334,7 +365,8 @@ def _warning_line(
 ) -> str:
     """One line: how many data-quality warnings the build kept, by problem, and the command that lists them."""
     issues = result.issues
-    warned = issues[issues["severity"] == "warning"]
+    year = pd.to_numeric(issues["year"], errors="coerce")
+    warned = issues[(issues["severity"] == "warning") & (year.isin(years) | year.isna())]
     if warned.empty:
         return "data quality: no warnings"
     counts = warned["problem"].value_counts()
@@ -359,14 +391,7 @@ def build(
             metavar="PANEL",
         ),
     ] = None,
-    framework: Annotated[
-        str | None,
-        typer.Option(
-            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
-            f"{USER_DEFAULT} on your own panel).",
-            metavar="NAME",
-        ),
-    ] = None,
+    framework: DefaultFrameworkOption = None,
     year: Annotated[
         list[int] | None, typer.Option(help="Year(s) to score; repeat for several.", metavar="YEAR")
     ] = None,
@@ -428,7 +453,12 @@ def report(
         str, typer.Option(help="Bundled framework name or YAML path.", metavar="NAME")
     ] = BUNDLED_DEFAULT,
     year: Annotated[
-        int | None, typer.Option(help="Year reported (default: the latest with scores).", metavar="YEAR")
+        int | None,
+        typer.Option(
+            help="Year reported (default: the latest year in which most ranked units have reported, not carried, "
+            "values for most indicators; the report says why).",
+            metavar="YEAR",
+        ),
     ] = None,
     data: Annotated[
         Path | None,
@@ -441,7 +471,8 @@ def report(
     profile: Annotated[
         list[str] | None,
         typer.Option(
-            help="Economy to profile (ISO3 code or name); repeat for several (default: the first-ranked).",
+            help="Economy to profile (ISO3 code or name); repeat for several (default: none, the report shows the "
+            "world and its groups).",
             metavar="ECONOMY",
         ),
     ] = None,
@@ -466,6 +497,20 @@ def report(
         typer.Option(
             help="Economy (ISO3 code or name) to leave out of the ranking but not the tables; repeat for several.",
             metavar="ECONOMY",
+        ),
+    ] = None,
+    rank_all: Annotated[
+        bool,
+        typer.Option(
+            "--rank-all",
+            help="Rank every scored unit (default: ITU Member States with reported data for at least half the "
+            "indicators; the others are listed with their scores under the ranking).",
+        ),
+    ] = False,
+    regions: Annotated[
+        str | None,
+        typer.Option(
+            help="Regions economies are grouped by: itu or sdg (default: itu for ITU frameworks).", metavar="REGIONS"
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
@@ -496,13 +541,13 @@ def report(
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
     from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
     from ictindex.panel import to_panel
+    from ictindex.ranking import RankingRule, choose_year, default_rule
     from ictindex.report import write_report
-    from ictindex.report.tables import RankingRule
 
     kind = _units(units)
     economies = isinstance(kind, str) and kind in ("economies", "iso3")
     profiles = _unit_codes(profile, kind) or None
-    rule = RankingRule(
+    explicit = RankingRule(
         min_data=rank_min_data,
         itu_members_only=rank_members_only,
         leave_out=tuple(_unit_codes(rank_leave_out, kind)),
@@ -511,16 +556,28 @@ def report(
     panel = _panel(data, sheet, fw)
     options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": kind}
     gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
+    notes: list[str] = []
     # one panel feeds both frameworks: rows meant for the other one are known, not errors
     known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
-    built = build_index(panel, fw, known_series=known, **options).years
-    year = max(built) if year is None else year
-    # the year before too, when the data hold it (rank changes, the rank-shift chart)
-    result = build_index(
-        panel, fw, years=[y for y in (year - 1, year) if y in built] or year, known_series=known, **options
-    )
+    try:  # one build of every year: it gives the year's choice, the year before (rank changes) and the report
+        result = build_index(panel, fw, known_series=known, **options)
+    except CoverageError as err:
+        if data is not None or not fw.current_framework:
+            raise
+        notes.append(
+            f"{fw.name} ({fw.code}) cannot be built from the bundled data ({err.args[0]}); this report shows "
+            f"{fw.current_framework}, its method on the series collected today."
+        )
+        fw = load_framework(fw.current_framework)
+        result = build_index(panel, fw, known_series=known, **options)
+    choice = choose_year(result) if year is None else None
+    year = choice.year if choice is not None else result.report_year(year)
+    if rank_all or explicit.active:
+        rule = explicit
+    else:
+        rule, rule_note = default_rule(result, year)
+        notes += [rule_note] if rule_note else []
     by_sex = parity = None
-    notes: list[str] = []
     checked = to_panel(panel, None, known_series=known, units=kind).panel if gender_fw is not None else None
     if checked is not None and not economies and not checked["sex"].isin(["female", "male"]).any():
         gender_fw = None  # units of the user's own, with no data by sex: the report says the section is left out
@@ -549,18 +606,28 @@ def report(
         year=year,
         gender=by_sex,
         gender_parity=parity,
-        notes=notes,
+        notes=[_cli_words(n) for n in notes],
         profiles=profiles,
         ranking_rule=rule,
+        regions=regions,
+        year_choice=choice,
         formats=("png", "svg", "pdf") if pdf else ("png", "svg"),
         uncertainty=analysis,
         geometry=geometry,
         panel=panel if isinstance(panel, pd.DataFrame) and economies else None,
     )
-    typer.echo(result.summary())
-    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
+    ranked = pd.read_csv(written.tables["ranking"][0], usecols=["economy"])
+    top = ", ".join(ranked["economy"].head(3))
+    imputed = int((result.imputations["year"] == year).sum())  # the same count as the page's
+    typer.echo(
+        f"{fw.name} ({fw.code}), {year}: {len(result.ranking(year))} {result.units.plural} scored; {imputed} values "
+        f"imputed; {len(ranked)} ranked ({rule.describe(result.units)}); top: {top}"
+    )
+    if choice is not None:
+        typer.echo(f"year {choice.reason}")
+    typer.echo(_warning_line(result, data, [year], min_coverage, units))
     for note in written.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {_cli_words(note)}")
     typer.echo(
         f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
         f"{sum(len(v) for v in written.tables.values())} table files)"
@@ -641,14 +708,7 @@ def uncertainty_command(
 @_friendly
 def explore(
     out: Annotated[Path, typer.Option(help="The HTML file to write (one self-contained page).", metavar="FILE")],
-    framework: Annotated[
-        str | None,
-        typer.Option(
-            help=f"Bundled framework name or YAML path (default: {BUNDLED_DEFAULT} on the bundled data, "
-            f"{USER_DEFAULT} on your own panel).",
-            metavar="NAME",
-        ),
-    ] = None,
+    framework: DefaultFrameworkOption = None,
     year: Annotated[
         list[int] | None,
         typer.Option(

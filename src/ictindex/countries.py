@@ -294,7 +294,7 @@ def _resolve(label: str, extra: Mapping[str, str]) -> tuple[str | None, str]:
             return None, "aggregate"
     if folded in AGGREGATES or folded.endswith("(regional average)"):
         return None, "aggregate"
-    code = _NAME_TO_ISO3.get(folded)
+    code: str | None = _NAME_TO_ISO3.get(folded)  # type: ignore[no-redef]
     if code is not None:
         return code, "economy"
     return None, "unknown"

@@ -27,7 +27,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dask
 import dask.dataframe as dd
@@ -329,7 +329,7 @@ def _partition_tables(
         "raw": lambda: tables.raw().reset_index(),
         "imputed": lambda: tables.imputed().reset_index(),
         "normalised": lambda: tables.normalised().reset_index(),
-        "sources": lambda: model.sources.reset_index(),
+        "sources": lambda: cast(pd.DataFrame, model.sources).reset_index(),
         "imputations": lambda: model.imputations,
         "issues": issues,
         "flags": flags,

@@ -1,7 +1,7 @@
 """Bundled real data: the tidy ITU/World Bank/UN panel, published scores, ITU regions, descriptions, coverage.
 
-The economy table (groups, population by year) is read by :mod:`ictindex.units`, which imports this module
-(this module imports nothing of it); ``datasets.economies`` is :func:`ictindex.units.economies`.
+The economy table (groups, population by year) is read by :mod:`ictindex.units`, which imports this module;
+``datasets.economies`` (its former home) is :func:`ictindex.units.economies`, looked up when first used.
 
 All data ship inside the package (``data/`` in the repository) and load offline.
 ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution
@@ -40,6 +40,16 @@ __all__ = [
     "DATASETS",
     "PUBLISHED",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``datasets.economies``: the former name of :func:`ictindex.units.economies`."""
+    if name == "economies":
+        from ictindex.units import economies
+
+        return economies
+    raise AttributeError(f"module 'ictindex.datasets' has no attribute '{name}'")
+
 
 DATASETS = {"itu": "panel/itu_panel.csv.gz", "idi2024": "itu_idi_2024/idi2024_values_2022.csv"}
 PUBLISHED = {

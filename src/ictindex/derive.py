@@ -23,11 +23,12 @@ common to both sexes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ictindex.framework import Framework
+from ictindex.framework import Framework, Indicator
 from ictindex.panel import WideValues
 
 __all__ = ["indicator_values"]
@@ -226,66 +227,19 @@ def indicator_values(
     index, series, source = located
     n_units = len(index)
     texts = _Texts()
-    source_labels = [str(c) for c in source.categories]
-
-    def take(code: str, which: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Values of one series for one sex on the units, and the text number of each value's source (``None``:
-        the panel has no such series)."""
-        found = series(code, which)
-        if found is None:
-            return None
-        at, value, source_code = found
-        described = np.asarray([texts.id(f"{code} ({label})") for label in source_labels] + [0], dtype="int64")
-        if isinstance(at, slice):  # every unit, in order: the column itself (read, never written)
-            v = np.asarray(value, dtype="float64")
-        else:
-            v = np.full(n_units, np.nan)
-            v[at] = value
-        if len(described) == 2:  # one source: no gather
-            return v, np.where(np.isnan(v), -1, described[0])
-        ids = np.full(n_units, -1, dtype="int64")
-        ids[at] = described[source_code]
-        return v, np.where(np.isnan(v), -1, ids)
-
-    def missing() -> tuple[np.ndarray, np.ndarray]:
-        return np.full(n_units, np.nan), np.full(n_units, -1, dtype="int64")
-
+    columns = _Columns(series, texts, [str(c) for c in source.categories], n_units)
     values: dict[str, np.ndarray] = {}
     sources: dict[str, np.ndarray] = {}
     for ind in framework.indicators:
-        which = sex if ind.sex_disaggregable else "total"
-        v, ids = take(ind.code, which) or missing()
-        rule = ind.source
-        if rule is not None and not rule.is_ratio:
-            for code in rule.series:
-                found = take(code, which)
-                if found is None:
-                    continue
-                alt, alt_ids = found
-                fill = np.isnan(v) & ~np.isnan(alt)
-                v, ids = np.where(fill, alt, v), np.where(fill, alt_ids, ids)
-        elif rule is not None:
-            num, num_ids = take(rule.numerator, which) or missing()  # type: ignore[arg-type]
-            den, den_ids = take(rule.denominator, which) or missing()  # type: ignore[arg-type]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = num / np.where(den > 0, den, np.nan) * rule.multiplier
-            fill = np.isnan(v) & ~np.isnan(ratio)
-            if fill.any():
-                pairs, which_pair = np.unique(
-                    np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0, return_inverse=True
-                )
-                combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
-                ids = ids.copy()
-                ids[fill] = combined[which_pair.ravel()]
-            v = np.where(fill, ratio, v)
+        v, ids = _indicator_column(ind, sex if ind.sex_disaggregable else "total", columns)
         values[ind.code] = v
         sources[ind.code] = _compact(ids)  # (held for every indicator until the table is made: small integers)
     frame = pd.DataFrame({code: texts.column(ids) for code, ids in sources.items()}, index=index)
-    columns = [values[code] for code in framework.indicator_codes]
-    matrix = _adjacent(columns)  # the table's own block when its columns are the indicators, in order
+    ordered = [values[code] for code in framework.indicator_codes]
+    matrix = _adjacent(ordered)  # the table's own block when its columns are the indicators, in order
     if matrix is None:
-        matrix = np.empty((n_units, len(columns)), order="F")  # columns contiguous, as pandas keeps them
-        for j, column in enumerate(columns):
+        matrix = np.empty((n_units, len(ordered)), order="F")  # columns contiguous, as pandas keeps them
+        for j, column in enumerate(ordered):
             matrix[:, j] = column
     return pd.DataFrame(matrix, index=index, columns=framework.indicator_codes, copy=False), frame
 
@@ -315,3 +269,62 @@ def _adjacent(columns: list[np.ndarray]) -> np.ndarray | None:
     return np.lib.stride_tricks.as_strided(
         first, shape=(n, len(columns)), strides=(first.itemsize, step), writeable=False
     )
+
+
+class _Columns:
+    """The series of a located panel as columns on its units, each value with the number of its source text."""
+
+    def __init__(self, series: Any, texts: _Texts, source_labels: list[str], n_units: int) -> None:
+        self.series, self.texts, self.source_labels, self.n_units = series, texts, source_labels, n_units
+
+    def take(self, code: str, which: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Values of one series for one sex on the units, and the text number of each value's source (``None``:
+        the panel has no such series)."""
+        found = self.series(code, which)
+        if found is None:
+            return None
+        at, value, source_code = found
+        texts, n_units = self.texts, self.n_units
+        described = np.asarray([texts.id(f"{code} ({label})") for label in self.source_labels] + [0], dtype="int64")
+        if isinstance(at, slice):  # every unit, in order: the column itself (read, never written)
+            v = np.asarray(value, dtype="float64")
+        else:
+            v = np.full(n_units, np.nan)
+            v[at] = value
+        if len(described) == 2:  # one source: no gather
+            return v, np.where(np.isnan(v), -1, described[0])
+        ids = np.full(n_units, -1, dtype="int64")
+        ids[at] = described[source_code]
+        return v, np.where(np.isnan(v), -1, ids)
+
+    def missing(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.full(self.n_units, np.nan), np.full(self.n_units, -1, dtype="int64")
+
+
+def _indicator_column(ind: Indicator, which: str, columns: _Columns) -> tuple[np.ndarray, np.ndarray]:
+    """One indicator's values and source numbers: its own code, then its source series in order (first present
+    wins), or the ratio of its numerator and denominator series where it has none."""
+    take, missing, texts = columns.take, columns.missing, columns.texts
+    v, ids = take(ind.code, which) or missing()
+    rule = ind.source
+    if rule is not None and not rule.is_ratio:
+        for code in rule.series:
+            found = take(code, which)
+            if found is None:
+                continue
+            alt, alt_ids = found
+            fill = np.isnan(v) & ~np.isnan(alt)
+            v, ids = np.where(fill, alt, v), np.where(fill, alt_ids, ids)
+    elif rule is not None:
+        num, num_ids = take(rule.numerator, which) or missing()  # type: ignore[arg-type]
+        den, den_ids = take(rule.denominator, which) or missing()  # type: ignore[arg-type]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = num / np.where(den > 0, den, np.nan) * rule.multiplier
+        fill = np.isnan(v) & ~np.isnan(ratio)
+        if fill.any():
+            pairs, which_pair = np.unique(np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0, return_inverse=True)
+            combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
+            ids = ids.copy()
+            ids[fill] = combined[which_pair.ravel()]
+        v = np.where(fill, ratio, v)
+    return v, ids

@@ -16,6 +16,13 @@ The chain (:func:`fill`) and its declared order:
    its residual at its nearest reported year); for one without any, its effect is predicted from its region and its
    mean log GNI per capita (a cross-section regression of the fitted economy effects).
 
+Years after (before) an economy's values have two candidate nowcasts: its own trend (step 2) or the regression
+(step 3) anchored to its last (first) value, i.e. that value moved by the common year effects and by the change of
+its own covariates (mobile-broadband subscriptions move with Internet use from year to year; GNI per capita).
+:func:`nowcast_errors` measures both the way they are used — the last values of some economies hidden while the
+others keep theirs — and :func:`choose_nowcast` keeps the one with the smaller error (the choice is recorded).
+Years after every reported value (a nowcast of the current year) continue the year effects' own damped trend.
+
 Each step's error is measured on the reported data (:func:`errors`): interpolation by leaving each interior value
 out, the trend by forecasting every reported value from the data up to ``h`` years before (``h = 1 ... horizon``),
 the regression by its residual standard deviation (plus the spread of economy effects within regions for an
@@ -44,6 +51,8 @@ __all__ = [
     "distance",
     "damped",
     "choose_damping",
+    "nowcast_errors",
+    "choose_nowcast",
     "METHODS",
 ]
 
@@ -123,6 +132,29 @@ def _edge_slopes(L: np.ndarray, years: np.ndarray, window: int, min_points: int)
     return slopes[0], slopes[1]
 
 
+def _trended(
+    L: np.ndarray, years: np.ndarray, *, window: int, horizon: int, min_points: int, damping: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trend step of :func:`fill` alone: values of the cells up to ``horizon`` columns after each row's last
+    (before its first) value, NaN elsewhere, and the masks of those cells after and before the data."""
+    observed = ~np.isnan(L)
+    col = np.arange(L.shape[1])[None, :]
+    prev, nxt = _previous(observed), _next(observed)
+    has_prev, has_next = prev >= 0, nxt < L.shape[1]
+    last_slope, first_slope = _edge_slopes(L, years, window, min_points) if damping > 0 else (0.0, 0.0)
+    last_slope = np.broadcast_to(np.asarray(last_slope, dtype="float64"), (L.shape[0],))[:, None]
+    first_slope = np.broadcast_to(np.asarray(first_slope, dtype="float64"), (L.shape[0],))[:, None]
+    gap_after = col - prev
+    after = ~observed & has_prev & ~has_next & (gap_after <= horizon)
+    step = (years[col] - years[np.clip(prev, 0, None)]).astype("float64")
+    trended = np.where(after, _take(L, prev) + last_slope * damped(step, damping), np.nan)
+    gap_before = nxt - col
+    before = ~observed & has_next & ~has_prev & (gap_before <= horizon)
+    back = (years[col] - years[np.clip(nxt, 0, L.shape[1] - 1)]).astype("float64")
+    trended = np.where(before, _take(L, nxt) - first_slope * damped(-back, damping), trended)
+    return trended, after, before
+
+
 def fill(
     L: np.ndarray,
     years: np.ndarray,
@@ -134,6 +166,7 @@ def fill(
     covariates: np.ndarray | None = None,
     group: np.ndarray | None = None,
     interpolate: bool = True,
+    nowcast: str = "trend",
 ) -> tuple[np.ndarray, np.ndarray, Regression | None]:
     """Fill every NaN of ``L`` (economies x years, logit scale) by the chain of the module docstring.
 
@@ -141,7 +174,10 @@ def fill(
     ``damping`` (phi) bends the trend: ``h`` years on, the line has moved ``phi + phi^2 + ... + phi^h`` years'
     worth of its slope (Gardner and McKenzie's damped trend; 1 = the straight line, 0 = the value carried flat,
     the "latest value" alternative); ``interpolate=False`` and ``horizon=0`` leave everything to the regression
-    (the "regression only" alternative).
+    (the "regression only" alternative). ``nowcast="regression"`` fills the years after (before) an economy's
+    values by the regression anchored to its nearest value instead of its own trend: its last value moved by the
+    common year effects and by the change of its own covariates (:func:`choose_nowcast` picks the one that
+    forecasts the data better); the trend then serves only cells the regression cannot predict.
     Returns the filled array, the method of every cell (:data:`METHODS`) and the fitted regression.
     """
     observed = ~np.isnan(L)
@@ -158,28 +194,25 @@ def fill(
         value = lo + (hi - lo) * (col - prev) / span
         out = np.where(inner, value, out)
         method = np.where(inner, "interpolated", method)
-    last_slope, first_slope = _edge_slopes(L, years, window, min_points) if damping > 0 else (0.0, 0.0)
-    last_slope = np.broadcast_to(np.asarray(last_slope, dtype="float64"), (L.shape[0],))[:, None]
-    first_slope = np.broadcast_to(np.asarray(first_slope, dtype="float64"), (L.shape[0],))[:, None]
-    gap_after = col - prev
-    after = ~observed & has_prev & ~has_next & (gap_after <= horizon)
-    step = (years[col] - years[np.clip(prev, 0, None)]).astype("float64")
-    out = np.where(after, _take(L, prev) + last_slope * damped(step, damping), out)
-    gap_before = nxt - col
-    before = ~observed & has_next & ~has_prev & (gap_before <= horizon)
-    back = (years[col] - years[np.clip(nxt, 0, L.shape[1] - 1)]).astype("float64")
-    out = np.where(before, _take(L, nxt) - first_slope * damped(-back, damping), out)
-    method = np.where(after | before, "trend", method)
+    trended, after, before = _trended(L, years, window=window, horizon=horizon, min_points=min_points, damping=damping)
+    if nowcast == "trend":
+        out = np.where(after | before, trended, out)
+        method = np.where(after | before, "trend", method)
+    elif nowcast != "regression":
+        raise ValueError(f"nowcast must be 'trend' or 'regression', not {nowcast!r}")
     fit = None
     rest = np.isnan(out)
     if rest.any():
-        fit = regression(L, years, covariates, group)
+        fit = regression(L, years, covariates, group, window=window, damping=damping)
         predicted = fit.predict(covariates, L.shape)
         residual = np.where(observed, L - predicted, np.nan)
         nearest = np.where(has_prev, _take(residual, prev), _take(residual, nxt))
         anchored = predicted + np.where(np.isnan(nearest), 0.0, nearest)
         out = np.where(rest, anchored, out)
         method = np.where(rest & ~np.isnan(anchored), "regression", method)
+    unfilled = np.isnan(out) & ~np.isnan(trended)  # nowcast by regression: what it cannot predict keeps the trend
+    out = np.where(unfilled, trended, out)
+    method = np.where(unfilled, "trend", method)
     return out, method, fit
 
 
@@ -236,18 +269,38 @@ class Regression:
         return np.where(complete, of(self.full), reduced)
 
 
-def _nearest_effect(effects: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Year effects of years in which no economy reports: the effect of the nearest year that has one
-    (a nowcast year gets the latest year's level; the economy's own trend does the rest)."""
+def _extend_effects(effects: np.ndarray, present: np.ndarray, *, window: int = 5, damping: float = 0.0) -> np.ndarray:
+    """Year effects of years in which no economy reports. Between two years with effects: the nearest one's.
+    After the last (before the first): the common trend continued, a least-squares line through the last (first)
+    ``window`` effects damped by ``damping`` as in :func:`damped` (0, the default, carries the effect flat).
+
+    >>> _extend_effects(np.array([0.0, 1.0, 2.0, 0.0]), np.array([True, True, True, False]), damping=1.0).tolist()
+    [0.0, 1.0, 2.0, 3.0]
+    """
     have = np.flatnonzero(present)
     if len(have) == 0:
         return effects
     nearest = have[np.abs(np.arange(len(effects))[:, None] - have[None, :]).argmin(axis=1)]
-    return effects[nearest]
+    out = effects[nearest].astype("float64")
+    if damping <= 0.0 or len(have) < 2:
+        return out
+    t = np.arange(len(effects), dtype="float64")
+    for edge, picked, sign in ((have[-1], have[-window:], 1.0), (have[0], have[:window], -1.0)):
+        slope = np.polyfit(t[picked], effects[picked], 1)[0]
+        beyond = sign * (t - edge) > 0
+        out = np.where(beyond, effects[edge] + sign * slope * damped(np.abs(t - edge), damping), out)
+    return out
 
 
 def _two_way(
-    L: np.ndarray, x: np.ndarray | None, group: np.ndarray, *, pooled: bool = False, iterations: int = 300
+    L: np.ndarray,
+    x: np.ndarray | None,
+    group: np.ndarray,
+    *,
+    pooled: bool = False,
+    iterations: int = 300,
+    window: int = 5,
+    damping: float = 0.0,
 ) -> tuple[Fit, dict] | None:
     """Alternating least squares for ``L = a[u] + g[t] + x @ beta`` over the cells where ``L`` (and ``x``) exist.
 
@@ -272,15 +325,19 @@ def _two_way(
     per_unit = np.maximum(onehot.T @ use.sum(axis=1), 1)
     per_year = np.maximum(use.sum(axis=0), 1)
     a, g, beta = np.zeros(n_units), np.zeros(L.shape[1]), np.zeros(k)
+    X = xs[use] if xs is not None else None
+    xtx = np.einsum("ij,ik->jk", X, X) if X is not None else None
     for _ in range(iterations):
+        before = np.concatenate([a, g, beta])
         xb = xs @ beta if xs is not None else 0.0
         a = onehot.T @ np.where(use, y - g[None, :] - xb, 0.0).sum(axis=1) / per_unit
         if not pooled:
             g = np.where(use, y - a[unit][:, None] - xb, 0.0).sum(axis=0) / per_year
         if xs is not None:
             rest = np.where(use, y - a[unit][:, None] - g[None, :], 0.0)
-            X = xs[use]
-            beta = np.linalg.lstsq(np.einsum("ij,ik->jk", X, X), np.einsum("ij,i->j", X, rest[use]), rcond=None)[0]
+            beta = np.linalg.lstsq(xtx, np.einsum("ij,i->j", X, rest[use]), rcond=None)[0]
+        if np.max(np.abs(np.concatenate([a, g, beta]) - before), initial=0.0) < 1e-10:
+            break  # converged
     shift = g[years_with].mean() if years_with.any() else 0.0
     g, a = g - shift, a + shift
     effect = a[unit]
@@ -298,7 +355,7 @@ def _two_way(
         between = 0.0
     else:
         fill, between = _between(effect, own, group, x)
-    fit = Fit(fill, _nearest_effect(g, years_with), beta, residual_sd, between, own)
+    fit = Fit(fill, _extend_effects(g, years_with, window=window, damping=damping), beta, residual_sd, between, own)
     record = {
         "fit": ("pooled" if pooled else "two-way") + (" with covariates" if k else " without covariates"),
         "observations": n,
@@ -350,17 +407,27 @@ def _between(effect: np.ndarray, own: np.ndarray, group: np.ndarray, x: np.ndarr
     return out, spread
 
 
-def regression(L: np.ndarray, years: np.ndarray, covariates: np.ndarray | None, group: np.ndarray | None) -> Regression:
+def regression(
+    L: np.ndarray,
+    years: np.ndarray,
+    covariates: np.ndarray | None,
+    group: np.ndarray | None,
+    *,
+    window: int = 5,
+    damping: float = 0.0,
+) -> Regression:
     """Fit :class:`Regression` on the reported cells of ``L``. ``group`` holds codes 0..G-1 (-1 unknown).
 
     Economy effects need at least two values for most economies; where the reported values are too few for them
-    (e.g. one survey per economy), the fit pools economies by region instead (``record`` says which)."""
+    (e.g. one survey per economy), the fit pools economies by region instead (``record`` says which). Years
+    after (before) every reported value continue the year effects' own trend (``window``, ``damping``:
+    ``_extend_effects``)."""
     group = np.full(L.shape[0], -1) if group is None else group
     observed = ~np.isnan(L)
     repeated = (observed.sum(axis=1) >= 2).sum() >= max(3, 0.5 * observed.any(axis=1).sum())
     fits = []
     for x in (None, covariates) if covariates is not None else (None,):
-        found = _two_way(L, x, group) if repeated else None
+        found = _two_way(L, x, group, window=window, damping=damping) if repeated else None
         fits.append(found if found is not None else _two_way(L, x, group, pooled=True))
     reduced = fits[0]
     full = fits[1] if len(fits) > 1 else None
@@ -425,6 +492,77 @@ def choose_damping(
     score = {phi: float(np.sqrt(np.nanmean(e**2))) if np.isfinite(e).any() else np.inf for phi, e in tried.items()}
     best = min(grid, key=lambda phi: (score[phi], -phi))
     return best, tried
+
+
+def nowcast_errors(
+    L: np.ndarray,
+    years: np.ndarray,
+    *,
+    window: int,
+    horizon: int,
+    min_points: int,
+    damping: float,
+    covariates: np.ndarray | None = None,
+    group: np.ndarray | None = None,
+    folds: int = 3,
+) -> dict[str, np.ndarray]:
+    """Forecast errors (root mean square, logit scale) of the two nowcasts of :func:`fill` by years ahead.
+
+    The situation both must handle is an economy that stops reporting while others go on. So, for
+    ``h = 1 ... horizon`` and each of ``folds`` sets of economies (every ``folds``-th economy), the last ``h``
+    values of the economies of the set (those keeping at least ``min_points``) are hidden, the rest of the data
+    kept, and each hidden value is forecast by the economy's own trend and by the anchored regression from the
+    values left; the squared errors are pooled by the years between the hidden value and the economy's last value
+    kept. Returns ``{"trend": rmse, "regression": rmse}``, arrays by years ahead (index ``years - 1``), NaN where
+    nothing could be tested.
+    """
+    observed = ~np.isnan(L)
+    from_end = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1]
+    count = observed.sum(axis=1)
+    rows = np.arange(L.shape[0])
+    squares: dict[str, list[list[np.ndarray]]] = {m: [[] for _ in range(horizon)] for m in ("trend", "regression")}
+    for h in range(1, horizon + 1):
+        for fold in range(folds):
+            hide = observed & (from_end <= h) & ((count > h + min_points - 1) & (rows % folds == fold))[:, None]
+            if not hide.any():
+                continue
+            past = np.where(hide, np.nan, L)
+            kept_last = _previous(~np.isnan(past))
+            ahead = years[None, :] - years[np.clip(kept_last, 0, None)]
+            trend, *_ = _trended(past, years, window=window, horizon=horizon, min_points=min_points, damping=damping)
+            regressed, *_ = fill(
+                past,
+                years,
+                window=window,
+                horizon=horizon,
+                min_points=min_points,
+                damping=damping,
+                covariates=covariates,
+                group=group,
+                nowcast="regression",
+            )
+            for name, guess in (("trend", trend), ("regression", regressed)):
+                error = (guess - L)[hide]
+                for d in range(1, horizon + 1):
+                    pick = (ahead[hide] == d) & ~np.isnan(error)
+                    if pick.any():
+                        squares[name][d - 1].append(error[pick] ** 2)
+    return {
+        name: np.array([np.sqrt(np.mean(np.concatenate(s))) if s else np.nan for s in by_year])
+        for name, by_year in squares.items()
+    }
+
+
+def choose_nowcast(measured: dict[str, np.ndarray]) -> str:
+    """The nowcast (``trend`` or ``regression``) with the smaller forecast error measured by
+    :func:`nowcast_errors` over the years ahead both could be tested on (each counted once); the trend when
+    they tie or nothing could be compared."""
+    trend, regressed = measured["trend"], measured["regression"]
+    both = np.isfinite(trend) & np.isfinite(regressed)
+    if not both.any():
+        return "trend"
+    score = {name: float(np.sqrt(np.mean(e[both] ** 2))) for name, e in measured.items()}
+    return "regression" if score["regression"] < score["trend"] else "trend"
 
 
 def split_total(

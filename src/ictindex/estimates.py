@@ -113,8 +113,19 @@ class TrendSpec(_Strict):
     damping: float | Literal["auto"] = "auto"
 
 
+class CovariateSpec(_Strict):
+    """A series of the panel entering the regression, on the scale ``transform`` gives it (``log``: GNI per
+    capita; ``log1p``: log(1 + x) for counts per 100 inhabitants that can be 0)."""
+
+    series: str
+    transform: Literal["log", "log1p"] = "log"
+
+
 class RegressionSpec(_Strict):
-    covariate: str | None = "NY.GNP.PCAP.CD"
+    covariates: tuple[CovariateSpec, ...] = (
+        CovariateSpec(series="NY.GNP.PCAP.CD"),
+        CovariateSpec(series="i911mw", transform="log1p"),
+    )
     group: str | None = "itu_region"
 
 
@@ -130,6 +141,7 @@ class ModelSpec(_Strict):
     trend: TrendSpec = TrendSpec()
     regression: RegressionSpec = RegressionSpec()
     interval: IntervalSpec = IntervalSpec()
+    nowcast: Literal["auto", "trend", "regression"] = "auto"
     reporting_change: float = Field(0.10, gt=0, le=1)
     urban_share: str | None = "SP.URB.TOTL.IN.ZS"
 
@@ -204,6 +216,14 @@ class Estimates:
     notes: tuple[str, ...]
     spec: EstimatesSpec
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __repr__(self) -> str:  # short (issue 27): the tables are attributes
+        return f"<Estimates: {len(self.table)} rows, {len(self.notes)} notes>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import estimates_card
+
+        return estimates_card(self).html()
 
     def compare(self, published: pd.DataFrame | None = None) -> pd.DataFrame:
         """Each published figure beside the estimate: ``edition, indicator, sex, location, grouping, group, year,
@@ -336,7 +356,7 @@ class _Frame:
     urban_share: np.ndarray | None
     memberships: dict[str, tuple[list[str], np.ndarray]]  # grouping -> (labels, bool groups x economies x years)
     region_code: np.ndarray
-    covariate: np.ndarray | None  # economies x years x 1 (log GNI per capita), NaN where unknown
+    covariate: np.ndarray | None  # economies x years x covariates (declared scale), NaN where unknown
     excluded: pd.DataFrame
     wanted: list[int] | None  # the years asked for (estimated even after the data), or None: every year of the data
 
@@ -416,13 +436,7 @@ def _frame(
         labels = latest[column].reindex(economies)
         labels = labels.where(labels.notna() & (labels.astype(str) != "not assigned"))
         region = pd.factorize(labels, sort=True)[0]
-    covariate = None
-    if spec.model.regression.covariate:
-        raw, _ = _wide(panel, [spec.model.regression.covariate], "total", economies, grid)
-        if (~np.isnan(raw)).any():
-            filled = _nearest_fill(raw)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                covariate = np.log(np.where(filled > 0, filled, np.nan))[:, :, None]
+    covariate = _covariates(panel, spec.model.regression.covariates, economies, grid)
     valued = set(panel.loc[panel["value"].notna(), "economy"].unique().astype(str))
     excluded = sorted(valued - set(economies) - _population_series_only(panel))
     return _Frame(
@@ -439,6 +453,25 @@ def _frame(
         ),
         wanted,
     )
+
+
+def _covariates(
+    panel: pd.DataFrame, declared: Sequence[CovariateSpec], economies: pd.Index, grid: np.ndarray
+) -> np.ndarray | None:
+    """Economies x years x covariates on their declared scale; each economy's years without a value take its
+    nearest value (so a nowcast year holds the covariate flat). Covariates absent from the data are left out."""
+    layers = []
+    for covariate in declared:
+        raw, _ = _wide(panel, [covariate.series], "total", economies, grid)
+        if not (~np.isnan(raw)).any():
+            continue
+        filled = _nearest_fill(raw)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if covariate.transform == "log":
+                layers.append(np.log(np.where(filled > 0, filled, np.nan)))
+            else:
+                layers.append(np.log1p(np.where(filled >= 0, filled, np.nan)))
+    return np.stack(layers, axis=2) if layers else None
 
 
 def _population_series_only(panel: pd.DataFrame) -> set[str]:
@@ -458,9 +491,15 @@ class _Filled:
 
 
 def _errors_by_cell(
-    method: np.ndarray, observed: np.ndarray, errors: dict, fit: em.Regression | None, covariates: np.ndarray | None
+    method: np.ndarray,
+    observed: np.ndarray,
+    errors: dict,
+    fit: em.Regression | None,
+    covariates: np.ndarray | None,
+    nowcast: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Standard error of every cell from the errors measured for the step that filled it."""
+    """Standard error of every cell from the errors measured for the step that filled it (``nowcast``: the
+    measured errors of the regression nowcast by years ahead, for the cells it filled near an economy's data)."""
     trend = np.asarray(errors["trend"], dtype="float64")
     finite = trend[np.isfinite(trend)]
     reduced = fit.reduced.residual_sd if fit is not None and fit.reduced is not None else float("nan")
@@ -476,6 +515,12 @@ def _errors_by_cell(
         sd = np.where(method == "trend", trend[h], sd)
     if fit is not None:
         sd = np.where(method == "regression", fit.sd(method.shape, covariates), sd)
+    if nowcast is not None and np.isfinite(nowcast).any():
+        ahead = np.where(np.isfinite(nowcast), nowcast, np.nanmax(nowcast))
+        ahead = np.maximum.accumulate(ahead)
+        near = (method == "regression") & (em.distance(observed) <= len(ahead))
+        d = np.clip(em.distance(observed), 1, len(ahead)) - 1
+        sd = np.where(near, ahead[d], sd)
     return np.where(np.isnan(sd), fallback, sd)
 
 
@@ -489,12 +534,23 @@ def _impute(
         damping, tried = em.choose_damping(L, years, **kwargs)
     else:
         damping, tried = float(trend.damping), {}
-    filled, method, fit = em.fill(L, years, damping=damping, covariates=covariates, group=region, **kwargs)
+    measured = None
+    if spec.nowcast == "auto":
+        measured = em.nowcast_errors(L, years, damping=damping, covariates=covariates, group=region, **kwargs)
+        nowcast = em.choose_nowcast(measured)
+    else:
+        nowcast = spec.nowcast
+    common = {"covariates": covariates, "group": region, **kwargs}
+    filled, method, fit = em.fill(L, years, damping=damping, nowcast=nowcast, **common)
     errors = em.errors(L, years, damping=damping, **kwargs)
-    sd = _errors_by_cell(method, observed, errors, fit, covariates)
+    ahead = measured["regression"] if measured is not None and nowcast == "regression" else None
+    sd = _errors_by_cell(method, observed, errors, fit, covariates, ahead)
     alternatives = []
     for name in spec.interval.alternatives:
-        if name == "latest":
+        if name == "nowcast":  # the nowcast not chosen
+            other = "trend" if nowcast == "regression" else "regression"
+            alt, *_ = em.fill(L, years, damping=damping, nowcast=other, **common)
+        elif name == "latest":
             alt, *_ = em.fill(L, years, damping=0.0, covariates=covariates, group=region, **kwargs)
         elif name == "regression":
             alt, *_ = em.fill(
@@ -506,7 +562,7 @@ def _impute(
             raise MethodError(
                 f"unknown alternative model '{name}'",
                 field="model.interval.alternatives",
-                hint="use 'latest', 'trend' or 'regression'",
+                hint="use 'latest', 'trend', 'regression' or 'nowcast'",
             )
         alternatives.append(np.where(np.isnan(alt), filled, alt))
 
@@ -528,6 +584,20 @@ def _impute(
             + "".join(f"; damping {phi:g}: {rmse(e)}" for phi, e in tried.items() if phi != damping),
         },
     ]
+    if measured is not None:
+        record.append(
+            {
+                **label,
+                "step": "nowcast",
+                "measured_error": float(
+                    np.max(measured[nowcast], where=np.isfinite(measured[nowcast]), initial=-np.inf)
+                )
+                if np.isfinite(measured[nowcast]).any()
+                else float("nan"),
+                "detail": f"{nowcast} chosen; last values hidden, rmse by years ahead: "
+                f"trend {rmse(measured['trend'])}; anchored regression {rmse(measured['regression'])}",
+            }
+        )
     if fit is not None:
         record += [
             {**label, "step": "regression", "measured_error": r["residual_sd"], "detail": _describe_fit(r)}

@@ -44,14 +44,14 @@ import dataclasses
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ictindex.checks import Settings, check_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
-from ictindex.framework import CheckSetting
+from ictindex.framework import CheckSetting, Treatment
 from ictindex.impute import GroupCentres, _group_codes
 from ictindex.model import (
     PANEL_CHECKS,
@@ -64,7 +64,8 @@ from ictindex.model import (
     stage_values,
 )
 from ictindex.normalise import FittedNormalisation, _fit_moments, _fit_range, _transform
-from ictindex.panel import ISSUE_COLUMNS, PanelCheck, _absent_issues, _all_missing_issues
+from ictindex.panel import ISSUE_COLUMNS, PanelCheck
+from ictindex.panel.issues import _absent_issues, _all_missing_issues
 from ictindex.registry import checks, normalisations
 from ictindex.spec import BuildSpec
 from ictindex.treat import fit_treatment
@@ -323,7 +324,7 @@ class _FitRows:
         return _FitRows(pd.concat([self.values, other.values]))
 
     def rules(self, spec: BuildSpec) -> dict[str, Any]:
-        options = spec.treatment.model_dump(exclude_none=True)
+        options = cast(Treatment, spec.treatment).model_dump(exclude_none=True)  # (rules: a build with a treatment)
         values = self.values.sort_index()  # the order of the whole panel (economy, year)
         if spec.reference_year is not None and values.empty:
             raise MethodError(

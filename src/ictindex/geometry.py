@@ -107,7 +107,7 @@ def _polygons(geometry: Any, where: str) -> list[Polygon]:
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
-        parts = [coordinates]
+        parts: Any = [coordinates]
     elif kind == "MultiPolygon":
         parts = coordinates
     elif kind == "GeometryCollection":

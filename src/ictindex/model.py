@@ -32,7 +32,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
-from ictindex.framework import CheckSetting, Framework, Normalisation
+from ictindex.framework import CheckSetting, Framework, Normalisation, Screening
 from ictindex.impute import IMPUTATION_COLUMNS, impute
 from ictindex.normalise import FittedNormalisation, apply_columns, check_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
@@ -128,7 +128,7 @@ class IndexModel:
         build of millions of units normalises a block at a time in :meth:`nominal` and keeps none)."""
         if self._normalised_total is None:
             object.__setattr__(self, "_normalised_total", self.normalise_rows(slice(None)))
-        return self._normalised_total
+        return cast(np.ndarray, self._normalised_total)
 
     @property
     def sources(self) -> pd.DataFrame | None:
@@ -205,6 +205,11 @@ class IndexModel:
             f"{len(self.nodes)} nodes, {len(self.edges)} edges>"
         )
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import model_card
+
+        return model_card(self).html()
+
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(
         self,
@@ -215,8 +220,11 @@ class IndexModel:
         *,
         sex: str | None = None,
         chunk: int | None = None,
-    ) -> np.ndarray:
-        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale.
+        as_frame: bool = False,
+    ) -> Any:
+        """Node scores of every variant: an array ``(r, len(units), len(nodes))`` on the framework's scale
+        (with ``as_frame=True`` a tidy DataFrame: ``economy``, ``year``, one column per node top-down as in
+        ``result.scores``, and ``replication`` first when there are several weight sets).
 
         Parameters
         ----------
@@ -258,7 +266,24 @@ class IndexModel:
                 hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
             )
         with one_blas_thread():  # small matrix products: one thread beats several, under load too
-            return self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+            out = self._evaluate(W, norm_keys, agg_keys, sex, chunk)
+        return self.as_frame(out) if as_frame else out
+
+    def as_frame(self, scores: np.ndarray) -> pd.DataFrame:
+        """Scores ``(r, units, nodes)`` (or ``(units, nodes)``) as a tidy DataFrame: ``[replication,] economy,
+        year`` and one column per node, top-down (issue 27: labelled output of :meth:`evaluate`)."""
+        scores = np.asarray(scores)
+        scores = scores[None] if scores.ndim == 2 else scores
+        r, u, _ = scores.shape
+        order = [self.nodes.index(code) for code in self.framework.top_down_order]
+        frame = pd.DataFrame(
+            scores[:, :, order].reshape(r * u, len(order)), columns=list(self.framework.top_down_order)
+        )
+        frame.insert(0, "economy", np.tile(self.units.get_level_values("economy").to_numpy(), r))
+        frame.insert(1, "year", np.tile(self.units.get_level_values("year").to_numpy(), r))
+        if r > 1:
+            frame.insert(0, "replication", np.repeat(np.arange(r), u))
+        return frame
 
     def _evaluate(
         self, W: np.ndarray, norm_keys: list[Any], agg_keys: list[Any], sex: str, chunk: int | None
@@ -274,7 +299,7 @@ class IndexModel:
             for start in range(0, size, step):
                 check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
                 if rows is None:  # every weight set: write into the output in place
-                    part = slice(start, start + step)
+                    part: Any = slice(start, start + step)
                     aggregate_tree(
                         x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
                     )
@@ -291,7 +316,7 @@ class IndexModel:
         """The nominal evaluation with what it saw: scores ``(units, nodes)`` (scaled), the coverage
         table and the floored values."""
         scores, explanation = self.nominal(sex)
-        coverage, floored = self.coverage(explanation)
+        coverage, floored = self.coverage(cast(Explanation, explanation))
         return scores, coverage, floored
 
     def nominal(self, sex: str | None = None, *, explained: bool = True) -> tuple[np.ndarray, Explanation | None]:
@@ -302,7 +327,8 @@ class IndexModel:
         x = self._normalised_total if sex == "total" else self.sex_normalised[sex]
         n = len(self.units)
         scores = np.empty((n, len(self.nodes)))
-        parts, offsets = [], []
+        parts: list[Explanation | None] = []
+        offsets: list[int] = []
         for start in range(0, max(n, 1), BLOCK_UNITS):
             block = slice(start, start + BLOCK_UNITS)
             part = Explanation() if explained else None
@@ -313,7 +339,7 @@ class IndexModel:
             offsets.append(start)
         if self.framework.scale != 1:
             scores *= self.framework.scale
-        return scores, Explanation.concat(parts, offsets) if explained else None
+        return scores, Explanation.concat(cast(list[Explanation], parts), offsets) if explained else None
 
     def coverage(self, explanation: Explanation) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The coverage table (nodes not scored or scored with children missing, economies absent or screened
@@ -474,7 +500,12 @@ class IndexModel:
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(
-            self._fit_values(), inds, specs, self._all_year_code, self._all_years, self.spec.reference_year
+            self._fit_values(),
+            inds,
+            specs,
+            cast(np.ndarray, self._all_year_code),
+            self._all_years,
+            self.spec.reference_year,
         )
         values = self.values if sex == "total" else self.sex_values[sex]
         x = apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
@@ -482,7 +513,7 @@ class IndexModel:
         return x
 
     def _fit_values(self) -> np.ndarray:
-        arrays = [self._all_values, *self._all_sex_values.values()]
+        arrays: list[Any] = [self._all_values, *self._all_sex_values.values()]
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
 
 
@@ -491,7 +522,7 @@ def _variant_groups(norm_keys: list[Any], agg_keys: list[Any]) -> list[tuple[tup
     given once is one object repeated, so that common case costs no hashing per weight set."""
     if all(k is norm_keys[0] for k in norm_keys) and all(k is agg_keys[0] for k in agg_keys):
         return [((norm_keys[0], agg_keys[0]), None)]
-    codes = []
+    codes: list[Any] = []
     for keys in (norm_keys, agg_keys):
         distinct: dict[Any, int] = {}
         codes.append(np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys), dtype="intp", count=len(keys)))
@@ -650,7 +681,7 @@ def _screened_rows(screening: pd.DataFrame | None, years: list[int], index: str)
 
 
 def _screen(values: pd.DataFrame, spec: BuildSpec, counted: str) -> tuple[np.ndarray, pd.DataFrame]:
-    return screen_units(values, spec.screening.min_share, counted=counted)
+    return screen_units(values, cast(Screening, spec.screening).min_share, counted=counted)
 
 
 def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) -> pd.DataFrame | None:
@@ -689,7 +720,7 @@ def compile_model(
     fitted: FittedParameters | None = None,
     **arguments: Any,
 ) -> IndexModel:
-    """Resolve a build into an :class:`IndexModel` (same keywords as :func:`ictindex.build_index`).
+    """Resolve a build into an :class:`~ictindex.model.IndexModel` (same keywords as :func:`ictindex.build_index`).
 
     The stages, in COINr's order: impute (``groups`` serves group methods), screen units by data
     availability (on the observed values before imputation, or on the imputed ones), treat outliers
@@ -813,7 +844,7 @@ def stage_values(
     if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
         keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
         if not keep.all():
-            index, values, sources = index[keep], values[keep], sources[keep]
+            index, values, sources = index[keep], values[keep], sources[keep]  # type: ignore[index]
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -968,7 +999,7 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
     log = staged.log[staged.log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
-        disaggregable = {i.code for i in fw.indicators if i.sex_disaggregable}
+        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}
         own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
         log = log[own].reset_index(drop=True)
     checked, screening, treatment_log = staged.checked, staged.screening, staged.treatment_log

@@ -48,7 +48,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework, Indicator, Normalisation
@@ -201,7 +200,7 @@ def _minmax_apply(
 ) -> np.ndarray:
     """Min-max from the fitted minimum and maximum, mapped to ``target``."""
     return minmax(
-        _transform(x, transform), params["low"][year_code], params["high"][year_code], tuple(target), direction
+        _transform(x, transform), params["low"][year_code], params["high"][year_code], (target[0], target[1]), direction
     )
 
 
@@ -235,6 +234,8 @@ def _frontier_apply(
 
 def _ranks(x: np.ndarray, year_code: np.ndarray, direction: str, transform: str) -> tuple[np.ndarray, np.ndarray]:
     """Rank within each year (ties share the lowest rank; NaN stays NaN) and the count per unit's year."""
+    from scipy.stats import rankdata  # imported where used (issue 25: a light `import ictindex`)
+
     signed = _transform(x, transform)
     signed = -signed if direction == "lower" else signed
     ranks = np.full(x.shape, np.nan)
@@ -465,7 +466,10 @@ def _user_scores(scores: Any, x: np.ndarray, ind: Indicator, spec: Normalisation
     invents data), and within the indicator's ``target`` range unless the method is registered
     ``bounded=False`` (a score of 5 on a 0-1 index was accepted)."""
     name = spec.method
-    place = {"indicator": ind.code, "hint": f"correct the normalisation method '{name}' registered by the user"}
+    place: dict[str, Any] = {
+        "indicator": ind.code,
+        "hint": f"correct the normalisation method '{name}' registered by the user",
+    }
     try:
         array = np.asarray(scores, dtype="float64")
     except (TypeError, ValueError):

@@ -32,6 +32,7 @@ What was done is summed up in ``attrs["cleaning"]``.
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -171,7 +172,7 @@ def _scores(
     return score, published
 
 
-def _refuse(problem: str, economy: str, year: int, side: str, column: str) -> None:
+def _refuse(problem: str, economy: str, year: int, side: str, column: str) -> NoReturn:
     raise MethodError(
         f"compare: side {side}: {problem}",
         economy=str(economy),

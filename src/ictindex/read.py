@@ -37,6 +37,7 @@ from __future__ import annotations
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -279,7 +280,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str]:
     return grid.replace({None: np.nan}), note
 
 
-def _cells(worksheet: object, *, formulas: bool) -> tuple[list[list[object]], list[tuple[int, int, str]]]:
+def _cells(worksheet: Any, *, formulas: bool) -> tuple[list[list[object]], list[tuple[int, int, str]]]:
     """Rows of cell values from A1; with ``formulas``, also (row, column, coordinate) of formula cells.
     Error cells (data type ``e``) keep their text (``#N/A``)."""
     worksheet.reset_dimensions()  # a program may have written a wrong <dimension>

@@ -7,11 +7,11 @@ changing a returned frame never changes the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,7 +19,10 @@ from ictindex.errors import MethodError
 from ictindex.framework import Framework
 from ictindex.units import Units
 
-__all__ = ["IndexResult", "Lazy"]
+if TYPE_CHECKING:
+    from ictindex.plotting import PlotAccessor
+
+__all__ = ["IndexResult", "Lazy", "Provenance"]
 
 #: Without copy-on-write (pandas < 3 by default) a shallow copy shares its data with the result, so a
 #: caller's edit would change the result: hand out deep copies there.
@@ -43,6 +46,41 @@ class Lazy:
 
 def _built(table: Any) -> Any:
     return table
+
+
+class Provenance(Mapping[str, Any]):
+    """What a build rests on (library version, framework and input hashes, every setting): a read-only mapping
+    (``result.provenance["framework_sha256"]``) whose :meth:`to_frame` is the tidy table ``field, value``."""
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self._fields = MappingProxyType(dict(fields))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per field: ``field``, ``value`` (lists and mappings as their text)."""
+        return pd.DataFrame(
+            {"field": list(self._fields), "value": [v if _scalar(v) else str(v) for v in self._fields.values()]}
+        )
+
+    def __repr__(self) -> str:
+        return f"<Provenance of {self._fields.get('framework', 'a build')}: {len(self)} fields; .to_frame() shows them>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display)
+        from ictindex.display import Card
+
+        return Card("Provenance", (), [("Fields", self.to_frame())], kind="Provenance").html()
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 @dataclass(frozen=True, repr=False)
@@ -72,7 +110,8 @@ class IndexResult:
     ``issues``
         What input validation noticed (aggregates set aside, missing markers, ...).
     ``provenance``
-        Library version, framework code and hash, input hash, parameters.
+        Library version, framework code and hash, input hash, parameters: a read-only mapping whose
+        ``to_frame()`` is the tidy table (:class:`Provenance`).
     ``spec``
         The :class:`~ictindex.spec.BuildSpec` of the build: ``build_index(data,
         spec=result.spec.replace(min_coverage=0.5))`` rebuilds it with one setting changed.
@@ -100,7 +139,7 @@ class IndexResult:
     spec: Any = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+        object.__setattr__(self, "provenance", Provenance(self.provenance))
 
     def __getstate__(self) -> dict[str, Any]:  # (a pickled result carries its tables, built)
         return {**self.__dict__, "provenance": dict(self.provenance)}
@@ -108,7 +147,7 @@ class IndexResult:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
+        object.__setattr__(self, "provenance", Provenance(self.provenance))
 
     def __getattribute__(self, name: str) -> Any:
         value = object.__getattribute__(self, name)
@@ -247,7 +286,7 @@ class IndexResult:
         return self._require_gender(self._gender_indicators)
 
     @property
-    def plot(self):  # noqa: ANN201 - the accessor lives in the report stage
+    def plot(self) -> PlotAccessor:  # the accessor lives in the report stage
         """Charts of this result: ``result.plot.gender_dumbbell()``, ... (see :mod:`ictindex.report`)."""
         from ictindex.plotting import PlotAccessor
 
@@ -332,6 +371,11 @@ class IndexResult:
 
     def __repr__(self) -> str:
         return f"<IndexResult {self.framework.code}: {len(self._scores)} scored {self.units.noun}-years>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import index_result_card
+
+        return index_result_card(self).html()
 
     # -- other table libraries and Parquet (see ictindex.tables) ----------------------------------
     def tables(self, backend: str = "pandas") -> dict[str, Any]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ictindex._version import __version__
 from ictindex.errors import OutputError
 
 try:  # POSIX: serialise the final swap of two runs writing the same folder
@@ -101,7 +102,7 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``table`` as a UTF-8 CSV with :func:`safe_table`'s cells, full precision, no index.
+    r"""Write ``table`` as a UTF-8 CSV with :func:`safe_table`'s cells, full precision, no index.
 
     Lines end with CRLF (RFC 4180), so a cell holding a bare carriage return is quoted: unquoted, a
     spreadsheet would start a new row there, and the text after it (``x\r=1+1``) would be a formula.
@@ -189,8 +190,6 @@ def _check_target(target: Path) -> None:
 
 
 def _write_manifest(folder: Path) -> None:
-    from ictindex import __version__
-
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for path in folder.rglob("*"):
         if path.is_symlink():

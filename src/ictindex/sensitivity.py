@@ -205,6 +205,11 @@ class SensitivityResult:
     def __repr__(self) -> str:
         return f"<SensitivityResult target {self.target}: {len(self.indices)} factors, n={self.n} ({len(self.y)} runs)>"
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import sensitivity_card
+
+        return sensitivity_card(self).html()
+
     def plot(self, **kwargs: Any) -> Any:
         """The Sobol' bar chart (:func:`ictindex.report.uncertainty_charts.sobol_chart`)."""
         from ictindex.report.uncertainty_charts import sobol_chart

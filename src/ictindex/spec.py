@@ -21,19 +21,22 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ictindex.errors import MethodError, SpecError
+from ictindex.errors import IctIndexError, MethodError, SpecError
 from ictindex.framework import CheckSetting, Framework, Screening, Treatment, _check_checks, load_framework
-from ictindex.registry import imputations, normalisations, treatments
+from ictindex.registry import aggregations, imputations, normalisations, treatments
 from ictindex.units import UNIT_KINDS, Units, as_units
 
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
 SEXES = ("total", "female", "male")
+_Range = tuple[float | None, float | None]
+#: the version of the saved-spec format (:meth:`BuildSpec.save`)
+SPEC_FORMAT = 1
 
 
 class ImputationSpec(BaseModel):
@@ -248,12 +251,25 @@ def _checks(checks: Any, framework: Framework) -> tuple[tuple[str, CheckSetting]
 
 
 def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
-    """The framework with every indicator's normalisation replaced (``low``/``high`` name the target range)."""
+    """The framework with every indicator's normalisation replaced.
+
+    ``target`` is the range a min-max (or another data-driven method) maps to, as in the framework's YAML and the
+    uncertainty spec; ``low``/``high`` (the former names) are still read. The framework's ``scale`` multiplies
+    every score, so a target other than (0, 1) with a scale other than 1 would give scores on another range
+    (0-100 times 100 is 0-10,000): that is refused, naming both.
+    """
     if normalisation is None:
         return framework
     given = {"method": normalisation} if isinstance(normalisation, str) else dict(normalisation)
     if "low" in given or "high" in given:
+        if "target" in given:
+            raise SpecError(
+                "normalisation gives both 'target' and 'low'/'high'",
+                field="normalisation",
+                hint="give the range once: target=(0, 100)",
+            )
         given["target"] = (given.pop("low", 0.0), given.pop("high", 1.0))
+    _check_range(given.get("target"), framework)
     method = given.get("method")
     if not isinstance(method, str) or method not in normalisations:
         raise SpecError(
@@ -272,6 +288,92 @@ def _with_normalisation(framework: Framework, normalisation: Any) -> Framework:
             field="normalisation",
             hint="give the method's parameters, e.g. low=0, high=100",
         ) from None
+
+
+def _check_range(target: Any, framework: Framework) -> None:
+    """A normalisation range other than (0, 1) and a framework scale other than 1 multiply: refuse it."""
+    if target is None or framework.scale == 1:
+        return
+    try:
+        low, high = (float(t) for t in target)
+    except (TypeError, ValueError):
+        return  # the Normalisation model names a malformed target
+    if (low, high) != (0.0, 1.0):
+        raise SpecError(
+            f"normalisation target ({low:g}, {high:g}) with framework '{framework.code}' scale {framework.scale:g} "
+            f"gives scores from {low * framework.scale:,g} to {high * framework.scale:,g}",
+            field="normalisation",
+            hint=f"leave target at (0, 1) and let the framework's scale ({framework.scale:g}) set the range, or edit "
+            "the framework to scale: 1",
+        )
+
+
+#: what ``aggregation=`` may give for a node: a method name or ``{"method": ..., parameters}``
+def _aggregation_rule(node: Mapping[str, Any], choice: Any) -> dict[str, Any]:
+    rule = dict(node.get("aggregation") or {})
+    keep = {k: rule[k] for k in ("zero_floor", "min_coverage") if rule.get(k) is not None}
+    given = {"method": choice} if isinstance(choice, str) else dict(choice)
+    params = {k: v for k, v in given.items() if k not in ("method", "power", "zero_floor", "min_coverage")}
+    out = {"method": given.get("method", rule.get("method", "arithmetic")), **keep}
+    for key in ("power", "zero_floor", "min_coverage"):
+        if key in given:
+            out[key] = given[key]
+    return out | ({"params": params} if params else {})
+
+
+def _with_aggregation(framework: Framework, aggregation: Any) -> Framework:
+    """The framework with its nodes' aggregation replaced: one method for every node (``"geometric"``,
+    ``{"method": "power", "power": 2}``) or ``{node: method}``; as :meth:`ictindex.model.IndexModel.evaluate`
+    reads ``aggregation=``: a node's ``zero_floor`` and ``min_coverage`` stay, its other parameters go with its
+    method."""
+    if aggregation is None:
+        return framework
+    if not isinstance(aggregation, str | Mapping):
+        raise SpecError(
+            f"aggregation must be a method name or a mapping, got {type(aggregation).__name__}",
+            field="aggregation",
+            hint="write aggregation='geometric' or aggregation={'DOI': 'geometric'}",
+        )
+    codes = [n.code for n in framework.nodes]
+    if isinstance(aggregation, str) or "method" in aggregation:
+        per_node = dict.fromkeys(codes, aggregation)
+    else:
+        per_node = dict(aggregation)
+        unknown = sorted(set(per_node) - set(codes))
+        if unknown:
+            raise SpecError(
+                f"no node {unknown} in framework '{framework.code}'", field="aggregation", hint=f"use one of {codes}"
+            )
+    data = framework.model_dump(exclude_none=True)
+    for node in data["nodes"]:
+        if node["code"] in per_node:
+            choice = per_node[node["code"]]
+            if not isinstance(choice, str | Mapping):
+                raise SpecError(
+                    f"the aggregation of node '{node['code']}' must be a method name or a mapping, got {choice!r}",
+                    field="aggregation",
+                    hint="write e.g. {'method': 'power', 'power': 2}",
+                )
+            node["aggregation"] = _aggregation_rule(node, choice)
+    method = aggregation if isinstance(aggregation, str) else "per node"
+    try:
+        return Framework.from_dict(data, source=f"{framework.code} with aggregation {method}")
+    except IctIndexError as err:
+        raise SpecError(
+            f"aggregation {aggregation!r}: {err.message}",
+            field="aggregation",
+            hint=f"use one of {aggregations.names()} (power needs a non-zero 'power')",
+        ) from None
+
+
+def _with_weights(framework: Framework, weights: Any) -> Framework:
+    """The framework with child weights replaced (a :class:`~ictindex.weights.Weights`, ``{node: {child: w}}``
+    or a table with ``node``, ``child``, ``weight``); see :meth:`ictindex.weights.Weights.to_framework`."""
+    if weights is None:
+        return framework
+    from ictindex.weights import Weights
+
+    return Weights.coerce(weights).to_framework(framework)
 
 
 class BuildSpec(BaseModel):
@@ -316,6 +418,8 @@ class BuildSpec(BaseModel):
         normalisation: str | Mapping[str, Any] | None = None,
         missing_years: str | None = "raise",
         checks: str | Mapping[str, Any] | None = None,
+        aggregation: str | Mapping[str, Any] | None = None,
+        weights: Any = None,
     ) -> BuildSpec:
         """Check every argument once; each wrong one is a :class:`~ictindex.errors.SpecError` naming it.
 
@@ -333,6 +437,9 @@ class BuildSpec(BaseModel):
                 hint='write years="available" to build the years the data hold',
             )
         fw = _with_normalisation(load_framework(framework), normalisation)
+        # issue 27: aggregation and weights are written into the framework (so the spec, its hash and a saved
+        # spec hold them, and build_index equals the model evaluated with them)
+        fw = _with_weights(_with_aggregation(fw, aggregation), weights)
         if sex not in SEXES:
             raise SpecError(
                 f"sex must be 'total', 'female' or 'male', got {sex!r}",
@@ -377,7 +484,8 @@ class BuildSpec(BaseModel):
             if known_series is None
             else tuple(
                 sorted(
-                    (str(k), tuple(v) if isinstance(v, tuple | list) else (None, None)) for k, v in known_series.items()
+                    (str(k), cast(_Range, tuple(v) if isinstance(v, tuple | list) else (None, None)))
+                    for k, v in known_series.items()
                 )
             ),
             units=units,
@@ -413,6 +521,69 @@ class BuildSpec(BaseModel):
             "treatment": None if self.treatment is None else self.treatment.model_dump(exclude_none=True),
             "checks": {name: setting.model_dump(exclude_none=True) for name, setting in self.checks} or None,
         }
+
+    # -- save and load (issue 27) ------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Every setting as plain data (YAML/JSON-ready): the whole framework (weights and aggregation included),
+        the units (a units table as rows) and the arguments; :meth:`from_dict` reads it back."""
+        arguments = self.arguments()
+        arguments["framework"] = self.framework.to_dict()
+        arguments["units"] = self.units.to_dict()
+        arguments["parity_band"] = list(self.parity_band)
+        if arguments["known_series"] is not None:
+            arguments["known_series"] = {k: list(v) for k, v in arguments["known_series"].items()}
+        return {"ictindex_spec": SPEC_FORMAT, "framework_sha256": self.framework.sha256, **arguments}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<dict>") -> BuildSpec:
+        """The spec :meth:`to_dict` wrote (checked again, as by :meth:`create`)."""
+        if not isinstance(data, Mapping) or data.get("ictindex_spec") != SPEC_FORMAT:
+            raise SpecError(
+                "not a saved build spec (no 'ictindex_spec: 1' at its top)",
+                file=source,
+                hint="save one with result.spec.save('spec.yaml')",
+            )
+        arguments = {k: v for k, v in data.items() if k not in ("ictindex_spec", "framework_sha256")}
+        framework = arguments.get("framework")
+        if isinstance(framework, Mapping):
+            arguments["framework"] = Framework.from_dict(dict(framework), source=f"{source}: framework")
+        if isinstance(arguments.get("parity_band"), list):
+            arguments["parity_band"] = tuple(arguments["parity_band"])
+        if isinstance(arguments.get("known_series"), Mapping):
+            arguments["known_series"] = {k: tuple(v) for k, v in arguments["known_series"].items()}
+        try:
+            return cls.create(**arguments)
+        except TypeError as err:  # a key create() does not take
+            raise SpecError(
+                f"the saved spec has a setting build_index does not take: {err}",
+                file=source,
+                hint="remove it, or save the spec again with this version",
+            ) from None
+
+    def save(self, path: str | Path) -> Path:
+        """Write the spec as YAML (see :meth:`to_dict`); :meth:`load` reads it back equal. Returns the path."""
+        import yaml
+
+        target = Path(path)
+        target.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return target
+
+    @classmethod
+    def load(cls, path: str | Path) -> BuildSpec:
+        """Read a spec :meth:`save` wrote: ``build_index(data, spec=BuildSpec.load("spec.yaml"))`` replays the
+        build (the same framework, units, years and settings)."""
+        from ictindex.framework import read_yaml
+
+        return cls.from_dict(read_yaml(path, error=SpecError, what="build spec"), source=str(path))
+
+    def __repr__(self) -> str:  # short (issue 27): pydantic's would print the whole framework
+        years = "all" if self.years is None else list(self.years)
+        return f"<BuildSpec {self.framework.code}: years {years}, {self.units.describe()}, sex {self.sex}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display)
+        from ictindex.display import spec_card
+
+        return spec_card(self).html()
 
     @property
     def coverage_rule(self) -> float:

@@ -185,7 +185,7 @@ def describe_values(
     issues = pd.DataFrame(columns=ISSUE_COLUMNS) if issues is None else issues
     year = values.index.get_level_values("year").to_numpy()
     any_value = values.notna().any(axis=1).to_numpy()
-    groups = [(None, np.ones(len(values), dtype=bool))]
+    groups: list[tuple[int | None, np.ndarray]] = [(None, np.ones(len(values), dtype=bool))]
     if by_year:
         groups = [(int(y), year == y) for y in np.unique(year)]
     fired = _fired(issues, fw, by_year)
@@ -196,7 +196,7 @@ def describe_values(
         goalposts = spec_n.method == "goalpost"
         for y, rows_of in groups:
             key = (ind.code, y) if by_year else ind.code
-            row = {"indicator": ind.code, **({"year": y} if by_year else {})}
+            row: dict[str, Any] = {"indicator": ind.code, **({"year": y} if by_year else {})}
             row |= {
                 "unit": ind.unit,
                 "direction": ind.direction,

@@ -75,7 +75,7 @@ SUMMARY_COLUMNS = [
     "passes",
 ]
 
-#: COINr's thresholds (``check_SkewKurt``): treat when |skewness| >= 2 and kurtosis >= 3.5.
+#: COINr's thresholds (``check_SkewKurt``): treat when ``|skewness| >= 2`` and kurtosis >= 3.5.
 SKEW_THRESHOLD = 2.0
 KURT_THRESHOLD = 3.5
 

@@ -652,6 +652,11 @@ class UncertaintyResult:
             f"{len(self.units)} units; factors {[f.name for f in self.problem.factors]}>"
         )
 
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import uncertainty_card
+
+        return uncertainty_card(self).html()
+
     @property
     def n(self) -> int:
         return self.design.n

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from ictindex.checks import check_scores
 from ictindex.derive import indicator_values
 from ictindex.flags import economy_flags, value_flags, value_notes
 from ictindex.model import IndexModel, check_settings
+from ictindex.panel import PanelCheck
 
 __all__ = ["UnitTables", "unit_tables", "min_ranks"]
 
@@ -55,11 +57,15 @@ class UnitTables:
     node_scores: np.ndarray
     explanation: Explanation | None = None
 
+    @property
+    def _checked(self) -> PanelCheck:  # (set by compile_model; optional only in the dataclass)
+        return cast(PanelCheck, self.model.checked)
+
     def _covered(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The coverage and floored tables (what the aggregation saw seen again, once)."""
         if not hasattr(self, "_coverage_tables"):
             explanation = self.explanation if self.explanation is not None else self.model.nominal()[1]
-            self._coverage_tables = self.model.coverage(explanation)
+            self._coverage_tables = self.model.coverage(cast(Explanation, explanation))
         return self._coverage_tables
 
     @property
@@ -112,7 +118,7 @@ class UnitTables:
 
     # -- value notes (estimates, carried values) and method breaks -----------------------------------------
     def _log(self) -> pd.DataFrame:
-        log = self.model.imputations
+        log = cast(pd.DataFrame, self.model.imputations)
         return log[log["sex"] == "total"] if self.sex == "total" else log
 
     def _all_sources(self) -> pd.DataFrame:
@@ -120,7 +126,7 @@ class UnitTables:
         that a carried value keeps the note and source of the year it came from."""
         model, log = self.model, self._log()
         outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
-        return indicator_values(model.checked.values, model.framework, sex=self.sex)[1] if outside else model.sources
+        return indicator_values(self._checked.values, model.framework, sex=self.sex)[1] if outside else model.sources
 
     def flags(self) -> pd.DataFrame:
         """One row per value that is an estimate or carried forward (made once, kept)."""
@@ -130,7 +136,7 @@ class UnitTables:
 
     def _value_flags(self) -> pd.DataFrame:
         model, log = self.model, self._log()
-        checked = model.checked
+        checked = self._checked
         notes = None
         if checked.has_notes:  # (a panel without notes is not looked at: a wide table's long panel is not made)
             years = {*self.wanted, *log["from_year"].astype(int)}
@@ -150,7 +156,7 @@ class UnitTables:
         flags are made only for a panel with publisher's notes: without notes nothing is an estimate)."""
         model = self.model
         reported = ~np.isnan(model.raw if self.sex == "total" else model.sex_raw[self.sex])
-        if not model.checked.has_notes:
+        if not self._checked.has_notes:
             return reported
         flags = self.flags()
         estimates = flags[flags["flag"].str.contains("estimate") & flags["from_year"].isna()]
@@ -172,8 +178,8 @@ class UnitTables:
     def issues(self, score_issues: pd.DataFrame | None = None) -> pd.DataFrame:
         """The issue table: validation, the checks of values and units, the checks of scores."""
         model = self.model
-        found = [t for t in (model.checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
-        return pd.concat(found, ignore_index=True) if found else model.checked.issues
+        found = [t for t in (self._checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
+        return pd.concat(found, ignore_index=True) if found else self._checked.issues
 
     def breaks(self) -> pd.DataFrame:
         return detect_breaks(self._all_sources(), self._log(), years=self.wanted)

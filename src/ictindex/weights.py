@@ -34,12 +34,11 @@ Benefit of the doubt (:func:`bod_weights`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from ictindex.errors import MethodError, SpecError
 from ictindex.framework import Framework
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from ictindex.model import IndexModel
 
 __all__ = [
+    "Weights",
     "effective_weights",
     "weights_table",
     "equal_weights",
@@ -58,6 +58,193 @@ __all__ = [
     "bod_scores",
     "influence",
 ]
+
+
+# -- weights as an object (issue 27) -----------------------------------------------------------------
+WEIGHT_COLUMNS = ["node", "child", "weight"]
+
+
+class Weights:
+    """A weight for every child of some nodes: what a weighting method found, ready to go into a framework.
+
+    ``table`` is tidy, one row per child: ``node``, ``child``, ``weight`` (summing to 1 within each node),
+    then the method's own columns (PCA: ``factor``, ``loading``, ...). :meth:`to_framework` writes the weights
+    into a framework (nodes not in the table keep theirs); ``build_index(data, framework, weights=w)`` builds with
+    them, and :meth:`row` gives the model's weights row (``model.evaluate(weights=w.row(model))``).
+
+    For the former tuple form, a ``Weights`` from :func:`pca_weights` still unpacks as ``row, table``.
+
+    >>> from ictindex.framework import load_framework
+    >>> fw = load_framework("doi")
+    >>> w = Weights({"DOI": {"opportunity": 2, "infrastructure": 1, "utilization": 1}}, method="hand")
+    >>> w.table["weight"].tolist()
+    [0.5, 0.25, 0.25]
+    >>> effective_weights(w.to_framework(fw))["opportunity"]
+    0.5
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, Mapping[str, float]] | pd.DataFrame,
+        *,
+        method: str = "given",
+        framework: str = "",
+        row: np.ndarray | None = None,
+    ) -> None:
+        table = _weights_frame(weights)
+        self.method = method
+        self.framework = framework
+        self._table = table
+        self._row = None if row is None else np.asarray(row, dtype="float64")
+
+    @classmethod
+    def coerce(cls, weights: Any) -> Weights:
+        """``weights`` as a :class:`Weights` (a mapping ``{node: {child: w}}`` or a table is wrapped)."""
+        return weights if isinstance(weights, Weights) else cls(weights)
+
+    @classmethod
+    def nominal(cls, framework: Framework) -> Weights:
+        """The framework's own weights (rescaled to sum 1 within each node)."""
+        return cls({n.code: n.weights for n in framework.nodes}, method="nominal", framework=framework.code)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``node, child, weight`` and the method's columns (a copy)."""
+        return self._table.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The same as :attr:`table`."""
+        return self.table
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        return list(zip(self._table["node"], self._table["child"], strict=True))
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        """``{node: {child: weight}}``."""
+        out: dict[str, dict[str, float]] = {}
+        for node, child, weight in self._table[WEIGHT_COLUMNS].itertuples(index=False, name=None):
+            out.setdefault(str(node), {})[str(child)] = float(weight)
+        return out
+
+    def to_framework(self, framework: Framework) -> Framework:
+        """``framework`` with these weights (every child of each node given must be named; other nodes keep
+        their weights). An unknown node or child, or a node with a child left out, is a
+        :class:`~ictindex.errors.SpecError` naming it."""
+        given = self.to_dict()
+        codes = [n.code for n in framework.nodes]
+        unknown = sorted(set(given) - set(codes))
+        if unknown:
+            raise SpecError(
+                f"weights name no node of framework '{framework.code}': {unknown}",
+                field="weights",
+                hint=f"its nodes: {codes}",
+            )
+        data = framework.model_dump(exclude_none=True)
+        for node in data["nodes"]:
+            if node["code"] not in given:
+                continue
+            children = [c["code"] for c in node["children"]]
+            mine = given[node["code"]]
+            if set(mine) != set(children):
+                extra, missing = sorted(set(mine) - set(children)), sorted(set(children) - set(mine))
+                raise SpecError(
+                    f"the weights of node '{node['code']}' do not name its children"
+                    + (f"; not its children: {extra}" if extra else "")
+                    + (f"; left out: {missing}" if missing else ""),
+                    node=node["code"],
+                    field="weights",
+                    hint=f"give a weight to each of {children}",
+                )
+            for child in node["children"]:
+                child["weight"] = mine[child["code"]]
+        return Framework.from_dict(data, source=f"{framework.code} with {self.method} weights")
+
+    def row(self, model: IndexModel) -> np.ndarray:
+        """One weights row in ``model.edges`` order (edges not in the table keep the model's weights)."""
+        row = model.weights
+        for node, child, weight in self._table[WEIGHT_COLUMNS].itertuples(index=False, name=None):
+            row[model.edge_index(node, child)] = weight
+        return row
+
+    # -- the former ``(row, table)`` tuple of pca_weights -------------------------------------------------
+    def _pair(self) -> tuple[np.ndarray | None, pd.DataFrame]:
+        return self._row, self.table
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._pair())
+
+    def __getitem__(self, i: int) -> Any:
+        return self._pair()[i]
+
+    def __len__(self) -> int:
+        return 2
+
+    def __repr__(self) -> str:
+        nodes = self._table["node"].unique().tolist()
+        return f"<Weights {self.method}: {len(self._table)} children of {nodes}>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display)
+        from ictindex.display import weights_card
+
+        return weights_card(self).html()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Weights) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _weights_frame(weights: Any) -> pd.DataFrame:
+    """A tidy ``node, child, weight`` table from a mapping or a table, weights rescaled to sum 1 in each node."""
+    if isinstance(weights, pd.DataFrame):
+        missing = [c for c in WEIGHT_COLUMNS if c not in weights.columns]
+        if missing:
+            raise SpecError(
+                f"a weights table needs the columns {WEIGHT_COLUMNS}; missing {missing}",
+                field="weights",
+                hint="one row per child: node, child, weight",
+            )
+        table = weights.reset_index(drop=True).copy()
+    elif isinstance(weights, Mapping):
+        rows = []
+        for node, children in weights.items():
+            if not isinstance(children, Mapping):
+                raise SpecError(
+                    f"the weights of node '{node}' must be a mapping child -> weight, got {type(children).__name__}",
+                    node=str(node),
+                    field="weights",
+                    hint="write weights={'DOI': {'opportunity': 1, 'infrastructure': 1, 'utilization': 2}}",
+                )
+            rows += [{"node": str(node), "child": str(c), "weight": w} for c, w in children.items()]
+        table = pd.DataFrame(rows, columns=WEIGHT_COLUMNS)
+    else:
+        raise SpecError(
+            f"weights must be a Weights, a mapping {{node: {{child: weight}}}} or a table, got "
+            f"{type(weights).__name__}",
+            field="weights",
+            hint="e.g. weights=ictindex.weights.pca_weights(model) or {'DOI': {'opportunity': 2, ...}}",
+        )
+    values = pd.to_numeric(table["weight"], errors="coerce").to_numpy(dtype="float64")
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        raise SpecError(
+            f"weight of {table['node'].iloc[at]} -> {table['child'].iloc[at]} must be a finite number >= 0, "
+            f"got {table['weight'].iloc[at]!r}",
+            node=str(table["node"].iloc[at]),
+            field="weights",
+            hint="give each child a weight >= 0",
+        )
+    table["weight"] = values
+    totals = table.groupby("node", sort=False)["weight"].transform("sum")
+    if (totals <= 0).any():
+        node = table.loc[totals <= 0, "node"].iloc[0]
+        raise SpecError(
+            f"the weights of node '{node}' sum to zero", node=str(node), field="weights", hint="give one a weight > 0"
+        )
+    table["weight"] = values / totals.to_numpy()
+    return table
 
 
 # -- nominal ---------------------------------------------------------------------------------------
@@ -205,23 +392,26 @@ def pca_weights(
     nodes: Sequence[str] | None = None,
     eigen_min: float = 1.0,
     variance_min: float = 0.10,
-) -> tuple[np.ndarray, pd.DataFrame]:
+) -> Weights:
     """PCA/factor weights (Nicoletti et al. 2000; Handbook 2008, 6.1) of each node's children.
 
-    Returns one row of edge weights (nodes not in ``nodes`` keep their nominal weights) and the
-    table: node, child, factor, rotated loading, scaled squared loading, factor share, weight.
+    Returns :class:`~ictindex.weights.Weights`: ``table`` has node, child, weight, factor, rotated loading,
+    scaled squared loading, factor share; ``to_framework(fw)`` or ``build_index(..., weights=w)`` applies them. It still
+    unpacks as the former ``(row, table)``: one row of edge weights in ``model.edges`` order (nodes not in
+    ``nodes`` keep their nominal weights) and the table.
     """
     row = model.weights
-    table = []
+    table: list[dict[str, Any]] = []
     for node in nodes or model.nodes:
         values = child_values(model, node, year)
         weights, rows = _pca_node(values, eigen_min, variance_min)
         for child, w in zip(values.columns, weights, strict=True):
             row[model.edge_index(node, child)] = w
         table.extend({"node": node} | r for r in rows)
-    return row, pd.DataFrame(
-        table, columns=["node", "child", "factor", "loading", "squared_loading_scaled", "factor_share", "weight"]
+    frame = pd.DataFrame(
+        table, columns=["node", "child", "weight", "factor", "loading", "squared_loading_scaled", "factor_share"]
     )
+    return Weights(frame, method="pca", framework=model.framework.code, row=row)
 
 
 # -- benefit of the doubt --------------------------------------------------------------------------
@@ -231,6 +421,8 @@ def bod_scores(values: np.ndarray, share_bounds: tuple[float, float] | None = No
     ``max_w y_c . w`` s.t. ``Y w <= 1``, ``w >= 0`` and, with ``share_bounds=(low, high)``,
     ``low <= w_i y_ci / (y_c . w) <= high``. Returns scores (units,) and weights (units, indicators).
     """
+    from scipy.optimize import linprog  # imported where used (issue 25: a light `import ictindex`)
+
     y = np.asarray(values, dtype="float64")
     n, k = y.shape
     if np.isnan(y).any() or (y < 0).any():

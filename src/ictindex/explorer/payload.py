@@ -83,7 +83,7 @@ def model_arrays(result: IndexResult | IndexModel) -> tuple[IndexResult, Tree, p
 def unit_table(result: IndexResult, groups: pd.DataFrame | None = None) -> pd.DataFrame:
     """Name and groups of every unit of the result (index: unit code; ``name``, then one column per grouping).
 
-    The names and groupings come from the build's units (:attr:`IndexResult.units`): for economies the
+    The names and groupings come from the build's units (:attr:`~ictindex.result.IndexResult.units`): for economies the
     names ITU prints, the UN SDG region and the World Bank income group
     (:func:`ictindex.units.economy_groups`); for a units table its names and groupings; for ``units="any"``
     the codes as names and no groups. ``groups`` (indexed by unit code, or with an ``economy``/``unit``/

@@ -94,6 +94,14 @@ def read_coinr(
         (``imputation={"method": "group_mean", "by": "EurAsia_group"}``).
     """
     data, meta = _table(idata, "iData"), _table(imeta, "iMeta")
+    indicators, aggregates, root = _checked(data, meta)
+    framework = _framework(meta, indicators, aggregates, root, normalisation, aggregation, code, name)
+    panel = _panel(data, meta, indicators, denominate, year)
+    return panel, framework
+
+
+def _checked(data: pd.DataFrame, meta: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """iMeta and iData checked against each other: iMeta's indicator rows, its aggregate rows and the top one."""
     missing = _META_COLUMNS - set(meta.columns)
     if missing:
         raise PanelError(
@@ -122,12 +130,26 @@ def read_coinr(
             field="iMeta.Parent",
             hint="give every aggregate but the index a Parent",
         )
+    return indicators, aggregates, roots[0]
+
+
+def _framework(
+    meta: pd.DataFrame,
+    indicators: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    root: str,
+    normalisation: dict[str, Any] | None,
+    aggregation: str,
+    code: str,
+    name: str | None,
+) -> Framework:
+    """The framework iMeta describes, with one normalisation for every indicator and one aggregation per node."""
     norm = normalisation or {"method": "minmax", "target": [0, 100]}
     framework = Framework.from_dict(
         {
             "code": code,
-            "name": name or f"COINr index ({roots[0]})",
-            "index": roots[0],
+            "name": name or f"COINr index ({root})",
+            "index": root,
             "min_coverage": 0.0,
             "scale": 1,
             "citation": "COINr (Becker W., Caperna G., Del Sorbo M., Norlén H., Papadimitriou E., Saisana M., 2022)",
@@ -157,6 +179,13 @@ def read_coinr(
         },
         source="iMeta",
     )
+    return framework
+
+
+def _panel(
+    data: pd.DataFrame, meta: pd.DataFrame, indicators: pd.DataFrame, denominate: bool, year: int | None
+) -> pd.DataFrame:
+    """iData as a wide panel (denominated when asked), with its group columns as ``attrs["groups"]``."""
     values = data[indicators["iCode"].tolist()].copy()
     if denominate and "Denominator" in meta.columns:
         for _, r in indicators.dropna(subset=["Denominator"]).iterrows():
@@ -178,7 +207,7 @@ def read_coinr(
         groups = data[["uCode", *group_columns]].drop_duplicates("uCode").rename(columns={"uCode": "economy"})
         # plain dicts: pandas compares attrs when it concatenates, which a DataFrame cannot do
         panel.attrs["groups"] = groups.set_index("economy").to_dict()
-    return panel, framework
+    return panel
 
 
 def _check_meta(meta: pd.DataFrame) -> None:
@@ -207,7 +236,7 @@ def _direction(value: Any, code: str = "") -> int:
             field="iMeta.Direction",
             hint="write 1 where higher values are better and -1 where lower values are better",
         )
-    return int(number)  # type: ignore[arg-type]
+    return int(number)
 
 
 def _weight(value: Any, code: str = "") -> float:

@@ -50,11 +50,12 @@ from ictindex.report.style import (
     PALETTE,
     WIDTH,
     add_source,
+    bottom_centre_axes,
     figure_for,
     legend_below,
     style,
 )
-from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year, sources_table
+from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year
 from ictindex.units import group_means
 from ictindex.weight import effective_weights
 
@@ -73,6 +74,7 @@ __all__ = [
     "unit_map",
     "map_outside",
     "RANK_COLOURS",
+    "group_view_chart",
 ]
 
 #: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
@@ -85,18 +87,14 @@ def _licence_short(licence: str) -> str:
     return licence.split(" (")[0].split(":")[0].strip()
 
 
-def source_line(result: IndexResult) -> str:
-    """The source line printed under every chart: who computed what, the framework's citation and the
-    licences of the data used (from :func:`~ictindex.report.tables.sources_table`)."""
-    fw = result.framework
-    citation = " ".join((fw.citation or "").split())
-    licences = list(dict.fromkeys(_licence_short(x) for x in sources_table(result)["licence"]))
-    text = f"Source: ictindex computation of the {fw.name}."
-    if citation:
-        text += f" {citation.rstrip('.')}."
-    if licences:
-        text += f" Data licences: {'; '.join(licences)}."
-    return text
+def source_line(result: IndexResult, years: Any = None) -> str:
+    """The source line printed under a chart: who computed what, the method's citation and the data actually
+    used in ``years`` (default: every year of the result) with their citations and licences
+    (:func:`ictindex.findings.source_line`)."""
+    from ictindex.findings import source_line as line
+    from ictindex.findings import sources_used
+
+    return line(result, sources_used(result, years))
 
 
 def _finish(fig: Figure, result: IndexResult | None, source: bool | str | None) -> Figure:
@@ -146,7 +144,7 @@ def ranking_chart(
     ``stacked=True`` and an arithmetic index, each bar is split into the sub-indices'
     contributions ``w_c * s_c`` (weights rescaled over the sub-indices present), which add up to the
     index; for other means the sub-index scores are drawn as points, since they do not add up.
-    With a :class:`~ictindex.report.tables.RankingRule`, only the economies it ranks are shown.
+    With a :class:`~ictindex.ranking.RankingRule`, only the economies it ranks are shown.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`.
     """
     year = report_year(result, year)
@@ -186,7 +184,8 @@ def ranking_chart(
         axes[0].set_title(f"{fw.name}, {year}{subset}")
         handles = [*handles, *flag_handles(ranking_marks(result, year).reindex(ranking["economy"]).dropna())]
         if handles:
-            legend_below(axes[-1], ncols=min(len(handles), 4), handles=handles)
+            below = bottom_centre_axes(fig) or axes[-1]
+            legend_below(below, ncols=min(len(handles), 4 if len(axes) == 1 else 2), handles=handles)
     return _finish(fig, result, source)
 
 
@@ -267,7 +266,7 @@ def _ranking_panel(
     )
     ax.set_ylim(-0.6, len(part) - 0.4)
     ax.set_xlim(0, fw.scale * 1.12)
-    ax.set_xticks(np.linspace(0, fw.scale, 5))
+    ax.set_xticks(np.linspace(0, fw.scale, 3 if compact else 5))  # narrow panels: ticks that do not touch
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x")
     return handles
@@ -379,6 +378,55 @@ def profile_chart(
     return _finish(fig, result, source)
 
 
+def group_view_chart(
+    means: pd.DataFrame,
+    *,
+    result: IndexResult,
+    grouping: str,
+    year: int,
+    everyone: str = "World",
+    order: list[str] | None = None,
+    ax: Axes | None = None,
+    source: bool | str | None = True,
+    **kwargs: Any,
+) -> Figure:
+    """The world (all scored units) and each group of ``grouping``: the simple mean of the index and of each
+    sub-index, one row of bars per group, the number of units in brackets. Draws a
+    :func:`ictindex.units.group_means` table as given (``means``, one year, groupings ``world`` and
+    ``grouping``); computes nothing. The report's default view (a unit's profile is drawn when asked for).
+    ``kwargs`` go to :meth:`~matplotlib.axes.Axes.barh`."""
+    nodes = [n for n in [result.framework.index, *_sub_indices(result)] if n in set(means["code"])]
+    rows = means[means["grouping"].isin(["world", grouping]) & means["code"].isin(nodes)]
+    table = rows.pivot_table(index=["grouping", "group"], columns="code", values="simple_mean", aggfunc="first")
+    counts = rows[rows["code"] == nodes[0]].set_index(["grouping", "group"])["economies"]
+    groups = [g for g in (order or []) if (grouping, g) in table.index]
+    groups += sorted(g for (k, g) in table.index if k == grouping and g not in groups)
+    keys = [("world", k[1]) for k in table.index if k[0] == "world"][:1] + [(grouping, g) for g in groups]
+    labels = [f"{everyone if k[0] == 'world' else k[1]} ({int(counts.get(k, 0))})" for k in keys]
+    decimals = result.framework.rounding
+    y = np.arange(len(keys))
+    height = 0.8 / len(nodes)
+    with style():
+        fig, ax = figure_for(ax, height=1.2 + (0.18 * len(nodes) + 0.12) * len(keys))
+        for i, node in enumerate(nodes):
+            offset = (i - (len(nodes) - 1) / 2) * height
+            values = np.array([table.loc[k, node] if k in table.index else np.nan for k in keys], dtype="float64")
+            colour = "black" if i == 0 else PALETTE[(i - 1) % len(PALETTE)]
+            bars = ax.barh(y + offset, np.nan_to_num(values), height=height * 0.92, color=colour, **kwargs)
+            bars.set_label(node_label(result, node))
+            ax.bar_label(
+                bars, labels=[f"{v:.{decimals}f}" if np.isfinite(v) else "" for v in values], padding=2, fontsize=6
+            )
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, result.framework.scale * 1.1)
+        ax.grid(axis="x")
+        ax.set_xlabel("Simple mean of the scores")
+        ax.set_title(f"{result.framework.name}, {year}: {everyone} and {result.units.group_label(grouping)}s")
+        legend_below(ax, ncols=min(4, len(nodes)))
+    return _finish(fig, result, source)
+
+
 def map_not_drawn(result: IndexResult, *, year: int | None = None, node: str | None = None) -> list[str]:
     """Scored economies (ISO3, sorted) that have no polygon on the 1:110m map: listed under the map."""
     year = report_year(result, year)
@@ -435,7 +483,7 @@ def world_map(
     each class's range and count), so the map shows differences across the whole distribution
     instead of one colour for most of the world. Economies without a score are hatched; scored
     economies with no polygon at this scale (small islands, city states) are listed under the map
-    (:func:`map_not_drawn`), never dropped silently; the UN-style boundary disclaimer follows.
+    (:func:`~ictindex.report.charts.map_not_drawn`), never dropped silently; the UN-style boundary disclaimer follows.
     ``kwargs`` go to the :class:`~matplotlib.collections.PatchCollection` of the scored economies.
     """
     year = report_year(result, year)
@@ -806,7 +854,7 @@ def framework_diagram(
             label = (
                 _wrap(names[code], 70) + f"\n{_method_text(fw, code)}; {effective[code]:.1%} of index"
                 if leaf
-                else _wrap(names[code], 22) + f"\n{_method_text(fw, code)}"
+                else _wrap(names[code], 16) + f"\n{_method_text(fw, code)}"  # narrower than a column
             )
             text_style = {"fontsize": 6.3 if leaf else 7.3, "fontweight": "normal" if leaf else "bold"} | kwargs
             ax.text(

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from ictindex import divide
 from ictindex.countries import report_name
 from ictindex.errors import MethodError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
+from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, add_source, figure_for, legend_below, style
 from ictindex.units import NO_GROUP
 
 __all__ = [
@@ -45,9 +45,10 @@ def _axes(ax: Axes | None, height: float, width: float = WIDTH) -> Iterator[tupl
 
 
 def _source(fig: Figure, text: str | None) -> None:
-    """The source line under the chart (a figure-level label, so the layout makes room for it); none without it."""
+    """The source line under the chart, wrapped to the figure's width (:func:`~ictindex.report.style.add_source`:
+    the layout keeps a strip for it); none without it."""
     if text:
-        fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color=NEUTRAL)
+        add_source(fig, text)
 
 
 def lorenz_curve(
@@ -125,7 +126,7 @@ def sigma_convergence_chart(
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("Year")
         ax.set_title(f"{label + ': ' if label else ''}dispersion per year\n({conv.note})")
-        ax.legend(loc="lower left", ncols=len(measures))
+        legend_below(ax, ncols=len(measures))
         _source(fig, source)
     return fig
 
@@ -226,11 +227,17 @@ def target_progress_chart(
     trends: pd.DataFrame | None = None,
     ax: Axes | None = None,
     source: str = ITU_SOURCE,
+    breaks: pd.DataFrame | None = None,
     **kwargs: Any,
 ) -> Figure:
-    """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table): world and group
+    """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table, or the same columns from
+    the estimates with ``low``/``high``, drawn as a shaded interval): world and group
     values per year, the target drawn as a line, and with ``trends`` (:func:`ictindex.divide.wsis_trend_points`)
-    the fitted logistic trend (dotted) up to the year the target would be reached where it is not reached yet."""
+    the fitted logistic trend (dotted) up to the year the target would be reached where it is not reached yet.
+    ``breaks`` (:func:`ictindex.findings.reporting_breaks`) are marked on the lines: an open circle where the
+    share of the group's population reporting changed by more than a few points (a series break, not progress),
+    with the change written beside it on the world's line (the groups' breaks are circles only, to keep the
+    lines readable). The legend sits under the axes, off the data."""
     rows = table[
         (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != NO_GROUP)
     ]
@@ -256,6 +263,8 @@ def target_progress_chart(
             when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
             verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
             status = f"{verb} {when}" if pd.notna(when) else how
+            if {"low", "high"} <= set(part.columns):  # estimates (ictindex.estimates): their 95 % interval
+                ax.fill_between(part["year"], part["low"], part["high"], color=colour, alpha=0.12, linewidth=0)
             ax.plot(
                 part["year"],
                 part["value"],
@@ -268,16 +277,38 @@ def target_progress_chart(
                 line = trends[(trends["target"] == target) & (trends["grouping"] == kind) & (trends["group"] == group)]
                 if not line.empty:
                     ax.plot(line["year"], line["value"], color=colour, linestyle=":", linewidth=1)
+            if breaks is not None and not breaks.empty:
+                cut = breaks[(breaks["target"] == target) & (breaks["grouping"] == kind) & (breaks["group"] == group)]
+                at = part.set_index("year")["value"].reindex(cut["year"])
+                ax.scatter(cut["year"], at, s=28, facecolors="white", edgecolors=colour, zorder=4, linewidths=1.2)
+                for year, value, moved in zip(cut["year"], at, cut["change"], strict=True) if kind == "world" else ():
+                    ax.annotate(
+                        f"{moved * 100:+.0f} pts reporting",
+                        (year, value),
+                        xytext=(3, -9),
+                        textcoords="offset points",
+                        fontsize=5.5,
+                        color=colour,
+                    )
         ax.set_ylim(0, 100)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y")
         ax.set_ylabel("% (population-weighted)")
-        ax.set_title(f"{first['name']}: progress towards the WSIS target")
-        ax.legend(loc="upper left", fontsize=6.5)
+        ax.set_title(f"{first['name']}:\nprogress towards the WSIS target")
+        if breaks is not None and not breaks.empty and breaks["target"].eq(target).any():
+            ax.scatter(
+                [], [], s=28, facecolors="white", edgecolors="black", label="series break (reporting population)"
+            )
+        legend_below(ax, ncols=2, fontsize=6.5)
+        estimated = "imputed_share" in rows.columns  # every economy counted: nothing is left undrawn
         _source(
             fig,
-            f"{source}\nYears where economies with data hold too little of the group's population are not "
-            "drawn. Dotted: logistic trend to the projected year.",
+            f"{source} Every economy counted, non-reporting ones imputed (ictindex.estimates); shaded: 95 % "
+            "interval. Dotted: logistic trend to the projected year."
+            if estimated
+            else f"{source} Years where economies with data hold too little of the group's population are not "
+            "drawn. Dotted: logistic trend to the projected year. Open circles: the share of the group's "
+            "population reporting changed by more than 5 points from the year before (a change of who reports).",
         )
     return fig
 

@@ -37,7 +37,7 @@ from ictindex.errors import IctIndexError, MethodError
 from ictindex.findings import Findings, GenderFindings, compute_findings, gender_findings
 from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry, read_geometry
-from ictindex.ranking import RankingRule
+from ictindex.ranking import RankingRule, ReportYear
 from ictindex.report import charts
 from ictindex.report.export import (
     latex_document,
@@ -74,6 +74,14 @@ class Report:
     charts: dict[str, list[Path]] = field(default_factory=dict)
     tables: dict[str, list[Path]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # short (issue 27): the paths are attributes
+        return f"<Report {self.html}: {len(self.charts)} charts, {len(self.tables)} tables, {len(self.notes)} notes>"
+
+    def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
+        from ictindex.display import report_card
+
+        return report_card(self).html()
 
 
 def _unit_code(findings: Findings, label: str) -> str:
@@ -179,6 +187,8 @@ def write_report(
     geometry: str | Path | Geometry | Any = None,
     panel: pd.DataFrame | None = None,
     findings: Findings | None = None,
+    regions: str | None = None,
+    year_choice: ReportYear | None = None,
 ) -> Report:
     """Write the complete report folder for one year of ``result``.
 
@@ -200,7 +210,8 @@ def write_report(
     notes
         Notes shown at the top of the page (e.g. what the gender section lacks).
     profiles
-        Units (codes, or names) that get a profile chart (default: the first-ranked unit).
+        Units (codes, or names) that get a profile chart (default: none; the report shows the world and its
+        groups).
     formats
         Chart file formats (PNG is always written: the HTML embeds it).
     console
@@ -217,6 +228,11 @@ def write_report(
     panel
         The panel the urban/rural gaps and the WSIS targets are read from (default: the bundled one for
         economies; none otherwise: those parts are left out with a note).
+    regions
+        The regions economies are grouped by, ``"itu"`` or ``"sdg"`` (default: ITU's for an ITU framework);
+        see :func:`ictindex.findings.compute_findings`.
+    year_choice
+        How the year was chosen (:func:`ictindex.ranking.choose_year`): the report says why.
     findings
         Findings computed beforehand (:func:`ictindex.findings.compute_findings`); the arguments above that
         shape them (year, gender, gender_parity, ranking_rule, divide, panel) are then not used.
@@ -235,6 +251,8 @@ def write_report(
             ranking_rule=ranking_rule,
             divide=divide,
             panel=panel,
+            regions=regions,
+            year_choice=year_choice,
         )
     geo = None if geometry is None else geometry if isinstance(geometry, Geometry) else read_geometry(geometry)
     ranking = result.ranking(findings.year)
@@ -247,7 +265,7 @@ def write_report(
             hint=f"codes in the boundaries: {sorted(geo)[:5]}; in the data: {ranking['economy'].head(5).tolist()}; "
             "key the features by the unit codes (read_geometry(..., key=...))",
         )
-    chosen = [_unit_code(findings, p) for p in profiles] if profiles is not None else [str(ranking["economy"].iloc[0])]
+    chosen = [_unit_code(findings, p) for p in profiles] if profiles is not None else []
     for unit in chosen:  # checked before anything is written
         if unit not in set(ranking["economy"]):
             raise MethodError(
@@ -360,7 +378,7 @@ def _write_report(
             },
             titles={n: captions[n] for n in sheets},
             notes=plan.table_notes,
-            source=charts.source_line(result),
+            source=findings.source_line,
         )
         report.tables["report.xlsx"] = [xlsx]
         progress.advance(task)
@@ -410,7 +428,7 @@ padding:0 1em;color:#222}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;
 margin-top:2em}
 table.data{border-collapse:collapse;font-size:12px;margin:.5em 0 1.5em}
-table.data caption{text-align:left;font-size:12px;color:#555;caption-side:bottom;padding-top:.3em}
+table.data caption{text-align:left;font-size:12px;color:#333;caption-side:top;padding-bottom:.3em;font-weight:bold}
 table.data th{background:#DDEBF7;text-align:left;vertical-align:bottom;padding:3px 6px;position:sticky;top:0}
 table.data td{padding:2px 6px;border-bottom:1px solid #eee;vertical-align:top}
 table.data .num{text-align:right;font-variant-numeric:tabular-nums}
@@ -441,6 +459,17 @@ figure img{max-height:245mm;width:auto;max-width:100%}
 """
 
 
+def _numbered(body: str) -> str:
+    """Tables and figures numbered 1, 2, ... in the order they appear on the page."""
+    import re
+
+    def renumber(text: str, kind: str) -> str:
+        count = iter(range(1, 10_000))
+        return re.sub(rf"(<(?:caption|figcaption)>){kind} \d+\.", lambda m: f"{m[1]}{kind} {next(count)}.", text)
+
+    return renumber(renumber(body, "Table"), "Figure")
+
+
 def _html(page: Page, sections: list[Section], notes: list[str]) -> str:
     f, result, year = page.findings, page.result, page.findings.year
     fw = result.framework
@@ -463,7 +492,7 @@ def _html(page: Page, sections: list[Section], notes: list[str]) -> str:
     parts += [f"<p class='note'>{esc(n)}</p>" for n in notes]
     for section in sections:
         parts += section.html(page)
-    body = "\n".join(s for s in parts if s)
+    body = _numbered("\n".join(s for s in parts if s))
     return (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{esc(fw.name)} {year}</title>"
         f"<style>{_CSS}</style></head><body>\n{body}\n</body></html>\n"

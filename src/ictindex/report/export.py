@@ -194,6 +194,14 @@ def format_number(value: object, decimals: int) -> str:
     return str(value)
 
 
+def places(decimals: int | Mapping[str, int], column: object) -> int:
+    """Decimal places of ``column``: ``decimals`` itself, or its entry for the column (``"*"`` for the others:
+    e.g. ``{"*": 2, "value": 1}`` prints percentages at ITU's one decimal and parity scores at two)."""
+    if isinstance(decimals, Mapping):
+        return int(decimals.get(str(column), decimals.get("*", 2)))
+    return int(decimals)
+
+
 def _kinds(table: pd.DataFrame) -> dict[str, str]:
     """Per column: "float", "int" or "text" (how it is formatted and aligned)."""
     return {c: "float" if _is_float(table[c]) else "int" if _is_integer(table[c]) else "text" for c in table.columns}
@@ -342,19 +350,21 @@ def _latex_cell(value: object, decimals: int) -> str:
     return _latex_escape(text).replace("\\_", "\\_\\allowbreak{}").replace("/", "/\\allowbreak{}")
 
 
-def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tuple[list[str], str, str]:
+def _column_specs(
+    table: pd.DataFrame, headers: list[str], decimals: int | Mapping[str, int]
+) -> tuple[list[str], str, str]:
     """Column types sized to an A4 text block, the orientation ("portrait" or "landscape") and the
     type size.
 
     Numbers and short text keep their natural width (right- or left-aligned ``p`` columns, so a long
     header wraps between words instead of widening the column); long text gets ragged-right ``p``
     columns sharing what is left of the text width, each at least as wide as its longest word. The
-    first of portrait/footnotesize, landscape/footnotesize, landscape/scriptsize, landscape/tiny in
-    which the table fits is used."""
+    first of portrait/footnotesize, portrait/scriptsize, landscape/footnotesize, landscape/scriptsize,
+    landscape/tiny in which the table fits is used."""
     kinds = _kinds(table)
     natural, full, word = {}, {}, {}
     for column, header in zip(table.columns, headers, strict=True):
-        cells = [format_number(v, decimals) for v in table[column].head(2000).tolist()] or [""]
+        cells = [format_number(v, places(decimals, column)) for v in table[column].head(2000).tolist()] or [""]
         longest_cell = max(_text_cm(c) for c in cells)
         # a header wraps between words and after hyphens, a file name or code after "_" and "/"
         header_word = max((_text_cm(w) for w in _pieces(header, "-")), default=0.3)
@@ -367,6 +377,7 @@ def _column_specs(table: pd.DataFrame, headers: list[str], decimals: int) -> tup
     minimum_long = {c: max(2.0, word[c]) for c in long_text}
     options = [
         ("portrait", "\\footnotesize", 1.0),
+        ("portrait", "\\scriptsize", 0.94),  # a smaller type before a page turned sideways
         ("landscape", "\\footnotesize", 1.0),
         ("landscape", "\\scriptsize", 0.94),
         ("landscape", "\\tiny", 0.8),
@@ -394,7 +405,7 @@ def to_latex(
     *,
     caption: str = "",
     label: str = "",
-    decimals: int = 2,
+    decimals: int | Mapping[str, int] = 2,
     longtable_rows: int = 40,
     labels: Mapping[str, str] | None = None,
     note: str = "",
@@ -421,8 +432,9 @@ def to_latex(
     specs, orientation, type_size = _column_specs(table, headers, decimals)
     align = "".join(specs)
     header = " & ".join(_latex_escape(h) for h in headers) + " \\\\"
+    digits = [places(decimals, c) for c in table.columns]
     body = [
-        " & ".join(_latex_cell(v, decimals) for v in row) + " \\\\"
+        " & ".join(_latex_cell(v, d) for v, d in zip(row, digits, strict=True)) + " \\\\"
         for row in table.astype("object").to_numpy().tolist()
     ]
     caption_line = (f"\\caption{{{_latex_escape(caption)}}}" if caption else "") + (
@@ -533,10 +545,18 @@ def latex_document(inputs: Mapping[str, str], *, title: str = "Tables") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _header(column: object, labels: Mapping[str, str] | None) -> str:
+    """A column's header: its label, else the column name in words ("data_years" -> "Data years")."""
+    if labels and column in labels:
+        return str(labels[column])
+    text = str(column)
+    return text.replace("_", " ").capitalize() if "_" in text else text
+
+
 def to_html(
     table: pd.DataFrame,
     *,
-    decimals: int = 2,
+    decimals: int | Mapping[str, int] = 2,
     table_id: str | None = None,
     labels: Mapping[str, str] | None = None,
     caption: str = "",
@@ -546,14 +566,15 @@ def to_html(
     kinds = _kinds(table)
     esc = html.escape
     head = "".join(
-        f'<th scope="col"{NUM_CLASS if kinds[c] != "text" else ""}>{esc(str((labels or {}).get(c, c)))}</th>'
+        f'<th scope="col"{NUM_CLASS if kinds[c] != "text" else ""}>{esc(_header(c, labels))}</th>'
         for c in table.columns
     )
+    digits = {c: places(decimals, c) for c in table.columns}
     rows = []
     for row in table.astype("object").to_numpy().tolist():
         cells = []
         for column, value in zip(table.columns, row, strict=True):
-            text = format_number(value, decimals) or "–"
+            text = format_number(value, digits[column]) or "–"
             cells.append(f'<td class="num">{esc(text)}</td>' if kinds[column] != "text" else f"<td>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""

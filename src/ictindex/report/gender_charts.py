@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from ictindex.countries import report_name
 from ictindex.errors import MethodError
 from ictindex.gender import PARITY_BAND
-from ictindex.report.style import FEMALE, MALE, NEUTRAL, new_figure, style
+from ictindex.report.style import FEMALE, MALE, NEUTRAL, WIDTH, new_figure, style
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -103,6 +103,10 @@ def gender_dumbbell(
     return fig
 
 
+#: Rows of one panel of a parity chart (more rows: side-by-side panels, at most three).
+PER_PANEL = 50
+
+
 def parity_chart(
     data: IndexResult | pd.DataFrame,
     *,
@@ -118,19 +122,30 @@ def parity_chart(
     rows, year, node, found = gender_slice(data, year, node)
     name = found if name is None else name
     rows = rows.sort_values(["parity", "economy"], ascending=[False, True]).reset_index(drop=True)
-    y = np.arange(len(rows))
-    colours = np.where(rows["parity"] < band[0], FEMALE, np.where(rows["parity"] > band[1], MALE, NEUTRAL))
+    # a long list is split into side-by-side panels of at most PER_PANEL rows (an A4 page, not a 5,000-px column)
+    panels = min(3, max(1, -(-len(rows) // PER_PANEL)))
+    per_panel = -(-len(rows) // panels)
+    lo = min(float(rows["parity"].min()), band[0]) - 0.05
+    hi = max(float(rows["parity"].max()), band[1]) + 0.05
     with style():
-        fig, ax = new_figure(height=1.3 + 0.17 * len(rows))
-        ax.axvspan(band[0], band[1], color="#E8E8E8", zorder=0)
-        ax.axvline(1.0, color="black", linewidth=0.8, zorder=1)
-        ax.hlines(y, 1.0, rows["parity"], color=colours, linewidth=1.0, zorder=2)
-        ax.scatter(rows["parity"], y, color=colours, s=20, zorder=3)
-        ax.set_yticks(y, [_name_of(data)(e) for e in rows["economy"]])
-        ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.grid(axis="x")
-        ax.set_xlabel("Gender parity score (women / men)")
-        ax.set_title(f"{name}: gender parity score, {year}")
+        fig = Figure(figsize=(WIDTH, 1.3 + 0.17 * per_panel), layout="constrained")
+        axes = fig.subplots(1, panels, squeeze=False)[0]
+        for k, ax in enumerate(axes):
+            part = rows.iloc[k * per_panel : (k + 1) * per_panel].reset_index(drop=True)
+            y = np.arange(len(part))
+            colours = np.where(part["parity"] < band[0], FEMALE, np.where(part["parity"] > band[1], MALE, NEUTRAL))
+            ax.axvspan(band[0], band[1], color="#E8E8E8", zorder=0)
+            ax.axvline(1.0, color="black", linewidth=0.8, zorder=1)
+            ax.hlines(y, 1.0, part["parity"], color=colours, linewidth=1.0, zorder=2)
+            ax.scatter(part["parity"], y, color=colours, s=20 if panels == 1 else 12, zorder=3)
+            ax.set_yticks(y, [_name_of(data)(e) for e in part["economy"]], fontsize=7.5 if panels == 1 else 6)
+            ax.set_ylim(per_panel - 0.3, -0.7)
+            ax.set_xlim(lo, hi)
+            ax.grid(axis="x")
+            ax.set_xlabel("Gender parity score (women / men)" if panels == 1 else "Parity score (women / men)")
+        axes[0].set_title(
+            f"{name}:\ngender parity score, {year}" if len(name) > 50 else f"{name}: gender parity score, {year}"
+        )
         handles = [
             Patch(color="#E8E8E8", label=f"parity band {band[0]:.2f}-{band[1]:.2f}"),
             Line2D([], [], color=FEMALE, marker="o", linestyle="", label="women behind"),

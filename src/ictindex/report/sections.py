@@ -21,9 +21,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ictindex.breaks import break_summary
+from ictindex.findings import source_line, sources_used, text_source_line
 from ictindex.flags import MARKERS
 from ictindex.geometry import Geometry
-from ictindex.report import charts, divide_charts, gender_charts
+from ictindex.report import charts, divide_charts, estimates_section, gender_charts
 from ictindex.report.export import methodology_table, provenance_table, to_html
 from ictindex.report.quality import quality_captions, quality_html
 from ictindex.report.style import add_source
@@ -42,6 +43,7 @@ TABLE_ORDER = (
     "ranking",
     "ranking_flags",
     "averages_income",
+    "averages_itu_region",
     "averages_region",
     "coverage",
     "excluded",
@@ -85,29 +87,46 @@ class Page:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
+    #: numbers given so far: figure name -> n, table name -> n (numbered in page order)
+    figure_numbers: dict[str, int] = field(default_factory=dict)
+    table_numbers: dict[str, int] = field(default_factory=dict)
 
     @property
     def result(self) -> IndexResult:
         return self.findings.result
 
     def table(
-        self, name: str, frame: pd.DataFrame | None = None, decimals: int | None = None, table_id: str | None = None
+        self,
+        name: str,
+        frame: pd.DataFrame | None = None,
+        decimals: int | dict[str, int] | None = None,
+        table_id: str | None = None,
+        caption: str | None = None,
+        labels: dict[str, str] | None = None,
     ) -> str:
+        """The table ``name`` (or ``frame`` under that name) with readable headers, numbered "Table n." with its
+        caption (``caption``, or the section's caption of ``name``)."""
         frame = self.tables[name] if frame is None else frame
+        number = self.table_numbers.setdefault(name, len(self.table_numbers) + 1)
+        text = caption if caption is not None else self.captions.get(name, "")
         return to_html(
             frame,
             decimals=self.result.framework.rounding if decimals is None else decimals,
-            table_id=table_id,
-            labels=self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
+            table_id=table_id or f"table-{safe_filename(name)}",
+            labels=labels or self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
+            caption=f"Table {number}. {text}".rstrip(". ") + ".",
         )
 
     def figure(self, name: str, caption: str) -> str:
+        """The chart ``name`` embedded, numbered "Figure n." with ``caption`` ("" when it was not drawn)."""
         if name not in self.images:
             return ""
+        number = self.figure_numbers.setdefault(name, len(self.figure_numbers) + 1)
+        text = f"Figure {number}. {caption}"
         return (
             f'<figure id="fig-{safe_filename(name)}"><img alt="{html.escape(caption)}" '
             f'src="data:image/png;base64,{self.images[name]}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f"<figcaption>{html.escape(text)}</figcaption></figure>"
         )
 
 
@@ -134,10 +153,10 @@ class Section:
     table_notes: Callable[[Findings], dict[str, str]] = _none
 
 
-def _sourced(fig: Figure, result: IndexResult) -> Figure:
+def _sourced(fig: Figure, line: str) -> Figure:
     """Add the source line to a chart drawn without one (a chart with its own "Source: ..." keeps it)."""
     if not any(text.get_text().lstrip().startswith("Source") for text in fig.texts):
-        add_source(fig, charts.source_line(result))
+        add_source(fig, line)
     return fig
 
 
@@ -172,24 +191,71 @@ def _ranking_tables(f: Findings) -> dict[str, pd.DataFrame]:
 
 def _ranking_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     rule = f.rule if f.rule.active else None
-    source = charts.source_line(f.result) + (f" {f.rule.describe(f.units)}" if rule is not None else "")
+    source = f.source_line + (f" {f.rule.describe(f.units)}" if rule is not None else "")
     return {"ranking": lambda: charts.ranking_chart(f.result, year=f.year, rule=rule, source=source)}
 
 
 def _ranking_html(p: Page) -> list[str]:
     f, esc = p.findings, html.escape
+    ranking = p.tables["ranking"]
+    top = ranking[ranking["rank"] <= TOP]
     parts = [
         "<h2 id='ranking'>Ranking</h2>",
         p.figure("ranking", f"{f.result.framework.name}, {f.year}: every ranked {f.units.noun}, with its score."),
-        f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
+        p.table(
+            "ranking_top",
+            top,
+            labels=p.labels.get("ranking"),
+            caption=f"{f.result.framework.name}, {f.year}: the first {len(top)} of {len(ranking)} ranked "
+            f"{f.units.plural} (the full ranking is in the annex)",
+        )
+        if len(ranking) > len(top)
+        else f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
         f"<p class='rule'>{esc(p.table_notes.get('ranking', ''))}</p>",
         "<p class='note'>Flags: "
         + "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in MARKERS.items())
         + ". Each flagged value is listed in tables/value_flags.csv.</p>",
     ]
     if "not_ranked" in p.tables:
-        parts += ["<h3>Scored but not ranked</h3>", p.table("not_ranked", table_id="not-ranked-table")]
+        parts += [
+            f"<h3>Scored but not ranked ({len(p.tables['not_ranked'])})</h3>",
+            f"<p class='rule'>{esc(f.rule.describe(f.units))} Their scores are listed here with the reason.</p>",
+            f"<div class='scroll'>{p.table('not_ranked', table_id='not-ranked-table')}</div>",
+        ]
     return parts
+
+
+#: Rows of the ranking shown in the body (the full ranking goes to the annex).
+TOP = 20
+
+
+def _annex_needs(f: Findings, layout: Layout) -> str | None:
+    return None if len(f.ranking) > TOP else "the ranking is short enough for the body"
+
+
+def _annex_html(p: Page) -> list[str]:
+    f = p.findings
+    return [
+        "<h2 id='annex'>Annex: full ranking</h2>",
+        f"<div class='scroll'>{p.table('ranking', table_id='ranking-table')}</div>",
+        f"<p class='rule'>{html.escape(p.table_notes.get('ranking', ''))} {len(f.ranking)} {f.units.plural} "
+        "ranked.</p>",
+    ]
+
+
+# -- key findings -------------------------------------------------------------------------------------------------
+def _key_html(p: Page) -> list[str]:
+    from ictindex.findings import key_findings
+
+    said = key_findings(p.findings)
+    if not said:
+        return []
+    return [
+        "<h2 id='key'>Key findings</h2>",
+        "<ul class='key'>",
+        *[f"<li>{html.escape(s)}</li>" for s in said],
+        "</ul>",
+    ]
 
 
 # -- charts: map, rank shift, distributions, profiles -----------------------------------------------------------------
@@ -204,19 +270,47 @@ def _chart_tables(f: Findings) -> dict[str, pd.DataFrame]:
 def _chart_jobs(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     result, year = f.result, f.year
     rule = f.rule if f.rule.active else None
-    source = charts.source_line(result) + (f" {f.rule.describe(f.units)}" if rule is not None else "")
-    jobs: dict[str, Callable[[], Figure]] = {"framework": lambda: charts.framework_diagram(result)}
+    line = f.source_line
+    source = line + (f" {f.rule.describe(f.units)}" if rule is not None else "")
+    jobs: dict[str, Callable[[], Figure]] = {"framework": lambda: charts.framework_diagram(result, source=line)}
     if layout.geometry is not None:
-        jobs["map"] = lambda: charts.unit_map(result, geometry=layout.geometry, year=year)
+        jobs["map"] = lambda: charts.unit_map(result, geometry=layout.geometry, year=year, source=line)
     elif layout.draws_world_map(f):
-        jobs["map"] = lambda: charts.world_map(result, year=year)
+        jobs["map"] = lambda: charts.world_map(result, year=year, source=line)
     for by in f.groupings:
-        jobs[f"distribution_{by}"] = lambda by=by: charts.distribution_chart(result, year=year, by=by, groups=f.groups)
+        jobs[f"distribution_{by}"] = lambda by=by: charts.distribution_chart(
+            result, year=year, by=by, groups=f.groups, source=line
+        )
     if year - 1 in result.years:
         jobs["rank_shift"] = lambda: charts.rank_shift_chart(result, years=(year - 1, year), rule=rule, source=source)
     for unit in layout.profiles:
-        jobs[f"profile_{unit}"] = lambda u=unit: charts.profile_chart(result, u, year=year, groups=f.groups)
+        jobs[f"profile_{unit}"] = lambda u=unit: charts.profile_chart(
+            result, u, year=year, groups=f.groups, source=line
+        )
+    view = _group_view(f)
+    if not layout.profiles and view is not None:  # no unit asked for: the world and its groups
+        jobs["profile_world"] = lambda: charts.group_view_chart(
+            f.group_means,
+            result=result,
+            grouping=view,
+            year=year,
+            everyone=_everyone(f),
+            order=list(INCOME_ORDER),
+            source=line,
+        )
     return jobs
+
+
+def _everyone(f: Findings) -> str:
+    return "World" if f.units.resolves_names else f"All {f.units.plural}"
+
+
+def _group_view(f: Findings) -> str | None:
+    """The grouping of the default view: the regions for economies, else the first grouping shown."""
+    if f.group_means is None or not f.groupings:
+        return None
+    regions = [g for g in f.groupings if g in ("itu_region", "region")]
+    return regions[0] if regions else f.groupings[0]
 
 
 def _profile_caption(f: Findings, unit: str) -> str:
@@ -245,10 +339,19 @@ def _charts_html(p: Page) -> list[str]:
             p.table("breaks"),
         ]
     parts += [p.figure(f"distribution_{by}", f"Scores by {f.units.group_label(by)}, {year}.") for by in f.groupings]
+    view = _group_view(f)
+    if "profile_world" in p.images and view is not None:
+        parts.append(
+            p.figure(
+                "profile_world",
+                f"{_everyone(f)} and each {f.units.group_label(view)}: simple means of the scores, {year} "
+                f"(number of scored {f.units.plural} in brackets). Profile a {f.units.noun} with --profile.",
+            )
+        )
     parts += [
         p.figure(name, _profile_caption(f, name.removeprefix("profile_")))
         for name in p.images
-        if name.startswith("profile_")
+        if name.startswith("profile_") and name != "profile_world"
     ]
     return parts
 
@@ -331,6 +434,8 @@ def _gender_tables(f: Findings) -> dict[str, pd.DataFrame]:
         tables["gender_indicators"] = g.parity.assign(name=f.units.names(g.parity["economy"]))
     if g.skills is not None:
         tables["gender_skills"] = g.skills
+    if f.estimates is not None and not f.estimates.parity.empty:  # world and groups, every economy (issue 24)
+        tables["gender_groups"] = estimates_section.gender_groups_table(f.estimates)
     return tables
 
 
@@ -339,8 +444,9 @@ def _gender_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
     jobs: dict[str, Callable[[], Figure]] = {}
     if g.result is not None and g.gender_year is not None:
         sub, gy = g.result, g.gender_year
-        jobs["gender_dumbbell"] = lambda: _sourced(gender_charts.gender_dumbbell(sub, year=gy), sub)
-        jobs["gender_parity"] = lambda: _sourced(gender_charts.parity_chart(sub, year=gy), sub)
+        line = source_line(sub, sources_used(sub, [gy]))  # the by-sex data of the year shown
+        jobs["gender_dumbbell"] = lambda: _sourced(gender_charts.gender_dumbbell(sub, year=gy), line)
+        jobs["gender_parity"] = lambda: _sourced(gender_charts.parity_chart(sub, year=gy), line)
     if g.parity is not None:
         internet = g.parity[g.parity["indicator"] == "internet_users"]
         if not internet.empty:
@@ -353,7 +459,7 @@ def _gender_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
                     name="Individuals using the Internet (newest value "
                     f"{rows['data_year'].min()}-{rows['data_year'].max()})",
                 ),
-                f.result,
+                text_source_line("gender parity scores (women / men)", rows["source"].tolist()),
             )
     return jobs
 
@@ -369,37 +475,75 @@ def _gender_captions(f: Findings) -> dict[str, str]:
     }
 
 
+def _gender_names(f: Findings) -> dict[str, str]:
+    """Names of the gender part's nodes and indicators (codes never printed in a cell)."""
+    names: dict[str, str] = {}
+    for fw in (f.result.framework, f.gender.result.framework if f.gender.result is not None else None):
+        if fw is not None:
+            names |= {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+    return names
+
+
+#: Published precision of the gender tables: scores as the framework, parity and gap at two decimals (ITU's
+#: gender parity score), percentages at one decimal.
+def _gender_places(f: Findings) -> dict[str, int]:
+    r = f.result.framework.rounding
+    return {"*": r, "parity": 2, "gap": 2, "median_parity": 2, "female": 1, "male": 1}
+
+
 def _gender_html(p: Page) -> list[str]:
     """The gender section: sub-index (if any), parity of every series by sex, ICT skills by type."""
-    gender, tables, esc, units = p.findings.gender, p.tables, html.escape, p.findings.units
+    f = p.findings
+    gender, tables, esc, units = f.gender, p.tables, html.escape, f.units
+    names = _gender_names(f)
     parts = [f"<h2 id='gender'>{esc(gender.title)}</h2>"]
     span = gender.data_years
     observed = f" The values shown were observed in {span[0]}–{span[1]}." if span else ""
     if "gender" in tables:
         sub_year = gender.gender_year
+        frame = tables["gender"].drop(columns=["shares"])
+        frame = frame.assign(node=frame["node"].map(names).fillna(frame["node"]))
+        places = {**_gender_places(f), "female": f.result.framework.rounding, "male": f.result.framework.rounding}
         parts += [
             f"<p>Female and male scores of the {esc(gender.framework_name)} for {sub_year}, from the newest values "
-            f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the data_years column gives the "
-            "year of each value), computed with the same goalposts and weights as the total. Parity score = women "
-            "/ men (ITU: parity within 0.98–1.02); gap = (men − women) / men; EDI = equally-distributed score "
-            f"(harmonic mean, ε = 2).{esc(observed)}</p>",
+            f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the column Years observed gives "
+            "the year of each value), computed with the same goalposts and weights as the total. Parity score = "
+            "women / men (ITU: parity within 0.98–1.02); gap = (men − women) / men; equally-distributed score = "
+            f"harmonic mean of the female and male scores (ε = 2).{esc(observed)}</p>",
             p.figure("gender_dumbbell", f"Women and men, {sub_year}, sorted by the gap."),
             p.figure("gender_parity", f"Gender parity score, {sub_year}, with the parity band shaded."),
-            to_html(tables["gender"].drop(columns=["shares"]), decimals=3),
+            f"<div class='scroll'>{p.table('gender', frame, decimals=places)}</div>",
         ]
     if "gender_indicators" in tables:
         parity = tables["gender_indicators"]
         counts = parity.groupby("indicator")["economy"].nunique()
-        listed = ", ".join(f"{code}: {n} {units.plural if n != 1 else units.noun}" for code, n in counts.items())
+        listed = ", ".join(
+            f"{names.get(code, code)}: {n} {units.plural if n != 1 else units.noun}" for code, n in counts.items()
+        )
+        shown = parity.drop(columns=[c for c in ("source", "note") if c in parity.columns])
+        shown = shown.assign(indicator=shown["indicator"].map(names).fillna(shown["indicator"]))
+        front = ["economy", "name"]
+        shown = shown[front + [c for c in shown.columns if c not in front]]
         parts += [
             f"<h3>Gender parity of each series by sex ({esc(listed)})</h3>",
             f"<p>Every {esc(units.noun)} with female and male values in {gender.year - gender.max_gap}–{gender.year} "
-            f"(the newest; data_year gives its year), whether or not the sub-index can be built for it.</p>",
+            "(the newest; the column Year observed gives its year), whether or not the sub-index can be built for "
+            "it. Percentages at one decimal, parity scores at two (as ITU publishes them); the sources are listed "
+            "at the end of the report.</p>",
             p.figure(
                 "gender_internet_parity",
                 f"Internet use: gender parity score of every {units.noun} with data by sex.",
             ),
-            f"<div class='scroll'>{to_html(parity, decimals=3)}</div>",
+            f"<div class='scroll'>{p.table('gender_indicators', shown, decimals=_gender_places(f))}</div>",
+        ]
+    if "gender_groups" in tables:
+        parts += [
+            "<h3>Gender parity of Internet use, world and groups (estimates)</h3>",
+            "<p>Female and male Internet use of every economy (by-sex data where observed, else the modelled gap "
+            "applied to the total, see World and group estimates), population-weighted: parity = women / men. The "
+            "share of the population whose by-sex data are observed is given;"
+            " published: ITU's figure where bundled.</p>",
+            f"<div class='scroll'>{p.table('gender_groups', decimals=3)}</div>",
         ]
     if "gender_skills" in tables:
         parts += [
@@ -407,7 +551,7 @@ def _gender_html(p: Page) -> list[str]:
             "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
             f"doi_gender framework file). Median parity and {esc(units.plural)} per parity band, newest value per "
             f"{esc(units.noun)}.</p>",
-            to_html(tables["gender_skills"], decimals=3),
+            p.table("gender_skills", decimals=_gender_places(f)),
         ]
     return parts
 
@@ -478,14 +622,21 @@ def _divide_tables(f: Findings) -> dict[str, pd.DataFrame]:
         tables["divide_convergence"] = d.convergence.beta
     if d.gaps is not None:
         tables["divide_urban_rural"] = urban_rural_table(d.gaps, f.units.name)
-    if d.targets is not None:
+    if _wsis_estimated(f):  # world and income groups, every economy counted (issue 24)
+        tables["wsis_targets"] = estimates_section.wsis_estimates_table(f.estimates)
+    elif d.targets is not None:
         tables["wsis_targets"] = wsis_table(d.targets, f.year, groupings=d.target_groupings)
     return tables
 
 
+def _wsis_estimated(f: Findings) -> bool:
+    """Whether the WSIS targets are drawn from the world and group estimates (every economy counted)."""
+    return f.estimates is not None and not f.estimates.wsis.empty
+
+
 def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
-    d, result = f.divide, f.result
-    own = charts.source_line(result)
+    d = f.divide
+    own = f.source_line
     jobs: dict[str, Callable[[], Figure]] = {}
     if d.lorenz is not None:
         jobs["divide_lorenz"] = lambda: divide_charts.lorenz_curve(d.lorenz, source=own)
@@ -504,11 +655,17 @@ def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
         jobs["divide_urban_rural_dumbbell"] = lambda: divide_charts.urban_rural_dumbbell(
             d.gaps, names=f.units.name, **({} if bundled else {"source": own})
         )
-    if d.targets is not None:
-        grouping = "income" if "income" in d.target_groupings else "world"
-        for target in d.targets["target"].unique():
+    targets, trends = (f.estimates.wsis, f.estimates.wsis_trends) if _wsis_estimated(f) else (d.targets, d.trends)
+    if targets is not None:
+        grouping = "income" if "income" in d.target_groupings or _wsis_estimated(f) else "world"
+        for target in targets["target"].unique():
             jobs[f"wsis_{target}"] = lambda t=target: divide_charts.target_progress_chart(
-                d.targets, target=t, grouping=grouping, trends=d.trends, **({} if bundled else {"source": own})
+                targets[targets["year"] <= f.year],  # the series ends at the report year
+                target=t,
+                grouping=grouping,
+                trends=trends,
+                breaks=None if _wsis_estimated(f) else d.breaks,  # the estimates count every economy: no break
+                **({} if bundled else {"source": own}),
             )
     return jobs
 
@@ -538,6 +695,13 @@ def _divide_captions(f: Findings) -> dict[str, str]:
             captions[f"wsis_{target}"] = (
                 "Progress towards the WSIS target, population-weighted; dotted: logistic trend."
             )
+    if _wsis_estimated(f):
+        captions["wsis_targets"] = f"WSIS connectivity targets, world and income groups, up to {year}: estimates"
+        for target in f.estimates.wsis["target"].unique():
+            captions[f"wsis_{target}"] = (
+                "Progress towards the WSIS target, population-weighted over every economy (non-reporting ones "
+                "imputed; imputed share in the WSIS table); shaded: 95 % interval; dotted: logistic trend."
+            )
     return captions
 
 
@@ -554,12 +718,39 @@ def _divide_html(p: Page) -> list[str]:
         "population figure of the year or the latest before it (the tables say which).</p>",
     ]
     parts += [f"<p class='note'>{esc(n)}</p>" for n in d.notes]
+    if _wsis_estimated(f):
+        parts.append(
+            "<p>The WSIS targets are tracked on the world and group estimates (see World and group estimates): "
+            "every economy counted, the non-reporting ones imputed, so the series do not jump when economies start "
+            f"or stop reporting. {esc(estimates_section.imputed_words(f.estimates))}</p>"
+        )
     for name in (n for n in p.images if n.startswith(("divide_", "wsis_"))):
         parts.append(p.figure(name, p.captions.get(name, name)))
+    names = {}
+    if d.targets is not None:
+        names = dict(zip(d.targets["target"], d.targets["name"], strict=True))
     for name in (n for n in p.tables if n.startswith(("divide_", "wsis_"))):
-        parts.append(f"<h3>{esc(p.captions.get(name, name))}</h3>")
-        parts.append(f"<div class='scroll'>{p.table(name, decimals=3)}</div>")
+        frame = p.tables[name]
+        if "target" in frame.columns:  # the series' names, not their codes
+            frame = frame.assign(target=frame["target"].map(names).fillna(frame["target"]))
+        if "series" in frame.columns and name == "divide_urban_rural":
+            frame = frame.drop(columns=["series"])
+        parts.append(f"<div class='scroll'>{p.table(name, frame, decimals=DIVIDE_PLACES)}</div>")
     return parts
+
+
+#: Published precision of the divide tables: percentages at one decimal (ITU), parity at two, measures at three.
+DIVIDE_PLACES = {
+    "*": 3,
+    "value": 1,
+    "target_value": 0,
+    "distance": 1,
+    "rural": 1,
+    "urban": 1,
+    "difference": 1,
+    "parity": 2,
+    "gap": 2,
+}
 
 
 # -- coverage, methodology, sources ---------------------------------------------------------------------------
@@ -619,11 +810,22 @@ def _sources_tables(f: Findings) -> dict[str, pd.DataFrame]:
     return {"sources": f.sources}
 
 
+def _citations(f: Findings) -> list[str]:
+    """One readable citation per dataset used (publisher, database, vintage; licence), each once."""
+    rows = f.sources.drop_duplicates("citation")
+    cited = [f"{c}. Licence: {lic}." for c, lic in zip(rows["citation"], rows["licence"], strict=True)]
+    if f.units.resolves_names and f.units.has_population:
+        cited.append(f"Population: {_population_words(f)}. Licence: CC BY 4.0.")
+    return cited
+
+
 def _sources_html(p: Page) -> list[str]:
     notice = data_notice(p.findings, p.layout)
     return [
         "<h2 id='sources'>Sources and licences</h2>",
-        f"<div class='wide'>{p.table('sources')}</div>",
+        "<ol class='sources'>" + "".join(f"<li>{html.escape(c)}</li>" for c in _citations(p.findings)) + "</ol>",
+        "<p>The series behind each indicator, with the number of values each gave to the report's years:</p>",
+        f"<div class='wide'>{p.table('sources', p.tables['sources'].drop(columns=['dataset']))}</div>",
         f"<p class='note'>{html.escape(notice)}</p>" if notice else "",
         "<h3>Provenance</h3>",
         f"<div class='wide'>{p.table('provenance', provenance_table(p.result))}</div>",
@@ -636,6 +838,7 @@ def _quality_html(page: Page) -> list[str]:
 
 
 SECTIONS: list[Section] = [
+    Section("key", "Key findings", _key_html),
     Section("ranking", "Ranking", _ranking_html, tables=_ranking_tables, charts=_ranking_charts),
     Section("charts", "Charts", _charts_html, needs=_map_needs, tables=_chart_tables, charts=_chart_jobs),
     Section(
@@ -646,6 +849,15 @@ SECTIONS: list[Section] = [
         tables=_averages_tables,
         captions=_averages_captions,
         table_notes=_averages_notes,
+    ),
+    Section(
+        "estimates",
+        "Estimates",
+        estimates_section.section_html,
+        needs=estimates_section.needs,
+        tables=estimates_section.tables,
+        charts=estimates_section.charts_of,
+        captions=estimates_section.captions,
     ),
     Section(
         "gender",
@@ -675,6 +887,7 @@ SECTIONS: list[Section] = [
     Section("coverage", "Coverage", _coverage_html, tables=_coverage_tables),
     Section("methodology", "Methodology", _methodology_html, charts=_methodology_charts),
     Section("sources", "Sources", _sources_html, tables=_sources_tables),
+    Section("annex", "Annex", _annex_html, needs=_annex_needs),
 ]
 
 

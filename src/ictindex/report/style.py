@@ -130,10 +130,26 @@ def legend_below(ax: Axes, ncols: int, clearance: float = 3.4, **kwargs: object)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), borderaxespad=clearance, ncols=ncols, **kwargs)
 
 
+def bottom_centre_axes(fig: Figure) -> Axes | None:
+    """The axes of the bottom row nearest the figure's centre (a legend under it stays within the figure)."""
+    shown = [a for a in fig.axes if a.get_visible() and a.get_subplotspec() is not None]
+    if not shown:
+        return fig.axes[-1] if fig.axes else None
+    last = max(a.get_subplotspec().rowspan.stop for a in shown)
+    row = [a for a in shown if a.get_subplotspec().rowspan.stop == last]
+    columns = row[0].get_subplotspec().get_gridspec().ncols
+
+    def distance(a: Axes) -> float:
+        span = a.get_subplotspec().colspan
+        return abs((span.start + span.stop) / 2 / columns - 0.5)
+
+    return min(row, key=distance)
+
+
 def _legends_below_axes(fig: Figure) -> None:
     """Move figure-level legends (placed "outside" at the figure's edge, where the source line goes)
-    under the last axes, when that axes has no legend of its own."""
-    axes = fig.axes[-1] if fig.axes else None
+    under the bottom row's centre axes (:func:`bottom_centre_axes`), when that axes has no legend of its own."""
+    axes = bottom_centre_axes(fig)
     for legend in list(fig.legends):
         if axes is None or axes.get_legend() is not None:
             return
@@ -141,13 +157,14 @@ def _legends_below_axes(fig: Figure) -> None:
         handles = list(legend.legend_handles)
         legend.remove()
         with style():
-            legend_below(axes, ncols=min(len(labels), 4), handles=handles, labels=labels)
+            legend_below(axes, ncols=min(len(labels), 4 if len(fig.axes) == 1 else 2), handles=handles, labels=labels)
 
 
-def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
+def add_source(fig: Figure, text: str | None, width: int | None = None) -> None:
     """Write ``text`` as the source line at the foot of ``fig`` (left-aligned, 6 pt, wrapped at word
-    boundaries). The figure grows by the line's height and a constrained layout keeps that strip free,
-    so the line never overlaps axes or legends. A second call replaces the text; ``None`` or "" adds none.
+    boundaries within the figure's width, or at ``width`` characters). The figure grows by the line's height
+    and a constrained layout keeps that strip free, so the line never overlaps axes or legends. A second call
+    replaces the text; ``None`` or "" adds none.
     """
     plain_text(fig)
     if not text:
@@ -156,6 +173,8 @@ def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
 
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    if width is None:  # 6-pt DejaVu Sans: about 3.6 pt a character on average, with a margin
+        width = max(40, int(fig.get_size_inches()[0] * 72 / 3.6))
     wrapped = "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
     for old in fig.texts:
         if old.get_gid() == SOURCE_GID:
@@ -173,13 +192,60 @@ def add_source(fig: Figure, text: str | None, width: int = 150) -> None:
 
 
 def save_figure(fig: Figure, stem: str | Path, formats: Iterable[str] = ("png", "svg")) -> list[Path]:
-    """Write ``fig`` as ``stem.png``, ``stem.svg`` (and/or ``pdf``); returns the paths."""
+    """Write ``fig`` as ``stem.png``, ``stem.svg`` (and/or ``pdf``); returns the paths.
+
+    The figure is laid out and drawn once, on an Agg canvas at ``savefig.dpi``: the PNG is that canvas cropped
+    to the tight bounding box (what ``savefig(bbox_inches="tight")`` writes, which draws twice); the layout is
+    then frozen, so the vector formats are drawn once each at exactly the PNG's positions."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     plain_text(fig)
     paths = []
-    for fmt in formats:
-        path = Path(f"{stem}.{fmt}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with style():
-            fig.savefig(path, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-        paths.append(path)
+    formats = list(dict.fromkeys(formats))
+    with style():
+        dpi = mpl.rcParams["savefig.dpi"]
+        pad = mpl.rcParams["savefig.pad_inches"]
+        fig.set_dpi(dpi)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()  # lays out (constrained layout) and renders, once
+        renderer = canvas.get_renderer()
+        tight = fig.get_tightbbox(renderer)
+        box = tight.padded(pad)
+        engine = fig.get_layout_engine()
+        if engine is not None:
+            fig.set_layout_engine("none")  # positions as drawn: every other format matches the PNG
+        for fmt in formats:
+            path = Path(f"{stem}.{fmt}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "png" and _inside(tight, fig):
+                _write_png(canvas, box, dpi, path, fig.get_facecolor())
+            elif fmt == "png":  # text beyond the figure's edge: draw the PNG on the larger box
+                fig.savefig(path, format="png", bbox_inches=box)
+            else:
+                fig.savefig(path, format=fmt, bbox_inches=box, metadata={"Date": None} if fmt == "svg" else None)
+            paths.append(path)
     return paths
+
+
+def _inside(box: object, fig: Figure) -> bool:
+    """Whether ``box`` (inches) lies within the figure, so that the drawn canvas holds all of it."""
+    width, height = fig.get_size_inches()
+    return box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height  # type: ignore[attr-defined]
+
+
+def _write_png(canvas: object, box: object, dpi: float, path: Path, face: object) -> None:
+    """The drawn Agg canvas cropped to ``box`` (inches, from the figure's lower left; the part of it beyond the
+    canvas, the padding, in the figure's ``face`` colour) as a PNG at ``dpi``."""
+    import numpy as np
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+
+    pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
+    height, width = pixels.shape[:2]
+    left, right = round(box.x0 * dpi), round(box.x1 * dpi)  # type: ignore[attr-defined]
+    top, bottom = round(height - box.y1 * dpi), round(height - box.y0 * dpi)  # type: ignore[attr-defined]
+    out = np.empty((bottom - top, right - left, 4), dtype=np.uint8)
+    out[...] = np.round(np.array(to_rgba(face)) * 255).astype(np.uint8)
+    x0, x1, y0, y1 = max(0, left), min(width, right), max(0, top), min(height, bottom)
+    out[y0 - top : y1 - top, x0 - left : x1 - left] = pixels[y0:y1, x0:x1]
+    Image.fromarray(out, "RGBA").save(path, format="png", dpi=(dpi, dpi))

@@ -109,9 +109,36 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
         "sex_disaggregable": "By sex",
         "citation": "Citation",
         "note": "Note",
+        # issue 23: every header readable (no code, no underscore)
+        "itu_region": "ITU region",
+        "region": "UN SDG region" if result.units.resolves_names else "Region",
+        "income": "Income group",
+        "movement": "Rank change",
+        "flag": "Flags",
+        "indicators_present": "Indicators with data",
+        "data_years": "Years observed",
+        "data_year": "Year observed",
+        "median_parity": "Median parity score",
+        "women_behind": "Women behind",
+        "men_behind": "Men behind",
+        "skill": "Skill",
+        "series": "Series",
+        "population_share": "Population covered (share)",
+        "reported_share": "Population reporting (share)",
+        "target": "Target",
+        "target_value": "Target (%)",
+        "distance": "Distance to target (points)",
+        "reached_year": "Year reached or projected",
+        "reached": "Status",
+        "weighted_mean": "Population-weighted mean",
+        "simple_mean": "Simple mean",
+        "grouping": "Grouping",
+        "meets_coverage": "Meets coverage",
+        "marker": "Flag",
+        "meaning": "Meaning",
     }
     if year is not None:
-        fixed["previous_rank"] = f"Rank {year - 1}"
+        fixed["previous_rank"] = f"Rank {year - 1} (ranked both years)"
         fixed["change"] = f"Score change since {year - 1}"
     columns = list(columns)
     if "economy" not in columns:  # a table of indicators, nodes or series: "name" is theirs
@@ -176,7 +203,8 @@ def group_averages(
 ) -> pd.DataFrame:
     """Average index and sub-index scores by group: simple and population-weighted means.
 
-    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by :func:`averages_table`.
+    :func:`ictindex.units.group_means` over the units ranked in ``year``, laid out by
+    :func:`~ictindex.report.tables.averages_table`.
 
     Parameters
     ----------

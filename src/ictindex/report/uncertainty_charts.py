@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from matplotlib.figure import Figure
 
 from ictindex.countries import report_name
 from ictindex.errors import SpecError
-from ictindex.report.style import NEUTRAL, PALETTE, WIDTH, figure_for, style
+from ictindex.report.style import PALETTE, WIDTH, add_source, figure_for, legend_below, style
 
 if TYPE_CHECKING:
     from ictindex.report.document import Report
@@ -59,8 +58,7 @@ def _canvas(ax: Axes | None, height: float, width: float = WIDTH) -> tuple[Figur
 
 def _source(fig: Figure, text: str) -> None:
     """The source line under the chart (a figure label, so the constrained layout keeps room for it)."""
-    width = int(fig.get_figwidth() * 72 / (6.5 * 0.6))  # characters of 6.5 pt type across the figure
-    fig.supxlabel(textwrap.fill(text, width), x=0.01, ha="left", fontsize=6.5, color=NEUTRAL)
+    add_source(fig, text)
 
 
 def rank_uncertainty_chart(
@@ -124,7 +122,7 @@ def rank_uncertainty_chart(
         ax.set_xlabel("rank (1 = best)")
         subset = f"\nfirst {len(table)} of {total} economies by {order} rank" if len(table) < total else ""
         ax.set_title(f"{result.problem.base.framework.name}, {year}: rank uncertainty{subset}")
-        ax.legend(loc="lower right")
+        legend_below(ax, ncols=3)  # under the axes: the whiskers reach every corner of a long ranking
         _source(fig, uncertainty_source(result))
     return fig
 
@@ -170,7 +168,7 @@ def sobol_chart(result: SensitivityResult, *, ax: Axes | None = None, **kwargs: 
         ax.set_xlabel(f"Sobol' index{level}")
         target = "the mean absolute rank shift" if result.target == "rank_shift" else result.target
         ax.set_title(f"What drives the uncertainty of {target}")
-        ax.legend(loc="lower right")
+        legend_below(ax, ncols=3)
         runs = result.runs
         text = uncertainty_source(runs).replace(
             f"{runs.n:,} replications", f"{runs.n:,} runs (n = {result.n}, Saltelli design)"

@@ -42,6 +42,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -415,7 +416,7 @@ def main(data: Path | None = None) -> Path:
     target = out / "itu_panel.csv.gz"
     panel.to_csv(target, index=False, compression={"method": "gzip", "mtime": 0})
     build_economies(data, panel).to_csv(out / "economies.csv", index=False)
-    meta = {
+    meta: dict[str, Any] = {
         "version": PANEL_VERSION,
         "built": _dt.date.today().isoformat(),
         "rows": len(panel),

@@ -1,0 +1,106 @@
+"""The package's shape (issue 25): a light ``import ictindex``, public names kept, the structure script itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ictindex
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """The ``modules`` a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {modules!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def test_import_ictindex_loads_no_heavy_library():
+    heavy = ("scipy", "scipy.stats", "matplotlib", "openpyxl", "rich", "pyarrow", "polars", "dask", "sdmx")
+    assert _loaded_after("import ictindex", heavy) == []
+
+
+def test_first_build_loads_neither_scipy_stats_nor_matplotlib():
+    heavy = ("scipy.stats", "scipy.optimize", "matplotlib", "openpyxl", "rich")
+    assert _loaded_after("import ictindex; ictindex.build_index; ictindex.load_framework", heavy) == []
+
+
+def test_every_public_name_resolves_to_its_module_object():
+    import importlib
+
+    errors = importlib.import_module("ictindex.errors")
+    for name in ictindex.__all__:
+        if name in ictindex._LAZY or hasattr(errors, name):
+            module = importlib.import_module(ictindex._LAZY.get(name, "ictindex.errors"))
+            assert getattr(ictindex, name) is getattr(module, name), name
+        else:  # a stage as a module (issue 27's package face: ictindex.analysis, .gender, .divide, ...)
+            assert getattr(ictindex, name) is importlib.import_module(f"ictindex.{name}"), name
+    assert set(ictindex.__all__) <= set(dir(ictindex))
+
+
+def test_functions_named_like_their_module_stay_functions():
+    """``import ictindex.estimates`` binds the module to the package's attribute; the public function keeps it
+    (as when the package imported every name eagerly), whether the submodule or the name comes first."""
+    probe = (
+        "import ictindex.estimates, ictindex.sensitivity, ictindex.uncertainty, ictindex, types\n"
+        "print(all(isinstance(getattr(ictindex, n), types.FunctionType)"
+        " for n in ('estimates', 'sensitivity', 'uncertainty')))\n"
+        "from ictindex.estimates import estimates\n"
+        "print(ictindex.estimates is estimates)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_submodules_and_former_names_resolve():
+    from ictindex import datasets, units
+
+    assert ictindex.units is units
+    assert datasets.economies is units.economies
+    with pytest.raises(AttributeError):
+        ictindex.no_such_name  # noqa: B018
+    with pytest.raises(AttributeError):
+        datasets.no_such_name  # noqa: B018
+
+
+def test_version_from_one_place():
+    from importlib.metadata import version
+
+    from ictindex import _version, safety  # noqa: F401 - the manifest writer reads the same version
+
+    assert ictindex.__version__ == _version.__version__ == version("ictindex")
+
+
+def test_structure_script_finds_long_functions_modules_and_cycles(tmp_path):
+    """The script's measures on a small package made here: a 61-line stage function, a 601-line module, a cycle
+    through an import inside a function, and an accessor's hop that is allowed."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import structure
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    pkg = tmp_path / "ictindex"
+    (pkg / "report").mkdir(parents=True)
+    (pkg / "__init__.py").write_text('"""root"""\n')
+    (pkg / "report" / "__init__.py").write_text("from ictindex.result import IndexResult\n")
+    body = "".join(f"    x{i} = {i}\n" for i in range(59))
+    (pkg / "panel.py").write_text(f'def long():\n    """doc\n    more"""\n{body}    return 0\n')
+    (pkg / "divide.py").write_text("def f():\n    from ictindex.panel import long\n" + "\n" * 599)
+    (pkg / "units.py").write_text("from ictindex.divide import f\n")
+    (pkg / "result.py").write_text(
+        "class IndexResult:\n    def plot(self):\n        from ictindex.report import x\n\n"
+        "    def other(self):\n        from ictindex.units import y\n"
+    )
+    (pkg / "build.py").write_text("from ictindex import units\n")
+    (pkg / "panel.py").write_text((pkg / "panel.py").read_text() + "from ictindex.units import z\n")
+    found = structure.measure(pkg)
+    assert [(name, n) for _, name, n in found["stage"]] == [("long", 61)]  # def + 59 + return; docstring out
+    assert found["package"] == []
+    assert found["modules"] == [("ictindex/divide.py", 601)]
+    assert [members for members, _ in found["cycles"]] == [["ictindex.divide", "ictindex.panel", "ictindex.units"]]
+    assert [members for members, _ in found["allowed"]] == [["ictindex.report", "ictindex.result"]]
