@@ -149,3 +149,19 @@ def test_treatment_in_a_build_fits_the_reference_year_and_refuses_log_with_goalp
         build_index(panel, fw, units="any", treatment={"method": "winsorise", "winmx": 5})
     plain = build_index(doi_panel, "doi", treatment={"method": "winsorise", "log": False}, min_coverage=0.3)
     assert plain.treatments.empty  # three economies: too few values to judge skewness (nothing treated)
+
+
+def test_skewness_and_kurtosis_are_scipys_bias_corrected_estimators():
+    """The treatment rule's moments, computed without scipy's per-call checks, are scipy's (the treatment loop
+    recomputes them after every winsorised point)."""
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        n = int(rng.integers(4, 80))
+        x = rng.lognormal(size=n) * 10.0 ** int(rng.integers(-3, 6))
+        x[rng.random(n) < 0.1] = np.nan
+        y = x[~np.isnan(x)]
+        if y.size < 4:
+            continue
+        assert skewness(x) == pytest.approx(float(stats.skew(y, bias=False)), rel=1e-12)
+        assert kurtosis(x) == pytest.approx(float(stats.kurtosis(y, bias=False)), rel=1e-12)
+    assert np.isnan(skewness(np.array([1.0, 2.0]))) and np.isnan(kurtosis(np.array([3.0, 3.0, 3.0, 3.0])))

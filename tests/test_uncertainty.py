@@ -388,3 +388,89 @@ def test_report_with_uncertainty_is_one_run(itu, tmp_path):
     assert "id='uncertainty'" in written.html.read_text(encoding="utf-8")
     assert (out / "charts" / "rank_uncertainty.png").exists() and (out / "tables" / "uncertainty.csv").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+# -- streamed summaries, parallel chunks ---------------------------------------------------------------------
+STREAM_SPEC = {
+    "weights": {"noise": 0.25},
+    "aggregation": ["arithmetic", "geometric"],
+    "normalisation": POSITIVE,
+    "exclude_indicator": True,
+}
+RANK_COLUMNS = ["economy", "year", "nominal_rank", "median_rank", "rank_q05", "rank_q95", "nominal_score"]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 512 replications, so that a test of a few thousand streams over several."""
+    import ictindex.replicate
+
+    monkeypatch.setattr(ictindex.replicate, "CHUNK_ELEMENTS", 2**12)
+    monkeypatch.setattr(ictindex.replicate, "MIN_CHUNK", 512)
+
+
+def test_streamed_rank_intervals_equal_those_of_the_kept_draws(itu, small_chunks):
+    """The acceptance of issue 26 at n = 10^4: the summary counted chunk by chunk gives the same rank intervals,
+    median ranks and top-10 shares as the quantiles of every replication's ranks, to the last bit; score
+    intervals within the stated error."""
+    kept = ictindex.uncertainty(itu, "doi_current", STREAM_SPEC, n=10_000, seed=5, keep_draws=True, **BUILD)
+    streamed = ictindex.uncertainty(itu, "doi_current", STREAM_SPEC, n=10_000, seed=5, keep_draws=False, **BUILD)
+    a, b = kept.ranks, streamed.ranks
+    pd.testing.assert_frame_equal(
+        a[[*RANK_COLUMNS, "p_top10", "share_scored"]], b[[*RANK_COLUMNS, "p_top10", "share_scored"]]
+    )
+    assert a["rank_q05"].lt(a["rank_q95"]).any()  # intervals that are intervals
+    error = pd.Series(streamed.score_error, index=streamed.units)
+    error = error.reindex(pd.MultiIndex.from_frame(b[["economy", "year"]])).to_numpy()
+    for column in ("score_q05", "score_q95"):
+        assert (np.abs(a[column] - b[column]) <= error + 1e-15).all()
+    assert error.max() < 1e-4  # bins of a unit's range of normalised values
+    assert streamed.draws is None and kept.draws is not None
+    with pytest.raises(SpecError, match="were not kept") as err:
+        streamed.scores  # noqa: B018
+    assert err.value.field == "keep_draws"
+    np.testing.assert_array_equal(streamed.parameters.to_numpy(), kept.parameters.to_numpy())
+    i = 7_777  # a replication of the streamed result replays as an ordinary build, drawn again from the design
+    np.testing.assert_allclose(_index_scores(streamed.replication(i), kept.units), kept.scores[i], atol=1e-12)
+
+
+def test_two_workers_give_what_one_gives(itu, small_chunks):
+    spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"], "normalisation": POSITIVE}
+    one = ictindex.uncertainty(itu, "doi_current", spec, n=3000, seed=2, keep_draws=True, **BUILD)
+    two = ictindex.uncertainty(itu, "doi_current", spec, n=3000, seed=2, keep_draws=True, n_jobs=2, **BUILD)
+    np.testing.assert_array_equal(one.scores, two.scores)
+    np.testing.assert_array_equal(one.summary.rank_counts, two.summary.rank_counts)
+    np.testing.assert_array_equal(one.summary.score_counts, two.summary.score_counts)
+    pd.testing.assert_frame_equal(one.ranks, two.ranks)
+    for bad in (0, 1.5, True):
+        with pytest.raises(SpecError, match="n_jobs") as err:
+            ictindex.uncertainty(itu, "doi_current", spec, n=8, n_jobs=bad, **BUILD)
+        assert err.value.field == "n_jobs"
+
+
+def test_the_score_range_holds_every_replication(itu):
+    """Every replication's score lies within the range the bins were set on before replication 1."""
+    problem = prepare(itu, "doi_current", STREAM_SPEC, **BUILD)
+    low, high = problem.score_range()
+    result = ictindex.uncertainty(itu, "doi_current", STREAM_SPEC, n=512, seed=9, keep_draws=True, **BUILD)
+    scored = ~np.isnan(result.scores)
+    assert (result.scores[scored] >= np.broadcast_to(low, result.scores.shape)[scored] - 1e-12).all()
+    assert (result.scores[scored] <= np.broadcast_to(high, result.scores.shape)[scored] + 1e-12).all()
+    assert (result.summary.score_min >= low - 1e-12).all() and (result.summary.score_max <= high + 1e-12).all()
+
+
+def test_chunks_run_on_a_dask_cluster_through_joblib(itu, small_chunks):
+    """joblib's dask backend: the chunks on a (small, local) distributed cluster, the same result as in process."""
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_backend
+
+    spec = {"weights": {"noise": 0.25}, "aggregation": ["arithmetic", "geometric"], "normalisation": POSITIVE}
+    here = ictindex.uncertainty(itu, "doi_current", spec, n=2048, seed=4, **BUILD)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
+        distributed.Client(cluster),
+        parallel_backend("dask"),
+    ):
+        there = ictindex.uncertainty(itu, "doi_current", spec, n=2048, seed=4, n_jobs=-1, **BUILD)
+    pd.testing.assert_frame_equal(here.ranks, there.ranks)
+    np.testing.assert_array_equal(here.summary.rank_counts, there.summary.rank_counts)

@@ -196,6 +196,24 @@ class Explanation:
     floored: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     indicators_present: np.ndarray | None = None  # (units, indicators), with an inclusion rule
 
+    @classmethod
+    def concat(cls, parts: list[Explanation], offsets: list[int]) -> Explanation:
+        """One explanation of consecutive blocks of units (``offsets``: the first unit of each block)."""
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+        return cls(
+            present=[np.concatenate([p.present[n] for p in parts]) for n in range(len(first.present))],
+            ok=[np.concatenate([p.ok[n] for p in parts]) for n in range(len(first.ok))],
+            expected=first.expected,
+            floored=[
+                (n, rows + at, cols, v) for p, at in zip(parts, offsets, strict=True) for n, rows, cols, v in p.floored
+            ],
+            indicators_present=None
+            if first.indicators_present is None
+            else np.concatenate([p.indicators_present for p in parts]),
+        )
+
 
 def _positive(
     x: np.ndarray,

@@ -12,16 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
-from ictindex.breaks import detect_breaks
-from ictindex.checks import Settings, check_scores
-from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError
-from ictindex.flags import economy_flags, value_flags, value_notes
 from ictindex.framework import Framework
 from ictindex.gender import (
     PARITY_BAND,
@@ -34,8 +30,12 @@ from ictindex.gender import (
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import PanelCheck
 from ictindex.registry import user_methods
-from ictindex.result import IndexResult
+from ictindex.result import IndexResult, Lazy
 from ictindex.spec import BuildSpec
+from ictindex.unit_tables import UnitTables, min_ranks, unit_tables
+
+if TYPE_CHECKING:
+    from ictindex.fitted import FittedParameters
 
 __all__ = ["build_index", "explain"]
 
@@ -49,17 +49,6 @@ def _library_version() -> str:
 
 def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years)) if len(years) <= 5 else f"{len(years)} years, {years[0]}-{years[-1]}"
-
-
-def _rank(scores: pd.DataFrame, index: str) -> pd.Series:
-    """Rank 1 for the highest score of each year, ties sharing the lowest rank (no score: no rank)."""
-    year, value = scores["year"].to_numpy(), scores[index].to_numpy(dtype="float64")
-    rank = np.full(len(scores), np.nan)
-    scored = ~np.isnan(value)
-    for y in np.unique(year[scored]):
-        at = np.flatnonzero(scored & (year == y))
-        rank[at] = pd.Series(-value[at]).rank(method="min").to_numpy()
-    return pd.Series(rank, index=scores.index).astype("Int64")
 
 
 def _frame(model: IndexModel, array: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
@@ -88,112 +77,101 @@ def _absent_series(model: IndexModel) -> str:
     return f": {len(absent)} of its {len(fw.indicators)} indicators have no series in the data: " + "; ".join(series)
 
 
-def _reported(model: IndexModel, raw: np.ndarray, flags: pd.DataFrame) -> np.ndarray:
-    """``(units, indicators)``: values present before imputation that are not publisher estimates."""
-    reported = ~np.isnan(raw)
-    if flags is not None and not flags.empty:
-        estimates = flags[flags["flag"].str.contains("estimate") & flags["from_year"].isna()]
-        if not estimates.empty:
-            rows = model.units.get_indexer(pd.MultiIndex.from_arrays([estimates["economy"], estimates["year"]]))
-            columns = pd.Index(model.indicators).get_indexer(estimates["indicator"])
-            hit = (rows >= 0) & (columns >= 0)
-            reported[rows[hit], columns[hit]] = False
-    return reported
-
-
 def explain(model: IndexModel) -> IndexResult:
-    """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`."""
+    """The nominal evaluation of a compiled model, as an :class:`~ictindex.result.IndexResult`: the unit-by-unit
+    tables of :mod:`ictindex.unit_tables` (each built when first asked for), the ranks of every year, and the female
+    and male indices of a by-sex build."""
     spec, fw = model.spec, model.framework
-    # set by compile_model (optional only in the dataclass)
-    checked, imputations = cast(PanelCheck, model.checked), cast(pd.DataFrame, model.imputations)
-    wanted = list(spec.years or model.years)
-    node_scores, coverage, floored = model.explain()
-    nodes = _frame(model, node_scores, model.nodes)
-    top_down = fw.top_down_order
-    scores = nodes[top_down].reset_index()
-    scores = scores[scores[top_down].notna().any(axis=1)].reset_index(drop=True)
-    scores["rank"] = _rank(scores, fw.index)
-    if scores[fw.index].notna().sum() == 0:
-        reasons = coverage[coverage["node"] == fw.index]["reason"]
-        absent = _absent_series(model)
-        raise CoverageError(
-            f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}" + absent,
-            year=_years_text(wanted),
-            hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
-            + "add data, use imputation='latest', or lower min_coverage"
-            + (
-                f"; '{fw.current_framework}' is the {fw.name} method on series collected today"
-                f" (build_index(data, '{fw.current_framework}'))"
-                if fw.current_framework
-                else ""
-            ),
-        )
-    sex = spec.sex
-    raw = model.raw if sex == "total" else model.sex_raw[sex]
-    values = model.values if sex == "total" else model.sex_values[sex]
-    normalised = model.normalised if sex == "total" else model.sex_normalised[sex]
-
-    gender = gender_indicators = None
-    if spec.by_sex:
-        total = _frame(model, model.explain("total")[0], model.nodes)
-        female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
-        male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
-        sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
-        female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
-        panel = _plain(checked.panel)
-        gender = gender_table(
-            total,
-            female,
-            male,
-            fw,
-            reasons=reasons,
-            # population by sex of the units table, else the panel's population rows by sex
-            shares=spec.units.female_shares(wanted)
-            if spec.units.has_sex_population and spec.units.kind == "table"
-            else female_shares(panel),
-            band=spec.parity_band,
-            data_years=value_years(sexed, imputations, fw),
-        )
-        gender_indicators = indicator_parity(panel, band=spec.parity_band, years=wanted)
-
-    # value notes (estimates, carried values) and method breaks: from every year's sources, so that a carried
-    # value keeps the note and source of the year it came from (ictindex.flags, ictindex.breaks)
-    log = imputations[imputations["sex"] == "total"] if sex == "total" else imputations
-    # the built years' sources suffice unless a value was carried from a year not built
-    outside = not log.empty and not set(log["from_year"].astype(int)) <= set(model.years)
-    all_sources = indicator_values(checked.values, fw, sex=sex)[1] if outside else model.sources
-    notes = (  # (a panel without notes is not looked at: a wide table's long panel is not made)
-        value_notes(checked.panel, all_sources, sex=sex, years={*wanted, *log["from_year"].astype(int)})
-        if checked.has_notes
-        else None
+    tables = unit_tables(model)
+    if np.isnan(tables.index_scores()).all():
+        _nothing_scored(tables)
+    gender, gender_indicators = _gender(model) if spec.by_sex else (None, None)
+    flags = Lazy(tables.flags)
+    score_issues = tables.score_issues()  # the checks of scores: an error stops the build now
+    return IndexResult(
+        framework=fw,
+        _scores=Lazy(lambda: tables.scores(min_ranks(model.year_code, tables.index_scores()))),
+        _raw=Lazy(tables.raw),
+        _imputed=Lazy(tables.imputed),
+        _normalised=Lazy(tables.normalised),
+        _sources=Lazy(lambda: model.sources),
+        _imputations=model.imputations,
+        _coverage=Lazy(tables.coverage),
+        _issues=tables.issues(score_issues),
+        _floored=Lazy(tables.floored),
+        _gender=gender,
+        _gender_indicators=gender_indicators,
+        _treatments=model.treatments,
+        _treatment_summary=model.treatment_summary,
+        _screening=model.screening,
+        _flags=flags,
+        _economy_flags=Lazy(lambda: tables.economy_flags(flags.build(), score_issues)),
+        _breaks=Lazy(tables.breaks),
+        provenance=provenance(model),
+        spec=spec,
     )
-    flags = value_flags(
-        _frame(model, values, model.indicators),
-        None if notes is None else notes.reindex(model.units).fillna(""),
-        log,
-        notes_of_origin=notes,
+
+
+def _nothing_scored(tables: UnitTables) -> None:
+    fw, wanted = tables.model.framework, tables.wanted
+    coverage = tables.coverage()
+    reasons = coverage[coverage["node"] == fw.index]["reason"]
+    raise CoverageError(
+        f"no economy could be scored on '{fw.code}' in {_years_text(wanted)}" + _absent_series(tables.model),
+        year=_years_text(wanted),
+        hint=(f"most common reason: {reasons.mode().iloc[0]}; " if not reasons.empty else "")
+        + "add data, use imputation='latest', or lower min_coverage"
+        + (
+            f"; '{fw.current_framework}' is the {fw.name} method on series collected today"
+            f" (build_index(data, '{fw.current_framework}'))"
+            if fw.current_framework
+            else ""
+        ),
     )
-    breaks = detect_breaks(all_sources, log, years=wanted)
-    # the checks of scores (ictindex.checks): thin data, a node scored without a whole category
-    score_issues = check_scores(
-        node_scores,
+
+
+def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gender table and the parity of every sex-disaggregated series (:mod:`ictindex.gender`)."""
+    spec, fw = model.spec, model.framework
+    total = _frame(model, model.explain("total")[0], model.nodes)
+    female = _frame(model, model.evaluate(sex="female")[0], model.nodes)
+    male = _frame(model, model.evaluate(sex="male")[0], model.nodes)
+    sexed = {s: _frame(model, model.sex_values[s], model.indicators) for s in ("female", "male")}
+    female, male, reasons = mask_without_sex_data(female, male, sexed["female"], sexed["male"], fw)
+    panel = _plain(cast(PanelCheck, model.checked).panel)
+    gender = gender_table(
+        total,
+        female,
+        male,
         fw,
-        model.units,
-        _reported(model, raw, flags),
-        Settings(fw, dict(spec.checks), spec.units),
+        reasons=reasons,
+        # population by sex of the units table, else the panel's population rows by sex
+        shares=spec.units.female_shares(list(spec.years or model.years))
+        if spec.units.has_sex_population and spec.units.kind == "table"
+        else female_shares(panel),
+        band=spec.parity_band,
+        data_years=value_years(sexed, model.imputations, fw),
     )
-    found = [t for t in (checked.issues, model.check_issues, score_issues) if t is not None and not t.empty]
-    issues = pd.concat(found, ignore_index=True) if found else checked.issues
+    return gender, indicator_parity(panel, band=spec.parity_band, years=list(spec.years or model.years))
 
+
+def provenance(model: IndexModel) -> dict[str, Any]:
+    """What a build used: library, framework and input hashes, every parameter."""
+    return provenance_of(model.spec, list(model.spec.years or model.years), model.input_sha256)
+
+
+def provenance_of(spec: BuildSpec, years: list[int], input_sha256: str | None) -> dict[str, Any]:
+    """The provenance of a build of ``spec`` over ``years`` (of a chunked build too, whose input has no one hash)."""
+    fw = spec.framework
     imputation = spec.imputation
-    provenance = {
+    return {
         "library_version": _library_version(),
         "framework": fw.code,
         "framework_version": fw.version,
         "framework_sha256": fw.sha256,
-        "input_sha256": model.input_sha256,
-        "years": wanted,
-        "sex": sex,
+        "input_sha256": input_sha256,
+        "years": years,
+        "sex": spec.sex,
         "by_sex": spec.by_sex,
         "parity_band": list(spec.parity_band) if spec.by_sex else None,
         "imputation": imputation.method,
@@ -208,28 +186,6 @@ def explain(model: IndexModel) -> IndexResult:
         # methods registered by the user, and built-in names the user replaced (issue 30)
         "user_methods": user_methods(fw, imputation.method, None if spec.treatment is None else spec.treatment.method),
     }
-    return IndexResult(
-        framework=fw,
-        _scores=scores,
-        _raw=_frame(model, raw, model.indicators),
-        _imputed=_frame(model, values, model.indicators),
-        _normalised=_frame(model, normalised, model.indicators),
-        _sources=model.sources,
-        _imputations=imputations,
-        _coverage=coverage.sort_values(["year", "economy", "node"], kind="stable").reset_index(drop=True),
-        _issues=issues,
-        _floored=floored,
-        _gender=gender,
-        _gender_indicators=gender_indicators,
-        _treatments=model.treatments,
-        _treatment_summary=model.treatment_summary,
-        _screening=model.screening,
-        _flags=flags,
-        _economy_flags=economy_flags(_frame(model, values, model.indicators), flags, score_issues),
-        _breaks=breaks,
-        provenance=provenance,
-        spec=spec,
-    )
 
 
 def build_index(
@@ -254,6 +210,7 @@ def build_index(
     groups: pd.DataFrame | None = None,
     missing_years: str | None = None,
     checks: str | Mapping[str, Any] | None = None,
+    fitted: FittedParameters | None = None,
     aggregation: str | Mapping[str, Any] | None = None,
     weights: Any = None,
 ) -> IndexResult:
@@ -262,7 +219,11 @@ def build_index(
     Parameters
     ----------
     data
-        Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`.
+        Tidy long or wide panel (DataFrame, CSV or XLSX path); see :mod:`ictindex.panel`. A Dask DataFrame or a
+        Parquet dataset (a folder of Parquet files, or a glob such as ``"cells/*.parquet"``), partitioned by unit,
+        is built on Dask in two passes and gives a :class:`~ictindex.dask_build.DaskIndexResult` whose tables are
+        Dask DataFrames (``pip install ictindex[dask]``; see :mod:`ictindex.dask_build`); so is a list of Parquet
+        files.
     framework
         A bundled framework name (``"doi"``, ``"doi_current"``...), a YAML path or a
         :class:`~ictindex.framework.Framework` (default ``"doi"``, or the spec's).
@@ -333,6 +294,10 @@ def build_index(
         ``{"jump": "off", "zero_price": "error", "thin_data": {"share": 0.6}}``, or ``"off"`` for none.
         A finding of severity ``error`` stops the build naming the culprits; a ``warning`` is a row of
         ``result.issues`` and an :class:`~ictindex.errors.IctIndexWarning`.
+    fitted
+        Parameters learned over a whole panel of which ``data`` is one chunk (all years of its units):
+        :func:`ictindex.fitted.learn`. Every unit then gets the scores the whole panel gives it; ranks (and the
+        ``no economy could be scored`` check) stay those of the chunk.
 
     aggregation
         How nodes combine their children, overriding the framework's: one method for every node
@@ -347,6 +312,7 @@ def build_index(
     Returns
     -------
     IndexResult
+        (a :class:`~ictindex.dask_build.DaskIndexResult` for a Dask DataFrame or a Parquet dataset)
 
     Examples
     --------
@@ -391,4 +357,22 @@ def build_index(
         if framework is not None:
             changed["framework"] = framework
         spec = spec.replace(**changed) if changed else spec
-    return explain(compile_model(data, spec=spec, groups=groups))
+    if is_dataset(data):  # beyond memory: the same stages, on Dask (imported only here)
+        from ictindex.dask_build import build_dask
+
+        # (typed as the in-memory result for the common case; the Returns section above says what a dataset gives)
+        return build_dask(data, spec=spec, groups=groups, fitted=fitted)  # type: ignore[return-value]
+    return explain(compile_model(data, spec=spec, groups=groups, fitted=fitted))
+
+
+def is_dataset(data: Any) -> bool:
+    """A Dask DataFrame, or a Parquet dataset: a folder, a glob, or a list of files (one file is a table, read in
+    memory)."""
+    if type(data).__module__.split(".")[0] == "dask":
+        return True
+    if isinstance(data, list | tuple) and data and all(isinstance(d, str | Path) for d in data):
+        return True
+    if isinstance(data, str | Path):
+        text = str(data)
+        return any(ch in text for ch in "*?[") or Path(text).is_dir()
+    return False

@@ -231,12 +231,44 @@ def indicator_values(
     values: dict[str, np.ndarray] = {}
     sources: dict[str, np.ndarray] = {}
     for ind in framework.indicators:
-        values[ind.code], sources[ind.code] = _indicator_column(ind, sex if ind.sex_disaggregable else "total", columns)
+        v, ids = _indicator_column(ind, sex if ind.sex_disaggregable else "total", columns)
+        values[ind.code] = v
+        sources[ind.code] = _compact(ids)  # (held for every indicator until the table is made: small integers)
     frame = pd.DataFrame({code: texts.column(ids) for code, ids in sources.items()}, index=index)
-    matrix = np.empty((n_units, len(framework.indicator_codes)), order="F")  # columns contiguous, as pandas keeps them
-    for j, code in enumerate(framework.indicator_codes):
-        matrix[:, j] = values[code]
+    ordered = [values[code] for code in framework.indicator_codes]
+    matrix = _adjacent(ordered)  # the table's own block when its columns are the indicators, in order
+    if matrix is None:
+        matrix = np.empty((n_units, len(ordered)), order="F")  # columns contiguous, as pandas keeps them
+        for j, column in enumerate(ordered):
+            matrix[:, j] = column
     return pd.DataFrame(matrix, index=index, columns=framework.indicator_codes, copy=False), frame
+
+
+def _compact(ids: np.ndarray) -> np.ndarray:
+    """Text numbers in the smallest integer type that holds them (-1: none)."""
+    top = int(ids.max(initial=0))
+    return ids.astype("int8" if top < 2**7 else "int16" if top < 2**15 else "int32")
+
+
+def _adjacent(columns: list[np.ndarray]) -> np.ndarray | None:
+    """The ``(units, k)`` block the columns are, when they are adjacent columns of one column-major array (a wide
+    table whose indicator columns are the framework's, in order): no copy of millions of values."""
+    first = columns[0] if columns else None
+    if first is None or first.base is None or first.dtype != np.float64:
+        return None
+    n, step = first.size, first.itemsize * first.size
+    address = first.__array_interface__["data"][0]
+    for j, column in enumerate(columns):
+        if (
+            column.base is not first.base
+            or column.strides != (first.itemsize,)
+            or column.size != n
+            or column.__array_interface__["data"][0] != address + j * step
+        ):
+            return None
+    return np.lib.stride_tricks.as_strided(
+        first, shape=(n, len(columns)), strides=(first.itemsize, step), writeable=False
+    )
 
 
 class _Columns:
@@ -254,8 +286,8 @@ class _Columns:
         at, value, source_code = found
         texts, n_units = self.texts, self.n_units
         described = np.asarray([texts.id(f"{code} ({label})") for label in self.source_labels] + [0], dtype="int64")
-        if isinstance(at, slice):  # every unit, in order: the column itself
-            v = np.array(value, dtype="float64")
+        if isinstance(at, slice):  # every unit, in order: the column itself (read, never written)
+            v = np.asarray(value, dtype="float64")
         else:
             v = np.full(n_units, np.nan)
             v[at] = value

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,15 @@ import pandas as pd
 from ictindex.errors import MethodError
 from ictindex.registry import imputations, register_imputation
 
-__all__ = ["impute", "impute_cube", "imputed_shares", "em_fill", "IMPUTATION_COLUMNS", "IMPUTATION_METHODS"]
+__all__ = [
+    "impute",
+    "impute_cube",
+    "GroupCentres",
+    "imputed_shares",
+    "em_fill",
+    "IMPUTATION_COLUMNS",
+    "IMPUTATION_METHODS",
+]
 
 IMPUTATION_COLUMNS = ["economy", "year", "indicator", "value", "method", "from_year", "donors"]
 IMPUTATION_METHODS = ("none", "latest", "interpolate", "group_mean", "group_median", "regression", "em")
@@ -61,22 +70,28 @@ def _none(cube: np.ndarray, years: np.ndarray, **_: Any) -> tuple[np.ndarray, np
 
 @register_imputation("latest")
 def _latest(cube: np.ndarray, years: np.ndarray, *, max_gap: int = 3, **_: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Latest available value of the same economy, at most ``max_gap`` years earlier."""
+    """Latest available value of the same economy, at most ``max_gap`` years earlier (an indicator at a time: the
+    work arrays of a cube of millions of units stay a slice of it)."""
     if max_gap < 1:
         raise MethodError(
             f"max_gap must be at least 1 year, got {max_gap}",
             field="max_gap",
             hint="give a whole number of years, 1 or more",
         )
-    n_years = cube.shape[1]
-    position = np.arange(n_years)[None, :, None]
-    observed = ~np.isnan(cube)
-    last = np.maximum.accumulate(np.where(observed, position, -1), axis=1)  # last observed position so far
-    age = position - last
-    take = ~observed & (last >= 0) & (age <= max_gap)
-    source = np.take_along_axis(cube, np.maximum(last, 0), axis=1)
-    filled = np.where(take, source, cube)
-    from_year = np.where(take, np.asarray(years, dtype="float64")[np.maximum(last, 0)], np.nan)
+    filled = np.array(cube, dtype="float64", order="C")  # (economy, year, indicator): rows of the matrix in order
+    from_year = np.full(cube.shape, np.nan)
+    position = np.arange(cube.shape[1])
+    year_of = np.asarray(years, dtype="float64")
+    for j in range(cube.shape[2]):
+        x = cube[:, :, j]
+        missing = np.isnan(x)
+        if not missing.any():
+            continue
+        last = np.maximum.accumulate(np.where(missing, -1, position), axis=1)  # last observed position so far
+        rows, cols = np.nonzero(missing & (last >= 0) & (position - last <= max_gap))
+        source = last[rows, cols]
+        filled[rows, cols, j] = x[rows, source]
+        from_year[rows, cols, j] = year_of[source]
     return filled, from_year
 
 
@@ -102,8 +117,42 @@ def _interpolate(
     return filled, from_year, donors.astype(object)
 
 
+@dataclass(frozen=True)
+class GroupCentres:
+    """Group means (or medians) learned elsewhere, e.g. over every chunk of a panel too large for memory:
+    ``centre[g, t, j]`` is the centre of group ``labels[g]`` in ``years[t]`` for ``indicators[j]``, taken over
+    ``count[g, t, j]`` observed values (see :mod:`ictindex.fitted`)."""
+
+    labels: tuple[str, ...]
+    years: tuple[int, ...]
+    indicators: tuple[str, ...]
+    centre: np.ndarray
+    count: np.ndarray
+
+    def block(self, label: str, years: np.ndarray, indicators: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Centres and counts ``(years, indicators)`` of one group (NaN and 0 where it had no value)."""
+        centre = np.full((len(years), len(indicators)), np.nan)
+        count = np.zeros(centre.shape, dtype="int64")
+        if label not in self.labels:
+            return centre, count
+        g = self.labels.index(label)
+        t = pd.Index(self.years).get_indexer(np.asarray(years))
+        j = pd.Index(self.indicators).get_indexer(list(indicators))
+        rows, cols = np.flatnonzero(t >= 0), np.flatnonzero(j >= 0)
+        centre[np.ix_(rows, cols)] = self.centre[g][np.ix_(t[rows], j[cols])]
+        count[np.ix_(rows, cols)] = self.count[g][np.ix_(t[rows], j[cols])]
+        return centre, count
+
+
 def _group_fill(
-    cube: np.ndarray, years: np.ndarray, group: np.ndarray | None, labels: list[str] | None, by: str, reducer: Any
+    cube: np.ndarray,
+    years: np.ndarray,
+    group: np.ndarray | None,
+    labels: list[str] | None,
+    by: str,
+    reducer: Any,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if group is None:
         raise MethodError(
@@ -116,10 +165,13 @@ def _group_fill(
     for k, label in enumerate(labels or []):
         members = group == k
         block = cube[members]
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
-        counts = (~np.isnan(block)).sum(axis=0)
+        if centres is None:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                centre = reducer(block, axis=0)  # (year, indicator), NaN-aware: COINr's na.rm = TRUE
+            counts = (~np.isnan(block)).sum(axis=0)
+        else:  # learned over every unit of the group, not only those of this cube
+            centre, counts = centres.block(label, years, indicators)
         fill = np.isnan(block) & ~np.isnan(centre)[None]
         filled[members] = np.where(fill, centre[None], block)
         text = np.char.add(f"{by}={label} (", np.char.add(counts.astype(str), " economies)"))
@@ -136,10 +188,12 @@ def _group_mean(
     by: str = "",
     group: np.ndarray | None = None,
     group_labels: list[str] | None = None,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
     **_: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean of the same group's observed values in the same year (COINr ``i_mean_grp``)."""
-    return _group_fill(cube, years, group, group_labels, by, np.nanmean)
+    return _group_fill(cube, years, group, group_labels, by, np.nanmean, centres, indicators)
 
 
 @register_imputation("group_median")
@@ -150,10 +204,12 @@ def _group_median(
     by: str = "",
     group: np.ndarray | None = None,
     group_labels: list[str] | None = None,
+    centres: GroupCentres | None = None,
+    indicators: tuple[str, ...] = (),
     **_: Any,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median of the same group's observed values in the same year (COINr ``i_median_grp``)."""
-    return _group_fill(cube, years, group, group_labels, by, np.nanmedian)
+    return _group_fill(cube, years, group, group_labels, by, np.nanmedian, centres, indicators)
 
 
 @register_imputation("regression")
@@ -266,13 +322,28 @@ def impute_cube(
 
     Returns the filled cube, the year each filled value came from and the donors (text, "" if none).
     """
+    filled, from_year, donors = _impute_cube(cube, years, method, **params)
+    return filled, from_year, np.full(cube.shape, "", dtype=object) if donors is None else donors
+
+
+def _impute_cube(
+    cube: np.ndarray, years: np.ndarray, method: str, **params: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`impute_cube`, the donors ``None`` when the method gives none; observed values restored in place where
+    the method's own arrays allow (no second cube)."""
     out = imputations.get(method).fn(cube, np.asarray(years), **params)
     filled, from_year = out[0], out[1]
-    donors = out[2] if len(out) > 2 else np.full(cube.shape, "", dtype=object)
     observed = ~np.isnan(cube)
-    filled = np.where(observed, cube, filled)
-    from_year = np.where(observed | np.isnan(filled), np.nan, from_year)
-    return filled, from_year, donors
+    if isinstance(filled, np.ndarray) and filled.flags.writeable and not np.may_share_memory(filled, cube):
+        np.copyto(filled, cube, where=observed)
+    else:
+        filled = np.where(observed, cube, filled)
+    kept = observed | np.isnan(filled)
+    if isinstance(from_year, np.ndarray) and from_year.flags.writeable and not np.may_share_memory(from_year, cube):
+        from_year[kept] = np.nan
+    else:
+        from_year = np.where(kept, np.nan, from_year)
+    return filled, from_year, out[2] if len(out) > 2 else None
 
 
 def _group_codes(economies: pd.Index, groups: pd.DataFrame | None, by: str) -> tuple[np.ndarray, list[str]]:
@@ -307,25 +378,25 @@ def impute(
 
     Returns the filled matrix (same index and columns; the input is not changed)
     and the imputation log (:data:`IMPUTATION_COLUMNS`). ``groups`` (economy -> group columns)
-    serves the group methods' ``by``.
+    serves the group methods' ``by``; ``centres=`` (:class:`GroupCentres`) gives them group means learned
+    elsewhere (over every chunk of a panel too large for memory).
     """
     imputations.get(method)  # an unknown method is refused even on an empty matrix
     if method == "none" or values.empty:
         return values.copy(), _empty_log()
-    economy_codes, economies = pd.factorize(values.index.get_level_values("economy"))
+    economy_codes, economies = _economy_codes(values.index)
     if params.get("by"):
         params["group"], params["group_labels"] = _group_codes(pd.Index(economies), groups, params["by"])
     year_values = values.index.get_level_values("year").to_numpy()
     years = np.arange(year_values.min(), year_values.max() + 1)
-    cube = np.full((len(economies), len(years), values.shape[1]), np.nan)
     year_codes = year_values - years[0]
-    cube[economy_codes, year_codes] = values.to_numpy(dtype="float64")
-    filled, from_year, donors = impute_cube(
+    cube, dense = _cube(values, economy_codes, year_codes, len(economies), len(years))
+    filled, from_year, donors = _impute_cube(
         cube, years, method, max_gap=max_gap, indicators=tuple(map(str, values.columns)), **params
     )
-    flat = filled[economy_codes, year_codes]
+    flat = _rows_of(filled, economy_codes, year_codes, dense)
     out = pd.DataFrame(flat, index=values.index, columns=values.columns)
-    imputed_from = from_year[economy_codes, year_codes]
+    imputed_from = _rows_of(from_year, economy_codes, year_codes, dense)
     rows, cols = np.nonzero(~np.isnan(imputed_from))
     if rows.size == 0:
         return out, _empty_log()
@@ -337,10 +408,42 @@ def impute(
             "value": flat[rows, cols],
             "method": method,
             "from_year": imputed_from[rows, cols].astype("int64"),
-            "donors": np.asarray(donors[economy_codes, year_codes], dtype=object)[rows, cols],
+            "donors": "" if donors is None else np.asarray(donors[economy_codes[rows], year_codes[rows], cols], object),
         }
     )
     return out, log.sort_values(["economy", "year", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def _economy_codes(index: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Each row's economy position (in order of first appearance) and the economies, from the index's own codes
+    (no hashing of millions of labels)."""
+    if isinstance(index, pd.MultiIndex) and "economy" in index.names:
+        level = index.names.index("economy")
+        codes, used = pd.factorize(index.codes[level])
+        return codes, index.levels[level][used]
+    codes, labels = pd.factorize(index.get_level_values("economy"))
+    return codes, pd.Index(labels)
+
+
+def _cube(
+    values: pd.DataFrame, economy: np.ndarray, year: np.ndarray, n_economies: int, n_years: int
+) -> tuple[np.ndarray, bool]:
+    """The ``(economy, year, indicator)`` cube of the matrix: a view of it when its rows are every economy in every
+    year, in order (a panel of grid cells), else a new cube with NaN where a unit has no row."""
+    matrix = values.to_numpy(dtype="float64")
+    dense = len(values) == n_economies * n_years and bool((economy * n_years + year == np.arange(len(values))).all())
+    if dense:
+        return matrix.T.reshape(values.shape[1], n_economies, n_years).transpose(1, 2, 0), True
+    cube = np.full((n_economies, n_years, values.shape[1]), np.nan)
+    cube[economy, year] = matrix
+    return cube, False
+
+
+def _rows_of(cube: np.ndarray, economy: np.ndarray, year: np.ndarray, dense: bool) -> np.ndarray:
+    """The cube back as the matrix's rows (a view of a dense cube laid out by economy and year)."""
+    if dense and cube.flags.c_contiguous:
+        return cube.reshape(-1, cube.shape[2])
+    return cube[economy, year]
 
 
 def imputed_shares(values: pd.DataFrame, log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

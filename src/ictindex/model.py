@@ -25,25 +25,27 @@ only (:func:`ictindex.aggregate.aggregate_tree`), chunked over replications to b
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ictindex.aggregate import Explanation, Tree, aggregate_tree
 from ictindex.checks import Settings, check_values, needs_sexes
 from ictindex.coverage import absent_rows, coverage_rows
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
-from ictindex.framework import Framework, Normalisation, Screening
+from ictindex.framework import CheckSetting, Framework, Normalisation, Screening
 from ictindex.impute import IMPUTATION_COLUMNS, impute
-from ictindex.normalise import FittedNormalisation, apply_columns, fit_columns
+from ictindex.normalise import FittedNormalisation, apply_columns, check_columns, fit_columns
 from ictindex.panel import PanelCheck, WideValues, to_panel
 from ictindex.registry import aggregations, normalisations
 from ictindex.screen import screen_units
@@ -52,10 +54,26 @@ from ictindex.tables import as_pandas
 from ictindex.treat import TREATMENT_COLUMNS, apply_rules, fit_treatment
 from ictindex.units import Units
 
-__all__ = ["compile_model", "IndexModel"]
+if TYPE_CHECKING:  # the fitted parameters of a chunked build are learned by a later module
+    from ictindex.fitted import FittedParameters
+
+__all__ = ["compile_model", "IndexModel", "Staged", "stage_values", "PANEL_CHECKS", "check_settings"]
 
 #: Elements of one ``(replications, units)`` work array (1 MiB: the arrays of a chunk stay in cache).
 CHUNK_ELEMENTS = 2**17
+#: Units aggregated at once in a nominal evaluation (bounds the work arrays of a build of millions of units).
+BLOCK_UNITS = 2**16
+
+
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS libraries once (it reads the process's memory maps)
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread: the engine's matrix products are small ((units x children) by
+    (children x weight sets)), and the threads of a BLAS only contend for the cores."""
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -76,12 +94,14 @@ class IndexModel:
     tree: Tree
     raw: np.ndarray
     values: np.ndarray
-    normalised: np.ndarray
+    _normalised_total: np.ndarray | None  # None: normalised when asked for (see ``normalised``)
     fitted: FittedNormalisation
     sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
     sex_normalised: Mapping[str, np.ndarray] = field(default_factory=dict)
     sex_raw: Mapping[str, np.ndarray] = field(default_factory=dict)
-    sources: pd.DataFrame | None = None
+    _sources_table: pd.DataFrame | None = None  # None: derived again when asked for (see ``sources``)
+    # the sources the checks changed (economy, year, indicator, text), applied again to sources derived again
+    _source_changes: pd.DataFrame | None = None
     imputations: pd.DataFrame | None = None
     checked: PanelCheck | None = None
     economies: tuple[str, ...] = ()
@@ -99,6 +119,37 @@ class IndexModel:
     _all_year_code: np.ndarray | None = None
     _all_years: tuple[int, ...] = ()
     _all_sex_values: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # normalised values of each normalisation alternative evaluated (fitted once, then reused)
+    _normalised_cache: dict[Any, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def normalised(self) -> np.ndarray:
+        """The normalised values ``(units, indicators)`` of the build, computed when first asked for and kept (a
+        build of millions of units normalises a block at a time in :meth:`nominal` and keeps none)."""
+        if self._normalised_total is None:
+            object.__setattr__(self, "_normalised_total", self.normalise_rows(slice(None)))
+        return cast(np.ndarray, self._normalised_total)
+
+    @property
+    def sources(self) -> pd.DataFrame | None:
+        """Where each value came from (series code and publisher), per unit and indicator: derived again from the
+        validated panel when first asked for (a build of millions of units holds no text it was not asked for)."""
+        if self._sources_table is None and self.checked is not None:
+            sources = indicator_values(self.checked.values, self.framework, sex=self.spec.sex)[1]
+            if not sources.index.equals(self.units):
+                sources = sources.reindex(self.units).fillna("")
+            if self._source_changes is not None:
+                sources = _with_changes(sources, self._source_changes)
+            object.__setattr__(self, "_sources_table", sources)
+        return self._sources_table
+
+    def normalise_rows(self, rows: slice) -> np.ndarray:
+        """The normalised values of some units (a slice of :attr:`units`), with the fitted parameters."""
+        inds = list(self.framework.indicators)
+        units = self.units if rows == slice(None) else self.units[rows]
+        fitted = _restrict(self.fitted, self.years)
+        specs = [i.normalisation for i in inds]
+        return apply_columns(self.values[rows], inds, specs, fitted, self.year_code[rows], units)
 
     # -- labels ---------------------------------------------------------------------------
     @property
@@ -132,6 +183,21 @@ class IndexModel:
                 field="weights",
                 hint="see model.edges",
             ) from None
+
+    def for_evaluation(self) -> IndexModel:
+        """This model without the tables only a build's explanation reads (the validated panel, sources,
+        imputation and treatment logs, the checks' findings): what a worker process needs to evaluate variants."""
+        return dataclasses.replace(
+            self,
+            checked=None,
+            _sources_table=None,
+            _source_changes=None,
+            check_issues=None,
+            imputations=None,
+            screening=None,
+            treatments=None,
+            groups=None,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -199,7 +265,7 @@ class IndexModel:
                 field="sex",
                 hint="compile with by_sex=True (or sex='female'/'male') on a panel with by-sex rows",
             )
-        with threadpool_limits(1, user_api="blas"):  # small matrix products: one thread beats several, under load too
+        with one_blas_thread():  # small matrix products: one thread beats several, under load too
             out = self._evaluate(W, norm_keys, agg_keys, sex, chunk)
         return self.as_frame(out) if as_frame else out
 
@@ -224,28 +290,21 @@ class IndexModel:
     ) -> np.ndarray:
         r = W.shape[0]
         out = np.empty((r, len(self.units), len(self.nodes)))
-        groups: dict[tuple[Any, Any], list[int]] = {}
-        for i, key in enumerate(zip(norm_keys, agg_keys, strict=True)):
-            groups.setdefault(key, []).append(i)
-        cache: dict[Any, np.ndarray] = {}
         step = chunk or max(1, CHUNK_ELEMENTS // max(1, len(self.units)))
-        for (norm_key, agg_key), rows in groups.items():
-            x = cache.get(norm_key)
-            if x is None:
-                x = cache[norm_key] = self._normalised(norm_key, sex)
+        for (norm_key, agg_key), rows in _variant_groups(norm_keys, agg_keys):
+            x = self._normalised(norm_key, sex)
             methods = [m for m, _ in agg_key] if agg_key is not None else None
             params = [p for _, p in agg_key] if agg_key is not None else None
-            rows_array = np.asarray(rows)
-            contiguous = rows_array.size == r
-            for start in range(0, len(rows), step):
+            size = r if rows is None else rows.size
+            for start in range(0, size, step):
                 check = start == 0  # a user's aggregation is checked on the first chunk, not in every replication
-                if contiguous:
+                if rows is None:  # every weight set: write into the output in place
                     part: Any = slice(start, start + step)
                     aggregate_tree(
                         x, self.tree, W[part], methods, params=params, units=self.units, out=out[part], check=check
                     )
                 else:
-                    part = rows_array[start : start + step]
+                    part = rows[start : start + step]
                     out[part] = aggregate_tree(
                         x, self.tree, W[part], methods, params=params, units=self.units, check=check
                     )
@@ -256,10 +315,35 @@ class IndexModel:
     def explain(self, sex: str | None = None) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
         """The nominal evaluation with what it saw: scores ``(units, nodes)`` (scaled), the coverage
         table and the floored values."""
+        scores, explanation = self.nominal(sex)
+        coverage, floored = self.coverage(cast(Explanation, explanation))
+        return scores, coverage, floored
+
+    def nominal(self, sex: str | None = None, *, explained: bool = True) -> tuple[np.ndarray, Explanation | None]:
+        """The nominal scores ``(units, nodes)`` (scaled) and (``explained``) what the aggregation saw (presence of
+        every node's children, floored values), a block of :data:`BLOCK_UNITS` units at a time (bounded work
+        arrays; without normalised values kept, each block is normalised, used and let go)."""
         sex = self.spec.sex if sex is None else sex
-        x = self.normalised if sex == "total" else self.sex_normalised[sex]
-        explanation = Explanation()
-        scores = aggregate_tree(x, self.tree, units=self.units, explain=explanation)[0] * self.framework.scale
+        x = self._normalised_total if sex == "total" else self.sex_normalised[sex]
+        n = len(self.units)
+        scores = np.empty((n, len(self.nodes)))
+        parts: list[Explanation | None] = []
+        offsets: list[int] = []
+        for start in range(0, max(n, 1), BLOCK_UNITS):
+            block = slice(start, start + BLOCK_UNITS)
+            part = Explanation() if explained else None
+            units = self.units if n <= BLOCK_UNITS else self.units[block]
+            values = x[block] if x is not None else self.normalise_rows(block)
+            scores[block] = aggregate_tree(values, self.tree, units=units, explain=part)[0]
+            parts.append(part)
+            offsets.append(start)
+        if self.framework.scale != 1:
+            scores *= self.framework.scale
+        return scores, Explanation.concat(cast(list[Explanation], parts), offsets) if explained else None
+
+    def coverage(self, explanation: Explanation) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The coverage table (nodes not scored or scored with children missing, economies absent or screened
+        out) and the floored values of a nominal evaluation."""
         coverage, floored = coverage_rows(self.tree, explanation, self.units)
         absent = absent_rows(
             list(self.economies),
@@ -276,7 +360,7 @@ class IndexModel:
         for extra in (absent, screened):
             if not extra.empty:
                 coverage = pd.concat([coverage, extra], ignore_index=True) if not coverage.empty else extra
-        return scores, coverage, floored
+        return coverage, floored
 
     # -- argument checks ------------------------------------------------------------------------
     def _weights(self, weights: Any) -> np.ndarray:
@@ -400,9 +484,19 @@ class IndexModel:
             out.append((ind.code, tuple(sorted((k, _frozen(v)) for k, v in spec.items()))))
         return tuple(out)
 
+    def normalised_values(
+        self, normalisation: str | Mapping[str, Any] | None = None, sex: str | None = None
+    ) -> np.ndarray:
+        """The ``(units, indicators)`` normalised values under a normalisation choice (as :meth:`evaluate` takes
+        one; default the build's), fitted as the build fits them. Each choice is fitted once and kept."""
+        return self._normalised(self._normalisation_key(normalisation), self.spec.sex if sex is None else sex)
+
     def _normalised(self, key: tuple | None, sex: str) -> np.ndarray:
         if key is None:
             return self.normalised if sex == "total" else self.sex_normalised[sex]
+        cached = self._normalised_cache.get((key, sex))
+        if cached is not None:
+            return cached
         specs = [Normalisation(**{k: _thawed(v) for k, v in items}) for _, items in key]
         inds = list(self.framework.indicators)
         fitted = fit_columns(
@@ -414,11 +508,30 @@ class IndexModel:
             self.spec.reference_year,
         )
         values = self.values if sex == "total" else self.sex_values[sex]
-        return apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
+        x = apply_columns(values, inds, specs, _restrict(fitted, self.years), self.year_code, self.units)
+        self._normalised_cache[(key, sex)] = x
+        return x
 
     def _fit_values(self) -> np.ndarray:
         arrays: list[Any] = [self._all_values, *self._all_sex_values.values()]
         return np.stack(arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _variant_groups(norm_keys: list[Any], agg_keys: list[Any]) -> list[tuple[tuple[Any, Any], np.ndarray | None]]:
+    """The weight sets sharing a normalisation and an aggregation choice (``None``: every weight set). A choice
+    given once is one object repeated, so that common case costs no hashing per weight set."""
+    if all(k is norm_keys[0] for k in norm_keys) and all(k is agg_keys[0] for k in agg_keys):
+        return [((norm_keys[0], agg_keys[0]), None)]
+    codes: list[Any] = []
+    for keys in (norm_keys, agg_keys):
+        distinct: dict[Any, int] = {}
+        codes.append(np.fromiter((distinct.setdefault(k, len(distinct)) for k in keys), dtype="intp", count=len(keys)))
+        codes.append(list(distinct))
+    pairs, inverse = np.unique(np.stack([codes[0], codes[2]], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(pairs) + 1))
+    return [((codes[1][a], codes[3][b]), order[bounds[g] : bounds[g + 1]]) for g, (a, b) in enumerate(pairs.tolist())]
 
 
 class _FrozenParams(tuple):
@@ -589,12 +702,22 @@ def _groups(data: Any, groups: pd.DataFrame | None, units: Units | None = None) 
     return groups.set_index("economy") if "economy" in groups.columns else groups.copy()
 
 
+def _without_groups(data: Any) -> Any:
+    """The panel without the groups ``read_coinr`` carries in ``attrs`` (read by :func:`_groups`): pandas copies
+    ``attrs`` deeply at every step of the validation."""
+    if isinstance(data, pd.DataFrame) and "groups" in data.attrs:
+        data = data.copy(deep=False)
+        data.attrs = {k: v for k, v in data.attrs.items() if k != "groups"}
+    return data
+
+
 def compile_model(
-    data: pd.DataFrame | str | Path,
+    data: pd.DataFrame | str | Path | PanelCheck,
     framework: str | Path | Framework | None = None,
     *,
     spec: BuildSpec | None = None,
     groups: pd.DataFrame | None = None,
+    fitted: FittedParameters | None = None,
     **arguments: Any,
 ) -> IndexModel:
     """Resolve a build into an :class:`~ictindex.model.IndexModel` (same keywords as :func:`ictindex.build_index`).
@@ -603,33 +726,92 @@ def compile_model(
     availability (on the observed values before imputation, or on the imputed ones), treat outliers
     (fitted on the reference year), fit the normalisation. ``data`` may be a pandas, polars or pyarrow
     table (converted once here, :func:`ictindex.tables.as_pandas`) or a file path.
+
+    ``fitted`` (:class:`~ictindex.fitted.FittedParameters`) gives the parameters learned elsewhere (the years
+    built, group means for imputation, treatment rules, the fitted normalisation): this panel is then one
+    chunk of a larger one, and every unit is compiled as it would be with the whole panel at hand.
     """
     data = as_pandas(data)
-    if spec is None:
-        spec = BuildSpec.create("doi" if framework is None else framework, **arguments)
-    elif framework is not None or arguments:
-        spec = spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+    spec = _build_spec(framework, spec, arguments)
     groups = _groups(data, as_pandas(groups, what="groups"), spec.units)
+    staged = stage_values(data, spec, groups, fitted)
+    return _compiled(staged, spec, groups, fitted)
+
+
+def _build_spec(framework: Any, spec: BuildSpec | None, arguments: dict[str, Any]) -> BuildSpec:
+    if spec is None:
+        return BuildSpec.create("doi" if framework is None else framework, **arguments)
+    if framework is not None or arguments:
+        return spec.replace(**({"framework": framework} if framework is not None else {}), **arguments)
+    return spec
+
+
+@dataclass
+class Staged:
+    """A build's values before normalisation: validated, derived, screened, imputed and treated (see
+    :func:`stage_values`). ``values`` are the observed values (total), ``filled`` the imputed and treated ones;
+    ``sex_raw``/``sex_filled`` the same of each sex; ``log`` the imputation log of every sex."""
+
+    checked: PanelCheck
+    index: pd.MultiIndex
+    values: pd.DataFrame
+    sources: pd.DataFrame
+    filled: pd.DataFrame
+    log: pd.DataFrame
+    screening: pd.DataFrame | None = None
+    sex_raw: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sex_filled: dict[str, pd.DataFrame] = field(default_factory=dict)
+    treatment_rules: Mapping[tuple[str, Any], Any] | None = None
+    treatment_log: pd.DataFrame | None = None
+    treatment_summary: pd.DataFrame | None = None
+    check_issues: pd.DataFrame | None = None
+    year_maxima: pd.DataFrame | None = None
+    source_changes: pd.DataFrame | None = None
+
+    @property
+    def sexes(self) -> tuple[str, ...]:
+        return tuple(self.sex_raw)
+
+
+#: Checks whose finding concerns every unit of a year at once (``percent_as_fraction``: every value of a year
+#: between 0 and 1). A chunk of a panel (``fitted``) is not checked for them: pass one runs them once over the
+#: whole panel, on the greatest value of each indicator and year (:mod:`ictindex.fitted`).
+PANEL_CHECKS = ("percent_as_fraction",)
+
+
+def check_settings(spec: BuildSpec, chunk: bool = False) -> Settings:
+    """The build's check settings; for a ``chunk`` of a panel, without the :data:`PANEL_CHECKS`."""
+    overrides = dict(spec.checks)
+    if chunk:
+        overrides |= {name: CheckSetting(severity="off") for name in PANEL_CHECKS}
+    return Settings(spec.framework, overrides, spec.units)
+
+
+def stage_values(
+    data: Any,
+    spec: BuildSpec,
+    groups: pd.DataFrame | None = None,
+    fitted: FittedParameters | None = None,
+    *,
+    treat: bool = True,
+    stop: bool = True,
+    maxima: bool = False,
+) -> Staged:
+    """Validate, derive, check, screen, impute and (with ``treat``) treat: every stage before the normalisation.
+
+    With ``fitted``, group imputation uses its group means and the treatment its rules (learned over every chunk
+    of a panel), and the checks of the whole panel (:data:`PANEL_CHECKS`) are left to pass one; without, they are
+    learned from ``data``. ``stop=False`` lists the checks' findings without raising or warning (pass one: pass
+    two raises and warns); ``maxima`` keeps the greatest value of each year and indicator before the checks (what
+    pass one runs the :data:`PANEL_CHECKS` on)."""
     fw = spec.framework
     with_sexes = spec.by_sex or spec.sex != "total"
     if with_sexes:
         _check_sex_methods(fw)
-    checked = to_panel(
-        data,
-        fw,
-        extra_names=dict(spec.extra_names) or None,
-        known_series=None if spec.known_series is None else dict(spec.known_series),
-        units=spec.units,
-    )
-    if checked.n_values == 0:
-        raise CoverageError(
-            "the panel holds no usable values",
-            file=str(data) if isinstance(data, str | Path) else None,
-            hint="check the file and its columns",
-        )
+    checked = _checked(data, spec)
     values, sources = indicator_values(checked.values, fw, sex="total")
     sexes = ("female", "male") if with_sexes else ()
-    settings = Settings(fw, dict(spec.checks), spec.units)
+    settings = check_settings(spec, chunk=fitted is not None)
     # female and male values: for a by-sex build, and for the sex_total check wherever the panel has them
     compared = sexes or (("female", "male") if needs_sexes(checked, fw, settings) else ())
     sexed = {s: indicator_values(checked.values, fw, sex=s) for s in compared}
@@ -640,6 +822,8 @@ def compile_model(
     values, sources = values.reindex(index), sources.reindex(index).fillna("")
     if spec.sex != "total":  # where a female (male) build's values came from
         sources = sexed[spec.sex][1].reindex(index).fillna("")
+    year_maxima = values.groupby(level="year").max() if maxima else None
+    before = sources
     # the checks stage (ictindex.checks): zero prices set aside, totals derived from female and male values
     found = check_values(
         values,
@@ -651,9 +835,11 @@ def compile_model(
         window=spec.imputation.max_gap if spec.imputation.method != "none" else 0,
         panel=lambda: checked.panel,
         units=spec.units,
+        stop=stop,
         inplace=True,  # the build's own matrix
     )
     values, sources = found.values, found.sources
+    source_changes = None if sources is before else _changes(before, sources)
     sexed = {s: (found.sexes[s], sexed[s][1]) for s in sexes}
     if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
         keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
@@ -664,8 +850,7 @@ def compile_model(
         keep, screening = _screen(values, spec, "observed")
         index = index[keep]
         values, sources = values[keep], sources[keep]
-    imputation = spec.imputation
-    filled, log = impute(values, imputation.method, groups=groups, **imputation.options())
+    filled, log = _impute(values, spec, groups, fitted, "total")
     if spec.screening is not None and spec.screening.count == "imputed":
         keep, screening = _screen(filled, spec, "imputed")
         index = index[keep]
@@ -674,93 +859,165 @@ def compile_model(
             pd.DataFrame({"economy": index.get_level_values("economy"), "year": index.get_level_values("year")}),
             on=["economy", "year"],
         )
-    treatment_rules = treatment_log = treatment_summary = None
-    if spec.treatment is not None:
+    staged = Staged(checked, index, values, sources, filled, log.assign(sex="total"), screening)
+    staged.check_issues, staged.year_maxima, staged.source_changes = found.issues, year_maxima, source_changes
+    if treat:
+        _treat(staged, spec, fitted)
+    for s in sexes:
+        _stage_sex(staged, s, sexed[s][0].reindex(index), spec, groups, fitted)
+    return staged
+
+
+def _checked(data: Any, spec: BuildSpec) -> PanelCheck:
+    """The validated panel (given as such when an uncertainty analysis compiles its alternatives)."""
+    checked = (
+        data
+        if isinstance(data, PanelCheck)
+        else to_panel(
+            _without_groups(data),
+            spec.framework,
+            extra_names=dict(spec.extra_names) or None,
+            known_series=None if spec.known_series is None else dict(spec.known_series),
+            units=spec.units,
+        )
+    )
+    if checked.n_values == 0:
+        raise CoverageError(
+            "the panel holds no usable values",
+            file=str(data) if isinstance(data, str | Path) else None,
+            hint="check the file and its columns",
+        )
+    return checked
+
+
+def _impute(
+    values: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: Any, sex: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    imputation = spec.imputation
+    if imputation.method == "none":  # nothing to fill: the values themselves (never written), not a copy
+        return values, pd.DataFrame(columns=IMPUTATION_COLUMNS)
+    centres = None if fitted is None else fitted.centres(sex)
+    options = imputation.options() | ({"centres": centres} if centres is not None else {})
+    return impute(values, imputation.method, groups=groups, **options)
+
+
+def _treat(staged: Staged, spec: BuildSpec, fitted: Any) -> None:
+    """Outlier treatment of the total values: rules fitted on them (or given), applied and logged."""
+    if spec.treatment is None:
+        return
+    if fitted is not None and fitted.treatment is not None:
+        rules, summary = fitted.treatment, fitted.treatment_summary
+    else:
         options = spec.treatment.model_dump(exclude_none=True)
-        treatment_rules, treatment_summary = fit_treatment(
-            filled,
+        rules, summary = fit_treatment(
+            staged.filled,
             options.pop("method"),
             reference_year=spec.reference_year,
             indicators=options.pop("indicators", None),
             **options,
         )
-        filled, treatment_log = apply_rules(filled, treatment_rules)
-        treatment_log = treatment_log.assign(sex="total")
-    log = log.assign(sex="total")
-    sex_filled, sex_raw = {}, {}
-    for s in sexes:
-        raw_s = sexed[s][0].reindex(index)
-        filled_s, log_s = impute(raw_s, imputation.method, groups=groups, **imputation.options())
-        if treatment_rules is not None:
-            filled_s, treated_s = apply_rules(filled_s, treatment_rules)
-            treatment_log = pd.concat([treatment_log, treated_s.assign(sex=s)], ignore_index=True)
-        disaggregable = [i.code for i in fw.indicators if i.sex_disaggregable]
-        log = pd.concat([log, log_s[log_s["indicator"].isin(disaggregable)].assign(sex=s)], ignore_index=True)
-        sex_filled[s], sex_raw[s] = filled_s, raw_s
+    staged.filled, log = apply_rules(staged.filled, rules)
+    staged.treatment_rules, staged.treatment_log, staged.treatment_summary = rules, log.assign(sex="total"), summary
 
-    main = filled if spec.sex == "total" else sex_filled[spec.sex]
+
+def _stage_sex(
+    staged: Staged, sex: str, raw: pd.DataFrame, spec: BuildSpec, groups: pd.DataFrame | None, fitted: Any
+) -> None:
+    """The female (male) values: imputed as the total, treated with the total's rules."""
+    filled, log = _impute(raw, spec, groups, fitted, sex)
+    if staged.treatment_rules is not None:
+        filled, treated = apply_rules(filled, staged.treatment_rules)
+        staged.treatment_log = pd.concat([staged.treatment_log, treated.assign(sex=sex)], ignore_index=True)
+    disaggregable = [i.code for i in spec.framework.indicators if i.sex_disaggregable]
+    own = log[log["indicator"].isin(disaggregable)].assign(sex=sex)
+    staged.log = pd.concat([staged.log, own], ignore_index=True)
+    staged.sex_filled[sex], staged.sex_raw[sex] = filled, raw
+
+
+def built_years(staged: Staged, spec: BuildSpec, fitted: Any = None) -> tuple[list[int], BuildSpec]:
+    """The years to build and the spec that records them: ``spec.years`` (those the data hold, with
+    ``missing_years="warn"``), or every year with data; with ``fitted``, the years pass one chose over the whole
+    panel (a chunk may lack some of them)."""
+    if fitted is not None and fitted.years:
+        years = list(fitted.years)
+        return years, spec if spec.years is None or tuple(spec.years) == tuple(years) else spec.model_copy(
+            update={"years": tuple(years)}
+        )
+    main = staged.filled if spec.sex == "total" else staged.sex_filled[spec.sex]
     with_data = main.notna().any(axis=1).to_numpy()
-    data_years = sorted(set(index.get_level_values("year")[with_data].tolist()))
+    data_years = _years_of(staged.index, with_data)
     if spec.years is None:
-        wanted = data_years
-    else:
-        wanted = list(spec.years)
-        if not set(wanted) & set(data_years):
-            raise CoverageError(
-                f"no data for any indicator of '{fw.code}' in year(s) {wanted}",
-                year=", ".join(map(str, wanted)),
-                hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
-                if data_years
-                else "check the indicator codes",
-            )
-        wanted, spec = _available_years(spec, wanted, data_years)
-    all_years = tuple(sorted(set(index.get_level_values("year").tolist())))
-    listed = set(spec.units.codes) if spec.units.expected else set()
+        return data_years, spec
+    wanted = list(spec.years)
+    if not set(wanted) & set(data_years):
+        raise CoverageError(
+            f"no data for any indicator of '{spec.framework.code}' in year(s) {wanted}",
+            year=", ".join(map(str, wanted)),
+            hint=f"choose among the years with data: {data_years[:3]} ... {data_years[-3:]}"
+            if data_years
+            else "check the indicator codes",
+        )
+    return available_years(spec, wanted, data_years, stacklevel=6)
+
+
+def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, given: Any) -> IndexModel:
+    """Fit (or take) the normalisation of the staged values, apply it to the years built, and hold it all."""
+    fw, index, sexes = spec.framework, staged.index, staged.sexes
+    wanted, spec = built_years(staged, spec, given)
+    all_years = tuple(_years_of(index))
+    # a chunk of a panel (``given``) lists its own units only: pass one finds the listed units of no chunk
+    listed = set(spec.units.codes) if spec.units.expected and given is None else set()
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
-    all_values = filled.to_numpy(dtype="float64")
-    all_sex = {s: sex_filled[s].to_numpy(dtype="float64") for s in sexes}
+    all_values = staged.filled.to_numpy(dtype="float64")
+    all_sex = {s: staged.sex_filled[s].to_numpy(dtype="float64") for s in sexes}
     keep = index.get_level_values("year").isin(wanted)
     units = _rows(index, keep)
-    built_years = tuple(y for y in all_years if y in set(wanted))
-    year_code = np.searchsorted(np.asarray(built_years), units.get_level_values("year").to_numpy())
+    years = tuple(y for y in all_years if y in set(wanted))
+    year_code = np.searchsorted(np.asarray(years), units.get_level_values("year").to_numpy())
+    year_code = year_code.astype("int8" if len(years) < 2**7 else "int16" if len(years) < 2**15 else "int32")
     # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
     # built); otherwise each year built is fitted on its own values, and other years play no part
     if spec.reference_year is None:
-        fit_rows, fit_code, fit_years = keep, year_code, built_years
+        fit_rows, fit_code, fit_years = keep, year_code, years
     else:
         fit_rows = np.ones(len(index), dtype=bool)
         fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
         fit_years = all_years
     fit_values = _rows(all_values, fit_rows)
     fit_sex = {s: _rows(a, fit_rows) for s, a in all_sex.items()}
-    fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
-    fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
+    if given is not None and given.normalisation is not None:
+        fitted = given.normalisation
+    else:
+        fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
+        fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
 
-    fitted_built = _restrict(fitted, built_years)
+    fitted_built = _restrict(fitted, years)
     kept_values = _rows(all_values, keep)
-    normalised = apply_columns(kept_values, inds, specs, fitted_built, year_code, units)
+    check_columns(kept_values, inds, specs, units)  # normalised when asked for; what cannot be is refused now
     sex_values = {s: _rows(a, keep) for s, a in all_sex.items()}
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
-    log = log[log["year"].isin(wanted)].reset_index(drop=True)
+    log = staged.log[staged.log["year"].isin(wanted)].reset_index(drop=True)
     if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
-        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}  # type: ignore[no-redef]
+        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}
         own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
         log = log[own].reset_index(drop=True)
+    checked, screening, treatment_log = staged.checked, staged.screening, staged.treatment_log
     return IndexModel(
         spec=spec.model_copy(update={"years": tuple(wanted)}) if spec.years is None else spec,
         units=units,
         year_code=year_code,
-        years=built_years,
+        years=years,
         tree=Tree.from_framework(fw, spec.min_coverage),
-        raw=_rows(values.to_numpy(dtype="float64"), keep),
+        raw=_rows(staged.values.to_numpy(dtype="float64"), keep),
         values=kept_values,
-        normalised=normalised,
+        _normalised_total=None,
         fitted=fitted,
         sex_values=sex_values,
         sex_normalised=sex_normalised,
-        sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in sex_raw.items()},
-        sources=_rows(sources, keep),
+        sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in staged.sex_raw.items()},
+        _sources_table=_rows(staged.sources, keep) if len(index) <= BLOCK_UNITS else None,
+        _source_changes=staged.source_changes,
         imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
         checked=checked,
         # every economy of the input, and with a units table (or units="iso3") every unit it lists
@@ -770,10 +1027,10 @@ def compile_model(
         treatments=None
         if treatment_log is None
         else treatment_log[treatment_log["year"].isin(wanted)].reset_index(drop=True)[[*TREATMENT_COLUMNS, "sex"]],
-        treatment_summary=treatment_summary,
+        treatment_summary=staged.treatment_summary,
         groups=groups,
         _listed_only=frozenset(listed - set(checked.economies)),
-        check_issues=found.issues,
+        check_issues=staged.check_issues,
         _all_values=fit_values,
         _all_year_code=fit_code,
         _all_years=fit_years,
@@ -781,7 +1038,17 @@ def compile_model(
     )
 
 
-def _available_years(spec: BuildSpec, wanted: list[int], data_years: list[int]) -> tuple[list[int], BuildSpec]:
+def _years_of(index: pd.MultiIndex, rows: np.ndarray | None = None) -> list[int]:
+    """The years of the units (of the ``rows`` marked), sorted: from the index's codes (no number per unit)."""
+    position = index.names.index("year")
+    codes = index.codes[position] if rows is None else index.codes[position][rows]
+    in_use = np.bincount(codes[codes >= 0], minlength=len(index.levels[position])) > 0
+    return sorted(int(y) for y in index.levels[position][in_use])
+
+
+def available_years(
+    spec: BuildSpec, wanted: list[int], data_years: list[int], *, stacklevel: int = 4
+) -> tuple[list[int], BuildSpec]:
     """The years asked for that the data hold. A year without data is an error naming it (a replayed spec on a
     file lacking some of its years), or with ``missing_years="warn"`` (``years="available"``) a warning, and the
     spec then records the years built."""
@@ -802,9 +1069,51 @@ def _available_years(spec: BuildSpec, wanted: list[int], data_years: list[int]) 
     warnings.warn(
         f'no data in {text}: built {", ".join(map(str, kept))} only (years="available")',
         IctIndexWarning,
-        stacklevel=4,
+        stacklevel=stacklevel,
     )
     return kept, spec.model_copy(update={"years": tuple(kept)})
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a sources table the checks changed (a value set aside, a total derived): economy, year,
+    indicator, text."""
+    rows = []
+    for code in after.columns:
+        if after[code] is before[code]:
+            continue
+        old = before[code].astype(object).to_numpy()
+        new = after[code].astype(object).to_numpy()
+        at = np.flatnonzero(old != new)
+        if at.size:
+            units = after.index[at]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "economy": units.get_level_values("economy"),
+                        "year": units.get_level_values("year"),
+                        "indicator": code,
+                        "text": new[at],
+                    }
+                )
+            )
+    return (
+        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["economy", "year", "indicator", "text"])
+    )
+
+
+def _with_changes(sources: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Sources derived again, with the checks' changes written as the checks wrote them."""
+    if changes.empty:
+        return sources
+    sources = sources.copy()
+    rows = sources.index.get_indexer(pd.MultiIndex.from_arrays([changes["economy"], changes["year"]]))
+    for code, group in changes.groupby("indicator", sort=False):
+        at = rows[group.index.to_numpy()]
+        hit = at >= 0
+        column = sources[code].astype(object).to_numpy(copy=True)
+        column[at[hit]] = group["text"].to_numpy()[hit]
+        sources[code] = column
+    return sources
 
 
 def _rows(array: Any, keep: np.ndarray) -> Any:

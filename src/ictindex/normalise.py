@@ -63,6 +63,7 @@ __all__ = [
     "FittedNormalisation",
     "fit_columns",
     "apply_columns",
+    "check_columns",
 ]
 
 
@@ -392,6 +393,15 @@ def fit_columns(
         _check_fit(fitted, x, codes, ind, spec, years)
         params[ind.code] = fitted
     return FittedNormalisation(years, reference_year, params)
+
+
+def check_columns(
+    values: np.ndarray, indicators: Sequence[Indicator], specs: Sequence[Normalisation], units: pd.MultiIndex
+) -> None:
+    """Refuse, naming the unit, a value its normalisation cannot take (a log of zero or less), without
+    normalising anything."""
+    for j, (ind, spec) in enumerate(zip(indicators, specs, strict=True)):
+        _check_log(values[:, j], ind, spec, units)
 
 
 def apply_columns(

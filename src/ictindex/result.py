@@ -7,7 +7,7 @@ changing a returned frame never changes the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -22,7 +22,7 @@ from ictindex.units import Units
 if TYPE_CHECKING:
     from ictindex.plotting import PlotAccessor
 
-__all__ = ["IndexResult", "Provenance"]
+__all__ = ["IndexResult", "Lazy", "Provenance"]
 
 #: Without copy-on-write (pandas < 3 by default) a shallow copy shares its data with the result, so a
 #: caller's edit would change the result: hand out deep copies there.
@@ -31,6 +31,21 @@ _DEEP = not (int(pd.__version__.split(".")[0]) >= 3 or pd.get_option("mode.copy_
 
 def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
+
+
+class Lazy:
+    """A table of a result built when first asked for: a build of millions of units keeps its numbers as arrays,
+    and writes text (coverage reasons, flags, sources) only for a table someone reads. Pickled, it is the table."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _built, (self.build(),)
+
+
+def _built(table: Any) -> Any:
+    return table
 
 
 class Provenance(Mapping[str, Any]):
@@ -125,6 +140,21 @@ class IndexResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "provenance", Provenance(self.provenance))
+
+    def __getstate__(self) -> dict[str, Any]:  # (a pickled result carries its tables, built)
+        return {**self.__dict__, "provenance": dict(self.provenance)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "provenance", Provenance(self.provenance))
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if isinstance(value, Lazy):  # a table asked for the first time: built now, kept
+            value = value.build()
+            object.__setattr__(self, name, value)
+        return value
 
     # -- stages ---------------------------------------------------------------
     @property

@@ -264,7 +264,7 @@ def sensitivity(
     evaluate_target = _target(target, problem)
     groups = [f.columns for f in problem.factors]
     design = saltelli_design(int(n), groups, seed, sampler)
-    runs = run(problem, design, seed=seed, sampler=sampler, progress=progress)
+    runs = run(problem, design, seed=seed, sampler=sampler, progress=progress, keep_draws=True)
     y = evaluate_target(runs.scores, runs.rank_draws.astype("float64"))
     indices = sobol_indices(
         y, int(n), [f.name for f in problem.factors], n_boot=n_boot, confidence=confidence, seed=seed

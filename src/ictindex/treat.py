@@ -80,28 +80,48 @@ SKEW_THRESHOLD = 2.0
 KURT_THRESHOLD = 3.5
 
 
-def skewness(x: np.ndarray) -> float:
-    """Bias-corrected sample skewness ``G1 = g1 sqrt(n (n - 1)) / (n - 2)`` of the non-missing values
-    (NaN with fewer than 3)."""
+def _moments(x: np.ndarray) -> tuple[int, np.float64, np.float64, np.float64] | None:
+    """``n`` and the central moments m2, m3, m4 of the non-missing values (``None`` if they are all equal),
+    computed operation for operation as ``scipy.stats`` computes them (its per-call checks cost more than the
+    arithmetic on a column of a few hundred values, and the treatment loop calls this for every point)."""
     x = np.asarray(x, dtype="float64")
     x = x[~np.isnan(x)]
-    if x.size < 3 or np.ptp(x) == 0:
-        return float("nan")
-    from scipy import stats  # imported where used: scipy.stats takes a second to import
+    if x.size == 0 or np.ptp(x) == 0:
+        return None
+    deviation = x - np.mean(x)
+    squared = deviation**2
+    m2, m3, m4 = np.mean(squared), np.mean(squared * deviation), np.mean(squared**2)
+    eps = np.finfo("float64").eps
+    if m2 <= (eps * np.mean(x)) ** 2:  # scipy's test of a flat series
+        return None
+    return x.size, m2, m3, m4
 
-    return float(stats.skew(x, bias=False))
+
+def _skewness(moments: tuple[int, np.float64, np.float64, np.float64] | None) -> float:
+    if moments is None or moments[0] < 3:
+        return float("nan")
+    n, m2, m3, _ = moments
+    return float(((n - 1.0) * n) ** 0.5 / (n - 2.0) * m3 / m2**1.5)
+
+
+def _kurtosis(moments: tuple[int, np.float64, np.float64, np.float64] | None) -> float:
+    if moments is None or moments[0] < 4:
+        return float("nan")
+    n, m2, _, m4 = moments
+    corrected = 1.0 / (n - 2) / (n - 3) * ((n**2 - 1.0) * m4 / m2**2.0 - 3 * (n - 1) ** 2.0)
+    return float((corrected + 3.0) - 3)
+
+
+def skewness(x: np.ndarray) -> float:
+    """Bias-corrected sample skewness ``G1 = g1 sqrt(n (n - 1)) / (n - 2)`` of the non-missing values
+    (NaN with fewer than 3): ``scipy.stats.skew(x, bias=False)``."""
+    return _skewness(_moments(x))
 
 
 def kurtosis(x: np.ndarray) -> float:
     """Bias-corrected sample excess kurtosis ``G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2) (n - 3))``
-    (NaN with fewer than 4 values)."""
-    x = np.asarray(x, dtype="float64")
-    x = x[~np.isnan(x)]
-    if x.size < 4 or np.ptp(x) == 0:
-        return float("nan")
-    from scipy import stats
-
-    return float(stats.kurtosis(x, bias=False))
+    (NaN with fewer than 4 values): ``scipy.stats.kurtosis(x, bias=False)``."""
+    return _kurtosis(_moments(x))
 
 
 def passes_rule(x: np.ndarray, skew_thresh: float = SKEW_THRESHOLD, kurt_thresh: float = KURT_THRESHOLD) -> bool:
@@ -109,7 +129,8 @@ def passes_rule(x: np.ndarray, skew_thresh: float = SKEW_THRESHOLD, kurt_thresh:
 
     A series too short (or too flat) for the estimators passes: there is nothing to treat.
     """
-    s, k = skewness(x), kurtosis(x)
+    moments = _moments(x)
+    s, k = _skewness(moments), _kurtosis(moments)
     if np.isnan(s) or np.isnan(k):
         return True
     return bool(abs(s) < skew_thresh or k < kurt_thresh)
@@ -121,7 +142,8 @@ def _log_ct(x: np.ndarray, low: float, high: float) -> np.ndarray:
 
 
 def _untreated(x: np.ndarray, status: str) -> dict[str, Any]:
-    s, k = skewness(x), kurtosis(x)
+    moments = _moments(x)
+    s, k = _skewness(moments), _kurtosis(moments)
     return {
         "status": status,
         "points": 0,
@@ -327,49 +349,34 @@ def apply_rules(
     """Apply fitted rules to every year (a reference-year rule to all years); returns treated values and log."""
     years, uniq = _year_codes(values)
     fitted_years = {year for _, year in rules}
-    out = values.astype("float64")
-    logs = []
-    for code in values.columns:
-        column = values[code].to_numpy(dtype="float64")
-        treated = column.copy()
+    before = values.to_numpy(dtype="float64")
+    treated = before.copy()
+    logged = np.zeros(before.shape, dtype=bool)
+    rows_of = {year: years == year for year in uniq}
+    for j, code in enumerate(values.columns):
         for year in uniq:
-            fit_year = year if year in fitted_years else next(iter(fitted_years))
-            rule = rules.get((code, fit_year))
+            rule = rules.get((code, year if year in fitted_years else next(iter(fitted_years), None)))
             if rule is None:
                 continue
-            rows = years == year
-            treated[rows] = treatments.get(rule["method"]).apply(column[rows], rule)
-        out[code] = treated
-        changed = ~np.isnan(column) & (treated != column)
-        if changed.any():
-            economy = (
-                values.index.get_level_values("economy")[changed]
-                if "economy" in (values.index.names or [])
-                else values.index[changed]
-            )
-            logs.append(
-                pd.DataFrame(
-                    {
-                        "economy": economy,
-                        "year": years[changed],
-                        "indicator": code,
-                        "before": column[changed],
-                        "value": treated[changed],
-                        "treatment": np.where(
-                            np.asarray(
-                                [
-                                    rules[(code, year if year in fitted_years else next(iter(fitted_years)))].get("log")
-                                    is not None
-                                    for year in years[changed]
-                                ]
-                            ),
-                            "log",
-                            np.where(treated[changed] < column[changed], "winsorised high", "winsorised low"),
-                        ),
-                    }
-                )
-            )
-    log = pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=TREATMENT_COLUMNS)
+            rows = rows_of[year]
+            treated[rows, j] = treatments.get(rule["method"]).apply(before[rows, j], rule)
+            logged[rows, j] = rule.get("log") is not None
+    out = pd.DataFrame(treated, index=values.index, columns=values.columns)
+    cols, rows = np.nonzero((~np.isnan(before) & (treated != before)).T)  # column by column, rows in order
+    if rows.size == 0:
+        return out, pd.DataFrame(columns=TREATMENT_COLUMNS)
+    economy = values.index.get_level_values("economy") if "economy" in (values.index.names or []) else values.index
+    was, now = before[rows, cols], treated[rows, cols]
+    log = pd.DataFrame(
+        {
+            "economy": economy[rows],
+            "year": years[rows],
+            "indicator": values.columns[cols],
+            "before": was,
+            "value": now,
+            "treatment": np.where(logged[rows, cols], "log", np.where(now < was, "winsorised high", "winsorised low")),
+        }
+    )
     return out, log
 
 

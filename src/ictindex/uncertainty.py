@@ -42,15 +42,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from scipy.stats import qmc
-from threadpoolctl import threadpool_limits
 
 from ictindex.errors import MethodError, SpecError
 from ictindex.framework import Framework, read_yaml
 from ictindex.limits import check_count
-from ictindex.model import IndexModel, compile_model
+from ictindex.model import IndexModel, compile_model, one_blas_thread
 from ictindex.panel import to_panel
 from ictindex.registry import normalisations
+from ictindex.replicate import SAMPLERS, Design, RankSummary, chunk_size, run_chunks
 from ictindex.result import IndexResult
 from ictindex.spec import BuildSpec
 
@@ -69,7 +68,9 @@ __all__ = [
 CHUNK = 4096
 #: Elements of the ``(replications, units)`` blocks ranked at once (bounds the sort's work arrays).
 RANK_ELEMENTS = 2**21
-SAMPLERS = ("sobol", "lhs", "random")
+#: Every replication's scores and ranks are kept when they hold at most this many elements (48 MiB);
+#: beyond, only the streamed summaries (:class:`~ictindex.replicate.RankSummary`).
+KEEP_ELEMENTS = 2**22
 #: Discrete factors, in the order of the sample's columns after the weights.
 CHOICES = ("normalisation", "aggregation", "imputation", "treatment", "exclude_indicator", "data")
 #: Factors that need a model compiled per alternative.
@@ -243,9 +244,10 @@ class Problem:
             for name, k in zip(COMPILED[:2], key[:2], strict=True):
                 if self.factor(name) is not None:
                     changes[name] = self.factor(name).alternatives[k]
-            data = self.panels[key[2]] if self.panels else self.data
+            # the nominal data were validated once (the base model's panel); a perturbed panel is validated anew
+            data = self.panels[key[2]] if self.panels else (self.base.checked or self.data)
             spec = self.base.spec.replace(**changes) if changes else self.base.spec
-            model = compile_model(data, spec=spec)
+            model = compile_model(data, spec=spec, groups=self.base.groups)
             if not model.units.equals(self.base.units):
                 raise SpecError(
                     "an alternative changes the units scored (economy-years)",
@@ -266,25 +268,62 @@ class Problem:
     ) -> np.ndarray:
         """Scores ``(n, units)`` of ``node`` (default the index) of every replication.
 
-        Replications are grouped by compiled model and methods drawn: each group is one call of
-        :meth:`~ictindex.model.IndexModel.evaluate` per chunk, with one method choice for all its rows."""
+        Replications are grouped by compiled model and methods drawn (``np.unique`` of their keys): each group
+        is one call of :meth:`~ictindex.model.IndexModel.evaluate` per chunk, with one method choice for all its
+        rows."""
         node_pos = self.base.nodes.index(node or self.base.framework.index)
         n = len(reps)
         out = np.empty((n, len(self.base.units)))
         keys = self.keys(reps)
-        groups = pd.DataFrame(keys).groupby(list(range(keys.shape[1])), sort=True).indices
+        sizes = tuple(int(k) + 1 for k in keys.max(axis=0, initial=0))
+        codes, inverse = np.unique(np.ravel_multi_index(tuple(keys.T), sizes), return_inverse=True)
+        distinct = np.stack(np.unravel_index(codes, sizes), axis=1)
+        order = np.argsort(inverse.ravel(), kind="stable")
+        bounds = np.searchsorted(inverse.ravel()[order], np.arange(len(distinct) + 1))
         # the matrix products are small ((units x children) by (children x chunk)): threads of a BLAS
         # only contend for the cores (13x slower on a busy 2-core machine), so run them on one
-        with _progress(n, progress) as advance, threadpool_limits(1, user_api="blas"):
-            for key, rows in groups.items():
-                key = tuple(int(k) for k in key)
-                model = self.model(key[:3])
-                methods = self._methods(key[3:])
+        with _progress(n, progress) as advance, one_blas_thread():
+            for g, key in enumerate(distinct.tolist()):
+                rows = order[bounds[g] : bounds[g + 1]]
+                model = self.model(tuple(key[:3]))
+                methods = self._methods(tuple(key[3:]))
                 for start in range(0, rows.size, chunk):
                     part = rows[start : start + chunk]
                     out[part] = model.evaluate(weights=reps.weights[part], **methods)[:, :, node_pos]
                     advance(part.size)
         return out
+
+    def score_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per unit, the least and greatest value any replication can score: a mean lies within the values it
+        averages, so within the unit's normalised values over every compiled model and normalisation
+        alternative (and any zero floor), times the framework's scale."""
+        units = len(self.base.units)
+        low, high = np.full(units, np.inf), np.full(units, -np.inf)
+        norm = self.factor("normalisation")
+        with warnings.catch_warnings():  # a unit with no value at all: all-NaN rows
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for model in self.models.values():
+                for alternative in norm.alternatives if norm is not None else (None,):
+                    x = model.normalised_values(alternative)
+                    low, high = np.fmin(low, np.nanmin(x, axis=1)), np.fmax(high, np.nanmax(x, axis=1))
+        floors = [f for f in self.base.tree.floors if f is not None] + _zero_floors(self.spec.aggregation or [])
+        if floors:
+            low, high = np.fmin(low, min(floors)), np.fmax(high, max(floors))
+        scale = self.base.framework.scale
+        low, high = np.where(np.isfinite(low), low, 0.0) * scale, np.where(np.isfinite(high), high, 0.0) * scale
+        return np.minimum(low, high), np.maximum(low, high)
+
+    def for_workers(self) -> Problem:
+        """This problem without its input data (every model is compiled already): what a worker process needs."""
+        self.check_compiled()
+        lean = {key: model.for_evaluation() for key, model in self.models.items()}
+        base = next((m for key, m in lean.items() if self.models[key] is self.base), self.base.for_evaluation())
+        return Problem(None, self.spec, base, self.factors, self.noise, (), lean)
+
+    def check_compiled(self) -> None:
+        sizes = [len(self.factor(n).alternatives) if self.factor(n) else 1 for n in COMPILED]
+        for key in np.ndindex(*sizes):
+            self.model(key)
 
     def _methods(self, key: tuple[int, int]) -> dict[str, Any]:
         methods = {}
@@ -320,6 +359,15 @@ class Problem:
                         ) from None
         for name, size in zip(COMPILED, sizes, strict=True):
             _warn_identical(self, name, size)
+
+
+def _zero_floors(alternatives: Sequence[Any]) -> list[float]:
+    """Every ``zero_floor`` an aggregation alternative sets (on every node, or per node)."""
+    found = []
+    for alternative in alternatives:
+        rules = alternative.values() if _per_item(alternative) else [alternative]
+        found += [r["zero_floor"] for r in rules if isinstance(r, Mapping) and r.get("zero_floor") is not None]
+    return [float(f) for f in found]
 
 
 def _what(message: str) -> str:
@@ -512,15 +560,9 @@ def _series_bounds(base: IndexModel) -> dict[str, tuple[float, float]]:
 
 # -- sampling -----------------------------------------------------------------------------------------------
 def unit_sample(n: int, d: int, seed: int, sampler: str = "sobol") -> np.ndarray:
-    """``n`` points of ``[0, 1)^d``: scrambled Sobol' (Owen scrambling), Latin hypercube or plain random."""
-    if sampler not in SAMPLERS:
-        raise SpecError(f"unknown sampler {sampler!r}", field="sampler", hint=f"use one of {SAMPLERS}")
-    if sampler == "random":
-        return np.random.default_rng(seed).random((n, d))
-    engine = qmc.Sobol(d, scramble=True, rng=seed) if sampler == "sobol" else qmc.LatinHypercube(d, rng=seed)
-    with warnings.catch_warnings():  # Sobol' balance is best at powers of 2; any n is still a valid design
-        warnings.simplefilter("ignore", UserWarning)
-        return engine.random(n)
+    """``n`` points of ``[0, 1)^d``: scrambled Sobol' (Owen scrambling), Latin hypercube or plain random
+    (all of :class:`~ictindex.replicate.Design`, which also draws any chunk of them on its own)."""
+    return Design.create(n, d, seed, sampler).chunk(0, n)
 
 
 # -- ranks -----------------------------------------------------------------------------------------------------
@@ -585,23 +627,24 @@ class _progress:
 # -- the result ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False, repr=False)
 class UncertaintyResult:
-    """Index scores and ranks of ``n`` replications, with every replication's parameters.
+    """Rank and score summaries of ``n`` replications, streamed chunk by chunk.
 
-    ``scores`` and ``ranks`` are ``(n, units)`` arrays (units: ``problem.base.units``); ``ranks``
-    is the tidy summary per unit (see :func:`uncertainty`); :meth:`replication` rebuilds one
-    replication with :func:`ictindex.build_index`.
+    ``ranks`` is the tidy summary per unit (see :func:`uncertainty`), taken from ``summary`` (the per-unit counts
+    of ranks and scores, :class:`~ictindex.replicate.RankSummary`); with the draws kept (``keep_draws``),
+    ``scores`` and ``rank_draws`` are ``(n, units)`` arrays (units: ``problem.base.units``) and the summary is
+    taken from them. Nothing else is stored per replication: :attr:`parameters` and :meth:`replication` draw a
+    replication's parameters again from the design.
     """
 
     problem: Problem
-    sample: np.ndarray
-    reps: Replications
-    scores: np.ndarray
-    rank_draws: np.ndarray
+    design: Design
+    summary: RankSummary
     nominal_scores: np.ndarray
     nominal_ranks: np.ndarray
     top: int = 10
     seed: int = 0
     sampler: str = "sobol"
+    draws: tuple[np.ndarray, np.ndarray] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -616,30 +659,63 @@ class UncertaintyResult:
 
     @property
     def n(self) -> int:
-        return len(self.reps)
+        return self.design.n
 
     @property
     def units(self) -> pd.MultiIndex:
         return self.problem.base.units
 
     @property
+    def scores(self) -> np.ndarray:
+        """Index scores ``(n, units)`` of every replication (kept with ``keep_draws``)."""
+        return self._draws()[0]
+
+    @property
+    def rank_draws(self) -> np.ndarray:
+        """Ranks ``(n, units)`` of every replication (kept with ``keep_draws``)."""
+        return self._draws()[1]
+
+    def _draws(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.draws is None:
+            raise SpecError(
+                f"the {self.n:,} replications were summarised as they ran; their scores were not kept",
+                field="keep_draws",
+                hint="run uncertainty(..., keep_draws=True) to keep every replication's scores and ranks",
+            )
+        return self.draws
+
+    @property
+    def sample(self) -> np.ndarray:
+        """The points of the unit hypercube, one row per replication (drawn again from the design)."""
+        return self.design.chunk(0, self.n)
+
+    @property
+    def reps(self) -> Replications:
+        """Every replication's parameters (drawn again from the design)."""
+        return self.problem.replications(self.sample)
+
+    @property
+    def score_error(self) -> np.ndarray:
+        """Per unit, a bound on the error of ``score_q05``/``score_q95``: 0 with the draws kept, else the
+        resolution of the score counts (:meth:`~ictindex.replicate.RankSummary.score_error`)."""
+        return np.zeros(len(self.units)) if self.draws is not None else self.summary.score_error()
+
+    @property
     def ranks(self) -> pd.DataFrame:
         """Per economy and year: ``nominal_rank``, ``median_rank``, ``rank_q05``, ``rank_q95``,
         ``nominal_score``, ``score_q05``, ``score_q95``, ``p_top{k}`` (share of replications in the
-        top k) and ``share_scored`` (share of replications that scored the unit); best nominal first."""
-        share_scored = (~np.isnan(self.scores)).mean(axis=0)
+        top k) and ``share_scored`` (share of replications that scored the unit); best nominal first.
+
+        The rank columns are exact (NumPy's ``quantile``, ``linear``); the score quantiles too with the draws
+        kept, else within :attr:`score_error`."""
+        share_scored = self.summary.scored / self.n
         keep = np.flatnonzero((share_scored > 0) | ~np.isnan(self.nominal_scores))
-        rq, sq, top = np.empty((3, keep.size)), np.empty((2, keep.size)), np.empty(keep.size)
-        step = max(1, RANK_ELEMENTS // self.n)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a unit never scored: all-NaN quantiles
-            for start in range(0, keep.size, step):  # a few units at a time: bounded copies
-                cols = keep[start : start + step]
-                ranks = self.rank_draws[:, cols].astype("float64")
-                quantile = np.nanquantile if np.isnan(ranks).any() else np.quantile  # the same, faster
-                rq[:, start : start + step] = quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-                sq[:, start : start + step] = quantile(self.scores[:, cols], [0.05, 0.95], axis=0)
-                top[start : start + step] = (ranks <= self.top).mean(axis=0)
+        if self.draws is not None:
+            rq, sq, top = self._from_draws(keep)
+        else:
+            rq = self.summary.rank_quantiles([0.05, 0.5, 0.95])[:, keep]
+            sq = self.summary.score_quantiles([0.05, 0.95])[:, keep]
+            top = self.summary.top_share(self.top)[keep]
         table = pd.DataFrame(
             {
                 "economy": self.units.get_level_values("economy")[keep],
@@ -659,21 +735,38 @@ class UncertaintyResult:
         )
         return table.sort_values(["year", "nominal_rank", "median_rank", "economy"]).reset_index(drop=True)
 
+    def _from_draws(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rank and score quantiles and top-k shares of the units ``keep``, from every replication's draws."""
+        scores, rank_draws = self.draws
+        rq, sq, top = np.empty((3, keep.size)), np.empty((2, keep.size)), np.empty(keep.size)
+        step = max(1, RANK_ELEMENTS // self.n)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a unit never scored: all-NaN quantiles
+            for start in range(0, keep.size, step):  # a few units at a time: bounded copies
+                cols = keep[start : start + step]
+                ranks = rank_draws[:, cols].astype("float64")
+                quantile = np.nanquantile if np.isnan(ranks).any() else np.quantile  # the same, faster
+                rq[:, start : start + step] = quantile(ranks, [0.05, 0.5, 0.95], axis=0)
+                sq[:, start : start + step] = quantile(scores[:, cols], [0.05, 0.95], axis=0)
+                top[start : start + step] = (ranks <= self.top).mean(axis=0)
+        return rq, sq, top
+
     @property
     def parameters(self) -> pd.DataFrame:
         """One row per replication: the alternative drawn for each discrete factor and every edge weight
         (as drawn, before the engine rescales them within each parent)."""
         table = pd.DataFrame({"replication": np.arange(self.n)})
+        reps = self.reps
         for f in self.problem.factors:
-            if f.name in self.reps.choice:
+            if f.name in reps.choice:
                 labels = np.array(
                     [lab if f.name != "exclude_indicator" else (lab or "none") for lab in f.labels]
                     if f.name != "data"
                     else [f"draw {k}" for k in f.alternatives],
                     dtype=object,
                 )
-                table[f.name] = labels[self.reps.choice[f.name]]
-        weights = pd.DataFrame(self.reps.weights, columns=[f"weight {p} > {c}" for p, c in self.problem.base.edges])
+                table[f.name] = labels[reps.choice[f.name]]
+        weights = pd.DataFrame(reps.weights, columns=[f"weight {p} > {c}" for p, c in self.problem.base.edges])
         return pd.concat([table, weights], axis=1)
 
     def scores_table(self) -> pd.DataFrame:
@@ -687,8 +780,9 @@ class UncertaintyResult:
             raise SpecError(f"replication {i} does not exist (0 to {self.n - 1})", field="i")
         from ictindex.build import build_index
 
-        problem, choice = self.problem, {k: int(v[i]) for k, v in self.reps.choice.items()}
-        fw = _framework_variant(problem, self.reps.weights[i], choice)
+        problem, reps = self.problem, self.problem.replications(self.design.chunk(i, i + 1))
+        choice = {k: int(v[0]) for k, v in reps.choice.items()}
+        fw = _framework_variant(problem, reps.weights[0], choice)
         changes: dict[str, Any] = {"framework": fw}
         for name in COMPILED[:2]:
             if name in choice:
@@ -756,6 +850,8 @@ def uncertainty(
     sampler: str = "sobol",
     top: int = 10,
     progress: bool | None = None,
+    keep_draws: bool | None = None,
+    n_jobs: int = 1,
     **build: Any,
 ) -> UncertaintyResult:
     """Rank and score intervals of an index over uncertain methodological choices.
@@ -776,6 +872,14 @@ def uncertainty(
         ``k`` of the column ``p_top{k}`` of :attr:`UncertaintyResult.ranks`.
     progress
         Show a progress bar (default: on a terminal only).
+    keep_draws
+        Keep every replication's scores and ranks (``.scores``, ``.rank_draws``). Default: when they hold at most
+        :data:`KEEP_ELEMENTS` numbers; otherwise only the per-unit counts are kept, chunk by chunk, so that the
+        memory used does not grow with ``n`` (the rank summaries are the same; see :mod:`ictindex.replicate`).
+    n_jobs
+        Worker processes (joblib; ``-1``: one per core). The result is the same for any ``n_jobs``: each
+        chunk of replications is drawn from its position in the sample, not from the worker that runs it.
+        Inside ``joblib.parallel_backend("dask")`` the chunks run on a Dask cluster.
 
     Returns
     -------
@@ -790,9 +894,10 @@ def uncertainty(
         raise SpecError(f"top must be a whole number >= 1, got {top!r}", field="top", hint="write top=10")
     if sampler not in SAMPLERS:
         raise SpecError(f"unknown sampler {sampler!r}", field="sampler", hint=f"use one of {SAMPLERS}")
+    _check_jobs(n_jobs)
     problem = prepare(data, framework, spec, **build)
-    sample = unit_sample(int(n), problem.dimension, seed, sampler)
-    return run(problem, sample, seed=seed, sampler=sampler, top=int(top), progress=progress)
+    design = Design.create(int(n), problem.dimension, seed, sampler)
+    return run(problem, design, top=int(top), progress=progress, keep_draws=keep_draws, n_jobs=n_jobs)
 
 
 def check_run(n: Any, seed: Any, *, default_n: int = 10_000) -> None:
@@ -812,30 +917,97 @@ def check_run(n: Any, seed: Any, *, default_n: int = 10_000) -> None:
 
 def run(
     problem: Problem,
-    sample: np.ndarray,
+    sample: np.ndarray | Design,
     *,
     seed: int = 0,
     sampler: str = "sobol",
     top: int = 10,
     progress: bool | None = None,
+    keep_draws: bool | None = None,
+    n_jobs: int = 1,
 ) -> UncertaintyResult:
-    """Evaluate the replications of a sample of the unit hypercube (steps 2 and 3)."""
-    reps = problem.replications(sample)
-    scores = problem.evaluate(reps, progress=progress)
+    """Evaluate the replications of a sample of the unit hypercube (steps 2 and 3), chunk by chunk.
+
+    ``sample`` is a :class:`~ictindex.replicate.Design` or the ``(n, d)`` points themselves (``seed`` and
+    ``sampler`` then only describe them); ``keep_draws`` and ``n_jobs`` as :func:`uncertainty`."""
+    _check_jobs(n_jobs)
+    design = sample if isinstance(sample, Design) else Design.given(sample, seed, sampler)
     base = problem.base
+    units = len(base.units)
+    keep = design.n * units <= KEEP_ELEMENTS if keep_draws is None else bool(keep_draws)
+    problem.check_compiled()
+    low, high = problem.score_range()
+    summary = RankSummary.empty(base.year_code, low, high)
+    size = chunk_size(units)  # chunks and bins set here, so that a worker process uses the same
+    work = _Chunks(problem if n_jobs == 1 else problem.for_workers(), design, low, high, summary.bins, keep, size)
+    draws = (np.empty((design.n, units)), np.empty((design.n, units), dtype="float32")) if keep else None
+
+    def combine(part: tuple[int, int, RankSummary, tuple[np.ndarray, np.ndarray] | None]) -> None:
+        start, stop, counted, drawn = part
+        summary.merge(counted)
+        if draws is not None:
+            draws[0][start:stop], draws[1][start:stop] = drawn
+
+    with _progress(design.n, progress) as advance:
+        run_chunks(work, design.spans(_span(size, design.n, n_jobs)), combine, n_jobs=n_jobs, advance=advance)
     nominal = base.evaluate()[0, :, base.nodes.index(base.framework.index)]
     return UncertaintyResult(
         problem=problem,
-        sample=sample,
-        reps=reps,
-        scores=scores,
-        rank_draws=rank_within_years(scores, base.year_code),
+        design=design,
+        summary=summary,
         nominal_scores=nominal,
         nominal_ranks=rank_within_years(nominal[None, :], base.year_code)[0].astype("float64"),
         top=top,
-        seed=seed,
-        sampler=sampler,
+        seed=design.seed,
+        sampler=design.sampler,
+        draws=draws,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Chunks:
+    """The replications of a span of the design, chunk by chunk: their counts (and draws, when kept)."""
+
+    problem: Problem
+    design: Design
+    low: np.ndarray
+    high: np.ndarray
+    bins: int
+    keep: bool
+    size: int
+
+    def __call__(self, start: int, stop: int) -> tuple[int, int, RankSummary, tuple[np.ndarray, np.ndarray] | None]:
+        year_code = self.problem.base.year_code
+        summary = RankSummary.empty(year_code, self.low, self.high, self.bins)
+        kept: list[tuple[np.ndarray, np.ndarray]] = []
+        for _, _, points in self.design.chunks(start, stop, self.size):
+            scores = self.problem.evaluate(self.problem.replications(points), progress=False)
+            ranks = rank_within_years(scores, year_code)
+            summary.add(scores, ranks)
+            if self.keep:
+                kept.append((scores, ranks))
+        drawn = (np.concatenate([s for s, _ in kept]), np.concatenate([r for _, r in kept])) if kept else None
+        return start, stop, summary, drawn
+
+
+def _span(size: int, n: int, n_jobs: int) -> int:
+    """Replications per task: whole chunks (so that every chunk is the same whatever ``n_jobs``), about four
+    tasks per worker."""
+    if n_jobs == 1:
+        return size
+    from joblib import effective_n_jobs
+
+    per_task = -(-n // (4 * effective_n_jobs(n_jobs)))
+    return max(1, -(-per_task // size)) * size
+
+
+def _check_jobs(n_jobs: Any) -> None:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0:
+        raise SpecError(
+            f"n_jobs must be a whole number of worker processes (-1: one per core), got {n_jobs!r}",
+            field="n_jobs",
+            hint="write n_jobs=2, or n_jobs=1 to run in this process",
+        )
 
 
 class _CallableModule(types.ModuleType):

@@ -15,6 +15,10 @@ def _categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     Missing cells stay missing (code -1)."""
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return pd.Categorical(values)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype | pd.ArrowDtype):
+        # text held by Arrow (a Parquet read, pandas 3's strings): factorized there, with no Python object per cell
+        codes, uniques = pd.factorize(values)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques, dtype=object), dtype=object))
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     runs = _runs(array)
     if runs is not None:  # a sorted or grouped column: one label per run of equal cells is looked up

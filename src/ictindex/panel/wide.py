@@ -117,7 +117,8 @@ def _validate_wide(
         frame, cells, attribute["sex"], found, units, extra_names, latest
     )
     number, cell_keep = _check_values(frame, columns, cells, economy, year, found)
-    keep = _check_cells(number, cell_keep & row_keep[:, None], cells, economy, year, found)
+    cell_keep &= row_keep[:, None]  # (this function's own mask: narrowed in place, no second (rows x columns) array)
+    keep = _check_cells(number, cell_keep, cells, economy, year, found)
     for name in ("source", "note"):
         column = attribute[name]
         attribute[name] = _recode(
@@ -130,6 +131,7 @@ def _validate_wide(
     if framework is not None:
         keep = _check_framework(number, keep, has_value, cells, economy, year, found, framework, known_series)
     usable = keep & has_value
+    del has_value
     _check_sex_without_total(keep, usable, cells, economy, year, sex, found)
     wide = _wide_values(number, usable, labels, economy, year, sex, attribute)
     return PanelCheck(issues=_errors_first(found), economies=economies if len(columns) else frozenset(), wide=wide)
@@ -344,7 +346,9 @@ def _wide_values(
     attribute: dict[str, pd.Categorical],
 ) -> WideValues:
     """The usable values in the table's shape, with the labels in use as the long panel's columns have them."""
-    values = number if usable.all() else np.where(usable, number, np.nan)
+    values = number  # the validation's own block: the cells not usable set to NaN in place (no second block)
+    for j in np.flatnonzero(~usable.all(axis=0)):  # a column at a time: no (rows x columns) temporary
+        values[~usable[:, j], j] = np.nan
     used_rows, used_columns = usable.any(axis=1), usable.any(axis=0)
 
     def in_use(column: pd.Categorical, rows: np.ndarray) -> pd.Categorical:
