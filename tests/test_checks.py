@@ -465,3 +465,50 @@ def test_the_published_doi_on_bundled_data_names_its_missing_series_and_doi_curr
     ):
         assert code in text
     assert "'doi_current' is the Digital Opportunity Index method on series collected today" in text
+
+
+def _jump_reference(x: np.ndarray, layout: Layout, ratio: float = 3.0, gap: int = 1) -> list[tuple[int, int]]:
+    """The jump check's pairs by brute force: each present value and the unit's previous present value."""
+    found, last = [], {}
+    for i in np.lexsort((layout.year, layout.economy)).tolist():
+        if np.isnan(x[i]):
+            continue
+        unit = int(layout.economy[i])
+        if unit in last:
+            j = last[unit]
+            low, high = sorted((abs(x[j]), abs(x[i])))
+            if (high > 0 and high >= ratio * low) or layout.year[i] - layout.year[j] > gap:
+                found.append((i, j))
+        last[unit] = i
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    units=st.integers(1, 30),
+    years=st.integers(1, 8),
+    missing=st.sampled_from([0.0, 0.2, 0.6]),
+    shuffled=st.booleans(),
+    block=st.integers(1, 9),
+    seed=st.integers(0, 2**16),
+)
+def test_jump_finds_the_same_pairs_in_blocks_of_any_size(units, years, missing, shuffled, block, seed):
+    """The jump check works a block of units at a time (bounded memory on millions of units): whatever the block
+    size, a panel in order or not, complete or not, it finds every pair a unit-by-unit reading finds, in order."""
+    from ictindex.checks import of_values
+
+    rng = np.random.default_rng(seed)
+    economy = np.repeat([f"U{u:02d}" for u in range(units)], years)
+    year = np.tile(np.arange(2015, 2015 + years), units)
+    x = rng.choice([0.0, 1.0, 2.0, 5.0, 50.0], size=len(economy))
+    x[rng.random(len(x)) < missing] = np.nan
+    if shuffled:
+        perm = rng.permutation(len(x))
+        economy, year, x = economy[perm], year[perm], x[perm]
+    layout = Layout.from_arrays(economy, year)
+    indicator = Indicator(code="price", name="A price", unit="USD", direction="lower")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(of_values, "PAIR_BLOCK", block)
+        found = of_values.jump(x, Context(layout, indicator=indicator))
+    expected = _jump_reference(x, layout)
+    assert [int(i) for i in found.at] == [i for i, _ in expected]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,21 +53,24 @@ def _scale_top(indicator: Indicator) -> float | None:
 @dataclass(frozen=True)
 class Layout:
     """Where the values of a check sit: unit ``i`` is ``labels[economy[i]]`` in ``year[i]``; ``year_code[i]``
-    is the position of that year in ``years``; ``order`` lists the units by economy, then year."""
+    is the position of that year in ``years``; ``order`` lists the units by economy, then year.
+
+    The arrays are as small as their values allow (codes of the index's own integer type, years as int32):
+    a layout of millions of units is held through a whole checks stage. ``order``, ``follows`` and ``step``
+    (what a check of consecutive years needs) are made when first asked for."""
 
     economy: np.ndarray
     labels: np.ndarray
     year: np.ndarray
     years: np.ndarray
     year_code: np.ndarray
-    order: np.ndarray
-    follows: np.ndarray | None = None  # units in order: unit i + 1 is the same economy as unit i
-    step: np.ndarray | None = None  # units in order: years from unit i to unit i + 1
 
     @classmethod
     def from_arrays(cls, economy: Sequence[str] | np.ndarray, year: Sequence[int] | np.ndarray) -> Layout:
         codes, labels = pd.factorize(np.asarray(economy, dtype=object), sort=True)
-        return cls._make(codes.astype("int64"), np.asarray(labels, dtype=object), np.asarray(year, dtype="int64"))
+        year = np.asarray(year, dtype="int64")
+        years = np.unique(year)
+        return cls(_compact(codes), np.asarray(labels, dtype=object), year, years, np.searchsorted(years, year))
 
     @classmethod
     def from_index(cls, index: pd.MultiIndex) -> Layout:
@@ -76,40 +80,52 @@ class Layout:
         labels, economy = _sorted_level(index, 0)
         years, year_code = _sorted_level(index, 1)  # the index's own codes: no sort of millions of years
         years = years.astype("int64")
-        return cls._make(economy, labels, years[year_code], years, year_code)
-
-    @classmethod
-    def _make(
-        cls,
-        economy: np.ndarray,
-        labels: np.ndarray,
-        year: np.ndarray,
-        years: np.ndarray | None = None,
-        year_code: np.ndarray | None = None,
-    ) -> Layout:
-        if years is None or year_code is None:
-            years = np.unique(year)
-            year_code = np.searchsorted(years, year)
-        key = economy * max(len(years), 1) + year_code
-        if len(key) < 2 or (np.diff(key) > 0).all():  # in order already (the rows of indicator_values)
-            order = np.arange(len(key))
-            follows, step = economy[1:] == economy[:-1], year[1:] - year[:-1]
-            return cls(economy, labels, year, years, year_code, order, follows, step)
-        return cls(economy, labels, year, years, year_code, np.argsort(key, kind="stable"))
+        year = years.astype("int32")[year_code] if len(years) and np.abs(years).max() < 2**31 else years[year_code]
+        return cls(economy, labels, year, years, year_code)
 
     def __len__(self) -> int:
         return len(self.economy)
 
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        key = self.economy.astype("int64") * max(len(self.years), 1) + self.year_code
+        if len(key) < 2 or (key[1:] > key[:-1]).all():  # in order already (the rows of indicator_values)
+            economy, year = self.economy, self.year
+            return np.arange(len(key)), economy[1:] == economy[:-1], year[1:] - year[:-1]
+        return np.argsort(key, kind="stable"), None, None
+
+    @property
+    def order(self) -> np.ndarray:
+        """The units by economy, then year (positions)."""
+        return self._sorted[0]
+
+    @property
+    def follows(self) -> np.ndarray | None:
+        """Units in order: whether unit ``i + 1`` is the same economy as unit ``i`` (``None``: not in order)."""
+        return self._sorted[1]
+
+    @property
+    def step(self) -> np.ndarray | None:
+        """Units in order: years from unit ``i`` to unit ``i + 1`` (``None``: not in order)."""
+        return self._sorted[2]
+
+
+def _compact(codes: np.ndarray) -> np.ndarray:
+    """Non-negative codes in the smallest signed integer type that holds them."""
+    top = int(codes.max(initial=0))
+    return codes.astype("int8" if top < 2**7 else "int16" if top < 2**15 else "int32" if top < 2**31 else "int64")
+
 
 def _sorted_level(index: pd.MultiIndex, level: int) -> tuple[np.ndarray, np.ndarray]:
-    """A level's labels in sorted order and every row's code in it."""
+    """A level's labels in sorted order and every row's code in it (the index's own codes when the level is
+    sorted: no copy)."""
     labels = np.asarray(index.levels[level], dtype=object)
-    codes = index.codes[level].astype("int64")
+    codes = index.codes[level]
     if not index.levels[level].is_monotonic_increasing:
         order = np.argsort(labels.astype(str) if level == 0 else labels.astype("int64"), kind="stable")
         rank = np.empty(len(order), dtype="int64")
         rank[order] = np.arange(len(order))
-        labels, codes = labels[order], rank[codes]
+        labels, codes = labels[order], _compact(rank)[codes]
     return labels, codes
 
 

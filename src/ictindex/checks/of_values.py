@@ -3,6 +3,8 @@ a zero price, a total outside its female-male range, a jump between years."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from ictindex.checks.context import Context, Findings, Layout, _g, _none, _scale_top, is_percentage, is_price
@@ -28,10 +30,11 @@ def percent_as_fraction(x: np.ndarray, context: Context, *, largest: float = 1.0
     layout, indicator = context.layout, context.indicator
     n_years = len(layout.years)
     with np.errstate(invalid="ignore"):  # (a missing value is neither above 0 nor above 1)
-        above = np.bincount(layout.year_code, weights=x > largest, minlength=n_years)
+        # (counts of the codes of the values above: a few bytes a unit, not a float weight per unit)
+        above = np.bincount(layout.year_code[x > largest], minlength=n_years)
         flagged = np.flatnonzero(above == 0)
         if flagged.size:
-            positive = np.bincount(layout.year_code, weights=x > 0, minlength=n_years)
+            positive = np.bincount(layout.year_code[x > 0], minlength=n_years)
             flagged = flagged[positive[flagged] > 0]
     if not flagged.size:
         return _none()
@@ -178,19 +181,36 @@ def _total_derived(
     return out
 
 
-def _pairs(x: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every present value that follows an earlier present value of the same unit: the earlier value, the value,
-    the years between them, and the position of the value (its earlier one: ``previous(hits)``)."""
+#: Units a check of consecutive years looks at in one block: its work arrays stay a few MiB however many units.
+PAIR_BLOCK = 1 << 18
+
+
+def _pairs(
+    x: np.ndarray, layout: Layout
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Every present value that follows an earlier present value of the same unit, a block of units (in
+    economy-year order) at a time: the earlier value, the value, the years between them, the position of the
+    value and of the earlier one."""
+    n = len(x)
+    if layout.follows is not None and layout.step is not None and not np.isnan(x).any():
+        # a complete panel in order: neighbours in the array itself, no gather
+        for start in range(0, n - 1, PAIR_BLOCK):
+            stop = min(start + PAIR_BLOCK, n - 1)
+            same = layout.follows[start:stop]
+            current = np.flatnonzero(same) + (start + 1)
+            before, now, step = x[start:stop][same], x[start + 1 : stop + 1][same], layout.step[start:stop][same]
+            yield before, now, step, current, current - 1
+        return
     order = layout.order
-    in_order = order[0] == 0 and (len(order) < 2 or order[-1] == len(order) - 1) and layout.follows is not None
-    if in_order and not np.isnan(x).any():  # a complete panel in order: neighbours, no gather
-        return x[:-1], x[1:], layout.step, layout.follows
-    present = np.flatnonzero(~np.isnan(x[order]))
-    sorted_at = order[present]
-    economy = layout.economy[sorted_at]
-    same = economy[1:] == economy[:-1]
-    current, previous = sorted_at[1:][same], sorted_at[:-1][same]
-    return x[previous], x[current], layout.year[current] - layout.year[previous], (current, previous)
+    carried = np.zeros(0, dtype=order.dtype)  # the last present value before the block
+    for start in range(0, n, PAIR_BLOCK):
+        block = order[start : start + PAIR_BLOCK]
+        present = np.concatenate([carried, block[~np.isnan(x[block])]])
+        carried = present[-1:]
+        economy = layout.economy[present]
+        same = economy[1:] == economy[:-1]
+        current, previous = present[1:][same], present[:-1][same]
+        yield x[previous], x[current], layout.year[current] - layout.year[previous], current, previous
 
 
 @register_check("jump")
@@ -205,24 +225,22 @@ def jump(x: np.ndarray, context: Context, *, points: float = 25.0, ratio: float 
     layout = context.layout
     if len(x) < 2:
         return _none()
-    before, now, step, where = _pairs(x, layout)
     indicator = context.indicator
     relative = indicator is None or is_price(indicator) or not is_percentage(indicator)
-    with np.errstate(invalid="ignore"):
-        if relative:
-            low, high = np.fmin(np.abs(before), np.abs(now)), np.fmax(np.abs(before), np.abs(now))
-            big = (high > 0) & (high >= ratio * low)
-        else:
-            big = np.abs(now - before) > points
-    resumed = step > gap
-    flagged = big | resumed
-    if isinstance(where, tuple):  # positions of the pairs
-        hit = np.flatnonzero(flagged)
-        at, origin = where[0][hit], where[1][hit]
-    else:  # neighbours of one unit (``where``: the value follows one of the same unit)
-        hit = np.flatnonzero(flagged & where)
-        at, origin = hit + 1, hit
-    if not hit.size:
+    found_at, found_origin = [], []
+    for before, now, step, current, previous in _pairs(x, layout):
+        with np.errstate(invalid="ignore"):
+            if relative:
+                low, high = np.fmin(np.abs(before), np.abs(now)), np.fmax(np.abs(before), np.abs(now))
+                big = (high > 0) & (high >= ratio * low)
+            else:
+                big = np.abs(now - before) > points
+        flagged = np.flatnonzero(big | (step > gap))
+        found_at.append(current[flagged])
+        found_origin.append(previous[flagged])
+    at = np.concatenate(found_at) if found_at else np.zeros(0, dtype="intp")
+    origin = np.concatenate(found_origin) if found_origin else np.zeros(0, dtype="intp")
+    if not at.size:
         return _none()
     name = indicator.code if indicator is not None else "the series"
     limit = f"a factor of {_g(ratio)} or more" if relative else f"more than {_g(points)} points"
