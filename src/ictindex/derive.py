@@ -78,16 +78,24 @@ def _units(labels: np.ndarray, economy_codes: np.ndarray, year: np.ndarray) -> t
     rank[order] = np.arange(len(labels))
     first = int(year.min())
     span = int(year.max()) - first + 1
-    key = rank[economy_codes] * span + (year - first)
+    key = rank[economy_codes]  # (built in place: millions of rows hold one key array, not four)
+    key *= span
+    key += year
+    key -= first
     if len(labels) * span <= 50_000_000:  # (economy, year) cells marked in a dense grid: no sort
         marked = np.zeros(len(labels) * span, dtype=bool)
         marked[key] = True
         unit_keys = np.flatnonzero(marked)
-        unit_of = (np.cumsum(marked) - 1)[key]
+        counted = np.cumsum(marked)
+        del marked
+        counted -= 1
+        unit_of = counted[key]
+        del counted
     else:
         unit_keys, unit_of = np.unique(key, return_inverse=True)
+    del key
     # the index made from its codes (from_arrays would factorize millions of labels again)
-    economy_rank, year_offset = unit_keys // span, unit_keys % span
+    economy_rank, year_offset = np.divmod(unit_keys, span)
     economies = np.flatnonzero(np.bincount(economy_rank, minlength=len(labels)))
     years = np.flatnonzero(np.bincount(year_offset, minlength=span))
     index = pd.MultiIndex(
@@ -163,12 +171,20 @@ def _locate_wide(
     rows &= present
     if not rows.any():
         return None
-    at = np.flatnonzero(rows)
-    index, unit = _units(np.asarray(wide.economy.categories, dtype=object), wide.economy.codes[at], wide.year[at])
-    unit_of = np.full(len(rows), -1, dtype="int64")
-    unit_of[at] = unit
+    economies = np.asarray(wide.economy.categories, dtype=object)
     every = bool(rows.all())
-    in_order = every and bool((unit == np.arange(len(unit))).all())  # one unit per row, in the table's order
+    if every:  # every row: the table's own columns, and the unit of every row is the units' own array
+        index, unit_of = _units(economies, wide.economy.codes, wide.year)
+        # one unit per row, in the table's order: 0, 1, ..., n - 1 (increasing integers from 0 to n - 1)
+        in_order = len(unit_of) > 0 and unit_of[0] == 0 and unit_of[-1] == len(unit_of) - 1
+        in_order = bool(in_order and (unit_of[1:] > unit_of[:-1]).all())
+    else:
+        at = np.flatnonzero(rows)
+        index, unit = _units(economies, wide.economy.codes[at], wide.year[at])
+        unit_of = np.full(len(rows), -1, dtype="int64")
+        unit_of[at] = unit
+        del at, unit
+        in_order = False
     of_sex: dict[str, np.ndarray | None] = {}
 
     def series(code: str, which: str) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray] | None:
@@ -246,8 +262,12 @@ def indicator_values(
 
 def _compact(ids: np.ndarray) -> np.ndarray:
     """Text numbers in the smallest integer type that holds them (-1: none)."""
-    top = int(ids.max(initial=0))
-    return ids.astype("int8" if top < 2**7 else "int16" if top < 2**15 else "int32")
+    return ids.astype(_id_type(int(ids.max(initial=0))), copy=False)
+
+
+def _id_type(top: int) -> str:
+    """The smallest signed integer type holding text numbers up to ``top`` (and -1)."""
+    return "int8" if top < 2**7 else "int16" if top < 2**15 else "int32" if top < 2**31 else "int64"
 
 
 def _adjacent(columns: list[np.ndarray]) -> np.ndarray | None:
@@ -285,7 +305,8 @@ class _Columns:
             return None
         at, value, source_code = found
         texts, n_units = self.texts, self.n_units
-        described = np.asarray([texts.id(f"{code} ({label})") for label in self.source_labels] + [0], dtype="int64")
+        described = np.asarray([texts.id(f"{code} ({label})") for label in self.source_labels] + [0])
+        described = described.astype(_id_type(int(described.max())))  # (a byte a unit, not eight)
         if isinstance(at, slice):  # every unit, in order: the column itself (read, never written)
             v = np.asarray(value, dtype="float64")
         else:
@@ -293,12 +314,12 @@ class _Columns:
             v[at] = value
         if len(described) == 2:  # one source: no gather
             return v, np.where(np.isnan(v), -1, described[0])
-        ids = np.full(n_units, -1, dtype="int64")
+        ids = np.full(n_units, -1, dtype=described.dtype)
         ids[at] = described[source_code]
         return v, np.where(np.isnan(v), -1, ids)
 
     def missing(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.full(self.n_units, np.nan), np.full(self.n_units, -1, dtype="int64")
+        return np.full(self.n_units, np.nan), np.full(self.n_units, -1, dtype="int8")
 
 
 def _indicator_column(ind: Indicator, which: str, columns: _Columns) -> tuple[np.ndarray, np.ndarray]:
@@ -324,7 +345,7 @@ def _indicator_column(ind: Indicator, which: str, columns: _Columns) -> tuple[np
         if fill.any():
             pairs, which_pair = np.unique(np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0, return_inverse=True)
             combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
-            ids = ids.copy()
+            ids = ids.astype(np.promote_types(ids.dtype, _id_type(int(combined.max()))))  # (a copy)
             ids[fill] = combined[which_pair.ravel()]
         v = np.where(fill, ratio, v)
     return v, ids

@@ -88,11 +88,25 @@ class UnitTables:
         model = self.model
         top_down = model.framework.top_down_order
         order = [model.nodes.index(code) for code in top_down]
-        keep = np.flatnonzero(self.scored())
-        units = model.units[keep] if keep.size < len(model.units) else model.units
-        table = pd.DataFrame(self.node_scores[keep][:, order], index=units, columns=top_down).reset_index()
+        scored = self.scored()
+        every = bool(scored.all())
+        keep = slice(None) if every else np.flatnonzero(scored)
+        del scored
+        # the columns made from the index's codes and levels (its labels once, then taken: no text per row made
+        # twice), and one copy of the scores: millions of units make each of them large
+        units = model.units
+        economy, year = units.names
+        block = self.node_scores[:, order] if every else self.node_scores[np.ix_(keep, order)]  # type: ignore[arg-type]
+        columns = {
+            economy: pd.Series(np.asarray(units.levels[0], dtype=object)).array.take(units.codes[0][keep]),
+            year: units.levels[1].to_numpy()[units.codes[1][keep]],
+            **{code: block[:, j] for j, code in enumerate(top_down)},
+        }
+        table = pd.DataFrame(columns, copy=False)
         if rank is not None:
-            table["rank"] = pd.Series(rank[keep], index=table.index).astype("Int64")
+            taken = rank[keep]
+            missing = np.isnan(taken)
+            table["rank"] = pd.arrays.IntegerArray(np.where(missing, 0, taken).astype("int64"), missing)
         return table
 
     def coverage(self) -> pd.DataFrame:
