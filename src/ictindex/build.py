@@ -10,7 +10,6 @@ model (:mod:`~ictindex.gender`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,8 +28,7 @@ from ictindex.gender import (
 )
 from ictindex.model import IndexModel, compile_model
 from ictindex.panel import PanelCheck
-from ictindex.registry import user_methods
-from ictindex.result import IndexResult, Lazy
+from ictindex.result import IndexResult, Lazy, provenance_of
 from ictindex.spec import BuildSpec
 from ictindex.unit_tables import UnitTables, min_ranks, unit_tables
 
@@ -38,13 +36,6 @@ if TYPE_CHECKING:
     from ictindex.fitted import FittedParameters
 
 __all__ = ["build_index", "explain"]
-
-
-def _library_version() -> str:
-    try:
-        return version("ictindex")
-    except PackageNotFoundError:  # running from a source tree without installing
-        return "unknown"
 
 
 def _years_text(years: list[int]) -> str:
@@ -158,34 +149,6 @@ def _gender(model: IndexModel) -> tuple[pd.DataFrame, pd.DataFrame]:
 def provenance(model: IndexModel) -> dict[str, Any]:
     """What a build used: library, framework and input hashes, every parameter."""
     return provenance_of(model.spec, list(model.spec.years or model.years), model.input_sha256)
-
-
-def provenance_of(spec: BuildSpec, years: list[int], input_sha256: str | None) -> dict[str, Any]:
-    """The provenance of a build of ``spec`` over ``years`` (of a chunked build too, whose input has no one hash)."""
-    fw = spec.framework
-    imputation = spec.imputation
-    return {
-        "library_version": _library_version(),
-        "framework": fw.code,
-        "framework_version": fw.version,
-        "framework_sha256": fw.sha256,
-        "input_sha256": input_sha256,
-        "years": years,
-        "sex": spec.sex,
-        "by_sex": spec.by_sex,
-        "parity_band": list(spec.parity_band) if spec.by_sex else None,
-        "imputation": imputation.method,
-        "max_gap": imputation.max_gap if imputation.method != "none" else None,
-        "reference_year": spec.reference_year,
-        "min_coverage": spec.coverage_rule,
-        "units": spec.units.describe(),
-        **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
-        "screening": None if spec.screening is None else spec.screening.model_dump(),
-        "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
-        "checks": {name: setting.model_dump(exclude_none=True) for name, setting in spec.checks} or None,
-        # methods registered by the user, and built-in names the user replaced (issue 30)
-        "user_methods": user_methods(fw, imputation.method, None if spec.treatment is None else spec.treatment.method),
-    }
 
 
 def build_index(

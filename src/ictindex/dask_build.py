@@ -42,7 +42,7 @@ from ictindex.impute import IMPUTATION_COLUMNS
 from ictindex.model import check_settings, compile_model
 from ictindex.panel import ISSUE_COLUMNS, _rename, to_panel
 from ictindex.registry import checks
-from ictindex.result import IndexResult
+from ictindex.result import IndexResult, provenance_of
 from ictindex.screen import SCREENING_COLUMNS
 from ictindex.spec import BuildSpec
 from ictindex.treat import TREATMENT_COLUMNS
@@ -204,7 +204,6 @@ def build_dask(
         fitted = learn_with(lambda step: _tree_reduce([dask.delayed(step)(p) for p in parts]), spec, groups)
     if fitted.units == 0:
         raise CoverageError("the panel holds no usable values", hint="check the dataset and its columns")
-    from ictindex.build import provenance_of
 
     origin = data if isinstance(data, dd.DataFrame | list | tuple) else str(data)
     provenance = provenance_of(spec, list(fitted.years), None) | {"input": _describe(origin, ddf)}

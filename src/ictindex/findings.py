@@ -822,9 +822,7 @@ def key_findings(f: Findings) -> list[str]:
             )
     g = f.gender
     if g is not None and g.result is not None and g.gender_year is not None:
-        from ictindex.report.gender_charts import gender_slice
-
-        rows, gy, node, _ = gender_slice(g.result, g.gender_year, None)
+        rows, gy, node, _ = gender.gender_slice(g.result, g.gender_year, None)
         rows = rows.dropna(subset=["parity"]).sort_values(["parity", "economy"])
         if not rows.empty:
             worst = [

@@ -36,12 +36,16 @@ it need not lie between the female and male scores.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
+
+if TYPE_CHECKING:
+    from ictindex.result import IndexResult
 
 __all__ = [
     "PARITY_BAND",
@@ -63,6 +67,7 @@ __all__ = [
     "population_weighted_use",
     "framework_parity",
     "missing_ingredients",
+    "gender_slice",
 ]
 
 PARITY_BAND = (0.98, 1.02)
@@ -537,3 +542,30 @@ def missing_ingredients(panel: pd.DataFrame, framework: Framework) -> list[str]:
                 f"indicator {' or '.join(repr(s) for s in series)})"
             )
     return missing
+
+
+def gender_slice(
+    data: IndexResult | pd.DataFrame, year: int | None = None, node: str | None = None
+) -> tuple[pd.DataFrame, int, str, str]:
+    """Rows of the gender table with female and male scores for one year and node (what the gender charts
+    and the key findings show).
+
+    Returns the rows, the year, the node code and the node's display name. The default year
+    is the latest with any female/male score, the default node the highest one in the tree.
+    """
+    table = data if isinstance(data, pd.DataFrame) else data.gender
+    name_of = (lambda code: code) if isinstance(data, pd.DataFrame) else (lambda code: data.framework.node(code).name)
+    scored = table[table["female"].notna() & table["male"].notna()]
+    if scored.empty:
+        raise MethodError("no economy has both a female and a male score to plot", hint="check result.gender['reason']")
+    year = int(scored["year"].max()) if year is None else int(year)
+    node = str(table["node"].iloc[0]) if node is None else node
+    rows = scored[(scored["year"] == year) & (scored["node"] == node)]
+    if rows.empty:
+        raise MethodError(
+            f"no female and male scores for node '{node}' in {year}",
+            node=node,
+            year=year,
+            hint=f"years with scores: {sorted(scored['year'].unique().tolist())}",
+        )
+    return rows.reset_index(drop=True), year, node, name_of(node)

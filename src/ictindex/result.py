@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,14 @@ import pandas as pd
 
 from ictindex.errors import MethodError
 from ictindex.framework import Framework
+from ictindex.registry import user_methods
 from ictindex.units import Units
 
 if TYPE_CHECKING:
     from ictindex.plotting import PlotAccessor
+    from ictindex.spec import BuildSpec
 
-__all__ = ["IndexResult", "Lazy", "Provenance"]
+__all__ = ["IndexResult", "Lazy", "Provenance", "provenance_of"]
 
 #: Without copy-on-write (pandas < 3 by default) a shallow copy shares its data with the result, so a
 #: caller's edit would change the result: hand out deep copies there.
@@ -81,6 +84,41 @@ class Provenance(Mapping[str, Any]):
 
 def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
+
+
+def _library_version() -> str:
+    try:
+        return version("ictindex")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "unknown"
+
+
+def provenance_of(spec: BuildSpec, years: list[int], input_sha256: str | None) -> dict[str, Any]:
+    """The provenance of a build of ``spec`` over ``years`` (of a chunked build too, whose input has no one hash)."""
+    fw = spec.framework
+    imputation = spec.imputation
+    return {
+        "library_version": _library_version(),
+        "framework": fw.code,
+        "framework_version": fw.version,
+        "framework_sha256": fw.sha256,
+        "input_sha256": input_sha256,
+        "years": years,
+        "sex": spec.sex,
+        "by_sex": spec.by_sex,
+        "parity_band": list(spec.parity_band) if spec.by_sex else None,
+        "imputation": imputation.method,
+        "max_gap": imputation.max_gap if imputation.method != "none" else None,
+        "reference_year": spec.reference_year,
+        "min_coverage": spec.coverage_rule,
+        "units": spec.units.describe(),
+        **({"units_sha256": spec.units.sha256} if spec.units.kind == "table" else {}),
+        "screening": None if spec.screening is None else spec.screening.model_dump(),
+        "treatment": None if spec.treatment is None else spec.treatment.model_dump(exclude_none=True),
+        "checks": {name: setting.model_dump(exclude_none=True) for name, setting in spec.checks} or None,
+        # methods registered by the user, and built-in names the user replaced (issue 30)
+        "user_methods": user_methods(fw, imputation.method, None if spec.treatment is None else spec.treatment.method),
+    }
 
 
 @dataclass(frozen=True, repr=False)

@@ -16,8 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ictindex.countries import report_name
-from ictindex.errors import MethodError
-from ictindex.gender import PARITY_BAND
+from ictindex.gender import PARITY_BAND, gender_slice
 from ictindex.report.style import FEMALE, MALE, NEUTRAL, WIDTH, new_figure, style
 
 if TYPE_CHECKING:
@@ -30,32 +29,6 @@ def _name_of(data: IndexResult | pd.DataFrame) -> Callable[[str], str]:
     """Display names of the units: the result's units table (``result.units``), ITU's names of economies for a
     table."""
     return report_name if isinstance(data, pd.DataFrame) else data.units.name
-
-
-def gender_slice(
-    data: IndexResult | pd.DataFrame, year: int | None = None, node: str | None = None
-) -> tuple[pd.DataFrame, int, str, str]:
-    """Rows of the gender table with female and male scores for one year and node.
-
-    Returns the rows, the year, the node code and the node's display name. The default year
-    is the latest with any female/male score, the default node the highest one in the tree.
-    """
-    table = data if isinstance(data, pd.DataFrame) else data.gender
-    name_of = (lambda code: code) if isinstance(data, pd.DataFrame) else (lambda code: data.framework.node(code).name)
-    scored = table[table["female"].notna() & table["male"].notna()]
-    if scored.empty:
-        raise MethodError("no economy has both a female and a male score to plot", hint="check result.gender['reason']")
-    year = int(scored["year"].max()) if year is None else int(year)
-    node = str(table["node"].iloc[0]) if node is None else node
-    rows = scored[(scored["year"] == year) & (scored["node"] == node)]
-    if rows.empty:
-        raise MethodError(
-            f"no female and male scores for node '{node}' in {year}",
-            node=node,
-            year=year,
-            hint=f"years with scores: {sorted(scored['year'].unique().tolist())}",
-        )
-    return rows.reset_index(drop=True), year, node, name_of(node)
 
 
 def gender_dumbbell(

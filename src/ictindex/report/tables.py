@@ -241,7 +241,7 @@ def group_averages(
 def gender_report_table(result: IndexResult, year: int | None = None, node: str | None = None) -> pd.DataFrame:
     """Gender table for a report: economies with female and male scores for one node and year,
     largest gap first (name, female, male, parity, gap, band, equally-distributed score)."""
-    from ictindex.report.gender_charts import gender_slice
+    from ictindex.gender import gender_slice
 
     rows, year, node, _ = gender_slice(result, year, node)
     table = rows.assign(name=result.units.names(rows["economy"]))
