@@ -9,7 +9,7 @@ import pytest
 from conftest import COINR, REPLICATION
 
 import ictindex
-from ictindex import SpecError, build_index, datasets
+from ictindex import IctIndexError, SpecError, build_index, datasets
 from ictindex.uncertainty import UncertaintySpec, _progress, prepare, rank_within_years, unit_sample
 
 BUILD = {"years": 2023, "reference_year": 2023}
@@ -221,7 +221,7 @@ def test_a_spec_file_above_the_size_limit_is_refused_before_reading(tmp_path):
 @pytest.mark.parametrize(
     ("n", "seed", "field", "words"),
     [
-        (10**12, 0, "n", "more than the limit of 1,000,000 \\(MAX_REPLICATIONS\\)"),
+        (10**12, 0, "n", "more than the limit of 1(00)?,000,000 \\(MAX_(STREAMED_)?REPLICATIONS\\)"),
         (64, -1, "seed", "seed must be a whole number >= 0, got -1"),
         (64, 1.5, "seed", "got 1.5"),
         (64, "7", "seed", "got '7'"),
@@ -236,6 +236,22 @@ def test_n_and_seed_are_checked_before_the_build_is_compiled(itu, n, seed, field
         with pytest.raises(SpecError, match=words) as info:
             run(itu, "nowhere", {"weights": {"noise": 0.25}}, n=n, seed=seed)  # the framework is never loaded
         assert info.value.field == field
+
+
+def test_ten_million_streamed_replications_pass_the_limits_that_kept_draws_do_not(itu):
+    """A run that keeps per-unit counts only has memory that does not grow with n: ``n = 10**7`` (issue 26) is
+    checked against MAX_STREAMED_REPLICATIONS (10^8); with the draws kept, or the Latin hypercube drawn whole,
+    against MAX_REPLICATIONS (10^6). Checked on a framework that does not exist: the limit is said, or passed,
+    before anything is compiled."""
+    spec = {"weights": {"noise": 0.25}}
+    with pytest.raises(IctIndexError) as passed:  # past the limits: the framework is the next thing refused
+        ictindex.uncertainty(itu, "nowhere", spec, n=10**7)
+    assert "replications" not in str(passed.value) and "nowhere" in str(passed.value)
+    for kept in ({"keep_draws": True}, {"sampler": "lhs"}):
+        with pytest.raises(SpecError, match=r"10,000,000 is more than the limit of 1,000,000 \(MAX_REPLICATIONS\)"):
+            ictindex.uncertainty(itu, "nowhere", spec, n=10**7, **kept)
+    with pytest.raises(SpecError, match=r"limit of 100,000,000 \(MAX_STREAMED_REPLICATIONS\)"):
+        ictindex.uncertainty(itu, "nowhere", spec, n=10**9)
 
 
 def test_inputs_not_mutated_and_progress_silent_in_tests(itu, capsys):

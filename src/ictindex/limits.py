@@ -34,6 +34,7 @@ __all__ = [
     "MAX_INDICATORS",
     "MAX_YAML_BYTES",
     "MAX_REPLICATIONS",
+    "MAX_STREAMED_REPLICATIONS",
     "raised",
     "check_text_file",
     "check_count",
@@ -51,6 +52,10 @@ MAX_INDICATORS = 10_000
 MAX_YAML_BYTES = 4 * 2**20
 #: Most replications of one uncertainty or sensitivity run (the JRC audits use 1,000-10,000).
 MAX_REPLICATIONS = 1_000_000
+#: Most replications of an uncertainty run that keeps per-unit counts only (draws not kept, a sampler drawn chunk
+#: by chunk): its memory does not grow with ``n``, so this bounds the time (10^8 replications of ``doi_current``
+#: take about five hours on two cores).
+MAX_STREAMED_REPLICATIONS = 100_000_000
 
 _BLOCK = 2**24  # bytes read at once when a file's lines are measured
 

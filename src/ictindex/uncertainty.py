@@ -889,7 +889,9 @@ def uncertainty(
     """
     if spec is None:
         raise SpecError("no uncertainty spec given", field="spec", hint="give e.g. {'weights': {'noise': 0.25}}")
-    check_run(n, seed)
+    # a run that keeps only per-unit counts (a sampler drawn chunk by chunk) has memory that does not grow with n
+    streamed = keep_draws is not True and sampler != "lhs"
+    check_run(n, seed, limit="MAX_STREAMED_REPLICATIONS" if streamed else "MAX_REPLICATIONS")
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise SpecError(f"top must be a whole number >= 1, got {top!r}", field="top", hint="write top=10")
     if sampler not in SAMPLERS:
@@ -900,15 +902,17 @@ def uncertainty(
     return run(problem, design, top=int(top), progress=progress, keep_draws=keep_draws, n_jobs=n_jobs)
 
 
-def check_run(n: Any, seed: Any, *, default_n: int = 10_000) -> None:
+def check_run(n: Any, seed: Any, *, default_n: int = 10_000, limit: str = "MAX_REPLICATIONS") -> None:
     """The size and seed of a run, checked before anything is compiled or allocated: ``n`` a whole number of
-    replications from 2 to :data:`ictindex.limits.MAX_REPLICATIONS` (a huge ``n`` asked for terabytes),
-    ``seed`` a whole number >= 0 (what numpy's and scipy's generators take)."""
+    replications from 2 to the ``limit`` of :mod:`ictindex.limits` (:data:`~ictindex.limits.MAX_REPLICATIONS`
+    for a run that keeps its draws, where a huge ``n`` asked for terabytes;
+    :data:`~ictindex.limits.MAX_STREAMED_REPLICATIONS` for one that keeps per-unit counts only), ``seed`` a whole
+    number >= 0 (what numpy's and scipy's generators take)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise SpecError(
             f"n must be a whole number of replications >= 2, got {n!r}", field="n", hint=f"write n={default_n:_}"
         )
-    check_count(int(n), "MAX_REPLICATIONS", "n, the number of replications", error=SpecError, field="n")
+    check_count(int(n), limit, "n, the number of replications", error=SpecError, field="n")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise SpecError(
             f"seed must be a whole number >= 0, got {seed!r}", field="seed", hint="write e.g. seed=0 (the default)"
