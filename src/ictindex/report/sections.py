@@ -184,8 +184,8 @@ def _ranking_tables(f: Findings) -> dict[str, pd.DataFrame]:
         "ranking": f.ranking,
         "ranking_flags": pd.DataFrame({"marker": list(MARKERS), "meaning": list(MARKERS.values())}),
     }
-    if f.not_ranked is not None:
-        tables["not_ranked"] = f.not_ranked
+    if f.not_ranked is not None:  # the share of indicators reported, printed as the rule says it: a percentage
+        tables["not_ranked"] = f.not_ranked.assign(data_coverage=(f.not_ranked["data_coverage"] * 100).round(0))
     return tables
 
 
@@ -220,7 +220,13 @@ def _ranking_html(p: Page) -> list[str]:
         parts += [
             f"<h3>Scored but not ranked ({len(p.tables['not_ranked'])})</h3>",
             f"<p class='rule'>{esc(f.rule.describe(f.units))} Their scores are listed here with the reason.</p>",
-            f"<div class='scroll'>{p.table('not_ranked', table_id='not-ranked-table')}</div>",
+            "<div class='scroll'>"
+            + p.table(
+                "not_ranked",
+                decimals={"data_coverage": 0, "*": f.result.framework.rounding},
+                table_id="not-ranked-table",
+            )
+            + "</div>",
         ]
     return parts
 

@@ -85,7 +85,7 @@ def column_labels(result: IndexResult, columns: Iterable[str], year: int | None 
         "dataset": "Dataset",
         "licence": "Licence",
         "values_used": "Values used",
-        "data_coverage": "Data coverage",
+        "data_coverage": "Data coverage (% of indicators reported)",
         "score": "Score",
         "node": "Node",
         "female": "Female",
