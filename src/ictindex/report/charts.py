@@ -642,6 +642,37 @@ def unit_map(
     return _finish(fig, result, source)
 
 
+def _ranks_in_both_years(
+    result: IndexResult, years: tuple[int, int], rule: RankingRule | None
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, int]:
+    """The ranks of the two years as the ranking table's change counts them (:func:`ictindex.ranking.ranking_table`):
+    among the units ranked in both years (under ``rule``), on scores rounded to the published precision, so
+    that the chart and the table tell the same moves. Returns both years' ranks, both years' places (1, 2, 3,
+    ...: units tied at the published precision in the order of their unrounded scores, one line each) and how
+    many units they rank."""
+    from ictindex.ranking import _published_ranks
+
+    index, decimals = result.framework.index, result.framework.rounding
+
+    def ranked(year: int) -> pd.Series:
+        if rule is not None and rule.active:
+            table = apply_ranking_rule(result, year, rule)[0]
+        else:
+            table = result.scores[(result.scores["year"] == year) & result.scores[index].notna()]
+        return table.set_index("economy")[index]
+
+    first, second = ranked(years[0]), ranked(years[1])
+    both = second.index[second.index.isin(first.index)]
+    rank_a = _published_ranks(first.reindex(both), decimals).astype(int)
+    rank_b = _published_ranks(second.reindex(both), decimals).astype(int)
+
+    def places(rank: pd.Series, score: pd.Series) -> pd.Series:
+        order = pd.DataFrame({"rank": rank, "score": -score.reindex(rank.index)}).sort_values(["rank", "score"])
+        return pd.Series(np.arange(1, len(order) + 1), index=order.index)
+
+    return rank_a, rank_b, places(rank_a, first), places(rank_b, second), len(both)
+
+
 def rank_shift_chart(
     result: IndexResult,
     other: IndexResult | None = None,
@@ -656,6 +687,10 @@ def rank_shift_chart(
 ) -> Figure:
     """Slope chart of ranks: between two years of one result, or between two results
     (e.g. two methods) in the same year. Shows the ``top`` economies of the second ranking.
+
+    Between two years the ranks are those the ranking table's change counts: among the units ranked in both
+    years, on scores rounded to the published precision (a change within the rounding moves no unit, and a
+    unit entering or leaving the ranking moves no other).
 
     Lines are coloured by direction (:data:`RANK_COLOURS`: blue rose, vermillion fell, grey dashed
     unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Both
@@ -680,12 +715,15 @@ def rank_shift_chart(
                     hint="build with years=[y0, y1], or pass another result",
                 )
             years = (result.years[-2], result.years[-1])
-        a, b = ranks(result, result, years)
+        a, b, place_a, place_b, both = _ranks_in_both_years(result, years, rule)
+        b = b.reindex(place_b.sort_values(kind="stable").index[:top])
         labels = labels or (str(years[0]), str(years[1]))
-        title = f"Rank in {years[0]} and {years[1]} (top {{n}} in {years[1]})"
+        plural = result.units.plural
+        title = f"Rank in {years[0]} and {years[1]} of the {both} {plural} ranked in both years (top {{n}})"
     else:
         year = years[0] if years else max(set(result.years) & set(other.years))
         a, b = ranks(result, other, (year, year))
+        place_a, place_b = a, b  # (each unit's own rank: no ties to separate)
         labels = labels or (result.framework.code, other.framework.code)
         title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {{n}})"
     title = title.format(n=len(b))
@@ -696,15 +734,17 @@ def rank_shift_chart(
         seen: set[str] = set()
         for economy, rank_b in b.items():
             rank_a = a.get(economy)
+            y_b = place_b[economy]
             if rank_a is None or pd.isna(rank_a):
-                ax.text(0, rank_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
-                ax.text(1.04, rank_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
+                ax.text(0, y_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
+                ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
                 continue
+            y_a = place_a[economy]
             move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
             seen.add(move)
             ax.plot(
                 [0, 1],
-                [rank_a, rank_b],
+                [y_a, y_b],
                 color=RANK_COLOURS[move],
                 linestyle=styles[move],
                 marker="o",
@@ -712,8 +752,8 @@ def rank_shift_chart(
                 linewidth=1,
                 **kwargs,
             )
-            ax.text(-0.04, rank_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
-            ax.text(1.04, rank_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
+            ax.text(-0.04, y_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
+            ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
         ax.invert_yaxis()
         ax.set_xlim(-0.05, 1.05)
         ax.set_xticks([0, 1], labels)
