@@ -454,6 +454,8 @@ thead{display:table-header-group}
 tr,figure,img{break-inside:avoid}
 h2{break-before:page}
 h2,h3{break-after:avoid}
+h1{font-size:20pt;margin-top:25mm}
+h2#key{break-before:avoid;margin-top:1.5em}
 figure img{max-height:245mm;width:auto;max-width:100%}
 }
 """
