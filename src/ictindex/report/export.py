@@ -539,6 +539,10 @@ def latex_document(inputs: Mapping[str, str], *, title: str = "Tables") -> str:
         *([] if _pdflatex_sets(title) else [_PDFTEX_GUARD]),
         f"\\section*{{{_latex_escape(title)}}}",
     ]
+    captions = [str(c) for c in inputs.values() if str(c).strip()]
+    if captions:  # page 1: what the tables are, in order (a title page, not one line above a page break)
+        lines += ["\\subsection*{Contents}", "\\begin{itemize}\\setlength{\\itemsep}{0pt}"]
+        lines += [f"\\item {_latex_escape(c)}" for c in captions] + ["\\end{itemize}", "\\clearpage"]
     for k, path in enumerate(inputs):  # each table's caption says what it is
         lines += ([] if k == 0 else ["\\clearpage"]) + [f"\\input{{{path}}}"]
     lines.append("\\end{document}")

@@ -478,6 +478,8 @@ def _gender_captions(f: Findings) -> dict[str, str]:
         + (f" (sub-index of {g.gender_year})" if g.gender_year != f.year else ""),
         "gender_indicators": f"{title}: gender parity score of each series by sex, every {f.units.noun} with it",
         "gender_skills": f"{title}: ICT skills (SDG 4.4.1) by type, gender parity",
+        "gender_groups": f"Gender parity score of Internet use (F/M), world and groups, {f.year - 2}–{f.year} "
+        "(every economy counted; interval and observed share of the population)",
     }
 
 
