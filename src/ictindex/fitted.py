@@ -571,7 +571,9 @@ def _fitted_normalisation(
             params[ind.code] = {}
             continue
         names = ("low", "high") if registered.fit is _fit_range else ("mean", "sd")
-        table = by_key.loc[ind.code] if ind.code in by_key.index.get_level_values(0) else by_key.iloc[:0]
+        # (an indicator without statistics: an empty table by year, as .loc gives one; pandas 2.2 cannot reindex an
+        # empty two-level index by years)
+        table = by_key.loc[ind.code] if ind.code in by_key.index.get_level_values(0) else by_key.iloc[:0].droplevel(0)
         if reference is not None:
             if reference not in table.index:
                 raise MethodError(
