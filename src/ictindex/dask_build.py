@@ -39,12 +39,13 @@ from ictindex.errors import CoverageError, MethodError, SpecError
 from ictindex.fitted import TABLE_PROBLEMS, FittedParameters, learn_with
 from ictindex.flags import ECONOMY_FLAG_COLUMNS, FLAG_COLUMNS
 from ictindex.impute import IMPUTATION_COLUMNS
-from ictindex.model import check_settings, compile_model
+from ictindex.model import compile_model
 from ictindex.panel import ISSUE_COLUMNS, _rename, to_panel
 from ictindex.registry import checks
 from ictindex.result import IndexResult, provenance_of
 from ictindex.screen import SCREENING_COLUMNS
 from ictindex.spec import BuildSpec
+from ictindex.stages import check_settings
 from ictindex.treat import TREATMENT_COLUMNS
 from ictindex.unit_tables import min_ranks, unit_tables
 

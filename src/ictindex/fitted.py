@@ -53,7 +53,12 @@ from ictindex.checks import Settings, check_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
 from ictindex.framework import CheckSetting, Treatment
 from ictindex.impute import GroupCentres, _group_codes
-from ictindex.model import (
+from ictindex.normalise import FittedNormalisation, _fit_moments, _fit_range, _transform
+from ictindex.panel import ISSUE_COLUMNS, PanelCheck
+from ictindex.panel.issues import _absent_issues, _all_missing_issues
+from ictindex.registry import checks, normalisations
+from ictindex.spec import BuildSpec
+from ictindex.stages import (
     PANEL_CHECKS,
     Staged,
     _build_spec,
@@ -63,11 +68,6 @@ from ictindex.model import (
     check_settings,
     stage_values,
 )
-from ictindex.normalise import FittedNormalisation, _fit_moments, _fit_range, _transform
-from ictindex.panel import ISSUE_COLUMNS, PanelCheck
-from ictindex.panel.issues import _absent_issues, _all_missing_issues
-from ictindex.registry import checks, normalisations
-from ictindex.spec import BuildSpec
 from ictindex.treat import fit_treatment
 
 __all__ = ["FittedParameters", "learn", "learn_with", "check_chunkable", "CHUNKABLE_IMPUTATIONS", "TABLE_PROBLEMS"]
@@ -506,7 +506,7 @@ def _greatest(a: pd.DataFrame | None, b: pd.DataFrame | None) -> pd.DataFrame | 
 
 
 def panel_check_issues(maxima: pd.DataFrame | None, spec: BuildSpec) -> pd.DataFrame:
-    """The checks of the whole panel (:data:`~ictindex.model.PANEL_CHECKS`), run once over every chunk's greatest
+    """The checks of the whole panel (:data:`~ictindex.stages.PANEL_CHECKS`), run once over every chunk's greatest
     value of each indicator and year: ``percent_as_fraction`` asks whether every value of a year lies between 0
     and 1 with some above 0, which the year's greatest value answers exactly (and names, as in memory). An
     ``error`` stops the build here, before pass two; a ``warning`` is said once."""

@@ -2,7 +2,7 @@
 
 Variance-based (Sobol') indices of a scalar target ``Y`` of the index (one economy's score or rank,
 the mean absolute rank shift from the nominal ranks, or any function of the scores) with respect to
-each uncertain input group ``X_i`` of an :class:`~ictindex.uncertainty.UncertaintySpec` (all weights
+each uncertain input group ``X_i`` of an :class:`~ictindex.factors.UncertaintySpec` (all weights
 together are one group, as in COINr):
 
 * first order ``S_i = V[E(Y | X_i)] / V(Y)``, estimated as Saltelli et al. (2010, *Comput. Phys.

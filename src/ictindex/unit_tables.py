@@ -22,8 +22,9 @@ from ictindex.breaks import detect_breaks
 from ictindex.checks import check_scores
 from ictindex.derive import indicator_values
 from ictindex.flags import economy_flags, value_flags, value_notes
-from ictindex.model import IndexModel, check_settings
+from ictindex.model import IndexModel
 from ictindex.panel import PanelCheck
+from ictindex.stages import check_settings
 
 __all__ = ["UnitTables", "unit_tables", "min_ranks"]
 

@@ -139,7 +139,7 @@ def read_yaml(path: str | Path, *, error: type[IctIndexError] = FrameworkError, 
     The guards: the file's size (:data:`ictindex.limits.MAX_YAML_BYTES`, checked before it is read), UTF-8
     text, valid YAML (the line and column of a syntax error), no key repeated in a mapping, no nesting deeper
     than :data:`MAX_YAML_DEPTH`, no alias expansion beyond :data:`MAX_YAML_VALUES`. Used for framework files
-    and for uncertainty specs (:meth:`ictindex.uncertainty.UncertaintySpec.load`).
+    and for uncertainty specs (:meth:`ictindex.factors.UncertaintySpec.load`).
     """
     path = Path(path)
     try:
