@@ -434,7 +434,7 @@ def test_published_coverage_figures_beside_the_estimates():
 def test_interval_percentiles_equal_numpys(shape, missing, q, seed):
     """The interval's percentiles (one sort for both tails) are numpy's nanpercentile, value for value, columns
     of NaN (a group without members in a year) included."""
-    from ictindex.estimates import _nan_percentiles
+    from ictindex.estimate_data import _nan_percentiles
 
     rng = np.random.default_rng(seed)
     draws = rng.normal(size=shape)
