@@ -49,6 +49,8 @@ STAGES = (
     "weights",
     "aggregate",
     "model",
+    "stages",  # split from model
+    "variants",  # split from model
     "fitted",
     "coverage",
     "build",
@@ -57,8 +59,11 @@ STAGES = (
     "analysis",
     "divide",
     "estimates",
+    "estimate_spec",  # split from estimates
+    "estimate_data",  # split from estimates
     "estimate_models",
     "uncertainty",
+    "factors",  # split from uncertainty
     "sensitivity",
     "stats",
     "findings",
