@@ -107,6 +107,24 @@ def test_a_unit_split_over_two_partitions_is_refused_naming_it(tmp_path):
         build_index(tmp_path / "nowhere" / "*.parquet", DOI, **BUILD).compute()
 
 
+def test_a_unit_split_between_two_parquet_files_is_refused_however_dask_reads_the_column(tmp_path):
+    """Two Parquet files of a few rows, a unit's years split between them: read for its unit codes alone, Dask
+    fuses such small files into one partition, where the split cannot be seen; the check reads the partitions the
+    passes read, and names the unit."""
+    frame, _ = gridded_panel(units=10)
+    frame = frame.sort_values(["economy", "year"]).reset_index(drop=True)
+    (tmp_path / "cells").mkdir()
+    middle = len(frame) // 2 + 1  # inside a unit's years
+    frame.iloc[:middle].to_parquet(tmp_path / "cells" / "a.parquet")
+    frame.iloc[middle:].to_parquet(tmp_path / "cells" / "b.parquet")
+    split = frame["economy"].iloc[middle]
+    assert split == frame["economy"].iloc[middle - 1]
+    assert dd.read_parquet(tmp_path / "cells")["economy"].optimize().npartitions == 1  # what fooled the check
+    with pytest.raises(SpecError, match=rf"unit {split} is in partitions 0 and 1") as err:
+        build_index(tmp_path / "cells", DOI, normalisation="minmax", **BUILD)
+    assert err.value.economy == split
+
+
 def _rows(issues: pd.DataFrame) -> list[tuple]:
     columns = ["severity", "problem", "economy", "indicator", "year", "message"]
     return sorted(map(tuple, issues[columns].astype(str).to_numpy().tolist()))

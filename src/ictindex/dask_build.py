@@ -256,15 +256,19 @@ def _merge(*parts: Any) -> Any:
 
 
 def _check_partitioned(ddf: dd.DataFrame) -> None:
-    """Every unit in one partition: the unit codes of each partition hashed (that column read alone), and a unit
-    hashed in two partitions named."""
+    """Every unit in one partition: the unit codes of each partition hashed, and a unit hashed in two partitions
+    named.
+
+    The partitions are those the passes read (``ddf.to_delayed()``): the ``economy`` column read alone would be
+    read in fewer, larger partitions (Dask fuses the files of a Parquet dataset when a projection makes them
+    small), and a unit split between two files fused together would not be seen."""
     if "economy" not in ddf.columns:
         raise SpecError(
             "the dataset has no 'economy' column (the unit code)",
             field="economy",
             hint="name the column of unit codes 'economy' (grid cell, district, ...)",
         )
-    parts = ddf["economy"].to_delayed()
+    parts = ddf.to_delayed()
     hashed = dask.compute(*(dask.delayed(_unit_hashes)(p) for p in parts))
     every = np.concatenate(hashed) if hashed else np.zeros(0, dtype="uint64")
     values, counts = np.unique(every, return_counts=True)
@@ -280,12 +284,12 @@ def _check_partitioned(ddf: dd.DataFrame) -> None:
         )
 
 
-def _unit_hashes(codes: pd.Series) -> np.ndarray:
-    return np.unique(pd.util.hash_array(codes.dropna().astype(str).unique().astype(object)))
+def _unit_hashes(part: pd.DataFrame) -> np.ndarray:
+    return np.unique(pd.util.hash_array(part["economy"].dropna().astype(str).unique().astype(object)))
 
 
-def _unit_of(codes: Any, hashed: np.uint64) -> str:
-    codes = pd.Series(codes.compute().dropna().astype(str).unique())
+def _unit_of(part: Any, hashed: np.uint64) -> str:
+    codes = pd.Series(part.compute()["economy"].dropna().astype(str).unique())
     return str(codes[pd.util.hash_array(codes.to_numpy(dtype=object)) == hashed].iloc[0])
 
 
