@@ -29,15 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ictindex.coverage import COVERAGE_COLUMNS, FLOORED_COLUMNS, coverage_rows
 from ictindex.errors import MethodError
-from ictindex.framework import Framework
-from ictindex.registry import aggregations, is_builtin, register_aggregation
+from ictindex.method_table import aggregations, is_builtin, register_aggregation
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
 
 __all__ = ["weighted_mean", "aggregate", "aggregate_tree", "Tree", "COVERAGE_COLUMNS", "FLOORED_COLUMNS"]
 

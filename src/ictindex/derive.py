@@ -23,13 +23,14 @@ common to both sexes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ictindex.framework import Framework, Indicator
-from ictindex.panel import WideValues
+if TYPE_CHECKING:
+    from ictindex.framework import Framework, Indicator
+    from ictindex.panel import WideValues
 
 __all__ = ["indicator_values"]
 
@@ -230,7 +231,7 @@ def indicator_values(
         in framework order; ``values`` holds floats (NaN = no data), ``sources`` the
         series code and publisher each value came from.
     """
-    if isinstance(panel, WideValues):
+    if not isinstance(panel, pd.DataFrame):  # a wide table's values (WideValues)
         located = _locate_wide(panel, framework, sex, years)
     else:
         located = _locate_long(panel, framework, sex, years)

@@ -381,11 +381,9 @@ def units_card(units: Any) -> Card:
     return Card(units.describe(), facts, tables, kind="Units")
 
 
-def framework_card(fw: Any) -> Card:
-    """:class:`~ictindex.framework.Framework`: the tree with effective weights."""
-    from ictindex.weights import weights_table
-
-    table = weights_table(fw)
+def framework_card(fw: Any, table: pd.DataFrame) -> Card:
+    """:class:`~ictindex.framework.Framework`: the tree with effective weights (``table``, the framework's
+    :func:`~ictindex.weights.weights_table`)."""
     table = table[table["kind"] == "node"][["code", "name", "parent", "weight_in_parent", "effective_weight"]]
     facts = [
         ("code", fw.code),

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
-from ictindex.registry import imputations, register_imputation
+from ictindex.method_table import imputations, register_imputation
 
 __all__ = [
     "impute",

@@ -44,14 +44,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
-from ictindex.framework import Framework, Indicator, Normalisation
-from ictindex.registry import is_builtin, normalisations, register_normalisation
+from ictindex.method_table import is_builtin, normalisations, register_normalisation
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework, Indicator, Normalisation
 
 __all__ = [
     "goalpost",

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
-from ictindex.registry import register_treatment, treatments
+from ictindex.method_table import register_treatment, treatments
 
 __all__ = [
     "treat",

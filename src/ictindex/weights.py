@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError, SpecError
-from ictindex.framework import Framework
 
 if TYPE_CHECKING:
+    from ictindex.framework import Framework
     from ictindex.model import IndexModel
 
 __all__ = [
@@ -158,7 +158,7 @@ class Weights:
                 )
             for child in node["children"]:
                 child["weight"] = mine[child["code"]]
-        return Framework.from_dict(data, source=f"{framework.code} with {self.method} weights")
+        return type(framework).from_dict(data, source=f"{framework.code} with {self.method} weights")
 
     def row(self, model: IndexModel) -> np.ndarray:
         """One weights row in ``model.edges`` order (edges not in the table keep the model's weights)."""

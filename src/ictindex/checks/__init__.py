@@ -7,7 +7,7 @@ one keystroke away from another, a unit scored from too few reported values or w
 It runs in :func:`ictindex.compile_model` between derivation and imputation (the checks of values and of
 units) and after the nominal evaluation (the checks of scores), as numpy over whole columns.
 
-Checks are data, like methods: small registered functions (:func:`ictindex.registry.register_check`),
+Checks are data, like methods: small registered functions (:func:`ictindex.method_table.register_check`),
 array in, :class:`Findings` out, named in a framework's ``checks:`` section with a severity:
 
 * ``error`` stops the build, naming the culprits (:class:`~ictindex.errors.PanelError`);
@@ -20,6 +20,7 @@ Unset, each check's severity follows the indicator's unit and direction (:func:`
 travels in the build's spec. Some checks also act, recorded in their finding: ``zero_price`` sets a price
 of zero aside as missing; ``sex_total`` derives a missing total from its female and male values.
 
+>>> from ictindex.framework import Indicator
 >>> x = np.array([0.24, 0.31, 0.18])                       # ICT skills "in %", keyed as fractions
 >>> layout = Layout.from_arrays(["A", "B", "C"], [2023, 2023, 2023])
 >>> skills = Indicator(code="ict_skills", name="ICT skills", unit="%")
@@ -53,7 +54,6 @@ from ictindex.checks.run import (  # noqa: F401 - check_panel, needs_sexes: used
     needs_sexes,
 )
 from ictindex.checks.settings import Settings
-from ictindex.framework import Indicator  # noqa: F401 - the example above
 
 __all__ = [
     "ISSUE_COLUMNS",

@@ -8,12 +8,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ictindex.framework import Framework, Indicator
+if TYPE_CHECKING:
+    from ictindex.framework import Framework, Indicator
+
 
 ISSUE_COLUMNS = ["severity", "problem", "economy", "indicator", "year", "message", "line"]
 #: Rows listed per check and indicator; beyond them one row counts the rest (a jump check over 200,000 units of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ictindex.checks.context import Context, Findings, _none
-from ictindex.registry import register_check
+from ictindex.method_table import register_check
 
 
 # -- the built-in checks of scores (after the nominal evaluation) ----------------------------------------------

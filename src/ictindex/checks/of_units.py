@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.checks.context import Context, Findings, Layout, _none, unit_kind
-from ictindex.registry import register_check
+from ictindex.method_table import register_check
 
 
 # -- the built-in checks of units (which units have values, before imputation) -----------------------------

@@ -4,12 +4,15 @@ a zero price, a total outside its female-male range, a jump between years."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ictindex.checks.context import Context, Findings, Layout, _g, _none, _scale_top, is_percentage, is_price
-from ictindex.framework import Indicator
-from ictindex.registry import register_check
+from ictindex.method_table import register_check
+
+if TYPE_CHECKING:
+    from ictindex.framework import Indicator
 
 
 # -- the built-in checks of values (one indicator at a time, before imputation) ------------------------------

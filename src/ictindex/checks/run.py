@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,8 +17,10 @@ from ictindex.checks.context import ISSUE_COLUMNS, MAX_ROWS, Context, Findings, 
 from ictindex.checks.population import _female_share_of
 from ictindex.checks.settings import Settings
 from ictindex.errors import IctIndexWarning, PanelError
-from ictindex.framework import Framework
-from ictindex.registry import SEVERITIES, checks
+from ictindex.method_table import SEVERITIES, checks
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
 
 
 # -- running the checks ----------------------------------------------------------------------------------------
@@ -350,15 +352,12 @@ def needs_sexes(checked: Any, framework: Framework, settings: Settings) -> bool:
     return bool(other) and bool(np.isin(sex.codes, other).any())
 
 
-def check_panel(
-    checked: Any, framework: Framework, checks: str | Mapping[str, Any] | None = None, units: Any = "economies"
-) -> pd.DataFrame:
+def check_panel(checked: Any, framework: Framework, settings: Settings) -> pd.DataFrame:
     """The findings of the checks of values and units on a validated panel (every year; nothing is set aside,
-    raised or warned): the issue rows :func:`ictindex.validate_panel` adds with a framework."""
+    raised or warned): the issue rows :func:`ictindex.validate_panel` adds with a framework. ``settings`` are the
+    build's check settings over the framework's (:class:`Settings`)."""
     from ictindex.derive import indicator_values
-    from ictindex.spec import _checks
 
-    settings = Settings(framework, dict(_checks(checks, framework)), units)
     values, sources = indicator_values(checked.values, framework)
     sexes = {}
     if needs_sexes(checked, framework, settings):
@@ -377,7 +376,7 @@ def check_panel(
         sources=sources,
         sexes=sexes,
         panel=lambda: checked.panel,
-        units=units,
+        units=settings.units,
         stop=False,
         inplace=True,
     ).issues

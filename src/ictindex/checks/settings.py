@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ictindex.checks.context import unit_kind
-from ictindex.framework import CheckSetting, Framework, Indicator
-from ictindex.registry import checks
+from ictindex.method_table import checks
+
+if TYPE_CHECKING:
+    from ictindex.framework import CheckSetting, Framework, Indicator
 
 
 # -- settings: the framework's, the build's, the defaults -------------------------------------------------------

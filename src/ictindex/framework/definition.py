@@ -195,8 +195,9 @@ class Framework(_Model):
 
     def _repr_html_(self) -> str:  # the notebook card (ictindex.display, issue 27)
         from ictindex.display import framework_card
+        from ictindex.weights import weights_table
 
-        return framework_card(self).html()
+        return framework_card(self, weights_table(self)).html()
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<dict>") -> Framework:

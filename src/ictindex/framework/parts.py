@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 def _registered(kind: str, name: str) -> str:
     """A method name must be in its registry (:mod:`ictindex.registry`), built-in or the user's."""
-    from ictindex import registry  # the registry loads the stage modules that fill it
+    from ictindex import method_table  # built-in names are known before the stage modules load
 
-    found = getattr(registry, kind)
+    found = getattr(method_table, kind)
     if name not in found:
         raise ValueError(
             f"unknown {found.kind} method '{name}': use one of {found.names()} "

@@ -235,9 +235,10 @@ def _with_checks(
     if set_aside:
         found.append(_set_aside_issues(set_aside, framework))
     if framework is not None and checks not in ("off", False):
-        from ictindex.checks import check_panel  # the checks stage comes after derivation
+        from ictindex.checks import Settings, check_panel  # the checks stage comes after derivation
+        from ictindex.spec import _checks  # the build's check settings, checked against the framework
 
-        found.append(check_panel(checked, framework, checks, units))
+        found.append(check_panel(checked, framework, Settings(framework, dict(_checks(checks, framework)), units)))
     found = [f for f in found if not f.empty]
     if found and (len(found) > 1 or found[0] is not checked.issues):
         issues = pd.concat(found, ignore_index=True)

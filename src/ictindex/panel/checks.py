@@ -4,12 +4,12 @@ against their indicator's admissible range."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ictindex.countries import classify
-from ictindex.framework import Framework
 from ictindex.panel.cells import (
     _numbers,
     _per_row,
@@ -25,6 +25,9 @@ from ictindex.panel.schema import (
     SEX_CODES,
 )
 from ictindex.units import EARLIEST_YEAR, Units
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
 
 
 def _known_indicators(framework: Framework | None, known_series: Mapping[str, object] | None) -> set[str]:

@@ -4,15 +4,18 @@ year, message, line)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ictindex.framework import Framework
 from ictindex.panel.schema import (
     _LINE,
     ISSUE_COLUMNS,
 )
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
 
 
 def _not_a_number(shown: pd.Series) -> pd.Series:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ictindex.errors import PanelError
-from ictindex.framework import Framework
 from ictindex.panel.cells import (
     _booleans,
     _categorical,
@@ -37,7 +37,10 @@ from ictindex.panel.issues import (
     _unknown_indicator_issues,
 )
 from ictindex.panel.schema import _LINE, MISSING_MARKERS, PANEL_COLUMNS, PanelCheck, _rename
-from ictindex.units import Units
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
+    from ictindex.units import Units
 
 
 def _to_long(frame: pd.DataFrame, source: str | None) -> pd.DataFrame:

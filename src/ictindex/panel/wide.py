@@ -4,11 +4,11 @@ per row of the table, value checks on the ``(rows, columns)`` block."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ictindex.framework import Framework
 from ictindex.panel.cells import (
     _booleans,
     _categorical,
@@ -47,7 +47,10 @@ from ictindex.panel.schema import (
     PanelCheck,
     WideValues,
 )
-from ictindex.units import Units
+
+if TYPE_CHECKING:
+    from ictindex.framework import Framework
+    from ictindex.units import Units
 
 
 def _wide_columns(frame: pd.DataFrame) -> list | None:
