@@ -104,3 +104,24 @@ def test_structure_script_finds_long_functions_modules_and_cycles(tmp_path):
     assert found["modules"] == [("ictindex/divide.py", 601)]
     assert [members for members, _ in found["cycles"]] == [["ictindex.divide", "ictindex.panel", "ictindex.units"]]
     assert [members for members, _ in found["allowed"]] == [["ictindex.report", "ictindex.result"]]
+
+
+def test_every_result_type_reaches_the_report_through_one_helper(monkeypatch):
+    """ENGINE.md's one upward hop: ``IndexResult.plot``, ``UncertaintyResult.plot`` and ``SensitivityResult.plot``
+    all look their chart up with :func:`ictindex.plotting.report_chart`."""
+    import ictindex.plotting as plotting
+    from ictindex.result import IndexResult
+    from ictindex.sensitivity import SensitivityResult
+    from ictindex.uncertainty import UncertaintyResult
+
+    asked = []
+
+    def chart(name):
+        asked.append(name)
+        return lambda *args, **kwargs: name
+
+    monkeypatch.setattr(plotting, "report_chart", chart)
+    assert UncertaintyResult.plot(object()) == "rank_uncertainty_chart"
+    assert SensitivityResult.plot(object()) == "sobol_chart"
+    assert IndexResult.plot.fget(object()).ranking_chart() == "ranking_chart"
+    assert asked == ["rank_uncertainty_chart", "sobol_chart", "ranking_chart"]

@@ -13,7 +13,19 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PlotAccessor"]
+__all__ = ["PlotAccessor", "report_chart"]
+
+
+def report_chart(name: str) -> Callable[..., Any]:
+    """The report's chart function ``name``: a chart of :data:`ictindex.report.CHARTS` or of
+    :mod:`ictindex.report.uncertainty_charts`. Every result type (``IndexResult.plot``, ``UncertaintyResult.plot``,
+    ``SensitivityResult.plot``) reaches the report stage through here, the one upward hop."""
+    from ictindex.report import CHARTS, uncertainty_charts
+
+    found = CHARTS.get(name) or getattr(uncertainty_charts, name, None)
+    if found is None:
+        raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(CHARTS))}")
+    return found
 
 
 def _prepared() -> dict[str, Callable[..., Any]]:
@@ -33,10 +45,9 @@ class PlotAccessor:
     def __getattr__(self, name: str) -> Callable[..., Any]:
         from ictindex.report import CHARTS
 
-        try:
-            chart = CHARTS[name]
-        except KeyError:
-            raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(CHARTS))}") from None
+        if name not in CHARTS:
+            raise AttributeError(f"no chart '{name}'; charts: {', '.join(sorted(CHARTS))}")
+        chart = report_chart(name)
         prepare = _prepared().get(name)
         result = self._result
 

@@ -212,9 +212,9 @@ class SensitivityResult:
 
     def plot(self, **kwargs: Any) -> Any:
         """The Sobol' bar chart (:func:`ictindex.report.uncertainty_charts.sobol_chart`)."""
-        from ictindex.report.uncertainty_charts import sobol_chart
+        from ictindex.plotting import report_chart
 
-        return sobol_chart(self, **kwargs)
+        return report_chart("sobol_chart")(self, **kwargs)
 
 
 def sensitivity(

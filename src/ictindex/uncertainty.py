@@ -282,9 +282,9 @@ class UncertaintyResult:
 
     def plot(self, **kwargs: Any) -> Any:
         """The rank-uncertainty chart (:func:`ictindex.report.uncertainty_charts.rank_uncertainty_chart`)."""
-        from ictindex.report.uncertainty_charts import rank_uncertainty_chart
+        from ictindex.plotting import report_chart
 
-        return rank_uncertainty_chart(self, **kwargs)
+        return report_chart("rank_uncertainty_chart")(self, **kwargs)
 
 
 def _framework_variant(problem: Problem, weights: np.ndarray, choice: Mapping[str, int]) -> Framework:
