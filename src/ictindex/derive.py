@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ictindex._arrays import smallest_int
+
 if TYPE_CHECKING:
     from ictindex.framework import Framework, Indicator
     from ictindex.panel import WideValues
@@ -263,12 +265,7 @@ def indicator_values(
 
 def _compact(ids: np.ndarray) -> np.ndarray:
     """Text numbers in the smallest integer type that holds them (-1: none)."""
-    return ids.astype(_id_type(int(ids.max(initial=0))), copy=False)
-
-
-def _id_type(top: int) -> str:
-    """The smallest signed integer type holding text numbers up to ``top`` (and -1)."""
-    return "int8" if top < 2**7 else "int16" if top < 2**15 else "int32" if top < 2**31 else "int64"
+    return ids.astype(smallest_int(int(ids.max(initial=0))), copy=False)
 
 
 def _adjacent(columns: list[np.ndarray]) -> np.ndarray | None:
@@ -307,7 +304,7 @@ class _Columns:
         at, value, source_code = found
         texts, n_units = self.texts, self.n_units
         described = np.asarray([texts.id(f"{code} ({label})") for label in self.source_labels] + [0])
-        described = described.astype(_id_type(int(described.max())))  # (a byte a unit, not eight)
+        described = described.astype(smallest_int(int(described.max())))  # (a byte a unit, not eight)
         if isinstance(at, slice):  # every unit, in order: the column itself (read, never written)
             v = np.asarray(value, dtype="float64")
         else:
@@ -346,7 +343,7 @@ def _indicator_column(ind: Indicator, which: str, columns: _Columns) -> tuple[np
         if fill.any():
             pairs, which_pair = np.unique(np.stack([num_ids[fill], den_ids[fill]], axis=1), axis=0, return_inverse=True)
             combined = np.asarray([texts.id(f"{texts.texts[a]} / {texts.texts[b]}") for a, b in pairs.tolist()])
-            ids = ids.astype(np.promote_types(ids.dtype, _id_type(int(combined.max()))))  # (a copy)
+            ids = ids.astype(np.promote_types(ids.dtype, smallest_int(int(combined.max()))))  # (a copy)
             ids[fill] = combined[which_pair.ravel()]
         v = np.where(fill, ratio, v)
     return v, ids

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ictindex._arrays import smallest_int
+
 if TYPE_CHECKING:
     from ictindex.framework import Framework, Indicator
 
@@ -114,8 +116,7 @@ class Layout:
 
 def _compact(codes: np.ndarray) -> np.ndarray:
     """Non-negative codes in the smallest signed integer type that holds them."""
-    top = int(codes.max(initial=0))
-    return codes.astype("int8" if top < 2**7 else "int16" if top < 2**15 else "int32" if top < 2**31 else "int64")
+    return codes.astype(smallest_int(int(codes.max(initial=0))))
 
 
 def _sorted_level(index: pd.MultiIndex, level: int) -> tuple[np.ndarray, np.ndarray]:
