@@ -108,7 +108,7 @@ def _two_way(
     economies happened to report in which year)."""
     use = _usable_cells(L, x)
     unit = _fit_units(group, pooled=pooled)
-    own, years_with = use.any(axis=1), use.any(axis=0)
+    own, years_with = np.any(use, axis=1), np.any(use, axis=0)  # economies, years with a value in the fit
     n, k = int(use.sum()), 0 if x is None else x.shape[2]
     dof = n - len(np.unique(unit[own])) - (0 if pooled else int(years_with.sum())) - k
     if dof <= 0:
