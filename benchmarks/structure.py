@@ -62,6 +62,8 @@ STAGES = (
     "estimate_spec",  # split from estimates
     "estimate_data",  # split from estimates
     "estimate_models",
+    "estimate_trend",  # split from estimate_models
+    "estimate_regression",  # split from estimate_models
     "uncertainty",
     "factors",  # split from uncertainty
     "sensitivity",

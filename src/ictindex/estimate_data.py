@@ -160,7 +160,29 @@ def _frame(
     groups: pd.DataFrame | None,
     wanted: list[int] | None,
 ) -> _Frame:
+    """The economies x years frame every indicator is estimated on: the economies with a population, their
+    weights, female and urban shares, groups, regions and covariates, and the economies left out."""
     tables = _group_tables(panel, grid, groups)
+    economies = _weighted_economies(tables, grid)
+    population = np.column_stack(
+        [
+            pd.to_numeric(tables[y]["population"], errors="coerce").reindex(economies).fillna(0.0).to_numpy()
+            for y in grid.tolist()
+        ]
+    )
+    female_share = _female_share(panel, economies, grid)
+    urban_share = _urban_share(panel, spec.model.urban_share, economies, grid)
+    region = _region_codes(tables[int(grid[-1])], spec.model.regression.group, economies)
+    covariate = _covariates(panel, spec.model.regression.covariates, economies, grid)
+    excluded = _excluded(panel, economies)
+    memberships = _memberships(tables, economies, grid, groupings)
+    return _Frame(
+        economies, grid, population, female_share, urban_share, memberships, region, covariate, excluded, wanted
+    )
+
+
+def _weighted_economies(tables: dict[int, pd.DataFrame], grid: np.ndarray) -> pd.Index:
+    """The economies with a positive population in some year of the groups tables (those that can be weighted)."""
     with_pop = set()
     for table in tables.values():
         if "population" in table.columns:
@@ -172,46 +194,47 @@ def _frame(
             year=f"{grid[0]}-{grid[-1]}",
             hint="pass population data",
         )
-    population = np.column_stack(
-        [
-            pd.to_numeric(tables[y]["population"], errors="coerce").reindex(economies).fillna(0.0).to_numpy()
-            for y in grid.tolist()
-        ]
-    )
+    return economies
+
+
+def _female_share(panel: pd.DataFrame, economies: pd.Index, grid: np.ndarray) -> np.ndarray:
+    """Each economy's female share of the population by year, its nearest year's where missing, else 0.5."""
     shares = female_shares(panel)
     female = shares.unstack("year").reindex(index=economies, columns=grid) if not shares.empty else None
     female_share = (
-        _nearest_fill(female.to_numpy(dtype="float64")) if female is not None else np.full(population.shape, np.nan)
+        _nearest_fill(female.to_numpy(dtype="float64"))
+        if female is not None
+        else np.full((len(economies), len(grid)), np.nan)
     )
-    female_share = np.where(np.isnan(female_share), 0.5, female_share)
-    urban = None
-    if spec.model.urban_share:
-        raw, _ = _wide(panel, [spec.model.urban_share], "total", economies, grid)
-        if (~np.isnan(raw)).any():
-            urban = np.clip(_nearest_fill(raw) / 100.0, 0.0, 1.0)
-    region = np.full(len(economies), -1)
-    column = spec.model.regression.group
-    latest = tables[int(grid[-1])]
-    if column and column in latest.columns:
-        labels = latest[column].reindex(economies)
-        labels = labels.where(labels.notna() & (labels.astype(str) != "not assigned"))
-        region = pd.factorize(labels, sort=True)[0]
-    covariate = _covariates(panel, spec.model.regression.covariates, economies, grid)
+    return np.where(np.isnan(female_share), 0.5, female_share)
+
+
+def _urban_share(panel: pd.DataFrame, series: str | None, economies: pd.Index, grid: np.ndarray) -> np.ndarray | None:
+    """Each economy's urban share of the population (0-1) by year, its nearest year's where missing; None when the
+    data hold no value of the declared series."""
+    if not series:
+        return None
+    raw, _ = _wide(panel, [series], "total", economies, grid)
+    if not (~np.isnan(raw)).any():
+        return None
+    return np.clip(_nearest_fill(raw) / 100.0, 0.0, 1.0)
+
+
+def _region_codes(latest: pd.DataFrame, column: str | None, economies: pd.Index) -> np.ndarray:
+    """Each economy's region code 0..G-1 for the regression, from the groups table of the last year (-1: none)."""
+    if not (column and column in latest.columns):
+        return np.full(len(economies), -1)
+    labels = latest[column].reindex(economies)
+    labels = labels.where(labels.notna() & (labels.astype(str) != "not assigned"))
+    return pd.factorize(labels, sort=True)[0]
+
+
+def _excluded(panel: pd.DataFrame, economies: pd.Index) -> pd.DataFrame:
+    """The economies with values but no population (``economy, reason``): they cannot be weighted."""
     valued = set(panel.loc[panel["value"].notna(), "economy"].unique().astype(str))
     excluded = sorted(valued - set(economies) - _population_series_only(panel))
-    return _Frame(
-        economies,
-        grid,
-        population,
-        female_share,
-        urban,
-        _memberships(tables, economies, grid, groupings),
-        region,
-        covariate,
-        pd.DataFrame(
-            {"economy": excluded, "reason": "no population in the data or the groups table: cannot be weighted"}
-        ),
-        wanted,
+    return pd.DataFrame(
+        {"economy": excluded, "reason": "no population in the data or the groups table: cannot be weighted"}
     )
 
 
@@ -287,48 +310,88 @@ def _errors_by_cell(
 def _impute(
     L: np.ndarray, years: np.ndarray, spec: ModelSpec, covariates: np.ndarray | None, region: np.ndarray, *, label: dict
 ) -> _Filled:
+    """Every cell of ``L`` (economies x years, logit scale) the declared chain can fill, with its standard error,
+    the values under each declared alternative model and the record of the measured errors and choices."""
     trend = spec.trend
     kwargs = {"window": trend.window, "horizon": trend.horizon, "min_points": trend.min_points}
     observed = ~np.isnan(L)
-    if trend.damping == "auto":
-        damping, tried = em.choose_damping(L, years, **kwargs)
-    else:
-        damping, tried = float(trend.damping), {}
-    measured = None
-    if spec.nowcast == "auto":
-        measured = em.nowcast_errors(L, years, damping=damping, covariates=covariates, group=region, **kwargs)
-        nowcast = em.choose_nowcast(measured)
-    else:
-        nowcast = spec.nowcast
+    damping, tried = _damping(L, years, trend.damping, kwargs)
+    nowcast, measured = _nowcast(L, years, spec.nowcast, damping, covariates, region, kwargs)
     common = {"covariates": covariates, "group": region, **kwargs}
     filled, method, fit = em.fill(L, years, damping=damping, nowcast=nowcast, **common)
     errors = em.errors(L, years, damping=damping, **kwargs)
     ahead = measured["regression"] if measured is not None and nowcast == "regression" else None
     sd = _errors_by_cell(method, observed, errors, fit, covariates, ahead)
-    alternatives = []
-    for name in spec.interval.alternatives:
-        if name == "nowcast":  # the nowcast not chosen
-            other = "trend" if nowcast == "regression" else "regression"
-            alt, *_ = em.fill(L, years, damping=damping, nowcast=other, **common)
-        elif name == "latest":
-            alt, *_ = em.fill(L, years, damping=0.0, covariates=covariates, group=region, **kwargs)
-        elif name == "regression":
-            alt, *_ = em.fill(
-                L, years, covariates=covariates, group=region, interpolate=False, **{**kwargs, "horizon": 0}
-            )
-        elif name == "trend":
-            alt, *_ = em.fill(L, years, damping=1.0, covariates=covariates, group=region, **kwargs)
-        else:
-            raise MethodError(
-                f"unknown alternative model '{name}'",
-                field="model.interval.alternatives",
-                hint="use 'latest', 'trend', 'regression' or 'nowcast'",
-            )
-        alternatives.append(np.where(np.isnan(alt), filled, alt))
+    alternatives = [
+        _alternative(name, L, years, filled, damping=damping, nowcast=nowcast, common=common)
+        for name in spec.interval.alternatives
+    ]
+    record = _imputation_record(label, errors, (damping, tried), (nowcast, measured), fit)
+    return _Filled(filled, np.where(observed, 0.0, sd), method, observed, tuple(alternatives), tuple(record))
 
-    def rmse(e: np.ndarray) -> str:
-        return ", ".join(f"{x:.3f}" for x in e)
 
+def _damping(
+    L: np.ndarray, years: np.ndarray, declared: float | str, kwargs: dict
+) -> tuple[float, dict[float, np.ndarray]]:
+    """The damping of the trend (the declared one, or with ``auto`` the one that forecasts best) and the errors
+    of every damping tried."""
+    if declared == "auto":
+        return em.choose_damping(L, years, **kwargs)
+    return float(declared), {}
+
+
+def _nowcast(
+    L: np.ndarray,
+    years: np.ndarray,
+    declared: str,
+    damping: float,
+    covariates: np.ndarray | None,
+    region: np.ndarray,
+    kwargs: dict,
+) -> tuple[str, dict[str, np.ndarray] | None]:
+    """The nowcast (the declared one, or with ``auto`` the one with the smaller measured error) and the errors
+    measured (None when declared)."""
+    if declared != "auto":
+        return declared, None
+    measured = em.nowcast_errors(L, years, damping=damping, covariates=covariates, group=region, **kwargs)
+    return em.choose_nowcast(measured), measured
+
+
+def _alternative(
+    name: str, L: np.ndarray, years: np.ndarray, filled: np.ndarray, *, damping: float, nowcast: str, common: dict
+) -> np.ndarray:
+    """The logit values under the declared alternative model ``name``, the chosen model's where it has none."""
+    if name == "nowcast":  # the nowcast not chosen
+        other = "trend" if nowcast == "regression" else "regression"
+        alt, *_ = em.fill(L, years, damping=damping, nowcast=other, **common)
+    elif name == "latest":
+        alt, *_ = em.fill(L, years, damping=0.0, **common)
+    elif name == "regression":
+        alt, *_ = em.fill(L, years, interpolate=False, **{**common, "horizon": 0})
+    elif name == "trend":
+        alt, *_ = em.fill(L, years, damping=1.0, **common)
+    else:
+        raise MethodError(
+            f"unknown alternative model '{name}'",
+            field="model.interval.alternatives",
+            hint="use 'latest', 'trend', 'regression' or 'nowcast'",
+        )
+    return np.where(np.isnan(alt), filled, alt)
+
+
+def _rmse(errors: np.ndarray) -> str:
+    """Errors by horizon as text: ``0.123, 0.234``."""
+    return ", ".join(f"{x:.3f}" for x in errors)
+
+
+def _imputation_record(
+    label: dict, errors: dict, damping: tuple[float, dict], nowcast: tuple[str, dict | None], fit: em.Regression | None
+) -> list[dict]:
+    """One row per step of the chain (``step, measured_error, detail``): interpolation, the trend with its
+    damping, the nowcast chosen (when chosen on the data) and the regressions fitted."""
+    phi, tried = damping
+    chosen, measured = nowcast
+    trend = errors["trend"]
     record = [
         {
             **label,
@@ -339,23 +402,22 @@ def _impute(
         {
             **label,
             "step": "trend",
-            "measured_error": float(np.nanmax(errors["trend"])) if np.isfinite(errors["trend"]).any() else float("nan"),
-            "detail": f"damping {damping:g}; rmse by horizon 1..{len(errors['trend'])}: {rmse(errors['trend'])}"
-            + "".join(f"; damping {phi:g}: {rmse(e)}" for phi, e in tried.items() if phi != damping),
+            "measured_error": float(np.nanmax(trend)) if np.isfinite(trend).any() else float("nan"),
+            "detail": f"damping {phi:g}; rmse by horizon 1..{len(trend)}: {_rmse(trend)}"
+            + "".join(f"; damping {other:g}: {_rmse(e)}" for other, e in tried.items() if other != phi),
         },
     ]
     if measured is not None:
+        error = measured[chosen]
         record.append(
             {
                 **label,
                 "step": "nowcast",
-                "measured_error": float(
-                    np.max(measured[nowcast], where=np.isfinite(measured[nowcast]), initial=-np.inf)
-                )
-                if np.isfinite(measured[nowcast]).any()
+                "measured_error": float(np.max(error, where=np.isfinite(error), initial=-np.inf))
+                if np.isfinite(error).any()
                 else float("nan"),
-                "detail": f"{nowcast} chosen; last values hidden, rmse by years ahead: "
-                f"trend {rmse(measured['trend'])}; anchored regression {rmse(measured['regression'])}",
+                "detail": f"{chosen} chosen; last values hidden, rmse by years ahead: "
+                f"trend {_rmse(measured['trend'])}; anchored regression {_rmse(measured['regression'])}",
             }
         )
     if fit is not None:
@@ -363,7 +425,7 @@ def _impute(
             {**label, "step": "regression", "measured_error": r["residual_sd"], "detail": _describe_fit(r)}
             for r in fit.record
         ]
-    return _Filled(filled, np.where(observed, 0.0, sd), method, observed, tuple(alternatives), tuple(record))
+    return record
 
 
 def _describe_fit(r: dict) -> str:

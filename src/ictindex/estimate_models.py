@@ -9,12 +9,13 @@ The chain (:func:`fill`) and its declared order:
    through its last (for years after its data) or first (before) ``window`` values, extended at most
    ``horizon`` years (ITU's "estimation using trends ... from the previous five years", Facts and Figures 2024,
    Methodology), damped by the factor that forecasts the data best (:func:`choose_damping`; 0 carries the value
-   flat); with fewer than ``min_points`` values the value is carried flat;
+   flat); with fewer than ``min_points`` values the value is carried flat (:mod:`ictindex.estimate_trend`);
 3. ``regression`` — a two-way fixed-effects fit of the reported values: an effect per economy, an effect per year
    and the covariates (log GNI per capita). Year effects come from changes *within* economies, so they do not move
    when economies start or stop reporting; an economy with values of its own keeps its own level (its effect, and
    its residual at its nearest reported year); for one without any, its effect is predicted from its region and its
-   mean log GNI per capita (a cross-section regression of the fitted economy effects).
+   mean log GNI per capita (a cross-section regression of the fitted economy effects;
+   :mod:`ictindex.estimate_regression`).
 
 Years after (before) an economy's values have two candidate nowcasts: its own trend (step 2) or the regression
 (step 3) anchored to its last (first) value, i.e. that value moved by the common year effects and by the change of
@@ -36,9 +37,15 @@ economy without any value). These standard deviations (logit scale) become the i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from ictindex.estimate_regression import (  # noqa: F401 - Fit, _two_way: names of this module before the split
+    Fit,
+    Regression,
+    _two_way,
+    regression,
+)
+from ictindex.estimate_trend import _edge_slopes, _next, _previous, _take, _trended, damped, distance
 
 __all__ = [
     "logit",
@@ -70,89 +77,6 @@ def logit(percent: np.ndarray, epsilon: float = 0.05) -> np.ndarray:
 def expit(x: np.ndarray) -> np.ndarray:
     """Percentage from the logit scale."""
     return 100.0 / (1.0 + np.exp(-np.asarray(x, dtype="float64")))
-
-
-def _previous(observed: np.ndarray) -> np.ndarray:
-    """Column of the latest observed value at or before each column (-1 where none)."""
-    cols = np.where(observed, np.arange(observed.shape[1]), -1)
-    return np.maximum.accumulate(cols, axis=1)
-
-
-def _next(observed: np.ndarray) -> np.ndarray:
-    """Column of the earliest observed value at or after each column (n where none)."""
-    n = observed.shape[1]
-    cols = np.where(observed, np.arange(n), n)
-    return np.minimum.accumulate(cols[:, ::-1], axis=1)[:, ::-1]
-
-
-def _take(values: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    safe = np.clip(cols, 0, values.shape[1] - 1)
-    return np.take_along_axis(values, safe, axis=1)
-
-
-def damped(steps: np.ndarray, damping: float) -> np.ndarray:
-    """Years' worth of slope after ``steps`` years of a damped trend: ``phi + phi^2 + ... + phi^steps``.
-
-    >>> damped(np.array([1.0, 2.0, 3.0]), 1.0).tolist(), damped(np.array([1.0, 2.0]), 0.5).tolist()
-    ([1.0, 2.0, 3.0], [0.5, 0.75])
-    """
-    steps = np.asarray(steps, dtype="float64")
-    if damping >= 1.0:
-        return steps
-    if damping <= 0.0:
-        return np.zeros_like(steps)
-    return damping * (1.0 - damping**steps) / (1.0 - damping)
-
-
-def distance(observed: np.ndarray) -> np.ndarray:
-    """Columns from each cell to the nearest observed cell of its row (0 where observed, a large number if none)."""
-    col = np.arange(observed.shape[1])[None, :]
-    prev, nxt = _previous(observed), _next(observed)
-    back = np.where(prev >= 0, col - prev, 10**6)
-    ahead = np.where(nxt < observed.shape[1], nxt - col, 10**6)
-    return np.minimum(back, ahead)
-
-
-def _edge_slopes(L: np.ndarray, years: np.ndarray, window: int, min_points: int) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares slope through each row's last ``window`` and first ``window`` observed values."""
-    observed = ~np.isnan(L)
-    t = np.broadcast_to(years.astype("float64"), L.shape)
-    y = np.where(observed, L, 0.0)
-    slopes = []
-    for order in (np.cumsum(observed[:, ::-1], axis=1)[:, ::-1], np.cumsum(observed, axis=1)):
-        pick = observed & (order <= window)
-        n = pick.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            tm = (pick * t).sum(axis=1) / n
-            ym = (pick * y).sum(axis=1) / n
-            sxx = (pick * (t - tm[:, None]) ** 2).sum(axis=1)
-            sxy = (pick * (t - tm[:, None]) * (y - ym[:, None])).sum(axis=1)
-            slope = sxy / sxx
-        slopes.append(np.where((n >= min_points) & (sxx > 0), slope, 0.0))
-    return slopes[0], slopes[1]
-
-
-def _trended(
-    L: np.ndarray, years: np.ndarray, *, window: int, horizon: int, min_points: int, damping: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The trend step of :func:`fill` alone: values of the cells up to ``horizon`` columns after each row's last
-    (before its first) value, NaN elsewhere, and the masks of those cells after and before the data."""
-    observed = ~np.isnan(L)
-    col = np.arange(L.shape[1])[None, :]
-    prev, nxt = _previous(observed), _next(observed)
-    has_prev, has_next = prev >= 0, nxt < L.shape[1]
-    last_slope, first_slope = _edge_slopes(L, years, window, min_points) if damping > 0 else (0.0, 0.0)
-    last_slope = np.broadcast_to(np.asarray(last_slope, dtype="float64"), (L.shape[0],))[:, None]
-    first_slope = np.broadcast_to(np.asarray(first_slope, dtype="float64"), (L.shape[0],))[:, None]
-    gap_after = col - prev
-    after = ~observed & has_prev & ~has_next & (gap_after <= horizon)
-    step = (years[col] - years[np.clip(prev, 0, None)]).astype("float64")
-    trended = np.where(after, _take(L, prev) + last_slope * damped(step, damping), np.nan)
-    gap_before = nxt - col
-    before = ~observed & has_next & ~has_prev & (gap_before <= horizon)
-    back = (years[col] - years[np.clip(nxt, 0, L.shape[1] - 1)]).astype("float64")
-    trended = np.where(before, _take(L, nxt) - first_slope * damped(-back, damping), trended)
-    return trended, after, before
 
 
 def fill(
@@ -214,229 +138,6 @@ def fill(
     out = np.where(unfilled, trended, out)
     method = np.where(unfilled, "trend", method)
     return out, method, fit
-
-
-@dataclass(frozen=True)
-class Fit:
-    """One two-way fixed-effects fit: ``L[i, t] = a[i] + g[t] + x[i, t] @ beta`` on the reported cells."""
-
-    economy: np.ndarray  # a[i]; for economies without a value, the mean of their group's (or of all) a
-    year: np.ndarray  # g[t]; a year without a value takes the nearest year's
-    beta: np.ndarray
-    residual_sd: float
-    between_sd: float  # spread of a[i] within groups: the extra error of an economy with no value of its own
-    own: np.ndarray  # economies with a value of their own in the fit
-
-
-@dataclass(frozen=True)
-class Regression:
-    """Two-way fixed effects (economy and year) with the covariates; economies without any value take the mean
-    economy effect of their group (region). Year effects come from changes *within* economies, so they do not move
-    when economies start or stop reporting. ``full`` uses the covariates, ``reduced`` does without them (for cells
-    lacking one); ``record`` describes both."""
-
-    full: Fit | None
-    reduced: Fit | None
-    record: list[dict]
-
-    def _predict(self, fit: Fit, covariates: np.ndarray | None) -> np.ndarray:
-        out = fit.economy[:, None] + fit.year[None, :]
-        if fit.beta.size and covariates is not None:
-            out = out + covariates @ fit.beta
-        return out
-
-    def predict(self, covariates: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
-        out = np.full(shape, np.nan)
-        if self.reduced is not None:
-            out = self._predict(self.reduced, None)
-        if self.full is not None and covariates is not None:
-            full = self._predict(self.full, covariates)
-            out = np.where(np.isnan(full), out, full)
-        return out
-
-    def sd(self, shape: tuple[int, int], covariates: np.ndarray | None) -> np.ndarray:
-        """Standard error of each cell's prediction: the residual spread, and for an economy without any value
-        of its own also the spread of economy effects within its group."""
-
-        def of(fit: Fit) -> np.ndarray:
-            extra = np.where(fit.own, 0.0, fit.between_sd**2)
-            return np.broadcast_to(np.sqrt(fit.residual_sd**2 + extra)[:, None], shape)
-
-        if self.full is None or covariates is None:
-            return of(self.reduced) if self.reduced is not None else np.full(shape, np.nan)
-        complete = ~np.isnan(covariates).any(axis=2)
-        reduced = of(self.reduced) if self.reduced is not None else np.full(shape, np.nan)
-        return np.where(complete, of(self.full), reduced)
-
-
-def _extend_effects(effects: np.ndarray, present: np.ndarray, *, window: int = 5, damping: float = 0.0) -> np.ndarray:
-    """Year effects of years in which no economy reports. Between two years with effects: the nearest one's.
-    After the last (before the first): the common trend continued, a least-squares line through the last (first)
-    ``window`` effects damped by ``damping`` as in :func:`damped` (0, the default, carries the effect flat).
-
-    >>> _extend_effects(np.array([0.0, 1.0, 2.0, 0.0]), np.array([True, True, True, False]), damping=1.0).tolist()
-    [0.0, 1.0, 2.0, 3.0]
-    """
-    have = np.flatnonzero(present)
-    if len(have) == 0:
-        return effects
-    nearest = have[np.abs(np.arange(len(effects))[:, None] - have[None, :]).argmin(axis=1)]
-    out = effects[nearest].astype("float64")
-    if damping <= 0.0 or len(have) < 2:
-        return out
-    t = np.arange(len(effects), dtype="float64")
-    for edge, picked, sign in ((have[-1], have[-window:], 1.0), (have[0], have[:window], -1.0)):
-        slope = np.polyfit(t[picked], effects[picked], 1)[0]
-        beyond = sign * (t - edge) > 0
-        out = np.where(beyond, effects[edge] + sign * slope * damped(np.abs(t - edge), damping), out)
-    return out
-
-
-def _two_way(
-    L: np.ndarray,
-    x: np.ndarray | None,
-    group: np.ndarray,
-    *,
-    pooled: bool = False,
-    iterations: int = 300,
-    window: int = 5,
-    damping: float = 0.0,
-) -> tuple[Fit, dict] | None:
-    """Alternating least squares for ``L = a[u] + g[t] + x @ beta`` over the cells where ``L`` (and ``x``) exist.
-
-    ``u`` is the economy (two-way fixed effects) or, with ``pooled=True``, its group, without year effects (for
-    data with about one value per economy, where neither economy effects nor year effects can be told from which
-    economies happened to report in which year)."""
-    use = ~np.isnan(L)
-    if x is not None:
-        use &= ~np.isnan(x).any(axis=2)
-    n = int(use.sum())
-    own, years_with = use.any(axis=1), use.any(axis=0)
-    unit = np.where(group >= 0, group, group.max(initial=-1) + 1) if pooled else np.arange(L.shape[0])
-    n_units = int(unit.max()) + 1 if len(unit) else 0
-    k = 0 if x is None else x.shape[2]
-    fitted_units = len(np.unique(unit[own]))
-    if n <= fitted_units + (0 if pooled else years_with.sum()) + k:
-        return None
-    y = np.where(use, L, 0.0)
-    xs = np.where(use[:, :, None], x, 0.0) if x is not None else None
-    onehot = np.zeros((L.shape[0], n_units))
-    onehot[np.arange(L.shape[0]), unit] = 1.0
-    # Every update below needs only sums over the used cells, taken once: per unit and year (cells, y, x), and
-    # X'X, X'y; an iteration then costs (units x years) multiply-adds, not passes over the cells.
-    cells = onehot.T @ use.astype("float64")  # (units, years): used cells of each unit in each year
-    per_unit, per_year = np.maximum(cells.sum(axis=1), 1), np.maximum(cells.sum(axis=0), 1)
-    y_unit, y_year = onehot.T @ y.sum(axis=1), y.sum(axis=0)
-    a, g, beta = np.zeros(n_units), np.zeros(L.shape[1]), np.zeros(k)
-    if xs is not None:
-        x_unit, x_year = onehot.T @ xs.sum(axis=1), xs.sum(axis=0)  # (units, k), (years, k)
-        X = xs[use]
-        xty = np.einsum("ij,i->j", X, y[use])
-        solve_beta = np.linalg.pinv(np.einsum("ij,ik->jk", X, X))  # lstsq(X'X, .)'s minimum-norm solution
-    for _ in range(iterations):
-        before = np.concatenate([a, g, beta])
-        a = (y_unit - cells @ g - (x_unit @ beta if xs is not None else 0.0)) / per_unit
-        if not pooled:
-            g = (y_year - cells.T @ a - (x_year @ beta if xs is not None else 0.0)) / per_year
-        if xs is not None:
-            beta = solve_beta @ (xty - x_unit.T @ a - x_year.T @ g)
-        if np.max(np.abs(np.concatenate([a, g, beta]) - before), initial=0.0) < 1e-10:
-            break  # converged
-    shift = g[years_with].mean() if years_with.any() else 0.0
-    g, a = g - shift, a + shift
-    effect = a[unit]
-    fitted = effect[:, None] + g[None, :] + (xs @ beta if xs is not None else 0.0)
-    resid = np.where(use, y - fitted, 0.0)
-    dof = max(n - fitted_units - (0 if pooled else int(years_with.sum())) - k, 1)
-    residual_sd = float(np.sqrt((resid**2).sum() / dof))
-    total = ((y[use] - y[use].mean()) ** 2).sum()
-    r2 = float(1.0 - (resid**2).sum() / total) if total > 0 else float("nan")
-    fitted_unit = np.zeros(n_units, dtype=bool)
-    fitted_unit[unit[own]] = True
-    known = fitted_unit[unit]  # the economy's own effect (or its group's) was fitted
-    if pooled:
-        fill = np.where(known, effect, np.mean(a[fitted_unit]))
-        between = 0.0
-    else:
-        fill, between = _between(effect, own, group, x)
-    fit = Fit(fill, _extend_effects(g, years_with, window=window, damping=damping), beta, residual_sd, between, own)
-    record = {
-        "fit": ("pooled" if pooled else "two-way") + (" with covariates" if k else " without covariates"),
-        "observations": n,
-        "economies": int(own.sum()),
-        "terms": ("region effects" if pooled else "economy and year effects") + (" + covariates" if k else ""),
-        "covariate_coefficients": [float(b) for b in beta],
-        "r_squared": r2,
-        "residual_sd": residual_sd,
-        "between_sd": between,
-    }
-    return fit, record
-
-
-def _between(effect: np.ndarray, own: np.ndarray, group: np.ndarray, x: np.ndarray | None) -> tuple[np.ndarray, float]:
-    """Economy effects of the economies without a value of their own, from a cross-section regression of the
-    fitted effects on region and, where known, each economy's mean covariate (its level of GNI per capita):
-    ``a[i] = region[i] + mean_t(x[i, t]) @ b``. Returns every economy's effect (its own where fitted) and the
-    residual spread of that regression (the extra error of a predicted effect)."""
-    codes = np.where(group >= 0, group, group.max(initial=-1) + 1)
-    dummies = np.zeros((len(effect), int(codes.max()) + 1))
-    dummies[np.arange(len(effect)), codes] = 1.0
-    levels = [dummies]
-    if x is not None:
-        counts = (~np.isnan(x)).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean_x = np.where(counts > 0, np.nansum(x, axis=1) / np.maximum(counts, 1), np.nan)
-        levels.append(mean_x)
-    X = np.concatenate(levels, axis=1)
-    known_x = ~np.isnan(X).any(axis=1)
-    fit_rows = own & known_x
-    keep = X[fit_rows].any(axis=0)  # regions with at least one fitted economy
-    out = np.where(own, effect, np.nan)
-    if fit_rows.sum() > keep.sum():
-        Xf = X[fit_rows][:, keep]
-        xtx, xty = np.einsum("ij,ik->jk", Xf, Xf), np.einsum("ij,i->j", Xf, effect[fit_rows])
-        coef = np.linalg.lstsq(xtx, xty, rcond=None)[0]
-        resid = effect[fit_rows] - Xf @ coef
-        spread = float(np.sqrt((resid**2).sum() / max(fit_rows.sum() - keep.sum(), 1)))
-        usable = ~own & known_x & ~(X[:, ~keep] != 0).any(axis=1)
-        out = np.where(usable, np.where(known_x, np.nan_to_num(X)[:, keep] @ coef, np.nan), out)
-    else:
-        spread = float(np.std(effect[own])) if own.any() else float("nan")
-    # what is still unknown (no covariate, or a region without any fitted economy): the mean of its region, else of all
-    for code in np.unique(codes):
-        members = (codes == code) & own
-        if members.any():
-            out = np.where((codes == code) & np.isnan(out), effect[members].mean(), out)
-    out = np.where(np.isnan(out), effect[own].mean() if own.any() else 0.0, out)
-    return out, spread
-
-
-def regression(
-    L: np.ndarray,
-    years: np.ndarray,
-    covariates: np.ndarray | None,
-    group: np.ndarray | None,
-    *,
-    window: int = 5,
-    damping: float = 0.0,
-) -> Regression:
-    """Fit :class:`Regression` on the reported cells of ``L``. ``group`` holds codes 0..G-1 (-1 unknown).
-
-    Economy effects need at least two values for most economies; where the reported values are too few for them
-    (e.g. one survey per economy), the fit pools economies by region instead (``record`` says which). Years
-    after (before) every reported value continue the year effects' own trend (``window``, ``damping``:
-    ``_extend_effects``)."""
-    group = np.full(L.shape[0], -1) if group is None else group
-    observed = ~np.isnan(L)
-    repeated = (observed.sum(axis=1) >= 2).sum() >= max(3, 0.5 * observed.any(axis=1).sum())
-    fits = []
-    for x in (None, covariates) if covariates is not None else (None,):
-        found = _two_way(L, x, group, window=window, damping=damping) if repeated else None
-        fits.append(found if found is not None else _two_way(L, x, group, pooled=True))
-    reduced = fits[0]
-    full = fits[1] if len(fits) > 1 else None
-    record = [r for _, r in (x for x in (reduced, full) if x is not None)]
-    return Regression(full[0] if full else None, reduced[0] if reduced else None, record)
 
 
 def errors(

@@ -221,10 +221,53 @@ def estimates(
     )
 
 
+@dataclass(frozen=True)
+class _Indicator:
+    """What the steps of one indicator's estimates share: the panel, the indicator's declaration, the model, the
+    frame, the columns of the frame's years estimated, each grouping's population weights over those columns, the
+    random generator of the intervals and the notes to add to."""
+
+    panel: pd.DataFrame
+    head: HeadlineSpec
+    spec: ModelSpec
+    frame: _Frame
+    cols: np.ndarray
+    groupings: dict[str, tuple[list[str], np.ndarray]]
+    rng: np.random.Generator
+    notes: list[str]
+
+    @property
+    def years(self) -> np.ndarray:
+        """The years estimated."""
+        return self.frame.years[self.cols]
+
+
 def _estimate_indicator(
     panel, head: HeadlineSpec, spec: ModelSpec, frame: _Frame, n_draws: int, rng, notes: list
 ) -> dict | None:
+    """One indicator's group rows (``table``), ``parity`` rows, economies' values (``units``), model ``records`` and
+    series used (``sources``): its total, then its female/male and urban/rural splits; None without any value."""
     raw, used = _wide(panel, head.total, "total", frame.economies, frame.years)
+    cols = _estimated_columns(raw, head, frame, notes)
+    if cols is None:
+        return None
+    weights = frame.population[:, cols]
+    groupings = {g: (names, member[:, :, cols] * weights[None]) for g, (names, member) in frame.memberships.items()}
+    ind = _Indicator(panel, head, spec, frame, cols, groupings, rng, notes)
+    total = _impute_total(ind, raw[:, cols])
+    draws = _total_draws(total, n_draws, rng)
+    out = _total_parts(ind, total, draws, used[:, cols])
+    for kind, series, parts, share in _splits(ind):
+        split = _split(ind, kind, series, parts, share, total, draws)
+        if split is not None:
+            for key, rows in split.items():
+                out[key] += rows
+    return {**out, "table": pd.concat(out["table"], ignore_index=True)}
+
+
+def _estimated_columns(raw: np.ndarray, head: HeadlineSpec, frame: _Frame, notes: list) -> np.ndarray | None:
+    """The columns of the frame's years estimated: from the first year with a reported value to the last one (or
+    the last year asked for); None, with a note, when no year has one."""
     present = np.flatnonzero((~np.isnan(raw)).any(axis=0))
     if present.size == 0:
         notes.append(f"{head.code}: no reported value of {list(head.total)} in the years asked for; not estimated")
@@ -232,108 +275,85 @@ def _estimate_indicator(
     last = present[-1] + 1
     if frame.wanted is not None:
         last = max(last, int(np.searchsorted(frame.years, frame.wanted[-1])) + 1)
-    cols = np.arange(present[0], last)
     if present[0] > 0 and (frame.wanted is None or frame.wanted[0] < frame.years[present[0]]):
         notes.append(
             f"{head.code}: no estimate before {frame.years[present[0]]} (the first year with a reported value)"
         )
-    years = frame.years[cols]
-    raw, used = raw[:, cols], used[:, cols]
-    covariate = frame.covariate[:, cols] if frame.covariate is not None else None
-    weights = frame.population[:, cols]
-    groupings = {g: (names, member[:, :, cols] * weights[None]) for g, (names, member) in frame.memberships.items()}
-    total = _impute(
-        em.logit(raw, spec.epsilon),
-        years,
-        spec,
-        covariate,
-        frame.region_code,
-        label={"indicator": head.code, "part": "total"},
-    )
+    return np.arange(present[0], last)
+
+
+def _impute_total(ind: _Indicator, raw: np.ndarray) -> _Filled:
+    """Every economy's total value (logit scale) in the years estimated, by the declared chain."""
+    covariate = ind.frame.covariate[:, ind.cols] if ind.frame.covariate is not None else None
+    label = {"indicator": ind.head.code, "part": "total"}
+    return _impute(em.logit(raw, ind.spec.epsilon), ind.years, ind.spec, covariate, ind.frame.region_code, label=label)
+
+
+def _total_draws(total: _Filled, n_draws: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Monte Carlo draws of every economy's total (percentages), the imputed cells drawn with their standard
+    errors on the logit scale; None without draws."""
+    if not n_draws:
+        return None
+    noise = rng.standard_normal((n_draws, *total.logit.shape))
+    return em.expit(total.logit[None] + noise * total.sd[None])
+
+
+def _total_parts(ind: _Indicator, total: _Filled, draws: np.ndarray | None, used: np.ndarray) -> dict:
+    """The total's group rows, economies' values, records and series used (the parts :func:`_split` adds to)."""
     point = em.expit(total.logit)
-    draws = None
-    if n_draws:
-        noise = rng.standard_normal((n_draws, *total.logit.shape))
-        draws = em.expit(total.logit[None] + noise * total.sd[None])
     alts = [em.expit(a) for a in total.alternatives]
-    labels = {"indicator": head.code, "sex": "total", "location": "total"}
-    tables = [_rows(point, draws, alts, total.reported, groupings, years, spec, labels)]
-    units = [_unit_rows(frame.economies, years, point, total, used, labels)]
-    parity, sources = [], [_source_rows(head.code, "total", "total", used)]
-    splits = [("sex", head.by_sex, ("female", "male"), frame.female_share[:, cols])]
-    if frame.urban_share is not None:
-        splits.append(("location", head.by_location, ("urban", "rural"), frame.urban_share[:, cols]))
-    elif head.by_location:
-        notes.append(
-            f"{head.code}: no urban population share in the data ({spec.urban_share}); urban/rural not estimated"
-        )
-    records = list(total.record)
-    for kind, series, parts, share in splits:
-        if not series:
-            continue
-        out = _split(
-            panel, head, kind, series, parts, share, years, cols, frame, spec, total, draws, groupings, rng, notes
-        )
-        if out is None:
-            continue
-        tables += out["tables"]
-        parity.append(out["parity"])
-        units += out["units"]
-        sources += out["sources"]
-        records += out["records"]
+    labels = {"indicator": ind.head.code, "sex": "total", "location": "total"}
     return {
-        "table": pd.concat(tables, ignore_index=True),
-        "parity": parity,
-        "units": units,
-        "records": records,
-        "sources": sources,
+        "table": [_rows(point, draws, alts, total.reported, ind.groupings, ind.years, ind.spec, labels)],
+        "parity": [],
+        "units": [_unit_rows(ind.frame.economies, ind.years, point, total, used, labels)],
+        "records": list(total.record),
+        "sources": [_source_rows(ind.head.code, "total", "total", used)],
     }
 
 
+def _splits(ind: _Indicator) -> list[tuple[str, Sequence[str], tuple[str, str], np.ndarray]]:
+    """The declared splits of the indicator (``kind``, series, the two parts, the first part's population share):
+    female/male, and urban/rural where the data hold the urban share (else a note)."""
+    head, frame = ind.head, ind.frame
+    splits = [("sex", head.by_sex, ("female", "male"), frame.female_share[:, ind.cols])]
+    if frame.urban_share is not None:
+        splits.append(("location", head.by_location, ("urban", "rural"), frame.urban_share[:, ind.cols]))
+    elif head.by_location:
+        ind.notes.append(
+            f"{head.code}: no urban population share in the data ({ind.spec.urban_share}); urban/rural not estimated"
+        )
+    return [split for split in splits if split[1]]
+
+
 def _split(
-    panel, head, kind, series, parts, share, years, cols, frame, spec, total, draws, groupings, rng, notes
+    ind: _Indicator,
+    kind: str,
+    series: Sequence[str],
+    parts: tuple[str, str],
+    share: np.ndarray,
+    total: _Filled,
+    draws: np.ndarray | None,
 ) -> dict | None:
     """Female/male (or urban/rural) values of every economy from the total and the modelled gap, and their groups."""
     first, second = parts
-    if kind == "sex":
-        ra, used_a = _wide(panel, series, "female", frame.economies, frame.years)
-        rb, _ = _wide(panel, series, "male", frame.economies, frame.years)
-    else:
-        ra, used_a = _wide(panel, [f"{s}.urban" for s in series], "total", frame.economies, frame.years)
-        rb, _ = _wide(panel, [f"{s}.rural" for s in series], "total", frame.economies, frame.years)
-    ra, rb, used_a = ra[:, cols], rb[:, cols], used_a[:, cols]
+    ra, rb, used_a = _part_values(ind, kind, series)
     both = ~np.isnan(ra) & ~np.isnan(rb)
     if not both.any():
-        notes.append(
-            f"{head.code}: no pair of {first} and {second} values in {list(series)}; {kind} split not estimated"
+        ind.notes.append(
+            f"{ind.head.code}: no pair of {first} and {second} values in {list(series)}; {kind} split not estimated"
         )
         return None
-    gap_observed = np.where(both, em.logit(ra, spec.epsilon) - em.logit(rb, spec.epsilon), np.nan)
-    label = {"indicator": head.code, "part": f"logit({first}) - logit({second})"}
-    gap = _impute(gap_observed, years, spec, total.logit[:, :, None], frame.region_code, label=label)
+    gap = _impute_gap(ind, ra, rb, both, parts, total)
     # Every economy's two parts come from its total and its gap (observed where reported), so that they always add
     # up to the total: a survey whose own total differs from the total series keeps its gap, not its levels.
     a, b = em.split_total(em.expit(total.logit), gap.logit, share)
-    a_draws = b_draws = None
-    if draws is not None:
-        noise = rng.standard_normal(draws.shape)
-        a_draws, b_draws = em.split_total(draws, gap.logit[None] + noise * gap.sd[None], share[None])
+    a_draws, b_draws = _part_draws(draws, gap, share, ind.rng)
     alt_pairs = [em.split_total(em.expit(total.logit), alt, share) for alt in gap.alternatives]
-    known = ~np.isnan(share)
-    if not known.all():
-        lacking = sorted(frame.economies[~known.all(axis=1)])
-        notes.append(
-            f"{head.code}: {len(lacking)} economies without a population share for the {first}/{second} split "
-            f"are left out of the {first} and {second} estimates: {', '.join(lacking)}"
-        )
-    a_weights = {g: (names, w * np.where(known, share, 0.0)[None]) for g, (names, w) in groupings.items()}
-    b_weights = {g: (names, w * np.where(known, 1.0 - share, 0.0)[None]) for g, (names, w) in groupings.items()}
-    labels = {"indicator": head.code, "sex": "total", "location": "total"}
+    a_weights, b_weights = _part_weights(ind, share, parts)
+    labels = {"indicator": ind.head.code, "sex": "total", "location": "total"}
     a_labels, b_labels = ({**labels, kind: first}, {**labels, kind: second})
-    tables = [
-        _rows(a, a_draws, [x for x, _ in alt_pairs], both, a_weights, years, spec, a_labels),
-        _rows(b, b_draws, [y for _, y in alt_pairs], both, b_weights, years, spec, b_labels),
-    ]
+    years, spec = ind.years, ind.spec
     parity = _parity_rows(
         (a, b),
         (a_draws, b_draws),
@@ -341,19 +361,75 @@ def _split(
         both,
         a_weights,
         b_weights,
-        groupings,
+        ind.groupings,
         years,
         spec,
-        {"indicator": head.code, "measure": MEASURES[kind]},
+        {"indicator": ind.head.code, "measure": MEASURES[kind]},
         invert=kind == "location",
     )
     split = _Filled(gap.logit, gap.sd, gap.method, both, gap.alternatives, gap.record)
-    units = [
-        _unit_rows(frame.economies, years, a, split, used_a, a_labels),
-        _unit_rows(frame.economies, years, b, split, used_a, b_labels),
-    ]
-    sources = [_source_rows(head.code, a_labels["sex"], a_labels["location"], used_a)]
-    return {"tables": tables, "parity": parity, "units": units, "sources": sources, "records": list(gap.record)}
+    return {
+        "table": [
+            _rows(a, a_draws, [x for x, _ in alt_pairs], both, a_weights, years, spec, a_labels),
+            _rows(b, b_draws, [y for _, y in alt_pairs], both, b_weights, years, spec, b_labels),
+        ],
+        "parity": [parity],
+        "units": [
+            _unit_rows(ind.frame.economies, years, a, split, used_a, a_labels),
+            _unit_rows(ind.frame.economies, years, b, split, used_a, b_labels),
+        ],
+        "records": list(gap.record),
+        "sources": [_source_rows(ind.head.code, a_labels["sex"], a_labels["location"], used_a)],
+    }
+
+
+def _part_values(ind: _Indicator, kind: str, series: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reported values of the two parts (female and male, or urban and rural) in the years estimated, and the
+    series that gave the first part's."""
+    frame = ind.frame
+    if kind == "sex":
+        ra, used_a = _wide(ind.panel, series, "female", frame.economies, frame.years)
+        rb, _ = _wide(ind.panel, series, "male", frame.economies, frame.years)
+    else:
+        ra, used_a = _wide(ind.panel, [f"{s}.urban" for s in series], "total", frame.economies, frame.years)
+        rb, _ = _wide(ind.panel, [f"{s}.rural" for s in series], "total", frame.economies, frame.years)
+    return ra[:, ind.cols], rb[:, ind.cols], used_a[:, ind.cols]
+
+
+def _impute_gap(
+    ind: _Indicator, ra: np.ndarray, rb: np.ndarray, both: np.ndarray, parts: tuple[str, str], total: _Filled
+) -> _Filled:
+    """Every economy's gap ``logit(first) - logit(second)``, observed where both parts are reported, else imputed
+    by the declared chain with the total (logit scale) as covariate."""
+    epsilon = ind.spec.epsilon
+    gap_observed = np.where(both, em.logit(ra, epsilon) - em.logit(rb, epsilon), np.nan)
+    label = {"indicator": ind.head.code, "part": f"logit({parts[0]}) - logit({parts[1]})"}
+    return _impute(gap_observed, ind.years, ind.spec, total.logit[:, :, None], ind.frame.region_code, label=label)
+
+
+def _part_draws(
+    draws: np.ndarray | None, gap: _Filled, share: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Monte Carlo draws of the two parts from the draws of the total and of the gap; None without draws."""
+    if draws is None:
+        return None, None
+    noise = rng.standard_normal(draws.shape)
+    return em.split_total(draws, gap.logit[None] + noise * gap.sd[None], share[None])
+
+
+def _part_weights(ind: _Indicator, share: np.ndarray, parts: tuple[str, str]) -> tuple[dict, dict]:
+    """Each grouping's population weights of the two parts (the first part's share of the population, and the
+    rest); economies without a share are left out of both, with a note."""
+    known = ~np.isnan(share)
+    if not known.all():
+        lacking = sorted(ind.frame.economies[~known.all(axis=1)])
+        ind.notes.append(
+            f"{ind.head.code}: {len(lacking)} economies without a population share for the {parts[0]}/{parts[1]} "
+            f"split are left out of the {parts[0]} and {parts[1]} estimates: {', '.join(lacking)}"
+        )
+    a_weights = {g: (names, w * np.where(known, share, 0.0)[None]) for g, (names, w) in ind.groupings.items()}
+    b_weights = {g: (names, w * np.where(known, 1.0 - share, 0.0)[None]) for g, (names, w) in ind.groupings.items()}
+    return a_weights, b_weights
 
 
 def _parity_rows(
