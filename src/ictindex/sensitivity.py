@@ -29,8 +29,6 @@ over the ``n`` rows (the same resampled rows for ``A``, ``B`` and every ``A_B^i`
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,15 +269,3 @@ def sensitivity(
     )
     label = target if isinstance(target, str) else getattr(target, "__name__", str(target))
     return SensitivityResult(indices=indices, target=str(label), n=int(n), runs=runs, y=y)
-
-
-class _CallableModule(types.ModuleType):
-    """``ictindex.sensitivity`` names both this module and the function :func:`sensitivity`: calling the module calls
-    the function, so the public call works even where a tool re-binds the package attribute to the module
-    (pytest's importlib import mode does)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return sensitivity(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -31,8 +31,6 @@ True
 
 from __future__ import annotations
 
-import sys
-import types
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -498,15 +496,3 @@ def _check_jobs(n_jobs: Any) -> None:
             field="n_jobs",
             hint="write n_jobs=2, or n_jobs=1 to run in this process",
         )
-
-
-class _CallableModule(types.ModuleType):
-    """``ictindex.uncertainty`` names both this module and the function :func:`uncertainty`: calling the module calls
-    the function, so the public call works even where a tool re-binds the package attribute to the module
-    (pytest's importlib import mode does)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return uncertainty(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
