@@ -35,6 +35,7 @@ MODULE_LIMIT = 600
 STAGES = (
     "framework",
     "spec",
+    "arguments",  # split from spec
     "read",
     "panel",
     "derive",
@@ -52,6 +53,7 @@ STAGES = (
     "stages",  # split from model
     "variants",  # split from model
     "fitted",
+    "chunk_stats",  # split from fitted
     "coverage",
     "build",
     "result",

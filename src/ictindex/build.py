@@ -310,22 +310,27 @@ def build_index(
         "aggregation": aggregation,
         "weights": weights,
     }
-    if spec is None:
-        spec = BuildSpec.create("doi" if framework is None else framework, **given)
-    else:
-        defaults = {"sex": "total", "by_sex": False, "parity_band": PARITY_BAND, "units": "economies"}
-        if isinstance(years, str) and years == "available":  # replay: the spec's years that the data hold
-            given = {**given, "years": None, "missing_years": "warn"}
-        changed = {k: v for k, v in given.items() if v is not None and defaults.get(k) != v}
-        if framework is not None:
-            changed["framework"] = framework
-        spec = spec.replace(**changed) if changed else spec
+    spec = _spec_of(framework, spec, given)
     if is_dataset(data):  # beyond memory: the same stages, on Dask (imported only here)
         from ictindex.dask_build import build_dask
 
         # (typed as the in-memory result for the common case; the Returns section above says what a dataset gives)
         return build_dask(data, spec=spec, groups=groups, fitted=fitted)  # type: ignore[return-value]
     return explain(compile_model(data, spec=spec, groups=groups, fitted=fitted))
+
+
+def _spec_of(framework: Any, spec: BuildSpec | None, given: dict[str, Any]) -> BuildSpec:
+    """The build's spec: made from the arguments, or the spec given with the arguments given changed in it."""
+    if spec is None:
+        return BuildSpec.create("doi" if framework is None else framework, **given)
+    defaults = {"sex": "total", "by_sex": False, "parity_band": PARITY_BAND, "units": "economies"}
+    years = given["years"]
+    if isinstance(years, str) and years == "available":  # replay: the spec's years that the data hold
+        given = {**given, "years": None, "missing_years": "warn"}
+    changed = {k: v for k, v in given.items() if v is not None and defaults.get(k) != v}
+    if framework is not None:
+        changed["framework"] = framework
+    return spec.replace(**changed) if changed else spec
 
 
 def is_dataset(data: Any) -> bool:

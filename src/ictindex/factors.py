@@ -380,34 +380,10 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
             hint="remove 'treatment' from the spec",
         )
     base = compile_model(data, framework, **build)
-    factors, noise, column = [], np.zeros(len(base.edges)), 0
-    if spec.weights is not None:
-        per_node = spec.weights.per_node(base.nodes)
-        unknown = sorted(set(spec.weights.nodes or {}) - set(base.nodes))
-        if unknown:
-            raise SpecError(
-                f"no node {unknown} in framework '{base.framework.code}'",
-                field="weights.nodes",
-                hint=f"use node codes: {list(base.nodes)}",
-            )
-        bad = {n: v for n, v in per_node.items() if not 0 <= v < 1}
-        if bad:
-            raise SpecError(
-                f"weight noise must be in [0, 1), got {bad}", field="weights.nodes", hint="write e.g. 0.25 for +/-25 %"
-            )
-        noise = np.array([per_node[parent] for parent, _ in base.edges])
-        if noise.any():
-            factors.append(Factor("weights", slice(0, len(base.edges))))
-            column = len(base.edges)
-    panels: tuple[pd.DataFrame, ...] = ()
-    for name in CHOICES:
-        alternatives = _alternatives(spec, name, base, data)
-        if name == "data" and spec.data is not None:
-            panels = _perturbed_panels(data, base, spec.data)
-            alternatives = tuple(range(len(panels)))
-        if alternatives:
-            factors.append(Factor(name, slice(column, column + 1), tuple(alternatives)))
-            column += 1
+    noise = _weight_noise(spec, base)
+    factors = [Factor("weights", slice(0, len(base.edges)))] if noise.any() else []
+    choices, panels = _choice_factors(spec, base, data, column=len(base.edges) if factors else 0)
+    factors += choices
     if not factors:
         raise SpecError(
             "the uncertainty spec varies nothing",
@@ -417,6 +393,52 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
     problem = Problem(data, spec, base, tuple(factors), noise, panels)
     if not any(problem.factor(name) for name in COMPILED):
         problem.models[(0, 0, 0)] = base
+    _check_methods(problem, base)
+    problem.check()
+    return problem
+
+
+def _weight_noise(spec: UncertaintySpec, base: IndexModel) -> np.ndarray:
+    """The noise of every edge's weight (its parent node's; zero where the weights are not varied)."""
+    if spec.weights is None:
+        return np.zeros(len(base.edges))
+    per_node = spec.weights.per_node(base.nodes)
+    unknown = sorted(set(spec.weights.nodes or {}) - set(base.nodes))
+    if unknown:
+        raise SpecError(
+            f"no node {unknown} in framework '{base.framework.code}'",
+            field="weights.nodes",
+            hint=f"use node codes: {list(base.nodes)}",
+        )
+    bad = {n: v for n, v in per_node.items() if not 0 <= v < 1}
+    if bad:
+        raise SpecError(
+            f"weight noise must be in [0, 1), got {bad}", field="weights.nodes", hint="write e.g. 0.25 for +/-25 %"
+        )
+    return np.array([per_node[parent] for parent, _ in base.edges])
+
+
+def _choice_factors(
+    spec: UncertaintySpec, base: IndexModel, data: Any, column: int
+) -> tuple[list[Factor], tuple[pd.DataFrame, ...]]:
+    """A factor for each of the :data:`CHOICES` with alternatives (one sample column each, from ``column`` on),
+    and the perturbed panels of the data factor."""
+    factors: list[Factor] = []
+    panels: tuple[pd.DataFrame, ...] = ()
+    for name in CHOICES:
+        alternatives = _alternatives(spec, name, base, data)
+        if name == "data" and spec.data is not None:
+            panels = _perturbed_panels(data, base, spec.data)
+            alternatives = tuple(range(len(panels)))
+        if alternatives:
+            factors.append(Factor(name, slice(column, column + 1), tuple(alternatives)))
+            column += 1
+    return factors, panels
+
+
+def _check_methods(problem: Problem, base: IndexModel) -> None:
+    """Evaluate the nominal model with each normalisation and aggregation alternative: a normalisation that cannot
+    be fitted is refused here, naming it (an aggregation that fails, in its combinations by :meth:`Problem.check`)."""
     for name in ("normalisation", "aggregation"):  # the engine names an unknown method or node
         f = problem.factor(name)
         if f is not None:
@@ -425,7 +447,7 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
                     base.evaluate(**{name: alternative})
                 except MethodError as err:
                     if name == "aggregation":
-                        break  # combinations are checked below, naming both alternatives
+                        break  # combinations are checked by Problem.check, naming both alternatives
                     raise SpecError(
                         f"normalisation alternative {_label(alternative)!r} cannot be fitted: {err.message}",
                         field=name,
@@ -434,8 +456,6 @@ def prepare(data: Any, framework: str | Path | Framework | None, spec: Any, **bu
                         economy=err.economy,
                         hint=err.hint,
                     ) from None
-    problem.check()
-    return problem
 
 
 def _alternatives(spec: UncertaintySpec, name: str, base: IndexModel, data: Any) -> tuple[Any, ...]:

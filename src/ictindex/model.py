@@ -504,46 +504,28 @@ def compile_model(
 
 def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, given: Any) -> IndexModel:
     """Fit (or take) the normalisation of the staged values, apply it to the years built, and hold it all."""
-    fw, index, sexes = spec.framework, staged.index, staged.sexes
+    fw, index = spec.framework, staged.index
     wanted, spec = built_years(staged, spec, given)
-    all_years = tuple(_years_of(index))
     # a chunk of a panel (``given``) lists its own units only: pass one finds the listed units of no chunk
     listed = set(spec.units.codes) if spec.units.expected and given is None else set()
     inds = list(fw.indicators)
     specs = [i.normalisation for i in inds]
     all_values = staged.filled.to_numpy(dtype="float64")
-    all_sex = {s: staged.sex_filled[s].to_numpy(dtype="float64") for s in sexes}
-    keep = index.get_level_values("year").isin(wanted)
-    units = _rows(index, keep)
-    years = tuple(y for y in all_years if y in set(wanted))
-    year_code = np.searchsorted(np.asarray(years), units.get_level_values("year").to_numpy())
-    year_code = year_code.astype("int8" if len(years) < 2**7 else "int16" if len(years) < 2**15 else "int32")
-    # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
-    # built); otherwise each year built is fitted on its own values, and other years play no part
-    if spec.reference_year is None:
-        fit_rows, fit_code, fit_years = keep, year_code, years
-    else:
-        fit_rows = np.ones(len(index), dtype=bool)
-        fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
-        fit_years = all_years
+    all_sex = {s: staged.sex_filled[s].to_numpy(dtype="float64") for s in staged.sexes}
+    keep, units, years, year_code = _built_rows(index, wanted)
+    fit_rows, fit_code, fit_years = _fit_rows(index, spec, keep, year_code, years)
     fit_values = _rows(all_values, fit_rows)
     fit_sex = {s: _rows(a, fit_rows) for s, a in all_sex.items()}
     if given is not None and given.normalisation is not None:
         fitted = given.normalisation
     else:
-        fit_input = np.stack([fit_values, *fit_sex.values()]) if sexes else fit_values
+        fit_input = np.stack([fit_values, *fit_sex.values()]) if fit_sex else fit_values
         fitted = fit_columns(fit_input, inds, specs, fit_code, fit_years, spec.reference_year)
-
     fitted_built = _restrict(fitted, years)
     kept_values = _rows(all_values, keep)
     check_columns(kept_values, inds, specs, units)  # normalised when asked for; what cannot be is refused now
     sex_values = {s: _rows(a, keep) for s, a in all_sex.items()}
     sex_normalised = {s: apply_columns(a, inds, specs, fitted_built, year_code, units) for s, a in sex_values.items()}
-    log = staged.log[staged.log["year"].isin(wanted)].reset_index(drop=True)
-    if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
-        disaggregable: Any = {i.code for i in fw.indicators if i.sex_disaggregable}
-        own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
-        log = log[own].reset_index(drop=True)
     checked, screening, treatment_log = staged.checked, staged.screening, staged.treatment_log
     return IndexModel(
         spec=spec.model_copy(update={"years": tuple(wanted)}) if spec.years is None else spec,
@@ -560,7 +542,7 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         sex_raw={s: _rows(a.to_numpy(dtype="float64"), keep) for s, a in staged.sex_raw.items()},
         _sources_table=_rows(staged.sources, keep) if len(index) <= BLOCK_UNITS else None,
         _source_changes=staged.source_changes,
-        imputations=log[[*IMPUTATION_COLUMNS, "sex"]],
+        imputations=_imputation_log(staged.log, spec, wanted),
         checked=checked,
         # every economy of the input, and with a units table (or units="iso3") every unit it lists
         economies=tuple(sorted((set(checked.economies) | listed) - _screened_out(screening))),
@@ -578,3 +560,36 @@ def _compiled(staged: Staged, spec: BuildSpec, groups: pd.DataFrame | None, give
         _all_years=fit_years,
         _all_sex_values=fit_sex,
     )
+
+
+def _built_rows(index: pd.MultiIndex, wanted: list[int]) -> tuple[np.ndarray, pd.MultiIndex, tuple[int, ...], Any]:
+    """The rows of the years built: their mask, their units, the years and each unit's year code (small ints)."""
+    keep = index.get_level_values("year").isin(wanted)
+    units = _rows(index, keep)
+    years = tuple(y for y in _years_of(index) if y in set(wanted))
+    year_code = np.searchsorted(np.asarray(years), units.get_level_values("year").to_numpy())
+    year_code = year_code.astype("int8" if len(years) < 2**7 else "int16" if len(years) < 2**15 else "int32")
+    return keep, units, years, year_code
+
+
+def _fit_rows(
+    index: pd.MultiIndex, spec: BuildSpec, keep: np.ndarray, year_code: Any, years: tuple[int, ...]
+) -> tuple[np.ndarray, Any, tuple[int, ...]]:
+    """The rows the normalisation is fitted on, their year codes and the years those codes stand for."""
+    # the fit sees every year of the panel only to learn on a reference year (which may lie outside the years
+    # built); otherwise each year built is fitted on its own values, and other years play no part
+    if spec.reference_year is None:
+        return keep, year_code, years
+    all_years = tuple(_years_of(index))
+    fit_code = np.searchsorted(np.asarray(all_years), index.get_level_values("year").to_numpy())
+    return np.ones(len(index), dtype=bool), fit_code, all_years
+
+
+def _imputation_log(log: pd.DataFrame, spec: BuildSpec, wanted: list[int]) -> pd.DataFrame:
+    """The imputation log of the years built, of the build's sex."""
+    log = log[log["year"].isin(wanted)].reset_index(drop=True)
+    if spec.sex != "total":  # a female (male) build: common indicators from the total, the rest its own
+        disaggregable: Any = {i.code for i in spec.framework.indicators if i.sex_disaggregable}
+        own = (log["sex"] == spec.sex) | ((log["sex"] == "total") & ~log["indicator"].isin(disaggregable))
+        log = log[own].reset_index(drop=True)
+    return log[[*IMPUTATION_COLUMNS, "sex"]]

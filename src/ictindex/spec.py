@@ -17,15 +17,15 @@ ictindex.errors.SpecError: years must be whole numbers (int), got 2023.0 (float)
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ictindex.arguments import _extra_names, _known_series, _missing_years, _parity_band, _share, _whole, _years
 from ictindex.errors import IctIndexError, MethodError, SpecError
 from ictindex.framework import CheckSetting, Framework, Screening, Treatment, _check_checks, load_framework
 from ictindex.registry import aggregations, imputations, normalisations, treatments
@@ -34,7 +34,6 @@ from ictindex.units import UNIT_KINDS, Units, as_units
 __all__ = ["BuildSpec", "ImputationSpec", "SEXES", "UNIT_KINDS"]
 
 SEXES = ("total", "female", "male")
-_Range = tuple[float | None, float | None]
 #: the version of the saved-spec format (:meth:`BuildSpec.save`)
 SPEC_FORMAT = 1
 
@@ -49,53 +48,6 @@ class ImputationSpec(BaseModel):
 
     def options(self) -> dict[str, Any]:
         return {"max_gap": self.max_gap, **dict(self.params)}
-
-
-def _whole(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        kind = type(value).__name__
-        shown = repr(value) if isinstance(value, str) else str(value)
-        hint = (
-            f"write {field}={int(value)}"
-            if isinstance(value, float) and float(value).is_integer()
-            else (
-                f"write {field}={value.strip()}"
-                if isinstance(value, str) and value.strip().isdigit()
-                else f"give {field} as a whole number"
-            )
-        )
-        raise SpecError(f"{field} must be whole numbers (int), got {shown} ({kind})", field=field, hint=hint)
-    return int(value)
-
-
-def _years(years: Any) -> tuple[int, ...] | None:
-    if years is None:
-        return None
-    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
-        return (_whole(years, "years"),)
-    out = tuple(sorted({_whole(y, "years") for y in years}))
-    if not out:
-        raise SpecError("years is empty", field="years", hint="give at least one year, or leave years=None")
-    return out
-
-
-def _share(value: Any, field: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecError(
-            f"{field} must be a number between 0 and 1, got {value!r} ({type(value).__name__})",
-            field=field,
-            hint=f"write e.g. {field}=0.5",
-        )
-    value = float(value)
-    if not math.isfinite(value) or not 0 <= value <= 1:
-        raise SpecError(
-            f"{field} must be a share between 0 and 1, got {value}",
-            field=field,
-            hint=f"write e.g. {field}=0.5 (half of a node's children must be present)",
-        )
-    return value
 
 
 def _imputation(imputation: Any, max_gap: Any, framework: Framework) -> ImputationSpec:
@@ -376,6 +328,31 @@ def _with_weights(framework: Framework, weights: Any) -> Framework:
     return Weights.coerce(weights).to_framework(framework)
 
 
+def _framework_with(framework: Framework, normalisation: Any, aggregation: Any, weights: Any) -> Framework:
+    """The framework with the build's normalisation, aggregation and weights written into it."""
+    # issue 27: aggregation and weights are written into the framework (so the spec, its hash and a saved
+    # spec hold them, and build_index equals the model evaluated with them)
+    return _with_weights(_with_aggregation(_with_normalisation(framework, normalisation), aggregation), weights)
+
+
+def _check_sex(sex: Any, by_sex: Any) -> None:
+    """Refuse a sex other than total, female or male, a ``by_sex`` that is not a bool, or both asked at once."""
+    if sex not in SEXES:
+        raise SpecError(
+            f"sex must be 'total', 'female' or 'male', got {sex!r}",
+            field="sex",
+            hint="write sex='female', or by_sex=True for all three",
+        )
+    if not isinstance(by_sex, bool | np.bool_):
+        raise SpecError(f"by_sex must be True or False, got {by_sex!r}", field="by_sex")
+    if by_sex and sex != "total":
+        raise MethodError(
+            "by_sex=True builds the total, female and male indices together",
+            field="sex",
+            hint="leave sex='total' when asking for by_sex=True",
+        )
+
+
 class BuildSpec(BaseModel):
     """Every argument of :func:`ictindex.build_index`, validated (see :meth:`create`)."""
 
@@ -427,67 +404,25 @@ class BuildSpec(BaseModel):
         warning about the others); ``missing_years`` says what a year of ``years`` without data is: an error
         (``"raise"``, the default) or left out with an :class:`~ictindex.errors.IctIndexWarning` (``"warn"``).
         """
-        if isinstance(years, str) and years == "available":
-            years, missing_years = None, "warn"
-        missing_years = missing_years or "raise"
-        if missing_years not in ("raise", "warn"):
-            raise SpecError(
-                f"missing_years must be 'raise' or 'warn', got {missing_years!r}",
-                field="missing_years",
-                hint='write years="available" to build the years the data hold',
-            )
-        fw = _with_normalisation(load_framework(framework), normalisation)
-        # issue 27: aggregation and weights are written into the framework (so the spec, its hash and a saved
-        # spec hold them, and build_index equals the model evaluated with them)
-        fw = _with_weights(_with_aggregation(fw, aggregation), weights)
-        if sex not in SEXES:
-            raise SpecError(
-                f"sex must be 'total', 'female' or 'male', got {sex!r}",
-                field="sex",
-                hint="write sex='female', or by_sex=True for all three",
-            )
-        if not isinstance(by_sex, bool | np.bool_):
-            raise SpecError(f"by_sex must be True or False, got {by_sex!r}", field="by_sex")
-        if by_sex and sex != "total":
-            raise MethodError(
-                "by_sex=True builds the total, female and male indices together",
-                field="sex",
-                hint="leave sex='total' when asking for by_sex=True",
-            )
-        band = tuple(parity_band) if isinstance(parity_band, Iterable) else ()
-        if (
-            len(band) != 2
-            or not all(isinstance(b, numbers.Real) and math.isfinite(b) for b in band)
-            or not 0 < band[0] <= 1 <= band[1]
-        ):
-            raise SpecError(
-                f"parity_band must be two numbers (low <= 1 <= high), got {parity_band!r}",
-                field="parity_band",
-                hint="write parity_band=(0.98, 1.02), ITU's band",
-            )
+        years, missing_years = _missing_years(years, missing_years)
+        fw = _framework_with(load_framework(framework), normalisation, aggregation, weights)
+        _check_sex(sex, by_sex)
+        band = _parity_band(parity_band)
         # a kind, a units table (DataFrame or file) or Units; the framework's unit_noun names units that do not
         # name themselves (the table is held whole: the spec stays replayable, and hashes by its content)
         units = as_units(units, noun=fw.unit_noun, plural=fw.unit_plural)
-        if extra_names is not None and not isinstance(extra_names, Mapping):
-            raise SpecError("extra_names must be a mapping of label -> ISO3 code", field="extra_names")
+        names = _extra_names(extra_names)
         return cls(
             framework=fw,
             years=_years(years),
             sex=sex,
             by_sex=bool(by_sex),
-            parity_band=(float(band[0]), float(band[1])),
+            parity_band=band,
             imputation=_imputation(imputation, max_gap, fw),
             reference_year=None if reference_year is None else _whole(reference_year, "reference_year"),
             min_coverage=_share(min_coverage, "min_coverage"),
-            extra_names=tuple(sorted((str(k), str(v)) for k, v in (extra_names or {}).items())),
-            known_series=None
-            if known_series is None
-            else tuple(
-                sorted(
-                    (str(k), cast(_Range, tuple(v) if isinstance(v, tuple | list) else (None, None)))
-                    for k, v in known_series.items()
-                )
-            ),
+            extra_names=names,
+            known_series=_known_series(known_series),
             units=units,
             missing_years=missing_years,
             screening=_screening(screening, fw),

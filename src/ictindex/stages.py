@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from ictindex.checks import Settings, check_values, needs_sexes
+from ictindex.checks import CheckedValues, Settings, check_values, needs_sexes
 from ictindex.derive import indicator_values
 from ictindex.errors import CoverageError, IctIndexWarning, MethodError, SpecError
 from ictindex.framework import CheckSetting, Framework, Screening
@@ -269,22 +269,43 @@ def stage_values(
     # female and male values: for a by-sex build, and for the sex_total check wherever the panel has them
     compared = sexes or (("female", "male") if needs_sexes(checked, fw, settings) else ())
     sexed = {s: indicator_values(checked.values, fw, sex=s) for s in compared}
-    index = total_index = values.index
-    for s in compared:
-        index = index.union(sexed[s][0].index)
-    index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
-    values, sources = values.reindex(index), sources.reindex(index).fillna("")
-    if spec.sex != "total":  # where a female (male) build's values came from
-        sources = sexed[spec.sex][1].reindex(index).fillna("")
+    total_index = values.index
+    index, values, sources = _on_one_index(values, sources, sexed, spec)
     year_maxima = values.groupby(level="year").max() if maxima else None
-    before = sources
-    # the checks stage (ictindex.checks): zero prices set aside, totals derived from female and male values
-    found = check_values(
+    found = _checks_stage(checked, values, sources, {s: sexed[s][0] for s in compared}, spec, settings, stop)
+    del sexed  # from here the female and male values are found.sexes (checked): the derived ones are let go
+    source_changes = None if found.sources is sources else _changes(sources, found.sources)
+    values, sources = found.values, found.sources
+    if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
+        keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
+        if not keep.all():
+            index, values, sources = index[keep], values[keep], sources[keep]  # type: ignore[index]
+    staged = _screened_and_imputed(checked, index, values, sources, spec, groups, fitted)
+    staged.check_issues, staged.year_maxima, staged.source_changes = found.issues, year_maxima, source_changes
+    if treat:
+        _treat(staged, spec, fitted)
+    for s in sexes:
+        _stage_sex(staged, s, found.sexes[s].reindex(staged.index), spec, groups, fitted)
+    return staged
+
+
+def _checks_stage(
+    checked: PanelCheck,
+    values: pd.DataFrame,
+    sources: pd.DataFrame,
+    sexes: Mapping[str, pd.DataFrame],
+    spec: BuildSpec,
+    settings: Settings,
+    stop: bool,
+) -> CheckedValues:
+    """The values after the checks stage (:mod:`ictindex.checks`): zero prices set aside, totals derived from
+    female and male values, and the findings."""
+    return check_values(
         values,
-        fw,
+        spec.framework,
         settings,
         sources=sources,
-        sexes={s: sexed[s][0] for s in compared},
+        sexes=sexes,
         years=spec.years,
         window=spec.imputation.max_gap if spec.imputation.method != "none" else 0,
         panel=lambda: checked.panel,
@@ -292,13 +313,33 @@ def stage_values(
         stop=stop,
         inplace=True,  # the build's own matrix
     )
-    values, sources = found.values, found.sources
-    source_changes = None if sources is before else _changes(before, sources)
-    sexed = {s: (found.sexes[s], sexed[s][1]) for s in sexes}
-    if compared and not sexes:  # a total build keeps the units with a total (given or derived) only
-        keep = values.notna().any(axis=1).to_numpy() | index.isin(total_index)
-        if not keep.all():
-            index, values, sources = index[keep], values[keep], sources[keep]  # type: ignore[index]
+
+
+def _on_one_index(
+    values: pd.DataFrame, sources: pd.DataFrame, sexed: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], spec: BuildSpec
+) -> tuple[pd.MultiIndex, pd.DataFrame, pd.DataFrame]:
+    """The units of every sex (sorted), and the total values and value sources on them (of a female or male build,
+    the sources of its own values)."""
+    index = values.index
+    for s in sexed:
+        index = index.union(sexed[s][0].index)
+    index = index.sortlevel()[0] if len(index) and not index.is_monotonic_increasing else index
+    values, sources = values.reindex(index), sources.reindex(index).fillna("")
+    if spec.sex != "total":  # where a female (male) build's values came from
+        sources = sexed[spec.sex][1].reindex(index).fillna("")
+    return index, values, sources
+
+
+def _screened_and_imputed(
+    checked: PanelCheck,
+    index: pd.MultiIndex,
+    values: pd.DataFrame,
+    sources: pd.DataFrame,
+    spec: BuildSpec,
+    groups: pd.DataFrame | None,
+    fitted: Any,
+) -> Staged:
+    """The staged total values: units screened by data availability (observed or imputed), and imputed."""
     screening = None
     if spec.screening is not None and spec.screening.count == "observed":
         keep, screening = _screen(values, spec, "observed")
@@ -313,13 +354,7 @@ def stage_values(
             pd.DataFrame({"economy": index.get_level_values("economy"), "year": index.get_level_values("year")}),
             on=["economy", "year"],
         )
-    staged = Staged(checked, index, values, sources, filled, log.assign(sex="total"), screening)
-    staged.check_issues, staged.year_maxima, staged.source_changes = found.issues, year_maxima, source_changes
-    if treat:
-        _treat(staged, spec, fitted)
-    for s in sexes:
-        _stage_sex(staged, s, sexed[s][0].reindex(index), spec, groups, fitted)
-    return staged
+    return Staged(checked, index, values, sources, filled, log.assign(sex="total"), screening)
 
 
 def _checked(data: Any, spec: BuildSpec) -> PanelCheck:
