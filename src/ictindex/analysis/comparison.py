@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
-from ictindex.published import published_scores as clean_published_scores
+from ictindex.inputs.published_scores import published_scores as clean_published_scores
 from ictindex.result import IndexResult
 
 TABLE_COLUMNS = [

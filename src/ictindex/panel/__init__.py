@@ -40,9 +40,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ictindex.catalogue import series_bounds
 from ictindex.errors import PanelError, SpecError
 from ictindex.framework import Framework
+from ictindex.inputs.catalogue import series_bounds
+from ictindex.inputs.user_files import read_table
 from ictindex.panel.cells import _categorical, _runs  # noqa: F401 - former names of this module
 from ictindex.panel.checks import RowsOf  # noqa: F401 - former name of this module
 from ictindex.panel.issues import _issues, _not_a_number, _set_aside_issues  # noqa: F401 - _not_a_number: published.py
@@ -58,7 +59,6 @@ from ictindex.panel.schema import (  # noqa: F401 - constants of the former modu
     _rename,
 )
 from ictindex.panel.wide import _validate_wide, _wide_columns
-from ictindex.read import read_table
 from ictindex.tables import as_pandas
 from ictindex.units import EARLIEST_YEAR, Units, as_units  # noqa: F401 - EARLIEST_YEAR: former home
 

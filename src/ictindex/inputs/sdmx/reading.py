@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ictindex.errors import IctIndexError, PanelError
-from ictindex.io.sdmx.mapping import DEFAULT_MAPPING, SdmxMapping, _sdmx
-from ictindex.io.sdmx.panel import _text, _to_panel
+from ictindex.inputs.sdmx.mapping import DEFAULT_MAPPING, SdmxMapping, _sdmx
+from ictindex.inputs.sdmx.panel import _text, _to_panel
 
 
 # -- reading ------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""Bundled real data: the tidy ITU/World Bank/UN panel, published scores, ITU regions, descriptions, coverage.
+"""The files bundled in ``data/``, read as they are: the tidy ITU/World Bank/UN panel, the values its build set
+aside, published scores, ITU regions, ITU Facts and Figures.
 
-The economy table (groups, population by year) is read by :mod:`ictindex.units`, which imports this module;
-``datasets.economies`` (its former home) is :func:`ictindex.units.economies`, looked up when first used.
+This module reads files and imports nothing of the engine, so every stage may read the bundled data from here
+(the units table its population and regions, the checks their population by sex). The bundled data as a user
+sees them, described and covered per framework, are :mod:`ictindex.inputs.bundled` (``ictindex.datasets``).
 
 All data ship inside the package (``data/`` in the repository) and load offline.
 ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution
 "International Telecommunication Union, ITU DataHub, https://datahub.itu.int/"); see
-:func:`describe` for every series' licence and ``data/README.md``.
+:func:`ictindex.inputs.bundled.describe` for every series' licence and ``data/README.md``.
 
 >>> panel = load("itu")
 >>> round(float(panel.query("economy == 'KOR' and year == 2016 and indicator == 'xHH6_IDI'")["value"].iloc[0]), 1)
@@ -20,36 +22,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from ictindex.catalogue import series_table
-from ictindex.derive import indicator_values
 from ictindex.errors import IctIndexError
-from ictindex.framework import Framework, load_framework
 from ictindex.resources import bundled_dir
 
 __all__ = [
     "load",
+    "set_aside",
     "published",
     "itu_regions",
     "facts_and_figures",
     "idi2024_groups",
-    "default_dataset",
-    "describe",
-    "coverage",
     "panel_version",
-    "set_aside",
     "DATASETS",
     "PUBLISHED",
+    "SET_ASIDE",
 ]
-
-
-def __getattr__(name: str) -> object:
-    """``datasets.economies``: the former name of :func:`ictindex.units.economies`."""
-    if name == "economies":
-        from ictindex.units import economies
-
-        return economies
-    raise AttributeError(f"module 'ictindex.datasets' has no attribute '{name}'")
-
 
 DATASETS = {"itu": "panel/itu_panel.csv.gz", "idi2024": "itu_idi_2024/idi2024_values_2022.csv"}
 PUBLISHED = {
@@ -59,8 +46,6 @@ PUBLISHED = {
     },
 }
 NOT_ASSIGNED = "not assigned"
-# The bundled panel a framework is computed from when the user gives none (default: "itu").
-FRAMEWORK_DATA = {"idi2024": "idi2024"}
 _DTYPES = {
     "economy": "str",
     "year": "int64",
@@ -200,48 +185,6 @@ def idi2024_groups() -> pd.DataFrame:
     return pd.read_csv(_path("itu_idi_2024/idi2024_economies.csv"), dtype="str")
 
 
-def default_dataset(framework: str | Framework) -> str:
-    """Name of the bundled panel to build ``framework`` from when no data are given.
-
-    >>> default_dataset("idi2024"), default_dataset("doi_current")
-    ('idi2024', 'itu')
-    """
-    code = framework.code if isinstance(framework, Framework) else str(framework)
-    return FRAMEWORK_DATA.get(code, "itu")
-
-
 def panel_version() -> dict:
     """Version, row count and hash of the bundled panel."""
     return json.loads(_path("panel/panel.json").read_text())
-
-
-def describe(name: str = "itu") -> pd.DataFrame:
-    """One row per series: code, name, unit, dataset, licence, years covered, economies, rows."""
-    panel = load(name)
-    stats = panel.groupby("indicator").agg(
-        first_year=("year", "min"),
-        last_year=("year", "max"),
-        economies=("economy", "nunique"),
-        rows=("value", "size"),
-        by_sex=("sex", lambda s: bool((s != "total").any())),
-    )
-    table = series_table().set_index("code").join(stats, how="inner")
-    return table.reset_index().rename(columns={"index": "code"})
-
-
-def coverage(
-    framework: str | Framework = "doi_current", years: list[int] | None = None, name: str = "itu"
-) -> pd.DataFrame:
-    """How many economies have data for each framework indicator and year (after source mapping).
-
-    Returns a tidy table: indicator, year, economies (count), share (of economies with any
-    framework indicator that year). Use it to pick a year and a coverage threshold.
-    """
-    fw = load_framework(framework)
-    values, _ = indicator_values(load(name), fw, years=years)
-    have = values.notna().groupby(level="year").sum()
-    any_data = values.notna().any(axis=1).groupby(level="year").sum()
-    tidy = have.stack().rename("economies").reset_index().rename(columns={"level_1": "indicator"})
-    tidy.columns = ["year", "indicator", "economies"]
-    tidy["share"] = tidy["economies"] / tidy["year"].map(any_data)
-    return tidy[["indicator", "year", "economies", "share"]].sort_values(["indicator", "year"]).reset_index(drop=True)

@@ -22,7 +22,7 @@ Messages are read and written with the ``sdmx1`` package (``pip install ictindex
 
 from __future__ import annotations
 
-from ictindex.io.sdmx.mapping import (  # noqa: F401 - the code tables: names of the former module
+from ictindex.inputs.sdmx.mapping import (  # noqa: F401 - the code tables: names of the former module
     DEFAULT_MAPPING,
     FOOTNOTES,
     LOCATION_CODES,
@@ -34,7 +34,7 @@ from ictindex.io.sdmx.mapping import (  # noqa: F401 - the code tables: names of
     TOTAL_CODES,
     SdmxMapping,
 )
-from ictindex.io.sdmx.reading import read_sdmx
-from ictindex.io.sdmx.writing import to_sdmx
+from ictindex.inputs.sdmx.reading import read_sdmx
+from ictindex.inputs.sdmx.writing import to_sdmx
 
 __all__ = ["SdmxMapping", "DEFAULT_MAPPING", "read_sdmx", "to_sdmx"]

@@ -1,7 +1,7 @@
-"""Readers for published ICT data formats and the catalogue of known source series."""
+"""Readers of the files ITU, the UN, the World Bank and Our World in Data publish (:mod:`.readers`), and the build
+of the bundled panel from them (:mod:`.build`, ``python -m ictindex.inputs.published_sources.build``)."""
 
-from ictindex.catalogue import LICENCES, SERIES, series_bounds, series_table
-from ictindex.sources.readers import (
+from ictindex.inputs.published_sources.readers import (
     SourceTable,
     read_datahub_csv,
     read_ddf,
@@ -15,10 +15,6 @@ from ictindex.sources.readers import (
 )
 
 __all__ = [
-    "SERIES",
-    "LICENCES",
-    "series_bounds",
-    "series_table",
     "SourceTable",
     "read_datahub_csv",
     "read_ddf",

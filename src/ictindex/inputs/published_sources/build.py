@@ -46,10 +46,10 @@ from typing import Any
 
 import pandas as pd
 
-from ictindex.catalogue import SERIES, series_bounds
 from ictindex.countries import economy_name
+from ictindex.inputs.catalogue import SERIES, series_bounds
+from ictindex.inputs.published_sources import readers as r
 from ictindex.resources import bundled_dir
-from ictindex.sources import readers as r
 
 PANEL_VERSION = "2026.11.2"
 YEARS = (2000, 2025)
