@@ -15,8 +15,10 @@ Module                                        What it reads
                                               readers above, series described, coverage per framework
 ============================================  ======================================================================
 
-The modules' former names (``ictindex.read``, ``ictindex.io``, ``ictindex.sdmx``, ``ictindex.published``,
-``ictindex.sources``, ``ictindex.catalogue``, ``ictindex.datasets``) keep working: each is the new module itself.
+The former names keep working: ``ictindex.read``, ``ictindex.io.coinr``, ``ictindex.io.sdmx``,
+``ictindex.published``, ``ictindex.sources.readers``, ``ictindex.sources.build``, ``ictindex.catalogue`` and
+``ictindex.datasets`` are the new modules themselves (the same module objects); ``ictindex.io`` and
+``ictindex.sources`` keep the names they gave; ``python -m ictindex.sources.build`` still builds the panel.
 Importing this package imports none of its modules: :mod:`~ictindex.inputs.bundled_files` and
 :mod:`~ictindex.inputs.catalogue` sit below every stage, the others above the stages they use.
 """

@@ -1,11 +1,13 @@
 """The bundled data as a user sees them (``ictindex.datasets``): the tidy ITU/World Bank/UN panel, published
 scores, ITU regions, economies, the series described and their coverage per framework.
 
-The files themselves are read by :mod:`ictindex.inputs.bundled_files` (which imports nothing of the engine, so
-that the stages can read them too); its readers are names of this module as well: :func:`load`,
-:func:`set_aside`, :func:`published`, :func:`itu_regions`, :func:`facts_and_figures`, :func:`idi2024_groups`,
-:func:`panel_version`. The economy table (groups, population by year) is :mod:`ictindex.units`';
-``datasets.economies`` (its former home) is :func:`ictindex.units.economies`.
+The files themselves are read by :mod:`ictindex.inputs.bundled_files`, which imports nothing of the engine so
+that the stages can read them too; its readers are names of this module as well (``datasets.load`` is
+:func:`~ictindex.inputs.bundled_files.load`; likewise :func:`~ictindex.inputs.bundled_files.set_aside`,
+:func:`~ictindex.inputs.bundled_files.published`, :func:`~ictindex.inputs.bundled_files.itu_regions`,
+:func:`~ictindex.inputs.bundled_files.facts_and_figures`, :func:`~ictindex.inputs.bundled_files.idi2024_groups`
+and :func:`~ictindex.inputs.bundled_files.panel_version`). The economy table (groups, population by year) is read
+by :mod:`ictindex.units`; ``datasets.economies``, its former home, is :func:`ictindex.units.economies`.
 
 All data ship inside the package (``data/`` in the repository) and load offline.
 ITU data are licensed CC BY-NC-SA 3.0 IGO (non-commercial, share-alike, with attribution

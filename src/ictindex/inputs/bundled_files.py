@@ -91,7 +91,7 @@ def load(name: str = "itu") -> pd.DataFrame:
     return panel
 
 
-#: Values the panel build kept out of a bundled panel, and why (``python -m ictindex.sources.build``).
+#: Values the panel build kept out of a bundled panel, and why (``python -m ictindex.inputs.published_sources.build``).
 SET_ASIDE = {"itu": "panel/set_aside.csv"}
 
 

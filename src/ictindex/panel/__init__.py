@@ -70,7 +70,7 @@ _WIDE_LAYOUT = True
 
 def _set_empty_rows_aside(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Rows with no cell at all (``,,,,`` lines that spreadsheets export) dropped, with their description
-    (the lines :func:`~ictindex.read.read_table` set aside, or the positions of the frame's own).
+    (the lines :func:`~ictindex.inputs.user_files.read_table` set aside, or the positions of the frame's own).
 
     A frame read from a file gets a ``_line`` column with the line of the file of each row."""
     described = frame.attrs.get("empty_rows", "")
@@ -116,7 +116,7 @@ def validate_panel(
         Extra ``name -> ISO3`` entries for economy labels the built-in table does not know.
     known_series
         Source-series codes that may appear in the panel, with their valid ``(low, high)`` range
-        (default: the catalogue of :mod:`ictindex.catalogue`).
+        (default: the catalogue of :mod:`ictindex.inputs.catalogue`).
     max_year
         Latest admissible year (default: the current calendar year).
     units
@@ -131,7 +131,7 @@ def validate_panel(
         With a framework, the plausibility checks of values and units also run (:mod:`ictindex.checks`: a
         percentage keyed as a fraction, a zero price, a jump, ...) and every finding is an issue row; this
         overrides the framework's ``checks:`` section like ``build_index(..., checks=...)``; ``"off"`` runs
-        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.datasets.load`) are
+        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.inputs.bundled_files.load`) are
         listed too.
     """
     try:

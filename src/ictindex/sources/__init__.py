@@ -6,32 +6,7 @@ Issue 25 gathered the input side into one package, :mod:`ictindex.inputs`. ``ict
 ``python -m ictindex.sources.build`` still builds the bundled panel."""
 
 from ictindex.inputs.catalogue import LICENCES, SERIES, series_bounds, series_table
-from ictindex.inputs.published_sources.readers import (
-    SourceTable,
-    read_datahub_csv,
-    read_ddf,
-    read_itu_by_sex,
-    read_itu_by_sex_and_area,
-    read_itu_household,
-    read_itu_wide,
-    read_owid,
-    read_sdg_csv,
-    read_sdg_ddf,
-)
+from ictindex.inputs.published_sources import *  # noqa: F403 - the readers' names
+from ictindex.inputs.published_sources import __all__ as _READERS
 
-__all__ = [
-    "SERIES",
-    "LICENCES",
-    "series_bounds",
-    "series_table",
-    "SourceTable",
-    "read_datahub_csv",
-    "read_ddf",
-    "read_itu_by_sex",
-    "read_itu_by_sex_and_area",
-    "read_itu_household",
-    "read_itu_wide",
-    "read_owid",
-    "read_sdg_csv",
-    "read_sdg_ddf",
-]
+__all__ = ["SERIES", "LICENCES", "series_bounds", "series_table", *_READERS]

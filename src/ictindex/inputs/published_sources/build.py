@@ -1,4 +1,4 @@
-"""Build the bundled tidy panel from the raw files in ``data/``: ``python -m ictindex.sources.build``.
+"""Build the bundled tidy panel from the raw files in ``data/``: ``python -m ictindex.inputs.published_sources.build``.
 
 Writes ``data/panel/itu_panel.csv.gz`` (the panel), ``data/panel/economies.csv``
 (economy metadata), ``data/panel/panel.json`` (version, row count, hash) and
@@ -29,7 +29,7 @@ between vintages (``data/panel/revisions.csv`` holds every one).
 
 Basket prices of 0 (ITU DataHub writes ``0.00`` for 42 economies' fixed-broadband basket in 2022 and
 their PPP and USD prices) are not prices: they are set aside, listed in the build log and in
-``data/panel/set_aside.csv``, which :func:`ictindex.datasets.load` hands to validation, so that every
+``data/panel/set_aside.csv``, which :func:`ictindex.inputs.bundled_files.load` hands to validation, so that every
 build's issue table lists them (problem ``zero_price``, as the check of :mod:`ictindex.checks` that
 would set them aside in a panel of one's own).
 """

@@ -29,7 +29,7 @@ def read_sdmx(
     path_or_message
         An SDMX-ML (``.xml``) or SDMX-CSV (``.csv``) file, or an ``sdmx1`` data message.
     mapping
-        An :class:`~ictindex.io.sdmx.SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING`
+        An :class:`~ictindex.inputs.sdmx.SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING`
         (the UN SDG and World Bank structures):
         ``read_sdmx(path, {"economy": "GEO_PICT", "select": {"AGE": "Y15T24"}})``.
     structure
