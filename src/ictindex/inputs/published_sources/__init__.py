@@ -1,5 +1,6 @@
-"""Readers of the files ITU, the UN, the World Bank and Our World in Data publish (:mod:`.readers`), and the build
-of the bundled panel from them (:mod:`.build`, ``python -m ictindex.inputs.published_sources.build``)."""
+"""Readers of the files ITU, the UN, the World Bank and Our World in Data publish
+(:mod:`ictindex.inputs.published_sources.readers`), and the build of the bundled panel from them
+(:mod:`ictindex.inputs.published_sources.build`, ``python -m ictindex.inputs.published_sources.build``)."""
 
 from ictindex.inputs.published_sources.readers import (
     SourceTable,
