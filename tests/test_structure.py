@@ -125,3 +125,90 @@ def test_every_result_type_reaches_the_report_through_one_helper(monkeypatch):
     assert SensitivityResult.plot(object()) == "sobol_chart"
     assert IndexResult.plot.fget(object()).ranking_chart() == "ranking_chart"
     assert asked == ["rank_uncertainty_chart", "sobol_chart", "ranking_chart"]
+
+
+#: Former names of the input modules (issue 25: one input package) -> the module each of them now is.
+FORMER_INPUTS = {
+    "ictindex.read": "ictindex.inputs.user_files",
+    "ictindex.catalogue": "ictindex.inputs.catalogue",
+    "ictindex.published": "ictindex.inputs.published_scores",
+    "ictindex.datasets": "ictindex.inputs.bundled",
+    "ictindex.io.coinr": "ictindex.inputs.coinr",
+    "ictindex.io.sdmx": "ictindex.inputs.sdmx",
+    "ictindex.io.sdmx.mapping": "ictindex.inputs.sdmx.mapping",
+    "ictindex.io.sdmx.panel": "ictindex.inputs.sdmx.panel",
+    "ictindex.io.sdmx.reading": "ictindex.inputs.sdmx.reading",
+    "ictindex.io.sdmx.writing": "ictindex.inputs.sdmx.writing",
+    "ictindex.sources.readers": "ictindex.inputs.published_sources.readers",
+    "ictindex.sources.build": "ictindex.inputs.published_sources.build",
+}
+#: Former packages that keep their names -> the new modules those names come from.
+FORMER_PACKAGES = {
+    "ictindex.io": ("ictindex.inputs.coinr", "ictindex.inputs.sdmx"),
+    "ictindex.sources": ("ictindex.inputs.catalogue", "ictindex.inputs.published_sources.readers"),
+}
+
+
+def test_former_input_names_are_the_new_modules():
+    import importlib
+
+    for old, new in FORMER_INPUTS.items():
+        assert importlib.import_module(old) is importlib.import_module(new), old
+    for old, news in FORMER_PACKAGES.items():
+        package = importlib.import_module(old)
+        homes = [importlib.import_module(new) for new in news]
+        for name in package.__all__:
+            assert any(getattr(home, name, None) is getattr(package, name) for home in homes), f"{old}.{name}"
+    from ictindex import datasets
+
+    assert datasets is ictindex.datasets is importlib.import_module("ictindex.inputs.bundled")
+
+
+def test_the_library_imports_no_former_input_name():
+    """The library imports the input modules by their new names; the former names are for users (and tests)."""
+    import ast
+
+    source = Path(ictindex.__file__).parent
+    former = set(FORMER_INPUTS) | set(FORMER_PACKAGES)
+    shims = {source.joinpath(*name.split(".")[1:]) for name in former}
+    found = []
+    for path in sorted(source.rglob("*.py")):
+        if path.with_suffix("") in shims or path.parent in shims:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            hits = [n for n in names if n in former or n.rpartition(".")[0] in former]
+            found += [f"{path.relative_to(source)}:{node.lineno} {hit}" for hit in hits]
+    assert found == []
+
+
+def test_bundled_files_import_nothing_of_the_engine():
+    """The stages read the bundled panel from here (units, checks): it must sit below them."""
+    probe = (
+        "import sys, ictindex.inputs.bundled_files\nprint(' '.join(m for m in sys.modules if m.startswith('ictindex')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    loaded = set(out.stdout.split())
+    assert loaded <= {
+        "ictindex",
+        "ictindex._version",
+        "ictindex.errors",
+        "ictindex.resources",
+        "ictindex.inputs",
+        "ictindex.inputs.bundled_files",
+    }
+
+
+def test_former_build_command_runs_the_build(tmp_path):
+    """``python -m ictindex.sources.build`` (the command the build log names) runs the panel build, without
+    runpy's warning of a module imported twice; on an empty folder the build names the first file it misses."""
+    for module in ("ictindex.sources.build", "ictindex.inputs.published_sources.build"):
+        run = [sys.executable, "-W", "error::RuntimeWarning", "-m", module, str(tmp_path)]
+        out = subprocess.run(run, capture_output=True, text=True)
+        assert out.returncode != 0 and "SourceFileError" in out.stderr, module
+        assert "RuntimeWarning" not in out.stderr, module

@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # what the names below are, for readers and type checkers; at
     from ictindex.findings import compute_findings
     from ictindex.framework import Framework, available_frameworks, load_framework
     from ictindex.geometry import read_geometry
-    from ictindex.io import read_coinr, read_sdmx, to_coinr, to_sdmx
+    from ictindex.inputs.coinr import read_coinr, to_coinr
+    from ictindex.inputs.sdmx import read_sdmx, to_sdmx
     from ictindex.model import IndexModel, compile_model
     from ictindex.panel import to_panel, validate_panel
     from ictindex.registry import register_check
@@ -63,10 +64,10 @@ _LAZY = {
     "available_frameworks": "ictindex.framework",
     "load_framework": "ictindex.framework",
     "read_geometry": "ictindex.geometry",
-    "read_coinr": "ictindex.io",  # read/to_sdmx: issue 28 (sdmx1 when called)
-    "read_sdmx": "ictindex.io",
-    "to_coinr": "ictindex.io",
-    "to_sdmx": "ictindex.io",
+    "read_coinr": "ictindex.inputs.coinr",
+    "read_sdmx": "ictindex.inputs.sdmx",  # read/to_sdmx: issue 28 (sdmx1 when called)
+    "to_coinr": "ictindex.inputs.coinr",
+    "to_sdmx": "ictindex.inputs.sdmx",
     "IndexModel": "ictindex.model",
     "compile_model": "ictindex.model",
     "to_panel": "ictindex.panel",

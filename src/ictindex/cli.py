@@ -18,14 +18,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ictindex import datasets
 from ictindex._version import __version__
 from ictindex.build import build_index
 from ictindex.countries import to_iso3
 from ictindex.errors import CoverageError, IctIndexError, IctIndexWarning, MethodError
 from ictindex.framework import available_frameworks, load_framework
+from ictindex.inputs import bundled as datasets
+from ictindex.inputs.user_files import read_table
 from ictindex.panel import validate_panel
-from ictindex.read import read_table
 from ictindex.safety import output_folder, safe_csv
 from ictindex.stats import describe as describe_panel
 
@@ -774,7 +774,7 @@ def explore(
 
 def datasets_known() -> dict[str, tuple[float | None, float | None]]:
     """The catalogue's series and their valid ranges (what a panel may hold besides framework codes)."""
-    from ictindex.catalogue import series_bounds
+    from ictindex.inputs.catalogue import series_bounds
 
     return series_bounds()
 

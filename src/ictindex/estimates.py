@@ -101,7 +101,7 @@ class Estimates:
         published, estimate, difference, imputed_share, low, high, url`` (default: the bundled Facts and Figures
         figures, :func:`ictindex.datasets.facts_and_figures`). Gender parity rows compare with :attr:`parity`."""
         if published is None:
-            from ictindex.datasets import facts_and_figures
+            from ictindex.inputs.bundled_files import facts_and_figures
 
             published = facts_and_figures()
         estimated = set(self.table["indicator"]) | set(self.parity["indicator"])
@@ -170,7 +170,7 @@ def estimates(
     draws, seed
         Monte Carlo draws and seed of the interval (default: the spec's; ``draws=0``: alternatives only).
     """
-    from ictindex import datasets
+    from ictindex.inputs import bundled_files as datasets
 
     model_spec = spec if isinstance(spec, EstimatesSpec) else load_estimates_spec(spec)
     panel = datasets.load("itu") if data is None else data

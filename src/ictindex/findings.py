@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ictindex import divide, gender
-from ictindex.catalogue import CITATIONS, LICENCES, SKILLS, SOURCE_TEXTS, series_table
 from ictindex.errors import IctIndexError
 from ictindex.estimates import MEASURES, Estimates, load_estimates_spec
 from ictindex.estimates import estimates as estimate_groups
+from ictindex.inputs.catalogue import CITATIONS, LICENCES, SKILLS, SOURCE_TEXTS, series_table
 from ictindex.ranking import RankingRule, ReportYear, apply_ranking_rule, ranking_table
 from ictindex.stats import quality_tables
 from ictindex.units import Units, bundled_panel, group_means
@@ -709,7 +709,7 @@ def _wsis_from_estimates(table: pd.DataFrame, year: int) -> tuple[pd.DataFrame, 
 def estimate_findings(year: int, panel: pd.DataFrame) -> tuple[EstimateFindings | None, str | None]:
     """The estimates a report of economies shows for ``year`` (:class:`EstimateFindings`), or None and the reason
     (the panel holds none of the headline series, or no value up to ``year``)."""
-    from ictindex.datasets import facts_and_figures
+    from ictindex.inputs.bundled_files import facts_and_figures
 
     spec = load_estimates_spec()
     present = set(panel.loc[panel["value"].notna(), "indicator"].unique())

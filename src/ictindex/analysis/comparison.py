@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import MethodError
-from ictindex.published import published_scores as clean_published_scores
+from ictindex.inputs.published_scores import published_scores as clean_published_scores
 from ictindex.result import IndexResult
 
 TABLE_COLUMNS = [
@@ -91,7 +91,7 @@ def published_scores(table: pd.DataFrame, node: str, which: str) -> pd.DataFrame
     column ``node`` (or ``score``) as numbers, one row per economy and year.
 
     This is the one place a published table is read for a comparison; the cleaning (footnote marks, ranges,
-    "n.a.", economy names, text years) is :func:`ictindex.published.published_scores`.
+    "n.a.", economy names, text years) is :func:`ictindex.inputs.published_scores.published_scores`.
     """
     column = node if node in table.columns else "score" if "score" in table.columns else None
     missing = [c for c in ("economy", "year") if c not in table.columns]
@@ -101,7 +101,8 @@ def published_scores(table: pd.DataFrame, node: str, which: str) -> pd.DataFrame
             field=node,
             hint="give a table with economy, year and the score column (or 'score'), or pick node=",
         )
-    # a published table's footnote marks, "n/a", economy names and text years (ictindex.published, issue 30)
+    # a published table's footnote marks, "n/a", economy names and text years (issue 30):
+    # ictindex.inputs.published_scores
     return clean_published_scores(table, column, side=which)
 
 

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ictindex.checks.context import Layout, unit_kind
+from ictindex.inputs import bundled_files
+from ictindex.units import POPULATION_SERIES
 
 
 def _female_share_of(
@@ -65,16 +67,12 @@ def _table_population(units: Any) -> pd.DataFrame:
 
 
 def _bundled_population() -> pd.DataFrame:
-    from ictindex.datasets import load
-
-    panel = load("itu")
+    panel = bundled_files.load("itu")
     return panel[panel["indicator"].eq("SP.POP.TOTL") & panel["sex"].isin(["female", "male"])]
 
 
 def _shares_from(panel: pd.DataFrame, wanted: pd.DataFrame) -> np.ndarray:
     """Female share at each wanted (economy, year), from female and male population rows (nearest earlier year)."""
-    from ictindex.economies import POPULATION_SERIES
-
     if panel is None or panel.empty or "sex" not in panel.columns:
         return np.full(len(wanted), np.nan)
     rows = panel[panel["indicator"].isin(POPULATION_SERIES) & panel["sex"].isin(["female", "male"])]

@@ -45,7 +45,7 @@ def domestic_gaps(
 
     * urban/rural: the series ``<indicator>.rural`` over ``<indicator>.urban`` (total rows), e.g. ITU's
       Internet use by urban/rural location (``i99H.urban``, ``i99H.rural``; areas are series codes, see
-      :data:`ictindex.sources.readers.AREAS`);
+      :data:`ictindex.inputs.published_sources.readers.AREAS`);
     * female/male: every series with female and male rows (:func:`ictindex.gender.indicator_parity`): Internet
       use by sex in the whole population and in each area, SDG 5.b.1 mobile-phone ownership by sex.
 

@@ -40,9 +40,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ictindex.catalogue import series_bounds
 from ictindex.errors import PanelError, SpecError
 from ictindex.framework import Framework
+from ictindex.inputs.catalogue import series_bounds
+from ictindex.inputs.user_files import read_table
 from ictindex.panel.cells import _categorical, _runs  # noqa: F401 - former names of this module
 from ictindex.panel.checks import RowsOf  # noqa: F401 - former name of this module
 from ictindex.panel.issues import _issues, _not_a_number, _set_aside_issues  # noqa: F401 - _not_a_number: published.py
@@ -58,7 +59,6 @@ from ictindex.panel.schema import (  # noqa: F401 - constants of the former modu
     _rename,
 )
 from ictindex.panel.wide import _validate_wide, _wide_columns
-from ictindex.read import read_table
 from ictindex.tables import as_pandas
 from ictindex.units import EARLIEST_YEAR, Units, as_units  # noqa: F401 - EARLIEST_YEAR: former home
 
@@ -70,7 +70,7 @@ _WIDE_LAYOUT = True
 
 def _set_empty_rows_aside(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Rows with no cell at all (``,,,,`` lines that spreadsheets export) dropped, with their description
-    (the lines :func:`~ictindex.read.read_table` set aside, or the positions of the frame's own).
+    (the lines :func:`~ictindex.inputs.user_files.read_table` set aside, or the positions of the frame's own).
 
     A frame read from a file gets a ``_line`` column with the line of the file of each row."""
     described = frame.attrs.get("empty_rows", "")
@@ -116,7 +116,7 @@ def validate_panel(
         Extra ``name -> ISO3`` entries for economy labels the built-in table does not know.
     known_series
         Source-series codes that may appear in the panel, with their valid ``(low, high)`` range
-        (default: the catalogue of :mod:`ictindex.catalogue`).
+        (default: the catalogue of :mod:`ictindex.inputs.catalogue`).
     max_year
         Latest admissible year (default: the current calendar year).
     units
@@ -131,7 +131,7 @@ def validate_panel(
         With a framework, the plausibility checks of values and units also run (:mod:`ictindex.checks`: a
         percentage keyed as a fraction, a zero price, a jump, ...) and every finding is an issue row; this
         overrides the framework's ``checks:`` section like ``build_index(..., checks=...)``; ``"off"`` runs
-        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.datasets.load`) are
+        none. Values a panel build set aside (``attrs["set_aside"]`` of :func:`ictindex.inputs.bundled_files.load`) are
         listed too.
     """
     try:

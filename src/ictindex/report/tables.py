@@ -322,7 +322,7 @@ def coverage_table(result: IndexResult, year: int | None = None) -> pd.DataFrame
 def sources_table(result: IndexResult) -> pd.DataFrame:
     """Every source series the result's values came from: code, name, dataset, licence, and
     how many values it gave (series not in the catalogue are listed as user data)."""
-    from ictindex.catalogue import series_table
+    from ictindex.inputs.catalogue import series_table
 
     text = result.sources.drop(columns=["economy", "year"]).stack()
     text = text[text != ""]

@@ -23,8 +23,8 @@ table; a unit of the table without data is listed in ``result.excluded``. Three 
 * ``"iso3"``: the same, with the bundled table also the list of expected economies;
 * ``"any"``: any code, used as given; no names, groups or population (a report leaves those sections out).
 
-The bundled economy table (``data/panel/economies.csv``, built by ``python -m ictindex.sources.build`` from
-``data/country_groups_m49/``):
+The bundled economy table (``data/panel/economies.csv``, built by
+``python -m ictindex.inputs.published_sources.build`` from ``data/country_groups_m49/``):
 
 * ``region``: UN SDG regional groups (8 regions, UN SDG Global Database GeoArea tree);
   ``un_region``, ``un_sub_region``: UN M49 region and sub-region (UNSD, M49 overview);
@@ -34,7 +34,7 @@ The bundled economy table (``data/panel/economies.csv``, built by ``python -m ic
   September 2024 and August 2026 give the lists; graduations from the LDC category
   (:data:`LDC_GRADUATIONS`, UN-OHRLLS / CDP) move economies between years, so Bhutan (graduated
   13 December 2023) is not an LDC in 2023 and is one in 2022;
-* ``itu_region``: ITU-D (BDT) region from :func:`ictindex.datasets.itu_regions`;
+* ``itu_region``: ITU-D (BDT) region from :func:`ictindex.inputs.bundled_files.itu_regions`;
   :data:`ITU_REGION_NOT_ASSIGNED` where it gives none.
 
 Population (:func:`population`): World Bank WDI 2025 ``SP.POP.TOTL`` (UN WPP 2024 based) from the bundled

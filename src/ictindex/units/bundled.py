@@ -12,6 +12,7 @@ import pandas as pd
 
 from ictindex.countries import report_name
 from ictindex.errors import IctIndexError, MethodError
+from ictindex.inputs.bundled_files import itu_regions, load
 from ictindex.resources import bundled_dir
 from ictindex.units.numbers import _column_numbers
 
@@ -80,14 +81,12 @@ def _bundled() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _bundled_panel() -> pd.DataFrame:
-    from ictindex import datasets  # (datasets imports the stages above the units; it imports nothing of this module)
-
-    return datasets.load("itu")
+    return load("itu")
 
 
 def bundled_panel() -> pd.DataFrame:
-    """The bundled panel (:func:`ictindex.datasets.load`), read once per process; each call gets its own copy.
-    The population of the economy table and a report's urban/rural and WSIS series come from it."""
+    """The bundled panel (:func:`ictindex.inputs.bundled_files.load`), read once per process; each call gets its
+    own copy. The population of the economy table and a report's urban/rural and WSIS series come from it."""
     return _bundled_panel().copy()
 
 
@@ -109,9 +108,7 @@ def _bundled_population() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _bundled_itu_regions() -> pd.Series:
-    from ictindex import datasets
-
-    return datasets.itu_regions().drop_duplicates("economy").set_index("economy")["itu_region"]
+    return itu_regions().drop_duplicates("economy").set_index("economy")["itu_region"]
 
 
 def _membership(table: pd.DataFrame, year: int) -> pd.DataFrame:

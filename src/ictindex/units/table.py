@@ -348,7 +348,7 @@ def read_units(
 
 def _units_frame(data: pd.DataFrame | str | Path, sheet: str | int | None) -> tuple[pd.DataFrame, str]:
     """The units table as a frame of its own (the input is not modified), and the file name it came from."""
-    from ictindex.read import read_table
+    from ictindex.inputs.user_files import read_table
 
     source = ""
     if isinstance(data, str | Path):

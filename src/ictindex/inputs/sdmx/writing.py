@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ictindex.errors import IctIndexError, OutputError
-from ictindex.io.sdmx.mapping import _sdmx
-from ictindex.io.sdmx.reading import _structure
+from ictindex.inputs.sdmx.mapping import _sdmx
+from ictindex.inputs.sdmx.reading import _structure
 
 
 # -- writing ------------------------------------------------------------------------------------------

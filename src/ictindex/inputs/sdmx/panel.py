@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ictindex.errors import PanelError
-from ictindex.io.sdmx.mapping import (
+from ictindex.inputs.sdmx.mapping import (
     DEFAULT_MAPPING,
     FOOTNOTES,
     LOCATION_CODES,
@@ -146,7 +146,7 @@ def _dropped(table: pd.DataFrame, columns: list, used: set, indicator: list[str]
 
 
 def _series_codes(table: pd.DataFrame, dims: list[str], mapping: SdmxMapping) -> pd.Series:
-    from ictindex.catalogue import series_bounds
+    from ictindex.inputs.catalogue import series_bounds
 
     raw = table[dims[0]].astype(str)
     for dim in dims[1:]:
@@ -255,7 +255,7 @@ def _values(table: pd.DataFrame, series: pd.Series, file: str | None) -> pd.Seri
 
 def _check_units(units: pd.DataFrame, file: str | None, field: str) -> None:
     """A catalogue percentage series in another unit is refused (a rate per 100 people is not a share)."""
-    from ictindex.catalogue import SERIES
+    from ictindex.inputs.catalogue import SERIES
 
     percent = {s.code for s in SERIES if s.unit == "%"}
     for name, unit in units.drop_duplicates("series").itertuples(index=False):

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from ictindex.errors import IctIndexError, PanelError
-from ictindex.io.sdmx.mapping import DEFAULT_MAPPING, SdmxMapping, _sdmx
-from ictindex.io.sdmx.panel import _text, _to_panel
+from ictindex.inputs.sdmx.mapping import DEFAULT_MAPPING, SdmxMapping, _sdmx
+from ictindex.inputs.sdmx.panel import _text, _to_panel
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ def read_sdmx(
     path_or_message
         An SDMX-ML (``.xml``) or SDMX-CSV (``.csv``) file, or an ``sdmx1`` data message.
     mapping
-        An :class:`~ictindex.io.sdmx.SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING`
+        An :class:`~ictindex.inputs.sdmx.SdmxMapping`, or a dict of the fields to change in :data:`DEFAULT_MAPPING`
         (the UN SDG and World Bank structures):
         ``read_sdmx(path, {"economy": "GEO_PICT", "select": {"AGE": "Y15T24"}})``.
     structure
