@@ -79,47 +79,50 @@ def zero_prices(panel: pd.DataFrame) -> pd.Series:
 
 def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
     """(label, table) in order of precedence."""
-    hub = data / "itu_datahub_2025"
-    jun = data / "itu_indicators_jun2019"
-    gap = data / "gapminder_wdi"
-    ddf = "ddf--datapoints--{}--by--geo--time.csv"
-    gapminder_names = {"nld_curacao": "CUW", "gbg": "GGY", "gbm": "IMN"}
-    out = [(f.name, r.read_datahub_csv(f)) for f in sorted(hub.glob("*.csv"))]
-    sdg = data / "un_sdg_2023"
-    sdg_file = "ddf--datapoints--{}.csv"
+    return [
+        *_datahub(data),
+        *_internet_use(data),
+        *_itu_june_2019(data),
+        *_sdg_ownership_and_skills(data),
+        *_population_and_enrolment(data),
+        *_gapminder(data),
+        _schooling(data),
+    ]
+
+
+def _datahub(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """The ITU DataHub 2025 files, by name."""
+    return [(f.name, r.read_datahub_csv(f)) for f in sorted((data / "itu_datahub_2025").glob("*.csv"))]
+
+
+def _internet_use(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """Internet use (i99H): the June 2019 time series, the ITU tables by sex (and area), the UN SDG 2023 database
+    and WDI 2025 by sex."""
+    sdg_file = data / "un_sdg_2023" / "ddf--datapoints--it_use_ii99--by--age--geo_area--nature--sex--units--year.csv"
     wdi_sex = data / "wdi_gender_internet_2025" / "ddf--datapoints--it_net_user_{}_zs--by--economy--year.csv"
-    pop = data / "wdi_population_2025" / "ddf--datapoints--sp_pop_totl{}--by--economy--year.csv"
-    uis = data / "education_enrolment" / "uis--ddf--datapoints--ger_5t8{}--by--country--year.csv"
-    out += [
+    gender = data / "itu_gender"
+    return [
         (
             "Individuals_Internet (i99H)",
             r.read_itu_wide(
-                jun / "Individuals_Internet_2000-2018_Jun2019.xls",
+                data / "itu_indicators_jun2019" / "Individuals_Internet_2000-2018_Jun2019.xls",
                 "Percentage of Individuals using the Internet",
                 "i99H",
             ),
         ),
         (
             "Individuals_using_the_internet_by_gender_Jun2019",
-            r.read_itu_by_sex(data / "itu_gender" / "Individuals_using_the_internet_by_gender_Jun2019.xlsx"),
+            r.read_itu_by_sex(gender / "Individuals_using_the_internet_by_gender_Jun2019.xlsx"),
         ),
         (
             "Individuals_using_the_Internet_by_gender_and_urban-rural_location",
             r.read_itu_by_sex_and_area(
-                data / "itu_gender" / "Individuals_using_the_Internet_by_gender_and_urban-rural_location.xls"
+                gender / "Individuals_using_the_Internet_by_gender_and_urban-rural_location.xls"
             ),
         ),
         (
             "UN SDG 2023 17.8.1 (i99H)",
-            _recode(
-                r.read_sdg_ddf(
-                    sdg / sdg_file.format("it_use_ii99--by--age--geo_area--nature--sex--units--year"),
-                    "IT_USE_ii99",
-                    release=SDG_2023,
-                    where={"age": "notspec"},
-                ),
-                "i99H",
-            ),
+            _recode(r.read_sdg_ddf(sdg_file, "IT_USE_ii99", release=SDG_2023, where={"age": "notspec"}), "i99H"),
         ),
         (
             "WDI 2025 Internet use by sex (i99H)",
@@ -133,6 +136,13 @@ def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
                 for tag, sex in (("fe", "female"), ("ma", "male"))
             ),
         ),
+    ]
+
+
+def _itu_june_2019(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """The ITU World Telecommunication/ICT Indicators of June 2019: mobile and fixed telephony, households."""
+    jun = data / "itu_indicators_jun2019"
+    return [
         (
             "Mobile_cellular (i911)",
             r.read_itu_wide(
@@ -150,10 +160,18 @@ def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
             ),
         ),
         ("CoreHouseholdIndicators", r.read_itu_household(jun / "CoreHouseholdIndicators_Jun2019.xlsx")),
+    ]
+
+
+def _sdg_ownership_and_skills(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """Mobile ownership (SDG 5.b.1: the 2023 release, then 2020.Q4) and ICT skills (SDG 4.4.1)."""
+    sdg = data / "un_sdg_2023"
+    skills = "se_adt_acts--by--age--geo_area--location--nature--sex--type_of_skill--units--year"
+    return [
         (
             "UN SDG 2023 5.b.1 (IT_MOB_OWN)",
             r.read_sdg_ddf(
-                sdg / sdg_file.format("it_mob_own--by--geo_area--nature--sex--units--year"),
+                sdg / "ddf--datapoints--it_mob_own--by--geo_area--nature--sex--units--year.csv",
                 "IT_MOB_OWN",
                 release=SDG_2023,
             ),
@@ -162,57 +180,73 @@ def _sources(data: Path) -> list[tuple[str, r.SourceTable]]:
         (
             "UN SDG 2023 4.4.1 (SE_ADT_ACTS_*)",
             r.read_sdg_ddf(
-                sdg
-                / sdg_file.format("se_adt_acts--by--age--geo_area--location--nature--sex--type_of_skill--units--year"),
+                sdg / f"ddf--datapoints--{skills}.csv",
                 "SE_ADT_ACTS",
                 release=SDG_2023,
                 where={"age": "allage", "location": "allarea"},
                 split="type_of_skill",
             ),
         ),
-        (
-            "WDI 2025 population (SP.POP.TOTL)",
-            _concat(
-                r.read_ddf(
-                    Path(str(pop).format(tag)),
-                    "SP.POP.TOTL",
-                    YEARS,
-                    sex=sex,
-                    publisher=f"World Bank WDI 2025, SP.POP.TOTL{tag.upper().replace('_', '.')}",
-                )
-                for tag, sex in (("", "total"), ("_fe_in", "female"), ("_ma_in", "male"))
-            ),
-        ),
-        (
-            "UIS tertiary gross enrolment ratio (UIS.GER.5T8)",
-            _concat(
-                r.read_ddf(Path(str(uis).format(tag)), "UIS.GER.5T8", YEARS, sex=sex, publisher="UNESCO UIS 2024")
-                for tag, sex in (("", "total"), ("_f", "female"), ("_m", "male"))
-            ),
-        ),
     ]
-    for concept, code in (
-        ("internet_users", "IT.NET.USER.ZS"),
-        ("cell_phones_per_100_people", "IT.CEL.SETS.P2"),
-        ("fixed_line_subscribers_per_100_people", "IT.MLT.MAIN.P2"),
-        ("broadband_subscribers_per_100_people", "IT.NET.BBND.P2"),
-        ("gnipercapita_atlasmethod_current_us", "NY.GNP.PCAP.CD"),
-        ("total_population_with_projections", "POP"),
-        ("urban_population_percent_of_total", "SP.URB.TOTL.IN.ZS"),
-    ):
-        out.append((concept, r.read_ddf(gap / ddf.format(concept), code, YEARS, gapminder_names)))
-    out.append(
-        (
-            "owid mean years of schooling",
-            r.read_owid(
-                data / "owid_schooling" / "mean_years_of_schooling_LeeLee_BarroLee_UNDP2018.csv",
-                "MYS",
-                {"Korea": "KOR"},
-                (1991, YEARS[1]),
-            ),
+
+
+def _population_and_enrolment(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """Population by sex (WDI 2025) and tertiary gross enrolment by sex (UNESCO UIS 2024)."""
+    pop = data / "wdi_population_2025" / "ddf--datapoints--sp_pop_totl{}--by--economy--year.csv"
+    uis = data / "education_enrolment" / "uis--ddf--datapoints--ger_5t8{}--by--country--year.csv"
+    population = (
+        r.read_ddf(
+            Path(str(pop).format(tag)),
+            "SP.POP.TOTL",
+            YEARS,
+            sex=sex,
+            publisher=f"World Bank WDI 2025, SP.POP.TOTL{tag.upper().replace('_', '.')}",
         )
+        for tag, sex in (("", "total"), ("_fe_in", "female"), ("_ma_in", "male"))
     )
-    return out
+    enrolment = (
+        r.read_ddf(Path(str(uis).format(tag)), "UIS.GER.5T8", YEARS, sex=sex, publisher="UNESCO UIS 2024")
+        for tag, sex in (("", "total"), ("_f", "female"), ("_m", "male"))
+    )
+    return [
+        ("WDI 2025 population (SP.POP.TOTL)", _concat(population)),
+        ("UIS tertiary gross enrolment ratio (UIS.GER.5T8)", _concat(enrolment)),
+    ]
+
+
+#: Gapminder concepts read from ``data/gapminder_wdi`` and the series code each is filed under.
+GAPMINDER = (
+    ("internet_users", "IT.NET.USER.ZS"),
+    ("cell_phones_per_100_people", "IT.CEL.SETS.P2"),
+    ("fixed_line_subscribers_per_100_people", "IT.MLT.MAIN.P2"),
+    ("broadband_subscribers_per_100_people", "IT.NET.BBND.P2"),
+    ("gnipercapita_atlasmethod_current_us", "NY.GNP.PCAP.CD"),
+    ("total_population_with_projections", "POP"),
+    ("urban_population_percent_of_total", "SP.URB.TOTL.IN.ZS"),
+)
+
+
+def _gapminder(data: Path) -> list[tuple[str, r.SourceTable]]:
+    """The Gapminder copies of WDI series (:data:`GAPMINDER`), one file per concept."""
+    names = {"nld_curacao": "CUW", "gbg": "GGY", "gbm": "IMN"}
+    ddf = "ddf--datapoints--{}--by--geo--time.csv"
+    return [
+        (concept, r.read_ddf(data / "gapminder_wdi" / ddf.format(concept), code, YEARS, names))
+        for concept, code in GAPMINDER
+    ]
+
+
+def _schooling(data: Path) -> tuple[str, r.SourceTable]:
+    """Mean years of schooling (Our World in Data: Lee-Lee, Barro-Lee, UNDP 2018)."""
+    return (
+        "owid mean years of schooling",
+        r.read_owid(
+            data / "owid_schooling" / "mean_years_of_schooling_LeeLee_BarroLee_UNDP2018.csv",
+            "MYS",
+            {"Korea": "KOR"},
+            (1991, YEARS[1]),
+        ),
+    )
 
 
 def _recode(table: r.SourceTable, code: str) -> r.SourceTable:
@@ -409,6 +443,8 @@ def build_economies(data: Path, panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(data: Path | None = None) -> Path:
+    """Build the panel from ``data`` (default: the bundled folder) and write it with its economies, metadata, set-aside
+    values, revisions and build log into ``data/panel``; returns the panel's path."""
     data = data or bundled_dir("data")
     out = data / "panel"
     out.mkdir(exist_ok=True)
@@ -416,17 +452,11 @@ def main(data: Path | None = None) -> Path:
     target = out / "itu_panel.csv.gz"
     panel.to_csv(target, index=False, compression={"method": "gzip", "mtime": 0})
     build_economies(data, panel).to_csv(out / "economies.csv", index=False)
-    meta: dict[str, Any] = {
-        "version": PANEL_VERSION,
-        "built": _dt.date.today().isoformat(),
-        "rows": len(panel),
-        "economies": int(panel["economy"].nunique()),
-        "series": sorted(panel["indicator"].unique()),
-        "years": [int(panel["year"].min()), int(panel["year"].max())],
-        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
-    }
+    meta = _panel_meta(panel, target)
     (out / "panel.json").write_text(json.dumps(meta, indent=2))
     set_aside.to_csv(out / "set_aside.csv", index=False)
+    revised = revisions(conflicts)
+    revised.to_csv(out / "revisions.csv", index=False)
     log = [
         f"# Build log of the bundled panel {PANEL_VERSION}",
         "",
@@ -436,20 +466,54 @@ def main(data: Path | None = None) -> Path:
         "",
         counts.to_string(index=False),
         "",
-        f"## Dropped rows ({len(dropped)})",
+        *_dropped_log(dropped),
+        *_set_aside_log(set_aside),
+        *_conflicts_log(conflicts),
+        *_revisions_log(revised),
         "",
+        "## Economies with a female and a male value, per series and year",
+        "",
+        _sex_coverage(panel),
     ]
+    (out / "BUILD_LOG.md").write_text("\n".join(log) + "\n")
+    print(f"wrote {target} ({len(panel)} rows, {meta['economies']} economies, {len(meta['series'])} series)")
+    return target
+
+
+def _panel_meta(panel: pd.DataFrame, target: Path) -> dict[str, Any]:
+    """``panel.json``: version, build date, rows, economies, series, years and the file's SHA-256."""
+    return {
+        "version": PANEL_VERSION,
+        "built": _dt.date.today().isoformat(),
+        "rows": len(panel),
+        "economies": int(panel["economy"].nunique()),
+        "series": sorted(panel["indicator"].unique()),
+        "years": [int(panel["year"].min()), int(panel["year"].max())],
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+    }
+
+
+def _dropped_log(dropped: pd.DataFrame) -> list[str]:
+    """The build log's section on dropped rows: counts by file and reason, then the out-of-range values."""
     summary = dropped.assign(reason=dropped["reason"].str.replace(r"^value \S+ ", "value ", regex=True))
     summary = summary.groupby(["file", "reason"]).agg(
         rows=("label", "size"), labels=("label", lambda s: ", ".join(sorted(set(map(str, s)))[:8]))
     )
-    log += [
+    return [
+        f"## Dropped rows ({len(dropped)})",
+        "",
         summary.reset_index().to_string(index=False),
         "",
         "Out-of-range values:",
         "",
         dropped[dropped["reason"].str.contains("valid range")].to_string(index=False),
         "",
+    ]
+
+
+def _set_aside_log(set_aside: pd.DataFrame) -> list[str]:
+    """The build log's section on zero prices set aside, by indicator and year."""
+    return [
         f"## Zero prices set aside ({len(set_aside)} rows; every one is in `panel/set_aside.csv`)",
         "",
         "A basket price of 0 is not a price: ITU DataHub gives 0.00 where no price was collected. These rows are "
@@ -463,9 +527,12 @@ def main(data: Path | None = None) -> Path:
         if not set_aside.empty
         else "(none)",
         "",
-        f"## Same key from two files ({len(conflicts)} rows; the first file in precedence order wins)",
-        "",
     ]
+
+
+def _conflicts_log(conflicts: pd.DataFrame) -> list[str]:
+    """The build log's section on keys two files gave, by series, kind and files."""
+    log = [f"## Same key from two files ({len(conflicts)} rows; the first file in precedence order wins)", ""]
     if not conflicts.empty:
         log.append(
             conflicts.assign(kind=conflicts["sex"].where(conflicts["sex"] == "total", "female/male"))
@@ -475,41 +542,42 @@ def main(data: Path | None = None) -> Path:
             .reset_index()
             .to_string(index=False)
         )
-    revised = revisions(conflicts)
-    revised.to_csv(out / "revisions.csv", index=False)
-    log += [
+    return log
+
+
+def _revisions_log(revised: pd.DataFrame) -> list[str]:
+    """The build log's section on revisions between vintages: counts by series and files, then those over 1 point."""
+    log = [
         "",
         f"## Revisions between vintages ({len(revised)} values differ by more than {REVISION_TOLERANCE})",
         "",
         "Every one is in `panel/revisions.csv` (value = the losing file's, kept_value = the winner's).",
         "",
     ]
-    if not revised.empty:
-        stats = revised.assign(
-            kind=revised["sex"].where(revised["sex"] == "total", "female/male"), size=revised["difference"].abs()
-        )
-        log.append(
-            stats.groupby(["indicator", "kind", "kept_from", "dropped_from"])
-            .agg(values=("size", "size"), over_1_point=("size", lambda d: int((d > 1).sum())), largest=("size", "max"))
-            .round(2)
-            .reset_index()
-            .to_string(index=False)
-        )
-        large = stats[stats["size"] > 1].sort_values(
-            ["size", "indicator", "economy", "year", "sex"], ascending=[False, True, True, True, True], kind="stable"
-        )
-        log += [
-            "",
-            f"Revisions of more than 1 point ({len(large)}):",
-            "",
-            large[["indicator", "economy", "year", "sex", "kept_value", "value", "kept_from", "dropped_from"]]
-            .round(2)
-            .to_string(index=False),
-        ]
-    log += ["", "## Economies with a female and a male value, per series and year", "", _sex_coverage(panel)]
-    (out / "BUILD_LOG.md").write_text("\n".join(log) + "\n")
-    print(f"wrote {target} ({len(panel)} rows, {meta['economies']} economies, {len(meta['series'])} series)")
-    return target
+    if revised.empty:
+        return log
+    stats = revised.assign(
+        kind=revised["sex"].where(revised["sex"] == "total", "female/male"), size=revised["difference"].abs()
+    )
+    log.append(
+        stats.groupby(["indicator", "kind", "kept_from", "dropped_from"])
+        .agg(values=("size", "size"), over_1_point=("size", lambda d: int((d > 1).sum())), largest=("size", "max"))
+        .round(2)
+        .reset_index()
+        .to_string(index=False)
+    )
+    large = stats[stats["size"] > 1].sort_values(
+        ["size", "indicator", "economy", "year", "sex"], ascending=[False, True, True, True, True], kind="stable"
+    )
+    return [
+        *log,
+        "",
+        f"Revisions of more than 1 point ({len(large)}):",
+        "",
+        large[["indicator", "economy", "year", "sex", "kept_value", "value", "kept_from", "dropped_from"]]
+        .round(2)
+        .to_string(index=False),
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover
