@@ -36,7 +36,7 @@ STAGES = (
     "framework",
     "spec",
     "arguments",  # split from spec
-    "read",
+    "inputs",  # the load stage: user files, published formats, bundled data (issue 25: one input package)
     "panel",
     "derive",
     "units",

@@ -99,7 +99,8 @@ class Estimates:
     def compare(self, published: pd.DataFrame | None = None) -> pd.DataFrame:
         """Each published figure beside the estimate: ``edition, indicator, sex, location, grouping, group, year,
         published, estimate, difference, imputed_share, low, high, url`` (default: the bundled Facts and Figures
-        figures, :func:`ictindex.datasets.facts_and_figures`). Gender parity rows compare with :attr:`parity`."""
+        figures, :func:`ictindex.inputs.bundled_files.facts_and_figures`). Gender parity rows compare with
+        :attr:`parity`."""
         if published is None:
             from ictindex.inputs.bundled_files import facts_and_figures
 

@@ -49,50 +49,8 @@ import ictindex.checks
 import ictindex.impute
 import ictindex.normalise
 import ictindex.treat  # noqa: F401 - registers the built-in treatments
-from ictindex.method_table import (
-    BUILTIN_NAMES,
-    CHECK_SCOPES,
-    SEVERITIES,
-    AggregationMethod,
-    CheckMethod,
-    ImputationMethod,
-    NormalisationMethod,
-    Registry,
-    TreatmentMethod,
-    aggregations,
-    checks,
-    imputations,
-    is_builtin,
-    normalisations,
-    register_aggregation,
-    register_check,
-    register_imputation,
-    register_normalisation,
-    register_treatment,
-    treatments,
-    user_methods,
-)
+from ictindex import method_table
+from ictindex.method_table import *  # noqa: F403 - the tables, their methods and decorators (its __all__)
+from ictindex.method_table import BUILTIN_NAMES, CHECK_SCOPES, SEVERITIES, is_builtin, user_methods
 
-__all__ = [
-    "Registry",
-    "ImputationMethod",
-    "NormalisationMethod",
-    "AggregationMethod",
-    "imputations",
-    "normalisations",
-    "aggregations",
-    "register_imputation",
-    "register_normalisation",
-    "register_aggregation",
-    "TreatmentMethod",
-    "treatments",
-    "register_treatment",
-    "CheckMethod",
-    "checks",
-    "register_check",
-    "BUILTIN_NAMES",
-    "CHECK_SCOPES",
-    "SEVERITIES",
-    "is_builtin",
-    "user_methods",
-]
+__all__ = [*method_table.__all__, "BUILTIN_NAMES", "CHECK_SCOPES", "SEVERITIES", "is_builtin", "user_methods"]

@@ -300,29 +300,53 @@ def revisions(conflicts: pd.DataFrame, tolerance: float = REVISION_TOLERANCE) ->
 def build_panel(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return (panel, dropped, conflicts, per-source counts, set aside: :data:`SET_ASIDE_COLUMNS`)."""
     tables = _sources(data)
+    stacked, unpaired = _ranked(tables)
+    panel, conflicts = _first_wins(stacked)
+    panel, out_of_range = _within_bounds(panel)
+    zero = zero_prices(panel)
+    reason = "a basket price of 0 is not a price (ITU DataHub gives 0.00 where no price was collected)"
+    set_aside = panel[zero].assign(problem="zero_price", reason=reason)[SET_ASIDE_COLUMNS].reset_index(drop=True)
+    zero_rows = _dropped_rows(set_aside, "basket price 0: not a price, set aside")
+    panel = panel[~zero].reset_index(drop=True)
+    dropped = pd.concat([*(t.dropped for _, t in tables), *unpaired, out_of_range, zero_rows], ignore_index=True)
+    counts = pd.DataFrame([{"source": label, "rows": len(t.panel), "dropped": len(t.dropped)} for label, t in tables])
+    return panel, dropped, conflicts, counts, set_aside
+
+
+def _dropped_rows(rows: pd.DataFrame, reason: str | pd.Series) -> pd.DataFrame:
+    """Rows of the build's dropped table (file, label, year, indicator, reason) for panel ``rows``."""
+    return pd.DataFrame(
+        {
+            "file": rows["source"],
+            "label": rows["economy"],
+            "year": rows["year"],
+            "indicator": rows["indicator"],
+            "reason": reason,
+        }
+    )
+
+
+def _ranked(tables: list[tuple[str, r.SourceTable]]) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Every file's rows within :data:`YEARS`, stacked in order of precedence (a total by the files' order, a female
+    or male value by :data:`BY_SEX_PRECEDENCE`), and per file the female (male) values dropped for want of their
+    partner in the same file."""
     total_rank, sex_rank = _precedence([label for label, _ in tables])
     parts, unpaired = [], []
     for label, table in tables:
         part = table.panel[table.panel["year"].between(*YEARS)]
         alone = _unpaired(part)
-        unpaired.append(
-            pd.DataFrame(
-                {
-                    "file": part.loc[alone, "source"],
-                    "label": part.loc[alone, "economy"],
-                    "year": part.loc[alone, "year"],
-                    "indicator": part.loc[alone, "indicator"],
-                    "reason": part.loc[alone, "sex"]
-                    + " value without its "
-                    + part.loc[alone, "sex"].map({"female": "male", "male": "female"})
-                    + " partner in the same file",
-                }
-            )
-        )
+        sex = part.loc[alone, "sex"]
+        partner = sex + " value without its " + sex.map({"female": "male", "male": "female"})
+        unpaired.append(_dropped_rows(part[alone], partner + " partner in the same file"))
         part = part[~alone]
         rank = part["sex"].map(lambda s, lab=label: total_rank[lab] if s == "total" else sex_rank[lab])
         parts.append(part.assign(_rank=rank, _label=label))
-    stacked = pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable")
+    return pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable"), unpaired
+
+
+def _first_wins(stacked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel (the first row of each economy, year, series and sex) and the conflicts (every later row, with
+    the file and value that won)."""
     key = ["economy", "year", "indicator", "sex"]
     first = ~stacked.duplicated(key, keep="first")
     losers = stacked[~first]
@@ -331,41 +355,22 @@ def build_panel(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, p
     conflicts = losers.assign(kept_from=at.map(kept["_label"]), kept_value=at.map(kept["value"]))[
         [*key, "value", "_label", "kept_from", "kept_value"]
     ].rename(columns={"_label": "dropped_from"})
-    panel = stacked[first].drop(columns=["_rank", "_label"]).sort_values(key).reset_index(drop=True)
+    return stacked[first].drop(columns=["_rank", "_label"]).sort_values(key).reset_index(drop=True), conflicts
+
+
+def _within_bounds(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel without values outside their series' valid range (:func:`ictindex.inputs.catalogue.series_bounds`),
+    and those values as dropped rows; a series missing from the catalogue stops the build."""
     bounds = series_bounds()
+    unknown = ~panel["indicator"].isin(bounds)
     low = panel["indicator"].map({k: v[0] for k, v in bounds.items()}).astype("float64")
     high = panel["indicator"].map({k: v[1] for k, v in bounds.items()}).astype("float64")
     outside = (panel["value"] < low) | (panel["value"] > high)
-    unknown = ~panel["indicator"].isin(bounds)
     if unknown.any():
         raise SystemExit(f"series missing from the catalogue: {sorted(panel.loc[unknown, 'indicator'].unique())}")
     bad = panel[outside]
-    out_of_range = pd.DataFrame(
-        {
-            "file": bad["source"],
-            "label": bad["economy"],
-            "year": bad["year"],
-            "indicator": bad["indicator"],
-            "reason": "value " + bad["value"].astype("str") + " outside the series' valid range",
-        }
-    )
-    panel = panel[~outside].reset_index(drop=True)
-    zero = zero_prices(panel)
-    reason = "a basket price of 0 is not a price (ITU DataHub gives 0.00 where no price was collected)"
-    set_aside = panel[zero].assign(problem="zero_price", reason=reason)[SET_ASIDE_COLUMNS].reset_index(drop=True)
-    zero_rows = pd.DataFrame(
-        {
-            "file": set_aside["source"],
-            "label": set_aside["economy"],
-            "year": set_aside["year"],
-            "indicator": set_aside["indicator"],
-            "reason": "basket price 0: not a price, set aside",
-        }
-    )
-    panel = panel[~zero].reset_index(drop=True)
-    dropped = pd.concat([*(t.dropped for _, t in tables), *unpaired, out_of_range, zero_rows], ignore_index=True)
-    counts = pd.DataFrame([{"source": label, "rows": len(t.panel), "dropped": len(t.dropped)} for label, t in tables])
-    return panel, dropped, conflicts, counts, set_aside
+    out_of_range = _dropped_rows(bad, "value " + bad["value"].astype("str") + " outside the series' valid range")
+    return panel[~outside].reset_index(drop=True), out_of_range
 
 
 #: The eight UN SDG regional groups (UN SDG Global Database GeoArea tree) and their report labels.
