@@ -1,6 +1,6 @@
 """The work of ``ictindex report``: its options, and the steps from the panel to the summary it prints.
 
-The command (:mod:`ictindex.cli`) reads its inputs and composes these steps: build every year
+The command (``ictindex.cli``) reads its inputs and composes these steps: build every year
 (:func:`build_every_year`, falling back to a framework's current version on the bundled data), choose the year
 and the ranking rule (:func:`year_and_rule`), prepare the gender section (:func:`gender_inputs`) and the
 rank-uncertainty section (:func:`uncertainty_analysis`), write the report, and print :func:`summary_lines`.
