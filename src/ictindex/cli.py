@@ -20,11 +20,36 @@ import typer
 
 from ictindex._version import __version__
 from ictindex.build import build_index
-from ictindex.countries import to_iso3
-from ictindex.errors import CoverageError, IctIndexError, IctIndexWarning, MethodError
+from ictindex.cli_report import (
+    DEFAULT_UNCERTAINTY,
+    GenderFramework,
+    Geometry,
+    Pdf,
+    Profiles,
+    RankAll,
+    RankLeaveOut,
+    RankMembersOnly,
+    RankMinData,
+    Regions,
+    ReportFolder,
+    ReportFramework,
+    ReportPanel,
+    ReportYearOption,
+    UncertaintyRuns,
+    UncertaintySpecFile,
+    build_every_year,
+    datasets_known,  # noqa: F401 - a name of the former module
+    gender_inputs,
+    known_series,
+    summary_lines,
+    uncertainty_analysis,
+    year_and_rule,
+)
+from ictindex.errors import IctIndexError, IctIndexWarning
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.inputs import bundled as datasets
 from ictindex.inputs.user_files import read_table
+from ictindex.issue_text import cli_words, describe_text, economy_code, group_issues, warning_line
 from ictindex.panel import validate_panel
 from ictindex.safety import output_folder, safe_csv
 from ictindex.stats import describe as describe_panel
@@ -117,63 +142,6 @@ def _main(
     """Composite ICT development indices (ITU DOI, IDI) from indicator tables."""
 
 
-def economy_code(label: str) -> str:
-    """ISO3 code of an economy given as a code or an ITU/UN name ("KOR", "kor", "Korea (Rep.)")."""
-    code = to_iso3(label)
-    if code is None:
-        raise MethodError(
-            f"unknown economy '{label}'",
-            economy=label,
-            hint='give an ISO 3166 alpha-3 code or an ITU/UN name, e.g. VNM or "Viet Nam"',
-        )
-    return code
-
-
-def _places(values: pd.Series, label: str, singular: str, limit: int = 6) -> str:
-    """ "economies KOR, BRA (+3 more)" or "years 2019–2021": the distinct places of a group of problems."""
-    items = [str(v) for v in pd.unique(values.dropna()) if str(v) not in ("", "nan", "<NA>")]
-    if not items:
-        return ""
-    name = label if len(items) > 1 else singular
-    if label in ("years", "lines") and all(i.removesuffix(".0").lstrip("-").isdigit() for i in items):
-        items = _year_runs(sorted({int(float(i)) for i in items}))
-    shown = ", ".join(items[:limit]) + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
-    return f"{name} {shown}"
-
-
-def _year_runs(years: list[int]) -> list[str]:
-    """Runs of consecutive numbers (years, line numbers): [2019, 2020, 2021, 2023] -> ["2019–2021", "2023"]."""
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return [f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
-
-
-def group_issues(issues: pd.DataFrame) -> list[str]:
-    """One line per problem (severity and kind): how many cells, the first message, and the places
-    (economies, indicators, years), instead of one line per cell."""
-    lines = []
-    for (severity, problem), rows in issues.groupby(["severity", "problem"], sort=False):
-        places = [
-            p
-            for p in (
-                _places(rows["economy"], "economies", "economy"),
-                _places(rows["indicator"], "indicators", "indicator"),
-                _places(rows["year"], "years", "year"),
-                _places(rows["line"], "lines", "line") if "line" in rows else "",
-            )
-            if p
-        ]
-        count = f" ({len(rows)} cells)" if len(rows) > 1 else ""
-        lines.append(
-            f"{severity}: {problem}{count}: {rows['message'].iloc[0]}" + (f" [{'; '.join(places)}]" if places else "")
-        )
-    return lines
-
-
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -182,7 +150,7 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IctIndexWarning)
                 return func(*args, **kwargs)
         except IctIndexError as err:
-            typer.echo(f"error: {_cli_words(str(err))}", err=True)
+            typer.echo(f"error: {cli_words(str(err))}", err=True)
             raise typer.Exit(code=2) from None
         except OSError as err:
             typer.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
@@ -206,22 +174,6 @@ def frameworks() -> None:
 def _count(n: int, noun: str) -> str:
     """ "1 node", "2 nodes"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-#: Python keywords in library messages -> the command line's flags (a CLI user has no keyword to pass).
-_FLAGS = {
-    "imputation='latest'": "--imputation latest",
-    "min_coverage": "--min-coverage",
-    "reference_year": "--reference-year",
-    "rank_min_data": "--rank-min-data",
-}
-
-
-def _cli_words(message: str) -> str:
-    """A library message with its Python keywords as the command's flags."""
-    for python, flag in _FLAGS.items():
-        message = message.replace(python, flag)
-    return message
 
 
 @app.command()
@@ -289,7 +241,7 @@ def validate(
     typer.echo(f"{checked.n_values} usable values; {n_errors} error(s), {len(issues) - n_errors} warning(s)")
     if fw is not None and n_errors == 0:
         typer.echo(f"\nIndicators of {fw.code} before imputation (ictindex describe):")
-        typer.echo(_describe_text(describe_panel(panel, fw, years=year or None)))
+        typer.echo(describe_text(describe_panel(panel, fw, years=year or None)))
     if n_errors:
         raise typer.Exit(code=1)
 
@@ -317,20 +269,6 @@ def _with_score_checks(
     return pd.concat([issues, found], ignore_index=True) if not found.empty else issues.reset_index(drop=True)
 
 
-def _describe_text(table: pd.DataFrame) -> str:
-    """The describe table as text: rounded numbers, the goalposts in one column."""
-    shown = table.copy()
-    shown["goalposts"] = [
-        "" if pd.isna(lo) else f"{lo:g}-{hi:g}" for lo, hi in zip(shown["lower"], shown["upper"], strict=True)
-    ]
-    shown["missing"] = (100 * shown["missing_share"]).round(1).astype(str) + " %"
-    keep = ["indicator", *(["year"] if "year" in shown else []), "count", "missing", "min", "max", "mean", "sd"]
-    keep += ["skew", "kurtosis", "zeros", "distinct", "unit", "goalposts", "checks"]
-    for column in ("min", "max", "mean", "sd", "skew", "kurtosis"):
-        shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.4g}")
-    return shown[keep].to_string(index=False)
-
-
 @app.command("describe")
 @_friendly
 def describe_command(
@@ -354,28 +292,10 @@ def describe_command(
     fw = load_framework(framework)
     panel = _panel(data, sheet, fw)
     table = describe_panel(panel, fw, units=_units(units), years=year or None, by_year=by_year)
-    typer.echo(_describe_text(table))
+    typer.echo(describe_text(table))
     if out is not None:
         safe_csv(table, out)
         typer.echo(f"wrote {out}")
-
-
-def _warning_line(
-    result: Any, data: Path | None, years: list[int], min_coverage: float | None = None, units: str | None = None
-) -> str:
-    """One line: how many data-quality warnings the build kept, by problem, and the command that lists them."""
-    issues = result.issues
-    year = pd.to_numeric(issues["year"], errors="coerce")
-    warned = issues[(issues["severity"] == "warning") & (year.isin(years) | year.isna())]
-    if warned.empty:
-        return "data quality: no warnings"
-    counts = warned["problem"].value_counts()
-    shown = ", ".join(f"{problem} {n}" for problem, n in counts.items())
-    command = "ictindex validate" + (f" {data}" if data is not None else "") + f" --framework {result.framework.code}"
-    command += "".join(f" --year {y}" for y in years)
-    command += f" --min-coverage {min_coverage:g}" if min_coverage is not None else ""
-    command += f" --units {units}" if units is not None else ""
-    return f"data quality: {len(warned)} warning(s) ({shown}); list them with: {command}"
 
 
 @app.command()
@@ -438,7 +358,7 @@ def build(
             safe_csv(table, work / f"{name}.csv")  # text never read as a formula
         (work / "provenance.json").write_text(json.dumps(dict(result.provenance), indent=2, default=str))
     typer.echo(result.summary())
-    typer.echo(_warning_line(result, data, result.years, min_coverage, units))
+    typer.echo(warning_line(result, data, result.years, min_coverage, units))
     typer.echo(
         f"wrote {out}/scores.csv, coverage.csv, excluded.csv, imputations.csv, issues.csv, provenance.json"
         + (", gender.csv, gender_indicators.csv" if by_sex else "")
@@ -448,106 +368,34 @@ def build(
 @app.command()
 @_friendly
 def report(
-    out: Annotated[Path, typer.Option(help="Report folder (created if needed).", metavar="FOLDER")],
-    framework: Annotated[
-        str, typer.Option(help="Bundled framework name or YAML path.", metavar="NAME")
-    ] = BUNDLED_DEFAULT,
-    year: Annotated[
-        int | None,
-        typer.Option(
-            help="Year reported (default: the latest year in which most ranked units have reported, not carried, "
-            "values for most indicators; the report says why).",
-            metavar="YEAR",
-        ),
-    ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option(help="Panel file (CSV or XLSX); default: the bundled ITU/World Bank panel.", metavar="PANEL"),
-    ] = None,
-    gender: Annotated[
-        str | None,
-        typer.Option(help="Framework of the gender section, built by sex ('none' to leave it out).", metavar="NAME"),
-    ] = "doi_gender",
-    profile: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Economy to profile (ISO3 code or name); repeat for several (default: none, the report shows the "
-            "world and its groups).",
-            metavar="ECONOMY",
-        ),
-    ] = None,
+    out: ReportFolder,
+    framework: ReportFramework = BUNDLED_DEFAULT,
+    year: ReportYearOption = None,
+    data: ReportPanel = None,
+    gender: GenderFramework = "doi_gender",
+    profile: Profiles = None,
     min_coverage: MinCoverage = None,
     reference_year: ReferenceYear = None,
-    rank_min_data: Annotated[
-        float | None,
-        typer.Option(
-            help="Rank only economies with reported (not imputed) data for at least this share of the indicators; "
-            "the others keep their scores in the tables.",
-            metavar="SHARE",
-        ),
-    ] = None,
-    rank_members_only: Annotated[
-        bool,
-        typer.Option(
-            "--rank-members-only", help="Rank only ITU Member States (territories keep their scores in the tables)."
-        ),
-    ] = False,
-    rank_leave_out: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Economy (ISO3 code or name) to leave out of the ranking but not the tables; repeat for several.",
-            metavar="ECONOMY",
-        ),
-    ] = None,
-    rank_all: Annotated[
-        bool,
-        typer.Option(
-            "--rank-all",
-            help="Rank every scored unit (default: ITU Member States with reported data for at least half the "
-            "indicators; the others are listed with their scores under the ranking).",
-        ),
-    ] = False,
-    regions: Annotated[
-        str | None,
-        typer.Option(
-            help="Regions economies are grouped by: itu or sdg (default: itu for ITU frameworks).", metavar="REGIONS"
-        ),
-    ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write every chart as PDF.")] = False,
+    rank_min_data: RankMinData = None,
+    rank_members_only: RankMembersOnly = False,
+    rank_leave_out: RankLeaveOut = None,
+    rank_all: RankAll = False,
+    regions: Regions = None,
+    pdf: Pdf = False,
     sheet: Annotated[str | None, typer.Option(help=_SHEET_HELP, metavar="SHEET")] = None,
-    uncertainty: Annotated[
-        int | None,
-        typer.Option(
-            help="Add a rank-uncertainty section from this many replications (see 'ictindex uncertainty').", metavar="N"
-        ),
-    ] = None,
-    uncertainty_spec: Annotated[
-        Path | None,
-        typer.Option(
-            help="Uncertainty spec (YAML) of that section; default: weights +/-25 % and leave one indicator out.",
-            metavar="SPEC",
-        ),
-    ] = None,
+    uncertainty: UncertaintyRuns = None,
+    uncertainty_spec: UncertaintySpecFile = None,
     units: UnitsOption = None,
-    geometry: Annotated[
-        Path | None,
-        typer.Option(
-            help="Boundaries of the units for the map (GeoJSON, features keyed by unit code); without it, economies "
-            "are drawn on the world map and other units get no map.",
-            metavar="FILE",
-        ),
-    ] = None,
+    geometry: Geometry = None,
 ) -> None:
     """Write a complete report: index.html, charts (PNG, SVG), tables (CSV, XLSX, LaTeX)."""
-    from ictindex.gender import framework_parity, framework_series, indicator_parity, missing_ingredients
-    from ictindex.panel import to_panel
-    from ictindex.ranking import RankingRule, choose_year, default_rule
+    from ictindex.ranking import RankingRule
     from ictindex.report import write_report
 
     kind = _units(units)
     economies = isinstance(kind, str) and kind in ("economies", "iso3")
     profiles = _unit_codes(profile, kind) or None
-    explicit = RankingRule(
+    asked = RankingRule(
         min_data=rank_min_data,
         itu_members_only=rank_members_only,
         leave_out=tuple(_unit_codes(rank_leave_out, kind)),
@@ -556,57 +404,18 @@ def report(
     panel = _panel(data, sheet, fw)
     options = {"min_coverage": min_coverage, "reference_year": reference_year, "units": kind}
     gender_fw = load_framework(gender) if gender and gender.lower() != "none" else None
-    notes: list[str] = []
-    # one panel feeds both frameworks: rows meant for the other one are known, not errors
-    known = {**datasets_known(), **framework_series(*(f for f in (fw, gender_fw) if f is not None))}
-    try:  # one build of every year: it gives the year's choice, the year before (rank changes) and the report
-        result = build_index(panel, fw, known_series=known, **options)
-    except CoverageError as err:
-        if data is not None or not fw.current_framework:
-            raise
-        notes.append(
-            f"{fw.name} ({fw.code}) cannot be built from the bundled data ({err.args[0]}); this report shows "
-            f"{fw.current_framework}, its method on the series collected today."
-        )
-        fw = load_framework(fw.current_framework)
-        result = build_index(panel, fw, known_series=known, **options)
-    choice = choose_year(result) if year is None else None
-    year = choice.year if choice is not None else result.report_year(year)
-    if rank_all or explicit.active:
-        rule = explicit
-    else:
-        rule, rule_note = default_rule(result, year)
-        notes += [rule_note] if rule_note else []
-    by_sex = parity = None
-    checked = to_panel(panel, None, known_series=known, units=kind).panel if gender_fw is not None else None
-    if checked is not None and not economies and not checked["sex"].isin(["female", "male"]).any():
-        gender_fw = None  # units of the user's own, with no data by sex: the report says the section is left out
-    if gender_fw is not None:
-        notes += [f"Gender section ({gender_fw.code}): {m}." for m in missing_ingredients(checked, gender_fw)]
-        try:  # the latest decade: by-sex survey data are sparse and lag the administrative series (its years without
-            # data are left out quietly: the section's title gives the years observed)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", IctIndexWarning)
-                by_sex = build_index(
-                    panel,
-                    gender_fw,
-                    years=range(year - 9, year + 1),
-                    by_sex=True,
-                    known_series=known,
-                    units=kind,
-                    missing_years="warn",
-                )
-        except IctIndexError as err:  # the sub-index cannot be built: show each series' parity if there is any
-            parity = framework_parity(indicator_parity(checked), gender_fw, year, gender_fw.imputation.max_gap)
-            notes.append(f"No gender sub-index ({gender_fw.code}): {err}")
-    analysis = _uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec, kind) if uncertainty else None
+    known = known_series(fw, gender_fw)  # one panel feeds both frameworks
+    result, fw, notes = build_every_year(panel, fw, known, bundled=data is None, **options)
+    year, choice, rule, rule_notes = year_and_rule(result, year, asked, rank_all)
+    by_sex, parity, gender_notes = gender_inputs(panel, gender_fw, year, known, kind, economies)
+    analysis = uncertainty_analysis(panel, fw, year, uncertainty, uncertainty_spec, kind) if uncertainty else None
     written = write_report(
         result,
         out,
         year=year,
         gender=by_sex,
         gender_parity=parity,
-        notes=[_cli_words(n) for n in notes],
+        notes=[cli_words(n) for n in (*notes, *rule_notes, *gender_notes)],
         profiles=profiles,
         ranking_rule=rule,
         regions=regions,
@@ -616,34 +425,9 @@ def report(
         geometry=geometry,
         panel=panel if isinstance(panel, pd.DataFrame) and economies else None,
     )
-    ranked = pd.read_csv(written.tables["ranking"][0], usecols=["economy"])
-    top = ", ".join(ranked["economy"].head(3))
-    imputed = int((result.imputations["year"] == year).sum())  # the same count as the page's
-    typer.echo(
-        f"{fw.name} ({fw.code}), {year}: {len(result.ranking(year))} {result.units.plural} scored; {imputed} values "
-        f"imputed; {len(ranked)} ranked ({rule.describe(result.units)}); top: {top}"
-    )
-    if choice is not None:
-        typer.echo(f"year {choice.reason}")
-    typer.echo(_warning_line(result, data, [year], min_coverage, units))
-    for note in written.notes:
-        typer.echo(f"note: {_cli_words(note)}")
-    typer.echo(
-        f"wrote {written.html} ({sum(len(v) for v in written.charts.values())} chart files, "
-        f"{sum(len(v) for v in written.tables.values())} table files)"
-    )
-
-
-# -- uncertainty analysis (issue 15) ---------------------------------------------------------------------
-#: The report's default uncertainty spec: safe for any framework (no method that needs positive values).
-DEFAULT_UNCERTAINTY = {"weights": {"noise": 0.25}, "exclude_indicator": True}
-
-
-def _uncertainty_analysis(panel: Any, fw: Any, year: int, n: int, spec: Path | None, units: Any = "economies") -> Any:
-    """The report's uncertainty analysis (its section is written with the report, in the same folder)."""
-    from ictindex.uncertainty import uncertainty as run_uncertainty
-
-    return run_uncertainty(panel, fw, spec or DEFAULT_UNCERTAINTY, n=n, years=year, units=units)
+    data_quality = warning_line(result, data, [year], min_coverage, units)
+    for line in summary_lines(fw, result, year, rule, choice, written, data_quality):
+        typer.echo(line)
 
 
 @app.command("uncertainty")
@@ -770,13 +554,6 @@ def explore(
         + (f"; rank intervals from {analysis.n:,} replications" if analysis is not None else "")
         + ")"
     )
-
-
-def datasets_known() -> dict[str, tuple[float | None, float | None]]:
-    """The catalogue's series and their valid ranges (what a panel may hold besides framework codes)."""
-    from ictindex.inputs.catalogue import series_bounds
-
-    return series_bounds()
 
 
 def main() -> None:
