@@ -106,6 +106,22 @@ def test_structure_script_finds_long_functions_modules_and_cycles(tmp_path):
     assert [members for members, _ in found["allowed"]] == [["ictindex.report", "ictindex.result"]]
 
 
+def test_the_package_keeps_its_shape():
+    """Issue 25's limits on the package itself: no function over 60 lines in a stage module (docstring excluded),
+    none over 80 anywhere, no module outside ``report/`` over 600 lines, and no import cycle (imports inside
+    functions included) but the result-to-chart accessors'. ``python benchmarks/structure.py`` says where."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import structure
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    found = structure.measure()
+    assert found["stage"] == []
+    assert found["package"] == []
+    assert found["modules"] == []
+    assert [members for members, _ in found["cycles"]] == []
+
+
 def test_every_result_type_reaches_the_report_through_one_helper(monkeypatch):
     """ENGINE.md's one upward hop: ``IndexResult.plot``, ``UncertaintyResult.plot`` and ``SensitivityResult.plot``
     all look their chart up with :func:`ictindex.plotting.report_chart`."""
