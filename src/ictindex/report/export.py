@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ictindex.safety import safe_csv, safe_xlsx_value
-from ictindex.weight import weights_table
+from ictindex.weights import weights_table
 
 if TYPE_CHECKING:
     from ictindex.framework import Framework
