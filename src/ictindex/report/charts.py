@@ -76,6 +76,9 @@ __all__ = [
     "map_outside",
     "RANK_COLOURS",
     "group_view_chart",
+    "source_changes",
+    "marked_source_changes",
+    "SOURCE_CHANGES",
 ]
 
 #: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
@@ -726,7 +729,9 @@ def rank_shift_chart(
     unit entering or leaving the ranking moves no other).
 
     Lines are coloured by direction (:data:`RANK_COLOURS`: blue rose, vermillion fell, grey dashed
-    unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Both
+    unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Between two
+    years, the line of a unit with a series that changed source between them (:func:`source_changes`: a method
+    break, not a change of the unit) carries an open diamond halfway, with a legend entry. Both
     rankings follow ``rule`` when given.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.plot`.
     """
@@ -748,12 +753,34 @@ def rank_shift_chart(
 #: Line style of each direction of a rank shift (unchanged lines are dashed as well as grey).
 _RANK_STYLES = {"rose": "-", "fell": "-", "unchanged": "--"}
 _RANK_WORDS = {"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}
+#: The method breaks (:func:`ictindex.breaks.detect_breaks`) that are a change of source of a series.
+SOURCE_CHANGES = ("series changes", "vintage changes")
+#: The mark of a source change on a unit's line (an open diamond, gid ``source_change``) and its legend entry.
+_SOURCE_MARK = {"marker": "D", "s": 16, "facecolors": "white", "linewidths": 0.9, "zorder": 4}
+_SOURCE_WORDS = "a series changed source"
+
+
+def source_changes(result: IndexResult, years: tuple[int, int]) -> list[str]:
+    """The units with a series that changes source (another series, or another vintage of it) between the
+    two years (``result.breaks``), sorted.
+
+    >>> import ictindex
+    >>> r = ictindex.build_index(ictindex.datasets.load("itu"), "doi_current", years=[2022, 2023])
+    >>> source_changes(r, (2022, 2023))
+    ['KEN', 'KIR']
+    """
+    breaks = result.breaks
+    if breaks.empty:
+        return []
+    between = breaks["from_year"].ge(years[0]) & breaks["to_year"].le(years[1])
+    return sorted(set(breaks.loc[between & breaks["kind"].isin(SOURCE_CHANGES), "economy"]))
 
 
 @dataclass(frozen=True)
 class _RankShift:
     """The two rankings a rank-shift chart joins: ranks (the first of every unit, the second of the units
-    shown), the vertical place of each, the two axis labels and the title."""
+    shown), the vertical place of each, the two axis labels, the title and the units whose series changed
+    source between the two (none between two results)."""
 
     first: pd.Series
     second: pd.Series
@@ -761,6 +788,7 @@ class _RankShift:
     place_second: pd.Series
     labels: tuple[str, str]
     title: str
+    changed: frozenset[str] = frozenset()
 
 
 def _shift_between_years(
@@ -782,7 +810,17 @@ def _shift_between_years(
     b = b.reindex(place_b.sort_values(kind="stable").index[:top])
     plural = result.units.plural
     title = f"Rank in {years[0]} and {years[1]} of the {both} {plural} ranked in both years (top {len(b)})"
-    return _RankShift(a, b, place_a, place_b, labels or (str(years[0]), str(years[1])), title)
+    changed = frozenset(source_changes(result, years))
+    return _RankShift(a, b, place_a, place_b, labels or (str(years[0]), str(years[1])), title, changed)
+
+
+def marked_source_changes(
+    result: IndexResult, years: tuple[int, int], *, top: int = 25, rule: RankingRule | None = None
+) -> list[str]:
+    """The units whose line :func:`rank_shift_chart` marks between ``years`` (same ``top`` and ``rule``): those
+    shown whose series changed source between the two years (:func:`source_changes`), best ranked first."""
+    shift = _shift_between_years(result, years, top, None, rule)
+    return [unit for unit in shift.second.index if unit in shift.changed]
 
 
 def _shift_between_results(
@@ -810,8 +848,10 @@ def _shift_between_results(
 
 def _draw_rank_lines(ax: Axes, shift: _RankShift, name: Any, **kwargs: Any) -> set[str]:
     """Draws one line per unit shown, with its name and ranks at both ends ("new" for a unit not in the first
-    ranking); returns the directions drawn (rose, fell, unchanged)."""
+    ranking) and an open diamond halfway along it when its series changed source; returns what was drawn (the
+    directions rose, fell, unchanged, and "source" for a diamond)."""
     seen: set[str] = set()
+    marks: list[tuple[float, str]] = []
     for economy, rank_b in shift.second.items():
         rank_a = shift.first.get(economy)
         y_b = shift.place_second[economy]
@@ -834,6 +874,12 @@ def _draw_rank_lines(ax: Axes, shift: _RankShift, name: Any, **kwargs: Any) -> s
         )
         ax.text(-0.04, y_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
         ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
+        if economy in shift.changed:
+            marks.append(((y_a + y_b) / 2, RANK_COLOURS[move]))
+    if marks:
+        ys, colours = zip(*marks, strict=True)
+        ax.scatter([0.5] * len(ys), ys, edgecolors=list(colours), gid="source_change", **_SOURCE_MARK)
+        seen.add("source")
     return seen
 
 
@@ -850,12 +896,14 @@ def _rank_shift_axes(ax: Axes, shift: _RankShift) -> None:
 
 
 def _rank_shift_legend(ax: Axes, seen: set[str]) -> None:
-    """The legend of the directions drawn, under the axes (off the lines)."""
-    handles = [
+    """The legend of the directions drawn (and of the source-change mark), under the axes (off the lines)."""
+    handles: list[Any] = [
         Line2D([], [], color=RANK_COLOURS[m], linestyle=_RANK_STYLES[m], marker="o", markersize=3, label=_RANK_WORDS[m])
         for m in ("rose", "fell", "unchanged")
         if m in seen
     ]
+    if "source" in seen:
+        handles.append(ax.scatter([], [], edgecolors="black", label=_SOURCE_WORDS, **_SOURCE_MARK))
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles), borderaxespad=1.5)
 

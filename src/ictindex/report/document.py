@@ -47,9 +47,19 @@ from ictindex.report.export import (
     write_csv,
     write_xlsx,
 )
-from ictindex.report.sections import ITU_NOTICE, SECTIONS, TABLE_ORDER, WORLD_MAP_NOTICE, Layout, Page, Section
+from ictindex.report.sections import (
+    ITU_NOTICE,
+    SECTIONS,
+    TABLE_ORDER,
+    WORLD_MAP_NOTICE,
+    Layout,
+    Page,
+    Places,
+    Section,
+    default_places,
+)
 from ictindex.report.style import save_figure
-from ictindex.report.tables import column_labels
+from ictindex.report.tables import column_labels, shares_as_percent
 from ictindex.safety import inside, output_folder, safe_filename
 
 if TYPE_CHECKING:
@@ -150,11 +160,18 @@ class _Plan:
     captions: dict[str, str]
     table_notes: dict[str, str]
     notes: list[str]
+    places: dict[str, Places]
+
+    def decimals(self, f: Findings, name: str) -> Places:
+        """The published precision of the table ``name`` (:func:`~ictindex.report.sections.default_places`
+        when its section gives none)."""
+        return self.places.get(name, default_places(f))
 
 
 def _plan(f: Findings, layout: Layout) -> _Plan:
     shown, tables, jobs = [], {}, {}
     captions, table_notes = _captions(f), _table_notes(f)
+    places: dict[str, Places] = {}
     notes: list[str] = []
     for section in SECTIONS:
         reason = section.needs(f, layout)
@@ -165,9 +182,10 @@ def _plan(f: Findings, layout: Layout) -> _Plan:
         jobs.update(section.charts(f, layout))
         captions.update(section.captions(f))
         table_notes.update(section.table_notes(f))
+        places.update(section.places(f))
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     names = sorted(tables, key=lambda n: (order.get(n, len(order)), list(tables).index(n)))
-    return _Plan(shown, {n: tables[n] for n in names}, jobs, captions, table_notes, notes)
+    return _Plan(shown, {n: tables[n] for n in names}, jobs, captions, table_notes, notes, places)
 
 
 def write_report(
@@ -346,6 +364,7 @@ def _write_report(
             labels=labels,
             captions=captions,
             table_notes=plan.table_notes,
+            places=plan.places,
         )
         report.html.write_text(_html(page, plan.sections, report.notes), encoding="utf-8")
         progress.advance(task)
@@ -372,18 +391,18 @@ def _write_tables(
     labels: dict[str, dict[str, str]],
     captions: dict[str, str],
 ) -> dict[str, list[Path]]:
-    """Writes every table as CSV and LaTeX, and the LaTeX master document; returns the paths by table."""
+    """Writes every table as CSV (full precision) and LaTeX (shares as percentages, at the published precision),
+    and the LaTeX master document; returns the paths by table."""
     result, tables = findings.result, plan.tables
-    decimals = result.framework.rounding
     written = {name: [p] for name, p in zip(tables, write_csv(tables, folder), strict=True)}
     for name in tables:
         path = folder / f"{name}.tex"
         path.write_text(
             to_latex(
-                tables[name],
+                shares_as_percent(tables[name]),
                 caption=captions[name],
                 label=f"tab:{name}",
-                decimals=3 if name.startswith(("gender", "divide", "wsis")) else decimals,
+                decimals=plan.decimals(findings, name),
                 labels=labels[name],
                 note=plan.table_notes.get(name, ""),
             )
@@ -404,12 +423,13 @@ def _write_tables(
 
 
 def _write_workbook(findings: Findings, plan: _Plan, folder: Path, captions: dict[str, str]) -> Path:
-    """Writes ``report.xlsx``: one sheet per table, then the methodology and the provenance; returns its path."""
+    """Writes ``report.xlsx``: one sheet per table (shares as percentages, at the published precision), then the
+    methodology and the provenance; returns its path."""
     result, tables = findings.result, plan.tables
     provenance = provenance_table(result, tables["sources"])
     sheets = {**tables, "methodology": methodology_table(result.framework), "provenance": provenance}
     return write_xlsx(
-        tables,
+        {name: shares_as_percent(table) for name, table in tables.items()},
         folder / "report.xlsx",
         framework=result.framework,
         provenance=provenance,
@@ -418,6 +438,7 @@ def _write_workbook(findings: Findings, plan: _Plan, folder: Path, captions: dic
         titles={n: captions[n] for n in sheets},
         notes=plan.table_notes,
         source=findings.source_line,
+        sheet_decimals={name: plan.decimals(findings, name) for name in tables},
     )
 
 

@@ -3,7 +3,8 @@ rule and the ranking table are computed in :mod:`ictindex.ranking` (re-exported 
 
 Each function returns a tidy DataFrame with stable, machine-readable columns (codes), ready for
 :mod:`ictindex.report.export`; :func:`column_labels` gives the readable headers that the HTML,
-LaTeX and XLSX exports print. Scores keep full precision; exports round them for display.
+LaTeX and XLSX exports print. Scores keep full precision; exports round them for display, and print the
+shares of :data:`SHARE_COLUMNS` as percentages (:func:`shares_as_percent`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ __all__ = [
     "apply_ranking_rule",
     "data_coverage",
     "column_labels",
+    "SHARE_COLUMNS",
+    "SHARE_PLACES",
+    "shares_as_percent",
 ]
 
 
@@ -119,8 +123,9 @@ COLUMN_LABELS: dict[str, str] = {
     "men_behind": "Men behind",
     "skill": "Skill",
     "series": "Series",
-    "population_share": "Population covered (share)",
-    "reported_share": "Population reporting (share)",
+    "population_share": "Population covered (%)",
+    "reported_share": "Population reporting (%)",
+    "missing_share": "Missing (%)",
     "target": "Target",
     "target_value": "Target (%)",
     "distance": "Distance to target (points)",
@@ -176,6 +181,27 @@ def _code_label(text: str, names: dict[str, str]) -> str:
     if match and match.group(1) in names:
         return f"{names[match.group(1)]} ({_QUALIFIERS.get(match.group(2), match.group(2))})"
     return text.replace("_", " ").capitalize()
+
+
+#: Columns of the report tables that hold a share (0-1): of the population covered or reporting (divide, WSIS
+#: targets), of the units without a value (data quality). The HTML, LaTeX and XLSX print them as percentages
+#: (:func:`shares_as_percent`) at :data:`SHARE_PLACES` (one decimal, as the report's other percentages);
+#: the CSV keeps the share at full precision, as it keeps every score.
+SHARE_COLUMNS = ("population_share", "reported_share", "missing_share")
+SHARE_PLACES = dict.fromkeys(SHARE_COLUMNS, 1)
+
+
+def shares_as_percent(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as the report prints it: each column of :data:`SHARE_COLUMNS` times 100 (a percentage).
+
+    >>> shares_as_percent(pd.DataFrame({"group": ["World"], "population_share": [0.25]}))
+       group  population_share
+    0  World              25.0
+    """
+    shares = [c for c in SHARE_COLUMNS if c in table.columns]
+    if not shares:
+        return table
+    return table.assign(**{c: table[c].astype("float64") * 100 for c in shares})
 
 
 def averages_table(
