@@ -226,7 +226,7 @@ def write_xlsx(
     Each sheet: a title row (``titles``), a notes row (``notes``), a source row (``source``), a blank
     row, then the table with a bold shaded header (readable ``labels`` per sheet, else the codes),
     an autofilter, the header frozen, number formats (``decimals`` for scores, or the sheet's entry of
-    ``sheet_decimals``, a number or a mapping as :func:`places` reads it; whole numbers for ranks and counts:
+    ``sheet_decimals``, a number or a mapping by column with ``"*"`` for the others; whole numbers for ranks and counts:
     numbers stored as numbers) and fitted column widths. Text cells pass through
     :func:`~ictindex.safety.safe_xlsx_value`, so no cell is a formula. Read a sheet back with
     ``pd.read_excel(path, sheet_name=name, skiprows=HEADER_ROW - 1)``.

@@ -3,7 +3,8 @@
 The report is a list of :class:`Section` builders (:data:`SECTIONS`, in page order). Each section says what it
 needs (``needs``: ``None`` when its inputs exist, else the reason it is left out, printed in the report's notes),
 which tables it writes (``tables``), which charts it draws (``charts``, functions drawing a Figure, run by the
-writer), captions and table notes, and its HTML (``html``, from a :class:`Page`). Sections never compute an
+writer), captions, table notes and the published precision of its tables (``places``: the HTML, the LaTeX
+and the XLSX print them so), and its HTML (``html``, from a :class:`Page`). Sections never compute an
 analysis: everything they show is in the findings or is a layout of them (a pivot, a sort, a selection).
 
 To add a section (e.g. data quality), write a :class:`Section` and insert it with :func:`add_section`
@@ -87,7 +88,7 @@ class Layout:
 Places = int | dict[str, int]
 
 
-def default_places(f: Findings) -> Places:
+def default_places(f: Findings) -> int | dict[str, int]:
     """The precision of a report table without its own: scores as the framework publishes them, shares as
     percentages at one decimal (:data:`~ictindex.report.tables.SHARE_PLACES`)."""
     return {**SHARE_PLACES, "*": f.result.framework.rounding}
@@ -106,7 +107,7 @@ class Page:
     captions: dict[str, str] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
     #: the published precision of each table (:attr:`Section.places`; :func:`default_places` for the others)
-    places: dict[str, Places] = field(default_factory=dict)
+    places: dict[str, int | dict[str, int]] = field(default_factory=dict)
     #: numbers given so far: figure name -> n, table name -> n (numbered in page order)
     figure_numbers: dict[str, int] = field(default_factory=dict)
     table_numbers: dict[str, int] = field(default_factory=dict)
@@ -125,7 +126,7 @@ class Page:
         labels: dict[str, str] | None = None,
     ) -> str:
         """The table ``name`` (or ``frame`` under that name) with readable headers, its shares as percentages, at
-        its published precision (``decimals``, else its :attr:`places`), numbered "Table n." with its caption
+        its published precision (``decimals``, else its entry of ``places``), numbered "Table n." with its caption
         (``caption``, or the section's caption of ``name``)."""
         frame = shares_as_percent(self.tables[name] if frame is None else frame)
         number = self.table_numbers.setdefault(name, len(self.table_numbers) + 1)
@@ -175,7 +176,7 @@ class Section:
     captions: Callable[[Findings], dict[str, str]] = _none
     table_notes: Callable[[Findings], dict[str, str]] = _none
     #: the published precision of its tables that differ from :func:`default_places` (every output prints it)
-    places: Callable[[Findings], dict[str, Places]] = _none
+    places: Callable[[Findings], dict[str, int | dict[str, int]]] = _none
 
 
 def _sourced(fig: Figure, line: str) -> Figure:

@@ -188,6 +188,7 @@ def _code_label(text: str, names: dict[str, str]) -> str:
 #: (:func:`shares_as_percent`) at :data:`SHARE_PLACES` (one decimal, as the report's other percentages);
 #: the CSV keeps the share at full precision, as it keeps every score.
 SHARE_COLUMNS = ("population_share", "reported_share", "missing_share")
+#: Decimal places of the shares printed as percentages (for :func:`ictindex.report.export.to_html` and the others).
 SHARE_PLACES = dict.fromkeys(SHARE_COLUMNS, 1)
 
 
