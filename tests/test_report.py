@@ -604,6 +604,31 @@ def test_rank_shift_has_a_legend_and_dashed_unchanged_lines(result):
     assert f"of the {table.attrs['ranked_both_years']} economies ranked in both years" in ax.get_title(loc="left")
 
 
+def test_rank_shift_marks_a_series_that_changes_source_on_the_line(result):
+    """Issue 23: a unit whose series changed source between the two years has an open diamond halfway along its
+    line (a method break drawn where the move is), with a legend entry; a chart that shows none has neither."""
+    breaks = result.breaks
+    changed = breaks[(breaks["to_year"] == YEAR) & breaks["kind"].isin(["series changes", "vintage changes"])]
+    assert sorted(set(changed["economy"])) == ["KEN", "KIR"]  # internet users: the WDI series after the SDG one
+    ax = charts.rank_shift_chart(result, top=len(result.ranking(YEAR))).axes[0]
+    marks = [c for c in ax.collections if c.get_gid() == "source_change"]
+    assert len(marks) == 1
+
+    def middle(name: str) -> float:  # halfway between the unit's labels at both ends of its line
+        left = next(t for t in ax.texts if t.get_text().startswith(f"{name}  "))
+        right = next(t for t in ax.texts if t.get_text().endswith(f"  {name}"))
+        return (left.get_position()[1] + right.get_position()[1]) / 2
+
+    points = np.asarray(marks[0].get_offsets())
+    assert points[:, 0].tolist() == [0.5, 0.5]
+    assert sorted(points[:, 1]) == pytest.approx(sorted([middle("Kenya"), middle("Kiribati")]))
+    assert "a series changed source" in {t.get_text() for t in ax.get_legend().get_texts()}
+    assert charts.marked_source_changes(result, (YEAR - 1, YEAR), top=len(result.ranking(YEAR))) == ["KIR", "KEN"]
+    top = charts.rank_shift_chart(result, top=25).axes[0]  # neither is in the top 25
+    assert not [c for c in top.collections if c.get_gid() == "source_change"]
+    assert charts.marked_source_changes(result, (YEAR - 1, YEAR)) == []
+
+
 def test_profile_draws_a_missing_sub_index_as_missing(result):
     coverage = result.coverage.query("year == @YEAR and node == 'infrastructure' and status == 'not scored'")
     economy = sorted(set(coverage["economy"]) & set(result.ranking(YEAR)["economy"]))[0]  # FSM: 2 of 4 present
@@ -803,3 +828,52 @@ def test_the_report_has_a_data_quality_section_with_every_warning_by_problem(rep
     assert described.loc["internet_tariff", "count"] == raw["internet_tariff"].notna().sum()
     assert described.loc["internet_tariff", "min"] > 0  # no zero price reaches a score
     assert "data_quality" in {p.stem for p in (report.folder / "tables").glob("*.tex")}
+
+
+def _html_rows(page: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """The headers and the rows (cell texts) of the report table ``name`` in the HTML page."""
+    table = page.split(f'id="table-{name}"')[1].split("</table>")[0]
+    cells = [re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", row) for row in table.split("<tr>")[1:]]
+    return cells[0], cells[1:]
+
+
+def _tex_rows(path) -> list[list[str]]:
+    body = path.read_text().split("\\endlastfoot")[-1].split("\\midrule")[-1].split("\\bottomrule")[0]
+    return [[c.strip() for c in line.rstrip("\\ ").split(" & ")] for line in body.splitlines() if " & " in line]
+
+
+def test_shares_print_as_percentages_at_the_published_precision(report):
+    """Issue 23: the data-quality and coverage tables print shares as percentages at one decimal in the HTML,
+    the LaTeX and the XLSX (the CSV keeps the share at full precision, as it keeps every score); the LaTeX and
+    the XLSX print every table at the HTML's precision (no percentage at three decimals)."""
+    folder = report.folder / "tables"
+    page = report.html.read_text()
+    described = pd.read_csv(folder / "data_quality_describe.csv").set_index("indicator")
+    share = described.loc["internet_tariff", "missing_share"]
+    assert 0 < share < 1 and share != round(share, 3)  # the CSV: the share itself
+    headers, rows = _html_rows(page, "data_quality_describe")
+    row = next(r for r in rows if r[0] == "internet_tariff")
+    assert row[headers.index("Missing (%)")] == f"{share * 100:.1f}"
+    tex = next(r for r in _tex_rows(folder / "data_quality_describe.tex") if r[0].startswith("internet"))
+    assert tex[headers.index("Missing (%)")] == f"{share * 100:.1f}"
+
+    groups = pd.read_csv(folder / "divide_groups.csv")
+    world = groups[groups["grouping"] == "world"].iloc[0]
+    headers, rows = _html_rows(page, "divide_groups")
+    shown = next(r for r in rows if r[0] == "world")
+    for column, label in (
+        ("population_share", "Population covered (%)"),
+        ("reported_share", "Population reporting (%)"),
+    ):
+        assert shown[headers.index(label)] == f"{world[column] * 100:.1f}"
+        assert _tex_rows(folder / "divide_groups.tex")[0][headers.index(label)] == f"{world[column] * 100:.1f}"
+    sheet = openpyxl.load_workbook(folder / "report.xlsx")["divide_groups"]
+    labels = [c.value for c in sheet[HEADER_ROW]]
+    cell = sheet.cell(row=HEADER_ROW + 1, column=labels.index("Population covered (%)") + 1)
+    assert cell.value == pytest.approx(world["population_share"] * 100) and cell.number_format == "0.0"
+
+    targets = pd.read_csv(folder / "wsis_targets.csv")  # percentages: one decimal in the LaTeX as in the HTML
+    first = _tex_rows(folder / "wsis_targets.tex")[0]
+    assert first[3:6] == [f"{targets.loc[0, c]:.1f}" for c in ("value", "low", "high")]
+    headers, rows = _html_rows(page, "wsis_targets")
+    assert rows[0][3:6] == first[3:6]

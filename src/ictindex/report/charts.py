@@ -25,6 +25,7 @@ returns the Figure. All are also reachable as ``result.plot.<name>(...)``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
@@ -57,7 +58,7 @@ from ictindex.report.style import (
 )
 from ictindex.report.tables import RankingRule, apply_ranking_rule, node_label, report_year
 from ictindex.units import group_means
-from ictindex.weight import effective_weights
+from ictindex.weights import effective_weights
 
 if TYPE_CHECKING:
     from ictindex.result import IndexResult
@@ -75,6 +76,9 @@ __all__ = [
     "map_outside",
     "RANK_COLOURS",
     "group_view_chart",
+    "source_changes",
+    "marked_source_changes",
+    "SOURCE_CHANGES",
 ]
 
 #: Rank shift colours: Okabe-Ito blue (rose), vermillion (fell), grey (unchanged); they stay apart under
@@ -199,55 +203,96 @@ def _ranking_panel(
     compact: bool,
     **kwargs: Any,
 ) -> list[Any]:
+    """Draws one panel of the ranking chart (the units of ``part``, best on top); returns its legend handles."""
     fw = result.framework
-    index = fw.index
     y = np.arange(len(part))[::-1]
-    handles: list[Any] = []
     if stacked and _index_is_arithmetic(fw):
-        present = part[subs].notna()
-        share = present.mul(weights, axis=1)
-        share = share.div(share.sum(axis=1), axis=0)
-        contribution = part[subs].fillna(0).mul(share)
-        left = np.zeros(len(part))
-        for i, code in enumerate(subs):
-            handles.append(
-                ax.barh(
-                    y,
-                    contribution[code],
-                    left=left,
-                    color=PALETTE[i % len(PALETTE)],
-                    height=0.75,
-                    label=node_label(result, code),
-                    **kwargs,
-                )
-            )
-            left += contribution[code].to_numpy()
+        handles = _contribution_bars(ax, result, part, y, subs, weights, **kwargs)
     else:
-        ax.barh(
-            y,
-            part[index],
-            color=PALETTE[0] if not stacked else NEUTRAL,
-            height=0.75,
-            label=node_label(result, index),
-            **kwargs,
-        )
-        if stacked:
-            for i, code in enumerate(subs):
-                handles.append(
-                    ax.scatter(
-                        part[code],
-                        y,
-                        color=PALETTE[(i + 1) % len(PALETTE)],
-                        s=6,
-                        zorder=3,
-                        label=node_label(result, code),
-                    )
-                )
+        handles = _index_bars(ax, result, part, y, subs, stacked, **kwargs)
     size = 5 if compact else 6.5
-    for yy, value in zip(y, part[index], strict=True):
+    _score_labels(ax, result, part, y, size)
+    ax.set_yticks(
+        y, [f"{r}  {result.units.name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
+    )
+    ax.set_ylim(-0.6, len(part) - 0.4)
+    ax.set_xlim(0, fw.scale * 1.12)
+    ax.set_xticks(np.linspace(0, fw.scale, 3 if compact else 5))  # narrow panels: ticks that do not touch
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x")
+    return handles
+
+
+def _contribution_bars(
+    ax: Axes,
+    result: IndexResult,
+    part: pd.DataFrame,
+    y: np.ndarray,
+    subs: list[str],
+    weights: pd.Series,
+    **kwargs: Any,
+) -> list[Any]:
+    """Draws the index of an arithmetic mean as stacked bars, one segment per sub-index (its weighted score,
+    weights rescaled over the sub-indices present); returns the segments' legend handles."""
+    present = part[subs].notna()
+    share = present.mul(weights, axis=1)
+    share = share.div(share.sum(axis=1), axis=0)
+    contribution = part[subs].fillna(0).mul(share)
+    left = np.zeros(len(part))
+    handles: list[Any] = []
+    for i, code in enumerate(subs):
+        handles.append(
+            ax.barh(
+                y,
+                contribution[code],
+                left=left,
+                color=PALETTE[i % len(PALETTE)],
+                height=0.75,
+                label=node_label(result, code),
+                **kwargs,
+            )
+        )
+        left += contribution[code].to_numpy()
+    return handles
+
+
+def _index_bars(
+    ax: Axes,
+    result: IndexResult,
+    part: pd.DataFrame,
+    y: np.ndarray,
+    subs: list[str],
+    stacked: bool,
+    **kwargs: Any,
+) -> list[Any]:
+    """Draws the index as one bar per unit and, when ``stacked``, each sub-index score as a point; returns the
+    points' legend handles (none without them)."""
+    index = result.framework.index
+    ax.barh(
+        y,
+        part[index],
+        color=PALETTE[0] if not stacked else NEUTRAL,
+        height=0.75,
+        label=node_label(result, index),
+        **kwargs,
+    )
+    if not stacked:
+        return []
+    return [
+        ax.scatter(part[code], y, color=PALETTE[(i + 1) % len(PALETTE)], s=6, zorder=3, label=node_label(result, code))
+        for i, code in enumerate(subs)
+    ]
+
+
+def _score_labels(ax: Axes, result: IndexResult, part: pd.DataFrame, y: np.ndarray, size: float) -> None:
+    """Writes each unit's score at the end of its bar, at the published precision, and its flags after it
+    (issue 21; the legend of the flags is under the chart)."""
+    fw = result.framework
+    scores = part[fw.index]
+    for yy, value in zip(y, scores, strict=True):
         ax.text(value + fw.scale * 0.01, yy, f"{value:.{fw.rounding}f}", va="center", ha="left", fontsize=size - 0.5)
-    marks = part["economy"].map(ranking_marks(result, int(part["year"].iloc[0]))).fillna("")  # issue 21
-    for yy, value, mark in zip(y, part[index], marks, strict=True):  # the flags after the score (legend below)
+    marks = part["economy"].map(ranking_marks(result, int(part["year"].iloc[0]))).fillna("")
+    for yy, value, mark in zip(y, scores, marks, strict=True):
         if mark:
             ax.annotate(
                 mark,
@@ -261,15 +306,6 @@ def _ranking_panel(
                 fontweight="bold",
                 gid="flag",
             )
-    ax.set_yticks(
-        y, [f"{r}  {result.units.name(e)}" for r, e in zip(part["rank"], part["economy"], strict=True)], fontsize=size
-    )
-    ax.set_ylim(-0.6, len(part) - 0.4)
-    ax.set_xlim(0, fw.scale * 1.12)
-    ax.set_xticks(np.linspace(0, fw.scale, 3 if compact else 5))  # narrow panels: ticks that do not touch
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="x")
-    return handles
 
 
 def _flag_line(result: IndexResult, economy: str, year: int) -> str:
@@ -693,95 +729,183 @@ def rank_shift_chart(
     unit entering or leaving the ranking moves no other).
 
     Lines are coloured by direction (:data:`RANK_COLOURS`: blue rose, vermillion fell, grey dashed
-    unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Both
+    unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Between two
+    years, the line of a unit with a series that changed source between them (:func:`source_changes`: a method
+    break, not a change of the unit) carries an open diamond halfway, with a legend entry. Both
     rankings follow ``rule`` when given.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.plot`.
     """
-    from ictindex.analysis import compare  # the comparison is an analysis; the chart only draws it
-
-    def ranks(first: IndexResult, second: IndexResult, pair: tuple[int, int]) -> tuple[pd.Series, pd.Series]:
-        if rule is not None and rule.active:  # ranks among the economies the rule keeps
-            a = apply_ranking_rule(first, pair[0], rule)[0].set_index("economy")["rank"]
-            b = apply_ranking_rule(second, pair[1], rule)[0].set_index("economy")["rank"]
-            return a, b.sort_values(kind="stable").head(top)
-        table = compare(first, second, years=pair, ranks="own").table.set_index("economy")
-        return table["rank_a"].dropna(), table["rank_b"].dropna().sort_values(kind="stable").head(top)
-
     if other is None:
-        if years is None:
-            if len(result.years) < 2:
-                raise MethodError(
-                    "a rank shift needs two years or two results",
-                    hint="build with years=[y0, y1], or pass another result",
-                )
-            years = (result.years[-2], result.years[-1])
-        a, b, place_a, place_b, both = _ranks_in_both_years(result, years, rule)
-        b = b.reindex(place_b.sort_values(kind="stable").index[:top])
-        labels = labels or (str(years[0]), str(years[1]))
-        plural = result.units.plural
-        title = f"Rank in {years[0]} and {years[1]} of the {both} {plural} ranked in both years (top {{n}})"
+        shift = _shift_between_years(result, years, top, labels, rule)
     else:
-        year = years[0] if years else max(set(result.years) & set(other.years))
-        a, b = ranks(result, other, (year, year))
-        place_a, place_b = a, b  # (each unit's own rank: no ties to separate)
-        labels = labels or (result.framework.code, other.framework.code)
-        title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {{n}})"
-    title = title.format(n=len(b))
+        shift = _shift_between_results(result, other, years, top, labels, rule)
     name = (other if other is not None else result).units.name
-    styles = {"rose": "-", "fell": "-", "unchanged": "--"}
     with style():
-        fig, ax = figure_for(ax, height=1.5 + 0.16 * len(b), width=HALF_WIDTH + 2.2)
-        seen: set[str] = set()
-        for economy, rank_b in b.items():
-            rank_a = a.get(economy)
-            y_b = place_b[economy]
-            if rank_a is None or pd.isna(rank_a):
-                ax.text(0, y_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
-                ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
-                continue
-            y_a = place_a[economy]
-            move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
-            seen.add(move)
-            ax.plot(
-                [0, 1],
-                [y_a, y_b],
-                color=RANK_COLOURS[move],
-                linestyle=styles[move],
-                marker="o",
-                markersize=3,
-                linewidth=1,
-                **kwargs,
-            )
-            ax.text(-0.04, y_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
-            ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
-        ax.invert_yaxis()
-        ax.set_xlim(-0.05, 1.05)
-        ax.set_xticks([0, 1], labels)
-        ax.tick_params(axis="x", length=0)
-        ax.set_yticks([])
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.set_title(title)
-        handles = [
-            Line2D(
-                [],
-                [],
-                color=RANK_COLOURS[m],
-                linestyle=styles[m],
-                marker="o",
-                markersize=3,
-                label={"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}[m],
-            )
-            for m in ("rose", "fell", "unchanged")
-            if m in seen
-        ]
-        if handles:
-            ax.legend(
-                handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles), borderaxespad=1.5
-            )
+        fig, ax = figure_for(ax, height=1.5 + 0.16 * len(shift.second), width=HALF_WIDTH + 2.2)
+        seen = _draw_rank_lines(ax, shift, name, **kwargs)
+        _rank_shift_axes(ax, shift)
+        _rank_shift_legend(ax, seen)
     return _finish(
         fig, result if other is None else None, source if other is None or source is not True else source_line(other)
     )
+
+
+#: Line style of each direction of a rank shift (unchanged lines are dashed as well as grey).
+_RANK_STYLES = {"rose": "-", "fell": "-", "unchanged": "--"}
+_RANK_WORDS = {"rose": "rose in rank", "fell": "fell in rank", "unchanged": "unchanged"}
+#: The method breaks (:func:`ictindex.breaks.detect_breaks`) that are a change of source of a series.
+SOURCE_CHANGES = ("series changes", "vintage changes")
+#: The mark of a source change on a unit's line (an open diamond, gid ``source_change``) and its legend entry.
+_SOURCE_MARK = {"marker": "D", "s": 16, "facecolors": "white", "linewidths": 0.9, "zorder": 4}
+_SOURCE_WORDS = "a series changed source"
+
+
+def source_changes(result: IndexResult, years: tuple[int, int]) -> list[str]:
+    """The units with a series that changes source (another series, or another vintage of it) between the
+    two years (``result.breaks``), sorted.
+
+    >>> import ictindex
+    >>> r = ictindex.build_index(ictindex.datasets.load("itu"), "doi_current", years=[2022, 2023])
+    >>> source_changes(r, (2022, 2023))
+    ['KEN', 'KIR']
+    """
+    breaks = result.breaks
+    if breaks.empty:
+        return []
+    between = breaks["from_year"].ge(years[0]) & breaks["to_year"].le(years[1])
+    return sorted(set(breaks.loc[between & breaks["kind"].isin(SOURCE_CHANGES), "economy"]))
+
+
+@dataclass(frozen=True)
+class _RankShift:
+    """The two rankings a rank-shift chart joins: ranks (the first of every unit, the second of the units
+    shown), the vertical place of each, the two axis labels, the title and the units whose series changed
+    source between the two (none between two results)."""
+
+    first: pd.Series
+    second: pd.Series
+    place_first: pd.Series
+    place_second: pd.Series
+    labels: tuple[str, str]
+    title: str
+    changed: frozenset[str] = frozenset()
+
+
+def _shift_between_years(
+    result: IndexResult,
+    years: tuple[int, int] | None,
+    top: int,
+    labels: tuple[str, str] | None,
+    rule: RankingRule | None,
+) -> _RankShift:
+    """The ranks of two years of ``result`` among the units ranked in both (default: its last two years)."""
+    if years is None:
+        if len(result.years) < 2:
+            raise MethodError(
+                "a rank shift needs two years or two results",
+                hint="build with years=[y0, y1], or pass another result",
+            )
+        years = (result.years[-2], result.years[-1])
+    a, b, place_a, place_b, both = _ranks_in_both_years(result, years, rule)
+    b = b.reindex(place_b.sort_values(kind="stable").index[:top])
+    plural = result.units.plural
+    title = f"Rank in {years[0]} and {years[1]} of the {both} {plural} ranked in both years (top {len(b)})"
+    changed = frozenset(source_changes(result, years))
+    return _RankShift(a, b, place_a, place_b, labels or (str(years[0]), str(years[1])), title, changed)
+
+
+def marked_source_changes(
+    result: IndexResult, years: tuple[int, int], *, top: int = 25, rule: RankingRule | None = None
+) -> list[str]:
+    """The units whose line :func:`rank_shift_chart` marks between ``years`` (same ``top`` and ``rule``): those
+    shown whose series changed source between the two years (:func:`source_changes`), best ranked first."""
+    shift = _shift_between_years(result, years, top, None, rule)
+    return [unit for unit in shift.second.index if unit in shift.changed]
+
+
+def _shift_between_results(
+    result: IndexResult,
+    other: IndexResult,
+    years: tuple[int, int] | None,
+    top: int,
+    labels: tuple[str, str] | None,
+    rule: RankingRule | None,
+) -> _RankShift:
+    """The ranks of one year under two results (default: their latest common year), each unit's own rank."""
+    from ictindex.analysis import compare  # the comparison is an analysis; the chart only draws it
+
+    year = years[0] if years else max(set(result.years) & set(other.years))
+    if rule is not None and rule.active:  # ranks among the economies the rule keeps
+        a = apply_ranking_rule(result, year, rule)[0].set_index("economy")["rank"]
+        b = apply_ranking_rule(other, year, rule)[0].set_index("economy")["rank"].sort_values(kind="stable").head(top)
+    else:
+        table = compare(result, other, years=(year, year), ranks="own").table.set_index("economy")
+        a, b = table["rank_a"].dropna(), table["rank_b"].dropna().sort_values(kind="stable").head(top)
+    labels = labels or (result.framework.code, other.framework.code)
+    title = f"Rank under {labels[0]} and {labels[1]}, {year} (top {len(b)})"
+    return _RankShift(a, b, a, b, labels, title)  # (each unit's own rank: no ties to separate)
+
+
+def _draw_rank_lines(ax: Axes, shift: _RankShift, name: Any, **kwargs: Any) -> set[str]:
+    """Draws one line per unit shown, with its name and ranks at both ends ("new" for a unit not in the first
+    ranking) and an open diamond halfway along it when its series changed source; returns what was drawn (the
+    directions rose, fell, unchanged, and "source" for a diamond)."""
+    seen: set[str] = set()
+    marks: list[tuple[float, str]] = []
+    for economy, rank_b in shift.second.items():
+        rank_a = shift.first.get(economy)
+        y_b = shift.place_second[economy]
+        if rank_a is None or pd.isna(rank_a):
+            ax.text(0, y_b, "new ", ha="right", va="center", fontsize=6.5, color=NEUTRAL)
+            ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
+            continue
+        y_a = shift.place_first[economy]
+        move = "rose" if rank_b < rank_a else "fell" if rank_b > rank_a else "unchanged"
+        seen.add(move)
+        ax.plot(
+            [0, 1],
+            [y_a, y_b],
+            color=RANK_COLOURS[move],
+            linestyle=_RANK_STYLES[move],
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            **kwargs,
+        )
+        ax.text(-0.04, y_a, f"{name(economy)}  {rank_a}", ha="right", va="center", fontsize=6.5)
+        ax.text(1.04, y_b, f"{rank_b}  {name(economy)}", va="center", fontsize=6.5)
+        if economy in shift.changed:
+            marks.append(((y_a + y_b) / 2, RANK_COLOURS[move]))
+    if marks:
+        ys, colours = zip(*marks, strict=True)
+        ax.scatter([0.5] * len(ys), ys, edgecolors=list(colours), gid="source_change", **_SOURCE_MARK)
+        seen.add("source")
+    return seen
+
+
+def _rank_shift_axes(ax: Axes, shift: _RankShift) -> None:
+    """Rank 1 on top, the two rankings' labels under their ends, no y axis, the title."""
+    ax.invert_yaxis()
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_xticks([0, 1], shift.labels)
+    ax.tick_params(axis="x", length=0)
+    ax.set_yticks([])
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(shift.title)
+
+
+def _rank_shift_legend(ax: Axes, seen: set[str]) -> None:
+    """The legend of the directions drawn (and of the source-change mark), under the axes (off the lines)."""
+    handles: list[Any] = [
+        Line2D([], [], color=RANK_COLOURS[m], linestyle=_RANK_STYLES[m], marker="o", markersize=3, label=_RANK_WORDS[m])
+        for m in ("rose", "fell", "unchanged")
+        if m in seen
+    ]
+    if "source" in seen:
+        handles.append(ax.scatter([], [], edgecolors="black", label=_SOURCE_WORDS, **_SOURCE_MARK))
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), ncols=len(handles), borderaxespad=1.5)
 
 
 def distribution_chart(

@@ -238,13 +238,7 @@ def target_progress_chart(
     share of the group's population reporting changed by more than a few points (a series break, not progress),
     with the change written beside it on the world's line (the groups' breaks are circles only, to keep the
     lines readable). The legend sits under the axes, off the data."""
-    rows = table[
-        (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != NO_GROUP)
-    ]
-    if rows.empty:
-        raise MethodError(
-            f"no rows for target '{target}'", field="target", hint=f"targets: {sorted(table['target'].unique())}"
-        )
+    rows = _target_rows(table, target, grouping)
     first = rows.iloc[0]
     with _axes(ax, 3.2) as (fig, ax):
         ax.axhline(
@@ -260,36 +254,14 @@ def target_progress_chart(
             part = part[part["meets_coverage"]].sort_values("year")
             if part.empty:
                 continue
-            when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
-            verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
-            status = f"{verb} {when}" if pd.notna(when) else how
-            if {"low", "high"} <= set(part.columns):  # estimates (ictindex.estimates): their 95 % interval
-                ax.fill_between(part["year"], part["low"], part["high"], color=colour, alpha=0.12, linewidth=0)
-            ax.plot(
-                part["year"],
-                part["value"],
-                color=colour,
-                linewidth=2 if kind == "world" else 1.2,
-                label=f"{group} ({status})",
-                **kwargs,
-            )
+            _target_line(ax, part, colour, world=kind == "world", **kwargs)
             if trends is not None and not trends.empty:
                 line = trends[(trends["target"] == target) & (trends["grouping"] == kind) & (trends["group"] == group)]
                 if not line.empty:
                     ax.plot(line["year"], line["value"], color=colour, linestyle=":", linewidth=1)
             if breaks is not None and not breaks.empty:
                 cut = breaks[(breaks["target"] == target) & (breaks["grouping"] == kind) & (breaks["group"] == group)]
-                at = part.set_index("year")["value"].reindex(cut["year"])
-                ax.scatter(cut["year"], at, s=28, facecolors="white", edgecolors=colour, zorder=4, linewidths=1.2)
-                for year, value, moved in zip(cut["year"], at, cut["change"], strict=True) if kind == "world" else ():
-                    ax.annotate(
-                        f"{moved * 100:+.0f} pts reporting",
-                        (year, value),
-                        xytext=(3, -9),
-                        textcoords="offset points",
-                        fontsize=5.5,
-                        color=colour,
-                    )
+                _reporting_breaks(ax, part, cut, colour, world=kind == "world")
         ax.set_ylim(0, 100)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y")
@@ -300,17 +272,68 @@ def target_progress_chart(
                 [], [], s=28, facecolors="white", edgecolors="black", label="series break (reporting population)"
             )
         legend_below(ax, ncols=2, fontsize=6.5)
-        estimated = "imputed_share" in rows.columns  # every economy counted: nothing is left undrawn
-        _source(
-            fig,
+        _source(fig, _target_source(source, estimated="imputed_share" in rows.columns))
+    return fig
+
+
+def _target_rows(table: pd.DataFrame, target: str, grouping: str) -> pd.DataFrame:
+    """The rows of ``target`` for the world and the groups of ``grouping`` (units without a group left out)."""
+    rows = table[
+        (table["target"] == target) & table["grouping"].isin(["world", grouping]) & (table["group"] != NO_GROUP)
+    ]
+    if rows.empty:
+        raise MethodError(
+            f"no rows for target '{target}'", field="target", hint=f"targets: {sorted(table['target'].unique())}"
+        )
+    return rows
+
+
+def _target_line(ax: Axes, part: pd.DataFrame, colour: str, *, world: bool, **kwargs: Any) -> None:
+    """Draws one group's values per year (the world's thicker), its 95 % interval when the rows are estimates,
+    labelled with the year the target was reached or is projected to be."""
+    when, how = part["reached_year"].iloc[0], str(part["reached"].iloc[0])
+    verb = "projected" if how == "projected" else ("reached by" if "at or before" in how else "reached")
+    status = f"{verb} {when}" if pd.notna(when) else how
+    if {"low", "high"} <= set(part.columns):  # estimates (ictindex.estimates): their 95 % interval
+        ax.fill_between(part["year"], part["low"], part["high"], color=colour, alpha=0.12, linewidth=0)
+    ax.plot(
+        part["year"],
+        part["value"],
+        color=colour,
+        linewidth=2 if world else 1.2,
+        label=f"{part['group'].iloc[0]} ({status})",
+        **kwargs,
+    )
+
+
+def _reporting_breaks(ax: Axes, part: pd.DataFrame, cut: pd.DataFrame, colour: str, *, world: bool) -> None:
+    """Marks the group's breaks of reporting population (``cut``) on its line as open circles; on the world's
+    line the change is written beside each."""
+    at = part.set_index("year")["value"].reindex(cut["year"])
+    ax.scatter(cut["year"], at, s=28, facecolors="white", edgecolors=colour, zorder=4, linewidths=1.2)
+    for year, value, moved in zip(cut["year"], at, cut["change"], strict=True) if world else ():
+        ax.annotate(
+            f"{moved * 100:+.0f} pts reporting",
+            (year, value),
+            xytext=(3, -9),
+            textcoords="offset points",
+            fontsize=5.5,
+            color=colour,
+        )
+
+
+def _target_source(source: str, *, estimated: bool) -> str:
+    """The source line of a WSIS target chart, with what its lines, shading and marks mean."""
+    if estimated:  # every economy counted: nothing is left undrawn
+        return (
             f"{source} Every economy counted, non-reporting ones imputed (ictindex.estimates); shaded: 95 % "
             "interval. Dotted: logistic trend to the projected year."
-            if estimated
-            else f"{source} Years where economies with data hold too little of the group's population are not "
-            "drawn. Dotted: logistic trend to the projected year. Open circles: the share of the group's "
-            "population reporting changed by more than 5 points from the year before (a change of who reports).",
         )
-    return fig
+    return (
+        f"{source} Years where economies with data hold too little of the group's population are not "
+        "drawn. Dotted: logistic trend to the projected year. Open circles: the share of the group's "
+        "population reporting changed by more than 5 points from the year before (a change of who reports)."
+    )
 
 
 DIVIDE_CHARTS: dict[str, Callable[..., Figure]] = {

@@ -47,9 +47,19 @@ from ictindex.report.export import (
     write_csv,
     write_xlsx,
 )
-from ictindex.report.sections import ITU_NOTICE, SECTIONS, TABLE_ORDER, WORLD_MAP_NOTICE, Layout, Page, Section
+from ictindex.report.sections import (
+    ITU_NOTICE,
+    SECTIONS,
+    TABLE_ORDER,
+    WORLD_MAP_NOTICE,
+    Layout,
+    Page,
+    Places,
+    Section,
+    default_places,
+)
 from ictindex.report.style import save_figure
-from ictindex.report.tables import column_labels
+from ictindex.report.tables import column_labels, shares_as_percent
 from ictindex.safety import inside, output_folder, safe_filename
 
 if TYPE_CHECKING:
@@ -150,11 +160,18 @@ class _Plan:
     captions: dict[str, str]
     table_notes: dict[str, str]
     notes: list[str]
+    places: dict[str, Places]
+
+    def decimals(self, f: Findings, name: str) -> Places:
+        """The published precision of the table ``name`` (:func:`~ictindex.report.sections.default_places`
+        when its section gives none)."""
+        return self.places.get(name, default_places(f))
 
 
 def _plan(f: Findings, layout: Layout) -> _Plan:
     shown, tables, jobs = [], {}, {}
     captions, table_notes = _captions(f), _table_notes(f)
+    places: dict[str, Places] = {}
     notes: list[str] = []
     for section in SECTIONS:
         reason = section.needs(f, layout)
@@ -165,9 +182,10 @@ def _plan(f: Findings, layout: Layout) -> _Plan:
         jobs.update(section.charts(f, layout))
         captions.update(section.captions(f))
         table_notes.update(section.table_notes(f))
+        places.update(section.places(f))
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     names = sorted(tables, key=lambda n: (order.get(n, len(order)), list(tables).index(n)))
-    return _Plan(shown, {n: tables[n] for n in names}, jobs, captions, table_notes, notes)
+    return _Plan(shown, {n: tables[n] for n in names}, jobs, captions, table_notes, notes, places)
 
 
 def write_report(
@@ -313,79 +331,26 @@ def _gender_notes(f: Findings) -> list[str]:
 def _write_report(
     findings: Findings, layout: Layout, out: Path, *, console: Console | None, notes: Sequence[str]
 ) -> Report:
+    """Writes the tables, the workbook, the charts and ``index.html`` of the planned sections into ``out``."""
     result, year = findings.result, findings.year
-    decimals = result.framework.rounding
     report = Report(folder=out, html=out / "index.html", notes=list(notes))
     report.notes += _left_out(findings, layout) + _gender_notes(findings)
     plan = _plan(findings, layout)
-    console = console or Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
-    images: dict[str, str] = {}
     tables = plan.tables
+    progress = _progress(console or Console(stderr=True))
     with progress:
         task = progress.add_task("tables", total=3 + len(plan.charts) + 1)
         labels = {name: column_labels(result, table.columns, year) for name, table in tables.items()}
         captions = {**plan.captions, **{n: plan.captions.get(n, n) for n in [*tables, "methodology", "provenance"]}}
         progress.advance(task)
-        report.tables = {name: [p] for name, p in zip(tables, write_csv(tables, out / "tables"), strict=True)}
-        for name in tables:
-            path = out / "tables" / f"{name}.tex"
-            path.write_text(
-                to_latex(
-                    tables[name],
-                    caption=captions[name],
-                    label=f"tab:{name}",
-                    decimals=3 if name.startswith(("gender", "divide", "wsis")) else decimals,
-                    labels=labels[name],
-                    note=plan.table_notes.get(name, ""),
-                )
-                + "\n",
-                encoding="utf-8",
-            )
-            report.tables[name].append(path)
-        master = out / "tables" / "tables.tex"
-        master.write_text(
-            latex_document(
-                {f"{name}.tex": captions[name] for name in tables}, title=f"{result.framework.name}, {year}: tables"
-            ),
-            encoding="utf-8",
-        )
-        report.tables["tables.tex"] = [master]
+        report.tables = _write_tables(findings, plan, out / "tables", labels, captions)
         progress.advance(task)
-        provenance = provenance_table(result, tables["sources"])
-        sheets = [*tables, "methodology", "provenance"]
-        xlsx = write_xlsx(
-            tables,
-            out / "tables" / "report.xlsx",
-            framework=result.framework,
-            provenance=provenance,
-            decimals=decimals,
-            labels={
-                n: column_labels(result, t.columns, year)
-                for n, t in {
-                    **tables,
-                    "methodology": methodology_table(result.framework),
-                    "provenance": provenance,
-                }.items()
-            },
-            titles={n: captions[n] for n in sheets},
-            notes=plan.table_notes,
-            source=findings.source_line,
-        )
-        report.tables["report.xlsx"] = [xlsx]
+        report.tables["report.xlsx"] = [_write_workbook(findings, plan, out / "tables", captions)]
         progress.advance(task)
+        images: dict[str, str] = {}
         for name, draw in plan.charts.items():
             progress.update(task, description=f"chart {name}")
-            fig = draw()
-            report.charts[name] = save_figure(fig, inside(out, out / "charts" / safe_filename(name)), layout.formats)
+            report.charts[name] = save_figure(draw(), inside(out, out / "charts" / safe_filename(name)), layout.formats)
             images[name] = base64.b64encode(report.charts[name][0].read_bytes()).decode("ascii")
             progress.advance(task)
         if "map" in images:
@@ -399,10 +364,82 @@ def _write_report(
             labels=labels,
             captions=captions,
             table_notes=plan.table_notes,
+            places=plan.places,
         )
         report.html.write_text(_html(page, plan.sections, report.notes), encoding="utf-8")
         progress.advance(task)
     return report
+
+
+def _progress(console: Console) -> Progress:
+    """The progress bar of the report's steps (shown only in a terminal, removed when done)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _write_tables(
+    findings: Findings,
+    plan: _Plan,
+    folder: Path,
+    labels: dict[str, dict[str, str]],
+    captions: dict[str, str],
+) -> dict[str, list[Path]]:
+    """Writes every table as CSV (full precision) and LaTeX (shares as percentages, at the published precision),
+    and the LaTeX master document; returns the paths by table."""
+    result, tables = findings.result, plan.tables
+    written = {name: [p] for name, p in zip(tables, write_csv(tables, folder), strict=True)}
+    for name in tables:
+        path = folder / f"{name}.tex"
+        path.write_text(
+            to_latex(
+                shares_as_percent(tables[name]),
+                caption=captions[name],
+                label=f"tab:{name}",
+                decimals=plan.decimals(findings, name),
+                labels=labels[name],
+                note=plan.table_notes.get(name, ""),
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        written[name].append(path)
+    master = folder / "tables.tex"
+    master.write_text(
+        latex_document(
+            {f"{name}.tex": captions[name] for name in tables},
+            title=f"{result.framework.name}, {findings.year}: tables",
+        ),
+        encoding="utf-8",
+    )
+    written["tables.tex"] = [master]
+    return written
+
+
+def _write_workbook(findings: Findings, plan: _Plan, folder: Path, captions: dict[str, str]) -> Path:
+    """Writes ``report.xlsx``: one sheet per table (shares as percentages, at the published precision), then the
+    methodology and the provenance; returns its path."""
+    result, tables = findings.result, plan.tables
+    provenance = provenance_table(result, tables["sources"])
+    sheets = {**tables, "methodology": methodology_table(result.framework), "provenance": provenance}
+    return write_xlsx(
+        {name: shares_as_percent(table) for name, table in tables.items()},
+        folder / "report.xlsx",
+        framework=result.framework,
+        provenance=provenance,
+        decimals=result.framework.rounding,
+        labels={n: column_labels(result, t.columns, findings.year) for n, t in sheets.items()},
+        titles={n: captions[n] for n in sheets},
+        notes=plan.table_notes,
+        source=findings.source_line,
+        sheet_decimals={name: plan.decimals(findings, name) for name in tables},
+    )
 
 
 def _map_notes(f: Findings, layout: Layout) -> list[str]:

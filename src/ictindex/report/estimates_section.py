@@ -32,6 +32,7 @@ __all__ = [
     "tables",
     "charts_of",
     "captions",
+    "places",
     "section_html",
     "estimates_table",
     "published_table",
@@ -233,6 +234,12 @@ def charts_of(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     return {"estimates_internet_use": draw}
 
 
+def places(f: Findings) -> dict[str, int]:
+    """The estimates' precision: percentages at one decimal, parity scores at three, ITU's published figures
+    beside them at two."""
+    return {"estimates": 1, "estimates_gender": 3, "estimates_published": 2}
+
+
 def captions(f: Findings) -> dict[str, str]:
     year = f.year
     return {
@@ -279,18 +286,18 @@ def section_html(p: Page) -> list[str]:
         "latest edition that gave it); difference: estimate minus published.</p>",
         p.figure("estimates_internet_use", p.captions.get("estimates_internet_use", "")),
         f"<h3>{esc(p.captions.get('estimates', 'Estimates'))}</h3>",
-        f"<div class='scroll'>{p.table('estimates', decimals=1)}</div>",
+        f"<div class='scroll'>{p.table('estimates')}</div>",
     ]
     if "estimates_gender" in p.tables:
         parts += [
             f"<h3>{esc(p.captions.get('estimates_gender', ''))}</h3>",
-            f"<div class='scroll'>{p.table('estimates_gender', decimals=3)}</div>",
+            f"<div class='scroll'>{p.table('estimates_gender')}</div>",
         ]
     parts += [
         f"<h3>{esc(p.captions.get('estimates_published', ''))}</h3>",
         "<p>Editions revise their figures as countries report (a later edition's figure for an earlier year "
         "may differ); the difference is estimate minus ITU.</p>",
-        f"<div class='scroll'>{p.table('estimates_published', decimals=2)}</div>",
+        f"<div class='scroll'>{p.table('estimates_published')}</div>",
     ]
     parts += [f"<p class='note'>{esc(n)}</p>" for n in e.notes]
     return parts

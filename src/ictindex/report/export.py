@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ictindex.safety import safe_csv, safe_xlsx_value
-from ictindex.weight import weights_table
+from ictindex.weights import weights_table
 
 if TYPE_CHECKING:
     from ictindex.framework import Framework
@@ -218,14 +218,16 @@ def write_xlsx(
     titles: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
     source: str | None = None,
+    sheet_decimals: Mapping[str, int | Mapping[str, int]] | None = None,
 ) -> Path:
     """A workbook with one formatted sheet per table, plus ``methodology`` (the framework) and
     ``provenance`` sheets when given.
 
     Each sheet: a title row (``titles``), a notes row (``notes``), a source row (``source``), a blank
     row, then the table with a bold shaded header (readable ``labels`` per sheet, else the codes),
-    an autofilter, the header frozen, number formats (``decimals`` for scores, whole numbers for
-    ranks and counts: numbers stored as numbers) and fitted column widths. Text cells pass through
+    an autofilter, the header frozen, number formats (``decimals`` for scores, or the sheet's entry of
+    ``sheet_decimals``, a number or a mapping by column with ``"*"`` for the others; whole numbers for ranks and counts:
+    numbers stored as numbers) and fitted column widths. Text cells pass through
     :func:`~ictindex.safety.safe_xlsx_value`, so no cell is a formula. Read a sheet back with
     ``pd.read_excel(path, sheet_name=name, skiprows=HEADER_ROW - 1)``.
     """
@@ -238,8 +240,8 @@ def write_xlsx(
         sheets["methodology"] = methodology_table(framework)
     if provenance is not None:
         sheets["provenance"] = provenance
-    score_format = "0." + "0" * decimals if decimals > 0 else "0"
     for name, table in sheets.items():
+        digits = (sheet_decimals or {}).get(name, decimals)
         sheet = book.create_sheet(title=name[:31])
         sheet.append([safe_xlsx_value((titles or {}).get(name, name))])
         sheet["A1"].font = Font(bold=True, size=12)
@@ -261,7 +263,7 @@ def write_xlsx(
         for j, column in enumerate(columns, start=1):
             series = table[column]
             letter = get_column_letter(j)
-            fmt = score_format if _is_float(series) else "0" if _is_integer(series) else None
+            fmt = _number_format(places(digits, column)) if _is_float(series) else "0" if _is_integer(series) else None
             if fmt:
                 for cell in sheet[letter][HEADER_ROW:]:
                     cell.number_format = fmt
@@ -274,6 +276,11 @@ def write_xlsx(
         sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     book.save(path)
     return path
+
+
+def _number_format(decimals: int) -> str:
+    """The XLSX number format of ``decimals`` places ("0.00"; "0" for none)."""
+    return "0." + "0" * decimals if decimals > 0 else "0"
 
 
 NUM_CLASS = ' class="num"'
@@ -433,10 +440,8 @@ def to_latex(
     align = "".join(specs)
     header = " & ".join(_latex_escape(h) for h in headers) + " \\\\"
     digits = [places(decimals, c) for c in table.columns]
-    body = [
-        " & ".join(_latex_cell(v, d) for v, d in zip(row, digits, strict=True)) + " \\\\"
-        for row in table.astype("object").to_numpy().tolist()
-    ]
+    body_values = table.astype("object").to_numpy().tolist()
+    body = [" & ".join(_latex_cell(v, d) for v, d in zip(row, digits, strict=True)) + " \\\\" for row in body_values]
     caption_line = (f"\\caption{{{_latex_escape(caption)}}}" if caption else "") + (
         f"\\label{{{label}}}" if label else ""
     )
@@ -488,7 +493,12 @@ def to_latex(
         ]
     if orientation == "landscape":
         lines = ["\\begin{landscape}", *lines, "\\end{landscape}"]
-    texts = [*headers, caption, note, *(format_number(v, decimals) for v in table.astype("object").to_numpy().ravel())]
+    texts = [
+        *headers,
+        caption,
+        note,
+        *(format_number(v, d) for row in body_values for v, d in zip(row, digits, strict=True)),
+    ]
     if not all(_pdflatex_sets(t) for t in texts):
         lines = [_PDFTEX_GUARD, *lines]
     return "\n".join(lines)

@@ -3,7 +3,8 @@
 The report is a list of :class:`Section` builders (:data:`SECTIONS`, in page order). Each section says what it
 needs (``needs``: ``None`` when its inputs exist, else the reason it is left out, printed in the report's notes),
 which tables it writes (``tables``), which charts it draws (``charts``, functions drawing a Figure, run by the
-writer), captions and table notes, and its HTML (``html``, from a :class:`Page`). Sections never compute an
+writer), captions, table notes and the published precision of its tables (``places``: the HTML, the LaTeX
+and the XLSX print them so), and its HTML (``html``, from a :class:`Page`). Sections never compute an
 analysis: everything they show is in the findings or is a layout of them (a pivot, a sort, a selection).
 
 To add a section (e.g. data quality), write a :class:`Section` and insert it with :func:`add_section`
@@ -28,7 +29,14 @@ from ictindex.report import charts, divide_charts, estimates_section, gender_cha
 from ictindex.report.export import methodology_table, provenance_table, to_html
 from ictindex.report.quality import quality_captions, quality_html
 from ictindex.report.style import add_source
-from ictindex.report.tables import averages_table, column_labels, coverage_table, gender_report_table
+from ictindex.report.tables import (
+    SHARE_PLACES,
+    averages_table,
+    column_labels,
+    coverage_table,
+    gender_report_table,
+    shares_as_percent,
+)
 from ictindex.safety import safe_filename
 from ictindex.units import INCOME_ORDER, NO_GROUP
 
@@ -36,7 +44,7 @@ if TYPE_CHECKING:
     from ictindex.findings import Findings
     from ictindex.result import IndexResult
 
-__all__ = ["Section", "Page", "Layout", "SECTIONS", "TABLE_ORDER", "add_section", "data_notice"]
+__all__ = ["Section", "Page", "Layout", "SECTIONS", "TABLE_ORDER", "add_section", "data_notice", "default_places"]
 
 #: The order of the tables in report.xlsx and tables.tex (a section's other tables follow, in page order).
 TABLE_ORDER = (
@@ -75,6 +83,17 @@ class Layout:
         return self.geometry is None and findings.units.resolves_names
 
 
+#: Decimal places of a table: one number, or per column with ``"*"`` for the others
+#: (:func:`ictindex.report.export.places`).
+Places = int | dict[str, int]
+
+
+def default_places(f: Findings) -> int | dict[str, int]:
+    """The precision of a report table without its own: scores as the framework publishes them, shares as
+    percentages at one decimal (:data:`~ictindex.report.tables.SHARE_PLACES`)."""
+    return {**SHARE_PLACES, "*": f.result.framework.rounding}
+
+
 @dataclass
 class Page:
     """What a section's HTML is written from: the findings, every table, the charts (name -> base64 PNG), the
@@ -87,6 +106,8 @@ class Page:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
     table_notes: dict[str, str] = field(default_factory=dict)
+    #: the published precision of each table (:attr:`Section.places`; :func:`default_places` for the others)
+    places: dict[str, int | dict[str, int]] = field(default_factory=dict)
     #: numbers given so far: figure name -> n, table name -> n (numbered in page order)
     figure_numbers: dict[str, int] = field(default_factory=dict)
     table_numbers: dict[str, int] = field(default_factory=dict)
@@ -104,14 +125,17 @@ class Page:
         caption: str | None = None,
         labels: dict[str, str] | None = None,
     ) -> str:
-        """The table ``name`` (or ``frame`` under that name) with readable headers, numbered "Table n." with its
-        caption (``caption``, or the section's caption of ``name``)."""
-        frame = self.tables[name] if frame is None else frame
+        """The table ``name`` (or ``frame`` under that name) with readable headers, its shares as percentages, at
+        its published precision (``decimals``, else its entry of ``places``), numbered "Table n." with its caption
+        (``caption``, or the section's caption of ``name``)."""
+        frame = shares_as_percent(self.tables[name] if frame is None else frame)
         number = self.table_numbers.setdefault(name, len(self.table_numbers) + 1)
         text = caption if caption is not None else self.captions.get(name, "")
+        if decimals is None:
+            decimals = self.places.get(name, default_places(self.findings))
         return to_html(
             frame,
-            decimals=self.result.framework.rounding if decimals is None else decimals,
+            decimals=decimals,
             table_id=table_id or f"table-{safe_filename(name)}",
             labels=labels or self.labels.get(name) or column_labels(self.result, frame.columns, self.findings.year),
             caption=f"Table {number}. {text}".rstrip(". ") + ".",
@@ -151,6 +175,8 @@ class Section:
     charts: Callable[[Findings, Layout], dict[str, Callable[[], Figure]]] = _none
     captions: Callable[[Findings], dict[str, str]] = _none
     table_notes: Callable[[Findings], dict[str, str]] = _none
+    #: the published precision of its tables that differ from :func:`default_places` (every output prints it)
+    places: Callable[[Findings], dict[str, int | dict[str, int]]] = _none
 
 
 def _sourced(fig: Figure, line: str) -> Figure:
@@ -189,6 +215,11 @@ def _ranking_tables(f: Findings) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _ranking_places(f: Findings) -> dict[str, Places]:
+    """The share of indicators reported of the units not ranked: a whole percentage, as the rule says it."""
+    return {"not_ranked": {"data_coverage": 0, "*": f.result.framework.rounding}}
+
+
 def _ranking_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
     rule = f.rule if f.rule.active else None
     source = f.source_line + (f" {f.rule.describe(f.units)}" if rule is not None else "")
@@ -220,13 +251,7 @@ def _ranking_html(p: Page) -> list[str]:
         parts += [
             f"<h3>Scored but not ranked ({len(p.tables['not_ranked'])})</h3>",
             f"<p class='rule'>{esc(f.rule.describe(f.units))} Their scores are listed here with the reason.</p>",
-            "<div class='scroll'>"
-            + p.table(
-                "not_ranked",
-                decimals={"data_coverage": 0, "*": f.result.framework.rounding},
-                table_id="not-ranked-table",
-            )
-            + "</div>",
+            "<div class='scroll'>" + p.table("not_ranked", table_id="not-ranked-table") + "</div>",
         ]
     return parts
 
@@ -329,13 +354,30 @@ def _profile_caption(f: Findings, unit: str) -> str:
     return f"Profile of {name} against the averages of its {' and '.join(f.units.group_label(g) for g in shown)}."
 
 
+def _rank_shift_caption(p: Page) -> str:
+    """The rank shift's caption (when drawn): the years, and the units whose line is marked because a series
+    changed source."""
+    f = p.findings
+    years = (f.year - 1, f.year)
+    rule = f.rule if f.rule.active else None
+    drawn = "rank_shift" in p.images and not f.result.breaks.empty
+    marked = charts.marked_source_changes(f.result, years, rule=rule) if drawn else []
+    if not marked:
+        return f"Rank in {years[0]} and {years[1]}."
+    names = ", ".join(f.units.name(unit) for unit in marked)
+    return (
+        f"Rank in {years[0]} and {years[1]}. An open diamond on the line of {names}: a series changed source "
+        "between the two years (a method break, listed below), so part of the move may come from the data."
+    )
+
+
 def _charts_html(p: Page) -> list[str]:
     f, result, year = p.findings, p.result, p.findings.year
     fw = result.framework
     parts = [
         "<h2 id='charts'>Charts</h2>",
         p.figure("map", f"{fw.name}, {year}."),
-        p.figure("rank_shift", f"Rank in {year - 1} and {year}."),
+        p.figure("rank_shift", _rank_shift_caption(p)),
     ]
     if "breaks" in p.tables and not p.tables["breaks"].empty:
         parts += [
@@ -499,6 +541,19 @@ def _gender_places(f: Findings) -> dict[str, int]:
     return {"*": r, "parity": 2, "gap": 2, "median_parity": 2, "female": 1, "male": 1}
 
 
+def _gender_table_places(f: Findings) -> dict[str, Places]:
+    """The gender tables' precision: female and male sub-index scores as the framework's, the series' values
+    (percentages) at one decimal, parity and gap at two; the group estimates' parity at three."""
+    places = _gender_places(f)
+    rounding = f.result.framework.rounding
+    return {
+        "gender": {**places, "female": rounding, "male": rounding},
+        "gender_indicators": places,
+        "gender_groups": 3,
+        "gender_skills": places,
+    }
+
+
 def _gender_html(p: Page) -> list[str]:
     """The gender section: sub-index (if any), parity of every series by sex, ICT skills by type."""
     f = p.findings
@@ -511,7 +566,6 @@ def _gender_html(p: Page) -> list[str]:
         sub_year = gender.gender_year
         frame = tables["gender"].drop(columns=["shares"])
         frame = frame.assign(node=frame["node"].map(names).fillna(frame["node"]))
-        places = {**_gender_places(f), "female": f.result.framework.rounding, "male": f.result.framework.rounding}
         parts += [
             f"<p>Female and male scores of the {esc(gender.framework_name)} for {sub_year}, from the newest values "
             f"by sex at or before {sub_year} (at most {gender.max_gap} years old; the column Years observed gives "
@@ -520,7 +574,7 @@ def _gender_html(p: Page) -> list[str]:
             f"harmonic mean of the female and male scores (ε = 2).{esc(observed)}</p>",
             p.figure("gender_dumbbell", f"Women and men, {sub_year}, sorted by the gap."),
             p.figure("gender_parity", f"Gender parity score, {sub_year}, with the parity band shaded."),
-            f"<div class='scroll'>{p.table('gender', frame, decimals=places)}</div>",
+            f"<div class='scroll'>{p.table('gender', frame)}</div>",
         ]
     if "gender_indicators" in tables:
         parity = tables["gender_indicators"]
@@ -542,7 +596,7 @@ def _gender_html(p: Page) -> list[str]:
                 "gender_internet_parity",
                 f"Internet use: gender parity score of every {units.noun} with data by sex.",
             ),
-            f"<div class='scroll'>{p.table('gender_indicators', shown, decimals=_gender_places(f))}</div>",
+            f"<div class='scroll'>{p.table('gender_indicators', shown)}</div>",
         ]
     if "gender_groups" in tables:
         parts += [
@@ -551,7 +605,7 @@ def _gender_html(p: Page) -> list[str]:
             "applied to the total, see World and group estimates), population-weighted: parity = women / men. The "
             "share of the population whose by-sex data are observed is given;"
             " published: ITU's figure where bundled.</p>",
-            f"<div class='scroll'>{p.table('gender_groups', decimals=3)}</div>",
+            f"<div class='scroll'>{p.table('gender_groups')}</div>",
         ]
     if "gender_skills" in tables:
         parts += [
@@ -559,7 +613,7 @@ def _gender_html(p: Page) -> list[str]:
             "<p>A separate skills gap, not part of the sub-index: reported per type of skill (see the "
             f"doi_gender framework file). Median parity and {esc(units.plural)} per parity band, newest value per "
             f"{esc(units.noun)}.</p>",
-            p.table("gender_skills", decimals=_gender_places(f)),
+            p.table("gender_skills"),
         ]
     return parts
 
@@ -640,6 +694,12 @@ def _divide_tables(f: Findings) -> dict[str, pd.DataFrame]:
 def _wsis_estimated(f: Findings) -> bool:
     """Whether the WSIS targets are drawn from the world and group estimates (every economy counted)."""
     return f.estimates is not None and not f.estimates.wsis.empty
+
+
+def _divide_places(f: Findings) -> dict[str, Places]:
+    """Every divide and WSIS table at :data:`DIVIDE_PLACES`."""
+    names = ("divide_inequality", "divide_groups", "divide_theil", "divide_convergence", "divide_urban_rural")
+    return dict.fromkeys((*names, "wsis_targets"), DIVIDE_PLACES)
 
 
 def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure]]:
@@ -743,14 +803,18 @@ def _divide_html(p: Page) -> list[str]:
             frame = frame.assign(target=frame["target"].map(names).fillna(frame["target"]))
         if "series" in frame.columns and name == "divide_urban_rural":
             frame = frame.drop(columns=["series"])
-        parts.append(f"<div class='scroll'>{p.table(name, frame, decimals=DIVIDE_PLACES)}</div>")
+        parts.append(f"<div class='scroll'>{p.table(name, frame)}</div>")
     return parts
 
 
-#: Published precision of the divide tables: percentages at one decimal (ITU), parity at two, measures at three.
+#: Published precision of the divide tables: percentages at one decimal (ITU; shares of the population printed as
+#: percentages), parity at two, measures at three.
 DIVIDE_PLACES = {
     "*": 3,
     "value": 1,
+    "low": 1,
+    "high": 1,
+    **SHARE_PLACES,
     "target_value": 0,
     "distance": 1,
     "rural": 1,
@@ -847,7 +911,9 @@ def _quality_html(page: Page) -> list[str]:
 
 SECTIONS: list[Section] = [
     Section("key", "Key findings", _key_html),
-    Section("ranking", "Ranking", _ranking_html, tables=_ranking_tables, charts=_ranking_charts),
+    Section(
+        "ranking", "Ranking", _ranking_html, tables=_ranking_tables, charts=_ranking_charts, places=_ranking_places
+    ),
     Section("charts", "Charts", _charts_html, needs=_map_needs, tables=_chart_tables, charts=_chart_jobs),
     Section(
         "averages",
@@ -866,6 +932,7 @@ SECTIONS: list[Section] = [
         tables=estimates_section.tables,
         charts=estimates_section.charts_of,
         captions=estimates_section.captions,
+        places=estimates_section.places,
     ),
     Section(
         "gender",
@@ -875,6 +942,7 @@ SECTIONS: list[Section] = [
         tables=_gender_tables,
         charts=_gender_charts,
         captions=_gender_captions,
+        places=_gender_table_places,
     ),
     Section(
         "divide",
@@ -884,6 +952,7 @@ SECTIONS: list[Section] = [
         tables=_divide_tables,
         charts=_divide_charts,
         captions=_divide_captions,
+        places=_divide_places,
     ),
     Section(
         "quality",

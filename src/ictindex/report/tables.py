@@ -3,7 +3,8 @@ rule and the ranking table are computed in :mod:`ictindex.ranking` (re-exported 
 
 Each function returns a tidy DataFrame with stable, machine-readable columns (codes), ready for
 :mod:`ictindex.report.export`; :func:`column_labels` gives the readable headers that the HTML,
-LaTeX and XLSX exports print. Scores keep full precision; exports round them for display.
+LaTeX and XLSX exports print. Scores keep full precision; exports round them for display, and print the
+shares of :data:`SHARE_COLUMNS` as percentages (:func:`shares_as_percent`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ __all__ = [
     "apply_ranking_rule",
     "data_coverage",
     "column_labels",
+    "SHARE_COLUMNS",
+    "SHARE_PLACES",
+    "shares_as_percent",
 ]
 
 
@@ -47,118 +51,158 @@ def report_year(result: IndexResult, year: int | None) -> int:
     return result.report_year(year)
 
 
+#: Readable headers of the report tables' columns (issue 23: no code, no underscore in a header); ``{noun}`` and
+#: ``{plural}`` are the units' words (capitalised). :func:`column_labels` adds the few that depend on the result
+#: or the year (region, previous rank, score change).
+COLUMN_LABELS: dict[str, str] = {
+    "rank": "Rank",
+    "economy": "Code",
+    "name": "{noun}",
+    "previous_rank": "Rank, previous year",
+    "rank_change": "Places gained",
+    "change": "Score change",
+    "economies": "{plural}",
+    "group": "Group",
+    "population_year": "Population year",
+    "population_year_earliest": "Earliest population year",
+    "economies_without_population": "{plural} without population",
+    "economies_in_group": "{plural} in the group",
+    "economies_weighted": "{plural} (population-weighted)",
+    "code": "Code",
+    "reported": "Reported",
+    "imputed": "Imputed",
+    "missing": "Missing",
+    "scored": "Scored",
+    "partly_scored": "Partly scored",
+    "not_scored": "Not scored",
+    "year": "Year",
+    "reason": "Reason",
+    "kind": "Kind",
+    "indicator": "Indicator",
+    "value": "Value",
+    "method": "Method",
+    "from_year": "From year",
+    "sex": "Sex",
+    "dataset": "Dataset",
+    "licence": "Licence",
+    "values_used": "Values used",
+    "data_coverage": "Data coverage (% of indicators reported)",
+    "score": "Score",
+    "node": "Node",
+    "female": "Female",
+    "male": "Male",
+    "total": "Total",
+    "parity": "Parity score",
+    "gap": "Gap",
+    "band": "Parity band",
+    "edi": "Equally-distributed score",
+    "shares": "Population shares",
+    "item": "Item",
+    "parent": "Parent",
+    "level": "Level",
+    "weight": "Weight in parent",
+    "effective_weight": "Weight in index",
+    "unit": "Unit",
+    "direction": "Direction",
+    "normalisation": "Normalisation / aggregation",
+    "goalposts": "Goalposts",
+    "sources": "Source series",
+    "sex_disaggregable": "By sex",
+    "citation": "Citation",
+    "note": "Note",
+    # issue 23: every header readable (no code, no underscore)
+    "itu_region": "ITU region",
+    "income": "Income group",
+    "movement": "Rank change",
+    "flag": "Flags",
+    "indicators_present": "Indicators with data",
+    "data_years": "Years observed",
+    "data_year": "Year observed",
+    "median_parity": "Median parity score",
+    "women_behind": "Women behind",
+    "men_behind": "Men behind",
+    "skill": "Skill",
+    "series": "Series",
+    "population_share": "Population covered (%)",
+    "reported_share": "Population reporting (%)",
+    "missing_share": "Missing (%)",
+    "target": "Target",
+    "target_value": "Target (%)",
+    "distance": "Distance to target (points)",
+    "reached_year": "Year reached or projected",
+    "reached": "Status",
+    "weighted_mean": "Population-weighted mean",
+    "simple_mean": "Simple mean",
+    "grouping": "Grouping",
+    "meets_coverage": "Meets coverage",
+    "marker": "Flag",
+    "meaning": "Meaning",
+}
+
+#: Short forms of the qualifiers of a node's column ("DOI (population-weighted)" -> "... (pop.-weighted)").
+_QUALIFIERS = {"population-weighted": "pop.-weighted", "simple mean": "simple"}
+
+
 def column_labels(result: IndexResult, columns: Iterable[str], year: int | None = None) -> dict[str, str]:
     """Readable headers for report-table columns: node and indicator codes become their names
     ("DOI (simple mean)" -> "Digital Opportunity Index (simple mean)"), other codes plain words."""
-    fw = result.framework
-    names = {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
-    noun, plural = result.units.noun.capitalize(), result.units.plural.capitalize()
-    fixed = {
-        "rank": "Rank",
-        "economy": "Code",
-        "name": noun,
-        "previous_rank": "Rank, previous year",
-        "rank_change": "Places gained",
-        "change": "Score change",
-        "economies": plural,
-        "group": "Group",
-        "population_year": "Population year",
-        "population_year_earliest": "Earliest population year",
-        "economies_without_population": f"{plural} without population",
-        "economies_in_group": f"{plural} in the group",
-        "economies_weighted": f"{plural} (population-weighted)",
-        "code": "Code",
-        "reported": "Reported",
-        "imputed": "Imputed",
-        "missing": "Missing",
-        "scored": "Scored",
-        "partly_scored": "Partly scored",
-        "not_scored": "Not scored",
-        "year": "Year",
-        "reason": "Reason",
-        "kind": "Kind",
-        "indicator": "Indicator",
-        "value": "Value",
-        "method": "Method",
-        "from_year": "From year",
-        "sex": "Sex",
-        "dataset": "Dataset",
-        "licence": "Licence",
-        "values_used": "Values used",
-        "data_coverage": "Data coverage (% of indicators reported)",
-        "score": "Score",
-        "node": "Node",
-        "female": "Female",
-        "male": "Male",
-        "total": "Total",
-        "parity": "Parity score",
-        "gap": "Gap",
-        "band": "Parity band",
-        "edi": "Equally-distributed score",
-        "shares": "Population shares",
-        "item": "Item",
-        "parent": "Parent",
-        "level": "Level",
-        "weight": "Weight in parent",
-        "effective_weight": "Weight in index",
-        "unit": "Unit",
-        "direction": "Direction",
-        "normalisation": "Normalisation / aggregation",
-        "goalposts": "Goalposts",
-        "sources": "Source series",
-        "sex_disaggregable": "By sex",
-        "citation": "Citation",
-        "note": "Note",
-        # issue 23: every header readable (no code, no underscore)
-        "itu_region": "ITU region",
-        "region": "UN SDG region" if result.units.resolves_names else "Region",
-        "income": "Income group",
-        "movement": "Rank change",
-        "flag": "Flags",
-        "indicators_present": "Indicators with data",
-        "data_years": "Years observed",
-        "data_year": "Year observed",
-        "median_parity": "Median parity score",
-        "women_behind": "Women behind",
-        "men_behind": "Men behind",
-        "skill": "Skill",
-        "series": "Series",
-        "population_share": "Population covered (share)",
-        "reported_share": "Population reporting (share)",
-        "target": "Target",
-        "target_value": "Target (%)",
-        "distance": "Distance to target (points)",
-        "reached_year": "Year reached or projected",
-        "reached": "Status",
-        "weighted_mean": "Population-weighted mean",
-        "simple_mean": "Simple mean",
-        "grouping": "Grouping",
-        "meets_coverage": "Meets coverage",
-        "marker": "Flag",
-        "meaning": "Meaning",
-    }
+    columns = list(columns)
+    fixed = _fixed_labels(result, year, of_units="economy" in columns)
+    names = _node_names(result)
+    return {column: fixed.get(str(column)) or _code_label(str(column), names) for column in columns}
+
+
+def _fixed_labels(result: IndexResult, year: int | None, *, of_units: bool) -> dict[str, str]:
+    """:data:`COLUMN_LABELS` in the units' words, with the headers that depend on the result and the year."""
+    units = result.units
+    words = {"noun": units.noun.capitalize(), "plural": units.plural.capitalize()}
+    fixed = {column: label.format(**words) for column, label in COLUMN_LABELS.items()}
+    fixed["region"] = "UN SDG region" if units.resolves_names else "Region"
     if year is not None:
         fixed["previous_rank"] = f"Rank {year - 1} (ranked both years)"
         fixed["change"] = f"Score change since {year - 1}"
-    columns = list(columns)
-    if "economy" not in columns:  # a table of indicators, nodes or series: "name" is theirs
+    if not of_units:  # a table of indicators, nodes or series: "name" is theirs
         fixed["name"] = "Name"
-    out = {}
-    for column in columns:
-        text = str(column)
-        match = re.fullmatch(r"(.+?) \((.+)\)", text)
-        if text in fixed:
-            out[column] = fixed[text]
-        elif text in names:
-            out[column] = names[text]
-        elif match and match.group(1) in names:
-            qualifier = {"population-weighted": "pop.-weighted", "simple mean": "simple"}.get(
-                match.group(2), match.group(2)
-            )
-            out[column] = f"{names[match.group(1)]} ({qualifier})"
-        else:
-            out[column] = text.replace("_", " ").capitalize()
-    return out
+    return fixed
+
+
+def _node_names(result: IndexResult) -> dict[str, str]:
+    """Code -> name of every node and indicator of the result's framework."""
+    fw = result.framework
+    return {n.code: n.name for n in fw.nodes} | {i.code: i.name for i in fw.indicators}
+
+
+def _code_label(text: str, names: dict[str, str]) -> str:
+    """The header of a column that is a node or indicator code, alone or qualified ("DOI (simple mean)"), or
+    else the column's own words."""
+    if text in names:
+        return names[text]
+    match = re.fullmatch(r"(.+?) \((.+)\)", text)
+    if match and match.group(1) in names:
+        return f"{names[match.group(1)]} ({_QUALIFIERS.get(match.group(2), match.group(2))})"
+    return text.replace("_", " ").capitalize()
+
+
+#: Columns of the report tables that hold a share (0-1): of the population covered or reporting (divide, WSIS
+#: targets), of the units without a value (data quality). The HTML, LaTeX and XLSX print them as percentages
+#: (:func:`shares_as_percent`) at :data:`SHARE_PLACES` (one decimal, as the report's other percentages);
+#: the CSV keeps the share at full precision, as it keeps every score.
+SHARE_COLUMNS = ("population_share", "reported_share", "missing_share")
+#: Decimal places of the shares printed as percentages (for :func:`ictindex.report.export.to_html` and the others).
+SHARE_PLACES = dict.fromkeys(SHARE_COLUMNS, 1)
+
+
+def shares_as_percent(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as the report prints it: each column of :data:`SHARE_COLUMNS` times 100 (a percentage).
+
+    >>> shares_as_percent(pd.DataFrame({"group": ["World"], "population_share": [0.25]}))
+       group  population_share
+    0  World              25.0
+    """
+    shares = [c for c in SHARE_COLUMNS if c in table.columns]
+    if not shares:
+        return table
+    return table.assign(**{c: table[c].astype("float64") * 100 for c in shares})
 
 
 def averages_table(
