@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from ictindex import IctIndexWarning, build_index, datasets
 from ictindex.cli import app
-from ictindex.findings import compute_findings, key_findings, reporting_breaks
+from ictindex.findings import compute_findings, key_findings, reporting_breaks, source_breaks
 from ictindex.framework import available_frameworks, load_framework
 from ictindex.ranking import RankingRule, choose_year, data_coverage, default_rule, ranking_table
 from ictindex.report import write_report
@@ -179,6 +179,44 @@ def test_reporting_breaks_mark_a_change_of_who_reports():
     breaks = reporting_breaks(table)
     assert breaks["year"].tolist() == [2022]
     assert breaks["change"].iloc[0] == pytest.approx(0.14)
+
+
+def test_a_change_of_source_is_a_series_break_on_the_group_line():
+    """Internet use of the bundled panel: the WDI series (first in the target's list) stops and ITU's i99H takes over
+    for a fifth of the world's population in 2021-2022; those years are breaks of source on the world's line, marked
+    with a diamond, and a target of one series never changes source."""
+    import matplotlib.pyplot as plt
+
+    from ictindex.divide import wsis_targets
+    from ictindex.report.divide_charts import SOURCE_BREAK_LABEL, target_progress_chart
+
+    panel = pd.DataFrame(
+        {
+            "economy": ["A"] * 4 + ["B"] * 4,
+            "year": [2020, 2021, 2022, 2023] * 2,
+            "indicator": ["IT.NET.USER.ZS", "IT.NET.USER.ZS", "i99H", "i99H"] + ["i99H"] * 4,
+            "sex": "total",
+            "value": [40.0, 42.0, 60.0, 61.0, 30.0, 31.0, 32.0, 33.0],
+        }
+    )
+    groups = pd.DataFrame({"income": ["High income", "Low income"]}, index=pd.Index(["A", "B"], name="economy"))
+    population = pd.DataFrame({"economy": ["A", "B"], "population": [3.0, 1.0]})
+    table = wsis_targets(panel, by="world", groups=groups, population=population)
+    world = table[table["target"] == "internet_users"].set_index("year")["series_changed_share"]
+    assert world.loc[2021] == 0.0 and world.loc[2022] == pytest.approx(0.75) and world.loc[2023] == 0.0
+    found = source_breaks(table)
+    assert found[["target", "year"]].values.tolist() == [["internet_users", 2022]]
+
+    bundled = wsis_targets(by="world")
+    assert not source_breaks(bundled[bundled["target"] == "mobile_3g"]).size  # one series: no change of source
+    assert source_breaks(bundled[bundled["target"] == "internet_users"])["year"].tolist() == [2021, 2022]
+
+    fig = target_progress_chart(table, target="internet_users", grouping="world", source_breaks=found)
+    ax = fig.axes[0]
+    diamonds = [c for c in ax.collections if c.get_offsets().size and c.get_paths()[0].vertices.shape[0] == 5]
+    assert [tuple(d.get_offsets()[0]) for d in diamonds] == [(2022.0, pytest.approx(53.0))]  # (3 x 60 + 1 x 32) / 4
+    assert SOURCE_BREAK_LABEL in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
 
 
 # -- every year, every framework ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,9 @@ def wsis_targets(
     economies, target_value, distance`` (target - value, in percentage points; <= 0 once reached),
     ``meets_coverage`` (population_share >= ``min_population_share``), ``reached_year``, ``reached``
     (observed, projected, or why neither; only years that meet coverage count), ``trend`` (and its
-    ``trend_r``, ``trend_t0``). A year is
+    ``trend_r``, ``trend_t0``), ``population_year`` and ``series_changed_share`` (of the population of the group's
+    economies with a value that year and the year before, the share whose value came from another of the target's
+    series than the year before: a change of source, a series break). A year is
     projected only when the target is not reached yet, from a logistic curve with ceiling 100 % fitted to
     the last ``trend_years`` years that meet coverage (:data:`TREND`; the current trend, not the early
     years): the first whole year at or after the curve reaches the target.
@@ -158,7 +161,8 @@ def wsis_targets(
         if values is None:
             continue
         pop = member_population(population, groups, values)
-        table = group_aggregates(values.assign(code=target.code), groupings, pop)
+        table = group_aggregates(values.drop(columns="series").assign(code=target.code), groupings, pop)
+        table = _with_series_changes(table, values, target, groupings, pop)
         table = _with_distance(table, target, min_population_share, trend_years)
         # the year reached is found on every year; only then are the rows limited to ``years``
         frames.append(table if years is None else table[table["year"].isin([int(y) for y in years])])
@@ -190,18 +194,20 @@ WSIS_COLUMNS = [
     "trend_r",
     "trend_t0",
     "population_year",
+    "series_changed_share",
 ]
 
 
 def _target_values(total: pd.DataFrame, target: WsisTarget, max_gap: int) -> pd.DataFrame | None:
-    """``economy, year, value, reported`` of one target: the first of its series present, a missing year filled
-    with the latest earlier value at most ``max_gap`` years old; ``None`` when no series of it is there."""
+    """``economy, year, value, reported, series`` of one target: the first of its series present, a missing year
+    filled with the latest earlier value at most ``max_gap`` years old (``series``: the series the value came from,
+    carried with it); ``None`` when no series of it is there."""
     rows = total[total["indicator"].isin(target.series)]
     if rows.empty:
         return None
     rank = rows["indicator"].map({code: i for i, code in enumerate(target.series)})
     rows = rows.assign(_rank=rank).sort_values("_rank").drop_duplicates(["economy", "year"])
-    wide = rows.set_index(["economy", "year"])["value"]
+    wide = rows.set_index(["economy", "year"])[["value", "_rank"]].astype("float64")
     grid = pd.MultiIndex.from_product(
         [
             wide.index.get_level_values("economy").unique(),
@@ -209,10 +215,36 @@ def _target_values(total: pd.DataFrame, target: WsisTarget, max_gap: int) -> pd.
         ],
         names=["economy", "year"],
     )
-    filled, _ = impute(wide.to_frame("value").reindex(grid), "latest", max_gap=max_gap)
+    filled, _ = impute(wide.reindex(grid), "latest", max_gap=max_gap)
     values = filled.dropna().reset_index()
     values["reported"] = values.set_index(["economy", "year"]).index.isin(wide.index)
+    values["series"] = np.asarray(target.series, dtype=object)[values.pop("_rank").to_numpy(dtype="int64")]
     return None if values.empty else values
+
+
+def _series_changes(values: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``values`` (:func:`_target_values`) whose economy had a value the year before, ``value`` 1 where
+    that value came from another series (a change of source: a break, not progress) and 0 where from the same."""
+    ordered = values.sort_values(["economy", "year"])
+    same_economy = ordered["economy"].eq(ordered["economy"].shift())
+    follows = same_economy & ordered["year"].eq(ordered["year"].shift() + 1)
+    changed = ordered["series"].ne(ordered["series"].shift())
+    return ordered[follows].assign(value=changed[follows].astype("float64"), reported=True)
+
+
+def _with_series_changes(
+    table: pd.DataFrame, values: pd.DataFrame, target: WsisTarget, groupings: Any, pop: Any
+) -> pd.DataFrame:
+    """``table`` with ``series_changed_share``: the share of the population of the group's economies with a value
+    that year and the year before whose value came from another series than the year before (0 for a target of one
+    series; missing where no economy of the group had a value the year before)."""
+    changes = _series_changes(values)
+    if changes.empty:
+        return table.assign(series_changed_share=np.nan)
+    shares = group_aggregates(changes.assign(code=target.code), groupings, pop)
+    key = ["grouping", "group", "year"]
+    found = shares.set_index(key)["weighted_mean"].rename("series_changed_share")
+    return table.join(found, on=key)
 
 
 def _with_distance(

@@ -12,8 +12,9 @@ in :attr:`Findings.omitted` with the reason, which the report prints in its note
 
 One module per part: ``compute`` (:class:`Findings`, the groupings shown and :func:`compute_findings`, which
 composes the parts), ``sources`` (the series and licences used, the charts' source lines), ``gender``
-(:class:`GenderFindings`), ``divide`` (:class:`DivideFindings`, :func:`reporting_breaks`), ``estimates``
-(:class:`EstimateFindings`) and ``sentences`` (:func:`key_findings`). Every name is imported from here.
+(:class:`GenderFindings`), ``divide`` (:class:`DivideFindings`, :func:`reporting_breaks`,
+:func:`source_breaks`), ``estimates`` (:class:`EstimateFindings`) and ``sentences`` (:func:`key_findings`). Every
+name is imported from here.
 
 >>> import pandas as pd, ictindex
 >>> panel = pd.DataFrame({"economy": ["P1", "P2", "P3"] * 2, "year": 2023,
@@ -40,6 +41,7 @@ from ictindex.findings.divide import (  # noqa: F401 - BREAK_SHARE, DIVIDE_YEARS
     DivideFindings,
     divide_findings,
     reporting_breaks,
+    source_breaks,
 )
 from ictindex.findings.estimates import (  # noqa: F401 - the two constants: names of the former module
     ESTIMATE_GROUPINGS,
@@ -61,6 +63,7 @@ __all__ = [
     "report_groupings",
     "key_findings",
     "reporting_breaks",
+    "source_breaks",
     "is_itu_framework",
     "sources_used",
     "source_line",

@@ -42,6 +42,8 @@ class DivideFindings:
     trends: pd.DataFrame | None = None
     #: series breaks of the WSIS series (:func:`reporting_breaks`): a group's reporting population changed
     breaks: pd.DataFrame | None = None
+    #: series breaks of the WSIS series (:func:`source_breaks`): a group's values came from another series
+    source_breaks: pd.DataFrame | None = None
     target_groupings: tuple[str, ...] = ("world",)
     notes: list[str] = field(default_factory=list)
 
@@ -96,6 +98,7 @@ def _wsis(
     yield "targets", table
     yield "trends", divide.wsis_trend_points(table)
     yield "breaks", reporting_breaks(table[table["year"] <= year])
+    yield "source_breaks", source_breaks(table[table["year"] <= year])
 
 
 def _attempt(what: str, parts: Parts, found: dict[str, object], notes: list[str]) -> None:
@@ -153,6 +156,20 @@ def divide_findings(
 
 #: A change of more than this share of a group's population reporting, from one year to the next, is a break.
 BREAK_SHARE = 0.05
+
+
+def source_breaks(table: pd.DataFrame, threshold: float = BREAK_SHARE) -> pd.DataFrame:
+    """Series breaks of group means over time where the values changed source: the years in which economies whose
+    value came from another of the target's series than the year before hold more than ``threshold`` (5 % by
+    default) of the population of the group's economies with a value (``series_changed_share`` of
+    :func:`ictindex.divide.wsis_targets`). One row per break: ``target``, ``grouping``, ``group``, ``year``,
+    ``series_changed_share``. Years that do not meet coverage (not drawn) are skipped."""
+    columns = ["target", "grouping", "group", "year", "series_changed_share"]
+    if "series_changed_share" not in table:
+        return pd.DataFrame(columns=columns)
+    rows = table[table["meets_coverage"].astype(bool)] if "meets_coverage" in table else table
+    found = rows[rows["series_changed_share"].fillna(0.0) > threshold]
+    return found.sort_values(columns[:4])[columns].reset_index(drop=True)
 
 
 def reporting_breaks(table: pd.DataFrame, threshold: float = BREAK_SHARE) -> pd.DataFrame:

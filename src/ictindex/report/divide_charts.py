@@ -228,6 +228,7 @@ def target_progress_chart(
     ax: Axes | None = None,
     source: str = ITU_SOURCE,
     breaks: pd.DataFrame | None = None,
+    source_breaks: pd.DataFrame | None = None,
     **kwargs: Any,
 ) -> Figure:
     """Progress towards one WSIS target (a :func:`ictindex.divide.wsis_targets` table, or the same columns from
@@ -237,7 +238,10 @@ def target_progress_chart(
     ``breaks`` (:func:`ictindex.findings.reporting_breaks`) are marked on the lines: an open circle where the
     share of the group's population reporting changed by more than a few points (a series break, not progress),
     with the change written beside it on the world's line (the groups' breaks are circles only, to keep the
-    lines readable). The legend sits under the axes, off the data."""
+    lines readable). ``source_breaks`` (:func:`ictindex.findings.source_breaks`) are marked as open diamonds: a year
+    where economies whose value came from another series than the year before hold more than a few per cent of the
+    group's population with values (a change of source, not progress). The legend sits under the axes, off the
+    data."""
     rows = _target_rows(table, target, grouping)
     first = rows.iloc[0]
     with _axes(ax, 3.2) as (fig, ax):
@@ -259,9 +263,10 @@ def target_progress_chart(
                 line = trends[(trends["target"] == target) & (trends["grouping"] == kind) & (trends["group"] == group)]
                 if not line.empty:
                     ax.plot(line["year"], line["value"], color=colour, linestyle=":", linewidth=1)
-            if breaks is not None and not breaks.empty:
-                cut = breaks[(breaks["target"] == target) & (breaks["grouping"] == kind) & (breaks["group"] == group)]
-                _reporting_breaks(ax, part, cut, colour, world=kind == "world")
+            for marks, draw in ((breaks, _reporting_breaks), (source_breaks, _source_breaks)):
+                if marks is not None and not marks.empty:
+                    cut = marks[(marks["target"] == target) & (marks["grouping"] == kind) & (marks["group"] == group)]
+                    draw(ax, part, cut, colour, world=kind == "world")
         ax.set_ylim(0, 100)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y")
@@ -271,6 +276,8 @@ def target_progress_chart(
             ax.scatter(
                 [], [], s=28, facecolors="white", edgecolors="black", label="series break (reporting population)"
             )
+        if source_breaks is not None and not source_breaks.empty and source_breaks["target"].eq(target).any():
+            ax.scatter([], [], s=30, marker="D", facecolors="white", edgecolors="black", label=SOURCE_BREAK_LABEL)
         legend_below(ax, ncols=2, fontsize=6.5)
         _source(fig, _target_source(source, estimated="imputed_share" in rows.columns))
     return fig
@@ -322,6 +329,35 @@ def _reporting_breaks(ax: Axes, part: pd.DataFrame, cut: pd.DataFrame, colour: s
         )
 
 
+#: The legend entry of a change of source on a group's line.
+SOURCE_BREAK_LABEL = "series break (values from another series)"
+
+
+def _source_breaks(ax: Axes, part: pd.DataFrame, cut: pd.DataFrame, colour: str, *, world: bool) -> None:
+    """Marks the group's changes of source (``cut``, :func:`ictindex.findings.source_breaks`) on its line as open
+    diamonds; on the world's line one note per run of consecutive years gives the largest share of the population
+    whose values came from another series (above and left of the first diamond, off the reporting notes)."""
+    at = part.set_index("year")["value"].reindex(cut["year"])
+    ax.scatter(cut["year"], at, s=30, marker="D", facecolors="white", edgecolors=colour, zorder=4, linewidths=1.2)
+    if not world or cut.empty:
+        return
+    years = cut["year"].astype(int).to_numpy()
+    runs = np.cumsum(np.r_[True, np.diff(years) != 1])
+    for run in np.unique(runs):
+        inside = runs == run
+        first, last = years[inside][0], years[inside][-1]
+        when = f"{first}" if first == last else f"{first}-{str(last)[-2:]}"
+        ax.annotate(
+            f"{when}: {cut['series_changed_share'].to_numpy()[inside].max() * 100:.0f} % from another series",
+            (first, at.to_numpy()[inside][0]),
+            xytext=(-4, 6),
+            textcoords="offset points",
+            ha="right",
+            fontsize=5.5,
+            color=colour,
+        )
+
+
 def _target_source(source: str, *, estimated: bool) -> str:
     """The source line of a WSIS target chart, with what its lines, shading and marks mean."""
     if estimated:  # every economy counted: nothing is left undrawn
@@ -332,7 +368,9 @@ def _target_source(source: str, *, estimated: bool) -> str:
     return (
         f"{source} Years where economies with data hold too little of the group's population are not "
         "drawn. Dotted: logistic trend to the projected year. Open circles: the share of the group's "
-        "population reporting changed by more than 5 points from the year before (a change of who reports)."
+        "population reporting changed by more than 5 points from the year before (a change of who reports). Open "
+        "diamonds: economies holding more than 5 % of the group's population took their value from another series "
+        "than the year before (a change of source)."
     )
 
 

@@ -733,6 +733,7 @@ def _divide_charts(f: Findings, layout: Layout) -> dict[str, Callable[[], Figure
                 grouping=grouping,
                 trends=trends,
                 breaks=None if _wsis_estimated(f) else d.breaks,  # the estimates count every economy: no break
+                source_breaks=None if _wsis_estimated(f) else d.source_breaks,
                 **({} if bundled else {"source": own}),
             )
     return jobs
