@@ -271,7 +271,7 @@ def register_check(
     """Decorator on ``fn(x, context, *, param=default, ...) -> Findings`` (:mod:`ictindex.checks`).
 
     ``default`` is a severity, or ``subject -> severity`` (``off`` where the check does not apply; see
-    :class:`CheckMethod`).
+    :class:`~ictindex.method_table.CheckMethod`).
     Parameters are keyword-only, so a framework file can set them by name.
     """
     if scope not in CHECK_SCOPES:

@@ -730,9 +730,9 @@ def rank_shift_chart(
 
     Lines are coloured by direction (:data:`RANK_COLOURS`: blue rose, vermillion fell, grey dashed
     unchanged; a legend says so); economies not ranked in the first ranking are marked "new". Between two
-    years, the line of a unit with a series that changed source between them (:func:`source_changes`: a method
-    break, not a change of the unit) carries an open diamond halfway, with a legend entry. Both
-    rankings follow ``rule`` when given.
+    years, the line of a unit with a series that changed source between them
+    (:func:`~ictindex.report.charts.source_changes`: a method break, not a change of the unit) carries an open
+    diamond halfway, with a legend entry. Both rankings follow ``rule`` when given.
     ``kwargs`` go to :meth:`~matplotlib.axes.Axes.plot`.
     """
     if other is None:
@@ -817,8 +817,9 @@ def _shift_between_years(
 def marked_source_changes(
     result: IndexResult, years: tuple[int, int], *, top: int = 25, rule: RankingRule | None = None
 ) -> list[str]:
-    """The units whose line :func:`rank_shift_chart` marks between ``years`` (same ``top`` and ``rule``): those
-    shown whose series changed source between the two years (:func:`source_changes`), best ranked first."""
+    """The units whose line :func:`~ictindex.report.charts.rank_shift_chart` marks between ``years`` (same ``top``
+    and ``rule``): those shown whose series changed source between the two years
+    (:func:`~ictindex.report.charts.source_changes`), best ranked first."""
     shift = _shift_between_years(result, years, top, None, rule)
     return [unit for unit in shift.second.index if unit in shift.changed]
 
