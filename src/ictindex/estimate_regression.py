@@ -162,7 +162,7 @@ def _alternating_least_squares(
             g = (y_year - cells.T @ a - (x_year @ beta if xs is not None else 0.0)) / per_year
         if xs is not None:
             beta = solve_beta @ (xty - x_unit.T @ a - x_year.T @ g)
-        if np.max(np.abs(np.concatenate([a, g, beta]) - before), initial=0.0) < 1e-10:
+        if np.abs(np.concatenate([a, g, beta]) - before).max(initial=0.0) < 1e-10:
             break  # converged
     return a, g, beta
 
