@@ -66,6 +66,7 @@ __all__ = [
 METHODS = ("reported", "interpolated", "trend", "regression", "none")
 #: Dampings of the trend tried by :func:`choose_damping` (1 = straight line on the logit scale, 0 = flat).
 DAMPING_GRID = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
+_SPLIT_BLOCK = 65536  # cells :func:`split_total` solves at a time
 
 
 def logit(percent: np.ndarray, epsilon: float = 0.05) -> np.ndarray:
@@ -309,9 +310,23 @@ def split_total(
     >>> round(float(0.5 * a[0] + 0.5 * b[0]), 9), round(float(gap), 9)
     (50.0, -0.5)
     """
-    p = np.clip(np.asarray(total, dtype="float64") / 100.0, 1e-9, 1 - 1e-9)
-    gap = np.asarray(gap, dtype="float64")
-    share = np.asarray(share, dtype="float64")
+    total, gap, share = (np.asarray(v, dtype="float64") for v in (total, gap, share))
+    shape = np.broadcast_shapes(total.shape, gap.shape, share.shape)
+    cells = [np.broadcast_to(v, shape).reshape(-1) for v in (total, gap, share)]
+    a, b = np.empty(cells[0].size), np.empty(cells[0].size)
+    # The steps are cell by cell: blocks of cells small enough to stay in the processor's cache through all the
+    # steps run faster than whole arrays (Monte Carlo draws: millions of cells), with the same results.
+    for start in range(0, a.size, _SPLIT_BLOCK):
+        block = slice(start, start + _SPLIT_BLOCK)
+        a[block], b[block] = _newton_split(*(v[block] for v in cells), iterations)
+    return a.reshape(shape), b.reshape(shape)
+
+
+def _newton_split(
+    total: np.ndarray, gap: np.ndarray, share: np.ndarray, iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`split_total` of cells (1-D arrays of the same length)."""
+    p = np.clip(total / 100.0, 1e-9, 1 - 1e-9)
     x = np.log(p / (1.0 - p)) - share * gap
     with np.errstate(invalid="ignore", over="ignore"):
         for _ in range(iterations):
