@@ -168,14 +168,15 @@ def _alternating_least_squares(
 
 
 def _unit_sums(values: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
-    """Sums of ``values`` (one row per economy) over the economies of each unit: the economies' own rows when each
-    economy is its own unit. (Not a one-hot matrix product: that is a units x economies BLAS call, which OpenBLAS
-    spreads over threads at a cost far above the sums themselves.)"""
+    """Sums of ``values`` (one row per economy) over the economies of each unit, as the one-hot product
+    ``onehot.T @ values``. When each economy is its own unit (two-way fits) that product is the rows themselves,
+    taken as they are: the product is a units x economies BLAS call that OpenBLAS spreads over threads, at a cost
+    far above the sums (C order kept, so that the iterations run the same BLAS kernels: bitwise the same fit)."""
     if n_units == len(unit) and np.array_equal(unit, np.arange(n_units)):
-        return np.array(values, dtype="float64", order="C")  # C order, as the product gave: the same BLAS kernels
-    out = np.zeros((n_units, *values.shape[1:]))
-    np.add.at(out, unit, values)
-    return out
+        return np.array(values, dtype="float64", order="C")
+    onehot = np.zeros((len(unit), n_units))
+    onehot[np.arange(len(unit)), unit] = 1.0
+    return onehot.T @ values
 
 
 def _residual_spread(
