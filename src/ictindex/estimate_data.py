@@ -93,7 +93,7 @@ def _wide(
         rows = panel[(panel["indicator"] == code) & (panel["sex"] == sex) & panel["value"].notna()]
         if rows.empty:
             continue
-        table = rows.pivot_table(index="economy", columns="year", values="value", aggfunc="first")
+        table = rows.groupby(["economy", "year"])["value"].first().unstack()  # pivot_table's "first", faster
         table = table.reindex(index=economies, columns=grid)
         present = table.notna().to_numpy()
         values = np.where(present, table.to_numpy(dtype="float64"), values)
@@ -439,12 +439,18 @@ def _describe_fit(r: dict) -> str:
 
 
 # -- aggregation ----------------------------------------------------------------------------------------------
-def _weighted(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Group means: ``values`` (..., economies, years), ``weights`` (groups, economies, years) -> (..., groups,
-    years)."""
+def _masked(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` with 0 for NaN, and 1.0 where a value is present (else 0.0): the sums :func:`_weighted` takes."""
     ok = ~np.isnan(values)
-    num = np.einsum("...ey,gey->...gy", np.where(ok, values, 0.0), weights)
-    den = np.einsum("...ey,gey->...gy", ok.astype("float64"), weights)
+    return np.where(ok, values, 0.0), ok.astype("float64")
+
+
+def _weighted(values: np.ndarray | tuple[np.ndarray, np.ndarray], weights: np.ndarray) -> np.ndarray:
+    """Group means: ``values`` (..., economies, years), ``weights`` (groups, economies, years) -> (..., groups,
+    years). ``values`` may come :func:`_masked` already (Monte Carlo draws, masked once for every grouping)."""
+    filled, present = _masked(values) if isinstance(values, np.ndarray) else values
+    num = np.einsum("...ey,gey->...gy", filled, weights)
+    den = np.einsum("...ey,gey->...gy", present, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         return num / den
 
@@ -516,9 +522,10 @@ def _rows(
     labels: dict,
 ) -> pd.DataFrame:
     frames = []
+    masked_draws = _masked(draws) if draws is not None else None
     for grouping, (names, weights) in weights_by_grouping.items():
         point = _weighted(values, weights)
-        group_draws = _weighted(draws, weights) if draws is not None else None
+        group_draws = _weighted(masked_draws, weights) if masked_draws is not None else None
         alts = [_weighted(a, weights) for a in alternatives]
         low, high = _interval(point, group_draws, alts, spec.interval.level)
         member = weights > 0

@@ -144,16 +144,14 @@ def _alternating_least_squares(
     """The unit effects ``a``, year effects ``g`` (zero when pooled) and coefficients ``beta`` minimising the squared
     residuals of ``y = a[u] + g[t] + xs @ beta`` over the used cells (``y``, ``xs`` zero elsewhere)."""
     n_units = int(unit.max()) + 1 if len(unit) else 0
-    onehot = np.zeros((len(unit), n_units))
-    onehot[np.arange(len(unit)), unit] = 1.0
     # Every update below needs only sums over the used cells, taken once: per unit and year (cells, y, x), and
     # X'X, X'y; an iteration then costs (units x years) multiply-adds, not passes over the cells.
-    cells = onehot.T @ use.astype("float64")  # (units, years): used cells of each unit in each year
+    cells = _unit_sums(use.astype("float64"), unit, n_units)  # (units, years): used cells of each unit in each year
     per_unit, per_year = np.maximum(cells.sum(axis=1), 1), np.maximum(cells.sum(axis=0), 1)
-    y_unit, y_year = onehot.T @ y.sum(axis=1), y.sum(axis=0)
+    y_unit, y_year = _unit_sums(y.sum(axis=1), unit, n_units), y.sum(axis=0)
     a, g, beta = np.zeros(n_units), np.zeros(y.shape[1]), np.zeros(0 if xs is None else xs.shape[2])
     if xs is not None:
-        x_unit, x_year = onehot.T @ xs.sum(axis=1), xs.sum(axis=0)  # (units, k), (years, k)
+        x_unit, x_year = _unit_sums(xs.sum(axis=1), unit, n_units), xs.sum(axis=0)  # (units, k), (years, k)
         X = xs[use]
         xty = np.einsum("ij,i->j", X, y[use])
         solve_beta = np.linalg.pinv(np.einsum("ij,ik->jk", X, X))  # lstsq(X'X, .)'s minimum-norm solution
@@ -164,9 +162,21 @@ def _alternating_least_squares(
             g = (y_year - cells.T @ a - (x_year @ beta if xs is not None else 0.0)) / per_year
         if xs is not None:
             beta = solve_beta @ (xty - x_unit.T @ a - x_year.T @ g)
-        if np.max(np.abs(np.concatenate([a, g, beta]) - before), initial=0.0) < 1e-10:
+        if np.abs(np.concatenate([a, g, beta]) - before).max(initial=0.0) < 1e-10:
             break  # converged
     return a, g, beta
+
+
+def _unit_sums(values: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
+    """Sums of ``values`` (one row per economy) over the economies of each unit, as the one-hot product
+    ``onehot.T @ values``. When each economy is its own unit (two-way fits) that product is the rows themselves,
+    taken as they are: the product is a units x economies BLAS call that OpenBLAS spreads over threads, at a cost
+    far above the sums (C order kept, so that the iterations run the same BLAS kernels: bitwise the same fit)."""
+    if n_units == len(unit) and np.array_equal(unit, np.arange(n_units)):
+        return np.array(values, dtype="float64", order="C")
+    onehot = np.zeros((len(unit), n_units))
+    onehot[np.arange(len(unit)), unit] = 1.0
+    return onehot.T @ values
 
 
 def _residual_spread(

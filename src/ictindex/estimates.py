@@ -41,7 +41,18 @@ import pandas as pd
 
 from ictindex import estimate_models as em
 from ictindex.errors import MethodError
-from ictindex.estimate_data import _Filled, _Frame, _frame, _impute, _interval, _rows, _weighted, _wide, _years
+from ictindex.estimate_data import (
+    _Filled,
+    _Frame,
+    _frame,
+    _impute,
+    _interval,
+    _masked,
+    _rows,
+    _weighted,
+    _wide,
+    _years,
+)
 from ictindex.estimate_spec import (  # (the spec and the table columns were this module's: still importable here)
     GROUPINGS,
     MEASURES,
@@ -443,10 +454,11 @@ def _parity_rows(
             return y / x if invert else x / y
 
     frames = []
+    masked = [_masked(d) for d in draws] if draws[0] is not None else None  # once for every grouping
     for grouping, (names, weights) in groupings.items():
         wa, wb = a_weights[grouping][1], b_weights[grouping][1]
         value = ratio(_weighted(point[0], wa), _weighted(point[1], wb))
-        sampled = ratio(_weighted(draws[0], wa), _weighted(draws[1], wb)) if draws[0] is not None else None
+        sampled = ratio(_weighted(masked[0], wa), _weighted(masked[1], wb)) if masked is not None else None
         alts = [ratio(_weighted(x, wa), _weighted(y, wb)) for x, y in alt_pairs]
         low, high = _interval(value, sampled, alts, spec.interval.level)
         pop = weights.sum(axis=1)
