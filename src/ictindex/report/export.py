@@ -19,6 +19,7 @@ LaTeX tables are sized for an A4 text block (16 cm: 2.5 cm margins) in ``\\footn
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -311,6 +312,9 @@ _PDFTEX_GUARD = (
 
 def _pdflatex_sets(text: object) -> bool:
     """Whether pdflatex can set every character of ``text`` as :func:`_latex_escape` writes it."""
+    text = str(text)
+    if text.isascii() and text.isprintable():  # " " to "~" only: the common case, without the character test
+        return True
     return all(
         " " <= ch <= "~"
         or ("\u00a0" <= ch <= "\u017f" or "\u2010" <= ch <= "\u204f" or ch in "\u20ac\u2122")
@@ -349,8 +353,8 @@ def _pieces(text: str, breaks: str) -> list[str]:
     return _cleaned(text).replace(_BREAK, " ").split()
 
 
-def _latex_cell(value: object, decimals: int) -> str:
-    text = format_number(value, decimals)
+def _latex_cell(text: str) -> str:
+    """A cell's text (:func:`format_number`) as LaTeX: "--" when empty, escaped, with break points."""
     if text == "":
         return "--"
     # long file names and codes may break after "_" and "/" instead of running into the next column
@@ -369,13 +373,15 @@ def _column_specs(
     first of portrait/footnotesize, portrait/scriptsize, landscape/footnotesize, landscape/scriptsize,
     landscape/tiny in which the table fits is used."""
     kinds = _kinds(table)
+    text_cm = functools.cache(_text_cm)  # cells repeat (numbers, names, flags): each text is measured once
     natural, full, word = {}, {}, {}
     for column, header in zip(table.columns, headers, strict=True):
         cells = [format_number(v, places(decimals, column)) for v in table[column].head(2000).tolist()] or [""]
-        longest_cell = max(_text_cm(c) for c in cells)
+        distinct = list(dict.fromkeys(cells))  # the widest of the distinct cells is the widest of all
+        longest_cell = max(text_cm(c) for c in distinct)
         # a header wraps between words and after hyphens, a file name or code after "_" and "/"
-        header_word = max((_text_cm(w) for w in _pieces(header, "-")), default=0.3)
-        cell_word = max((_text_cm(w) for c in cells for w in _pieces(c, "_/")), default=0.3)
+        header_word = max((text_cm(w) for w in _pieces(header, "-")), default=0.3)
+        cell_word = max((text_cm(w) for c in distinct for w in _pieces(c, "_/")), default=0.3)
         natural[column] = max(longest_cell, header_word, 0.4)
         full[column] = max(longest_cell, header_word)
         word[column] = max(header_word, cell_word, 0.4)
@@ -440,8 +446,12 @@ def to_latex(
     align = "".join(specs)
     header = " & ".join(_latex_escape(h) for h in headers) + " \\\\"
     digits = [places(decimals, c) for c in table.columns]
-    body_values = table.astype("object").to_numpy().tolist()
-    body = [" & ".join(_latex_cell(v, d) for v, d in zip(row, digits, strict=True)) + " \\\\" for row in body_values]
+    cells = [
+        [format_number(v, d) for v, d in zip(row, digits, strict=True)]
+        for row in table.astype("object").to_numpy().tolist()
+    ]
+    latex_cell = functools.cache(_latex_cell)  # cells repeat: each text is escaped once
+    body = [" & ".join(latex_cell(text) for text in row) + " \\\\" for row in cells]
     caption_line = (f"\\caption{{{_latex_escape(caption)}}}" if caption else "") + (
         f"\\label{{{label}}}" if label else ""
     )
@@ -493,12 +503,7 @@ def to_latex(
         ]
     if orientation == "landscape":
         lines = ["\\begin{landscape}", *lines, "\\end{landscape}"]
-    texts = [
-        *headers,
-        caption,
-        note,
-        *(format_number(v, d) for row in body_values for v, d in zip(row, digits, strict=True)),
-    ]
+    texts = dict.fromkeys([*headers, caption, note, *(text for row in cells for text in row)])
     if not all(_pdflatex_sets(t) for t in texts):
         lines = [_PDFTEX_GUARD, *lines]
     return "\n".join(lines)
