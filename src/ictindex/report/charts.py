@@ -893,7 +893,7 @@ def _rank_shift_axes(ax: Axes, shift: _RankShift) -> None:
     ax.set_yticks([])
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(shift.title)
+    ax.set_title(shift.title, wrap=True)  # wrapped at the figure's edge (the labels push the axes right)
 
 
 def _rank_shift_legend(ax: Axes, seen: set[str]) -> None:

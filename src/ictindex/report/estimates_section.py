@@ -193,7 +193,9 @@ def estimates_chart(e: EstimateFindings, *, indicator: str = "internet_use", gro
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y")
         ax.set_ylabel("% of population")
-        ax.set_title(f"{name}: world and {GROUPING_WORDS.get(grouping, grouping)} estimates, every economy counted")
+        ax.set_title(
+            f"{name}: world and {GROUPING_WORDS.get(grouping, grouping)} estimates, every economy counted", wrap=True
+        )
         ax.legend(loc="upper left", fontsize=6.5, ncols=2)
     return fig
 
