@@ -288,24 +288,25 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
         )
     pop = pop.assign(population=figures)
     pop = pop[pop["population"] > 0].sort_values("year", kind="stable")
-    frames = []
-    for year in sorted(set(int(y) for y in years)):
-        latest = pop[pop["year"] <= year].groupby("economy").last()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "economy": latest.index,
-                    "year": year,
-                    "population": latest["population"].to_numpy(dtype="float64"),
-                    "population_year": latest["year"].to_numpy(),
-                }
-            )
-        )
-    if not frames:
+    wanted = sorted(set(int(y) for y in years))
+    if not wanted:
         return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
-    out = pd.concat(frames, ignore_index=True)
+    out = _latest_at_or_before(pop, wanted)
     out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
     return out
+
+
+def _latest_at_or_before(pop: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """``economy, year, population, population_year``: for each of ``years`` (ascending) and each economy with a
+    figure at or before it (in code order), the latest such figure of ``pop`` (sorted by year; of two figures of
+    one year, the later row), by one as-of join instead of one grouping per year."""
+    economies = pop.groupby("economy").size().index  # the codes (and their order) a grouping by economy gives
+    grid = pd.MultiIndex.from_product([pd.Index(years, dtype="int64"), economies], names=["year", "economy"])
+    figures = pop.assign(economy=pop["economy"].astype(economies.dtype), population_year=pop["year"])
+    figures = figures[["economy", "year", "population", "population_year"]]
+    out = pd.merge_asof(grid.to_frame(index=False), figures, on="year", by="economy", direction="backward")
+    out = out.loc[out["population"].notna(), ["economy", "year", "population", "population_year"]]
+    return out.reset_index(drop=True).astype({"population": "float64", "population_year": "int64"})
 
 
 #: Years before this are refused (a two-digit year is a typing slip, not 20 AD): panels, population, divide.
