@@ -111,6 +111,25 @@ def _bundled_itu_regions() -> pd.Series:
     return itu_regions().drop_duplicates("economy").set_index("economy")["itu_region"]
 
 
+@lru_cache(maxsize=1)
+def _bundled_fixed_groups() -> pd.DataFrame:
+    """The columns of :func:`economy_groups` that do not change with the year (``name``, the regions, the income
+    group and its basis, ``itu_region``), built once per process (read-only: callers build new frames from it)."""
+    table = _bundled()
+    return pd.DataFrame(
+        {
+            "name": [report_name(code) for code in table.index],
+            "region": table["region"],
+            "un_region": table["un_region"],
+            "un_sub_region": table["un_sub_region"],
+            "income": table["income_code"].map(_INCOME_LABELS),
+            "income_basis": table["groups_source"].map(_INCOME_BASIS).fillna(table["groups_source"]),
+            "itu_region": _bundled_itu_regions().reindex(table.index).fillna(ITU_REGION_NOT_ASSIGNED),
+        },
+        index=table.index,
+    )
+
+
 def _membership(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """LDC/LLDC/SIDS at the end of ``year``: the nearest snapshot, then the LDC graduations dated in between."""
     snapshot = _SNAPSHOTS[0] if year <= _SNAPSHOTS[0] else _SNAPSHOTS[-1]
@@ -184,20 +203,15 @@ def economy_groups(
     values of the columns it has and adds new ones; ``population_data`` is passed to
     :func:`population`.
     """
-    table = _bundled()
+    table, fixed = _bundled(), _bundled_fixed_groups()
     as_of = year if year is not None else max(_SNAPSHOTS)
     member = _membership(table, as_of)
     out = pd.DataFrame(
         {
-            "name": [report_name(code) for code in table.index],
-            "region": table["region"],
-            "un_region": table["un_region"],
-            "un_sub_region": table["un_sub_region"],
-            "income": table["income_code"].map(_INCOME_LABELS),
-            "income_basis": table["groups_source"].map(_INCOME_BASIS).fillna(table["groups_source"]),
+            **{column: fixed[column] for column in fixed.columns if column != "itu_region"},
             **{kind: member[kind] for kind in _MEMBERSHIP},
             "groups_year": as_of,
-            "itu_region": _bundled_itu_regions().reindex(table.index).fillna(ITU_REGION_NOT_ASSIGNED),
+            "itu_region": fixed["itu_region"],
         },
         index=table.index,
     )
@@ -205,7 +219,8 @@ def economy_groups(
     if year is not None:
         pop = population(year, population_data)
         out = out.join(pop, how="outer")
-        out["name"] = out["name"].fillna(pd.Series({c: report_name(c) for c in out.index}))
+        unnamed = out.index[out["name"].isna()]  # economies with a population but not in the economy table
+        out["name"] = out["name"].fillna(pd.Series({c: report_name(c) for c in unnamed}, dtype=object))
     if groups is not None:
         out = _user_groups(out, groups)
     return out
