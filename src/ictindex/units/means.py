@@ -241,7 +241,8 @@ def member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd
     would count twice in a world total.
     """
     pop = population_by_year(population, values["year"].unique())
-    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
+    counted = pop["economy"].isin(groups.index) | pop["economy"].isin(values["economy"])
+    return pop[counted].reset_index(drop=True)
 
 
 def group_means(
