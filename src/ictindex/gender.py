@@ -275,7 +275,10 @@ def mask_without_sex_data(
             continue
         female.loc[missing, node] = np.nan
         male.loc[missing, node] = np.nan
-        names = lacking[missing].apply(lambda row: ", ".join(row.index[row.to_numpy()]), axis=1)
+        absent = lacking[missing]
+        names = pd.Series(
+            _join_texts([np.where(absent[code], code, "") for code in indicators], ", "), index=absent.index
+        )
         reasons.append(
             pd.DataFrame(
                 {
@@ -401,16 +404,26 @@ def value_years(values: dict[str, pd.DataFrame], logs: pd.DataFrame, framework: 
             carried = carried.set_index(["economy", "year"])["from_year"]
             observed = year_of.where(present)
             observed = observed.where(~observed.index.isin(carried.index), carried.reindex(index))
-            years[sex] = np.array(["" if pd.isna(y) else str(int(y)) for y in observed], dtype=object)
+            whole = observed.fillna(0).to_numpy(dtype="int64").astype(str).astype(object)
+            years[sex] = np.where(observed.isna().to_numpy(), "", whole)
         f, m = years["female"], years["male"]
         text = np.where(
             (f == "") | (m == ""), "", np.where(f == m, code + " " + f, code + " " + f + " (women), " + m + " (men)")
         )
-        parts.append(pd.DataFrame({code: text}, index=index))
+        parts.append(text)
     if not parts:
         return pd.Series(dtype="str")
-    joined = pd.concat(parts, axis=1)
-    return joined.apply(lambda row: "; ".join(t for t in row if t), axis=1).rename("data_years")
+    return pd.Series(_join_texts(parts, "; "), index=index, name="data_years")
+
+
+def _join_texts(columns: list[np.ndarray], sep: str) -> np.ndarray:
+    """Row by row, the non-empty texts of ``columns`` joined by ``sep`` (``sep.join(t for t in row if t)``),
+    computed a column at a time (a by-sex build has thousands of rows)."""
+    out = np.asarray(columns[0], dtype=object)
+    for column in columns[1:]:
+        text = np.asarray(column, dtype=object)
+        out = np.where(out == "", text, np.where(text == "", out, out + sep + text))
+    return out
 
 
 def latest_parity(indicator_table: pd.DataFrame, year: int, max_gap: int = 3) -> pd.DataFrame:

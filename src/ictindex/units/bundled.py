@@ -111,6 +111,25 @@ def _bundled_itu_regions() -> pd.Series:
     return itu_regions().drop_duplicates("economy").set_index("economy")["itu_region"]
 
 
+@lru_cache(maxsize=1)
+def _bundled_fixed_groups() -> pd.DataFrame:
+    """The columns of :func:`economy_groups` that do not change with the year (``name``, the regions, the income
+    group and its basis, ``itu_region``), built once per process (read-only: callers build new frames from it)."""
+    table = _bundled()
+    return pd.DataFrame(
+        {
+            "name": [report_name(code) for code in table.index],
+            "region": table["region"],
+            "un_region": table["un_region"],
+            "un_sub_region": table["un_sub_region"],
+            "income": table["income_code"].map(_INCOME_LABELS),
+            "income_basis": table["groups_source"].map(_INCOME_BASIS).fillna(table["groups_source"]),
+            "itu_region": _bundled_itu_regions().reindex(table.index).fillna(ITU_REGION_NOT_ASSIGNED),
+        },
+        index=table.index,
+    )
+
+
 def _membership(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """LDC/LLDC/SIDS at the end of ``year``: the nearest snapshot, then the LDC graduations dated in between."""
     snapshot = _SNAPSHOTS[0] if year <= _SNAPSHOTS[0] else _SNAPSHOTS[-1]
@@ -184,20 +203,15 @@ def economy_groups(
     values of the columns it has and adds new ones; ``population_data`` is passed to
     :func:`population`.
     """
-    table = _bundled()
+    table, fixed = _bundled(), _bundled_fixed_groups()
     as_of = year if year is not None else max(_SNAPSHOTS)
     member = _membership(table, as_of)
     out = pd.DataFrame(
         {
-            "name": [report_name(code) for code in table.index],
-            "region": table["region"],
-            "un_region": table["un_region"],
-            "un_sub_region": table["un_sub_region"],
-            "income": table["income_code"].map(_INCOME_LABELS),
-            "income_basis": table["groups_source"].map(_INCOME_BASIS).fillna(table["groups_source"]),
+            **{column: fixed[column] for column in fixed.columns if column != "itu_region"},
             **{kind: member[kind] for kind in _MEMBERSHIP},
             "groups_year": as_of,
-            "itu_region": _bundled_itu_regions().reindex(table.index).fillna(ITU_REGION_NOT_ASSIGNED),
+            "itu_region": fixed["itu_region"],
         },
         index=table.index,
     )
@@ -205,7 +219,8 @@ def economy_groups(
     if year is not None:
         pop = population(year, population_data)
         out = out.join(pop, how="outer")
-        out["name"] = out["name"].fillna(pd.Series({c: report_name(c) for c in out.index}))
+        unnamed = out.index[out["name"].isna()]  # economies with a population but not in the economy table
+        out["name"] = out["name"].fillna(pd.Series({c: report_name(c) for c in unnamed}, dtype=object))
     if groups is not None:
         out = _user_groups(out, groups)
     return out
@@ -288,24 +303,25 @@ def population_by_year(population: pd.DataFrame, years: Sequence[int]) -> pd.Dat
         )
     pop = pop.assign(population=figures)
     pop = pop[pop["population"] > 0].sort_values("year", kind="stable")
-    frames = []
-    for year in sorted(set(int(y) for y in years)):
-        latest = pop[pop["year"] <= year].groupby("economy").last()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "economy": latest.index,
-                    "year": year,
-                    "population": latest["population"].to_numpy(dtype="float64"),
-                    "population_year": latest["year"].to_numpy(),
-                }
-            )
-        )
-    if not frames:
+    wanted = sorted(set(int(y) for y in years))
+    if not wanted:
         return pd.DataFrame(columns=["economy", "year", "population", "population_year"])
-    out = pd.concat(frames, ignore_index=True)
+    out = _latest_at_or_before(pop, wanted)
     out["population_year"] = out["population_year"].where(out["population_year"] >= 0).astype("Int64")
     return out
+
+
+def _latest_at_or_before(pop: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """``economy, year, population, population_year``: for each of ``years`` (ascending) and each economy with a
+    figure at or before it (in code order), the latest such figure of ``pop`` (sorted by year; of two figures of
+    one year, the later row), by one as-of join instead of one grouping per year."""
+    economies = pop.groupby("economy").size().index  # the codes (and their order) a grouping by economy gives
+    grid = pd.MultiIndex.from_product([pd.Index(years, dtype="int64"), economies], names=["year", "economy"])
+    figures = pop.assign(economy=pop["economy"].astype(economies.dtype), population_year=pop["year"])
+    figures = figures[["economy", "year", "population", "population_year"]]
+    out = pd.merge_asof(grid.to_frame(index=False), figures, on="year", by="economy", direction="backward")
+    out = out.loc[out["population"].notna(), ["economy", "year", "population", "population_year"]]
+    return out.reset_index(drop=True).astype({"population": "float64", "population_year": "int64"})
 
 
 #: Years before this are refused (a two-digit year is a typing slip, not 20 AD): panels, population, divide.

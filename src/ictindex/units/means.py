@@ -148,11 +148,11 @@ def _scaled(values: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     joined = values.merge(pop, on=["economy", "year"], how="left")
     if "reported" not in joined.columns:
         joined["reported"] = True
-    joined["has_pop"] = joined["population"].notna()
+    joined["no_pop"] = joined["population"].isna()
     joined["weight"] = joined["population"].fillna(0.0)
     # means of values and weights scaled by their largest magnitude (per code; overall), so that values and
     # population near the floating-point limit do not overflow a sum: the mean of finite values is finite
-    scale = joined.groupby("code")["value"].transform(lambda v: v.abs().max())
+    scale = joined["value"].abs().groupby(joined["code"]).transform("max")
     joined["scale"] = scale.where(scale > 0, 1.0).fillna(1.0)
     top = float(joined["weight"].max()) if len(joined) else 0.0
     joined["scaled"] = joined["value"] / joined["scale"]
@@ -174,7 +174,7 @@ def _grouping_aggregates(joined: pd.DataFrame, pop: pd.DataFrame, grouping: str,
     keys = ["group", "year", "code"]
     stats = data.groupby(keys, sort=True).agg(
         economies=("value", "size"),
-        economies_without_population=("has_pop", lambda s: int((~s).sum())),
+        economies_without_population=("no_pop", "sum"),
         simple_mean=("scaled", "mean"),
         scale=("scale", "first"),
         weighted_sum=("weighted", "sum"),
@@ -241,7 +241,8 @@ def member_population(population: pd.DataFrame, groups: pd.DataFrame, values: pd
     would count twice in a world total.
     """
     pop = population_by_year(population, values["year"].unique())
-    return pop[pop["economy"].isin(set(groups.index) | set(values["economy"]))].reset_index(drop=True)
+    counted = pop["economy"].isin(groups.index) | pop["economy"].isin(values["economy"])
+    return pop[counted].reset_index(drop=True)
 
 
 def group_means(
