@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ def convergence(
     * sigma-convergence: :func:`inequality` per year on that panel (sd, cv, Gini, Theil ...); dispersion
       falling over time is sigma-convergence.
     * beta-convergence (Barro and Sala-i-Martin 1992): the annual log growth
-      ``g_i = ln(x_iT / x_i0) / T`` regressed on ``ln x_i0`` by OLS (the formulas of :func:`scipy.stats.linregress`).
+      ``g_i = ln(x_iT / x_i0) / T`` regressed on ``ln x_i0`` by OLS (:func:`scipy.stats.linregress`).
       A negative slope ``beta`` means laggards grow faster. Reported: slope, its ``1 - alpha`` confidence
       interval (Student t, n - 2 d.f.), p-value, R², the implied speed ``b = -ln(1 + beta T) / T`` and
       half-life ``ln 2 / b`` in years. Economies with a zero value at either end have no log growth and
@@ -89,53 +89,11 @@ def _balanced(values: pd.DataFrame, span: list, plural: str) -> tuple[list, pd.D
     return balanced, left_out
 
 
-class _OlsFit(NamedTuple):
-    """The OLS fit of :func:`_ols`."""
-
-    slope: float
-    intercept: float
-    rvalue: float
-    pvalue: float
-    stderr: float
-
-
-def _ols(x: np.ndarray, y: np.ndarray) -> _OlsFit:
-    """OLS of ``y`` on ``x`` (at least three points, ``x`` not constant): slope ``b = s_xy / s_xx``, intercept,
-    correlation ``r``, standard error of the slope ``sqrt((1 - r^2) s_yy / s_xx / (n - 2))`` and the two-sided
-    p-value of ``t = r sqrt((n - 2) / (1 - r^2))`` on Student's t with ``n - 2`` d.f.
-
-    The operations of :func:`scipy.stats.linregress` (SciPy 1.17), so the numbers are the same; written out
-    because importing :mod:`scipy.stats` for one regression costs half a second of a report.
-
-    >>> fit = _ols(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 4.1, 5.9, 8.0]))
-    >>> round(float(fit.slope), 2), round(float(fit.intercept), 2), bool(fit.pvalue < 0.001)
-    (1.98, 0.05, True)
-    """
-    from scipy import special  # imported where used (issue 25: a light `import ictindex`)
-
-    tiny = 1.0e-20  # keeps t finite at r = +-1
-    ssxm, ssxym, _, ssym = np.cov(x, y, bias=1).flat
-    if ssxm == 0.0 or ssym == 0.0:  # every x or every y the same: no correlation defined
-        r = np.asarray(np.nan if ssxym == 0 else 0.0)[()]
-    else:
-        r = min(max(ssxym / np.sqrt(ssxm * ssym), -1.0), 1.0)
-    slope = ssxym / ssxm
-    df = len(x) - 2
-    t = r * np.sqrt(df / ((1.0 - r + tiny) * (1.0 + r + tiny)))
-    return _OlsFit(
-        slope=slope,
-        intercept=np.mean(y, None) - slope * np.mean(x, None),
-        rvalue=r,
-        pvalue=2 * special.stdtr(df, -np.abs(t)),
-        stderr=np.sqrt((1 - r**2) * ssym / ssxm / df),
-    )
-
-
 def _beta(
     panel: pd.DataFrame, span: list, n_balanced: int, alpha: float, column: str | None, note: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Beta-convergence on the balanced panel (one row), and the economies left out for a zero value at either end."""
-    from scipy import special  # imported where used (issue 25: a light `import ictindex`)
+    from scipy import stats  # imported where used (issue 25: a light `import ictindex`)
 
     first = panel[panel["year"] == span[0]].set_index("economy")["value"]
     last = panel[panel["year"] == span[-1]].set_index("economy")["value"].reindex(first.index)
@@ -159,8 +117,8 @@ def _beta(
             indicator=column,
             hint="choose another start year",
         )
-    fit = _ols(x0, growth)
-    t = special.stdtrit(len(x0) - 2, 1 - alpha / 2)  # the Student t quantile (scipy.stats.t.ppf)
+    fit = stats.linregress(x0, growth)
+    t = stats.t.ppf(1 - alpha / 2, len(x0) - 2)
     speed = -math.log(1 + fit.slope * horizon) / horizon if 1 + fit.slope * horizon > 0 else np.nan
     beta = pd.DataFrame(
         [
