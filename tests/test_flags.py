@@ -63,3 +63,56 @@ def test_few_indicators_or_mostly_estimates_get_the_warning_marker():
         False,
         False,
     ]
+
+
+def test_a_value_kept_with_a_warning_marks_its_score_and_a_value_set_aside_does_not():
+    """A percentage keyed as a fraction among percentages (0.44 after 42: the jump check warns and the value is
+    kept) marks its unit's score ``W`` in the ranking; a price of 0 (set aside by the zero_price check) does not —
+    the score rests on one indicator fewer, which ``indicators_present`` says."""
+    import warnings
+
+    from ictindex.framework import Framework
+
+    fw = Framework.from_dict(
+        {
+            "code": "districts",
+            "name": "Districts",
+            "index": "DCI",
+            "indicators": [
+                {"code": "internet_users", "name": "Internet users", "unit": "%"},
+                {"code": "mobile_coverage", "name": "4G coverage", "unit": "%"},
+                {
+                    "code": "fbb_price",
+                    "name": "Fixed-broadband price",
+                    "unit": "% of monthly income per capita",
+                    "direction": "lower",
+                    "normalisation": {"method": "goalpost", "lower": 0, "upper": 20},
+                },
+            ],
+            "nodes": [
+                {
+                    "code": "DCI",
+                    "name": "DCI",
+                    "children": [{"code": c} for c in ("internet_users", "mobile_coverage", "fbb_price")],
+                }
+            ],
+        }
+    )
+    rows = [
+        (unit, year, code, value)
+        for i, unit in enumerate(["D1", "D2", "D3", "D4"])
+        for year in (2022, 2023)
+        for code, value in (("internet_users", 30 + 6 * i), ("mobile_coverage", 60 + 5 * i), ("fbb_price", 8 - i))
+    ]
+    panel = pd.DataFrame(rows, columns=["economy", "year", "indicator", "value"]).astype({"value": "float64"})
+    panel.loc[(panel.economy == "D3") & (panel.year == 2023) & (panel.indicator == "internet_users"), "value"] = 0.42
+    panel.loc[(panel.economy == "D2") & (panel.year == 2023) & (panel.indicator == "fbb_price"), "value"] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = build_index(panel, fw, units="any")
+    assert {"jump", "zero_price"} <= set(result.issues["problem"])
+    markers = result.economy_flags.query("year == 2023").set_index("economy")
+    assert markers.loc["D3", "marker"] == "W" and "jump (internet_users)" in markers.loc["D3", "why"]
+    assert markers.loc["D2", "marker"] == "" and markers.loc["D2", "present"] == 2
+    assert markers.loc[["D1", "D4"], "marker"].tolist() == ["", ""]
+    assert ranking_table(result, 2023).set_index("economy").loc["D3", "flag"] == "W"

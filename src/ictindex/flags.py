@@ -10,7 +10,8 @@ score rested on the year's own measurements. This module turns them into flags:
   carried; the marker ``E`` (some estimates), ``C`` (some carried values), ``!`` when the
   economy is scored from fewer than half of its indicators or mostly (more than half) from
   estimates, or the ``thin_data`` check found it scored from too few reported values, and ``M``
-  when the ``missing_category`` check found a node scored without a whole category
+  when the ``missing_category`` check found a node scored without a whole category, ``W`` when a value the
+  score rests on drew a warning of the checks of values and was kept as given
   (:mod:`ictindex.checks`; OECD/JRC Handbook 2008, section 1.6: report the data behind each score).
 
 >>> idx = pd.MultiIndex.from_tuples([("KOR", 2023)], names=["economy", "year"])
@@ -48,6 +49,8 @@ MARKERS = {
     "(not imputed, not estimated) values (thin_data)",
     "M": "a score computed without a whole category or sub-index (missing_category): not comparable with complete "
     "scores",
+    "W": "a value behind the score has a data-quality warning of the checks of values (jump, percent_as_fraction, "
+    "...): kept as given, to be checked",
 }
 
 
@@ -177,7 +180,9 @@ def economy_flags(values: pd.DataFrame, flags: pd.DataFrame, findings: pd.DataFr
     ``!`` when fewer than half of the indicators are present or more than half of the present ones
     are estimates, or ``findings`` (issue rows of the checks of scores) hold a ``thin_data`` row for the
     economy and year; ``M`` for a ``missing_category`` row; ``E``/``C`` when any value is an estimate /
-    carried forward.
+    carried forward; ``W`` when ``findings`` hold a warning naming an indicator whose value for the economy and
+    year is present in ``values`` as given (not carried forward from another year: a value set aside by its
+    check and then imputed is not the value warned about).
     """
     present = values.notna().sum(axis=1)
     total = values.shape[1]
@@ -196,24 +201,57 @@ def economy_flags(values: pd.DataFrame, flags: pd.DataFrame, findings: pd.DataFr
     mostly = table["estimates"] > table["present"] / 2
     thin, thin_why = _found(findings, "thin_data", values.index)
     gap, gap_why = _found(findings, "missing_category", values.index)
+    warned, warned_why = _warned_values(findings, values, flags)
     table["marker"] = (
         np.where(table["estimates"] > 0, "E", "")
         + np.where(table["carried"] > 0, "C", "")
         + np.where(few | mostly | thin, "!", "")
         + np.where(gap, "M", "")
+        + np.where(warned, "W", "")
     )
     why = np.full(len(table), "", dtype=object)  # text only for the rows that need it
-    flagged = np.flatnonzero((few | mostly | thin | gap).to_numpy())
+    flagged = np.flatnonzero((few | mostly | thin | gap).to_numpy() | warned)
     present_, estimates_ = table["present"].to_numpy(), table["estimates"].to_numpy()
     few_, mostly_ = few.to_numpy(), mostly.to_numpy()
     for i in flagged:
         parts = [f"scored from {present_[i]} of {total} indicators"] if few_[i] else []
         if mostly_[i]:
             parts.append(f"{estimates_[i]} of {present_[i]} values are estimates")
-        parts += [text for text in (thin_why[i], gap_why[i]) if text and (text not in parts)]
+        parts += [text for text in (thin_why[i], gap_why[i], warned_why[i]) if text and (text not in parts)]
         why[i] = "; ".join(parts)
     table["why"] = why
     return table.reset_index()[ECONOMY_FLAG_COLUMNS]
+
+
+def _warned_values(
+    findings: pd.DataFrame | None, values: pd.DataFrame, flags: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which units (economy, year) of ``values`` rest on a value that drew a warning (an issue row of severity
+    ``warning`` naming one of ``values``' indicators, the value present and not carried forward: see ``flags``),
+    and the warnings' problems joined ("warning: jump (internet_users)")."""
+    hit = np.zeros(len(values), dtype=bool)
+    text = np.full(len(values), "", dtype=object)
+    if findings is None or findings.empty or "severity" not in findings:
+        return hit, text
+    rows = findings[
+        (findings["severity"] == "warning")
+        & findings["indicator"].isin(values.columns)
+        & (findings["economy"].astype(str) != "")
+    ]
+    years = pd.to_numeric(rows["year"], errors="coerce")
+    rows = rows[years.notna()].assign(year=years[years.notna()].astype("int64"))
+    at = values.index.get_indexer(pd.MultiIndex.from_arrays([rows["economy"], rows["year"]]))
+    column = values.columns.get_indexer(rows["indicator"])
+    keep = at >= 0
+    present = np.zeros(len(rows), dtype=bool)
+    present[keep] = values.notna().to_numpy()[at[keep], column[keep]]
+    carried = flags[flags["flag"].str.contains("carried")].set_index(["economy", "year", "indicator"]).index
+    rows_key = pd.MultiIndex.from_arrays([rows["economy"], rows["year"], rows["indicator"]])
+    rows = rows[present & ~rows_key.isin(carried)].assign(_at=at[present & ~rows_key.isin(carried)])
+    for unit, part in rows.groupby("_at", sort=False):
+        hit[unit] = True
+        text[unit] = "warning: " + ", ".join(dict.fromkeys(part["problem"] + " (" + part["indicator"] + ")"))
+    return hit, text
 
 
 def _found(findings: pd.DataFrame | None, problem: str, index: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:

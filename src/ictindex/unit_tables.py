@@ -162,8 +162,11 @@ class UnitTables:
 
     def economy_flags(self, flags: pd.DataFrame | None = None, findings: pd.DataFrame | None = None) -> pd.DataFrame:
         """Per unit and year: indicators present, estimated, carried, and the marker (``findings``: the issue rows
-        of the checks of scores, for ``!`` and ``M``)."""
-        return economy_flags(self.imputed(), self.flags() if flags is None else flags, findings)
+        of the checks of scores, for ``!`` and ``M``; the warnings of the checks of values, for ``W``, are the
+        model's own)."""
+        found = [t for t in (self.model.check_issues, findings) if t is not None and not t.empty]
+        every = pd.concat(found, ignore_index=True) if len(found) > 1 else (found[0] if found else None)
+        return economy_flags(self.imputed(), self.flags() if flags is None else flags, every)
 
     # -- the checks of scores (ictindex.checks): unit by unit ----------------------------------------------
     def reported(self) -> np.ndarray:

@@ -28,7 +28,13 @@ __all__ = ["quality_html", "quality_captions", "ranking_marks", "flag_handles", 
 FLAG = "#D55E00"
 
 #: The ranking chart's legend of the markers (ictindex.flags.MARKERS in full).
-SHORT_MARKERS = {"E": "estimates", "C": "carried forward", "!": "thin data", "M": "category missing"}
+SHORT_MARKERS = {
+    "E": "estimates",
+    "C": "carried forward",
+    "!": "thin data",
+    "M": "category missing",
+    "W": "value warned",
+}
 
 
 def quality_captions(framework_name: str, year: int) -> dict[str, str]:
