@@ -244,7 +244,8 @@ def _warned_values(
     column = values.columns.get_indexer(rows["indicator"])
     keep = at >= 0
     present = np.zeros(len(rows), dtype=bool)
-    present[keep] = values.notna().to_numpy()[at[keep], column[keep]]
+    if keep.any():  # only the cells warned about are looked at (not a mask of every value)
+        present[keep] = ~np.isnan(values.to_numpy(dtype="float64")[at[keep], column[keep]])
     carried = flags[flags["flag"].str.contains("carried")].set_index(["economy", "year", "indicator"]).index
     rows_key = pd.MultiIndex.from_arrays([rows["economy"], rows["year"], rows["indicator"]])
     rows = rows[present & ~rows_key.isin(carried)].assign(_at=at[present & ~rows_key.isin(carried)])
